@@ -1,0 +1,31 @@
+let enabled = true;
+
+/** Whether new ops record a graph for backward. */
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * Runs `fn` without recording the graph, like `with torch.no_grad():`.
+ * @example const y = noGrad(() => model.forward(x));
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = enabled;
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}
+
+/** Runs `fn` with graph recording switched on (inside a `noGrad` block, say). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = enabled;
+  enabled = true;
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}

@@ -1,0 +1,172 @@
+import { allocate, getDefaultDtype } from '../../core/dtype.js';
+import { ShapeError } from '../../core/errors.js';
+import { normalizeDim, numel } from '../../core/shape.js';
+import { maxAxisRef, sumAxisRef } from '../../kernels/ref/reduce.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
+import { expand } from './shape-ops.js';
+import { castTo, requireFloat } from './util.js';
+
+/** Which dims to reduce: undefined = all; a number or a list of numbers. */
+export type Dims = number | readonly number[] | undefined;
+
+function dimsOf(x: Tensor, dims: Dims, op: string): number[] {
+  if (dims === undefined) return x.shape.map((_, i) => i);
+  const list = typeof dims === 'number' ? [dims] : dims;
+  const out = [...new Set(list.map((d) => normalizeDim(d, x.ndim, op)))];
+  return out.sort((a, b) => a - b);
+}
+
+function reducedShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < x.ndim; i++) {
+    if (dims.includes(i)) {
+      if (keepdim) out.push(1);
+    } else out.push(x.shape[i]);
+  }
+  return out;
+}
+
+/** Sums over one dim at a time (the output keeps a size-1 dim there). */
+function sumRaw(x: Tensor, dims: number[]): Tensor {
+  let cur = x;
+  for (const d of dims) {
+    const outer = numel(cur.shape.slice(0, d));
+    const inner = numel(cur.shape.slice(d + 1));
+    const out = allocate(cur.dtype, outer * inner);
+    sumAxisRef(cur.data, outer, cur.shape[d], inner, out);
+    const s = cur.shape.slice();
+    s[d] = 1;
+    cur = new Tensor(out, s);
+  }
+  return cur;
+}
+
+/**
+ * Sum of all elements, or over `dim` (a number or list), like `torch.sum`.
+ * @example x.sum(); x.sum(1, true) // keepdim
+ */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = dimsOf(x, dim, 'sum');
+  const kept = sumRaw(x, dims);
+  const shape = reducedShape(x, dims, keepdim);
+  const out = new Tensor(kept.data, shape);
+  const keptShape = kept.shape;
+  return record('sum', [x], out, [], (g) => [expand(new Tensor(g.data, keptShape), x.shape)]);
+}
+
+/** Mean of all elements or over `dim`. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const src = x.dtype === 'int32' ? castTo(x, getDefaultDtype()) : x;
+  const dims = dimsOf(src, dim, 'mean');
+  let count = 1;
+  for (const d of dims) count *= src.shape[d];
+  const kept = sumRaw(src, dims);
+  const od = kept.data;
+  for (let i = 0; i < od.length; i++) od[i] /= count;
+  const out = new Tensor(od, reducedShape(src, dims, keepdim));
+  const keptShape = kept.shape;
+  return record('mean', [src], out, [], (g) => {
+    const e = expand(new Tensor(g.data, keptShape), src.shape);
+    const d = e.data;
+    for (let i = 0; i < d.length; i++) d[i] /= count;
+    return [e];
+  });
+}
+
+function maxMin(op: string, x: Tensor, dim: number, keepdim: boolean, sign: 1 | -1): { values: Tensor; indices: Tensor } {
+  const d = normalizeDim(dim, x.ndim, op);
+  const shape0 = x.ndim === 0 ? [1] : x.shape;
+  const outer = numel(shape0.slice(0, d));
+  const inner = numel(shape0.slice(d + 1));
+  const size = shape0[d];
+  const vals = allocate(x.dtype, outer * inner);
+  const idx = new Int32Array(outer * inner);
+  if (size === 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension; expected size > 0 at dim ${d}, got 0`);
+  maxAxisRef(x.data, outer, size, inner, vals, idx, sign);
+  const shape = x.ndim === 0 ? [] : reducedShape(x, [d], keepdim);
+  const values = new Tensor(vals, shape);
+  const indices = new Tensor(idx, shape);
+  record(op, [x], values, [], (g) => {
+    const gx = new Tensor(allocate(g.dtype, x.numel()), x.shape);
+    const gd = g.data;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const k = o * inner + i;
+        gx.data[o * size * inner + idx[k] * inner + i] = gd[k];
+      }
+    }
+    return [gx];
+  });
+  return { values, indices };
+}
+
+/**
+ * Maximum of all elements, or `{ values, indices }` along `dim` (like `torch.max(x, dim)`).
+ * The gradient flows to the first maximal element.
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  if (dim === undefined) return maxMin('max', reshapeFlat(x), 0, false, 1).values;
+  return maxMin('max', x, dim, keepdim, 1);
+}
+
+/** Minimum of all elements, or `{ values, indices }` along `dim`. */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  if (dim === undefined) return maxMin('min', reshapeFlat(x), 0, false, -1).values;
+  return maxMin('min', x, dim, keepdim, -1);
+}
+
+/** Index of the maximum (int32), over all elements (flattened) or along `dim`. */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  if (dim === undefined) return maxMin('argmax', reshapeFlat(x), 0, false, 1).indices;
+  return maxMin('argmax', x, dim, keepdim, 1).indices;
+}
+
+/** Index of the minimum (int32). */
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  if (dim === undefined) return maxMin('argmin', reshapeFlat(x), 0, false, -1).indices;
+  return maxMin('argmin', x, dim, keepdim, -1).indices;
+}
+
+/** log(sum(exp(x))) over `dim`, computed stably. */
+export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
+  requireFloat(x, 'logsumexp');
+  const d = normalizeDim(dim, x.ndim, 'logsumexp');
+  const outer = numel(x.shape.slice(0, d));
+  const inner = numel(x.shape.slice(d + 1));
+  const size = x.shape[d];
+  const out = allocate(x.dtype, outer * inner);
+  const soft = new Tensor(allocate(x.dtype, x.numel()), x.shape);
+  const xd = x.data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let m = -Infinity;
+      for (let k = 0; k < size; k++) m = Math.max(m, xd[(o * size + k) * inner + i]);
+      if (!Number.isFinite(m)) m = 0;
+      let s = 0;
+      for (let k = 0; k < size; k++) s += Math.exp(xd[(o * size + k) * inner + i] - m);
+      const lse = m + Math.log(s);
+      out[o * inner + i] = lse;
+      for (let k = 0; k < size; k++) soft.data[(o * size + k) * inner + i] = Math.exp(xd[(o * size + k) * inner + i] - lse);
+    }
+  }
+  const keptShape = x.shape.slice();
+  keptShape[d] = 1;
+  const res = new Tensor(out, reducedShape(x, [d], keepdim));
+  return record('logsumexp', [x], res, [], (g) => {
+    const e = expand(new Tensor(g.data, keptShape), x.shape);
+    const ed = e.data;
+    for (let i = 0; i < ed.length; i++) ed[i] *= soft.data[i];
+    return [e];
+  });
+}
+
+function reshapeFlat(x: Tensor): Tensor {
+  // a view of all elements as 1-D; shares the graph through a reshape node
+  const out = new Tensor(x.storage, [x.numel()]);
+  return record('reshape', [x], out, [], (g) => [new Tensor(g.data, x.shape)]);
+}

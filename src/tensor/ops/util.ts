@@ -1,0 +1,79 @@
+import { allocate, getDefaultDtype, type DType } from '../../core/dtype.js';
+import { DTypeError } from '../../core/errors.js';
+import { numel, shapesEqual, type Shape } from '../../core/shape.js';
+import { sumAxisRef } from '../../kernels/ref/reduce.js';
+import { record } from '../record.js';
+import { Tensor } from '../tensor.js';
+
+/** A tensor or a plain number (broadcast as a 0-d tensor). */
+export type Operand = Tensor | number;
+
+/** PyTorch's type promotion for element-wise binary ops. */
+export function promote(a: Operand, b: Operand): DType {
+  const da = a instanceof Tensor ? a.dtype : null;
+  const db = b instanceof Tensor ? b.dtype : null;
+  if (da !== null && db !== null) {
+    if (da === db) return da;
+    if (da === 'float64' || db === 'float64') return 'float64';
+    return 'float32';
+  }
+  const t = (da ?? db) as DType;
+  const n = (a instanceof Tensor ? b : a) as number;
+  if (t === 'int32' && !Number.isInteger(n)) return getDefaultDtype();
+  return t;
+}
+
+/** Returns `x` as a tensor of `dtype` (numbers become 0-d tensors; casts copy). */
+export function asTensor(x: Operand, dtype: DType): Tensor {
+  if (x instanceof Tensor) return x.dtype === dtype ? x : castTo(x, dtype);
+  const d = allocate(dtype, 1);
+  d[0] = x;
+  return new Tensor(d, []);
+}
+
+/** A differentiable cast (gradients flow back for float-to-float casts). */
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  const out = new Tensor(allocate(dtype, x.numel()), x.shape);
+  if (dtype === 'int32') {
+    const s = x.data;
+    const o = out.data;
+    for (let i = 0; i < s.length; i++) o[i] = Math.trunc(s[i]);
+    return out;
+  }
+  out.data.set(x.data);
+  return record('to', [x], out, [], (g) => [castTo(g, x.dtype)]);
+}
+
+/** Throws unless `t` is a float tensor. */
+export function requireFloat(t: Tensor, op: string, what = 'input'): void {
+  if (t.dtype === 'int32') {
+    throw new DTypeError(`${op}: ${what} must be a float tensor; expected float32 or float64, got int32`);
+  }
+}
+
+/** Sums `grad` (shaped like a broadcast result) down to `shape`. No graph is recorded. */
+export function sumTo(grad: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(grad.shape, shape)) return grad;
+  let cur = grad;
+  const lead = grad.ndim - shape.length;
+  // sum away leading dims
+  if (lead > 0) {
+    const outer = numel(grad.shape.slice(0, lead));
+    const inner = numel(grad.shape.slice(lead));
+    const out = allocate(grad.dtype, inner);
+    sumAxisRef(grad.data, 1, outer, inner, out);
+    cur = new Tensor(out, grad.shape.slice(lead));
+  }
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1 && cur.shape[d] !== 1) {
+      const outer = numel(cur.shape.slice(0, d));
+      const inner = numel(cur.shape.slice(d + 1));
+      const out = allocate(cur.dtype, outer * inner);
+      sumAxisRef(cur.data, outer, cur.shape[d], inner, out);
+      const ns = cur.shape.slice();
+      ns[d] = 1;
+      cur = new Tensor(out, ns);
+    }
+  }
+  return cur;
+}
