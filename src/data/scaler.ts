@@ -1,0 +1,169 @@
+import { allocateFloat } from '../core/dtype.js';
+import { DTypeError, FormatError, ShapeError, StateError } from '../core/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asMatrix, type NumericData } from './as-matrix.js';
+
+/**
+ * The shared front of `MinMaxScaler` and `StandardScaler`: per-feature affine scaling.
+ *
+ * Data is 1-D (`number[]`, `Float32Array`, `Float64Array`, 1-D tensor: one feature) or
+ * 2-D (`number[][]` or a tensor `(n, F)`: one statistic per column). Tensors of higher rank,
+ * such as windows `(N, L, F)`, are scaled per last-dimension feature. `transform` and
+ * `inverseTransform` return the same kind of container as their input (same shape and
+ * float dtype for tensors), and never modify the input.
+ *
+ * Fit on the training split only (`chronologicalSplit`), then transform the training,
+ * validation and test data with the same fitted scaler; fitting on all data leaks the
+ * future into training.
+ *
+ * @example
+ * const s = new StandardScaler().fit(train);
+ * const z = s.transform(test);
+ * const back = s.inverseTransform(z); // equals test up to rounding
+ */
+export abstract class Scaler {
+  /** The class name used in messages and in `toJSON().type`. */
+  protected abstract readonly name: string;
+
+  /** Number of features seen by `fit` (null before fit). */
+  abstract get nFeatures(): number | null;
+
+  /** Whether `fit` has been called (or the scaler was loaded from a fitted JSON). */
+  get fitted(): boolean {
+    return this.nFeatures !== null;
+  }
+
+  /** Computes the per-feature statistics from `values`, a row-major `(rows, cols)` matrix. */
+  protected abstract fitMatrix(values: ArrayLike<number>, rows: number, cols: number): void;
+
+  /**
+   * The coefficients of column `c`: `transform(v) = (v - sub) / div + add` and
+   * `inverseTransform(z) = (z - add) * div + sub`; `div` is never 0.
+   */
+  protected abstract affine(c: number): [sub: number, div: number, add: number];
+
+  /**
+   * Learns the per-feature statistics of `data` (the training data) and returns `this`.
+   * @throws ShapeError on empty or ragged data; FormatError on NaN or infinite values.
+   */
+  fit(data: NumericData): this {
+    const m = asMatrix(data, `${this.name}.fit`, true);
+    if (m.rows === 0 || m.cols === 0) {
+      throw new ShapeError(`${this.name}.fit: expected at least one sample and one feature, got ${m.rows} x ${m.cols}`);
+    }
+    const v = m.values;
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < m.cols; c++) {
+        const x = v[r * m.cols + c];
+        if (!Number.isFinite(x)) {
+          throw new FormatError(`${this.name}.fit: expected finite values; got ${x} at row ${r}, column ${c}`);
+        }
+      }
+    }
+    this.fitMatrix(v, m.rows, m.cols);
+    return this;
+  }
+
+  /** Scales `data` with the fitted statistics. Same container, shape and dtype as the input. */
+  transform(data: Tensor): Tensor;
+  transform(data: Float32Array): Float32Array;
+  transform(data: Float64Array): Float64Array;
+  transform(data: readonly (readonly number[])[]): number[][];
+  transform(data: readonly number[]): number[];
+  transform(data: NumericData): NumericData;
+  transform(data: NumericData): NumericData {
+    return this.apply(data, 'transform', false);
+  }
+
+  /** Undoes `transform` (e.g. maps predictions back to the original units). */
+  inverseTransform(data: Tensor): Tensor;
+  inverseTransform(data: Float32Array): Float32Array;
+  inverseTransform(data: Float64Array): Float64Array;
+  inverseTransform(data: readonly (readonly number[])[]): number[][];
+  inverseTransform(data: readonly number[]): number[];
+  inverseTransform(data: NumericData): NumericData;
+  inverseTransform(data: NumericData): NumericData {
+    return this.apply(data, 'inverseTransform', true);
+  }
+
+  /** `fit(data)` then `transform(data)`. */
+  fitTransform(data: Tensor): Tensor;
+  fitTransform(data: Float32Array): Float32Array;
+  fitTransform(data: Float64Array): Float64Array;
+  fitTransform(data: readonly (readonly number[])[]): number[][];
+  fitTransform(data: readonly number[]): number[];
+  fitTransform(data: NumericData): NumericData;
+  fitTransform(data: NumericData): NumericData {
+    return this.fit(data).transform(data);
+  }
+
+  private apply(data: NumericData, method: string, inverse: boolean): NumericData {
+    const op = `${this.name}.${method}`;
+    const n = this.nFeatures;
+    if (n === null) throw new StateError(`${op}: the scaler is not fitted; call fit(trainData) first`);
+    if (data instanceof Tensor && data.dtype === 'int32') {
+      throw new DTypeError(`${op}: expected a float tensor (float32 or float64), got int32`);
+    }
+    const m = asMatrix(data, op, true);
+    if (m.cols !== n && !(m.rows === 0 && m.cols === 0)) {
+      throw new ShapeError(`${op}: number of features must match fit; expected ${n}, got ${m.cols}`);
+    }
+    const sub = new Float64Array(n); // (F,)
+    const div = new Float64Array(n); // (F,)
+    const add = new Float64Array(n); // (F,)
+    for (let c = 0; c < n; c++) [sub[c], div[c], add[c]] = this.affine(c);
+    const cols = m.cols;
+    const src = m.values; // (rows, cols)
+    const len = m.rows * cols;
+    const out = new Float64Array(len); // (rows, cols)
+    if (inverse) {
+      for (let i = 0; i < len; i++) {
+        const c = i % cols;
+        out[i] = (src[i] - add[c]) * div[c] + sub[c];
+      }
+    } else {
+      for (let i = 0; i < len; i++) {
+        const c = i % cols;
+        out[i] = (src[i] - sub[c]) / div[c] + add[c];
+      }
+    }
+    return rebuild(data, out, m.oneDim, cols);
+  }
+
+  /** A plain-object snapshot of the options and fitted statistics (JSON-serialisable). */
+  abstract toJSON(): object;
+
+  /** Reads `json[key]` as an array of finite numbers (or null when `nullable`); FormatError otherwise. */
+  protected static numberArray(json: Record<string, unknown>, key: string, op: string): number[] | null {
+    const v = json[key];
+    if (v === null) return null;
+    if (!Array.isArray(v) || !v.every((e) => typeof e === 'number' && Number.isFinite(e))) {
+      throw new FormatError(`${op}: "${key}" must be an array of finite numbers or null; got ${JSON.stringify(v) ?? String(v)}`);
+    }
+    return v as number[];
+  }
+
+  /** Checks that `json` is an object whose `type` is `type`; FormatError otherwise. */
+  protected static checkType(json: unknown, type: string, op: string): Record<string, unknown> {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new FormatError(`${op}: expected an object from toJSON(), got ${json === null ? 'null' : typeof json}`);
+    }
+    const obj = json as Record<string, unknown>;
+    if (obj.type !== type) throw new FormatError(`${op}: expected type "${type}", got ${JSON.stringify(obj.type) ?? 'undefined'}`);
+    return obj;
+  }
+}
+
+function rebuild(like: NumericData, out: Float64Array, oneDim: boolean, cols: number): NumericData {
+  if (like instanceof Tensor) {
+    const data = allocateFloat(like.dtype === 'float64' ? 'float64' : 'float32', out.length);
+    data.set(out);
+    return new Tensor(data, like.shape);
+  }
+  if (like instanceof Float32Array) return Float32Array.from(out);
+  if (like instanceof Float64Array) return out;
+  if (oneDim) return Array.from(out);
+  const rows: number[][] = [];
+  for (let r = 0; r < out.length / cols; r++) rows.push(Array.from(out.subarray(r * cols, (r + 1) * cols)));
+  return rows;
+}

@@ -1,0 +1,101 @@
+import { FormatError } from '../core/errors.js';
+import { Scaler } from './scaler.js';
+
+/** The JSON form of a {@link StandardScaler} (`mean`/`std` are null before fit). */
+export interface StandardScalerJSON {
+  type: 'StandardScaler';
+  mean: number[] | null;
+  std: number[] | null;
+}
+
+/**
+ * Standardises each feature to zero mean and unit variance, like scikit-learn's
+ * `StandardScaler`: `z = (x - mean) / std` with the population standard deviation
+ * (`ddof = 0`, dividing by `n`). A constant feature (`std === 0`) is divided by 1, so it
+ * maps to 0, never NaN.
+ *
+ * Input is 1-D (one feature) or 2-D `(n, F)` (per column); see {@link Scaler}. Fit on the
+ * training data only, then transform every split with the same scaler.
+ *
+ * @example
+ * const scaler = new StandardScaler().fit([[1, 10], [3, 10]]);
+ * scaler.mean;                        // Float64Array [2, 10]
+ * scaler.transform([[1, 10]]);        // [[-1, 0]]
+ * scaler.inverseTransform([[-1, 0]]); // [[1, 10]]
+ */
+export class StandardScaler extends Scaler {
+  protected readonly name = 'StandardScaler';
+  private mu: Float64Array | null = null; // (F,)
+  private sigma: Float64Array | null = null; // (F,)
+
+  get nFeatures(): number | null {
+    return this.mu === null ? null : this.mu.length;
+  }
+
+  /** Per-feature mean of the fitted data (a copy; null before fit). */
+  get mean(): Float64Array | null {
+    return this.mu === null ? null : this.mu.slice();
+  }
+
+  /** Per-feature population standard deviation of the fitted data (a copy; null before fit). */
+  get std(): Float64Array | null {
+    return this.sigma === null ? null : this.sigma.slice();
+  }
+
+  protected fitMatrix(values: ArrayLike<number>, rows: number, cols: number): void {
+    const mean = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += values[r * cols + c];
+    for (let c = 0; c < cols; c++) mean[c] /= rows;
+    // two-pass variance: exact zero for constant columns, no cancellation
+    const std = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const d = values[r * cols + c] - mean[c];
+        std[c] += d * d;
+      }
+    }
+    for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / rows);
+    this.mu = mean;
+    this.sigma = std;
+  }
+
+  protected affine(c: number): [number, number, number] {
+    const s = (this.sigma as Float64Array)[c];
+    return [(this.mu as Float64Array)[c], s === 0 ? 1 : s, 0];
+  }
+
+  /** The fitted statistics as plain JSON data. */
+  toJSON(): StandardScalerJSON {
+    return {
+      type: 'StandardScaler',
+      mean: this.mu === null ? null : Array.from(this.mu),
+      std: this.sigma === null ? null : Array.from(this.sigma),
+    };
+  }
+
+  /**
+   * Rebuilds a scaler from `toJSON()` output, validating everything first.
+   * @throws FormatError on a malformed object.
+   */
+  static fromJSON(json: unknown): StandardScaler {
+    const op = 'StandardScaler.fromJSON';
+    const obj = Scaler.checkType(json, 'StandardScaler', op);
+    const mean = Scaler.numberArray(obj, 'mean', op);
+    const std = Scaler.numberArray(obj, 'std', op);
+    if ((mean === null) !== (std === null) || (mean !== null && std !== null && (mean.length !== std.length || mean.length === 0))) {
+      throw new FormatError(
+        `${op}: "mean" and "std" must both be null or non-empty arrays of equal length; got lengths ${mean?.length ?? 'null'} and ${std?.length ?? 'null'}`,
+      );
+    }
+    if (std !== null) {
+      const bad = std.findIndex((v) => v < 0);
+      if (bad >= 0) throw new FormatError(`${op}: "std" must be non-negative; got ${std[bad]} at feature ${bad}`);
+    }
+    const s = new StandardScaler();
+    if (mean !== null && std !== null) {
+      s.mu = Float64Array.from(mean);
+      s.sigma = Float64Array.from(std);
+    }
+    return s;
+  }
+}
