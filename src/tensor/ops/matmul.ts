@@ -99,7 +99,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       throw new ShapeError(`linear: bias must have shape [${outF}]; expected [${outF}], got ${formatShape(bias.shape)}`);
     }
   }
-  const rows = x.numel() / inF;
+  const rows = numel(x.shape.slice(0, -1));
   const outShape = [...x.shape.slice(0, -1), outF];
   const out = new Tensor(allocate(x.dtype, rows * outF), outShape);
   const od = out.data as FloatArray;
