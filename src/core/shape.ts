@@ -87,7 +87,7 @@ export function inferShape(requested: Shape, total: number, op: string): number[
     }
     out[infer] = total / known;
   } else if (known !== total) {
-    throw new ShapeError(`${op}: shape ${formatShape(requested)} is invalid for input of size ${total}; expected ${known} elements, got ${total}`);
+    throw new ShapeError(`${op}: shape ${formatShape(requested)} is invalid for input of size ${total}; expected ${total} elements, got ${known}`);
   }
   return out;
 }

@@ -144,6 +144,9 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) throw new ConfigError(`arange: step must be a non-zero finite number; got ${step}`);
+  if ((step > 0 && end < start) || (step < 0 && end > start)) {
+    throw new ConfigError(`arange: upper bound and lower bound inconsistent with step sign; expected step of sign ${Math.sign(end - start)}, got ${step}`);
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(step) && Number.isInteger(end);
   const dtype = options.dtype ?? (allInt ? 'int32' : getDefaultDtype());

@@ -1,6 +1,6 @@
 import { runBackward } from '../autograd/engine.js';
 import type { GradNode } from '../autograd/node.js';
-import { ShapeError, StateError } from '../core/errors.js';
+import { DTypeError, ShapeError, StateError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
@@ -132,7 +132,7 @@ export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOp
       throw new ShapeError(`backward: grad must have the output's shape; expected ${formatShape(root.shape)}, got ${formatShape(grad.shape)}`);
     }
     if (grad.dtype !== root.dtype) {
-      throw new ShapeError(`backward: grad must have the output's dtype; expected ${root.dtype}, got ${grad.dtype}`);
+      throw new DTypeError(`backward: grad must have the output's dtype; expected ${root.dtype}, got ${grad.dtype}`);
     }
     seed = grad;
   }

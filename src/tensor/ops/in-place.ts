@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError } from '../../core/errors.js';
+import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../../core/shape.js';
 import { binaryBroadcastRef, broadcastStrides } from '../../kernels/ref/broadcast.js';
 import { Tensor } from '../tensor.js';
@@ -65,6 +65,7 @@ export function zero_(x: Tensor): Tensor {
 }
 /** Clamps x into [min, max], in place. */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (min == null && max == null) throw new ConfigError('clamp_: at least one of min or max must be given; got neither');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   return inPlace('clamp_', x, 0, (a) => (a < lo ? lo : a > hi ? hi : a));

@@ -14,6 +14,8 @@ function dimsOf(x: Tensor, dims: Dims, op: string): number[] {
   if (dims === undefined) return x.shape.map((_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
   const out = [...new Set(list.map((d) => normalizeDim(d, x.ndim, op)))];
+  // a 0-d tensor accepts dim 0 / -1, and reducing over it is the identity
+  if (x.ndim === 0) return [];
   return out.sort((a, b) => a - b);
 }
 
@@ -102,13 +104,37 @@ function maxMin(op: string, x: Tensor, dim: number, keepdim: boolean, sign: 1 | 
 }
 
 /**
+ * Max (or min) over all elements. As in PyTorch, the gradient is shared evenly by every
+ * element equal to the result (ties, or NaNs when the result is NaN).
+ */
+function maxMinAll(op: string, x: Tensor, sign: 1 | -1): Tensor {
+  const n = x.numel();
+  if (n === 0) throw new ShapeError(`${op}: cannot reduce an empty tensor; expected size > 0, got 0`);
+  const vals = allocate(x.dtype, 1);
+  maxAxisRef(x.data, 1, n, 1, vals, new Int32Array(1), sign);
+  const out = new Tensor(vals, []);
+  return record(op, [x], out, [x], (g) => {
+    const v = vals[0];
+    const xd = x.data;
+    const hit = (e: number): boolean => e === v || (Number.isNaN(e) && Number.isNaN(v));
+    let count = 0;
+    for (let i = 0; i < n; i++) if (hit(xd[i])) count++;
+    const gx = new Tensor(allocate(g.dtype, n), x.shape);
+    const share = g.data[0] / count;
+    for (let i = 0; i < n; i++) if (hit(xd[i])) gx.data[i] = share;
+    return [gx];
+  });
+}
+
+/**
  * Maximum of all elements, or `{ values, indices }` along `dim` (like `torch.max(x, dim)`).
- * The gradient flows to the first maximal element.
+ * Along a dim the gradient flows to the first maximal element (the returned index); over
+ * all elements it is shared by the tied ones.
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-  if (dim === undefined) return maxMin('max', reshapeFlat(x), 0, false, 1).values;
+  if (dim === undefined) return maxMinAll('max', x, 1);
   return maxMin('max', x, dim, keepdim, 1);
 }
 
@@ -116,7 +142,7 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-  if (dim === undefined) return maxMin('min', reshapeFlat(x), 0, false, -1).values;
+  if (dim === undefined) return maxMinAll('min', x, -1);
   return maxMin('min', x, dim, keepdim, -1);
 }
 
@@ -136,9 +162,10 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
   requireFloat(x, 'logsumexp');
   const d = normalizeDim(dim, x.ndim, 'logsumexp');
-  const outer = numel(x.shape.slice(0, d));
-  const inner = numel(x.shape.slice(d + 1));
-  const size = x.shape[d];
+  const shape0 = x.ndim === 0 ? [1] : x.shape;
+  const outer = numel(shape0.slice(0, d));
+  const inner = numel(shape0.slice(d + 1));
+  const size = shape0[d];
   const out = allocate(x.dtype, outer * inner);
   const soft = new Tensor(allocate(x.dtype, x.numel()), x.shape);
   const xd = x.data;
@@ -155,8 +182,8 @@ export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
     }
   }
   const keptShape = x.shape.slice();
-  keptShape[d] = 1;
-  const res = new Tensor(out, reducedShape(x, [d], keepdim));
+  if (x.ndim > 0) keptShape[d] = 1;
+  const res = new Tensor(out, x.ndim === 0 ? [] : reducedShape(x, [d], keepdim));
   return record('logsumexp', [x], res, [], (g) => {
     const e = expand(new Tensor(g.data, keptShape), x.shape);
     const ed = e.data;

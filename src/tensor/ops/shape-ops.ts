@@ -89,6 +89,11 @@ export function t(x: Tensor): Tensor {
 export function expand(x: Tensor, shape: Shape): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new ShapeError(`expand: the target must have at least the input's rank; expected >= ${x.ndim} dims, got ${shape.length}`);
+  shape.forEach((s, i) => {
+    if (s === -1 && i < lead) {
+      throw new ShapeError(`expand: -1 is not allowed in a leading, new dimension; expected a size at dim ${i}, got -1 in ${formatShape(shape)}`);
+    }
+  });
   const target = shape.map((s, i) => (s === -1 ? x.shape[i - lead] : s));
   const b = broadcastShapes(x.shape, target, 'expand');
   if (!shapesEqual(b, target)) {
@@ -109,6 +114,9 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   const d = normalizeDim(dim, x.ndim, 'slice');
   const size = x.shape[d];
   if (!Number.isInteger(step) || step <= 0) throw new ConfigError(`slice: step must be a positive integer; got ${step}`);
+  if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
+    throw new ConfigError(`slice: start and end must be integers; got start ${start}, end ${String(end)}`);
+  }
   const clampIdx = (i: number): number => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clampIdx(start);
   const e = Math.max(clampIdx(end ?? size), s);
@@ -143,6 +151,9 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
+  if (!Number.isInteger(start) || start < -size || start > size) {
+    throw new ShapeError(`narrow: start out of range; expected an integer in [${-size}, ${size}], got ${start}`);
+  }
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(length) || length < 0 || s < 0 || s + length > size) {
     throw new ShapeError(`narrow: start (${start}) + length (${length}) exceeds dimension size; expected at most ${size}, got ${s + length}`);
@@ -167,6 +178,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('cat: expected a non-empty list of tensors; got 0 tensors');
   const first = tensors[0];
+  for (const [i, x] of tensors.entries()) {
+    if (x.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensor (at position ${i}) cannot be concatenated; expected at least 1 dim, got 0`);
+  }
   const d = normalizeDim(dim, first.ndim, 'cat');
   for (const [i, x] of tensors.entries()) {
     if (x.dtype !== first.dtype) throw new DTypeError(`cat: all tensors must have one dtype; expected ${first.dtype}, got ${x.dtype} at position ${i}`);
@@ -217,6 +231,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
   } else {
     sizes = splitSize.slice();
+    for (const s of sizes) {
+      if (!Number.isInteger(s) || s < 0) throw new ConfigError(`split: sizes must be non-negative integers; got ${s} in ${formatShape(sizes)}`);
+    }
     const sum = sizes.reduce((a, b) => a + b, 0);
     if (sum !== size) throw new ShapeError(`split: sizes must sum to the dim's size; expected ${size}, got ${sum}`);
   }
