@@ -1,0 +1,285 @@
+import type { FloatArray } from '../../core/dtype.js';
+import { gemm } from '../gemm.js';
+import { gruStepBackwardRef, gruStepForwardRef } from './rnn-gru-ref.js';
+import { lstmStepBackwardRef, lstmStepForwardRef } from './rnn-lstm-ref.js';
+import { rnnStepBackwardRef, rnnStepForwardRef } from './rnn-simple-ref.js';
+
+/** The cell of a recurrent layer: LSTM (gates i,f,g,o), GRU (r,z,n), or a vanilla RNN. */
+export type RnnCellKind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+
+/** Number of gates of a cell kind: 4 (lstm), 3 (gru), 1 (rnn). */
+export function gateCount(kind: RnnCellKind): number {
+  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+}
+
+/**
+ * Sizes and data of one recurrent layer in one direction, over the packed time-major
+ * layout: the rows of step t are contiguous from offset(t) = batchSizes[0] + ... +
+ * batchSizes[t-1]; at step t only batch entries 0..batchSizes[t]-1 are active.
+ * `G` = gateCount(kind), `rows` = sum(batchSizes), `B` = batchSizes[0].
+ * All float arrays have one type (Float32Array or Float64Array).
+ */
+export interface RnnSequenceInputs {
+  kind: RnnCellKind;
+  /** Input size. */
+  I: number;
+  /** Hidden (cell) size. */
+  H: number;
+  /** Output / recurrent state size: the projection size with `wHr`, else H. */
+  Hout: number;
+  /** (L) active batch entries per step, non-increasing, all >= 1. */
+  batchSizes: Int32Array;
+  /** Visit t = L-1..0 instead of 0..L-1. */
+  reverse: boolean;
+  /** (rows, I) */
+  x: FloatArray;
+  /** (B, Hout) */
+  h0: FloatArray;
+  /** (B, H) for lstm; ignored otherwise. */
+  c0: FloatArray | null;
+  /** (G*H, I) */
+  wIh: FloatArray;
+  /** (G*H, Hout) */
+  wHh: FloatArray;
+  /** (G*H) or null */
+  bIh: FloatArray | null;
+  /** (G*H) or null */
+  bHh: FloatArray | null;
+  /** (Hout, H) LSTM projection or null */
+  wHr: FloatArray | null;
+}
+
+/** What the forward pass computes. */
+export interface RnnSequenceOutputs {
+  /** (rows, Hout): the state after each step, at that step's rows. */
+  output: FloatArray;
+  /** (B, Hout): the final state of every batch entry. */
+  hN: FloatArray;
+  /** (B, H) final cell state for lstm; a zero-length array otherwise. */
+  cN: FloatArray;
+}
+
+/**
+ * What the forward pass keeps for the backward pass (zero-length arrays where a kind
+ * does not use a buffer).
+ */
+export interface RnnSequenceSaved {
+  /** (rows, G*H) gate activations (lstm [i,f,g,o], gru [r,z,n], rnn h'). */
+  gates: FloatArray;
+  /** (rows, Hout) the state each active row had before its step. */
+  hPrev: FloatArray;
+  /** (rows, H) lstm: cell state before each step. */
+  cPrev: FloatArray;
+  /** (rows, H) lstm: cell state after each step. */
+  cNew: FloatArray;
+  /** (rows, H) lstm with projection: o * tanh(c') before the projection. */
+  hRaw: FloatArray;
+  /** (rows, H) gru: W_hn h + b_hn of each step. */
+  ghn: FloatArray;
+}
+
+/** Gradients flowing into the outputs (null = zero). */
+export interface RnnSequenceOutputGrads {
+  /** (rows, Hout) or null */
+  dOutput: FloatArray | null;
+  /** (B, Hout) or null */
+  dhN: FloatArray | null;
+  /** (B, H) or null (lstm only) */
+  dcN: FloatArray | null;
+}
+
+/** Gradient buffers the backward pass fills; null where not wanted. */
+export interface RnnSequenceInputGrads {
+  /** (rows, I) */
+  dX: FloatArray | null;
+  /** (B, Hout) */
+  dh0: FloatArray | null;
+  /** (B, H) */
+  dc0: FloatArray | null;
+  /** (G*H, I) */
+  dWIh: FloatArray | null;
+  /** (G*H, Hout) */
+  dWHh: FloatArray | null;
+  /** (G*H) */
+  dBIh: FloatArray | null;
+  /** (G*H) */
+  dBHh: FloatArray | null;
+  /** (Hout, H) */
+  dWHr: FloatArray | null;
+}
+
+function alloc(like: FloatArray, n: number): FloatArray {
+  return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+}
+
+function copy(src: FloatArray, srcOff: number, dst: FloatArray, dstOff: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[dstOff + k] = src[srcOff + k];
+}
+
+/** (L) the first row of each step: offsets[t] = batchSizes[0] + ... + batchSizes[t-1]. */
+function stepOffsets(batchSizes: Int32Array): Int32Array {
+  const offs = new Int32Array(batchSizes.length);
+  let s = 0;
+  for (let t = 0; t < batchSizes.length; t++) {
+    offs[t] = s;
+    s += batchSizes[t];
+  }
+  return offs;
+}
+
+function totalRows(batchSizes: Int32Array): number {
+  let s = 0;
+  for (let t = 0; t < batchSizes.length; t++) s += batchSizes[t];
+  return s;
+}
+
+/**
+ * Forward pass of one recurrent layer in one direction (PyTorch semantics, packed
+ * layout): one GEMM for the input projection of every step, then per step one GEMM
+ * h W_hh^T on the active rows, one fused gate kernel, and (lstm with projection) one
+ * projection GEMM. Inactive rows keep their state, so hN[b] is entry b's last state.
+ * Allocates every buffer up front; nothing per step.
+ */
+export function rnnSequenceForwardRef(p: RnnSequenceInputs): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
+  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr } = p;
+  const G = gateCount(kind);
+  const GH = G * H;
+  const L = batchSizes.length;
+  const B = batchSizes[0];
+  const rows = totalRows(batchSizes);
+  const offs = stepOffsets(batchSizes);
+  const isLstm = kind === 'lstm';
+  const isGru = kind === 'gru';
+  const proj = isLstm && wHr !== null;
+
+  const output = alloc(x, rows * Hout); // (rows, Hout)
+  const h = alloc(x, B * Hout); // (B, Hout) running state, becomes hN
+  copy(p.h0, 0, h, 0, B * Hout);
+  const c = alloc(x, isLstm ? B * H : 0); // (B, H) running cell state, becomes cN
+  if (isLstm && p.c0 !== null) copy(p.c0, 0, c, 0, B * H);
+  const gates = alloc(x, rows * GH); // (rows, G*H)
+  const gh = alloc(x, B * GH); // (B, G*H) per-step recurrent projection
+  const hPrev = alloc(x, rows * Hout); // (rows, Hout)
+  const cPrev = alloc(x, isLstm ? rows * H : 0); // (rows, H)
+  const cNew = alloc(x, isLstm ? rows * H : 0); // (rows, H)
+  const hRaw = alloc(x, proj ? rows * H : 0); // (rows, H)
+  const ghn = alloc(x, isGru ? rows * H : 0); // (rows, H)
+  const bhn = alloc(x, isGru ? H : 0); // (H) b_hn or zeros
+  if (isGru && bHh !== null) copy(bHh, 2 * H, bhn, 0, H);
+
+  // biases into every row of the gates, then the input projection for all steps
+  const hasBias = bIh !== null || bHh !== null;
+  if (hasBias) {
+    const bias = alloc(x, GH); // (G*H) b_ih + b_hh (gru: without b_hn)
+    if (bIh !== null) copy(bIh, 0, bias, 0, GH);
+    if (bHh !== null) {
+      const upto = isGru ? 2 * H : GH;
+      for (let j = 0; j < upto; j++) bias[j] += bHh[j];
+    }
+    for (let r = 0; r < rows; r++) copy(bias, 0, gates, r * GH, GH);
+  }
+  gemm(false, true, rows, GH, I, 1, x, 0, I, wIh, 0, I, hasBias ? 1 : 0, gates, 0, GH);
+
+  for (let s = 0; s < L; s++) {
+    const t = reverse ? L - 1 - s : s;
+    const bs = batchSizes[t];
+    const off = offs[t];
+    copy(h, 0, hPrev, off * Hout, bs * Hout);
+    gemm(false, true, bs, GH, Hout, 1, h, 0, Hout, wHh, 0, Hout, 0, gh, 0, GH);
+    if (isLstm) {
+      if (proj) {
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H);
+        gemm(false, true, bs, Hout, H, 1, hRaw, off * H, H, wHr as FloatArray, 0, H, 0, output, off * Hout, Hout);
+      } else {
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H);
+      }
+    } else if (isGru) {
+      gruStepForwardRef(bs, H, gates, off * GH, gh, 0, bhn, 0, h, ghn, off * H, output, off * H);
+    } else {
+      rnnStepForwardRef(bs, H, kind === 'rnn_relu', gates, off * H, gh, 0, output, off * H);
+    }
+    copy(output, off * Hout, h, 0, bs * Hout);
+  }
+  return { out: { output, hN: h, cN: c }, saved: { gates, hPrev, cPrev, cNew, hRaw, ghn } };
+}
+
+/**
+ * Backward pass of `rnnSequenceForwardRef`: the step loop in reverse (per step one
+ * gate-backward kernel and one GEMM dGates W_hh for the state gradient, plus the
+ * projection GEMM for lstm with projection), then one GEMM each for dX = dGx W_ih,
+ * dW_ih = dGx^T X, dW_hh = dGh^T Hprev (and dW_hr); bias gradients are column sums.
+ * Fills the non-null buffers of `grads` (overwriting them).
+ */
+export function rnnSequenceBackwardRef(
+  p: RnnSequenceInputs,
+  saved: RnnSequenceSaved,
+  og: RnnSequenceOutputGrads,
+  grads: RnnSequenceInputGrads,
+): void {
+  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr } = p;
+  const G = gateCount(kind);
+  const GH = G * H;
+  const L = batchSizes.length;
+  const B = batchSizes[0];
+  const rows = totalRows(batchSizes);
+  const offs = stepOffsets(batchSizes);
+  const isLstm = kind === 'lstm';
+  const isGru = kind === 'gru';
+  const proj = isLstm && wHr !== null;
+  const { gates, hPrev, cPrev, cNew, hRaw, ghn } = saved;
+  const { dOutput } = og;
+
+  const dh = alloc(x, B * Hout); // (B, Hout) gradient w.r.t. the running state
+  if (og.dhN !== null) copy(og.dhN, 0, dh, 0, B * Hout);
+  const dc = alloc(x, isLstm ? B * H : 0); // (B, H) gradient w.r.t. the cell state
+  if (isLstm && og.dcN !== null) copy(og.dcN, 0, dc, 0, B * H);
+  const dGx = alloc(x, rows * GH); // (rows, G*H) gradient w.r.t. the input pre-activations
+  const dGh = isGru ? alloc(x, rows * GH) : dGx; // (rows, G*H) w.r.t. h W_hh^T + b_hh
+  const dHall = alloc(x, proj ? rows * Hout : 0); // (rows, Hout) dh of each step's projected output
+  const dRaw = alloc(x, proj ? B * H : 0); // (B, H) dh before the projection
+
+  for (let s = L - 1; s >= 0; s--) {
+    const t = reverse ? L - 1 - s : s;
+    const bs = batchSizes[t];
+    const off = offs[t];
+    if (dOutput !== null) {
+      const o = off * Hout;
+      for (let k = 0; k < bs * Hout; k++) dh[k] += dOutput[o + k];
+    }
+    if (isLstm) {
+      if (proj) {
+        copy(dh, 0, dHall, off * Hout, bs * Hout);
+        gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr as FloatArray, 0, H, 0, dRaw, 0, H);
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx);
+      } else {
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx);
+      }
+      gemm(false, false, bs, Hout, GH, 1, dGx, off * GH, GH, wHh, 0, Hout, 0, dh, 0, Hout);
+    } else if (isGru) {
+      gruStepBackwardRef(bs, H, gates, off * GH, ghn, hPrev, off * H, dh, dGx, dGh);
+      gemm(false, false, bs, H, GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
+    } else {
+      rnnStepBackwardRef(bs, H, kind === 'rnn_relu', gates, off * H, dh, dGx);
+      gemm(false, false, bs, H, GH, 1, dGx, off * GH, GH, wHh, 0, H, 0, dh, 0, H);
+    }
+  }
+
+  if (grads.dh0 !== null) copy(dh, 0, grads.dh0, 0, B * Hout);
+  if (grads.dc0 !== null && isLstm) copy(dc, 0, grads.dc0, 0, B * H);
+  if (grads.dX !== null) gemm(false, false, rows, I, GH, 1, dGx, 0, GH, wIh, 0, I, 0, grads.dX, 0, I);
+  if (grads.dWIh !== null) gemm(true, false, GH, I, rows, 1, dGx, 0, GH, x, 0, I, 0, grads.dWIh, 0, I);
+  if (grads.dWHh !== null) gemm(true, false, GH, Hout, rows, 1, dGh, 0, GH, hPrev, 0, Hout, 0, grads.dWHh, 0, Hout);
+  if (grads.dWHr !== null && proj) gemm(true, false, Hout, H, rows, 1, dHall, 0, Hout, hRaw, 0, H, 0, grads.dWHr, 0, H);
+  if (grads.dBIh !== null) columnSums(dGx, rows, GH, grads.dBIh);
+  if (grads.dBHh !== null) columnSums(dGh, rows, GH, grads.dBHh);
+}
+
+/** out (n) = column sums of a (rows, n); accumulates in double precision. */
+function columnSums(a: FloatArray, rows: number, n: number, out: FloatArray): void {
+  const acc = new Float64Array(n); // (n)
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    for (let j = 0; j < n; j++) acc[j] += a[base + j];
+  }
+  for (let j = 0; j < n; j++) out[j] = acc[j];
+}
