@@ -1,0 +1,21 @@
+export { LSTM, type LSTMOptions, type LSTMState } from './lstm.js';
+export { GRU, type GRUOptions } from './gru.js';
+export { RNN, type RNNOptions, type RNNNonlinearity } from './rnn.js';
+export { RNNBase, type RNNBaseOptions, type RNNMode } from './rnn-base.js';
+export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
+export { GRUCell, type GRUCellOptions } from './gru-cell.js';
+export { RNNCell, type RNNCellOptions } from './rnn-cell.js';
+export { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
+export {
+  PackedSequence,
+  packPaddedSequence,
+  padPackedSequence,
+  packSequence,
+  padSequence,
+  invertPermutation,
+  type Lengths,
+  type PackPaddedOptions,
+  type PadPackedOptions,
+  type PadSequenceOptions,
+  type PackSequenceOptions,
+} from './packed-sequence.js';

@@ -1,0 +1,371 @@
+/*
+ * The one sequence driver behind LSTM, GRU and RNN, after torch.nn.RNNBase: options,
+ * PyTorch-named parameters, input/state checks, and the layer x direction loop, each
+ * step of which is ONE call of the fused recurrent op.
+ */
+import { allocateFloat, getDefaultDtype, type FloatDType } from '../../core/dtype.js';
+import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
+import { defaultGenerator } from '../../core/rng.js';
+import { checkPositiveInt, formatShape, numel, shapesEqual } from '../../core/shape.js';
+import { warn } from '../../core/warn.js';
+import {
+  cat,
+  dropout as dropoutOp,
+  indexSelect,
+  recurrentLayer,
+  reshape,
+  select,
+  stack,
+  squeeze,
+  transpose,
+  unsqueeze,
+  zeros,
+  Tensor,
+  type RecurrentMode,
+  type RecurrentWeights,
+} from '../../tensor/index.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { PackedSequence } from './packed-sequence.js';
+
+/** PyTorch's mode names for the recurrent layers. */
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+/** Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase). */
+export interface RNNBaseOptions {
+  /** Number of stacked recurrent layers. Default: 1. */
+  numLayers?: number;
+  /** Use the biases `b_ih` and `b_hh`. Default: true. */
+  bias?: boolean;
+  /** Input and output are `(N, L, H)` instead of `(L, N, H)` (states are not affected). Default: false. */
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, in training mode. Default: 0. */
+  dropout?: number;
+  /** Run a second, reversed direction and concatenate. Default: false. */
+  bidirectional?: boolean;
+}
+
+const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
+
+/** Initial uniform(-k, k) parameter with the default generator, in the default dtype. */
+export function uniformParameter(shape: readonly number[], k: number, dtype: FloatDType = getDefaultDtype()): Parameter {
+  const data = allocateFloat(dtype, numel(shape));
+  for (let i = 0; i < data.length; i++) data[i] = defaultGenerator.uniform(-k, k);
+  return new Parameter(data, shape);
+}
+
+/** Rejects option keys the layer does not know (JS callers, typos). */
+export function checkOptionKeys(op: string, options: object, allowed: readonly string[]): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] === undefined) continue;
+    if (key === 'projSize' && !allowed.includes(key)) {
+      throw new ConfigError(`${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String((options as Record<string, unknown>)[key])}`);
+    }
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`${op}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
+    }
+  }
+}
+
+export function checkBool(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${String(value)}`);
+  return value;
+}
+
+/** The result of the shared driver before it is shaped for the caller. */
+interface DriverResult {
+  output: Tensor | PackedSequence;
+  hN: Tensor;
+  cN: Tensor | null;
+}
+
+/**
+ * Base class of `LSTM`, `GRU` and `RNN` (PyTorch's `RNNBase`): holds the options and
+ * the parameters, named, ordered and shaped as in PyTorch, for each layer `k` and
+ * direction (`_reverse` suffix for the second):
+ * `weight_ih_l{k}` `(G*H_cell, H_in or D*H_out)`, `weight_hh_l{k}` `(G*H_cell, H_out)`,
+ * `bias_ih_l{k}`, `bias_hh_l{k}` `(G*H_cell)` when `bias`, `weight_hr_l{k}`
+ * `(H_out, H_cell)` with `projSize` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
+ * Every parameter starts U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
+ */
+export abstract class RNNBase extends Module {
+  /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
+  readonly mode: RNNMode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  /** Width of h with an LSTM projection, else 0. */
+  readonly projSize: number;
+  /** Parameter names in PyTorch's `_flat_weights_names` order. */
+  readonly flatWeightsNames: readonly string[];
+  /** Parameter names per layer and direction (PyTorch's `_all_weights`). */
+  readonly allWeightsNames: ReadonlyArray<readonly string[]>;
+  /** The class name used in messages. */
+  protected readonly opName: string;
+
+  protected constructor(
+    opName: string,
+    mode: RNNMode,
+    inputSize: number,
+    hiddenSize: number,
+    options: RNNBaseOptions & { projSize?: number },
+    extraKeys: readonly string[],
+  ) {
+    super();
+    this.opName = opName;
+    checkOptionKeys(opName, options, [...BASE_KEYS, ...extraKeys]);
+    checkPositiveInt(inputSize, 'inputSize', opName);
+    checkPositiveInt(hiddenSize, 'hiddenSize', opName);
+    const numLayers = options.numLayers ?? 1;
+    checkPositiveInt(numLayers, 'numLayers', opName);
+    const bias = checkBool(opName, 'bias', options.bias ?? true);
+    const batchFirst = checkBool(opName, 'batchFirst', options.batchFirst ?? false);
+    const bidirectional = checkBool(opName, 'bidirectional', options.bidirectional ?? false);
+    const dropout = options.dropout ?? 0;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
+      throw new ConfigError(
+        `${opName}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed; got ${String(dropout)}`,
+      );
+    }
+    if (dropout > 0 && numLayers === 1) {
+      warn(
+        `${opName}: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects ` +
+          `numLayers greater than 1, but got dropout=${dropout} and numLayers=${numLayers}`,
+      );
+    }
+    const projSize = options.projSize ?? 0;
+    if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
+      throw new ConfigError(`${opName}: projSize should be a positive integer or zero to disable projections; got ${String(projSize)}`);
+    }
+    if (projSize >= hiddenSize) {
+      throw new ConfigError(`${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`);
+    }
+    this.mode = mode;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.numLayers = numLayers;
+    this.bias = bias;
+    this.batchFirst = batchFirst;
+    this.dropout = dropout;
+    this.bidirectional = bidirectional;
+    this.projSize = projSize;
+
+    const gateSize = this.gateCount * hiddenSize;
+    const D = bidirectional ? 2 : 1;
+    const realHidden = projSize > 0 ? projSize : hiddenSize;
+    const stdv = 1 / Math.sqrt(hiddenSize);
+    const flat: string[] = [];
+    const all: string[][] = [];
+    for (let layer = 0; layer < numLayers; layer++) {
+      for (let dir = 0; dir < D; dir++) {
+        const layerInput = layer === 0 ? inputSize : realHidden * D;
+        const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+        const names: string[] = [];
+        const reg = (name: string, shape: number[]): void => {
+          this.registerParameter(name + sfx, uniformParameter(shape, stdv));
+          names.push(name + sfx);
+        };
+        reg('weight_ih', [gateSize, layerInput]);
+        reg('weight_hh', [gateSize, realHidden]);
+        if (bias) {
+          reg('bias_ih', [gateSize]);
+          reg('bias_hh', [gateSize]);
+        }
+        if (projSize > 0) reg('weight_hr', [projSize, hiddenSize]);
+        flat.push(...names);
+        all.push(names);
+      }
+    }
+    this.flatWeightsNames = Object.freeze(flat);
+    this.allWeightsNames = Object.freeze(all.map((n) => Object.freeze(n)));
+  }
+
+  /** Gates per step: 4 (LSTM), 3 (GRU), 1 (RNN). */
+  protected get gateCount(): number {
+    return this.mode === 'LSTM' ? 4 : this.mode === 'GRU' ? 3 : 1;
+  }
+
+  /** Number of directions D (2 when bidirectional). */
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /** The parameters per layer and direction, like PyTorch's `all_weights`. */
+  get allWeights(): Parameter[][] {
+    return this.allWeightsNames.map((names) => names.map((n) => this.getParameter(n) as Parameter));
+  }
+
+  private param(name: string): Parameter {
+    return this.getParameter(name) as Parameter;
+  }
+
+  private fusedMode(): RecurrentMode {
+    switch (this.mode) {
+      case 'LSTM':
+        return 'lstm';
+      case 'GRU':
+        return 'gru';
+      case 'RNN_TANH':
+        return 'rnn_tanh';
+      default:
+        return 'rnn_relu';
+    }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += ', bias=False';
+    if (this.batchFirst) s += ', batch_first=True';
+    if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
+    if (this.bidirectional) s += ', bidirectional=True';
+    return s;
+  }
+
+  /**
+   * The shared forward: validates, runs every layer and direction with one fused op
+   * call each, and shapes the results for the caller. `isLstm` selects the (h, c)
+   * state pair (messages say `hidden[0]`/`hidden[1]`; `hidden` otherwise).
+   */
+  protected run(input: Tensor | PackedSequence, hx: Tensor | null, cx: Tensor | null, isLstm: boolean): DriverResult {
+    const op = this.opName;
+    const D = this.numDirections;
+    const hOut = this.projSize > 0 ? this.projSize : this.hiddenSize;
+    const packed = input instanceof PackedSequence;
+    const pdtype = this.param(this.flatWeightsNames[0]).dtype;
+
+    // --- input ---
+    let x: Tensor;
+    let batchSizes: Int32Array;
+    let N: number;
+    let L = 0;
+    let unbatched = false;
+    if (packed) {
+      x = input.data;
+      if (x.ndim !== 2) throw new ShapeError(`${op}: packed input data must have 2 dimensions; expected 2, got ${x.ndim}`);
+      batchSizes = input.batchSizes.data as Int32Array;
+      N = input.batchSize;
+    } else {
+      if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor or a PackedSequence; got ${String(input)}`);
+      x = input;
+      if (x.ndim !== 2 && x.ndim !== 3) {
+        throw new ShapeError(
+          `${op}: input must have 3 dimensions (batched) or 2 (unbatched); expected 2 or 3, got ${x.ndim} (shape ${formatShape(x.shape)})`,
+        );
+      }
+      unbatched = x.ndim === 2;
+      N = unbatched ? 1 : this.batchFirst ? x.shape[0] : x.shape[1];
+      L = unbatched ? x.shape[0] : this.batchFirst ? x.shape[1] : x.shape[0];
+      batchSizes = new Int32Array(L).fill(N);
+    }
+    if (x.dtype === 'int32') throw new DTypeError(`${op}: input must be a float tensor; expected ${pdtype}, got int32`);
+    if (x.shape[x.ndim - 1] !== this.inputSize) {
+      throw new ShapeError(`${op}: input.size(-1) must be equal to input_size; expected ${this.inputSize}, got ${x.shape[x.ndim - 1]}`);
+    }
+    if (x.dtype !== pdtype) {
+      throw new DTypeError(`${op}: input dtype must match the parameters'; expected ${pdtype}, got ${x.dtype} (convert the input or call .to('${x.dtype}') on the module)`);
+    }
+
+    // --- states ---
+    const stateRank = unbatched ? 2 : 3;
+    const states: Array<[Tensor | null, string, number]> = isLstm
+      ? [
+          [hx, 'hidden[0]', hOut],
+          [cx, 'hidden[1]', this.hiddenSize],
+        ]
+      : [[hx, 'hidden', hOut]];
+    if (hx !== null || cx !== null) {
+      const given = states.map(([t]) => t);
+      for (const t of given) {
+        if (!(t instanceof Tensor)) throw new ShapeError(`${op}: initial states must be Tensors; got ${String(t)}`);
+      }
+      const ranks = given.map((t) => (t as Tensor).ndim);
+      if (ranks.some((r) => r !== stateRank)) {
+        const what = isLstm ? 'hx and cx' : 'hx';
+        const got = isLstm ? `(${ranks.map((r) => `${r}-D`).join(', ')}) tensors` : `${ranks[0]}-D tensor`;
+        throw new ShapeError(
+          packed
+            ? `${op}: for packed input, ${what} should be 3-D; got ${got}`
+            : `${op}: For ${unbatched ? 'unbatched 2-D' : 'batched 3-D'} input, ${what} should also be ${stateRank}-D but got ${got}`,
+        );
+      }
+    }
+    for (const [t, name, width] of states) {
+      if (t === null) continue;
+      const expected = unbatched ? [this.numLayers * D, width] : [this.numLayers * D, N, width];
+      if (!shapesEqual(t.shape, expected)) {
+        throw new ShapeError(`${op}: Expected ${name} size (${expected.join(', ')}), got ${formatShape(t.shape)}`);
+      }
+      if (t.dtype !== x.dtype) throw new DTypeError(`${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`);
+    }
+    const prepState = (t: Tensor | null, width: number): Tensor => {
+      if (t === null) return zeros([this.numLayers * D, N, width], { dtype: x.dtype });
+      let s = unbatched ? unsqueeze(t, 1) : t;
+      if (packed && input.sortedIndices !== null) s = indexSelect(s, 1, input.sortedIndices);
+      return s;
+    };
+    const h0 = prepState(hx, hOut);
+    const c0 = isLstm ? prepState(cx, this.hiddenSize) : null;
+
+    // --- time-major rows (sum(batchSizes), H_in) ---
+    let rows: Tensor;
+    if (packed) rows = x;
+    else {
+      let tm = unbatched ? unsqueeze(x, 1) : x;
+      if (this.batchFirst && !unbatched) tm = transpose(tm, 0, 1);
+      rows = reshape(tm, [L * N, this.inputSize]);
+    }
+
+    // --- layers x directions: one fused op call each ---
+    const mode = this.fusedMode();
+    const hNs: Tensor[] = [];
+    const cNs: Tensor[] = [];
+    let layerInput = rows;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outs: Tensor[] = [];
+      for (let dir = 0; dir < D; dir++) {
+        const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+        const weights: RecurrentWeights = {
+          wIh: this.param(`weight_ih${sfx}`),
+          wHh: this.param(`weight_hh${sfx}`),
+          bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
+          bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
+          wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+        };
+        const idx = layer * D + dir;
+        const res = recurrentLayer(mode, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1);
+        outs.push(res.output);
+        hNs.push(res.hN);
+        if (res.cN !== null) cNs.push(res.cN);
+      }
+      layerInput = D === 1 ? outs[0] : cat(outs, 1);
+      if (this.training && this.dropout > 0 && layer < this.numLayers - 1) layerInput = dropoutOp(layerInput, this.dropout, true);
+    }
+    let hN = stack(hNs, 0);
+    let cN = isLstm ? stack(cNs, 0) : null;
+
+    // --- back to the caller's layout ---
+    if (packed) {
+      if (input.unsortedIndices !== null) {
+        hN = indexSelect(hN, 1, input.unsortedIndices);
+        if (cN !== null) cN = indexSelect(cN, 1, input.unsortedIndices);
+      }
+      return { output: input.withData(layerInput), hN, cN };
+    }
+    let output = reshape(layerInput, [L, N, D * hOut]);
+    if (unbatched) {
+      output = squeeze(output, 1);
+      hN = squeeze(hN, 1);
+      if (cN !== null) cN = squeeze(cN, 1);
+    } else if (this.batchFirst) output = transpose(output, 0, 1);
+    return { output, hN, cN };
+  }
+}

@@ -1,0 +1,106 @@
+import { ShapeError, DTypeError } from '../../core/errors.js';
+import { checkPositiveInt, formatShape } from '../../core/shape.js';
+import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RecurrentMode } from '../../tensor/index.js';
+import { Module } from '../module.js';
+import type { Parameter } from '../parameter.js';
+import { checkBool, checkOptionKeys, uniformParameter } from './rnn-base.js';
+
+/** Options shared by the cells. */
+export interface RNNCellBaseOptions {
+  /** Use the biases `bias_ih` and `bias_hh`. Default: true. */
+  bias?: boolean;
+}
+
+/**
+ * Base class of `LSTMCell`, `GRUCell` and `RNNCell` (PyTorch's `RNNCellBase`): one time
+ * step of one layer. Parameters `weight_ih` `(G*H, H_in)`, `weight_hh` `(G*H, H)`,
+ * `bias_ih`, `bias_hh` `(G*H)` (null without bias), all
+ * U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)); G = 4 (LSTM), 3 (GRU), 1 (RNN).
+ * A step is one call of the fused recurrent op over a one-step sequence.
+ */
+export abstract class RNNCellBase extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+  readonly weight_ih: Parameter;
+  readonly weight_hh: Parameter;
+  readonly bias_ih: Parameter | null;
+  readonly bias_hh: Parameter | null;
+  protected readonly opName: string;
+
+  protected constructor(opName: string, inputSize: number, hiddenSize: number, options: RNNCellBaseOptions, numChunks: number, extraKeys: readonly string[]) {
+    super();
+    this.opName = opName;
+    checkOptionKeys(opName, options, ['bias', ...extraKeys]);
+    checkPositiveInt(inputSize, 'inputSize', opName);
+    checkPositiveInt(hiddenSize, 'hiddenSize', opName);
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.bias = checkBool(opName, 'bias', options.bias ?? true);
+    const k = 1 / Math.sqrt(hiddenSize);
+    const G = numChunks * hiddenSize;
+    this.weight_ih = this.registerParameter('weight_ih', uniformParameter([G, inputSize], k));
+    this.weight_hh = this.registerParameter('weight_hh', uniformParameter([G, hiddenSize], k));
+    this.bias_ih = this.registerParameter('bias_ih', this.bias ? uniformParameter([G], k) : null);
+    this.bias_hh = this.registerParameter('bias_hh', this.bias ? uniformParameter([G], k) : null);
+  }
+
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}`;
+  }
+
+  /** Checks the input; returns it as `(N, H_in)` and whether it was unbatched. */
+  protected prepInput(input: Tensor): { x: Tensor; unbatched: boolean } {
+    const op = this.opName;
+    if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor; got ${String(input)}`);
+    if (input.ndim !== 1 && input.ndim !== 2) {
+      throw new ShapeError(`${op}: Expected input to be 1-D or 2-D; expected 1 or 2 dimensions, got ${input.ndim}-D tensor`);
+    }
+    if (input.shape[input.ndim - 1] !== this.inputSize) {
+      throw new ShapeError(`${op}: input has inconsistent input_size; expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
+    }
+    const pdtype = this.weight_ih.dtype;
+    if (input.dtype !== pdtype) {
+      throw new DTypeError(`${op}: input dtype must match the parameters'; expected ${pdtype}, got ${input.dtype}`);
+    }
+    const unbatched = input.ndim === 1;
+    return { x: unbatched ? unsqueeze(input, 0) : input, unbatched };
+  }
+
+  /** Checks one state (`hx`, or `hx[0]`/`hx[1]`); returns it as `(N, H)` (zeros when null). */
+  protected prepState(t: Tensor | null, name: string, x: Tensor, unbatched: boolean): Tensor {
+    const op = this.opName;
+    const N = x.shape[0];
+    if (t === null) return zeros([N, this.hiddenSize], { dtype: x.dtype });
+    if (!(t instanceof Tensor)) throw new ShapeError(`${op}: ${name} must be a Tensor; got ${String(t)}`);
+    const rank = unbatched ? 1 : 2;
+    if (t.ndim !== rank) {
+      throw new ShapeError(`${op}: Expected ${name} to be ${rank}-D for ${unbatched ? 'unbatched 1-D' : 'batched 2-D'} input; got ${t.ndim}-D tensor (shape ${formatShape(t.shape)})`);
+    }
+    if (!unbatched && t.shape[0] !== N) {
+      throw new ShapeError(`${op}: Input batch size ${N} doesn't match ${name} batch size; expected ${N}, got ${t.shape[0]}`);
+    }
+    if (t.shape[rank - 1] !== this.hiddenSize) {
+      throw new ShapeError(`${op}: ${name} has inconsistent hidden_size; expected ${this.hiddenSize}, got ${t.shape[rank - 1]}`);
+    }
+    if (t.dtype !== x.dtype) throw new DTypeError(`${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`);
+    return unbatched ? unsqueeze(t, 0) : t;
+  }
+
+  /** One fused step over `(N, H_in)`; returns `(N, H)` states. */
+  protected step(mode: RecurrentMode, x: Tensor, h: Tensor, c: Tensor | null): { h: Tensor; c: Tensor | null } {
+    const res = recurrentLayer(mode, x, new Int32Array([x.shape[0]]), h, c, {
+      wIh: this.weight_ih,
+      wHh: this.weight_hh,
+      bIh: this.bias_ih,
+      bHh: this.bias_hh,
+      wHr: null,
+    }, false);
+    return { h: res.hN, c: res.cN };
+  }
+
+  /** Drops the batch dim again for unbatched input. */
+  protected static unbatch(t: Tensor, unbatched: boolean): Tensor {
+    return unbatched ? squeeze(t, 0) : t;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Tensor } from '../../tensor/index.js';
+import { checkNonlinearity, type RNNNonlinearity } from './rnn.js';
+import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
+
+/** Options of `RNNCell`. */
+export interface RNNCellOptions extends RNNCellBaseOptions {
+  /** 'tanh' or 'relu'. Default: 'tanh'. */
+  nonlinearity?: RNNNonlinearity;
+}
+
+/**
+ * An Elman RNN cell with tanh or ReLU non-linearity, after `torch.nn.RNNCell`:
+ *
+ * ```text
+ * h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+ * ```
+ *
+ * (ReLU instead of tanh with `nonlinearity: 'relu'`).
+ *
+ * Args: `inputSize` (H_in), `hiddenSize` (H), `options.bias` (default true),
+ * `options.nonlinearity` (default 'tanh').
+ *
+ * Inputs: `input` `(N, H_in)` or `(H_in)`; `h_0` `(N, H)` or `(H)`, zeros when omitted.
+ * Output: `h_1`, shaped like `h_0`.
+ *
+ * Parameters: `weight_ih` `(H, H_in)`, `weight_hh` `(H, H)`, `bias_ih`, `bias_hh`
+ * `(H)`; all U(-1/sqrt(H), 1/sqrt(H)).
+ *
+ * @example
+ * const cell = new RNNCell(10, 20, { nonlinearity: 'relu' });
+ * const h = cell.forward(randn([3, 10])); // [3, 20]
+ */
+export class RNNCell extends RNNCellBase {
+  readonly nonlinearity: RNNNonlinearity;
+
+  constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
+    const nonlinearity = checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh');
+    super('RNNCell', inputSize, hiddenSize, options, 1, ['nonlinearity']);
+    this.nonlinearity = nonlinearity;
+  }
+
+  override extraRepr(): string {
+    return super.extraRepr() + (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`);
+  }
+
+  /** One step: returns `h_1`. */
+  forward(input: Tensor, hx: Tensor | null = null): Tensor {
+    const { x, unbatched } = this.prepInput(input);
+    const h = this.prepState(hx ?? null, 'hx', x, unbatched);
+    return RNNCellBase.unbatch(this.step(this.nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, h, null).h, unbatched);
+  }
+}
