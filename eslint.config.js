@@ -10,6 +10,7 @@ export default defineConfig(
     'dist/',
     'node_modules/',
     'bench/',
+    'src/kernels/wasm/assembly/', // AssemblyScript: its own tsconfig, compiled by scripts/build-wasm.mjs
     'coverage/',
     '**/*.js',
     '**/*.cjs',

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../core/dtype.js';
+import { f32GemmImplementation, f32GemmWasmSimd } from './f32-gemm-5x8-wasmsimd.js';
 import { gemmRef } from './ref/f-gemm-ref.js';
 
 /** The signature every GEMM implementation shares (see `gemmRef` for the contract). */
@@ -21,9 +22,22 @@ export type Gemm = (
   ldc: number,
 ) => void;
 
-let active: Gemm = gemmRef;
+/** Which kernel set runs: 'fast' (wasm SIMD, or optimized JS without SIMD) or 'ref'. */
+export type KernelSet = 'fast' | 'ref';
 
-/** The GEMM used by tensor ops (the reference one until a faster one is installed). */
+function envKernelSet(): KernelSet {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.LONGSHORT_KERNELS === 'ref' ? 'ref' : 'fast';
+}
+
+let kernelSet: KernelSet = envKernelSet();
+let active: Gemm = kernelSet === 'ref' ? gemmRef : f32GemmWasmSimd;
+
+/**
+ * The GEMM used by tensor ops: the WebAssembly SIMD kernel for float32 (an optimized JS
+ * kernel where SIMD is missing), the reference kernel for float64 or when the kernel
+ * set is 'ref' (`LONGSHORT_KERNELS=ref` in the environment, or `setKernelSet('ref')`).
+ */
 export function gemm(...args: Parameters<Gemm>): void {
   active(...args);
 }
@@ -33,4 +47,17 @@ export function setGemm(impl: Gemm): Gemm {
   const prev = active;
   active = impl;
   return prev;
+}
+
+/** Selects the kernel set for every op ('fast' by default). Returns the previous one. */
+export function setKernelSet(set: KernelSet): KernelSet {
+  const prev = kernelSet;
+  kernelSet = set;
+  active = set === 'ref' ? gemmRef : f32GemmWasmSimd;
+  return prev;
+}
+
+/** The kernel set in use and the float32 GEMM it runs, e.g. 'fast (f32-gemm-5x8-wasmsimd)'. */
+export function kernelSetName(): string {
+  return kernelSet === 'ref' ? 'ref (f32-gemm-ref)' : `fast (${f32GemmImplementation()})`;
 }
