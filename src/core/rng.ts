@@ -1,3 +1,11 @@
+import { FormatError } from './errors.js';
+
+/** A generator's state: the 128-bit xoshiro state and a cached normal sample. */
+export interface GeneratorState {
+  s: number[];
+  spare: number | null;
+}
+
 /**
  * A seeded pseudo-random generator (xoshiro128**), so runs are reproducible.
  *
@@ -32,6 +40,27 @@ export class Generator {
     this.s2 = next();
     this.s3 = next() | 1;
     this.spare = null;
+  }
+
+  /**
+   * The full generator state, to save with a checkpoint and restore with `setState`
+   * so a resumed run draws the same numbers as an uninterrupted one.
+   */
+  getState(): GeneratorState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
+  }
+
+  /** Restores a state returned by `getState`. */
+  setState(state: GeneratorState): void {
+    const s = state?.s;
+    if (!Array.isArray(s) || s.length !== 4 || s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+      throw new FormatError(`Generator.setState: s must be 4 unsigned 32-bit integers; got ${JSON.stringify(s)}`);
+    }
+    if (state.spare !== null && typeof state.spare !== 'number') {
+      throw new FormatError(`Generator.setState: spare must be a number or null; got ${typeof state.spare}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = s;
+    this.spare = state.spare;
   }
 
   /** A uniform 32-bit unsigned integer. */

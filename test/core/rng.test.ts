@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { defaultGenerator, Generator, manualSeed } from '../../src/core/rng.js';
+import { FormatError } from '../../src/core/errors.js';
 
 const draw = (g: Generator, n: number): number[] => Array.from({ length: n }, () => g.nextUint32());
 
@@ -102,4 +103,20 @@ describe('Generator', () => {
     assert.deepEqual(draw(defaultGenerator, 5), a);
     assert.deepEqual(draw(new Generator(77), 5), a);
   });
+});
+
+test('getState/setState resumes the exact sequence, including a cached normal', () => {
+  const g = new Generator(11);
+  g.normal(); // leaves a spare normal cached
+  const state = JSON.parse(JSON.stringify(g.getState()));
+  const first = [g.normal(), g.uniform(), g.normal(), g.randint(1000)];
+  const h = new Generator(99);
+  h.setState(state);
+  assert.deepEqual([h.normal(), h.uniform(), h.normal(), h.randint(1000)], first);
+});
+
+test('setState rejects a malformed state with a FormatError', () => {
+  const g = new Generator(1);
+  assert.throws(() => g.setState({ s: [1, 2, 3], spare: null }), (e: unknown) => e instanceof FormatError && /4 unsigned 32-bit integers/.test((e as Error).message));
+  assert.throws(() => g.setState({ s: [1, 2, 3, -1], spare: null }), FormatError);
 });

@@ -1,0 +1,58 @@
+/**
+ * longshort: LSTM, GRU and RNN layers for TypeScript with PyTorch's exact semantics,
+ * autograd training, and a Keras-style front.
+ *
+ * @example
+ * import { LSTM, Linear, Adam, crossEntropy, randn, tensor } from 'longshort';
+ * const lstm = new LSTM(28, 128, { numLayers: 2, batchFirst: true });
+ * const head = new Linear(128, 10);
+ * const x = randn([100, 28, 28]);                       // (N, L, H_in)
+ * const [out] = lstm.forward(x);                         // (N, L, 128)
+ * const logits = head.forward(out.select(1, -1));        // (N, 10)
+ *
+ * // or Keras-style:
+ * import { sequential, layers } from 'longshort';
+ * const model = sequential([layers.lstm({ units: 5, inputShape: [1, 1] }), layers.dense({ units: 1 })]);
+ * model.compile({ loss: 'mse', optimizer: 'adam' });
+ */
+export * from './core/errors.js';
+export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './core/rng.js';
+export type { Shape } from './core/shape.js';
+export * from './tensor/index.js';
+export * from './nn/index.js';
+export * from './optim/index.js';
+export * from './io/safetensors.js';
+export * from './data/index.js';
+export * as layers from './models/layers.js';
+export {
+  sequential,
+  SequentialModel,
+  loadModel,
+  Layer,
+  RecurrentLayer,
+  DenseLayer,
+  DropoutLayer,
+  EmbeddingLayer,
+  earlyStopping,
+  modelCheckpoint,
+  reduceLROnPlateau,
+  progressBar,
+  EarlyStopping,
+  ModelCheckpoint,
+  ReduceLROnPlateauCallback,
+  ProgressBar,
+  type Callback,
+  type Logs,
+  type CompileOptions,
+  type FitOptions,
+  type EvaluateOptions,
+  type History,
+  type SequentialOptions,
+  type SummaryOptions,
+  type RecurrentLayerOptions,
+  type DenseOptions,
+  type EmbeddingLayerOptions,
+  type LossName,
+  type OptimizerName,
+} from './models/index.js';

@@ -1,0 +1,452 @@
+/*
+ * Keras-style recurrent layers (`lstm`, `gru`, `simpleRNN`, `bidirectional`) over the
+ * PyTorch-exact modules of src/nn/rnn.
+ */
+import { ConfigError, ShapeError } from '../core/errors.js';
+import type { Module } from '../nn/module.js';
+import { GRU } from '../nn/rnn/gru.js';
+import { LSTM } from '../nn/rnn/lstm.js';
+import { packPaddedSequence, padPackedSequence, PackedSequence } from '../nn/rnn/packed-sequence.js';
+import { RNN } from '../nn/rnn/rnn.js';
+import {
+  add,
+  cat,
+  div,
+  dropout as dropoutOp,
+  indexSelect,
+  mul,
+  ones,
+  recurrentLayer,
+  select,
+  stack,
+  Tensor,
+  unsqueeze,
+  where,
+  zeros,
+  type RecurrentMode,
+} from '../tensor/index.js';
+import {
+  boolOpt,
+  checkKeys,
+  formatSpec,
+  Layer,
+  positiveInt,
+  rateOpt,
+  type BaseLayerOptions,
+  type CallContext,
+  type JsonValue,
+  type LayerOutput,
+  type ShapeSpec,
+} from './layer.js';
+
+/** The cell of a recurrent layer. */
+export type RecurrentKind = 'lstm' | 'gru' | 'simpleRNN';
+
+/** How `bidirectional` combines the two directions. */
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+/** Options of `lstm`, `gru` and `simpleRNN` (Keras' arguments, camelCase). */
+export interface RecurrentLayerOptions extends BaseLayerOptions {
+  /** Width of the hidden state (PyTorch's hiddenSize). Required. */
+  units: number;
+  /** Return the output of every step `(N, L, units)` instead of the last one `(N, units)`. Default false. */
+  returnSequences?: boolean;
+  /**
+   * Also return the final states: `apply` gives `[output, h, c]` (LSTM) or
+   * `[output, h]` (GRU, SimpleRNN), each state `(N, units)`. Only for layers used on
+   * their own: a `sequential` model rejects it (ConfigError), as Keras' Sequential
+   * allows single-output layers only. Default false.
+   */
+  returnState?: boolean;
+  /**
+   * Carry the final states of a batch over as the initial states of the next
+   * (detached: no gradient flows across batches) until `resetStates()`. Needs a fixed
+   * batch size: `batchSize` on the model's first layer. Default false.
+   */
+  stateful?: boolean;
+  /**
+   * Process the sequence from the last step to the first. As in Keras, with
+   * `returnSequences` the output is in processing order (reversed), and the last
+   * output is that of the first time step. Default false.
+   */
+  goBackwards?: boolean;
+  /**
+   * Fraction of the input features to drop in training (Keras' `dropout`): one mask
+   * per sample and feature, the same at every time step, scaled by 1 / (1 - rate).
+   * Default 0.
+   */
+  dropout?: number;
+  /** Use the biases (PyTorch's `bias`: both `bias_ih` and `bias_hh`). Default true. */
+  useBias?: boolean;
+}
+
+/** Options of `simpleRNN`: those of every recurrent layer plus the activation. */
+export interface SimpleRNNOptions extends RecurrentLayerOptions {
+  /** 'tanh' (default) or 'relu' (PyTorch's `nonlinearity`). */
+  activation?: 'tanh' | 'relu';
+}
+
+/** Options of `bidirectional`. */
+export interface BidirectionalOptions extends BaseLayerOptions {
+  /** How to combine the forward and backward outputs. Default 'concat' (PyTorch's layout). */
+  mergeMode?: MergeMode;
+}
+
+const REC_KEYS = ['name', 'inputShape', 'batchSize', 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias'];
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
+const CLASS_NAMES: Record<RecurrentKind, string> = { lstm: 'LSTM', gru: 'GRU', simpleRNN: 'SimpleRNN' };
+const PREFIXES: Record<RecurrentKind, string> = { lstm: 'lstm', gru: 'gru', simpleRNN: 'simple_rnn' };
+
+/**
+ * A Keras-style recurrent layer (LSTM, GRU or SimpleRNN, optionally bidirectional)
+ * holding one PyTorch module (`LSTM`, `GRU` or `RNN` with `batchFirst: true`, one
+ * layer, `bidirectional` for the wrapper), so its parameters are PyTorch's:
+ * `weight_ih_l0` `(G*units, F)`, `weight_hh_l0` `(G*units, units)`, `bias_ih_l0`,
+ * `bias_hh_l0` `(G*units)` (G = 4, 3, 1), plus `_reverse` twins when bidirectional.
+ *
+ * Shapes: input `(N, L, F)` (batch-first, like Keras); output `(N, L, D')` with
+ * `returnSequences`, else `(N, D')`, where D' = units, or 2*units for a
+ * bidirectional layer with `mergeMode: 'concat'`.
+ *
+ * Masks (from `embedding({ maskZero: true })`), Keras semantics: a masked step leaves
+ * the state unchanged; with `returnSequences` its output repeats the previous output
+ * (zeros before the first unmasked step). In a bidirectional layer with
+ * `returnSequences`, masked steps output zeros in both directions (Keras sets
+ * `zero_output_for_mask` there). The last output is the final state. Right-padded
+ * masks run as a PackedSequence (exact and fast: the padding is never computed);
+ * other masks (or `goBackwards`) run step by step with `where`. The output mask is
+ * the input mask with `returnSequences`, else none.
+ *
+ * @example
+ * const layer = lstm({ units: 16, returnSequences: true });
+ * layer.apply(randn([4, 10, 3])).shape; // [4, 10, 16]
+ */
+export class RecurrentLayer extends Layer {
+  readonly className: string;
+  readonly namePrefix: string;
+  readonly kind: RecurrentKind;
+  readonly units: number;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly stateful: boolean;
+  readonly goBackwards: boolean;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  /** SimpleRNN's activation ('tanh' for LSTM/GRU, where it is fixed). */
+  readonly activation: 'tanh' | 'relu';
+  /** Whether this is the `bidirectional` wrapper. */
+  readonly bidirectional: boolean;
+  /** The merge mode of a bidirectional layer ('concat' otherwise). */
+  readonly mergeMode: MergeMode;
+  /** Stateful layers: the carried states `(D, N, units)` (h, and c for LSTM), or null. */
+  private states: Tensor[] | null = null;
+
+  /** @internal use `lstm`, `gru`, `simpleRNN` or `bidirectional`. */
+  constructor(kind: RecurrentKind, options: SimpleRNNOptions, wrapper: BidirectionalOptions | null = null) {
+    const op = wrapper === null ? CLASS_NAMES[kind] : 'Bidirectional';
+    const base: BaseLayerOptions = wrapper === null ? options : wrapper;
+    super(op, base);
+    if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
+    checkKeys(CLASS_NAMES[kind], options, kind === 'simpleRNN' ? [...REC_KEYS, 'activation'] : REC_KEYS);
+    this.kind = kind;
+    this.bidirectional = wrapper !== null;
+    this.className = this.bidirectional ? 'Bidirectional' : CLASS_NAMES[kind];
+    this.namePrefix = this.bidirectional ? 'bidirectional' : PREFIXES[kind];
+    this.units = positiveInt(op, 'units', options.units);
+    this.returnSequences = boolOpt(op, 'returnSequences', options.returnSequences, false);
+    this.returnState = boolOpt(op, 'returnState', options.returnState, false);
+    this.stateful = boolOpt(op, 'stateful', options.stateful, false);
+    this.goBackwards = boolOpt(op, 'goBackwards', options.goBackwards, false);
+    this.dropout = rateOpt(op, 'dropout', options.dropout, 0);
+    this.useBias = boolOpt(op, 'useBias', options.useBias, true);
+    const act = options.activation ?? 'tanh';
+    if (act !== 'tanh' && act !== 'relu') throw new ConfigError(`${op}: activation must be 'tanh' or 'relu'; got ${String(act)}`);
+    this.activation = act;
+    if (wrapper !== null) {
+      checkKeys('Bidirectional', wrapper, ['name', 'inputShape', 'batchSize', 'mergeMode']);
+      const mm = wrapper.mergeMode ?? 'concat';
+      if (!MERGE_MODES.includes(mm)) throw new ConfigError(`Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`);
+      this.mergeMode = mm;
+      if (this.goBackwards) {
+        throw new ConfigError('Bidirectional: the wrapped layer must not set goBackwards; expected goBackwards false, got true (the wrapper runs both directions)');
+      }
+    } else {
+      this.mergeMode = 'concat';
+    }
+  }
+
+  private get D(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  private get outDim(): number {
+    return this.bidirectional && this.mergeMode === 'concat' ? 2 * this.units : this.units;
+  }
+
+  protected acceptedRanks(): readonly number[] {
+    return [3];
+  }
+
+  computeOutputShape(inputShape: ShapeSpec): ShapeSpec {
+    return this.returnSequences ? [inputShape[0], this.outDim] : [this.outDim];
+  }
+
+  protected createModule(inputShape: ShapeSpec): Module {
+    const F = inputShape[1];
+    if (F === null) throw new ConfigError(`${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`);
+    const opts = { batchFirst: true, bias: this.useBias, bidirectional: this.bidirectional };
+    if (this.kind === 'lstm') return new LSTM(F, this.units, opts);
+    if (this.kind === 'gru') return new GRU(F, this.units, opts);
+    return new RNN(F, this.units, { ...opts, nonlinearity: this.activation });
+  }
+
+  override resetStates(): void {
+    this.states = null;
+  }
+
+  /** The carried states of a stateful layer (`[h]` or `[h, c]`, each `(D, N, units)`), or null. */
+  getStates(): Tensor[] | null {
+    return this.states === null ? null : this.states.slice();
+  }
+
+  call(x: Tensor, mask: Tensor | null, ctx: CallContext): LayerOutput {
+    const N = x.shape[0];
+    const L = x.shape[1];
+    const F = x.shape[2];
+    if (L === 0) throw new ShapeError(`${this.label}: the input needs at least one time step; got shape ${formatSpec(x.shape.slice(1), N)}`);
+    let xin = x;
+    if (ctx.training && this.dropout > 0) {
+      const keep = dropoutOp(ones([N, 1, F], { dtype: x.dtype }), this.dropout, true); // (N, 1, F)
+      xin = mul(x, keep);
+    }
+    let m: Tensor | null = null; // (N, L) float 0/1
+    if (mask !== null) {
+      if (mask.ndim !== 2 || mask.shape[0] !== N || mask.shape[1] !== L) {
+        throw new ShapeError(`${this.label}: the mask must have shape (N, L) = (${N}, ${L}); got ${formatSpec(mask.shape.slice(1), mask.shape[0])}`);
+      }
+      m = mask.dtype === x.dtype ? mask : toFloatMask(mask, x.dtype);
+    }
+    if (this.goBackwards) {
+      const rev = new Tensor(Int32Array.from({ length: L }, (_, i) => L - 1 - i), [L]);
+      xin = indexSelect(xin, 1, rev);
+      if (m !== null) m = indexSelect(m, 1, rev);
+    }
+    // initial states (D, N, H)
+    let h0: Tensor | null = null;
+    let c0: Tensor | null = null;
+    if (this.stateful && this.states !== null) {
+      const carried = this.states[0].shape[1];
+      if (carried !== N) {
+        throw new ShapeError(
+          `${this.label}: a stateful layer needs a fixed batch size; expected ${carried} (the previous batch), got ${N}; call resetStates() or make the sample count a multiple of the batch size`,
+        );
+      }
+      h0 = this.states[0];
+      c0 = this.states[1] ?? null;
+    }
+    const zeroOut = this.bidirectional && this.returnSequences;
+    let seq: Tensor; // (N, L, D*H), processing order
+    let hN: Tensor; // (D, N, H)
+    let cN: Tensor | null;
+    const lengths = m === null ? null : rightPaddedLengths(m);
+    if (m === null) {
+      [seq, hN, cN] = this.forwardModule(xin, h0, c0) as [Tensor, Tensor, Tensor | null];
+    } else if (lengths !== null) {
+      const packed = packPaddedSequence(xin, lengths, { batchFirst: true, enforceSorted: false });
+      const [outP, h, c] = this.forwardModule(packed, h0, c0);
+      [seq] = padPackedSequence(outP as PackedSequence, { batchFirst: true, totalLength: L });
+      hN = h;
+      cN = c;
+      if (this.returnSequences && !zeroOut) {
+        // Keras: masked steps repeat the previous output, i.e. the final state here
+        seq = where(unsqueeze(m, 2), seq, unsqueeze(select(hN, 0, 0), 1));
+      }
+    } else {
+      [seq, hN, cN] = this.stepwise(xin, m, h0, c0, zeroOut);
+    }
+    if (this.stateful) this.states = cN === null ? [hN.detach()] : [hN.detach(), cN.detach()];
+    const H = this.units;
+    let output: Tensor;
+    if (this.returnSequences) {
+      output = this.bidirectional ? merge(this.mergeMode, seq.slice(2, 0, H), seq.slice(2, H, 2 * H)) : seq;
+    } else {
+      output = this.bidirectional ? merge(this.mergeMode, select(hN, 0, 0), select(hN, 0, 1)) : select(hN, 0, 0);
+    }
+    const out: LayerOutput = { output, mask: this.returnSequences ? mask : null };
+    if (this.returnState) {
+      const states: Tensor[] = [];
+      for (let d = 0; d < this.D; d++) {
+        states.push(select(hN, 0, d));
+        if (cN !== null) states.push(select(cN, 0, d));
+      }
+      out.states = states;
+    }
+    return out;
+  }
+
+  /** Runs the PyTorch module; returns [output, hN, cN]. */
+  private forwardModule(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null): [Tensor | PackedSequence, Tensor, Tensor | null] {
+    const mod = this.module;
+    if (mod instanceof LSTM) {
+      const [o, [h, c]] = mod.forward(input, h0 === null ? null : [h0, c0 as Tensor]);
+      return [o, h, c];
+    }
+    if (mod instanceof GRU || mod instanceof RNN) {
+      const [o, h] = mod.forward(input, h0);
+      return [o, h, null];
+    }
+    throw new ConfigError(`${this.label}: the layer is not built`);
+  }
+
+  /**
+   * General masks: each direction step by step with the fused op on one step, keeping
+   * the state where the mask is 0 (Keras' `where` formulation).
+   */
+  private stepwise(x: Tensor, m: Tensor, h0: Tensor | null, c0: Tensor | null, zeroOut: boolean): [Tensor, Tensor, Tensor | null] {
+    const mod = this.module as Module;
+    const N = x.shape[0];
+    const L = x.shape[1];
+    const H = this.units;
+    const isLstm = this.kind === 'lstm';
+    const mode: RecurrentMode = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+    const bs = Int32Array.of(N);
+    const outs: Tensor[] = [];
+    const hs: Tensor[] = [];
+    const cs: Tensor[] = [];
+    for (let d = 0; d < this.D; d++) {
+      const sfx = `_l0${d === 1 ? '_reverse' : ''}`;
+      const p = (n: string): Tensor => mod.getParameter(n + sfx) as Tensor;
+      const weights = {
+        wIh: p('weight_ih'),
+        wHh: p('weight_hh'),
+        bIh: this.useBias ? p('bias_ih') : null,
+        bHh: this.useBias ? p('bias_hh') : null,
+        wHr: null,
+      };
+      let h = h0 === null ? zeros([N, H], { dtype: x.dtype }) : select(h0, 0, d);
+      let c: Tensor | null = isLstm ? (c0 === null ? zeros([N, H], { dtype: x.dtype }) : select(c0, 0, d)) : null;
+      const stepOut: Tensor[] = new Array<Tensor>(L);
+      for (let k = 0; k < L; k++) {
+        const t = d === 1 ? L - 1 - k : k;
+        const mt = unsqueeze(select(m, 1, t), 1); // (N, 1)
+        const r = recurrentLayer(mode, select(x, 1, t), bs, h, c, weights, false);
+        h = where(mt, r.hN, h);
+        if (c !== null) c = where(mt, r.cN as Tensor, c);
+        stepOut[t] = zeroOut ? where(mt, r.hN, 0) : h;
+      }
+      outs.push(stack(stepOut, 1)); // (N, L, H)
+      hs.push(h);
+      if (c !== null) cs.push(c);
+    }
+    return [outs.length === 1 ? outs[0] : cat(outs, 2), stack(hs, 0), isLstm ? stack(cs, 0) : null];
+  }
+
+  getConfig(): { [key: string]: JsonValue } {
+    const inner: { [key: string]: JsonValue } = { units: this.units };
+    if (this.returnSequences) inner.returnSequences = true;
+    if (this.returnState) inner.returnState = true;
+    if (this.stateful) inner.stateful = true;
+    if (this.goBackwards) inner.goBackwards = true;
+    if (this.dropout !== 0) inner.dropout = this.dropout;
+    if (!this.useBias) inner.useBias = false;
+    if (this.kind === 'simpleRNN' && this.activation !== 'tanh') inner.activation = this.activation;
+    if (!this.bidirectional) return { ...this.baseConfig(), ...inner };
+    return { ...this.baseConfig(), mergeMode: this.mergeMode, layer: { className: CLASS_NAMES[this.kind], config: inner } };
+  }
+}
+
+function toFloatMask(mask: Tensor, dtype: 'float32' | 'float64' | 'int32'): Tensor {
+  const d = dtype === 'float64' ? new Float64Array(mask.numel()) : new Float32Array(mask.numel());
+  const s = mask.data;
+  for (let i = 0; i < d.length; i++) d[i] = s[i] !== 0 ? 1 : 0;
+  return new Tensor(d, mask.shape);
+}
+
+/** The lengths when every row of the (N, L) mask is 1...1 0...0 with at least one 1; else null. */
+function rightPaddedLengths(m: Tensor): number[] | null {
+  const [N, L] = m.shape;
+  const d = m.data;
+  const lens: number[] = [];
+  for (let n = 0; n < N; n++) {
+    let len = 0;
+    while (len < L && d[n * L + len] !== 0) len++;
+    if (len === 0) return null;
+    for (let t = len; t < L; t++) if (d[n * L + t] !== 0) return null;
+    lens.push(len);
+  }
+  return lens;
+}
+
+function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
+  switch (mode) {
+    case 'sum':
+      return add(a, b);
+    case 'mul':
+      return mul(a, b);
+    case 'ave':
+      return div(add(a, b), 2);
+    default:
+      return cat([a, b], a.ndim - 1);
+  }
+}
+
+/**
+ * A Keras-style LSTM layer over a PyTorch `LSTM` (see `RecurrentLayer` for shapes,
+ * masks and options). Parameters: 4*units*(F + units + 2) with biases, as PyTorch
+ * (two bias vectors) counts them.
+ *
+ * @example
+ * const model = sequential([lstm({ units: 128, returnSequences: true, inputShape: [28, 28] }), lstm({ units: 128 }), dense({ units: 10 })]);
+ */
+export function lstm(options: RecurrentLayerOptions): RecurrentLayer {
+  return new RecurrentLayer('lstm', options);
+}
+
+/**
+ * A Keras-style GRU layer over a PyTorch `GRU` (PyTorch's equations, which are Keras'
+ * `reset_after: true`); 3*units*(F + units + 2) parameters with biases.
+ *
+ * @example gru({ units: 32, returnSequences: true })
+ */
+export function gru(options: RecurrentLayerOptions): RecurrentLayer {
+  return new RecurrentLayer('gru', options);
+}
+
+/**
+ * A Keras-style SimpleRNN layer over a PyTorch `RNN` (`activation` 'tanh' or 'relu');
+ * units*(F + units + 2) parameters with biases.
+ *
+ * @example simpleRNN({ units: 8, activation: 'relu' })
+ */
+export function simpleRNN(options: SimpleRNNOptions): RecurrentLayer {
+  return new RecurrentLayer('simpleRNN', options);
+}
+
+/**
+ * Wraps a recurrent layer (not yet built or added to a model) to run in both
+ * directions: one PyTorch module with `bidirectional: true`, so the state-dict keys
+ * are PyTorch's (`<name>.weight_ih_l0`, `<name>.weight_ih_l0_reverse`, ...). The
+ * wrapped layer's options apply to both directions; its `inputShape`/`batchSize` are
+ * used unless the wrapper sets them; naming the wrapped layer is a ConfigError (name
+ * the wrapper). `returnState` gives `[output, h_fw, (c_fw,) h_bw, (c_bw)]`.
+ *
+ * @param layer an `lstm`, `gru` or `simpleRNN` layer (not `goBackwards`)
+ * @param options `mergeMode` ('concat' default, 'sum', 'mul', 'ave'), `name`, `inputShape`, `batchSize`
+ * @example
+ * bidirectional(gru({ units: 16, returnSequences: true }), { mergeMode: 'sum' })
+ */
+export function bidirectional(layer: RecurrentLayer, options: BidirectionalOptions = {}): RecurrentLayer {
+  if (!(layer instanceof RecurrentLayer) || layer.bidirectional) {
+    throw new ConfigError(`Bidirectional: expected an lstm, gru or simpleRNN layer; got ${layer instanceof RecurrentLayer ? 'a Bidirectional layer' : String(layer)}`);
+  }
+  if (layer.built || layer.owner !== null) throw new ConfigError(`Bidirectional: the wrapped layer ${layer.label} must not be built or in a model yet`);
+  if (layer.name !== null) {
+    throw new ConfigError(`Bidirectional: the wrapped layer must not have a name (its keys use the wrapper's); expected no name, got "${layer.name}"; pass { name } to bidirectional instead`);
+  }
+  const cfg = layer.getConfig() as unknown as SimpleRNNOptions;
+  const { inputShape, batchSize, ...inner } = cfg;
+  const wrapper: BidirectionalOptions = { ...options };
+  if (wrapper.inputShape === undefined && inputShape !== undefined) wrapper.inputShape = inputShape;
+  if (wrapper.batchSize === undefined && batchSize !== undefined) wrapper.batchSize = batchSize;
+  return new RecurrentLayer(layer.kind, inner, wrapper);
+}
