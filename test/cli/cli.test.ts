@@ -1,0 +1,134 @@
+// The `longshort` command (dist/cli/longshort.js) as a child process: help everywhere,
+// a forecast on a small CSV, textgen train -> sample -> summary on a tiny text, and bad
+// arguments (one-line messages on stderr, non-zero exit, no stack traces).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/cli/ -> dist/cli/longshort.js */
+const CLI = fileURLToPath(new URL('../../cli/longshort.js', import.meta.url));
+/** dist/test/cli/ -> test/fixtures/cli/ (fixtures are not compiled) */
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cli/', import.meta.url));
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Result {
+  assert.ok(existsSync(CLI), `${CLI} is missing; run npm run build`);
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(args: string[]): string {
+  const r = cli(args);
+  assert.equal(r.status, 0, `longshort ${args.join(' ')} exited with ${r.status}:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** A failed run: non-zero exit, exactly one line on stderr matching `message`, no stack trace. */
+function fails(args: string[], message: RegExp): void {
+  const r = cli(args);
+  assert.notEqual(r.status, 0, `longshort ${args.join(' ')} should fail:\n${r.stdout}${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
+  assert.match(lines[0], message);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+}
+
+function withTmp(fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'longshort-cli-'));
+  try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the built CLI keeps its shebang', () => {
+  assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n'));
+});
+
+test('longshort --help lists every command and the global --threads option', () => {
+  const out = ok(['--help']);
+  assert.match(out, /^Usage: longshort \[options\] \[command\]/);
+  for (const c of ['forecast', 'textgen', 'classify-mnist', 'summary', 'bench']) assert.match(out, new RegExp(`^  ${c}\\b`, 'm'));
+  assert.match(out, /--threads <n>/);
+});
+
+test('every subcommand has --help', () => {
+  const cases: [string[], RegExp][] = [
+    [['forecast'], /--csv <file>[^]*--column <name>[^]*--window <n>[^]*--horizon <n>[^]*--epochs <n>[^]*--plot <file>/],
+    [['textgen'], /train \[options\] <file>[^]*sample \[options\] <model>/],
+    [['textgen', 'train'], /--epochs <n>[^]*--hidden <n>[^]*--layers <n>[^]*--seq-length <n>[^]*--batch-size <n>[^]*--out <dir>/],
+    [['textgen', 'sample'], /--length <n>[^]*--temperature <t>[^]*--prime <text>/],
+    [['classify-mnist'], /--epochs <n>[^]*--seed <n>/],
+    [['summary'], /<model>/],
+    [['bench'], /\[args\.\.\.\]/],
+  ];
+  for (const [cmd, options] of cases) {
+    const out = ok([...cmd, '--help']);
+    assert.match(out, new RegExp(`^Usage: longshort ${cmd.join(' ')} `), out);
+    assert.match(out, options);
+  }
+});
+
+test('forecast on a small CSV: one epoch, RMSE table, SVG plot', () => {
+  withTmp((dir) => {
+    const plot = join(dir, 'small.svg');
+    const out = ok(['forecast', '--csv', join(FIXTURES, 'monthly.csv'), '--column', 'value', '--epochs', '1', '--plot', plot]);
+    assert.match(out, /column "value": 120 points \(2000-01 \.\. 2009-12\)/);
+    assert.match(out, /seasonal naive, the value 12 steps earlier/); // monthly dates -> season 12
+    assert.match(out, /^LSTM \(direct, 12 steps ahead\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
+    assert.match(out, /^seasonal naive \(value 12 steps earlier\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
+    assert.ok(readFileSync(plot, 'utf8').startsWith('<svg'));
+  });
+});
+
+test('textgen train on a tiny text, then sample, then summary of the saved model', () => {
+  withTmp((dir) => {
+    const model = join(dir, 'model');
+    const train = ok([
+      'textgen', 'train', join(FIXTURES, 'tiny.txt'),
+      '--epochs', '1', '--hidden', '16', '--layers', '2', '--embedding', '8', '--seq-length', '20', '--batch-size', '8',
+      '--out', model, '--sample', '0',
+    ]);
+    assert.match(train, /3000 characters, vocabulary \d+/);
+    assert.match(train, /Epoch 1\/1 .*loss: \d/);
+    for (const f of ['model.json', 'weights.safetensors', 'vocab.json']) assert.ok(existsSync(join(model, f)), `${f} missing`);
+
+    const sample = ok(['textgen', 'sample', model, '--length', '30', '--prime', 'First', '--seed', '3']);
+    const text = /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(sample)?.[1];
+    assert.ok(text !== undefined && text.startsWith('First') && Array.from(text).length === 35, `sample: ${JSON.stringify(text)}`);
+    assert.equal(ok(['textgen', 'sample', model, '--length', '30', '--prime', 'First', '--seed', '3']), sample, 'same seed, same sample');
+
+    const summary = ok(['--threads', '1', 'summary', model]);
+    assert.match(summary, /Model: "textgen"/);
+    assert.match(summary, /embedding_1 \(Embedding\)/);
+    assert.match(summary, /lstm_1 \(LSTM\)[^]*lstm_2 \(LSTM\)[^]*dense_1 \(Dense\)/);
+    assert.match(summary, /Total params: [\d,]+/);
+    assert.match(summary, /trained epochs: 1/);
+
+    fails(['textgen', 'sample', model, '--prime', '\u00e9\u00e9'], /^longshort textgen sample: --prime has characters outside the model's vocabulary/);
+  });
+});
+
+test('bad arguments: one line on stderr naming the problem, non-zero exit', () => {
+  const csv = join(FIXTURES, 'monthly.csv');
+  fails(['forecast', '--epoch', '3'], /unknown option '--epoch'/);
+  fails(['frobnicate'], /unknown command 'frobnicate'/);
+  fails(['forecast', '--csv', csv, '--column', 'value', '--epochs', 'two'], /option '--epochs <n>' argument 'two' is invalid\. expected an integer >= 1/);
+  fails(['--threads', 'x', 'summary', 'm'], /option '--threads <n>' argument 'x' is invalid/);
+  fails(['forecast', '--csv', join(FIXTURES, 'missing.csv'), '--column', 'value'], /^longshort forecast: readCsvColumns: cannot read ".*missing\.csv"/);
+  fails(['forecast', '--csv', csv, '--column', 'price'], /^longshort forecast: .*column "price" not found.*available columns: "month", "value", "note"/);
+  fails(['forecast', '--csv', csv], /--column NAME is required with --csv/);
+  fails(['textgen', 'train', join(FIXTURES, 'missing.txt')], /^longshort textgen train: no such file: .*missing\.txt/);
+  fails(['textgen', 'sample'], /missing required argument 'model'/);
+  fails(['summary', join(FIXTURES, 'nope')], /^longshort summary: loadModel: .*nope.*model\.json: cannot read the file/);
+});
