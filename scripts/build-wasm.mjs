@@ -20,6 +20,17 @@ const wantWat = process.argv.includes('--wat');
 /** Each entry: AssemblyScript source -> generated TS module exporting `<constName>`. */
 const modules = [
   { source: 'f32-gemm.ts', out: 'f32-gemm-wasm.ts', constName: 'F32_GEMM_WASM_BASE64' },
+  { source: 'f32-rnn-step.ts', out: 'f32-rnn-step-wasm.ts', constName: 'F32_RNN_STEP_WASM_BASE64' },
+  // The fused recurrent layer (it includes the GEMM): a plain build, and one over a shared
+  // memory (wasm threads) for the worker pool; its maximum must match SHARED_MAX_PAGES in
+  // src/kernels/wasm/wasm-arena.ts.
+  { source: 'f32-rnn.ts', out: 'f32-rnn-wasm.ts', constName: 'F32_RNN_WASM_BASE64' },
+  {
+    source: 'f32-rnn.ts',
+    out: 'f32-rnn-shared-wasm.ts',
+    constName: 'F32_RNN_SHARED_WASM_BASE64',
+    flags: ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '32768'],
+  },
 ];
 
 // Flags common to every kernel module: 128-bit SIMD (no relaxed SIMD), memory imported
@@ -38,7 +49,7 @@ const common = [
 mkdirSync(outDir, { recursive: true });
 for (const m of modules) {
   const outputs = {};
-  const argv = [path.join(srcDir, m.source), ...common, '--outFile', 'out.wasm'];
+  const argv = [path.join(srcDir, m.source), ...common, ...(m.flags ?? []), '--outFile', 'out.wasm'];
   if (wantWat) argv.push('--textFile', 'out.wat');
   const { error, stderr } = await asc.main(argv, {
     writeFile(name, contents) {

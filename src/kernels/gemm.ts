@@ -57,6 +57,11 @@ export function setKernelSet(set: KernelSet): KernelSet {
   return prev;
 }
 
+/** The kernel set in use: 'fast' or 'ref'. */
+export function getKernelSet(): KernelSet {
+  return kernelSet;
+}
+
 /** The kernel set in use and the float32 GEMM it runs, e.g. 'fast (f32-gemm-5x8-wasmsimd)'. */
 export function kernelSetName(): string {
   return kernelSet === 'ref' ? 'ref (f32-gemm-ref)' : `fast (${f32GemmImplementation()})`;

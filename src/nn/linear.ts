@@ -1,7 +1,7 @@
 import { getDefaultDtype, type FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { linear, Tensor, zeros } from '../tensor/index.js';
+import { linear, linearInto, Tensor, zeros } from '../tensor/index.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -90,6 +90,16 @@ export class Linear extends Module {
       throw new DTypeError(`Linear: input dtype must match the weight's; expected ${this.weight.dtype}, got ${input.dtype}`);
     }
     return linear(input, this.weight, this.bias);
+  }
+
+  /**
+   * `forward` into a preallocated `out` `(*, out_features)` (the input's leading dims),
+   * without allocating: for a head in a streaming loop (`head.forwardInto(lstm.step(x, s), y)`).
+   * Inference only: no autograd graph is recorded. Returns `out`.
+   */
+  forwardInto(input: Tensor, out: Tensor): Tensor {
+    if (!(input instanceof Tensor) || !(out instanceof Tensor)) throw new ShapeError('Linear.forwardInto: input and out must be Tensors');
+    return linearInto(input, this.weight, this.bias, out, 'Linear.forwardInto');
   }
 
   override extraRepr(): string {

@@ -7,6 +7,12 @@ const PAGE = 65536;
 const BASE = PAGE;
 /** Every allocation is aligned to a cache line. */
 const ALIGN = 64;
+/**
+ * Maximum pages of a shared memory (2 GiB): a shared `WebAssembly.Memory` must declare
+ * one, and it must equal the maximum the shared kernel build declares for its import
+ * (`--maximumMemory` in scripts/build-wasm.mjs).
+ */
+export const SHARED_MAX_PAGES = 32768;
 
 /**
  * One `WebAssembly.Memory` with a bump allocator owned by the JS side: a kernel call
@@ -14,18 +20,26 @@ const ALIGN = 64;
  * buffers with `alloc()`. The memory only grows (WebAssembly memory cannot shrink), so
  * it stays at the high-water mark of the largest call.
  *
- * Not shared yet: a worker pool will need a second build of the kernels with
- * `--sharedMemory` (a non-shared module cannot import a shared memory) and
- * `new WebAssembly.Memory({ initial, maximum, shared: true })`.
+ * With `shared`, the memory is a shared one (`SharedArrayBuffer` underneath, maximum
+ * `SHARED_MAX_PAGES`) for the shared kernel build that the worker pool runs on several
+ * threads; a non-shared module cannot import it. Throws where shared memory is not
+ * available (no cross-origin isolation in a browser).
  */
 export class WasmArena {
   readonly memory: WebAssembly.Memory;
   private top = BASE;
   private f32View: Float32Array;
+  private i32View: Int32Array;
+  private f64View: Float64Array;
 
-  constructor(initialPages = 2) {
-    this.memory = new WebAssembly.Memory({ initial: Math.max(initialPages, BASE / PAGE + 1) });
+  constructor(initialPages = 2, shared = false) {
+    const initial = Math.max(initialPages, BASE / PAGE + 1);
+    this.memory = shared
+      ? new WebAssembly.Memory({ initial, maximum: SHARED_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial });
     this.f32View = new Float32Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
   }
 
   /** Frees everything allocated since the last reset. */
@@ -57,5 +71,17 @@ export class WasmArena {
   f32(): Float32Array {
     if (this.f32View.buffer !== this.memory.buffer) this.f32View = new Float32Array(this.memory.buffer);
     return this.f32View;
+  }
+
+  /** An Int32Array over the whole memory, renewed when the memory has grown. */
+  i32(): Int32Array {
+    if (this.i32View.buffer !== this.memory.buffer) this.i32View = new Int32Array(this.memory.buffer);
+    return this.i32View;
+  }
+
+  /** A Float64Array over the whole memory, renewed when the memory has grown. */
+  f64(): Float64Array {
+    if (this.f64View.buffer !== this.memory.buffer) this.f64View = new Float64Array(this.memory.buffer);
+    return this.f64View;
   }
 }

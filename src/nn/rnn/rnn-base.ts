@@ -3,13 +3,14 @@
  * PyTorch-named parameters, input/state checks, and the layer x direction loop, each
  * step of which is ONE call of the fused recurrent op.
  */
-import { allocateFloat, getDefaultDtype, type FloatDType } from '../../core/dtype.js';
-import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
+import { allocateFloat, getDefaultDtype, type FloatArray, type FloatDType } from '../../core/dtype.js';
+import { ConfigError, DTypeError, ShapeError, StateError, UnsupportedError } from '../../core/errors.js';
 import { defaultGenerator } from '../../core/rng.js';
 import { checkPositiveInt, formatShape, numel, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
 import {
   cat,
+  createRecurrentStep,
   dropout as dropoutOp,
   indexSelect,
   recurrentLayer,
@@ -27,6 +28,7 @@ import {
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from './packed-sequence.js';
+import { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
 
 /** PyTorch's mode names for the recurrent layers. */
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
@@ -228,6 +230,92 @@ export abstract class RNNBase extends Module {
     if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
     if (this.bidirectional) s += ', bidirectional=True';
     return s;
+  }
+
+  /**
+   * A state for streaming inference with `step`: the states of every layer and all
+   * step buffers, allocated once. States start at zero, or at copies of `h0`
+   * `(numLayers, N, H_out)` and (LSTM, together with h0) `c0` `(numLayers, N, H_cell)`;
+   * `reset()` returns to them. The state uses the parameters' dtype at this call.
+   *
+   * @throws UnsupportedError for a bidirectional layer (its reverse direction needs
+   *   the whole sequence); ShapeError / DTypeError / ConfigError for bad options
+   * @example
+   * const s = lstm.initState({ batch: 1 });
+   */
+  initState(options: RecurrentStateOptions = {}): RecurrentState {
+    const op = `${this.opName}.initState`;
+    const isLstm = this.mode === 'LSTM';
+    checkOptionKeys(op, options, ['batch', 'h0', 'c0']);
+    if (this.bidirectional) {
+      throw new UnsupportedError(
+        `${op}: a bidirectional layer cannot stream: its reverse direction needs the whole sequence (the future inputs); ` +
+          `use forward() on the full sequence, or a layer with bidirectional: false`,
+      );
+    }
+    const h0 = options.h0 ?? null;
+    const c0 = options.c0 ?? null;
+    if (!isLstm && c0 !== null) throw new ConfigError(`${op}: c0 is only used by LSTM; got a c0 for ${this.opName}`);
+    if (isLstm && (h0 === null) !== (c0 === null)) {
+      throw new ConfigError(`${op}: give h0 and c0 together (or neither, for zeros); got only ${h0 === null ? 'c0' : 'h0'}`);
+    }
+    if (h0 !== null && !(h0 instanceof Tensor)) throw new ShapeError(`${op}: h0 must be a Tensor; got ${String(h0)}`);
+    if (c0 !== null && !(c0 instanceof Tensor)) throw new ShapeError(`${op}: c0 must be a Tensor; got ${String(c0)}`);
+    let batch = options.batch;
+    if (batch === undefined) batch = h0 !== null && h0.ndim === 3 ? h0.shape[1] : 1;
+    checkPositiveInt(batch, 'batch', op);
+    const pdtype = this.param(this.flatWeightsNames[0]).dtype;
+    const hOut = this.projSize > 0 ? this.projSize : this.hiddenSize;
+    const given: Array<[Tensor | null, string, number]> = [
+      [h0, 'h0', hOut],
+      [c0, 'c0', this.hiddenSize],
+    ];
+    for (const [t, name, width] of given) {
+      if (t === null) continue;
+      const expected = [this.numLayers, batch, width];
+      if (!shapesEqual(t.shape, expected)) {
+        throw new ShapeError(`${op}: ${name} must have shape (numLayers, N, ${name === 'h0' ? 'H_out' : 'H_cell'}); expected ${formatShape(expected)}, got ${formatShape(t.shape)}`);
+      }
+      if (t.dtype !== pdtype) throw new DTypeError(`${op}: ${name} dtype must match the parameters'; expected ${pdtype}, got ${t.dtype}`);
+    }
+    const layers: RecurrentWeights[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const sfx = `_l${layer}`;
+      layers.push({
+        wIh: this.param(`weight_ih${sfx}`),
+        wHh: this.param(`weight_hh${sfx}`),
+        bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
+        bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
+        wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+      });
+    }
+    const stepper = createRecurrentStep(this.fusedMode(), layers, batch, { op: `${this.opName}.step` });
+    const copy = (t: Tensor | null) => (t === null ? null : (t.data as FloatArray).slice());
+    return new RecurrentState(this, stepper, copy(h0), copy(c0));
+  }
+
+  /**
+   * One time step for streaming inference: runs every layer on `x` `(N, H_in)` (a
+   * Tensor, `(H_in)` when N = 1, or a typed array of N * H_in values in the
+   * parameters' dtype), updates `state` and returns the top layer's h `(N, H_out)`.
+   * The result is a view into `state` (the same tensor object every call),
+   * overwritten by the next step: copy it (`clone()`) to keep it. Allocates nothing.
+   *
+   * Step t of a stream gives what `forward` gives at output[t] for the whole
+   * sequence (up to float32 rounding), with dropout off (inference; no autograd
+   * graph is recorded). It reads the parameters' current values, so optimizer updates
+   * and in-place edits show in the next step.
+   *
+   * @throws StateError for a state of another layer; ShapeError / DTypeError for a bad x
+   * @example
+   * const s = lstm.initState();
+   * const y = lstm.step(new Float32Array([0.3]), s); // (1, hiddenSize)
+   */
+  step(x: Tensor | Float32Array | Float64Array, state: RecurrentState): Tensor {
+    if (!(state instanceof RecurrentState) || state.owner !== this) {
+      throw new StateError(`${this.opName}.step: the state must come from this layer's initState(); got ${state instanceof RecurrentState ? "another layer's state" : String(state)}`);
+    }
+    return state.stepper.step(x);
   }
 
   /**

@@ -8,6 +8,9 @@ import {
   type RnnSequenceInputGrads,
   type RnnSequenceInputs,
 } from '../../kernels/ref/rnn-sequence-ref.js';
+import { rnnSequenceBackwardF32, rnnSequenceForwardF32 } from '../../kernels/f32-rnn-sequence-wasmsimd.js';
+import { getKernelSet } from '../../kernels/gemm.js';
+import { rnnTeam } from '../../parallel/index.js';
 import { needsGrad, recordMulti } from '../record.js';
 import { Tensor } from '../tensor.js';
 
@@ -176,19 +179,23 @@ export function recurrentLayer(
     bHh: bHh === null ? null : fd(bHh),
     wHr: wHr === null ? null : fd(wHr),
   };
-  const { out, saved } = rnnSequenceForwardRef(p);
-  const output = new Tensor(out.output, [rows, Hout]);
-  const hN = new Tensor(out.hN, [B, Hout]);
-  const cN = isLstm ? new Tensor(out.cN, [B, H]) : null;
-
-  // ---- backward
   const inputs: Tensor[] = [x, h0];
   if (c0 !== null) inputs.push(c0);
   inputs.push(wIh, wHh);
   if (bIh !== null) inputs.push(bIh);
   if (bHh !== null) inputs.push(bHh);
   if (wHr !== null) inputs.push(wHr);
-  if (!needsGrad(...inputs)) return { output, hN, cN };
+  const grad = needsGrad(...inputs);
+  // float32 with the 'fast' kernel set: the fused WebAssembly SIMD layer; else the reference
+  const fast = dtype === 'float32' && getKernelSet() === 'fast';
+  const team = fast ? rnnTeam() : null; // worker threads over shared memory, or null: this thread
+  const { out, saved } = fast ? rnnSequenceForwardF32(p, { saved: grad, team }) : rnnSequenceForwardRef(p);
+  const output = new Tensor(out.output, [rows, Hout]);
+  const hN = new Tensor(out.hN, [B, Hout]);
+  const cN = isLstm ? new Tensor(out.cN, [B, H]) : null;
+
+  // ---- backward
+  if (!grad) return { output, hN, cN };
   const outputs = cN === null ? [output, hN] : [output, hN, cN];
   recordMulti(OP, inputs, outputs, inputs.slice(), (g) => {
     const want = (t: Tensor | null): FloatArray | null => (t !== null && t.requiresGrad ? allocateFloat(dtype, t.numel()) : null);
@@ -206,7 +213,9 @@ export function recurrentLayer(
       const t = g[k];
       return t === undefined || t === null ? null : (t.data as FloatArray);
     };
-    rnnSequenceBackwardRef(p, saved, { dOutput: gd(0), dhN: gd(1), dcN: gd(2) }, grads);
+    const og = { dOutput: gd(0), dhN: gd(1), dcN: gd(2) };
+    if (fast) rnnSequenceBackwardF32(p, saved, og, grads, team);
+    else rnnSequenceBackwardRef(p, saved, og, grads);
     const wrap = (d: FloatArray | null, t: Tensor): Tensor | null => (d === null ? null : new Tensor(d, t.shape));
     const res: Array<Tensor | null> = [wrap(grads.dX, x), wrap(grads.dh0, h0)];
     if (c0 !== null) res.push(wrap(grads.dc0, c0));

@@ -1,0 +1,435 @@
+import type { FloatArray } from '../core/dtype.js';
+import {
+  gateCount,
+  rnnSequenceBackwardRef,
+  rnnSequenceForwardRef,
+  type RnnSequenceInputGrads,
+  type RnnSequenceInputs,
+  type RnnSequenceOutputGrads,
+  type RnnSequenceOutputs,
+  type RnnSequenceSaved,
+} from './ref/rnn-sequence-ref.js';
+import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
+
+/** The kernel name of the WebAssembly SIMD recurrent layer. */
+export const F32_RNN_SEQUENCE_WASMSIMD_NAME = 'f32-rnn-sequence-wasmsimd';
+/** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM. */
+export const F32_RNN_SEQUENCE_JS_NAME = 'f32-rnn-sequence-ref+f32-gemm-4x4-js';
+
+/** Which entry point of the kernel module a call runs. */
+export type RnnEntry = 'rnn_forward' | 'rnn_backward';
+
+/**
+ * Runs the recurrent kernel on several threads over one shared memory (implemented by
+ * src/parallel; the kernels only see this interface). `kernel` is the caller thread's
+ * instance of the shared build, whose arena the call lays its buffers out in.
+ */
+export interface RnnTeam {
+  readonly kernel: F32RnnKernel;
+  /** How many threads (1 = the caller alone) to use for a call of about `flops` work over `steps` time steps. */
+  threadsFor(flops: number, steps: number): number;
+  /**
+   * Runs `exports[entry](P, tid, nt)` for tid = 0..nt-1 (tid 0 on the caller) and returns
+   * when all are done; an error on any thread is rethrown here, naming `op`. `bar` is the
+   * byte offset of the call's barrier words [count, generation, abort]: on an error the
+   * abort word is set so the other threads leave their barriers.
+   */
+  run(entry: RnnEntry, P: number, nt: number, op: string, bar: number): void;
+}
+
+/** Options of the forward pass. */
+export interface RnnForwardOptions {
+  /** Whether to return the saved activations (false: inference, zero-length arrays). */
+  saved?: boolean;
+  /** Run on this team of threads (omitted: the caller's thread, non-shared build). */
+  team?: RnnTeam | null;
+}
+
+let wasmCalls = 0;
+
+/**
+ * Most bytes one call may lay out in wasm memory (the shared memory's maximum is 2 GiB,
+ * and growing a memory far can fail); larger layers run the reference driver.
+ */
+let maxCallBytes = 1.5 * 2 ** 30;
+
+/** Sets the per-call byte limit (tests); returns the old one. */
+export function setF32RnnSequenceCallLimit(bytes: number): number {
+  const prev = maxCallBytes;
+  maxCallBytes = bytes;
+  return prev;
+}
+
+/** How many forward/backward calls ran the WebAssembly kernel (for tests that it engaged). */
+export function f32RnnSequenceWasmSimdCalls(): number {
+  return wasmCalls;
+}
+
+/** `'f32-rnn-sequence-wasmsimd'`, or the JS fallback's name where WebAssembly SIMD is missing. */
+export function f32RnnSequenceImplementation(): string {
+  return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
+}
+
+// ---- the parameter block (indices mirror src/kernels/wasm/assembly/f32-rnn.ts) -------------
+const F_KIND = 0;
+const F_I = 1;
+const F_H = 2;
+const F_HOUT = 3;
+const F_L = 4;
+const F_B = 5;
+const F_ROWS = 6;
+const F_REV = 7;
+const F_BS = 8;
+const F_OFFS = 9;
+const F_X = 10;
+const F_WIH = 11;
+const F_WHH = 12;
+const F_BIAS = 13;
+const F_BHN = 14;
+const F_WHR = 15;
+const F_OUT = 16;
+const F_HN = 17;
+const F_CN = 18;
+const F_GATES = 19;
+const F_HPREV = 20;
+const F_CPREV = 21;
+const F_CNEW = 22;
+const F_HRAW = 23;
+const F_GHN = 24;
+const F_GH = 25;
+const F_HBUF = 26;
+const F_PWHH = 27;
+const F_PWHR = 28;
+const F_SCR = 29;
+const F_SCR_STRIDE = 30;
+const F_SCR_PB = 31;
+const F_SCR_TILE = 32;
+const F_BAR = 33;
+const F_DOUT = 34;
+const F_DX = 35;
+const F_DWIH = 36;
+const F_DWHH = 37;
+const F_DBIH = 38;
+const F_DBHH = 39;
+const F_DWHR = 40;
+const F_DH = 41;
+const F_DC = 42;
+const F_DGX = 43;
+const F_DGH = 44;
+const F_DHALL = 45;
+const F_DRAW = 46;
+const F_ACC = 47;
+const N_FIELDS = 64;
+
+const KIND_CODE = { lstm: 0, gru: 1, rnn_tanh: 2, rnn_relu: 3 } as const;
+
+function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}
+
+/** Sizes shared by forward and backward. */
+function dims(p: RnnSequenceInputs): { G: number; GH: number; L: number; B: number; rows: number; offs: Int32Array; proj: boolean } {
+  const G = gateCount(p.kind);
+  const L = p.batchSizes.length;
+  const offs = new Int32Array(L);
+  let rows = 0;
+  for (let t = 0; t < L; t++) {
+    offs[t] = rows;
+    rows += p.batchSizes[t];
+  }
+  return { G, GH: G * p.H, L, B: p.batchSizes[0], rows, offs, proj: p.kind === 'lstm' && p.wHr !== null };
+}
+
+/** Builds one call's layout: a list of (field, float count) allocations in the arena. */
+class Layout {
+  readonly fields = new Int32Array(N_FIELDS);
+  private readonly sizes: Array<[number, number]> = [];
+  add(field: number, floats: number): void {
+    this.sizes.push([field, floats]);
+  }
+  /**
+   * Resets the arena, grows it once, allocates everything; returns P (the block's byte
+   * offset), or -1 when the call needs more than `MAX_CALL_BYTES` (the caller then runs
+   * the reference driver, whose GEMMs split large problems).
+   */
+  place(k: F32RnnKernel, nt: number, maxGemmN: number): number {
+    const { arena, MC, KC, NC, MR, NR } = k;
+    const packA = MC * KC;
+    const packB = KC * roundUp(Math.min(NC, Math.max(maxGemmN, 1)), NR);
+    const pbOff = roundUp(4 * packA, 64);
+    const tileOff = pbOff + roundUp(4 * packB, 64);
+    const stride = tileOff + roundUp(4 * MR * NR, 64);
+    let bytes = 4 * N_FIELDS + 64 + stride * nt + 64 * (this.sizes.length + 4);
+    for (const [, n] of this.sizes) bytes += 4 * n + 16;
+    if (bytes > maxCallBytes) return -1;
+    arena.reset();
+    arena.reserve(bytes);
+    const P = arena.alloc(4 * N_FIELDS);
+    this.fields[F_BAR] = arena.alloc(64);
+    for (const [f, n] of this.sizes) this.fields[f] = arena.alloc(4 * n);
+    this.fields[F_SCR] = arena.alloc(stride * nt);
+    this.fields[F_SCR_STRIDE] = stride;
+    this.fields[F_SCR_PB] = pbOff;
+    this.fields[F_SCR_TILE] = tileOff;
+    const i32 = arena.i32();
+    i32.fill(0, this.fields[F_BAR] >>> 2, (this.fields[F_BAR] >>> 2) + 16);
+    return P;
+  }
+  /** Writes the block at P (after the data went in: the views may have been renewed). */
+  write(k: F32RnnKernel, P: number): void {
+    k.arena.i32().set(this.fields, P >>> 2);
+  }
+}
+
+function put(k: F32RnnKernel, at: number, src: FloatArray | Int32Array, n: number): void {
+  if (n === 0) return;
+  if (src instanceof Int32Array) k.arena.i32().set(src.subarray(0, n), at >>> 2);
+  else k.arena.f32().set(src.subarray(0, n), at >>> 2);
+}
+
+function zero(k: F32RnnKernel, at: number, n: number): void {
+  if (n > 0) k.arena.f32().fill(0, at >>> 2, (at >>> 2) + n);
+}
+
+function take(k: F32RnnKernel, at: number, n: number): Float32Array {
+  // the copy constructor: several times faster than new Float32Array(n) + set() for
+  // megabytes (no zero-filled pages written twice)
+  return n > 0 ? new Float32Array(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n)) : new Float32Array(0);
+}
+
+function takeInto(k: F32RnnKernel, at: number, dst: FloatArray, n: number): void {
+  if (n > 0) dst.set(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n));
+}
+
+function isF32(p: RnnSequenceInputs): boolean {
+  return p.x instanceof Float32Array;
+}
+
+/** 2 * flops of the per-step GEMMs and the input projection, for thread decisions. */
+function forwardFlops(p: RnnSequenceInputs, GH: number, rows: number): number {
+  return 2 * rows * GH * (p.I + p.Hout);
+}
+
+/**
+ * Forward pass of one recurrent layer in one direction in WebAssembly SIMD
+ * (`f32-rnn-sequence-wasmsimd`), with `rnnSequenceForwardRef`'s interface and
+ * semantics: one call into the module runs the input projection, packs W_hh (and W_hr)
+ * once, and runs the whole time loop (per step: the recurrent GEMM from the packed
+ * panels straight into the gate rows, then the f32x4 gate kernel). The buffers live in
+ * the module's memory for the call; outputs and (with `saved`, the default) the saved
+ * activations are copied out. Float64 inputs, or an engine without WebAssembly SIMD,
+ * run `rnnSequenceForwardRef`.
+ */
+export function rnnSequenceForwardF32(
+  p: RnnSequenceInputs,
+  options: RnnForwardOptions = {},
+): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
+  const team = options.team ?? null;
+  const k = team !== null ? team.kernel : f32RnnModule();
+  if (!isF32(p) || k === null) return rnnSequenceForwardRef(p);
+  const wantSaved = options.saved ?? true;
+  const { kind, I, H, Hout } = p;
+  const { G, GH, L, B, rows, offs, proj } = dims(p);
+  const isLstm = kind === 'lstm';
+  const isGru = kind === 'gru';
+  const nt = team !== null ? Math.max(1, team.threadsFor(forwardFlops(p, GH, rows), L)) : 1;
+
+  const lay = new Layout();
+  lay.add(F_BS, L);
+  lay.add(F_OFFS, L);
+  lay.add(F_X, rows * I);
+  lay.add(F_WIH, GH * I);
+  lay.add(F_WHH, GH * Hout);
+  const hasBias = p.bIh !== null || p.bHh !== null;
+  if (hasBias) lay.add(F_BIAS, GH);
+  lay.add(F_BHN, isGru ? H : 0);
+  if (proj) lay.add(F_WHR, Hout * H);
+  lay.add(F_OUT, rows * Hout);
+  lay.add(F_HN, B * Hout);
+  lay.add(F_CN, isLstm ? B * H : 0);
+  lay.add(F_GATES, rows * GH);
+  lay.add(F_HPREV, rows * Hout);
+  lay.add(F_CPREV, isLstm ? rows * H : 0);
+  lay.add(F_CNEW, isLstm ? rows * H : 0);
+  lay.add(F_HRAW, proj ? rows * H : 0);
+  lay.add(F_GHN, isGru ? rows * H : 0);
+  lay.add(F_GH, B * GH);
+  lay.add(F_HBUF, B * Hout);
+  lay.add(F_PWHH, G * Hout * roundUp(H, k.NR));
+  lay.add(F_PWHR, proj ? H * roundUp(Hout, k.NR) : 0);
+  const P = lay.place(k, nt, GH);
+  if (P < 0) return rnnSequenceForwardRef(p);
+  const f = lay.fields;
+  f[F_KIND] = KIND_CODE[kind];
+  f[F_I] = I;
+  f[F_H] = H;
+  f[F_HOUT] = Hout;
+  f[F_L] = L;
+  f[F_B] = B;
+  f[F_ROWS] = rows;
+  f[F_REV] = p.reverse ? 1 : 0;
+  if (!hasBias) f[F_BIAS] = 0;
+  if (!proj) f[F_WHR] = 0;
+
+  put(k, f[F_BS], p.batchSizes, L);
+  put(k, f[F_OFFS], offs, L);
+  put(k, f[F_X], p.x, rows * I);
+  put(k, f[F_WIH], p.wIh, GH * I);
+  put(k, f[F_WHH], p.wHh, GH * Hout);
+  if (hasBias) {
+    // b_ih + b_hh (gru: b_hn stays apart), summed in float32 like the reference's buffer
+    const bias = new Float32Array(GH);
+    if (p.bIh !== null) bias.set(p.bIh.subarray(0, GH));
+    if (p.bHh !== null) {
+      const upto = isGru ? 2 * H : GH;
+      for (let j = 0; j < upto; j++) bias[j] += p.bHh[j];
+    }
+    put(k, f[F_BIAS], bias, GH);
+  }
+  if (isGru) {
+    if (p.bHh !== null) put(k, f[F_BHN], p.bHh.subarray(2 * H, 3 * H), H);
+    else zero(k, f[F_BHN], H);
+  }
+  if (proj) put(k, f[F_WHR], p.wHr as FloatArray, Hout * H);
+  put(k, f[F_HN], p.h0, B * Hout);
+  if (isLstm) {
+    if (p.c0 !== null) put(k, f[F_CN], p.c0, B * H);
+    else zero(k, f[F_CN], B * H);
+  }
+  lay.write(k, P);
+
+  wasmCalls++;
+  if (team !== null && nt > 1) team.run('rnn_forward', P, nt, 'recurrentLayer', f[F_BAR]);
+  else k.exports.rnn_forward(P, 0, 1);
+
+  const out: RnnSequenceOutputs = {
+    output: take(k, f[F_OUT], rows * Hout),
+    hN: take(k, f[F_HN], B * Hout),
+    cN: take(k, f[F_CN], isLstm ? B * H : 0),
+  };
+  const none = new Float32Array(0);
+  const saved: RnnSequenceSaved = wantSaved
+    ? {
+        gates: take(k, f[F_GATES], rows * GH),
+        hPrev: take(k, f[F_HPREV], rows * Hout),
+        cPrev: take(k, f[F_CPREV], isLstm ? rows * H : 0),
+        cNew: take(k, f[F_CNEW], isLstm ? rows * H : 0),
+        hRaw: take(k, f[F_HRAW], proj ? rows * H : 0),
+        ghn: take(k, f[F_GHN], isGru ? rows * H : 0),
+      }
+    : { gates: none, hPrev: none, cPrev: none, cNew: none, hRaw: none, ghn: none };
+  return { out, saved };
+}
+
+/**
+ * Backward pass of `rnnSequenceForwardF32` (`rnnSequenceBackwardRef`'s interface): one
+ * call into the module runs the step loop in reverse (gate backward, then dG W_hh from
+ * W_hh packed once) and the dX, dW_ih, dW_hh, dW_hr GEMMs and bias sums. Fills the
+ * non-null buffers of `grads`. `saved` must come from `rnnSequenceForwardF32` (or the
+ * reference forward: the layout is the same).
+ */
+export function rnnSequenceBackwardF32(
+  p: RnnSequenceInputs,
+  saved: RnnSequenceSaved,
+  og: RnnSequenceOutputGrads,
+  grads: RnnSequenceInputGrads,
+  team: RnnTeam | null = null,
+): void {
+  const k = team !== null ? team.kernel : f32RnnModule();
+  if (!isF32(p) || k === null) {
+    rnnSequenceBackwardRef(p, saved, og, grads);
+    return;
+  }
+  const { kind, I, H, Hout } = p;
+  const { GH, L, B, rows, offs, proj } = dims(p);
+  const isLstm = kind === 'lstm';
+  const isGru = kind === 'gru';
+  const nt = team !== null ? Math.max(1, team.threadsFor(2 * forwardFlops(p, GH, rows), L)) : 1;
+  const wantDWHr = proj && grads.dWHr !== null;
+
+  const lay = new Layout();
+  lay.add(F_BS, L);
+  lay.add(F_OFFS, L);
+  if (grads.dWIh !== null) lay.add(F_X, rows * I);
+  if (grads.dX !== null) lay.add(F_WIH, GH * I);
+  lay.add(F_WHH, GH * Hout);
+  if (proj) lay.add(F_WHR, Hout * H);
+  lay.add(F_GATES, rows * GH);
+  const needHPrev = isGru || grads.dWHh !== null;
+  if (needHPrev) lay.add(F_HPREV, rows * Hout);
+  if (isLstm) {
+    lay.add(F_CPREV, rows * H);
+    lay.add(F_CNEW, rows * H);
+  }
+  if (wantDWHr) lay.add(F_HRAW, rows * H);
+  if (isGru) lay.add(F_GHN, rows * H);
+  if (og.dOutput !== null) lay.add(F_DOUT, rows * Hout);
+  lay.add(F_DH, B * Hout);
+  lay.add(F_DC, isLstm ? B * H : 0);
+  lay.add(F_DGX, rows * GH);
+  if (isGru) lay.add(F_DGH, rows * GH);
+  if (proj) {
+    lay.add(F_DHALL, rows * Hout);
+    lay.add(F_DRAW, B * H);
+  }
+  if (grads.dX !== null) lay.add(F_DX, rows * I);
+  if (grads.dWIh !== null) lay.add(F_DWIH, GH * I);
+  if (grads.dWHh !== null) lay.add(F_DWHH, GH * Hout);
+  if (grads.dBIh !== null) lay.add(F_DBIH, GH);
+  if (grads.dBHh !== null) lay.add(F_DBHH, GH);
+  if (wantDWHr) lay.add(F_DWHR, Hout * H);
+  lay.add(F_ACC, 2 * GH);
+  lay.add(F_PWHH, GH * roundUp(Hout, k.NR));
+  lay.add(F_PWHR, proj ? Hout * roundUp(H, k.NR) : 0);
+  const P = lay.place(k, nt, Math.max(I, H, Hout));
+  if (P < 0) {
+    rnnSequenceBackwardRef(p, saved, og, grads);
+    return;
+  }
+  const f = lay.fields;
+  f[F_KIND] = KIND_CODE[kind];
+  f[F_I] = I;
+  f[F_H] = H;
+  f[F_HOUT] = Hout;
+  f[F_L] = L;
+  f[F_B] = B;
+  f[F_ROWS] = rows;
+  f[F_REV] = p.reverse ? 1 : 0;
+  if (!isGru) f[F_DGH] = f[F_DGX];
+
+  put(k, f[F_BS], p.batchSizes, L);
+  put(k, f[F_OFFS], offs, L);
+  if (grads.dWIh !== null) put(k, f[F_X], p.x, rows * I);
+  if (grads.dX !== null) put(k, f[F_WIH], p.wIh, GH * I);
+  put(k, f[F_WHH], p.wHh, GH * Hout);
+  if (proj) put(k, f[F_WHR], p.wHr as FloatArray, Hout * H);
+  put(k, f[F_GATES], saved.gates, rows * GH);
+  if (needHPrev) put(k, f[F_HPREV], saved.hPrev, rows * Hout);
+  if (isLstm) {
+    put(k, f[F_CPREV], saved.cPrev, rows * H);
+    put(k, f[F_CNEW], saved.cNew, rows * H);
+  }
+  if (wantDWHr) put(k, f[F_HRAW], saved.hRaw, rows * H);
+  if (isGru) put(k, f[F_GHN], saved.ghn, rows * H);
+  if (og.dOutput !== null) put(k, f[F_DOUT], og.dOutput, rows * Hout);
+  if (og.dhN !== null) put(k, f[F_DH], og.dhN, B * Hout);
+  else zero(k, f[F_DH], B * Hout);
+  if (isLstm) {
+    if (og.dcN !== null) put(k, f[F_DC], og.dcN, B * H);
+    else zero(k, f[F_DC], B * H);
+  }
+  lay.write(k, P);
+
+  wasmCalls++;
+  if (team !== null && nt > 1) team.run('rnn_backward', P, nt, 'recurrentLayer', f[F_BAR]);
+  else k.exports.rnn_backward(P, 0, 1);
+
+  if (grads.dh0 !== null) takeInto(k, f[F_DH], grads.dh0, B * Hout);
+  if (grads.dc0 !== null && isLstm) takeInto(k, f[F_DC], grads.dc0, B * H);
+  if (grads.dX !== null) takeInto(k, f[F_DX], grads.dX, rows * I);
+  if (grads.dWIh !== null) takeInto(k, f[F_DWIH], grads.dWIh, GH * I);
+  if (grads.dWHh !== null) takeInto(k, f[F_DWHH], grads.dWHh, GH * Hout);
+  if (grads.dBIh !== null) takeInto(k, f[F_DBIH], grads.dBIh, GH);
+  if (grads.dBHh !== null) takeInto(k, f[F_DBHH], grads.dBHh, GH);
+  if (wantDWHr) takeInto(k, f[F_DWHR], grads.dWHr as FloatArray, Hout * H);
+}

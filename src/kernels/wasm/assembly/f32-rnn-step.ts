@@ -1,0 +1,253 @@
+// AssemblyScript source of the one-step recurrent kernels (streaming inference) in
+// WebAssembly SIMD (128-bit, no relaxed SIMD). Compiled by scripts/build-wasm.mjs;
+// driven by src/kernels/f32-rnn-step-wasmsimd.ts, which owns the memory (one per
+// stream), packs the weights into it and lays out the buffers.
+//
+// One call computes one layer's step for every batch row: per row, a matrix-vector
+// product of the packed weights with x and h (f32x4 accumulators, one per 4 hidden
+// units and gate slot, started at the bias), then the gate math in f32x4 with a
+// polynomial exp, and the new h into `hnew`; at the end hnew is copied over h.
+//
+// Packed weights ("slot-major groups"): hidden units come in groups of 4 lanes
+// (Hg = ceil(H/4), lanes past H are zero); each group has S slots (LSTM: i, f, g, o;
+// GRU: r, z, n_x, n_h; RNN and projection: 1). Groups are processed in blocks of NB
+// (NB = 1 for S = 4; 4 for S = 1, then single groups for the rest), so a block has 4
+// f32x4 accumulators (more make V8 spill them: measured slower); the block that
+// starts at group g0 with nb groups sits at float offset g0*K*S*4 and holds, for each
+// k in 0..K-1, nb*S vectors: index ((k*nb + gi)*S + s)*4 + lane. The bias is
+// [g][s][lane] (Hg*S*4 floats). All pointers are byte offsets; buffers are rows of
+// exactly H (or Hout) floats: loads may read up to 3 floats past a row (the caller
+// leaves 16 bytes of slack after each buffer), stores of the last group are masked.
+
+// ---- f32x4 math ------------------------------------------------------------------
+
+/**
+ * exp(x) lanewise: Cephes expf polynomial, x clamped to [-87, 87] (no inf, no
+ * denormals). Rounds x*log2(e) to an integer n by adding 1.5*2^23 (the float then
+ * holds n in its low mantissa bits, which also give 2^n by a shift): cheaper than
+ * f32x4.nearest + i32x4.trunc_sat, and pmin/pmax are single instructions where
+ * min/max must handle NaN and -0.
+ */
+// @ts-ignore: decorator
+@inline function vexp(x0: v128): v128 {
+  const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-87.0)), f32x4.splat(87.0));
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const fx = f32x4.sub(t, magic);
+  let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+  // bits(t) = 0x4B400000 + n  ->  2^n = (n + 127) << 23
+  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
+  return f32x4.mul(y, e);
+}
+
+/** 1 / (1 + exp(-x)) lanewise. */
+// @ts-ignore: decorator
+@inline function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+/** tanh(x) = 1 - 2 / (1 + exp(2x)) lanewise (absolute error ~1e-7). */
+// @ts-ignore: decorator
+@inline function vtanh(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(one, vexp(f32x4.add(x, x)))));
+}
+
+/** Stores the first n (1..4) lanes of v at p. */
+// @ts-ignore: decorator
+@inline function storeLanes(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, v);
+  } else {
+    store<f32>(p, f32x4.extract_lane(v, 0));
+    if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+    if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+  }
+}
+
+// ---- gate math for one group of 4 hidden units ------------------------------------
+
+/** LSTM: c' = f*c + i*g (c in place), out = o * tanh(c'); n valid lanes. */
+// @ts-ignore: decorator
+@inline function lstmGroup(ai: v128, af: v128, ag: v128, ao: v128, c: usize, out: usize, n: i32): void {
+  const i = vsigmoid(ai);
+  const f = vsigmoid(af);
+  const g = vtanh(ag);
+  const o = vsigmoid(ao);
+  const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
+  storeLanes(c, cn, n);
+  storeLanes(out, f32x4.mul(o, vtanh(cn)), n);
+}
+
+/** GRU: n = tanh(nx + r*nh), out = (1-z)*n + z*h. */
+// @ts-ignore: decorator
+@inline function gruGroup(ar: v128, az: v128, anx: v128, anh: v128, h: usize, out: usize, n: i32): void {
+  const r = vsigmoid(ar);
+  const z = vsigmoid(az);
+  const nn = vtanh(f32x4.add(anx, f32x4.mul(r, anh)));
+  const hn = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1.0), z), nn), f32x4.mul(z, v128.load(h)));
+  storeLanes(out, hn, n);
+}
+
+/** act 0: identity, 1: tanh, 2: relu. */
+// @ts-ignore: decorator
+@inline function activate(a: v128, act: i32): v128 {
+  if (act == 1) return vtanh(a);
+  if (act == 2) return f32x4.max(a, f32x4.splat(0.0));
+  return a;
+}
+
+// ---- S = 4 rows (LSTM, GRU) ---------------------------------------------------------
+
+/**
+ * One batch row of a 4-slot cell: accumulates bias + Wx x + Wh h per group, then the
+ * gate math (gru != 0: GRU, else LSTM). `st` is c (LSTM) or h (GRU, the old state),
+ * both rows of H floats; `out` receives H floats.
+ */
+function row4(gru: i32, I: i32, K: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, st: usize, out: usize): void {
+  const Hg = (H + 3) >> 2;
+  for (let g = 0; g < Hg; g++) {
+    const bb = b + (<usize>g << 6);
+    let a0 = v128.load(bb, 0);
+    let a1 = v128.load(bb, 16);
+    let a2 = v128.load(bb, 32);
+    let a3 = v128.load(bb, 48);
+    let w = wx + ((<usize>g * <usize>I) << 6);
+    for (let k = 0; k < I; k++) {
+      const s = v128.load32_splat(x + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+      w += 64;
+    }
+    w = wh + ((<usize>g * <usize>K) << 6);
+    for (let k = 0; k < K; k++) {
+      const s = v128.load32_splat(h + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+      w += 64;
+    }
+    const o0 = <usize>g << 4;
+    const n0 = min(4, H - (g << 2));
+    if (gru != 0) gruGroup(a0, a1, a2, a3, st + o0, out + o0, n0);
+    else lstmGroup(a0, a1, a2, a3, st + o0, out + o0, n0);
+  }
+}
+
+// ---- S = 1 rows (RNN, LSTM projection) -----------------------------------------------
+
+/**
+ * One batch row of a 1-slot map: out = act(bias + Wx x + Wh h), M outputs (groups of
+ * 4, blocks of 4 groups then single groups). b = 0: no bias; K = 0: no h part.
+ */
+function row1(act: i32, I: i32, K: i32, M: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, out: usize): void {
+  const Mg = (M + 3) >> 2;
+  let g = 0;
+  for (; g + 4 <= Mg; g += 4) {
+    let a0 = f32x4.splat(0.0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    if (b != 0) {
+      const bb = b + (<usize>g << 4);
+      a0 = v128.load(bb, 0);
+      a1 = v128.load(bb, 16);
+      a2 = v128.load(bb, 32);
+      a3 = v128.load(bb, 48);
+    }
+    let w = wx + ((<usize>g * <usize>I) << 4);
+    for (let k = 0; k < I; k++) {
+      const s = v128.load32_splat(x + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+      w += 64;
+    }
+    w = wh + ((<usize>g * <usize>K) << 4);
+    for (let k = 0; k < K; k++) {
+      const s = v128.load32_splat(h + (<usize>k << 2));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+      w += 64;
+    }
+    const o = out + (<usize>g << 4);
+    v128.store(o, activate(a0, act), 0);
+    v128.store(o, activate(a1, act), 16);
+    v128.store(o, activate(a2, act), 32);
+    storeLanes(o + 48, activate(a3, act), min(4, M - ((g + 3) << 2)));
+  }
+  for (; g < Mg; g++) {
+    let a0 = b != 0 ? v128.load(b + (<usize>g << 4)) : f32x4.splat(0.0);
+    let w = wx + ((<usize>g * <usize>I) << 4);
+    for (let k = 0; k < I; k++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), v128.load32_splat(x + (<usize>k << 2))));
+      w += 16;
+    }
+    w = wh + ((<usize>g * <usize>K) << 4);
+    for (let k = 0; k < K; k++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), v128.load32_splat(h + (<usize>k << 2))));
+      w += 16;
+    }
+    storeLanes(out + (<usize>g << 4), activate(a0, act), min(4, M - (g << 2)));
+  }
+}
+
+// ---- exported steps ------------------------------------------------------------------
+
+/**
+ * One LSTM layer step for N rows. x (N, I), h (N, Hout), c (N, H) in place; wx, wh, b
+ * packed with S = 4; wr (packed S = 1, K = H, M = Hout) or 0 without projection;
+ * hraw (N, H) scratch (projection only); hnew (N, Hout) scratch, copied over h.
+ */
+export function lstm_step(
+  N: i32, I: i32, H: i32, Hout: i32,
+  x: usize, h: usize, c: usize, wx: usize, wh: usize, b: usize, wr: usize, hraw: usize, hnew: usize,
+): void {
+  for (let n = 0; n < N; n++) {
+    const xr = x + ((<usize>n * <usize>I) << 2);
+    const hr = h + ((<usize>n * <usize>Hout) << 2);
+    const cr = c + ((<usize>n * <usize>H) << 2);
+    const outr = hnew + ((<usize>n * <usize>Hout) << 2);
+    if (wr == 0) {
+      row4(0, I, Hout, H, xr, hr, wx, wh, b, cr, outr);
+    } else {
+      const rr = hraw + ((<usize>n * <usize>H) << 2);
+      row4(0, I, Hout, H, xr, hr, wx, wh, b, cr, rr);
+      row1(0, H, 0, Hout, rr, 0, wr, 0, 0, outr);
+    }
+  }
+  memory.copy(h, hnew, (<usize>N * <usize>Hout) << 2);
+}
+
+/** One GRU layer step for N rows: x (N, I), h (N, H); wx, wh, b packed with S = 4 (r, z, n_x, n_h). */
+export function gru_step(N: i32, I: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, hnew: usize): void {
+  for (let n = 0; n < N; n++) {
+    const hr = h + ((<usize>n * <usize>H) << 2);
+    row4(1, I, H, H, x + ((<usize>n * <usize>I) << 2), hr, wx, wh, b, hr, hnew + ((<usize>n * <usize>H) << 2));
+  }
+  memory.copy(h, hnew, (<usize>N * <usize>H) << 2);
+}
+
+/** One RNN layer step for N rows (relu != 0: relu, else tanh); packed with S = 1. */
+export function rnn_step(N: i32, relu: i32, I: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, hnew: usize): void {
+  const act = relu != 0 ? 2 : 1;
+  for (let n = 0; n < N; n++) {
+    row1(act, I, H, H, x + ((<usize>n * <usize>I) << 2), h + ((<usize>n * <usize>H) << 2), wx, wh, b, hnew + ((<usize>n * <usize>H) << 2));
+  }
+  memory.copy(h, hnew, (<usize>N * <usize>H) << 2);
+}

@@ -1,0 +1,315 @@
+// The f32 GEMM in WebAssembly SIMD (128-bit, no relaxed SIMD): packing, the 5x8 micro-kernel
+// and the blocked driver. Imported by the module entries f32-gemm.ts (the GEMM alone) and
+// f32-rnn.ts (the fused recurrent kernels, which reuse the packing and the micro-kernel).
+//
+//   C = alpha * op(A) op(B) + beta * C, row-major, op(A) M x K, op(B) K x N, C M x N.
+//
+// All pointers are byte offsets into the imported memory; leading dimensions are in
+// elements. The module allocates nothing: the caller hands it two scratch buffers,
+// `packA` (MC x KC floats) and `packB` (KC x NC floats, rounded up to NR), plus an
+// MR x NR accumulator tile. Goto/BLIS loop order:
+//
+//   jc over N by NC:  pc over K by KC:  pack op(B)[pc:, jc:] into NR-wide panels
+//     ic over M by MC:  pack op(A)[ic:, pc:] into MR-high panels
+//       jr over NR panels:  ir over MR panels:  5x8 micro-kernel
+//
+// The micro-kernel writes its accumulators to the tile; updateFull/updateEdge then
+// apply C = alpha * tile + beta * C with beta in the first K block only (beta = 0
+// writes without reading C, so NaN in C is overwritten like BLAS); later K blocks add.
+
+/** Micro-tile: MR rows x NR columns, 10 f32x4 accumulators. */
+export const MR: i32 = 5;
+export const NR: i32 = 8;
+/** Cache blocks (elements): B panel KC x NR = 8 KiB in L1, A block MC x KC = 190 KiB in L2. */
+export const KC: i32 = 256;
+export const MC: i32 = 190;
+export const NC: i32 = 2048;
+export const TILE_MR: i32 = MR;
+export const TILE_NR: i32 = NR;
+
+// ---- packing --------------------------------------------------------------------
+
+/**
+ * Packs op(A)[i0 : i0+mc, k0 : k0+kc] into MR-row panels: panel p holds, for each k,
+ * MR consecutive floats (rows p*MR .. p*MR+MR-1), zero-padded past mc.
+ */
+export function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let p = 0; p < mc; p += MR) {
+    const rows = min(MR, mc - p);
+    if (!transA) {
+      // op(A)(i, k) = A[i * lda + k]: gather one float from each of MR rows per k.
+      if (rows == MR) {
+        const r0 = a + ((<usize>(i0 + p) * lda + k0) << 2);
+        const st = <usize>lda << 2;
+        const r1 = r0 + st;
+        const r2 = r1 + st;
+        const r3 = r2 + st;
+        const r4 = r3 + st;
+        let d = dst;
+        for (let k = 0; k < kc; k++) {
+          const o = <usize>k << 2;
+          store<f32>(d, load<f32>(r0 + o), 0);
+          store<f32>(d, load<f32>(r1 + o), 4);
+          store<f32>(d, load<f32>(r2 + o), 8);
+          store<f32>(d, load<f32>(r3 + o), 12);
+          store<f32>(d, load<f32>(r4 + o), 16);
+          d += MR << 2;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>(k * MR) << 2);
+          for (let r = 0; r < MR; r++) {
+            const v: f32 = r < rows ? load<f32>(a + ((<usize>(i0 + p + r) * lda + k0 + k) << 2)) : 0;
+            store<f32>(d + (<usize>r << 2), v);
+          }
+        }
+      }
+    } else {
+      // op(A)(i, k) = A[k * lda + i]: MR consecutive floats per k.
+      let s = a + ((<usize>k0 * lda + i0 + p) << 2);
+      const st = <usize>lda << 2;
+      let d = dst;
+      if (rows == MR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(d, v128.load(s));
+          store<f32>(d, load<f32>(s, 16), 16);
+          s += st;
+          d += MR << 2;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let r = 0; r < MR; r++) {
+            const v: f32 = r < rows ? load<f32>(s + (<usize>r << 2)) : 0;
+            store<f32>(d + (<usize>r << 2), v);
+          }
+          s += st;
+          d += MR << 2;
+        }
+      }
+    }
+    dst += <usize>(kc * MR) << 2;
+  }
+}
+
+/**
+ * Packs op(B)[k0 : k0+kc, j0 : j0+nc] into NR-column panels: panel q holds, for each
+ * k, NR consecutive floats (columns q*NR .. q*NR+NR-1), zero-padded past nc.
+ */
+export function packB(transB: bool, b: usize, ldb: i32, k0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let q = 0; q < nc; q += NR) {
+    const cols = min(NR, nc - q);
+    if (!transB) {
+      // op(B)(k, j) = B[k * ldb + j]: NR consecutive floats per k.
+      let s = b + ((<usize>k0 * ldb + j0 + q) << 2);
+      const st = <usize>ldb << 2;
+      let d = dst;
+      if (cols == NR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += st;
+          d += NR << 2;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let c = 0; c < NR; c++) {
+            const v: f32 = c < cols ? load<f32>(s + (<usize>c << 2)) : 0;
+            store<f32>(d + (<usize>c << 2), v);
+          }
+          s += st;
+          d += NR << 2;
+        }
+      }
+    } else {
+      // op(B)(k, j) = B[j * ldb + k]: NR rows of B, read 4 k at a time and transposed.
+      const st = <usize>ldb << 2;
+      if (cols == NR) {
+        const r0 = b + ((<usize>(j0 + q) * ldb + k0) << 2);
+        let d = dst;
+        let k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const o = <usize>k << 2;
+          // two 4x4 transposes: rows 0-3 and rows 4-7 of B (columns of op(B))
+          transpose4x4(r0 + o, st, d, NR << 2);
+          transpose4x4(r0 + o + (st << 2), st, d + 16, NR << 2);
+          d += (NR * 4) << 2;
+        }
+        for (; k < kc; k++) {
+          const o = r0 + (<usize>k << 2);
+          for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), load<f32>(o + <usize>c * st));
+          d += NR << 2;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>(k * NR) << 2);
+          for (let c = 0; c < NR; c++) {
+            const v: f32 = c < cols ? load<f32>(b + ((<usize>(j0 + q + c) * ldb + k0 + k) << 2)) : 0;
+            store<f32>(d + (<usize>c << 2), v);
+          }
+        }
+      }
+    }
+    dst += <usize>(kc * NR) << 2;
+  }
+}
+
+/** Reads a 4x4 block at `s` (row stride `ss` bytes) and writes its transpose at `d` (row stride `ds` bytes). */
+// @ts-ignore: decorator
+@inline
+function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
+  const x0 = v128.load(s);
+  const x1 = v128.load(s + ss);
+  const x2 = v128.load(s + ss * 2);
+  const x3 = v128.load(s + ss * 3);
+  // t0 = x0[0] x1[0] x0[1] x1[1]; t1 = x0[2] x1[2] x0[3] x1[3]; same for x2/x3
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(d + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(d + ds * 2, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(d + ds * 3, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
+// ---- micro-kernel -------------------------------------------------------------------
+
+/**
+ * out[0:5, 0:8] (row stride NR) = packed A panel (5 x kc) x packed B panel (kc x 8).
+ *
+ * The accumulators go to a 16-byte-aligned tile in L1, and `updateFull`/`updateEdge`
+ * apply alpha and beta: with alpha, beta and C's pointer live across the loop, V8
+ * scheduled the A broadcasts early and spilled accumulators (~20 GFLOP/s in the GEMM
+ * against ~30+ for this loop alone).
+ *
+ * 5x8 rather than 6x8: V8 on x64 allocates 15 of the 16 xmm registers (xmm15 is its
+ * scratch), and without FMA each product needs a temporary, so 10 accumulators + 2 B
+ * vectors + 1 broadcast A + 1 product = 14 fit, while 6x8 (16) spills an accumulator
+ * through the stack on every k step (measured: 5x8 ~30-40, 6x8 ~26 GFLOP/s on L1 data).
+ */
+export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 16);
+    c40 = f32x4.add(c40, f32x4.mul(a, b0));
+    c41 = f32x4.add(c41, f32x4.mul(a, b1));
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  v128.store(out, c00, 0);
+  v128.store(out, c01, 16);
+  v128.store(out, c10, 32);
+  v128.store(out, c11, 48);
+  v128.store(out, c20, 64);
+  v128.store(out, c21, 80);
+  v128.store(out, c30, 96);
+  v128.store(out, c31, 112);
+  v128.store(out, c40, 128);
+  v128.store(out, c41, 144);
+}
+
+/** C[0:5, 0:8] = alpha * tile + beta * C (beta == 0: C not read); `ldc` in bytes. */
+export function updateFull(t: usize, c: usize, ldc: usize, alpha: f32, beta: f32): void {
+  const av = f32x4.splat(alpha);
+  if (beta == 0) {
+    for (let r = 0; r < MR; r++) {
+      v128.store(c, f32x4.mul(v128.load(t), av));
+      v128.store(c, f32x4.mul(v128.load(t, 16), av), 16);
+      t += NR << 2;
+      c += ldc;
+    }
+  } else if (beta == 1) {
+    for (let r = 0; r < MR; r++) {
+      v128.store(c, f32x4.add(v128.load(c), f32x4.mul(v128.load(t), av)));
+      v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(v128.load(t, 16), av)), 16);
+      t += NR << 2;
+      c += ldc;
+    }
+  } else {
+    const bv = f32x4.splat(beta);
+    for (let r = 0; r < MR; r++) {
+      v128.store(c, f32x4.add(f32x4.mul(v128.load(c), bv), f32x4.mul(v128.load(t), av)));
+      v128.store(c, f32x4.add(f32x4.mul(v128.load(c, 16), bv), f32x4.mul(v128.load(t, 16), av)), 16);
+      t += NR << 2;
+      c += ldc;
+    }
+  }
+}
+
+/** C[0:mr, 0:nr] = alpha * tile + beta * C for an edge tile (beta == 0: C not read). */
+export function updateEdge(t: usize, c: usize, ldc: usize, mr: i32, nr: i32, alpha: f32, beta: f32): void {
+  for (let r = 0; r < mr; r++) {
+    for (let q = 0; q < nr; q++) {
+      const o = <usize>q << 2;
+      const v = alpha * load<f32>(t + o);
+      if (beta == 0) store<f32>(c + o, v);
+      else if (beta == 1) store<f32>(c + o, load<f32>(c + o) + v);
+      else store<f32>(c + o, beta * load<f32>(c + o) + v);
+    }
+    t += NR << 2;
+    c += ldc;
+  }
+}
+
+// ---- driver ---------------------------------------------------------------------------
+
+/**
+ * C = alpha * op(A) op(B) + beta * C for M, N, K > 0 (the caller handles empty sizes,
+ * K == 0 and alpha == 0). `packA` needs MC * KC floats, `packB` KC * roundup(min(N, NC), NR)
+ * floats, `tile` MR * NR floats; all 16-byte aligned.
+ */
+export function f32_gemm(
+  transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32,
+  pa: usize, pb: usize, tile: usize,
+): void {
+  const ldcB = <usize>ldc << 2;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      packB(transB, b, ldb, pc, jc, kc, nc, pb);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pbp = pb + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pap = pa + (<usize>(ir * kc) << 2);
+            const cp = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
+            // Two call sites keep Binaryen from inlining the kernel into this loop nest
+            // (inlined, V8 allocates its registers worse: see kernel5x8).
+            if (mr == MR && nr == NR) {
+              kernel5x8(kc, pap, pbp, tile);
+              updateFull(tile, cp, ldcB, alpha, bt);
+            } else {
+              kernel5x8(kc, pap, pbp, tile);
+              updateEdge(tile, cp, ldcB, mr, nr, alpha, bt);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * How the worker pool reaches the host's threads: a small adapter per environment, so
+ * the pool itself has no Node or DOM imports. `node-platform.ts` (worker_threads) is
+ * implemented; `web-platform.ts` (Web Workers) is a sketch for cross-origin-isolated
+ * pages. The adapter is picked once, at load time, with a dynamic import, so the
+ * single-thread path never loads a Node module in a browser.
+ */
+
+import type { ThreadPlatform } from './platform-types.js';
+
+export type { ThreadPlatform, WorkerHandle, WorkerInit } from './platform-types.js';
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+async function detect(): Promise<ThreadPlatform | null> {
+  try {
+    if (isNode()) return (await import('./node-platform.js')).nodePlatform;
+    if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return (await import('./web-platform.js')).webPlatform;
+  } catch (_e) {
+    return null;
+  }
+  return null;
+}
+
+/** This environment's adapter, or null where threads are not available. */
+export const platform: ThreadPlatform | null = await detect();

@@ -1,0 +1,277 @@
+import { ConfigError } from '../core/errors.js';
+import { warn } from '../core/warn.js';
+import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
+import { f32RnnSharedModule, instantiateF32RnnShared, type F32RnnKernel } from '../kernels/wasm/f32-rnn-module.js';
+import { WasmArena } from '../kernels/wasm/wasm-arena.js';
+import {
+  abortBarrier,
+  C_BAR,
+  C_DONE,
+  C_ENTRY,
+  C_ERR,
+  C_MSG,
+  C_MSG_LEN,
+  C_NT,
+  C_P,
+  C_QUIT,
+  C_READY,
+  C_SEQ,
+  CTL_BYTES,
+  E_BACKWARD,
+  E_FORWARD,
+  E_TEST_THROW,
+  MSG_MAX,
+} from './control.js';
+import { platform, type WorkerHandle } from './platform.js';
+
+/** Most threads `setNumThreads` accepts. */
+export const MAX_THREADS = 64;
+/** The default never exceeds this many threads. */
+const DEFAULT_CAP = 8;
+/**
+ * A call uses another thread only for at least `minPerThread` flops of work per thread
+ * and `minPerStep` flops per time step (a step costs one or two barriers, ~10 us).
+ * `LONGSHORT_PARALLEL_MIN_FLOPS=0` in the environment drops both (tests use it to run
+ * small problems on every thread).
+ */
+const thresholds = { minPerThread: 4e6, minPerStep: 1e6 };
+/** How long the first call waits for workers to start before running single-threaded. */
+const START_TIMEOUT_MS = 15000;
+
+let requested: number | null = null;
+
+function envThreads(): number | null {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.LONGSHORT_NUM_THREADS;
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    warn(`LONGSHORT_NUM_THREADS must be an integer in 1..${MAX_THREADS}; got '${v}', using the default`);
+    return null;
+  }
+  return n;
+}
+const fromEnv = envThreads();
+{
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.LONGSHORT_PARALLEL_MIN_FLOPS;
+  if (v !== undefined && v !== '') {
+    const n = Number(v);
+    if (Number.isFinite(n) && n >= 0) {
+      thresholds.minPerThread = n;
+      thresholds.minPerStep = Math.min(thresholds.minPerStep, n);
+    } else {
+      warn(`LONGSHORT_PARALLEL_MIN_FLOPS must be a number >= 0; got '${v}', ignored`);
+    }
+  }
+}
+
+/**
+ * Sets the minimum work for using another thread (see `thresholds`); returns the old
+ * values. For tests and benchmarks; not part of the public API.
+ */
+export function setParallelThresholds(minPerThread: number, minPerStep: number): [number, number] {
+  const prev: [number, number] = [thresholds.minPerThread, thresholds.minPerStep];
+  thresholds.minPerThread = minPerThread;
+  thresholds.minPerStep = minPerStep;
+  return prev;
+}
+
+/** Whether this environment can run the kernels on several threads at all. */
+function threadsSupported(): boolean {
+  return platform !== null && platform.canBlock() && f32RnnSharedModule() !== null;
+}
+
+/**
+ * Sets how many threads the recurrent kernels use (the caller's thread included): 1 runs
+ * everything on the caller's thread. The default is the `LONGSHORT_NUM_THREADS`
+ * environment variable, else the available parallelism capped at 8. Workers start
+ * lazily, on the first call big enough to use them.
+ *
+ * Results are bit-identical for every thread count (work is split by output elements
+ * only, each computed the same way).
+ *
+ * @param n an integer in 1..64
+ * @throws ConfigError for anything else
+ * @example setNumThreads(2)
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new ConfigError(`setNumThreads: n must be an integer in 1..${MAX_THREADS}; got ${String(n)}`);
+  }
+  requested = n;
+}
+
+/**
+ * How many threads the recurrent kernels will use: the `setNumThreads` value (or the
+ * default), or 1 where threads are unavailable (no WebAssembly threads or shared
+ * memory, e.g. a page without cross-origin isolation, or a browser main thread).
+ */
+export function getNumThreads(): number {
+  const n = requested ?? fromEnv ?? Math.min(DEFAULT_CAP, platform?.availableParallelism() ?? 1);
+  return n > 1 && threadsSupported() ? n : 1;
+}
+
+/** Counters of the pool, for tests that it engaged and for benchmarks. */
+export interface PoolStats {
+  /** Workers started (threads besides the caller's). */
+  workers: number;
+  /** Workers that have instantiated the kernels and wait for jobs. */
+  ready: number;
+  /** Calls run on more than one thread. */
+  calls: number;
+  /** Shares of calls run by workers (a 2-thread call adds 1). */
+  tasksOnWorkers: number;
+}
+
+class Pool implements RnnTeam {
+  readonly kernel: F32RnnKernel;
+  private readonly ctl: Int32Array;
+  private readonly workers: WorkerHandle[] = [];
+  private broken: string | null = null;
+  calls = 0;
+  tasksOnWorkers = 0;
+
+  constructor(module: WebAssembly.Module) {
+    const arena = new WasmArena(2, true);
+    this.kernel = instantiateF32RnnShared(module, arena);
+    this.ctl = new Int32Array(arena.memory.buffer, CTL_BYTES, C_MSG + MSG_MAX);
+  }
+
+  get ready(): number {
+    return Atomics.load(this.ctl, C_READY);
+  }
+
+  get started(): number {
+    return this.workers.length;
+  }
+
+  /** Starts workers up to `n` and waits (blocking) until they are ready. False if they failed. */
+  ensure(n: number): boolean {
+    if (this.broken !== null) return false;
+    const plat = platform;
+    if (plat === null) return false;
+    const module = f32RnnSharedModule() as WebAssembly.Module;
+    while (this.workers.length < n) {
+      const tid = this.workers.length + 1;
+      const h = plat.spawn({ module, memory: this.kernel.arena.memory, tid, ctl: CTL_BYTES }, (err) => {
+        this.broken = `worker ${tid} failed: ${err instanceof Error ? err.message : String(err)}`;
+      });
+      h.unref();
+      this.workers.push(h);
+    }
+    const t0 = Date.now();
+    for (;;) {
+      const r = Atomics.load(this.ctl, C_READY);
+      if (r >= n) return true;
+      if (Date.now() - t0 > START_TIMEOUT_MS) {
+        this.broken = `only ${r} of ${n} workers started within ${START_TIMEOUT_MS} ms`;
+        warn(`longshort threads: ${this.broken}; running single-threaded`);
+        return false;
+      }
+      Atomics.wait(this.ctl, C_READY, r, 50);
+    }
+  }
+
+  threadsFor(flops: number, steps: number): number {
+    const want = getNumThreads();
+    if (want <= 1 || this.broken !== null) return 1;
+    const byWork = thresholds.minPerThread > 0 ? Math.floor(flops / thresholds.minPerThread) : want;
+    if (byWork < 2 || flops / Math.max(1, steps) < thresholds.minPerStep) return 1;
+    const nt = Math.min(want, byWork);
+    return this.ensure(nt - 1) ? nt : 1;
+  }
+
+  run(entry: RnnEntry, P: number, nt: number, op: string, bar: number): void {
+    this.dispatch(entry === 'rnn_forward' ? E_FORWARD : E_BACKWARD, P, nt, bar, op, () => {
+      this.kernel.exports[entry](P, 0, nt);
+    });
+  }
+
+  /** Publishes a job, runs the caller's share, waits for the workers, rethrows their errors. */
+  dispatch(code: number, P: number, nt: number, bar: number, op: string, own: () => void): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, C_ENTRY, code);
+    Atomics.store(ctl, C_P, P);
+    Atomics.store(ctl, C_NT, nt);
+    Atomics.store(ctl, C_BAR, bar);
+    Atomics.store(ctl, C_DONE, 0);
+    Atomics.store(ctl, C_ERR, 0);
+    Atomics.add(ctl, C_SEQ, 1);
+    Atomics.notify(ctl, C_SEQ);
+    let mine: unknown = null;
+    try {
+      own();
+    } catch (e) {
+      mine = e;
+      abortBarrier(this.kernel.arena.memory, bar);
+    }
+    for (;;) {
+      const d = Atomics.load(ctl, C_DONE);
+      if (d >= nt - 1) break;
+      Atomics.wait(ctl, C_DONE, d, 1000);
+    }
+    this.calls++;
+    this.tasksOnWorkers += nt - 1;
+    const failed = Atomics.load(ctl, C_ERR);
+    if (failed !== 0) {
+      const len = Atomics.load(ctl, C_MSG_LEN);
+      let msg = '';
+      for (let i = 0; i < len; i++) msg += String.fromCharCode(ctl[C_MSG + i]);
+      throw new Error(`${op}: worker thread ${failed - 1} failed: ${msg}`);
+    }
+    if (mine !== null) throw mine;
+  }
+
+  /** Stops the workers (a later call starts new ones). */
+  shutdown(): void {
+    Atomics.store(this.ctl, C_QUIT, 1);
+    Atomics.add(this.ctl, C_SEQ, 1);
+    Atomics.notify(this.ctl, C_SEQ);
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+  }
+}
+
+let pool: Pool | null = null;
+
+function getPool(): Pool | null {
+  if (pool === null) {
+    const module = f32RnnSharedModule();
+    if (module === null) return null;
+    pool = new Pool(module);
+  }
+  return pool;
+}
+
+/**
+ * The team of threads for the recurrent kernels, or null for the caller's thread alone
+ * (one thread configured, or threads unavailable). Creating it starts no worker yet.
+ */
+export function rnnTeam(): RnnTeam | null {
+  if (getNumThreads() <= 1) return null;
+  return getPool();
+}
+
+/** The pool's counters (zeros before the pool exists). */
+export function poolStats(): PoolStats {
+  if (pool === null) return { workers: 0, ready: 0, calls: 0, tasksOnWorkers: 0 };
+  return { workers: pool.started, ready: pool.ready, calls: pool.calls, tasksOnWorkers: pool.tasksOnWorkers };
+}
+
+/** Stops every worker and drops the pool (tests; a later call starts a new one). */
+export function shutdownThreads(): void {
+  if (pool !== null) pool.shutdown();
+  pool = null;
+}
+
+/**
+ * Test hook: runs a job on 2 threads whose worker throws, so tests can check that a
+ * worker's error reaches the caller with the op's name. Needs threads (false otherwise).
+ */
+export function failOnWorkerForTest(op: string): boolean {
+  const p = getPool();
+  if (p === null || !threadsSupported() || !p.ensure(1)) return false;
+  p.dispatch(E_TEST_THROW, 0, 2, 0, op, () => undefined);
+  return true;
+}

@@ -1,0 +1,29 @@
+import type { ThreadPlatform, WorkerHandle, WorkerInit } from './platform-types.js';
+
+interface WebWorkerLike {
+  postMessage(data: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'error', cb: (e: unknown) => void): void;
+}
+
+type WorkerCtor = new (url: URL, options: { type: 'module' }) => WebWorkerLike;
+
+/**
+ * Browser threads: module Web Workers running worker-entry.js, which receives its
+ * `WorkerInit` as the first message. Only usable where shared memory is (a
+ * cross-origin-isolated page); the pool falls back to one thread elsewhere. A browser's
+ * main thread cannot block, so there the pool stays single-threaded: run the model in
+ * a worker to use threads. Not exercised by the test suite (Node only).
+ */
+export const webPlatform: ThreadPlatform = {
+  name: 'web',
+  availableParallelism: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
+  canBlock: () => typeof (globalThis as { document?: unknown }).document === 'undefined',
+  spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle {
+    const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
+    const w = new Ctor(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
+    w.addEventListener('error', onError);
+    w.postMessage(init);
+    return { unref: () => undefined, terminate: () => w.terminate() };
+  },
+};

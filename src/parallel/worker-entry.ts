@@ -1,0 +1,81 @@
+// The worker thread of the pool (Node worker_threads or a module Web Worker): instantiates
+// the shared kernel build over the pool's shared memory, reports ready, then loops: wait
+// for a job on the control block, run its share (thread `tid` of `nt`), report done.
+// Blocking in Atomics.wait between jobs keeps wake-up latency low; the pool unref()s the
+// worker, so an idle worker never keeps the process alive.
+import {
+  abortBarrier,
+  C_BAR,
+  C_DONE,
+  C_ENTRY,
+  C_ERR,
+  C_MSG,
+  C_MSG_LEN,
+  C_NT,
+  C_P,
+  C_QUIT,
+  C_READY,
+  C_SEQ,
+  E_BACKWARD,
+  E_FORWARD,
+  E_TEST_THROW,
+  MSG_MAX,
+} from './control.js';
+import type { WorkerInit } from './platform-types.js';
+
+interface KernelExports {
+  rnn_forward(P: number, tid: number, nt: number): void;
+  rnn_backward(P: number, tid: number, nt: number): void;
+}
+
+async function receiveInit(): Promise<WorkerInit> {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof proc?.versions?.node === 'string') {
+    const wt = await import('node:worker_threads');
+    return wt.workerData as WorkerInit;
+  }
+  return new Promise((resolve) => {
+    const scope = globalThis as unknown as { addEventListener(t: 'message', cb: (e: { data: WorkerInit }) => void, o: { once: boolean }): void };
+    scope.addEventListener('message', (e) => resolve(e.data), { once: true });
+  });
+}
+
+function run(init: WorkerInit): void {
+  const { module, memory, tid } = init;
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  // the control block sits in the first page: this view stays valid when the memory grows
+  const ctl = new Int32Array(memory.buffer, init.ctl, 1024 + 64);
+  // read SEQ before announcing ready: the caller publishes the first job only after
+  // seeing READY, so that job is the next SEQ this worker waits for
+  let seq = Atomics.load(ctl, C_SEQ);
+  Atomics.add(ctl, C_READY, 1);
+  Atomics.notify(ctl, C_READY);
+  for (;;) {
+    Atomics.wait(ctl, C_SEQ, seq);
+    const s = Atomics.load(ctl, C_SEQ);
+    if (s === seq) continue;
+    seq = s;
+    if (Atomics.load(ctl, C_QUIT) !== 0) return;
+    const nt = Atomics.load(ctl, C_NT);
+    if (tid >= nt) continue;
+    const entry = Atomics.load(ctl, C_ENTRY);
+    const P = Atomics.load(ctl, C_P);
+    try {
+      if (entry === E_FORWARD) ex.rnn_forward(P, tid, nt);
+      else if (entry === E_BACKWARD) ex.rnn_backward(P, tid, nt);
+      else if (entry === E_TEST_THROW) throw new Error(`test failure requested on worker ${tid}`);
+      else throw new Error(`unknown job entry ${entry}`);
+    } catch (e) {
+      if (Atomics.compareExchange(ctl, C_ERR, 0, tid + 1) === 0) {
+        const msg = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, MSG_MAX);
+        for (let i = 0; i < msg.length; i++) ctl[C_MSG + i] = msg.charCodeAt(i);
+        Atomics.store(ctl, C_MSG_LEN, msg.length);
+      }
+      abortBarrier(memory, Atomics.load(ctl, C_BAR));
+    }
+    Atomics.add(ctl, C_DONE, 1);
+    Atomics.notify(ctl, C_DONE);
+  }
+}
+
+run(await receiveInit());
