@@ -51,9 +51,27 @@ const DEFAULT_SEQ = {
 
 const UNITS = [['W1', 'train'], ['W1', 'infer'], ['W2', 'train'], ['W3', 'stream'], ['W4', 'fwdbwd'], ['W5', 'train']];
 
+const KNOWN_FLAGS = ['only', 'peers', 'threads', 'seq', 'full', 'torch', 'no-topup', 'no-build', 'build', 'sweep', 'kernels', 'help'];
+const USAGE = `npm run bench -- [options]
+  --only W1:train,W3     units to run (W1:train, W1:infer, W2:train, W3:stream, W4:fwdbwd, W5:train)
+  --peers longshort,ort  peers to run (longshort, tfjs-wasm, tfjs-cpu, brainjs, ort; --torch adds torch)
+  --threads 1,2          longshort and ONNX Runtime thread counts, one column each (default 1,2)
+  --kernels fast|ref     longshort's kernel set (default fast)
+  --seq W2=8,W4=5        shorter sequences for longshort, scaled linearly (marked †)
+  --full                 every peer at full length
+  --torch                also run PyTorch live (../shared/peers runner)
+  --no-topup             no extra loss-check steps after timing
+  --no-build             do not rebuild dist/ when it is stale
+  --sweep                the sequence-length x batch sweep instead of the workloads`;
 const args = C.parseArgs(process.argv.slice(2));
-const THREADS = args.threads === undefined ? 1 : Number(args.threads);
-if (!(Number.isInteger(THREADS) && THREADS >= 1)) die(`--threads must be a positive integer, got ${args.threads}`);
+for (const k of Object.keys(args)) if (!KNOWN_FLAGS.includes(k)) die(`unknown option --${k}\n${USAGE}`);
+if (args.help) {
+  console.error(USAGE);
+  process.exit(0);
+}
+const THREAD_LIST = String(args.threads === undefined || args.threads === true ? '1,2' : args.threads).split(',').map(Number);
+if (!THREAD_LIST.every((t) => Number.isInteger(t) && t >= 1)) die(`--threads takes positive integers like 1,2; got ${args.threads}`);
+const THREADS = Math.max(...THREAD_LIST);
 const FULL = !!args.full;
 if (args.kernels !== undefined) {
   if (!['ref', 'fast'].includes(args.kernels)) die(`--kernels takes ref or fast, got ${args.kernels}`);
@@ -142,8 +160,10 @@ function peerTable() {
   const R = (f) => path.join(BENCH, 'runners', f);
   const topup = TOPUP ? [] : ['--no-topup'];
   const P = [];
-  P.push({ key: 'longshort', label: `longshort-${THREADS}t`, ok: true, env: { BENCH_LONGSHORT_DIST: SNAPSHOT_DIST },
-    cmd: (u) => [node, [R('longshort.mjs'), '--threads', String(THREADS), '--only', u, ...seqArg('longshort'), ...topup]] });
+  for (const t of THREAD_LIST) {
+    P.push({ key: `longshort-${t}t`, group: 'longshort', label: `longshort-${t}t`, ok: true, env: { BENCH_LONGSHORT_DIST: SNAPSHOT_DIST },
+      cmd: (u) => [node, [R('longshort.mjs'), '--threads', String(t), '--only', u, ...seqArg('longshort'), ...topup]] });
+  }
   const tfOk = hasModule('@tensorflow/tfjs');
   P.push({ key: 'tfjs-wasm', label: 'tfjs-wasm', ok: tfOk && hasModule('@tensorflow/tfjs-backend-wasm'),
     cmd: (u) => [node, [R('tfjs.mjs'), '--backend', 'wasm', '--only', u, ...seqArg('tfjs-wasm'), ...topup]] });
@@ -153,8 +173,10 @@ function peerTable() {
       ...(u === 'W1:train' && !FULL ? ['--no-topup'] : topup)]] });
   P.push({ key: 'brainjs', label: 'brainjs', ok: hasModule('brain.js'),
     cmd: (u) => [node, [R('brain.mjs'), '--only', u, ...seqArg('brainjs'), ...topup]] });
-  P.push({ key: 'ort', label: `ort-node-${THREADS}t`, ok: hasModule('onnxruntime-node'),
-    cmd: (u) => [node, [R('ort.mjs'), '--threads', String(THREADS), '--only', u]] });
+  for (const t of THREAD_LIST) {
+    P.push({ key: `ort-${t}t`, group: 'ort', label: `ort-node-${t}t`, ok: hasModule('onnxruntime-node'),
+      cmd: (u) => [node, [R('ort.mjs'), '--threads', String(t), '--only', u]] });
+  }
   if (args.torch) {
     const vendored = fs.existsSync(path.join(TORCH_VENDOR_OB, 'libblas.so.3'));
     const env = vendored ? { LD_LIBRARY_PATH: TORCH_VENDOR_OB } : { OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
@@ -170,7 +192,7 @@ function selectedPeers(all) {
   if (want && args.torch) want.add('torch');
   const out = [];
   for (const p of all) {
-    if (want && !want.has(p.key)) continue;
+    if (want && !want.has(p.group ?? p.key)) continue;
     if (!p.ok) {
       log(p.key === 'torch'
         ? `bench: --torch: ${TORCH_RUNNER} or ${PY} missing; PyTorch not run live`
@@ -179,7 +201,7 @@ function selectedPeers(all) {
     }
     out.push(p);
   }
-  if (want) for (const k of want) if (!all.some((p) => p.key === k)) die(`unknown peer ${k} (known: ${all.map((p) => p.key).join(', ')})`);
+  if (want) for (const k of want) if (!all.some((p) => (p.group ?? p.key) === k)) die(`unknown peer ${k} (known: ${[...new Set(all.map((p) => p.group ?? p.key))].join(', ')})`);
   return out;
 }
 
@@ -225,7 +247,7 @@ function runUnit(peer, unit, rawDir) {
       let r;
       try { r = JSON.parse(line); } catch { return; }
       recs.push(r);
-      if (peer.key === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
+      if (peer.group === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
     };
     child.stdout.on('data', (d) => {
       buf += d;
@@ -242,7 +264,7 @@ function runUnit(peer, unit, rawDir) {
         const tail = (errLines.find((l) => /Error\b/.test(l)) || errLines.slice(-2).join(' | ')).trim().slice(0, 300);
         const r = { peer: peer.label, workload: id, mode, error: `process ${signal ? `killed by ${signal}` : `exit ${code}`}: ${tail} (bench/results/raw/${path.basename(rawDir)}/${name}.err)` };
         recs.push(r);
-        if (peer.key === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
+        if (peer.group === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
       }
       for (const r of recs) { r.bench_peer_key = peer.key; r.process_wall_s = wall; }
       resolve({ recs, code, wall });
@@ -302,7 +324,7 @@ function cellText(r, row) {
 
 function buildReport(ctx) {
   const { records, peers, anchors, meta } = ctx;
-  const cols = peers.map((p) => ({ key: p.key, label: p.key === 'torch' ? null : p.label }));
+  const cols = peers.map((p) => ({ key: p.key, group: p.group ?? p.key, label: p.key === 'torch' ? null : p.label }));
   // live torch: the peer label comes from the runner (which BLAS it mapped)
   const find = (key, w, m) => records.find((r) => r.bench_peer_key === key && r.workload === w && r.mode === m);
   const torchLabel = (records.find((r) => r.bench_peer_key === 'torch' && r.peer) || {}).peer;
@@ -357,9 +379,8 @@ function buildReport(ctx) {
     L.push('‡ PyTorch anchors: no shared anchor file found (../shared/peers/results/latest.json).');
   }
   // ratios
-  const ls = cols.find((c) => c.key === 'longshort');
-  if (ls) {
-    const others = [...cols.filter((c) => c.key !== 'longshort').map((c) => ({ label: c.label, get: (w, m) => find(c.key, w, m) })),
+  for (const ls of cols.filter((c) => c.group === 'longshort')) {
+    const others = [...cols.filter((c) => c.group !== 'longshort').map((c) => ({ label: c.label, get: (w, m) => find(c.key, w, m) })),
       ...aPeers.map((p) => ({ label: `${p} ‡`, get: (w, m) => anchorCell(p, w, m) }))];
     L.push('');
     L.push(`Ratios: ${ls.label} time ÷ peer time (> 1×: longshort slower; † cells compared at full length).`);
@@ -368,13 +389,13 @@ function buildReport(ctx) {
     L.push(`|---|---:|${others.map(() => '---:').join('|')}|`);
     for (const [w, m, title] of rows) {
       if (m === 'gflops' || m === 'stream-cell') continue;
-      const lr = find('longshort', w, m);
+      const lr = find(ls.key, w, m);
       const lv = cellValue(lr, m);
       const rs = others.map((o) => { const pv = cellValue(o.get(w, m), m); return lv !== undefined && pv ? fmtRatio(lv / pv) : '—'; });
       L.push(`| ${title} | ${cellText(lr, m)} | ${rs.join(' | ')} |`);
     }
     const tc = anchorCell('torch-openblas-1t', 'W3', 'stream-cell');
-    const l3 = cellValue(find('longshort', 'W3', 'stream'), 'stream');
+    const l3 = cellValue(find(ls.key, 'W3', 'stream'), 'stream');
     if (tc && l3 !== undefined) {
       L.push('');
       L.push(`W3 against torch's leaner per-step API (nn.LSTMCell, torch-openblas-1t ‡): ${fmt(l3)} ÷ ${fmt(tc.us_per_step)} µs/step = ${fmtRatio(l3 / tc.us_per_step)}.`);
@@ -427,7 +448,7 @@ async function main() {
   if (!units.length) die(`--only ${args.only} selects nothing (units: ${UNITS.map((u) => u.join(':')).join(', ')})`);
   const peers = selectedPeers(peerTable());
   const notes = [];
-  if (peers.some((p) => p.key === 'ort') && units.some((u) => u === 'W1:infer' || u === 'W3:stream') && !ensureOnnxModels()) {
+  if (peers.some((p) => p.group === 'ort') && units.some((u) => u === 'W1:infer' || u === 'W3:stream') && !ensureOnnxModels()) {
     notes.push('onnxruntime-node: ONNX export (needs /usr/bin/python3 with python3-torch) failed; its cells are errors.');
   }
   const tp = peers.find((p) => p.key === 'torch');
@@ -438,7 +459,7 @@ async function main() {
   }
 
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const snap = peers.some((p) => p.key === 'longshort') ? snapshotDist(stamp) : null;
+  const snap = peers.some((p) => p.group === 'longshort') ? snapshotDist(stamp) : null;
   process.on('exit', removeSnapshot);
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
@@ -505,10 +526,10 @@ async function main() {
   log('bench: table written to bench/results/latest.md, all records to bench/results/latest.json');
 
   // loud failure for longshort
-  const lsRecs = records.filter((r) => r.bench_peer_key === 'longshort');
+  const lsRecs = records.filter((r) => String(r.bench_peer_key).startsWith('longshort-'));
   const lsErr = lsRecs.filter((r) => r.error);
   const lsBad = lsRecs.filter((r) => r.trains_ok === false);
-  const missing = units.filter((u) => peers.some((p) => p.key === 'longshort') && !lsRecs.some((r) => `${r.workload}:${r.mode}` === u));
+  const missing = units.filter((u) => peers.some((p) => p.group === 'longshort') && !lsRecs.some((r) => `${r.workload}:${r.mode}` === u));
   if (lsErr.length || lsBad.length || missing.length) {
     for (const r of lsErr) log(`bench: FAILED longshort ${r.workload}:${r.mode}: ${r.error}`);
     for (const r of lsBad) log(`bench: FAILED longshort ${r.workload}:${r.mode}: loss did not decrease (trains_ok false)`);
