@@ -197,6 +197,44 @@ function take(k: F32RnnKernel, at: number, n: number): Float32Array {
   return n > 0 ? new Float32Array(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n)) : new Float32Array(0);
 }
 
+/**
+ * Saved-activation buffers handed back after their backward pass (`recycleRnnSaved`),
+ * by length, for the next forward to copy into instead of allocating: a training loop
+ * then stops churning tens of megabytes of short-lived typed arrays per step (which
+ * the garbage collector frees late, inflating the peak RSS). Bounded in bytes.
+ */
+const savedPool = new Map<number, Float32Array[]>();
+let savedPoolBytes = 0;
+const SAVED_POOL_MAX_BYTES = 128 * 2 ** 20;
+/** Buffers shorter than this are not worth pooling. */
+const SAVED_POOL_MIN_FLOATS = 4096;
+
+function takeSaved(k: F32RnnKernel, at: number, n: number): Float32Array {
+  const list = n >= SAVED_POOL_MIN_FLOATS ? savedPool.get(n) : undefined;
+  const a = list !== undefined ? list.pop() : undefined;
+  if (a === undefined) return take(k, at, n);
+  savedPoolBytes -= 4 * n;
+  a.set(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n));
+  return a;
+}
+
+/**
+ * Hands the saved activations of a finished backward pass back for reuse by later
+ * forward passes. Only for buffers nothing else references any more (the caller's op
+ * was released by the autograd engine); float64 and small buffers are ignored.
+ */
+export function recycleRnnSaved(saved: RnnSequenceSaved): void {
+  for (const a of [saved.gates, saved.hPrev, saved.cPrev, saved.cNew, saved.hRaw, saved.ghn]) {
+    if (!(a instanceof Float32Array) || a.length < SAVED_POOL_MIN_FLOATS) continue;
+    if (savedPoolBytes + a.byteLength > SAVED_POOL_MAX_BYTES) continue;
+    const list = savedPool.get(a.length);
+    if (list === undefined) savedPool.set(a.length, [a]);
+    else if (list.length < 16) list.push(a);
+    else continue;
+    savedPoolBytes += a.byteLength;
+  }
+}
+
 function takeInto(k: F32RnnKernel, at: number, dst: FloatArray, n: number): void {
   if (n > 0) dst.set(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n));
 }
@@ -310,12 +348,12 @@ export function rnnSequenceForwardF32(
   const none = new Float32Array(0);
   const saved: RnnSequenceSaved = wantSaved
     ? {
-        gates: take(k, f[F_GATES], rows * GH),
-        hPrev: take(k, f[F_HPREV], rows * Hout),
-        cPrev: take(k, f[F_CPREV], isLstm ? rows * H : 0),
-        cNew: take(k, f[F_CNEW], isLstm ? rows * H : 0),
-        hRaw: take(k, f[F_HRAW], proj ? rows * H : 0),
-        ghn: take(k, f[F_GHN], isGru ? rows * H : 0),
+        gates: takeSaved(k, f[F_GATES], rows * GH),
+        hPrev: takeSaved(k, f[F_HPREV], rows * Hout),
+        cPrev: takeSaved(k, f[F_CPREV], isLstm ? rows * H : 0),
+        cNew: takeSaved(k, f[F_CNEW], isLstm ? rows * H : 0),
+        hRaw: takeSaved(k, f[F_HRAW], proj ? rows * H : 0),
+        ghn: takeSaved(k, f[F_GHN], isGru ? rows * H : 0),
       }
     : { gates: none, hPrev: none, cPrev: none, cNew: none, hRaw: none, ghn: none };
   return { out, saved };
@@ -366,7 +404,9 @@ export function rnnSequenceBackwardF32(
   if (og.dOutput !== null) lay.add(F_DOUT, rows * Hout);
   lay.add(F_DH, B * Hout);
   lay.add(F_DC, isLstm ? B * H : 0);
-  lay.add(F_DGX, rows * GH);
+  // F_DGX aliases F_GATES: each step's gate backward reads its gate values before it
+  // writes their gradients in place (same thread, same elements), and nothing reads the
+  // gates afterwards
   if (isGru) lay.add(F_DGH, rows * GH);
   if (proj) {
     lay.add(F_DHALL, rows * Hout);
@@ -395,6 +435,7 @@ export function rnnSequenceBackwardF32(
   f[F_B] = B;
   f[F_ROWS] = rows;
   f[F_REV] = p.reverse ? 1 : 0;
+  f[F_DGX] = f[F_GATES];
   if (!isGru) f[F_DGH] = f[F_DGX];
 
   put(k, f[F_BS], p.batchSizes, L);

@@ -82,6 +82,19 @@ export function adamUpdate(
   const c1 = 1 - beta1;
   const c2 = 1 - beta2;
   const n = x.length;
+  if (!maximize && !decoupled && wd === 0 && mx === null) {
+    // the common case without the per-element branches (same operations, same order)
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      m[i] = m[i] * beta1 + c1 * gi;
+      v[i] = v[i] * beta2 + c2 * gi * gi;
+      const denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+      x[i] = x[i] + -stepSize * (m[i] / denom);
+    }
+    mT.markModified();
+    vT.markModified();
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let gi = maximize ? -g[i] : g[i];
     if (decoupled) x[i] = x[i] * decay;

@@ -13,16 +13,19 @@ class OpNode implements GradNode<Tensor> {
   private rule: BackwardRule | null;
   private readonly saved: Tensor[];
   private readonly versions: number[];
+  private onRelease: (() => void) | null;
 
   constructor(
     readonly name: string,
     readonly next: ReadonlyArray<GradNode<Tensor> | null>,
     rule: BackwardRule,
     saved: Tensor[],
+    onRelease: (() => void) | null = null,
   ) {
     this.rule = rule;
     this.saved = saved;
     this.versions = saved.map((t) => t.storage.version);
+    this.onRelease = onRelease;
   }
 
   backward(grad: Tensor): ReadonlyArray<Tensor | null> {
@@ -46,6 +49,9 @@ class OpNode implements GradNode<Tensor> {
 
   release(): void {
     this.rule = null;
+    const f = this.onRelease;
+    this.onRelease = null;
+    if (f !== null) f();
   }
 }
 
@@ -153,8 +159,11 @@ export type MultiBackwardRule = (grads: ReadonlyArray<Tensor | null>) => Readonl
 
 /**
  * Like `record`, for an op with several outputs (e.g. a recurrent layer's output, h_n
- * and c_n). Each output gets a slot node; the gradients reaching the slots are gathered
- * into one buffer so the op's rule runs once, after every consumer of every output.
+ * and c_n). Each output gets a slot node; the gradients reaching the slots are kept
+ * (not copied: the rule must not modify them) and the op's rule runs once, after every
+ * consumer of every output, with one gradient per output (null where none flowed).
+ * `onRelease`, when given, runs once the graph no longer needs the op (after its rule
+ * ran in a backward pass without `retainGraph`), e.g. to recycle saved buffers.
  */
 export function recordMulti(
   name: string,
@@ -162,27 +171,21 @@ export function recordMulti(
   outputs: ReadonlyArray<Tensor>,
   saved: Tensor[],
   rule: MultiBackwardRule,
+  onRelease?: () => void,
 ): ReadonlyArray<Tensor> {
   if (!needsGrad(...inputs)) return outputs;
-  const sizes = outputs.map((o) => o.numel());
-  const offsets: number[] = [];
-  let total = 0;
-  for (const s of sizes) {
-    offsets.push(total);
-    total += s;
-  }
   const dtype = outputs[0].dtype;
-  const seen = new Uint8Array(outputs.length);
+  let got: Array<Tensor | null> = outputs.map(() => null);
   const parent = new OpNode(
     name,
     inputs.map(edgeOf),
-    (packed) => {
-      const grads = outputs.map((o, k) =>
-        seen[k] === 1 ? new Tensor(packed.data.subarray(offsets[k], offsets[k] + sizes[k]), o.shape) : null,
-      );
+    () => {
+      const grads = got;
+      got = outputs.map(() => null);
       return rule(grads);
     },
     saved,
+    onRelease ?? null,
   );
   outputs.forEach((o, k) => {
     o.requiresGrad = true;
@@ -190,10 +193,10 @@ export function recordMulti(
       name: `${name}[${k}]`,
       next: [parent],
       backward(g: Tensor): ReadonlyArray<Tensor | null> {
-        seen[k] = 1;
-        const buf = dtype === 'float64' ? new Float64Array(total) : new Float32Array(total);
-        buf.set(g.data, offsets[k]);
-        return [new Tensor(buf, [total])];
+        got[k] = shapesEqual(g.shape, o.shape) ? g : new Tensor(g.storage, o.shape);
+        // a one-element token tells the engine that the op received a gradient (the
+        // engine sums the tokens of several slots; their values are not used)
+        return [new Tensor(dtype === 'float64' ? new Float64Array(1) : new Float32Array(1), [1])];
       },
     };
   });

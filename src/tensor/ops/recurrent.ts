@@ -8,7 +8,7 @@ import {
   type RnnSequenceInputGrads,
   type RnnSequenceInputs,
 } from '../../kernels/ref/rnn-sequence-ref.js';
-import { rnnSequenceBackwardF32, rnnSequenceForwardF32 } from '../../kernels/f32-rnn-sequence-wasmsimd.js';
+import { recycleRnnSaved, rnnSequenceBackwardF32, rnnSequenceForwardF32 } from '../../kernels/f32-rnn-sequence-wasmsimd.js';
 import { getKernelSet } from '../../kernels/gemm.js';
 import { rnnTeam } from '../../parallel/index.js';
 import { needsGrad, recordMulti } from '../record.js';
@@ -224,6 +224,6 @@ export function recurrentLayer(
     if (bHh !== null) res.push(wrap(grads.dBHh, bHh));
     if (wHr !== null) res.push(wrap(grads.dWHr, wHr));
     return res;
-  });
+  }, fast ? () => recycleRnnSaved(saved) : undefined);
   return { output, hN, cN };
 }

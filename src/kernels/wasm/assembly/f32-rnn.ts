@@ -71,7 +71,7 @@ const F_DBHH = 39; // (GH) or 0
 const F_DWHR = 40; // (Hout, H) or 0
 const F_DH = 41; // (B, Hout) in: dhN (zeros if none), out: dh0
 const F_DC = 42; // (B, H) in: dcN, out: dc0
-const F_DGX = 43; // (rows, GH)
+const F_DGX = 43; // (rows, GH); the JS side lays it over F_GATES (read before written, per element)
 const F_DGH = 44; // (rows, GH) gru (else = F_DGX)
 const F_DHALL = 45; // (rows, Hout) projection
 const F_DRAW = 46; // (B, H) projection
