@@ -2,14 +2,10 @@
  * The Keras-style Sequential model: layers in order, compile, fit, evaluate, predict,
  * summary and save.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError, ShapeError, StateError, UnsupportedError } from '../core/errors.js';
 import { defaultGenerator, Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
 import { takeRows } from '../data/take-rows.js';
-import { saveSafetensors } from '../io/safetensors.js';
 import { Module } from '../nn/module.js';
 import type { LrHyper, Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { cat, mul, noGrad, Tensor, tensor, type NestedArray } from '../tensor/index.js';
@@ -143,6 +139,9 @@ function epochSeed(seed: number, epoch: number): number {
 
 /** Writes `data` to `path` through a temporary file in the same directory, then renames. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  // imported on use, so that this module loads in a browser (browser.ts), where saving throws
+  const { randomBytes } = await import('node:crypto');
+  const { open, rename, rm } = await import('node:fs/promises');
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     const f = await open(tmp, 'wx');
@@ -715,6 +714,11 @@ export class SequentialModel extends Module implements CallbackModel {
   async save(dir: string): Promise<void> {
     this.requireBuilt('save');
     if (typeof dir !== 'string' || dir === '') throw new ConfigError(`save: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
+    // Node-only modules, imported on use so that this module loads in a browser (browser.ts)
+    const { randomBytes } = await import('node:crypto');
+    const { mkdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { saveSafetensors } = await import('../io/safetensors.js');
     const id = randomBytes(8).toString('hex');
     const compile = this.compileConfig();
     let optTensors: Record<string, Tensor> | null = null;

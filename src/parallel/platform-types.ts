@@ -26,6 +26,12 @@ export interface ThreadPlatform {
   availableParallelism(): number;
   /** Whether the calling thread may block in Atomics.wait (false on a browser main thread). */
   canBlock(): boolean;
+  /**
+   * True where a new worker starts only once the spawning thread returns to its event
+   * loop (browsers: a Web Worker's script is fetched through the spawner's loop), so the
+   * pool must not block waiting for it. Absent/false: workers start on their own (Node).
+   */
+  readonly startNeedsEventLoop?: boolean;
   /** Starts a worker running worker-entry.js with `init`. */
   spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle;
 }

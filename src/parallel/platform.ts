@@ -1,8 +1,9 @@
 /**
  * How the worker pool reaches the host's threads: a small adapter per environment, so
  * the pool itself has no Node or DOM imports. `node-platform.ts` (worker_threads) is
- * implemented; `web-platform.ts` (Web Workers) is a sketch for cross-origin-isolated
- * pages. The adapter is picked once, at load time, with a dynamic import, so the
+ * implemented; `web-platform.ts` (Web Workers) serves cross-origin-isolated pages
+ * (tested in headless Chromium: test/browser/browser.test.ts). The adapter is picked
+ * once, at load time, with a dynamic import, so the
  * single-thread path never loads a Node module in a browser.
  */
 

@@ -129,6 +129,7 @@ class Pool implements RnnTeam {
   private readonly ctl: Int32Array;
   private readonly workers: WorkerHandle[] = [];
   private broken: string | null = null;
+  private spawnedAt = 0;
   calls = 0;
   tasksOnWorkers = 0;
 
@@ -146,7 +147,16 @@ class Pool implements RnnTeam {
     return this.workers.length;
   }
 
-  /** Starts workers up to `n` and waits (blocking) until they are ready. False if they failed. */
+  /** Why the pool runs single-threaded for good (a worker failed or never started), or null. */
+  get failure(): string | null {
+    return this.broken;
+  }
+
+  /**
+   * Starts workers up to `n` and waits (blocking) until they are ready. False if they
+   * failed. Where workers start only after the caller yields to its event loop
+   * (`startNeedsEventLoop`: browsers), it does not wait: false until they are ready.
+   */
   ensure(n: number): boolean {
     if (this.broken !== null) return false;
     const plat = platform;
@@ -159,6 +169,16 @@ class Pool implements RnnTeam {
       });
       h.unref();
       this.workers.push(h);
+      this.spawnedAt = Date.now();
+    }
+    if (plat.startNeedsEventLoop === true) {
+      const r = Atomics.load(this.ctl, C_READY);
+      if (r >= n) return true;
+      if (Date.now() - this.spawnedAt > START_TIMEOUT_MS) {
+        this.broken = `only ${r} of ${n} workers started within ${START_TIMEOUT_MS} ms`;
+        warn(`longshort threads: ${this.broken}; running single-threaded`);
+      }
+      return false;
     }
     const t0 = Date.now();
     for (;;) {
@@ -251,6 +271,31 @@ function getPool(): Pool | null {
 export function rnnTeam(): RnnTeam | null {
   if (getNumThreads() <= 1) return null;
   return getPool();
+}
+
+/**
+ * Starts the worker threads for `getNumThreads()` now and resolves once they are ready,
+ * with the number of threads the recurrent kernels can use (1 where threads are
+ * unavailable or the workers failed to start). Optional: the first call big enough
+ * starts them anyway, blocking until they are ready in Node. In a browser (inside a
+ * dedicated Worker of a cross-origin-isolated page) a Web Worker starts only once the
+ * thread that created it returns to its event loop, so calls there run single-threaded
+ * until the workers are up: `await startThreads()` first to use them from the first call.
+ *
+ * @example
+ * setNumThreads(4);
+ * await startThreads(); // 4, or 1 without threads
+ */
+export async function startThreads(): Promise<number> {
+  const n = getNumThreads();
+  if (n <= 1) return 1;
+  const p = getPool();
+  if (p === null) return 1;
+  while (!p.ensure(n - 1)) {
+    if (p.failure !== null) return 1;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return n;
 }
 
 /** The pool's counters (zeros before the pool exists). */

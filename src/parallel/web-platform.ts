@@ -13,12 +13,16 @@ type WorkerCtor = new (url: URL, options: { type: 'module' }) => WebWorkerLike;
  * `WorkerInit` as the first message. Only usable where shared memory is (a
  * cross-origin-isolated page); the pool falls back to one thread elsewhere. A browser's
  * main thread cannot block, so there the pool stays single-threaded: run the model in
- * a worker to use threads. Not exercised by the test suite (Node only).
+ * a worker to use threads. A Web Worker starts only once its spawner returns to the
+ * event loop, so the pool never blocks for it: calls run single-threaded until the
+ * workers are ready (`await startThreads()` waits for them). Tested in headless
+ * Chromium by test/browser/browser.test.ts.
  */
 export const webPlatform: ThreadPlatform = {
   name: 'web',
   availableParallelism: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
   canBlock: () => typeof (globalThis as { document?: unknown }).document === 'undefined',
+  startNeedsEventLoop: true,
   spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle {
     const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
     const w = new Ctor(new URL('./worker-entry.js', import.meta.url), { type: 'module' });

@@ -16,4 +16,4 @@ export * from './ops/dropout.js';
 export * from './ops/embedding.js';
 export * from './ops/binary-cross-entropy.js';
 export { castTo, sumTo, type Operand } from './ops/util.js';
-export { setNumThreads, getNumThreads } from '../parallel/index.js';
+export { setNumThreads, getNumThreads, startThreads } from '../parallel/index.js';

@@ -1,0 +1,317 @@
+// The browser build in headless Chromium (Debian's `chromium`, driven by playwright-core):
+// the browser entry (dist/src/browser.js, no node: imports) loads in a page and in a
+// module Web Worker, picks the WebAssembly SIMD kernels, and a 2-layer batch-first
+// float32 LSTM's forward + backward there gives exactly the numbers Node gives.
+// Threads: without cross-origin isolation everything runs on one thread; with COOP/COEP
+// the page's main thread still runs on one (it cannot block in Atomics.wait), and inside
+// a dedicated Worker the pool runs the recurrent kernels on Web Workers over one shared
+// WebAssembly.Memory.
+//
+// Skips (with the reason) when playwright-core or a Chromium binary is missing: set
+// LONGSHORT_CHROMIUM to a Chromium/Chrome binary, else /usr/bin/chromium and friends
+// are tried (`apt-get install -y chromium` on Debian).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import * as lib from '../../src/index.js';
+import * as rnn from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
+import * as pool from '../../src/parallel/pool.js';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+import { compute, type ComputeOptions, type ComputeResult } from './compute.js';
+
+// dist/test/browser/ -> the repository root (serves dist/ and node_modules/)
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function findChromium(): string | null {
+  const fromEnv = process.env.LONGSHORT_CHROMIUM;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']) {
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+const IMPORTS = `Promise.all([
+    import('/dist/src/browser.js'),
+    import('/dist/src/parallel/pool.js'),
+    import('/dist/src/kernels/f32-rnn-sequence-wasmsimd.js'),
+    import('/dist/test/browser/compute.js'),
+  ])`;
+
+// The page: runMain runs `compute` on the page's main thread; runWorker in a new module
+// Web Worker (see WORKER; its results posted back).
+const PAGE = `<!doctype html><meta charset="utf-8"><title>longshort browser test</title>
+<script type="module">
+window.runMain = async (o) => {
+  const [lib, pool, rnn, c] = await ${IMPORTS};
+  return c.compute(lib, pool, rnn, o);
+};
+window.runWorker = (o) => new Promise((resolve, reject) => {
+  const w = new Worker('/__bt__/worker.js', { type: 'module' });
+  w.onmessage = (e) => { w.terminate(); if (e.data.error) reject(new Error(e.data.error)); else resolve(e.data.results); };
+  w.onerror = (e) => { w.terminate(); reject(new Error('worker error: ' + (e.message || 'failed to load'))); };
+  w.postMessage({ o });
+});
+window.pageReady = true;
+</script>`;
+
+// The worker: compute once right away, then `await startThreads()` (which waits for the
+// pool's Web Workers to come up), then compute again.
+const WORKER = `self.onmessage = async (e) => {
+  try {
+    const [lib, pool, rnn, c] = await ${IMPORTS};
+    const first = c.compute(lib, pool, rnn, e.data.o);
+    const t0 = Date.now();
+    const started = await lib.startThreads();
+    const startMs = Date.now() - t0;
+    const second = c.compute(lib, pool, rnn, e.data.o);
+    self.postMessage({ results: { first, second, started, startMs } });
+  } catch (err) {
+    self.postMessage({ error: String((err && err.stack) || err) });
+  }
+};`;
+
+interface WorkerResults {
+  first: ComputeResult;
+  second: ComputeResult;
+  /** What startThreads() resolved with. */
+  started: number;
+  startMs: number;
+}
+
+/** csv-parse/sync is imported by name: resolve it to its browser build, as a bundler would. */
+function resolveBareImports(_urlPath: string, text: string): string {
+  return text.replace(/from\s+'csv-parse\/sync'/g, "from '/node_modules/csv-parse/dist/esm/sync.js'");
+}
+
+const SMALL: ComputeOptions = { threads: 1, N: 3, L: 7, I: 5, H: 6, seed: 1234 };
+// big enough that a 2-thread split is worth it under the default thresholds too
+const THREADED: ComputeOptions = { threads: 2, minFlops: 0, N: 16, L: 12, I: 24, H: 64, seed: 99 };
+
+/** The same computation in this process (Node entry, one thread). */
+function nodeReference(o: ComputeOptions): ComputeResult {
+  const prev = pool.setParallelThresholds(4e6, 1e6);
+  try {
+    return compute(lib, pool, rnn, { ...o, threads: 1, minFlops: undefined });
+  } finally {
+    pool.setParallelThresholds(prev[0], prev[1]);
+  }
+}
+
+function assertSameNumbers(actual: ComputeResult, expected: ComputeResult, what: string): void {
+  assert.deepEqual(Object.keys(actual.values).sort(), Object.keys(expected.values).sort(), `${what}: result names`);
+  for (const [name, exp] of Object.entries(expected.values)) {
+    const got = actual.values[name];
+    assert.equal(got.length, exp.length, `${what}: ${name} length`);
+    for (let i = 0; i < exp.length; i++) {
+      // the same WebAssembly kernels and JS code: expect the same float32 bits
+      if (!Object.is(got[i], exp[i])) assert.fail(`${what}: ${name}[${i}] = ${got[i]} in Chromium, ${exp[i]} in Node`);
+    }
+  }
+}
+
+/** What PAGE puts on `window`. */
+interface TestWindow {
+  runMain(o: ComputeOptions): Promise<ComputeResult>;
+  runWorker(o: ComputeOptions): Promise<WorkerResults>;
+}
+
+/** Every module specifier the static import graph of a dist/ module reaches beyond dist/. */
+function staticExternalImports(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const external = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    // static `import ... from 'x'`, `export ... from 'x'`, `import 'x'` (not `import('x')`)
+    const text = readFileSync(file, 'utf8');
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\s+[\w*{}\s,$]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ];
+    for (const m of specs) {
+      const spec = m[1];
+      if (spec.startsWith('.')) todo.push(path.resolve(path.dirname(file), spec));
+      else external.add(spec);
+    }
+  }
+  return external;
+}
+
+// Runs without Chromium too: the browser entry must not reach a `node:` module statically.
+it('the browser entry statically imports nothing from node: (only csv-parse/sync, by name)', () => {
+  const ext = staticExternalImports(path.join(repoRoot, 'dist', 'src', 'browser.js'));
+  assert.deepEqual([...ext].sort(), ['csv-parse/sync']);
+  // while the Node entry does (the file helpers), which the check must see
+  assert.ok([...staticExternalImports(path.join(repoRoot, 'dist', 'src', 'index.js'))].some((s) => s.startsWith('node:')));
+});
+
+type Browser = import('playwright-core').Browser;
+type Page = import('playwright-core').Page;
+
+describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
+  let skipReason: string | null = null;
+  let browser: Browser | null = null;
+  const servers: Record<'plain' | 'isolated', StaticServer | null> = { plain: null, isolated: null };
+  const logs: string[] = [];
+
+  before(async () => {
+    const exe = findChromium();
+    if (exe === null) {
+      skipReason = process.env.LONGSHORT_CHROMIUM
+        ? `LONGSHORT_CHROMIUM=${process.env.LONGSHORT_CHROMIUM} does not exist`
+        : 'no Chromium found (/usr/bin/chromium etc.; `apt-get install -y chromium`, or set LONGSHORT_CHROMIUM)';
+      return;
+    }
+    let playwright: typeof import('playwright-core');
+    try {
+      playwright = await import('playwright-core');
+    } catch (e) {
+      skipReason = `playwright-core is not installed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+      return;
+    }
+    const virtual: Record<string, [string, string]> = {
+      '/__bt__/page.html': ['text/html; charset=utf-8', PAGE],
+      '/__bt__/worker.js': ['text/javascript; charset=utf-8', WORKER],
+    };
+    servers.plain = await startStaticServer({ root: repoRoot, isolated: false, virtual, rewriteJs: resolveBareImports });
+    servers.isolated = await startStaticServer({ root: repoRoot, isolated: true, virtual, rewriteJs: resolveBareImports });
+    try {
+      // launch() gives Chromium a fresh temporary profile (--user-data-dir) of its own
+      browser = await playwright.chromium.launch({
+        executablePath: exe,
+        headless: true,
+        chromiumSandbox: false,
+        args: CHROMIUM_FLAGS,
+        timeout: 60_000,
+      });
+    } catch (e) {
+      // a broken local install is a failure, not a skip: the binary exists
+      throw new Error(`launching ${exe} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await servers.plain?.close();
+    await servers.isolated?.close();
+  });
+
+  async function openPage(kind: 'plain' | 'isolated'): Promise<Page> {
+    const page = await (browser as Browser).newPage();
+    page.on('console', (m) => logs.push(`[${kind} console.${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => logs.push(`[${kind} pageerror] ${e.message}`));
+    await page.goto(`${(servers[kind] as StaticServer).origin}/__bt__/page.html`);
+    await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+    return page;
+  }
+
+  function withLogs(e: unknown): Error {
+    const msg = e instanceof Error ? e.message : String(e);
+    return new Error(`${msg}\nbrowser log:\n${logs.join('\n') || '(empty)'}`);
+  }
+
+  const report = (t: { diagnostic(s: string): void }, where: string, r: ComputeResult): void =>
+    t.diagnostic(`${where}: ${JSON.stringify(r.env)}`);
+
+  it('without cross-origin isolation: the page runs one thread on the WebAssembly SIMD kernels, numbers equal Node', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    const page = await openPage('plain');
+    try {
+      const r = (await page.evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, threads: 4 }).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      report(t, 'main thread, not isolated', r);
+      assert.equal(r.env.crossOriginIsolated, false);
+      assert.equal(r.env.sharedArrayBuffer, false);
+      assert.match(r.env.kernelSet, /wasmsimd/, 'the WebAssembly SIMD kernels, not the JS fallback');
+      assert.ok(r.env.rnnWasmCalls > 0, 'the recurrent WebAssembly SIMD kernel ran');
+      assert.equal(r.env.numThreads, 1, 'setNumThreads(4) without shared memory: one thread');
+      assert.equal(r.env.pool.tasksOnWorkers, 0);
+      assertSameNumbers(r, nodeReference(SMALL), 'not isolated, main thread');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('without cross-origin isolation: a dedicated Worker also runs one thread, numbers equal Node', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    const page = await openPage('plain');
+    try {
+      const w = (await page.evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...SMALL, threads: 4 }).catch((e) => { throw withLogs(e); })) as WorkerResults;
+      report(t, 'worker, not isolated', w.first);
+      t.diagnostic(`startThreads() -> ${w.started} in ${w.startMs} ms`);
+      assert.equal(w.started, 1, 'no shared memory: startThreads() resolves with 1');
+      const ref = nodeReference(SMALL);
+      for (const r of [w.first, w.second]) {
+        assert.equal(r.env.sharedArrayBuffer, false);
+        assert.match(r.env.kernelSet, /wasmsimd/);
+        assert.equal(r.env.numThreads, 1);
+        assert.equal(r.env.pool.tasksOnWorkers, 0);
+        assertSameNumbers(r, ref, 'not isolated, worker');
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('cross-origin isolated: the page main thread falls back to one thread without error', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    const page = await openPage('isolated');
+    try {
+      const r = (await page.evaluate((o) => (window as unknown as TestWindow).runMain(o), THREADED).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      report(t, 'main thread, isolated', r);
+      assert.equal(r.env.crossOriginIsolated, true);
+      assert.equal(r.env.sharedArrayBuffer, true);
+      assert.match(r.env.kernelSet, /wasmsimd/);
+      assert.equal(r.env.numThreads, 1, 'a page main thread cannot Atomics.wait: one thread');
+      assert.equal(r.env.pool.tasksOnWorkers, 0);
+      assertSameNumbers(r, nodeReference(THREADED), 'isolated, main thread');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('cross-origin isolated: inside a dedicated Worker the pool runs on Web Workers, numbers equal Node', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    const page = await openPage('isolated');
+    try {
+      const w = (await page.evaluate((o) => (window as unknown as TestWindow).runWorker(o), THREADED).catch((e) => { throw withLogs(e); })) as WorkerResults;
+      report(t, 'worker, isolated, before startThreads', w.first);
+      t.diagnostic(`startThreads() -> ${w.started} in ${w.startMs} ms`);
+      report(t, 'worker, isolated, after startThreads', w.second);
+      const ref = nodeReference(THREADED);
+      for (const r of [w.first, w.second]) {
+        assert.equal(r.env.crossOriginIsolated, true);
+        assert.match(r.env.kernelSet, /wasmsimd/);
+        assert.equal(r.env.numThreads, 2);
+        assert.ok(r.env.rnnWasmCalls > 0);
+      }
+      // before the Web Workers are up (they start only once this thread yields), calls run
+      // on the worker's own thread instead of blocking for them
+      assert.ok(w.first.env.ms < 10_000, `the first call did not wait for the pool (${w.first.env.ms} ms)`);
+      assertSameNumbers(w.first, ref, 'isolated, worker, before startThreads');
+      assert.equal(w.started, 2, 'startThreads() brings up the pool');
+      const before = w.first.env.pool.tasksOnWorkers;
+      const pool2 = w.second.env.pool;
+      assert.ok(pool2.workers === 1 && pool2.ready === 1, `one pool worker started and ready: ${JSON.stringify(pool2)}`);
+      assert.ok(pool2.tasksOnWorkers > before, `work ran on the pool's Web Worker: ${JSON.stringify(pool2)}`);
+      assertSameNumbers(w.second, ref, 'isolated, worker, 2 threads');
+    } finally {
+      await page.close();
+    }
+  });
+});
