@@ -4,6 +4,7 @@
  * step into Linear(128, 10), cross entropy, batch 100, Adam lr 0.01, 2 epochs.
  *
  *   npm run example:mnist-rows -- [--epochs 2] [--seed 0] [--hidden 128] [--tiny]
+ *                                  [--save-init F.safetensors] [--dump-order F.json] [--dump-losses F.json]
  *
  * Data: the `mnist` npm package (dev dependency), 10,000 digits as 28x28 floats in [0, 1].
  * Split per digit: the first 800 images of each digit train (8,000), the rest test
@@ -14,7 +15,12 @@
  *   lstm = nn.LSTM(28, 128, num_layers=2, batch_first=True); fc = nn.Linear(128, 10)
  *   out, _ = lstm(x)            # x: (N, 28, 28) -> out: (N, 28, 128)
  *   logits = fc(out[:, -1, :])  # (N, 10)
+ *
+ * For comparison with test/tools/mnist_rows_torch.py (the PyTorch twin): --save-init writes
+ * the initial state dict (PyTorch keys, F32), --dump-order each epoch's batches of training
+ * indices (JSON [epoch][batch][i]), --dump-losses every step's loss (JSON [epoch][step]).
  */
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   Adam,
@@ -27,6 +33,7 @@ import {
   crossEntropy,
   manualSeed,
   noGrad,
+  saveSafetensorsSync,
   takeRows,
 } from '../src/index.js';
 import { num, optNum, parseCli, seconds, since } from './lib/common.js';
@@ -43,6 +50,9 @@ const args = parseCli('mnist-rows', "row-by-row MNIST with a 2-layer LSTM (seed 
   'train-per-digit': { type: 'string', help: 'training images per digit, the rest test (default 800; 10 with --tiny)' },
   'test-per-digit': { type: 'string', help: 'cap on test images per digit (default: all the rest; 10 with --tiny)' },
   'log-every': { type: 'string', help: 'print the running loss every N steps (default 10; 1 with --tiny)' },
+  'save-init': { type: 'string', help: 'write the initial weights (safetensors, PyTorch keys) to this file' },
+  'dump-order': { type: 'string', help: "write each epoch's batches of training indices (JSON) to this file" },
+  'dump-losses': { type: 'string', help: "write every step's training loss (JSON, per epoch) to this file" },
   tiny: { type: 'boolean', default: false, help: 'smoke-test size: 100 train / 100 test digits, hidden 32, 1 epoch' },
 });
 const tiny = args.tiny === true;
@@ -55,6 +65,9 @@ const batchSize = optNum(args, 'batch-size', { integer: true, min: 1 }) ?? (tiny
 const trainPerDigit = optNum(args, 'train-per-digit', { integer: true, min: 1 }) ?? (tiny ? 10 : 800);
 const testPerDigit = optNum(args, 'test-per-digit', { integer: true, min: 1 }) ?? (tiny ? 10 : Infinity);
 const logEvery = optNum(args, 'log-every', { integer: true, min: 1 }) ?? (tiny ? 1 : 10);
+const saveInit = typeof args['save-init'] === 'string' ? args['save-init'] : undefined;
+const dumpOrder = typeof args['dump-order'] === 'string' ? args['dump-order'] : undefined;
+const dumpLosses = typeof args['dump-losses'] === 'string' ? args['dump-losses'] : undefined;
 
 // --- data: the mnist package is CommonJS and ships its digits as JSON ---
 interface MnistDigit {
@@ -117,6 +130,12 @@ manualSeed(seed);
 const model = new RowLSTM(hidden, numLayers);
 const shuffle = new Generator(seed);
 const opt = new Adam(model.parameters(), { lr });
+if (saveInit) {
+  saveSafetensorsSync(saveInit, model.stateDict());
+  console.log(`saved the initial weights to ${saveInit}`);
+}
+const order: number[][][] = []; // [epoch][batch][i], for --dump-order
+const losses: number[][] = []; // [epoch][step], for --dump-losses
 
 // Parameter counting (seed 002): per LSTM layer, 4 gates x (H x (input + H) weights + 2H biases).
 console.log(`model: ${model.lstm.toString()} -> last step -> ${model.fc.toString()}`);
@@ -154,14 +173,18 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   let windowSum = 0;
   let windowN = 0;
   let step = 0;
+  order.push([]);
+  losses.push([]);
   for (const idx of batches(train.y.shape[0], { batchSize, shuffle: true, generator: shuffle })) {
     step++;
+    order[epoch - 1].push(Array.from(idx));
     const logits = model.forward(takeRows(train.x, idx)); // (B, 10)
     const loss = crossEntropy(logits, takeRows(train.y, idx));
     opt.zeroGrad();
     loss.backward();
     opt.step();
     const v = loss.item();
+    losses[epoch - 1].push(v);
     if (!Number.isFinite(v)) throw new Error(`mnist-rows: the loss is ${v} at epoch ${epoch} step ${step}`);
     sum += v * idx.length;
     seen += idx.length;
@@ -181,6 +204,9 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   epochSeconds.push(secs);
   console.log(`epoch ${epoch}/${epochs}: train loss ${(sum / seen).toFixed(4)} (mean over the epoch), time ${seconds(secs)}`);
 }
+
+if (dumpOrder) writeFileSync(dumpOrder, `${JSON.stringify(order)}\n`);
+if (dumpLosses) writeFileSync(dumpLosses, `${JSON.stringify(losses)}\n`);
 
 t0 = performance.now();
 const { correct, total: n } = accuracy(test);
