@@ -16,8 +16,7 @@
  * `vocab.json` (CharVocab JSON). Sampling rebuilds the same layers with a batch of 1
  * and loads the weights.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CharVocab,
@@ -34,6 +33,7 @@ import {
   type Layer,
   type Logs,
   type SequentialModel,
+  writeFileAtomicSync,
 } from '../../src/index.js';
 
 export interface TextgenTrainOptions {
@@ -82,17 +82,6 @@ function buildModel(V: number, o: { embedding: number; hidden: number; layers: n
   return sequential(stackLayers, { name: 'textgen' });
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function textgenTrain(file: string, o: TextgenTrainOptions): Promise<void> {
   if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
   const text = readFileSync(file, 'utf8');
@@ -131,7 +120,7 @@ export async function textgenTrain(file: string, o: TextgenTrainOptions): Promis
   console.log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   model.resetStates();
   await model.save(o.out);
-  writeAtomic(path.join(o.out, VOCAB_FILE), `${JSON.stringify(vocab.toJSON())}\n`);
+  writeFileAtomicSync(path.join(o.out, VOCAB_FILE), `${JSON.stringify(vocab.toJSON())}\n`);
   console.log(`saved ${o.out} (model.json, weights.safetensors, ${VOCAB_FILE})`);
   if (o.sample > 0) await textgenSample(o.out, { length: o.sample, temperature: o.temperature, seed: o.seed, ...(o.prime !== undefined ? { prime: o.prime } : {}) });
 }

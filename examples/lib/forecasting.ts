@@ -20,7 +20,7 @@
  * y[t] - y[t-1] and predicts the change from the last known value, y[o+h] - y[o-1],
  * which lets a trending series (CO2, prices) leave the range seen in training.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
@@ -38,8 +38,9 @@ import {
   type Callback,
   type Logs,
   type SequentialModel,
+  writeFileAtomicSync,
 } from '../../src/index.js';
-import { lineChartSvg, writeFileAtomicSync, type PlotSeries } from './svg-plot.js';
+import { lineChartSvg, type PlotSeries } from './svg-plot.js';
 
 /** A series read from a CSV file, made regular where it is monthly. */
 export interface LoadedSeries {
@@ -424,6 +425,7 @@ export function writeForecastPlot(
     ...(tickLabel ? { xTickLabel: tickLabel } : {}),
     marker: { x: r.testStart, label: 'held-out tail' },
   });
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   writeFileAtomicSync(file, svg);
 }
 

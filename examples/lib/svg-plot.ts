@@ -4,9 +4,6 @@
  * forecast starts, and one polyline per series. No dependencies; written atomically
  * (temporary file in the same folder, then rename), so a crash never leaves half a plot.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 /** One line of the chart: `y[i]` is drawn at x = `start + i`; NaN values leave a gap. */
 export interface PlotSeries {
@@ -177,18 +174,4 @@ export function lineChartSvg(chart: LineChart): string {
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
-}
-
-/** Writes `text` to `file` through a temporary file in the same folder, then renames it. */
-export function writeFileAtomicSync(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

@@ -6,10 +6,9 @@
  * throws before the disk is touched), written and fsync'ed to a temporary file in the
  * same directory, and renamed over the target; on failure the temporary file is removed.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { pid } from 'node:process';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import {
   parseSafetensorsAs,
   serializeSafetensorsAs,
@@ -58,10 +57,6 @@ export function loadSafetensorsSync(path: string): SafetensorsContents {
   return parseSafetensorsAs(readFileSync(path), 'loadSafetensorsSync', path);
 }
 
-function tempPathFor(path: string): string {
-  return `${path}.tmp-${pid}-${randomBytes(6).toString('hex')}`;
-}
-
 /**
  * Writes named tensors to a safetensors file that PyTorch's `safetensors` reads.
  * float32 -> F32, float64 -> F64 (F32 with `{ dtype: 'F32' }`), int32 -> I32. The file
@@ -82,20 +77,7 @@ export async function saveSafetensors(
   options: SerializeSafetensorsOptions = {},
 ): Promise<void> {
   const bytes = serializeSafetensorsAs(tensors, options, 'saveSafetensors');
-  const tmp = tempPathFor(path);
-  try {
-    const file = await open(tmp, 'wx');
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, bytes);
 }
 
 /**
@@ -110,22 +92,5 @@ export function saveSafetensorsSync(
   options: SerializeSafetensorsOptions = {},
 ): void {
   const bytes = serializeSafetensorsAs(tensors, options, 'saveSafetensorsSync');
-  const tmp = tempPathFor(path);
-  try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      writeFileSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // keep the original error
-    }
-    throw err;
-  }
+  writeFileAtomicSync(path, bytes);
 }

@@ -137,25 +137,10 @@ function epochSeed(seed: number, epoch: number): number {
   return ((Math.floor(seed) >>> 0) ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
 }
 
-/** Writes `data` to `path` through a temporary file in the same directory, then renames. */
+/** `writeFileAtomic` of src/io, imported on use so this module loads in a browser (browser.ts), where saving throws. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  // imported on use, so that this module loads in a browser (browser.ts), where saving throws
-  const { randomBytes } = await import('node:crypto');
-  const { open, rename, rm } = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    const f = await open(tmp, 'wx');
-    try {
-      await f.writeFile(data);
-      await f.sync();
-    } finally {
-      await f.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  const io = await import('../io/atomic-write.js');
+  await io.writeFileAtomic(path, data);
 }
 
 /**
