@@ -7,6 +7,7 @@ import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import { dropout as dropoutOp, Tensor } from '../tensor/index.js';
 import {
+  BASE_KEYS,
   boolOpt,
   checkKeys,
   formatSpec,
@@ -52,7 +53,7 @@ export class DenseLayer extends Layer {
   /** @internal use `dense`. */
   constructor(options: DenseOptions) {
     super('Dense', options ?? ({} as DenseOptions));
-    checkKeys('Dense', options, ['name', 'inputShape', 'batchSize', 'units', 'activation', 'useBias']);
+    checkKeys('Dense', options, [...BASE_KEYS, 'units', 'activation', 'useBias']);
     this.units = positiveInt('Dense', 'units', options.units);
     const act = options.activation ?? 'linear';
     if (!ACTIVATIONS.includes(act)) throw new ConfigError(`Dense: activation must be one of ${ACTIVATIONS.join(', ')}; got ${String(act)}`);
@@ -119,7 +120,7 @@ export class DropoutLayer extends Layer {
   /** @internal use `dropout`. */
   constructor(options: DropoutLayerOptions) {
     super('Dropout', options ?? ({} as DropoutLayerOptions));
-    checkKeys('Dropout', options, ['name', 'inputShape', 'batchSize', 'rate']);
+    checkKeys('Dropout', options, [...BASE_KEYS, 'rate']);
     if (options.rate === undefined) throw new ConfigError('Dropout: rate is required; expected a number in [0, 1), got undefined');
     this.rate = rateOpt('Dropout', 'rate', options.rate, 0);
   }
@@ -158,6 +159,20 @@ export interface EmbeddingLayerOptions extends BaseLayerOptions {
    * vector, as in Keras. Default false.
    */
   maskZero?: boolean;
+  /**
+   * Keras' `input_length`: the sequence length, the same as `inputShape: [inputLength]`
+   * (`null` for any length). Not with `inputShape` or `batchInputShape`.
+   */
+  inputLength?: number | null;
+}
+
+/** Maps Embedding's `inputLength` onto `inputShape` (rejecting both at once). */
+function withInputLength(options: EmbeddingLayerOptions): EmbeddingLayerOptions {
+  if (options === null || typeof options !== 'object' || options.inputLength === undefined) return options ?? ({} as EmbeddingLayerOptions);
+  if (options.inputShape !== undefined || options.batchInputShape !== undefined) {
+    throw new ConfigError(`Embedding: inputLength is the same as inputShape: [inputLength]; expected only one of them; got inputLength and ${options.inputShape !== undefined ? 'inputShape' : 'batchInputShape'}`);
+  }
+  return { ...options, inputShape: [options.inputLength] };
 }
 
 /**
@@ -176,8 +191,8 @@ export class EmbeddingLayer extends Layer {
 
   /** @internal use `embedding`. */
   constructor(options: EmbeddingLayerOptions) {
-    super('Embedding', options ?? ({} as EmbeddingLayerOptions));
-    checkKeys('Embedding', options, ['name', 'inputShape', 'batchSize', 'inputDim', 'outputDim', 'maskZero']);
+    super('Embedding', withInputLength(options));
+    checkKeys('Embedding', options, [...BASE_KEYS, 'inputDim', 'outputDim', 'maskZero', 'inputLength']);
     this.inputDim = positiveInt('Embedding', 'inputDim', options.inputDim);
     this.outputDim = positiveInt('Embedding', 'outputDim', options.outputDim);
     this.maskZero = boolOpt('Embedding', 'maskZero', options.maskZero, false);

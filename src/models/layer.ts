@@ -33,7 +33,16 @@ export interface BaseLayerOptions {
    * is `stateful`. Default: none (any batch size).
    */
   batchSize?: number;
+  /**
+   * Keras' `batch_input_shape`: `[batchSize, ...inputShape]` in one option (`null` first
+   * for any batch size), e.g. `[32, 10, 1]` for a stateful layer. Not with `inputShape`
+   * or `batchSize`.
+   */
+  batchInputShape?: ReadonlyArray<number | null>;
 }
+
+/** The option keys every layer accepts (see `BaseLayerOptions`). */
+export const BASE_KEYS: readonly string[] = ['name', 'inputShape', 'batchSize', 'batchInputShape'];
 
 /** What a layer's `call` returns. */
 export interface LayerOutput {
@@ -141,8 +150,20 @@ export abstract class Layer {
       throw new ConfigError(`${op}: name must be a non-empty string without '.'; got ${JSON.stringify(name)}`);
     }
     this.name = name ?? null;
-    this.inputShape = options.inputShape === undefined ? null : checkInputShape(op, options.inputShape);
-    this.batchSize = options.batchSize === undefined ? null : positiveInt(op, 'batchSize', options.batchSize);
+    let { inputShape, batchSize } = options;
+    const bis = options.batchInputShape;
+    if (bis !== undefined) {
+      if (inputShape !== undefined || batchSize !== undefined) {
+        throw new ConfigError(`${op}: batchInputShape replaces inputShape and batchSize; expected only one of them; got batchInputShape and ${inputShape !== undefined ? 'inputShape' : 'batchSize'}`);
+      }
+      if (!Array.isArray(bis) || bis.length < 2) {
+        throw new ConfigError(`${op}: batchInputShape must be [batchSize or null, ...inputShape] with at least 2 entries; got ${JSON.stringify(bis)}`);
+      }
+      inputShape = bis.slice(1);
+      batchSize = bis[0] === null ? undefined : (bis[0] as number);
+    }
+    this.inputShape = inputShape === undefined ? null : checkInputShape(op, inputShape);
+    this.batchSize = batchSize === undefined ? null : positiveInt(op, 'batchSize', batchSize);
   }
 
   /** Whether `build` has run. */

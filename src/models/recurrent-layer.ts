@@ -26,6 +26,7 @@ import {
   type RecurrentMode,
 } from '../tensor/index.js';
 import {
+  BASE_KEYS,
   boolOpt,
   checkKeys,
   formatSpec,
@@ -92,7 +93,7 @@ export interface BidirectionalOptions extends BaseLayerOptions {
   mergeMode?: MergeMode;
 }
 
-const REC_KEYS = ['name', 'inputShape', 'batchSize', 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias'];
+const REC_KEYS = [...BASE_KEYS, 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias'];
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
 const CLASS_NAMES: Record<RecurrentKind, string> = { lstm: 'LSTM', gru: 'GRU', simpleRNN: 'SimpleRNN' };
 const PREFIXES: Record<RecurrentKind, string> = { lstm: 'lstm', gru: 'gru', simpleRNN: 'simple_rnn' };
@@ -163,7 +164,7 @@ export class RecurrentLayer extends Layer {
     if (act !== 'tanh' && act !== 'relu') throw new ConfigError(`${op}: activation must be 'tanh' or 'relu'; got ${String(act)}`);
     this.activation = act;
     if (wrapper !== null) {
-      checkKeys('Bidirectional', wrapper, ['name', 'inputShape', 'batchSize', 'mergeMode']);
+      checkKeys('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
       const mm = wrapper.mergeMode ?? 'concat';
       if (!MERGE_MODES.includes(mm)) throw new ConfigError(`Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`);
       this.mergeMode = mm;
@@ -446,7 +447,9 @@ export function bidirectional(layer: RecurrentLayer, options: BidirectionalOptio
   const cfg = layer.getConfig() as unknown as SimpleRNNOptions;
   const { inputShape, batchSize, ...inner } = cfg;
   const wrapper: BidirectionalOptions = { ...options };
-  if (wrapper.inputShape === undefined && inputShape !== undefined) wrapper.inputShape = inputShape;
-  if (wrapper.batchSize === undefined && batchSize !== undefined) wrapper.batchSize = batchSize;
+  if (wrapper.batchInputShape === undefined) {
+    if (wrapper.inputShape === undefined && inputShape !== undefined) wrapper.inputShape = inputShape;
+    if (wrapper.batchSize === undefined && batchSize !== undefined) wrapper.batchSize = batchSize;
+  }
   return new RecurrentLayer(layer.kind, inner, wrapper);
 }

@@ -276,3 +276,23 @@ test('sequential rejects returnState layers, duplicate names and misplaced optio
   sequential([used]);
   throwsWith(() => sequential([used]), ConfigError, 'already belongs');
 });
+
+test("Keras' batchInputShape and Embedding's inputLength set the input shape and batch size", () => {
+  const a = lstm({ units: 3, stateful: true, batchInputShape: [2, 4, 1] });
+  assert.deepEqual([a.inputShape, a.batchSize], [[4, 1], 2]);
+  assert.deepEqual(a.getConfig().inputShape, [4, 1]);
+  assert.equal(a.getConfig().batchSize, 2);
+  const free = dense({ units: 1, batchInputShape: [null, 5] });
+  assert.deepEqual([free.inputShape, free.batchSize], [[5], null]);
+  const m = sequential([embedding({ inputDim: 9, outputDim: 4, inputLength: 6 }), gru({ units: 2 })]);
+  assert.deepEqual(m.predict(tensor([[1, 2, 3, 4, 5, 6]])).shape, [1, 2]);
+  throwsWith(() => m.predict(tensor([[1, 2, 3]])), ShapeError, 'expected (None, 6)');
+  const bi = bidirectional(lstm({ units: 2 }), { batchInputShape: [3, 5, 4] });
+  assert.deepEqual([bi.inputShape, bi.batchSize], [[5, 4], 3]);
+  assert.deepEqual(embedding({ inputDim: 9, outputDim: 4, inputLength: null }).inputShape, [null]);
+  throwsWith(() => lstm({ units: 3, batchInputShape: [2, 4, 1], inputShape: [4, 1] }), ConfigError, 'batchInputShape', 'inputShape');
+  throwsWith(() => lstm({ units: 3, batchInputShape: [2, 4, 1], batchSize: 2 }), ConfigError, 'batchInputShape', 'batchSize');
+  throwsWith(() => lstm({ units: 3, batchInputShape: [2] }), ConfigError, 'at least 2 entries', '[2]');
+  throwsWith(() => lstm({ units: 3, batchInputShape: [0, 4, 1] }), ConfigError, 'batchSize', 'positive integer', 'got 0');
+  throwsWith(() => embedding({ inputDim: 9, outputDim: 4, inputLength: 6, inputShape: [6] }), ConfigError, 'inputLength', 'inputShape');
+});
