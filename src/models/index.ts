@@ -34,7 +34,7 @@ export {
   type EmbeddingLayerOptions,
 } from './core-layers.js';
 export { resolveLoss, type LossName, type LossConfig, type LossSpec, type CanonicalLoss, type MetricName, type ResolvedLoss } from './losses.js';
-export { KERAS_DEFAULT_LR, type OptimizerName, type OptimizerConfig, type OptimizerSpec } from './optimizers.js';
+export { KERAS_DEFAULT_LR, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type ClipKind } from './optimizers.js';
 export {
   EarlyStopping,
   ModelCheckpoint,

@@ -5,6 +5,7 @@ import { ConfigError, UnsupportedError } from '../core/errors.js';
 import { Adagrad } from '../optim/adagrad.js';
 import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';
+import { clipGradNorm, clipGradValue } from '../optim/clip-grad.js';
 import type { LrHyper, Optimizer } from '../optim/optimizer.js';
 import { RMSprop } from '../optim/rmsprop.js';
 import { SGD } from '../optim/sgd.js';
@@ -16,14 +17,33 @@ export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adamw' | 'adagrad';
 
 /**
  * An optimizer with options: `type` plus the options of its src/optim constructor
- * (`lr`, or Keras' `learningRate`; `momentum`, `betas`, `weightDecay`, ...).
+ * (`lr`, or Keras' `learningRate`; `momentum`, `betas`, `weightDecay`, ...), and at most
+ * one of Keras' gradient clipping options, applied by `fit` before each step:
+ * - `clipnorm`: each weight's gradient is scaled to an L2 norm of at most this;
+ * - `globalClipnorm`: all gradients together (PyTorch's `clip_grad_norm_`);
+ * - `clipvalue`: each gradient element is clamped to [-clipvalue, clipvalue].
  * Unknown options are a ConfigError.
+ *
+ * @example model.compile({ loss: 'mse', optimizer: { type: 'adam', lr: 0.01, clipnorm: 1 } })
  */
 export interface OptimizerConfig {
   type: OptimizerName;
   lr?: number;
   learningRate?: number;
+  clipnorm?: number;
+  globalClipnorm?: number;
+  clipvalue?: number;
   [option: string]: JsonValue | undefined;
+}
+
+/** Keras' gradient clipping options (see `OptimizerConfig`). */
+export type ClipKind = 'clipnorm' | 'globalClipnorm' | 'clipvalue';
+const CLIP_KINDS: readonly ClipKind[] = ['clipnorm', 'globalClipnorm', 'clipvalue'];
+
+/** A gradient clipping rule of `compile`'s optimizer config. */
+export interface GradientClip {
+  kind: ClipKind;
+  value: number;
 }
 
 /** What `compile` accepts: a name, a config, or an Optimizer over the model's parameters. */
@@ -44,6 +64,8 @@ const NAMES = Object.keys(KERAS_DEFAULT_LR) as OptimizerName[];
 export interface NormalizedOptimizerConfig {
   type: OptimizerName;
   options: { [k: string]: JsonValue };
+  /** The gradient clipping rule, or null. */
+  clip: GradientClip | null;
 }
 
 /** Validates an optimizer name or config (not an instance); ConfigError lists the valid names. */
@@ -54,17 +76,40 @@ export function normalizeOptimizer(spec: OptimizerName | OptimizerConfig): Norma
   }
   const t = type as OptimizerName;
   const options: { [k: string]: JsonValue } = {};
+  let clip: GradientClip | null = null;
   if (typeof spec === 'object') {
     for (const [k, v] of Object.entries(spec)) {
       if (k === 'type' || v === undefined) continue;
-      if (k === 'learningRate') {
+      if ((CLIP_KINDS as readonly string[]).includes(k)) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+          throw new ConfigError(`compile: optimizer ${k} must be a positive finite number; got ${JSON.stringify(v)}`);
+        }
+        if (clip !== null) {
+          throw new ConfigError(`compile: only one of clipnorm, globalClipnorm and clipvalue can be set; got ${clip.kind} and ${k}`);
+        }
+        clip = { kind: k as ClipKind, value: v };
+      } else if (k === 'learningRate') {
         if (spec.lr !== undefined) throw new ConfigError('compile: optimizer lr and learningRate are the same option; give one');
         options.lr = v;
       } else options[k] = v;
     }
   }
   if (options.lr === undefined) options.lr = KERAS_DEFAULT_LR[t];
-  return { type: t, options };
+  return { type: t, options, clip };
+}
+
+/** Applies a clipping rule to the gradients of `params` (those without a gradient are skipped). */
+export function clipGradients(clip: GradientClip, params: Tensor[]): void {
+  if (clip.kind === 'clipvalue') clipGradValue(params, clip.value);
+  else if (clip.kind === 'globalClipnorm') clipGradNorm(params, clip.value);
+  else for (const p of params) if (p.grad !== null) clipGradNorm(p, clip.value);
+}
+
+/** The JSON form of a normalized config: `{ type, ...options, [clip kind]: value }`. */
+export function optimizerConfigJson(cfg: NormalizedOptimizerConfig): { [k: string]: JsonValue } {
+  const out: { [k: string]: JsonValue } = { type: cfg.type, ...cfg.options };
+  if (cfg.clip !== null) out[cfg.clip.kind] = cfg.clip.value;
+  return out;
 }
 
 /** Creates an optimizer over `params` from a normalized config (the constructor checks the options). */
@@ -93,5 +138,5 @@ export function describeOptimizer(opt: Optimizer<LrHyper>): NormalizedOptimizerC
   }
   const options: { [k: string]: JsonValue } = {};
   for (const [k, v] of Object.entries(opt.defaults)) options[k] = Array.isArray(v) ? [...(v as number[])] : (v as JsonValue);
-  return { type, options };
+  return { type, options, clip: null };
 }

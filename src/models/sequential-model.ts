@@ -13,7 +13,15 @@ import { ProgressBar, type Callback, type CallbackModel, type Logs, type Trainin
 import { EmbeddingLayer } from './core-layers.js';
 import { checkKeys, formatSpec, Layer, type JsonValue, type LayerJson, type ShapeSpec } from './layer.js';
 import { lossValues, metricValues, resolveLoss, resolveMetrics, type Logits, type LossSpec, type MetricName, type ResolvedLoss } from './losses.js';
-import { createOptimizer, describeOptimizer, normalizeOptimizer, type NormalizedOptimizerConfig, type OptimizerSpec } from './optimizers.js';
+import {
+  clipGradients,
+  createOptimizer,
+  describeOptimizer,
+  normalizeOptimizer,
+  optimizerConfigJson,
+  type NormalizedOptimizerConfig,
+  type OptimizerSpec,
+} from './optimizers.js';
 import { RecurrentLayer } from './recurrent-layer.js';
 
 /** Options of `sequential`. */
@@ -381,7 +389,7 @@ export class SequentialModel extends Module implements CallbackModel {
     const opt = isOptimizer(c.optimizer) ? describeOptimizer(c.optimizer) : c.optimizer;
     return {
       loss: c.loss.spec as JsonValue,
-      optimizer: { type: opt.type, ...opt.options },
+      optimizer: optimizerConfigJson(opt),
       metrics: [...c.metrics],
     };
   }
@@ -561,6 +569,7 @@ export class SequentialModel extends Module implements CallbackModel {
       this.build(this.layers[0].inputShape ?? this.layers[0].inferSpec(xTrain));
     }
     const opt = this.ensureOptimizer();
+    const clip = isOptimizer(c.optimizer) ? null : c.optimizer.clip;
     const n = xTrain.shape[0];
     const steps = Math.ceil(n / batchSize);
     const callbacks: Callback[] = [...(options.callbacks ?? [])];
@@ -588,6 +597,7 @@ export class SequentialModel extends Module implements CallbackModel {
         const loss = this.batchLoss(c, r, yb);
         opt.zeroGrad();
         loss.backward();
+        if (clip !== null) clipGradients(clip, this.parameters());
         opt.step();
         const lv = loss.item();
         lossSum += lv * idx.length;

@@ -209,3 +209,44 @@ test('masked sequence targets: the loss ignores padded steps', async () => {
   assert.ok(Math.abs(model.evaluate(ids, y1).loss - (d[0] + d[1]) / 2) < 1e-6);
   assert.ok(pred instanceof Tensor);
 });
+
+test("Keras' clipnorm / globalClipnorm / clipvalue clip the gradients fit applies", async () => {
+  const x = randn([6, 3, 2]).mul(3);
+  const y = randn([6, 1]).mul(10);
+  for (const [kind, value] of [
+    ['clipnorm', 0.05],
+    ['globalClipnorm', 0.05],
+    ['clipvalue', 0.01],
+  ] as const) {
+    manualSeed(11);
+    const model = sequential([lstm({ units: 4, inputShape: [3, 2] }), dense({ units: 1 })]);
+    const twin = sequential([lstm({ units: 4, inputShape: [3, 2] }), dense({ units: 1 })]);
+    model.build([3, 2]);
+    twin.build([3, 2]);
+    twin.setWeights(model.getWeights());
+    const before = model.getWeights();
+    // the twin's raw gradients of the same batch
+    twin.forward(x).sub(y).square().mean().backward();
+    const grads = new Map(twin.namedParameters().map(([k, p]) => [k, p.grad!.toArray()]));
+    const norm = (a: ArrayLike<number>): number => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
+    const total = Math.sqrt([...grads.values()].reduce((s, g) => s + norm(g) ** 2, 0));
+    model.compile({ loss: 'mse', optimizer: { type: 'sgd', lr: 1, [kind]: value } });
+    await model.fit(x, y, { epochs: 1, batchSize: 6, shuffle: false, verbose: 0 });
+    const after = model.getWeights();
+    for (const [k, g] of grads) {
+      const d = after.get(k)!.toArray().map((v, i) => before.get(k)!.toArray()[i] - v);
+      const scale = kind === 'clipnorm' ? Math.min(1, value / (norm(g) + 1e-6)) : kind === 'globalClipnorm' ? Math.min(1, value / (total + 1e-6)) : 1;
+      for (let i = 0; i < g.length; i++) {
+        const want = kind === 'clipvalue' ? Math.max(-value, Math.min(value, g[i])) : g[i] * scale;
+        assert.ok(Math.abs(d[i] - want) <= 1e-6 + 1e-4 * Math.abs(want), `${kind} ${k}[${i}]: step ${d[i]}, expected ${want}`);
+      }
+      if (kind === 'clipnorm') assert.ok(norm(d) <= value * 1.0001, `${k}: step norm ${norm(d)} > ${value}`);
+    }
+    assert.ok(total > 1, `the test needs gradients that get clipped; global norm ${total}`);
+    // the rule is part of the compile config that save() writes
+    assert.equal(model.compileConfig()!.optimizer && (model.compileConfig()!.optimizer as Record<string, unknown>)[kind], value);
+  }
+  const m = trendModel();
+  throwsWith(() => m.compile({ loss: 'mse', optimizer: { type: 'adam', clipnorm: 1, clipvalue: 1 } }), ConfigError, 'only one of', 'clipnorm', 'clipvalue');
+  throwsWith(() => m.compile({ loss: 'mse', optimizer: { type: 'adam', clipnorm: 0 } }), ConfigError, 'clipnorm', 'positive', 'got 0');
+});
