@@ -22,6 +22,7 @@ import {
   type NormalizedOptimizerConfig,
   type OptimizerSpec,
 } from './optimizers.js';
+import type { ModelFile } from './model-files.js';
 import { RecurrentLayer } from './recurrent-layer.js';
 
 /** Options of `sequential`. */
@@ -145,10 +146,10 @@ function epochSeed(seed: number, epoch: number): number {
   return ((Math.floor(seed) >>> 0) ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
 }
 
-/** `writeFileAtomic` of src/io, imported on use so this module loads in a browser (browser.ts), where saving throws. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const io = await import('../io/atomic-write.js');
-  await io.writeFileAtomic(path, data);
+/** `bytes` random bytes as hex (Web Crypto: Node 20+ and browsers). */
+function randomHex(bytes: number): string {
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -709,12 +710,9 @@ export class SequentialModel extends Module implements CallbackModel {
   async save(dir: string): Promise<void> {
     this.requireBuilt('save');
     if (typeof dir !== 'string' || dir === '') throw new ConfigError(`save: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
-    // Node-only modules, imported on use so that this module loads in a browser (browser.ts)
-    const { randomBytes } = await import('node:crypto');
-    const { mkdir } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { saveSafetensors } = await import('../io/safetensors.js');
-    const id = randomBytes(8).toString('hex');
+    // imported on use: the module writes files with node:fs (a browser bundle maps it to a stub)
+    const { writeModelFiles } = await import('./model-files.js');
+    const id = randomHex(8);
     const compile = this.compileConfig();
     let optTensors: Record<string, Tensor> | null = null;
     let optJson: { [k: string]: JsonValue } | null = null;
@@ -739,13 +737,14 @@ export class SequentialModel extends Module implements CallbackModel {
       epoch: this.epoch,
       optimizerState: optJson !== null,
     };
-    await mkdir(dir, { recursive: true });
-    await saveSafetensors(join(dir, MODEL_FILES.weights), weights, { metadata: { format: 'pt', checkpointId: id } });
+    const files: ModelFile[] = [{ name: MODEL_FILES.weights, tensors: weights, metadata: { format: 'pt', checkpointId: id } }];
     if (optTensors !== null && optJson !== null) {
-      await saveSafetensors(join(dir, MODEL_FILES.optimizerTensors), optTensors, { metadata: { checkpointId: id } });
-      await writeFileAtomic(join(dir, MODEL_FILES.optimizerState), `${JSON.stringify(optJson, null, 2)}\n`);
+      files.push({ name: MODEL_FILES.optimizerTensors, tensors: optTensors, metadata: { checkpointId: id } });
+      files.push({ name: MODEL_FILES.optimizerState, text: `${JSON.stringify(optJson, null, 2)}\n` });
     }
-    await writeFileAtomic(join(dir, MODEL_FILES.model), `${JSON.stringify(modelJson, null, 2)}\n`);
+    // model.json last: it names the checkpoint id the other files carry
+    files.push({ name: MODEL_FILES.model, text: `${JSON.stringify(modelJson, null, 2)}\n` });
+    await writeModelFiles(dir, files);
   }
 }
 

@@ -3,7 +3,7 @@ import process from 'node:process';
 import { Worker } from 'node:worker_threads';
 import type { ThreadPlatform, WorkerHandle, WorkerInit } from './platform-types.js';
 
-/** Node.js threads: `worker_threads` workers running worker-entry.js. */
+/** Node.js threads: `worker_threads` workers running worker-node.js. */
 export const nodePlatform: ThreadPlatform = {
   name: 'node',
   availableParallelism: () => availableParallelism(),
@@ -13,7 +13,7 @@ export const nodePlatform: ThreadPlatform = {
     // the parent's flags, less those only valid for a main script given as a string
     // (`node --input-type=module -e ...` would make the worker fail to start)
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: init, execArgv });
+    const w = new Worker(new URL('./worker-node.js', import.meta.url), { workerData: init, execArgv });
     w.on('error', onError);
     return {
       unref: () => w.unref(),

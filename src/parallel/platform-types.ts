@@ -32,6 +32,6 @@ export interface ThreadPlatform {
    * pool must not block waiting for it. Absent/false: workers start on their own (Node).
    */
   readonly startNeedsEventLoop?: boolean;
-  /** Starts a worker running worker-entry.js with `init`. */
+  /** Starts a worker (worker-node.js or worker-web.js) with `init`. */
   spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle;
 }

@@ -4,7 +4,8 @@
  * implemented; `web-platform.ts` (Web Workers) serves cross-origin-isolated pages
  * (tested in headless Chromium: test/browser/browser.test.ts). The adapter is picked
  * once, at load time, with a dynamic import, so the
- * single-thread path never loads a Node module in a browser.
+ * single-thread path never loads a Node module in a browser (and bundlers, following
+ * package.json's "browser" field, leave node-platform.js out of browser bundles).
  */
 
 import type { ThreadPlatform } from './platform-types.js';
@@ -18,7 +19,8 @@ function isNode(): boolean {
 
 async function detect(): Promise<ThreadPlatform | null> {
   try {
-    if (isNode()) return (await import('./node-platform.js')).nodePlatform;
+    // `?? null`: a browser bundle maps node-platform.js to an empty module (package.json's "browser" field)
+    if (isNode()) return (await import('./node-platform.js')).nodePlatform ?? null;
     if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return (await import('./web-platform.js')).webPlatform;
   } catch (_e) {
     return null;

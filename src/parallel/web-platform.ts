@@ -7,9 +7,11 @@ interface WebWorkerLike {
 }
 
 type WorkerCtor = new (url: URL, options: { type: 'module' }) => WebWorkerLike;
+/** The host's Worker constructor (a global of browsers; this module is only loaded where it exists). */
+declare const Worker: WorkerCtor;
 
 /**
- * Browser threads: module Web Workers running worker-entry.js, which receives its
+ * Browser threads: module Web Workers running worker-web.js, which receives its
  * `WorkerInit` as the first message. Only usable where shared memory is (a
  * cross-origin-isolated page); the pool falls back to one thread elsewhere. A browser's
  * main thread cannot block, so there the pool stays single-threaded: run the model in
@@ -24,8 +26,9 @@ export const webPlatform: ThreadPlatform = {
   canBlock: () => typeof (globalThis as { document?: unknown }).document === 'undefined',
   startNeedsEventLoop: true,
   spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle {
-    const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
-    const w = new Ctor(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
+    // written as `new Worker(new URL('...', import.meta.url), ...)` so that bundlers
+    // (webpack 5, Vite, Parcel) recognise it and emit worker-web.js as a worker chunk
+    const w = new Worker(new URL('./worker-web.js', import.meta.url), { type: 'module' });
     w.addEventListener('error', onError);
     w.postMessage(init);
     return { unref: () => undefined, terminate: () => w.terminate() };

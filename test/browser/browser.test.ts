@@ -13,12 +13,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as lib from '../../src/index.js';
 import * as rnn from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
 import * as pool from '../../src/parallel/pool.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+import { buildBrowserBundle, type BrowserBundle } from './bundle.js';
 import { compute, type ComputeOptions, type ComputeResult } from './compute.js';
 
 // dist/test/browser/ -> the repository root (serves dist/ and node_modules/)
@@ -44,12 +45,16 @@ function findChromium(): string | null {
   return null;
 }
 
-const IMPORTS = `Promise.all([
-    import('/dist/src/browser.js'),
-    import('/dist/src/parallel/pool.js'),
-    import('/dist/src/kernels/f32-rnn-sequence-wasmsimd.js'),
-    import('/dist/test/browser/compute.js'),
-  ])`;
+// [lib, pool, rnn, { compute }]: from dist/ module by module, or (o.bundled) from the
+// esbuild bundle that bundle.ts writes
+const IMPORTS = `(o.bundled
+    ? import('/dist/test/browser/bundle/app.mjs').then((b) => [b.lib, b.pool, b.rnn, b])
+    : Promise.all([
+        import('/dist/src/browser.js'),
+        import('/dist/src/parallel/pool.js'),
+        import('/dist/src/kernels/f32-rnn-sequence-wasmsimd.js'),
+        import('/dist/test/browser/compute.js'),
+      ]))`;
 
 // The page: runMain runs `compute` on the page's main thread; runWorker in a new module
 // Web Worker (see WORKER; its results posted back).
@@ -72,6 +77,7 @@ window.pageReady = true;
 // pool's Web Workers to come up), then compute again.
 const WORKER = `self.onmessage = async (e) => {
   try {
+    const o = e.data.o;
     const [lib, pool, rnn, c] = await ${IMPORTS};
     const first = c.compute(lib, pool, rnn, e.data.o);
     const t0 = Date.now();
@@ -105,7 +111,7 @@ const THREADED: ComputeOptions = { threads: 2, minFlops: 0, N: 16, L: 12, I: 24,
 function nodeReference(o: ComputeOptions): ComputeResult {
   const prev = pool.setParallelThresholds(4e6, 1e6);
   try {
-    return compute(lib, pool, rnn, { ...o, threads: 1, minFlops: undefined });
+    return compute(lib, pool, rnn, { ...o, threads: 1, minFlops: undefined, bundled: undefined });
   } finally {
     pool.setParallelThresholds(prev[0], prev[1]);
   }
@@ -159,6 +165,32 @@ it('the browser entry statically imports nothing from node: (only csv-parse/sync
   assert.deepEqual([...ext].sort(), ['csv-parse/sync']);
   // while the Node entry does (the file helpers), which the check must see
   assert.ok([...staticExternalImports(path.join(repoRoot, 'dist', 'src', 'index.js'))].some((s) => s.startsWith('node:')));
+});
+
+let bundling: Promise<BrowserBundle> | null = null;
+/** The esbuild bundle, built once per run (both the Node check and Chromium use it). */
+const bundle = (): Promise<BrowserBundle> => (bundling ??= buildBrowserBundle(repoRoot));
+
+// Runs without Chromium too: what a bundler takes for the browser, and that it runs.
+it('an esbuild browser bundle of the package leaves out the Node-only modules and computes what Node computes', async () => {
+  const b = await bundle();
+  assert.ok(!/["']node:/.test(b.text), 'the bundle imports no node: module');
+  for (const gone of ['dist/src/parallel/node-platform.js', 'dist/src/models/model-files.js', 'dist/src/io/atomic-write.js', 'dist/src/io/safetensors.js']) {
+    assert.ok(!b.inputs.includes(gone), `${gone} is not bundled`);
+  }
+  assert.ok(!b.inputs.some((p) => p.includes('node_modules/cli-progress/')), 'cli-progress is not bundled');
+  assert.deepEqual(b.disabled.sort(), ['dist/src/parallel/node-platform.js', 'node_modules/cli-progress/cli-progress.js']);
+  assert.ok(b.inputs.includes('dist/src/models/model-files-browser.js'), 'the browser stand-in for saving is');
+  assert.ok(b.inputs.includes('node_modules/csv-parse/dist/esm/sync.js'), "csv-parse's browser build (no Node Buffer) is");
+  assert.ok(b.inputs.includes('dist/src/browser.js'), "'longshort' resolves to the browser entry");
+  // the bundle also loads in Node (one thread: its Node thread adapter is left out)
+  const m = (await import(pathToFileURL(b.app).href)) as { lib: typeof lib; pool: typeof pool; rnn: typeof rnn; compute: typeof compute };
+  const r = m.compute(m.lib, m.pool, m.rnn, { ...SMALL, threads: 2 });
+  assert.equal(r.env.numThreads, 1);
+  assertSameNumbers(r, nodeReference(SMALL), 'esbuild bundle in Node');
+  const model = m.lib.sequential([m.lib.layers.dense({ units: 1, inputShape: [2] })]);
+  model.build([2]);
+  await assert.rejects(model.save('/tmp/never'), (e: Error) => e.name === 'UnsupportedError' && /needs a file system/.test(e.message));
 });
 
 type Browser = import('playwright-core').Browser;
@@ -312,6 +344,35 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       assertSameNumbers(w.second, ref, 'isolated, worker, 2 threads');
     } finally {
       await page.close();
+    }
+  });
+
+  it('the esbuild bundle: one thread on a page, and the pool on Web Workers (its worker-web.js) inside a dedicated Worker', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    await bundle();
+    const plain = await openPage('plain');
+    try {
+      const r = (await plain.evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, bundled: true }).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      assert.match(r.env.kernelSet, /wasmsimd/);
+      assertSameNumbers(r, nodeReference(SMALL), 'bundle, page');
+      // csv-parse's browser build came along (its Node build needs Buffer)
+      const csv = await plain.evaluate(async () => {
+        const b = await import('/dist/test/browser/bundle/app.mjs' as string);
+        return Array.from(b.lib.parseCsvColumns('\ufeffdate,CO2\n1958-03,315.7\n1958-04,"317.45"\n', { columns: ['CO2'] }).columns.CO2 as Float64Array);
+      });
+      assert.deepEqual(csv, [315.7, 317.45]);
+    } finally {
+      await plain.close();
+    }
+    const isolated = await openPage('isolated');
+    try {
+      const w = (await isolated.evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...THREADED, bundled: true }).catch((e) => { throw withLogs(e); })) as WorkerResults;
+      t.diagnostic(`bundle: startThreads() -> ${w.started} in ${w.startMs} ms; ${JSON.stringify(w.second.env.pool)}`);
+      assert.equal(w.started, 2, "startThreads() brings up the pool from the bundle's worker-web.js");
+      assert.ok(w.second.env.pool.tasksOnWorkers > w.first.env.pool.tasksOnWorkers, 'work ran on the pool');
+      assertSameNumbers(w.second, nodeReference(THREADED), 'bundle, worker, 2 threads');
+    } finally {
+      await isolated.close();
     }
   });
 });

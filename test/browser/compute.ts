@@ -16,6 +16,8 @@ export interface ComputeOptions {
   I: number;
   H: number;
   seed: number;
+  /** Browser test only: load the library from the esbuild bundle (bundle.ts) instead of dist/src. */
+  bundled?: boolean;
 }
 
 export interface ComputeResult {

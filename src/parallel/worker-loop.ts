@@ -1,6 +1,7 @@
-// The worker thread of the pool (Node worker_threads or a module Web Worker): instantiates
-// the shared kernel build over the pool's shared memory, reports ready, then loops: wait
-// for a job on the control block, run its share (thread `tid` of `nt`), report done.
+// The loop of a pool worker thread (started by worker-node.ts in Node, worker-web.ts in a
+// module Web Worker): instantiates the shared kernel build over the pool's shared memory,
+// reports ready, then loops: wait for a job on the control block, run its share (thread
+// `tid` of `nt`), report done.
 // Blocking in Atomics.wait between jobs keeps wake-up latency low; the pool unref()s the
 // worker, so an idle worker never keeps the process alive.
 import {
@@ -28,19 +29,8 @@ interface KernelExports {
   rnn_backward(P: number, tid: number, nt: number): void;
 }
 
-async function receiveInit(): Promise<WorkerInit> {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof proc?.versions?.node === 'string') {
-    const wt = await import('node:worker_threads');
-    return wt.workerData as WorkerInit;
-  }
-  return new Promise((resolve) => {
-    const scope = globalThis as unknown as { addEventListener(t: 'message', cb: (e: { data: WorkerInit }) => void, o: { once: boolean }): void };
-    scope.addEventListener('message', (e) => resolve(e.data), { once: true });
-  });
-}
-
-function run(init: WorkerInit): void {
+/** Runs the worker: never returns until the pool asks it to quit. */
+export function runWorker(init: WorkerInit): void {
   const { module, memory, tid } = init;
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   // the control block sits in the first page: this view stays valid when the memory grows
@@ -78,4 +68,3 @@ function run(init: WorkerInit): void {
   }
 }
 
-run(await receiveInit());

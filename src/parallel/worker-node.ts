@@ -1,0 +1,6 @@
+// A pool worker in Node (`worker_threads`): its WorkerInit arrives as workerData.
+import { workerData } from 'node:worker_threads';
+import type { WorkerInit } from './platform-types.js';
+import { runWorker } from './worker-loop.js';
+
+runWorker(workerData as WorkerInit);
