@@ -139,7 +139,7 @@ export class DropoutLayer extends Layer {
 
   call(x: Tensor, mask: Tensor | null, ctx: CallContext): LayerOutput {
     if (!ctx.training || this.rate === 0) return { output: x, mask };
-    return { output: dropoutOp(x, this.rate, true), mask };
+    return { output: dropoutOp(x, this.rate, true, { generator: ctx.generator }), mask };
   }
 
   getConfig(): { [key: string]: JsonValue } {

@@ -5,6 +5,7 @@
  * under the layer's name, so state-dict keys are `<layer name>.<PyTorch key>`.
  */
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
+import type { Generator } from '../core/rng.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/index.js';
 
@@ -60,6 +61,11 @@ export interface LayerOutput {
 export interface CallContext {
   /** Training mode (dropout active). */
   training: boolean;
+  /**
+   * The generator of dropout masks; the default generator (see `manualSeed`) when absent.
+   * `fit` with a `seed` passes one per epoch, so a resumed run draws the same masks.
+   */
+  generator?: Generator;
 }
 
 /** Serialised layer: `{ className, config }`, as in Keras' `get_config`. */

@@ -217,7 +217,7 @@ export class RecurrentLayer extends Layer {
     if (L === 0) throw new ShapeError(`${this.label}: the input needs at least one time step; got shape ${formatSpec(x.shape.slice(1), N)}`);
     let xin = x;
     if (ctx.training && this.dropout > 0) {
-      const keep = dropoutOp(ones([N, 1, F], { dtype: x.dtype }), this.dropout, true); // (N, 1, F)
+      const keep = dropoutOp(ones([N, 1, F], { dtype: x.dtype }), this.dropout, true, { generator: ctx.generator }); // (N, 1, F)
       xin = mul(x, keep);
     }
     let m: Tensor | null = null; // (N, L) float 0/1

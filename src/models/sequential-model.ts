@@ -65,9 +65,10 @@ export interface FitOptions {
   /** Shuffle the training samples each epoch. Default true. */
   shuffle?: boolean;
   /**
-   * Seed of the shuffle. With a seed, epoch e's order is drawn from
-   * `new Generator(f(seed, e))`, so a resumed run (`initialEpoch`) repeats an
-   * uninterrupted one exactly. Without it, orders come from the default generator.
+   * Seed of the shuffle and the dropout masks. With a seed, epoch e's order and masks
+   * are drawn from generators seeded with f(seed, e), so a resumed run (`initialEpoch`,
+   * after `loadModel`, in any process) repeats an uninterrupted one exactly. Without
+   * it, both come from the default generator.
    */
   seed?: number;
   /** Callbacks (see `Callback`). */
@@ -141,6 +142,9 @@ function toTensor(x: Data, what: string): Tensor {
   if (typeof x === 'number' || Array.isArray(x)) return tensor(x);
   throw new ShapeError(`${what} must be a Tensor or nested arrays of numbers; got ${x === null ? 'null' : typeof x}`);
 }
+
+/** Mixed into `fit`'s seed for the dropout stream (distinct from the shuffle's). */
+const DROPOUT_STREAM = 0x5bd1e995;
 
 function epochSeed(seed: number, epoch: number): number {
   return ((Math.floor(seed) >>> 0) ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
@@ -396,7 +400,7 @@ export class SequentialModel extends Module implements CallbackModel {
   }
 
   /** Runs the layers; builds on the first call. */
-  private run(xIn: Tensor, training: boolean): RunResult {
+  private run(xIn: Tensor, training: boolean, generator?: Generator): RunResult {
     let x = xIn;
     if (!this.built) {
       const first = this.layers[0];
@@ -414,7 +418,7 @@ export class SequentialModel extends Module implements CallbackModel {
     let logits: Logits | null = null;
     const last = this.layers.length - 1;
     this.layers.forEach((l, i) => {
-      const r = l.call(x, mask, { training });
+      const r = l.call(x, mask, { training, generator });
       x = r.output;
       mask = r.mask;
       if (i === last && r.logits !== undefined) logits = { kind: (l as unknown as { activation: 'softmax' | 'sigmoid' }).activation, logits: r.logits };
@@ -587,6 +591,8 @@ export class SequentialModel extends Module implements CallbackModel {
       let order: number[];
       if (!shuffle) order = Array.from({ length: n }, (_, i) => i);
       else order = seed !== undefined ? new Generator(epochSeed(seed, epoch)).permutation(n) : defaultGenerator.permutation(n);
+      // with a seed, the epoch's dropout masks come from their own stream too
+      const masks = seed !== undefined ? new Generator(epochSeed(seed ^ DROPOUT_STREAM, epoch)) : undefined;
       let lossSum = 0;
       const acc = new Map<string, [number, number]>();
       this.train();
@@ -594,7 +600,7 @@ export class SequentialModel extends Module implements CallbackModel {
         const idx = order.slice(b * batchSize, Math.min((b + 1) * batchSize, n));
         const xb = takeRows(xTrain, idx);
         const yb = takeRows(yTrain, idx);
-        const r = this.run(xb, true);
+        const r = this.run(xb, true, masks);
         const loss = this.batchLoss(c, r, yb);
         opt.zeroGrad();
         loss.backward();

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 import { FormatError } from '../../src/core/errors.js';
 import { manualSeed } from '../../src/core/rng.js';
@@ -133,6 +135,28 @@ test('loadModel rejects bad files with a FormatError naming the file and field',
     writeFileSync(path, good);
     writeFileSync(join(dir, 'optimizer.json'), '{}');
     await assert.rejects(loadModel(dir), (e: unknown) => e instanceof FormatError && e.message.includes('optimizer.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('saved mid-training and loaded in a new process, a model with dropout continues with the losses of an uninterrupted run', async () => {
+  const dir = tmp();
+  try {
+    const child = fileURLToPath(new URL('./resume-child.js', import.meta.url));
+    const run = (...args: string[]): { epoch: number[]; history: Record<string, number[]>; prediction: number[] } => {
+      const out = execFileSync(process.execPath, [child, ...args], { encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').at(-1) as string);
+    };
+    const whole = run('whole', '6');
+    const part1 = run('first', '3', dir);
+    const part2 = run('resume', '6', dir);
+    assert.deepEqual(part1.epoch, [0, 1, 2]);
+    assert.deepEqual(part2.epoch, [3, 4, 5]);
+    for (const key of ['loss', 'mae', 'val_loss', 'val_mae']) {
+      assert.deepEqual([...part1.history[key], ...part2.history[key]], whole.history[key], key);
+    }
+    assert.deepEqual(part2.prediction, whole.prediction);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
