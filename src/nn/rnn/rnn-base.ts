@@ -221,6 +221,14 @@ export abstract class RNNBase extends Module {
     }
   }
 
+  /**
+   * PyTorch's `flatten_parameters()`, kept so ported code runs unchanged: PyTorch packs
+   * the weights into one buffer for cuDNN; longshort's kernels read the parameters
+   * where they are, so there is nothing to do.
+   * @example lstm.flattenParameters(); // no-op
+   */
+  flattenParameters(): void {}
+
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;

@@ -241,3 +241,14 @@ test('without detach(), a second backward through the released first-chunk graph
   p2.sum().backward();
   assert.ok(m.getParameter('weight_hh_l0')!.grad !== null);
 });
+
+test("flattenParameters() (PyTorch's cuDNN hint) is there for ported code and changes nothing", () => {
+  manualSeed(4);
+  const lstm = new LSTM(3, 4, { numLayers: 2 });
+  const x = randn([5, 2, 3]);
+  const before = lstm.forward(x)[0].toArray();
+  const params = lstm.parameters();
+  lstm.flattenParameters();
+  assert.deepEqual(lstm.parameters(), params);
+  assert.deepEqual(lstm.forward(x)[0].toArray(), before);
+});
