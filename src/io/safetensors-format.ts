@@ -13,6 +13,7 @@
  */
 import { ConfigError, FormatError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { decodeElements, ELEMENT_SIZE, LITTLE_ENDIAN } from './decode-elements.js';
 
 /** The largest header accepted (and written), in bytes; the reference implementation's limit. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -43,12 +44,11 @@ export interface SerializeSafetensorsOptions {
 /** A named collection of tensors to write. */
 export type TensorDict = Record<string, Tensor> | Map<string, Tensor>;
 
-const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4 };
+const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: ELEMENT_SIZE.F32, F64: ELEMENT_SIZE.F64, F16: ELEMENT_SIZE.F16, BF16: ELEMENT_SIZE.BF16, I64: ELEMENT_SIZE.I64, I32: ELEMENT_SIZE.I32 };
 const READ_DTYPES = 'F32, F64, F16, BF16, I64, I32';
 const METADATA_KEY = '__metadata__';
 /** Rank in the reference implementation's dtype enum (increasing alignment); larger is written first. */
 const WRITE_RANK: Record<SafetensorsWriteDType, number> = { F64: 2, F32: 1, I32: 0 };
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface Entry {
   name: string;
@@ -271,78 +271,11 @@ function checkLayout(entries: Entry[], dataLength: number, fail: Fail): void {
  * A fresh, zero-offset copy of `raw`'s bytes. (Not `raw.slice()`: on a Node `Buffer`
  * that is a view of the same memory, not a copy.)
  */
-function copyBytes(raw: Uint8Array): ArrayBuffer {
-  const out = new Uint8Array(raw.length);
-  out.set(raw);
-  return out.buffer;
-}
-
-/** Copies `raw` (little-endian, any alignment) into a fresh typed array. */
+/** Decodes an entry's bytes (little-endian, any alignment) into a fresh typed array. */
 function decode(raw: Uint8Array, e: Entry, fail: Fail): Float32Array | Float64Array | Int32Array {
-  const count = raw.length / ITEM_SIZE[e.dtype];
-  switch (e.dtype) {
-    case 'F32': {
-      if (LITTLE_ENDIAN) return new Float32Array(copyBytes(raw));
-      const out = new Float32Array(count);
-      const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
-      return out;
-    }
-    case 'F64': {
-      if (LITTLE_ENDIAN) return new Float64Array(copyBytes(raw));
-      const out = new Float64Array(count);
-      const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let i = 0; i < count; i++) out[i] = dv.getFloat64(8 * i, true);
-      return out;
-    }
-    case 'I32': {
-      if (LITTLE_ENDIAN) return new Int32Array(copyBytes(raw));
-      const out = new Int32Array(count);
-      const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let i = 0; i < count; i++) out[i] = dv.getInt32(4 * i, true);
-      return out;
-    }
-    case 'F16': {
-      const out = new Float32Array(count);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < count; i++) {
-        const h = raw[2 * i] | (raw[2 * i + 1] << 8);
-        const sign = (h & 0x8000) << 16;
-        const exp = (h >> 10) & 0x1f;
-        const frac = h & 0x3ff;
-        if (exp === 0) {
-          out[i] = (frac * 2 ** -24) * (sign ? -1 : 1); // zero or subnormal, exact in float32
-        } else if (exp === 31) {
-          bits[i] = (sign | 0x7f800000 | (frac << 13)) >>> 0; // inf / NaN (payload kept)
-        } else {
-          bits[i] = (sign | ((exp + 112) << 23) | (frac << 13)) >>> 0;
-        }
-      }
-      return out;
-    }
-    case 'BF16': {
-      const out = new Float32Array(count);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < count; i++) bits[i] = ((raw[2 * i] | (raw[2 * i + 1] << 8)) << 16) >>> 0;
-      return out;
-    }
-    case 'I64': {
-      const out = new Int32Array(count);
-      const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let i = 0; i < count; i++) {
-        const lo = dv.getInt32(8 * i, true);
-        const hi = dv.getInt32(8 * i + 4, true);
-        if (hi !== lo >> 31) {
-          throw fail(
-            `tensor ${JSON.stringify(e.name)}: I64 value at flat index ${i} does not fit int32; ` +
-              `expected -2147483648..2147483647, got ${dv.getBigInt64(8 * i, true)}`,
-          );
-        }
-        out[i] = lo;
-      }
-      return out;
-    }
-  }
+  return decodeElements(raw, e.dtype, (i, v) => {
+    throw fail(`tensor ${JSON.stringify(e.name)}: I64 value at flat index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`);
+  });
 }
 
 /** Compares strings by Unicode code point, i.e. by their UTF-8 bytes (Rust's `String` order). */
