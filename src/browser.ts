@@ -3,7 +3,8 @@
  * `longshort/browser` subpath): everything `index.ts` exports except the helpers that
  * read or write files with `node:fs`, which a browser cannot load:
  * `loadSafetensors(Sync)` / `saveSafetensors(Sync)` (use `parseSafetensors` /
- * `serializeSafetensors` on bytes from `fetch` or a file input), `readCsvColumns` (use
+ * `serializeSafetensors` on bytes from `fetch` or a file input), `loadTorchCheckpoint(Sync)`
+ * (use `parseTorchCheckpoint`), `readCsvColumns` (use
  * `parseCsvColumns` on the text) and `loadModel`. `SequentialModel.save` imports
  * `node:fs` only when called, so it throws in a browser.
  *
@@ -33,6 +34,7 @@ export {
   type SerializeSafetensorsOptions,
   type TensorDict,
 } from './io/safetensors-format.js';
+export { parseTorchCheckpoint, torchStateDict, PickleGlobal, PickleObject, type TorchValue, type TorchStateDictOptions } from './io/torch-format.js';
 // data/index.ts less readCsvColumns (node:fs)
 export type { NumericData } from './data/as-matrix.js';
 export { timeseriesWindows, type TimeseriesWindowOptions, type TimeseriesWindows } from './data/timeseries-windows.js';

@@ -24,6 +24,7 @@ export * from './tensor/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './io/safetensors.js';
+export * from './io/torch-file.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export * from './data/index.js';
 export * as layers from './models/layers.js';

@@ -98,9 +98,11 @@ interface WorkerResults {
   startMs: number;
 }
 
-/** csv-parse/sync is imported by name: resolve it to its browser build, as a bundler would. */
+/** csv-parse/sync and fflate are imported by name: resolve them to their browser builds, as a bundler would. */
 function resolveBareImports(_urlPath: string, text: string): string {
-  return text.replace(/from\s+'csv-parse\/sync'/g, "from '/node_modules/csv-parse/dist/esm/sync.js'");
+  return text
+    .replace(/from\s+'csv-parse\/sync'/g, "from '/node_modules/csv-parse/dist/esm/sync.js'")
+    .replace(/from\s+'fflate'/g, "from '/node_modules/fflate/esm/browser.js'");
 }
 
 const SMALL: ComputeOptions = { threads: 1, N: 3, L: 7, I: 5, H: 6, seed: 1234 };
@@ -160,9 +162,9 @@ function staticExternalImports(entry: string): Set<string> {
 }
 
 // Runs without Chromium too: the browser entry must not reach a `node:` module statically.
-it('the browser entry statically imports nothing from node: (only csv-parse/sync, by name)', () => {
+it('the browser entry statically imports nothing from node: (only csv-parse/sync and fflate, by name)', () => {
   const ext = staticExternalImports(path.join(repoRoot, 'dist', 'src', 'browser.js'));
-  assert.deepEqual([...ext].sort(), ['csv-parse/sync']);
+  assert.deepEqual([...ext].sort(), ['csv-parse/sync', 'fflate']);
   // while the Node entry does (the file helpers), which the check must see
   assert.ok([...staticExternalImports(path.join(repoRoot, 'dist', 'src', 'index.js'))].some((s) => s.startsWith('node:')));
 });
@@ -361,6 +363,14 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
         return Array.from(b.lib.parseCsvColumns('\ufeffdate,CO2\n1958-03,315.7\n1958-04,"317.45"\n', { columns: ['CO2'] }).columns.CO2 as Float64Array);
       });
       assert.deepEqual(csv, [315.7, 317.45]);
+      // and fflate's: a torch.save checkpoint read in the page
+      const pt = await plain.evaluate(async () => {
+        const b = await import('/dist/test/browser/bundle/app.mjs' as string);
+        const bytes = new Uint8Array(await (await fetch('/test/fixtures/pt/protocol4.pt')).arrayBuffer());
+        const sd = b.lib.torchStateDict(b.lib.parseTorchCheckpoint(bytes)) as Map<string, { shape: number[]; toArray(): number[] }>;
+        return [...sd].map(([k, t]) => [k, t.shape, t.toArray()]);
+      });
+      assert.deepEqual(pt, [['w', [2, 2], [1, 2, 3, 4]], ['b', [2], [0.5, -0.5]]]);
     } finally {
       await plain.close();
     }

@@ -1,0 +1,423 @@
+/*
+ * A restricted reader of Python's pickle format (protocols 0-5), enough for what
+ * `torch.save` writes: it builds plain values and never runs anything. Classes and
+ * functions named in the stream (GLOBAL / STACK_GLOBAL) are resolved by the caller's
+ * `findClass`; calls to them (REDUCE, NEWOBJ, BUILD) go to the caller's `construct` /
+ * `build`, which decide what a name means (an OrderedDict, a tensor) and stand in an
+ * inert `PickleObject` for anything else.
+ *
+ * Values: None -> null, bool, int -> number (bigint beyond 2^53), float, str -> string,
+ * bytes -> Uint8Array, list -> array, tuple -> frozen array, dict -> Map, set -> Set.
+ */
+import { FormatError } from '../core/errors.js';
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+/** A class or function named in a pickle (`module.qualname`). */
+export class PickleGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+
+  get fullName(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/**
+ * An instance of a Python class the reader does not know: its class name, the arguments
+ * it was created with and the state set on it (`__dict__` or `__setstate__` argument).
+ * Nothing of the class runs.
+ */
+export class PickleObject {
+  state: unknown = null;
+
+  constructor(
+    readonly className: string,
+    readonly args: readonly unknown[] = [],
+  ) {}
+}
+
+/** How the caller gives meaning to names, calls and persistent ids. */
+export interface PickleHooks {
+  /** REDUCE / NEWOBJ: `callable(*args)`; the default makes a `PickleObject`. */
+  construct?(callable: unknown, args: readonly unknown[]): unknown;
+  /** BUILD: sets `state` on `obj`; returns the object to keep (default: `obj`). */
+  build?(obj: unknown, state: unknown): unknown;
+  /** BINPERSID / PERSID: what a persistent id stands for (torch: storages). */
+  persistentLoad?(pid: unknown): unknown;
+}
+
+/** Reads one pickled value from `bytes`; malformed input is a FormatError naming `source`. */
+export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'pickle'): unknown {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const utf8 = new TextDecoder('utf-8', { fatal: false });
+  const latin1 = new TextDecoder('latin1');
+  let pos = 0;
+  const stack: unknown[] = [];
+  const marks: number[] = [];
+  const memo = new Map<number, unknown>();
+  const fail = (msg: string): FormatError => new FormatError(`${source}: ${msg} (at byte ${pos})`);
+  const need = (n: number): void => {
+    if (pos + n > bytes.length) throw fail(`truncated; expected ${n} more byte(s), got ${bytes.length - pos}`);
+  };
+  const u8 = (): number => {
+    need(1);
+    return bytes[pos++];
+  };
+  const u16 = (): number => {
+    need(2);
+    const v = dv.getUint16(pos, true);
+    pos += 2;
+    return v;
+  };
+  const u32 = (): number => {
+    need(4);
+    const v = dv.getUint32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const i32 = (): number => {
+    need(4);
+    const v = dv.getInt32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const u64 = (): number => {
+    need(8);
+    const v = dv.getBigUint64(pos, true);
+    pos += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw fail(`length ${v} is too large`);
+    return Number(v);
+  };
+  const take = (n: number): Uint8Array => {
+    need(n);
+    const out = bytes.subarray(pos, pos + n);
+    pos += n;
+    return out;
+  };
+  const line = (): string => {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0) throw fail('truncated; expected a newline-terminated argument');
+    const s = latin1.decode(bytes.subarray(pos, end));
+    pos = end + 1;
+    return s;
+  };
+  const pop = (): unknown => {
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1])) throw fail('stack underflow');
+    return stack.pop();
+  };
+  const top = (): unknown => {
+    if (stack.length === 0) throw fail('stack underflow');
+    return stack[stack.length - 1];
+  };
+  const popMark = (): unknown[] => {
+    const m = marks.pop();
+    if (m === undefined) throw fail('no MARK to pop to');
+    return stack.splice(m);
+  };
+  const int = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+  const longLE = (b: Uint8Array): number | bigint => {
+    if (b.length === 0) return 0;
+    let v = 0n;
+    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
+    return int(v);
+  };
+  const construct = (callable: unknown, args: readonly unknown[]): unknown => {
+    if (hooks.construct) return hooks.construct(callable, args);
+    return new PickleObject(callable instanceof PickleGlobal ? callable.fullName : String(callable), args);
+  };
+  const setItems = (d: unknown, items: unknown[]): void => {
+    if (!(d instanceof Map)) throw fail(`SETITEM(S) on a ${describe(d)}; expected a dict`);
+    if (items.length % 2 !== 0) throw fail('SETITEMS with an odd number of items');
+    for (let i = 0; i < items.length; i += 2) d.set(items[i], items[i + 1]);
+  };
+  const append = (l: unknown, items: unknown[]): void => {
+    if (Array.isArray(l)) l.push(...items);
+    else if (l instanceof Set) for (const x of items) l.add(x);
+    else throw fail(`APPEND(S) on a ${describe(l)}; expected a list`);
+  };
+  const tuple = (items: unknown[]): readonly unknown[] => Object.freeze(items);
+
+  for (;;) {
+    const op = u8();
+    switch (op) {
+      case 0x80: // PROTO
+        if (u8() > 5) throw fail('unsupported pickle protocol; expected 0..5');
+        break;
+      case 0x95: // FRAME
+        u64();
+        break;
+      case 0x2e: {
+        // STOP
+        if (stack.length !== 1) throw fail(`STOP with ${stack.length} values on the stack; expected 1`);
+        return stack[0];
+      }
+      case 0x28: // MARK
+        marks.push(stack.length);
+        break;
+      case 0x4e: // NONE
+        stack.push(null);
+        break;
+      case 0x88: // NEWTRUE
+        stack.push(true);
+        break;
+      case 0x89: // NEWFALSE
+        stack.push(false);
+        break;
+      case 0x4a: // BININT
+        stack.push(i32());
+        break;
+      case 0x4b: // BININT1
+        stack.push(u8());
+        break;
+      case 0x4d: // BININT2
+        stack.push(u16());
+        break;
+      case 0x8a: // LONG1
+        stack.push(longLE(take(u8())));
+        break;
+      case 0x8b: // LONG4
+        stack.push(longLE(take(u32())));
+        break;
+      case 0x49: {
+        // INT (protocol 0; '00' / '01' are False / True)
+        const s = line().trim();
+        stack.push(s === '00' ? false : s === '01' ? true : int(BigInt(s)));
+        break;
+      }
+      case 0x4c: // LONG (protocol 0)
+        stack.push(int(BigInt(line().trim().replace(/L$/, ''))));
+        break;
+      case 0x47: {
+        // BINFLOAT (big-endian)
+        need(8);
+        stack.push(dv.getFloat64(pos, false));
+        pos += 8;
+        break;
+      }
+      case 0x46: // FLOAT (protocol 0)
+        stack.push(Number(line()));
+        break;
+      case 0x58: // BINUNICODE
+        stack.push(utf8.decode(take(u32())));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        stack.push(utf8.decode(take(u8())));
+        break;
+      case 0x8d: // BINUNICODE8
+        stack.push(utf8.decode(take(u64())));
+        break;
+      case 0x56: // UNICODE (protocol 0, raw-unicode-escape)
+        stack.push(line().replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
+        break;
+      case 0x53: {
+        // STRING (protocol 0: a quoted Python 2 str literal)
+        const s = line().trim();
+        const q = s[0];
+        if ((q !== "'" && q !== '"') || s[s.length - 1] !== q) throw fail(`STRING argument must be quoted; got ${JSON.stringify(s.slice(0, 40))}`);
+        stack.push(s.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_m, e: string) => (e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e)));
+        break;
+      }
+      case 0x54: // BINSTRING (Python 2 str)
+        stack.push(latin1.decode(take(i32())));
+        break;
+      case 0x55: // SHORT_BINSTRING
+        stack.push(latin1.decode(take(u8())));
+        break;
+      case 0x42: // BINBYTES
+        stack.push(take(u32()).slice());
+        break;
+      case 0x43: // SHORT_BINBYTES
+        stack.push(take(u8()).slice());
+        break;
+      case 0x8e: // BINBYTES8
+        stack.push(take(u64()).slice());
+        break;
+      case 0x96: // BYTEARRAY8
+        stack.push(take(u64()).slice());
+        break;
+      case 0x29: // EMPTY_TUPLE
+        stack.push(tuple([]));
+        break;
+      case 0x85: // TUPLE1
+        stack.push(tuple([pop()]));
+        break;
+      case 0x86: {
+        // TUPLE2
+        const b = pop();
+        stack.push(tuple([pop(), b]));
+        break;
+      }
+      case 0x87: {
+        // TUPLE3
+        const c = pop();
+        const b = pop();
+        stack.push(tuple([pop(), b, c]));
+        break;
+      }
+      case 0x74: // TUPLE
+        stack.push(tuple(popMark()));
+        break;
+      case 0x5d: // EMPTY_LIST
+        stack.push([]);
+        break;
+      case 0x6c: // LIST
+        stack.push(popMark());
+        break;
+      case 0x61: {
+        // APPEND
+        const v = pop();
+        append(top(), [v]);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = popMark();
+        append(top(), items);
+        break;
+      }
+      case 0x7d: // EMPTY_DICT
+        stack.push(new Map());
+        break;
+      case 0x64: {
+        // DICT
+        const d = new Map();
+        setItems(d, popMark());
+        stack.push(d);
+        break;
+      }
+      case 0x73: {
+        // SETITEM
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      }
+      case 0x8f: // EMPTY_SET
+        stack.push(new Set());
+        break;
+      case 0x90: {
+        // ADDITEMS
+        const items = popMark();
+        append(top(), items);
+        break;
+      }
+      case 0x91: // FROZENSET
+        stack.push(new Set(popMark()));
+        break;
+      case 0x30: // POP
+        if (marks.length > 0 && stack.length === marks[marks.length - 1]) marks.pop();
+        else pop();
+        break;
+      case 0x31: // POP_MARK
+        popMark();
+        break;
+      case 0x32: // DUP
+        stack.push(top());
+        break;
+      case 0x70: // PUT
+        memo.set(Number(line()), top());
+        break;
+      case 0x71: // BINPUT
+        memo.set(u8(), top());
+        break;
+      case 0x72: // LONG_BINPUT
+        memo.set(u32(), top());
+        break;
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, top());
+        break;
+      case 0x67: // GET
+      case 0x68: // BINGET
+      case 0x6a: {
+        // LONG_BINGET
+        const k = op === 0x67 ? Number(line()) : op === 0x68 ? u8() : u32();
+        if (!memo.has(k)) throw fail(`memo key ${k} was never stored`);
+        stack.push(memo.get(k));
+        break;
+      }
+      case 0x63: {
+        // GLOBAL
+        const module = line();
+        stack.push(new PickleGlobal(module, line()));
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        if (typeof module !== 'string' || typeof name !== 'string') throw fail('STACK_GLOBAL needs two strings');
+        stack.push(new PickleGlobal(module, name));
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = pop();
+        const callable = pop();
+        if (!Array.isArray(args)) throw fail(`REDUCE arguments must be a tuple; got a ${describe(args)}`);
+        stack.push(construct(callable, args));
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = pop();
+        const cls = pop();
+        if (!Array.isArray(args)) throw fail(`NEWOBJ arguments must be a tuple; got a ${describe(args)}`);
+        stack.push(construct(cls, args));
+        break;
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        pop(); // kwargs
+        const args = pop();
+        const cls = pop();
+        if (!Array.isArray(args)) throw fail(`NEWOBJ_EX arguments must be a tuple; got a ${describe(args)}`);
+        stack.push(construct(cls, args));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = pop();
+        const obj = pop();
+        if (hooks.build) stack.push(hooks.build(obj, state));
+        else {
+          if (obj instanceof PickleObject) obj.state = state;
+          stack.push(obj);
+        }
+        break;
+      }
+      case 0x51: // BINPERSID
+        stack.push(hooks.persistentLoad ? hooks.persistentLoad(pop()) : pop());
+        break;
+      case 0x50: // PERSID
+        stack.push(hooks.persistentLoad ? hooks.persistentLoad(line()) : line());
+        break;
+      case 0x97: // NEXT_BUFFER
+      case 0x98: // READONLY_BUFFER
+        throw fail('out-of-band buffers (pickle protocol 5) are not supported');
+      case 0x69: // INST
+      case 0x6f: // OBJ
+        throw fail(`protocol 0/1 object creation (opcode ${JSON.stringify(String.fromCharCode(op))}) is not supported`);
+      default:
+        throw fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}`);
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return Object.isFrozen(v) ? 'tuple' : 'list';
+  if (v instanceof Map) return 'dict';
+  if (v instanceof PickleObject) return v.className;
+  if (v instanceof PickleGlobal) return v.fullName;
+  return typeof v;
+}
