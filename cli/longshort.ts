@@ -7,6 +7,7 @@
  *   longshort textgen sample MODEL [--length N --temperature T --prime TEXT]
  *   longshort classify-mnist [--epochs N --seed N]
  *   longshort summary MODEL
+ *   longshort convert IN.pt OUT.safetensors [--key NAME --strip-prefix PREFIX]
  *   longshort bench [args...]
  *
  * Commands load the library lazily (after --threads is applied), so `--help` is instant.
@@ -144,6 +145,20 @@ program
     action('summary', async (dir: string) => {
       const { summaryCommand } = await import('./commands/summary.js');
       await summaryCommand(dir);
+    }),
+  );
+
+program
+  .command('convert')
+  .description('convert a PyTorch checkpoint (torch.save .pt/.pth) to safetensors with the same keys')
+  .argument('<input>', 'the torch.save file')
+  .argument('<output>', 'the .safetensors file to write (atomically)')
+  .option('--key <name>', "the checkpoint entry holding the state dict (e.g. 'model', 'state_dict')")
+  .option('--strip-prefix <prefix>', "a prefix to drop from every key (e.g. 'module.')")
+  .action(
+    action('convert', async (input: string, output: string, opts: import('./commands/convert.js').ConvertCommandOptions) => {
+      const { convertCommand } = await import('./commands/convert.js');
+      await convertCommand(input, output, opts);
     }),
   );
 

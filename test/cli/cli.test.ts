@@ -8,6 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSafetensorsSync } from '../../src/io/safetensors.js';
+import { loadTorchCheckpointSync, torchStateDict } from '../../src/io/torch-file.js';
+import { repoRoot } from '../helpers/fixtures.js';
 
 /** dist/test/cli/ -> dist/cli/longshort.js */
 const CLI = fileURLToPath(new URL('../../cli/longshort.js', import.meta.url));
@@ -58,7 +61,7 @@ test('the built CLI keeps its shebang', () => {
 test('longshort --help lists every command and the global --threads option', () => {
   const out = ok(['--help']);
   assert.match(out, /^Usage: longshort \[options\] \[command\]/);
-  for (const c of ['forecast', 'textgen', 'classify-mnist', 'summary', 'bench']) assert.match(out, new RegExp(`^  ${c}\\b`, 'm'));
+  for (const c of ['forecast', 'textgen', 'classify-mnist', 'summary', 'convert', 'bench']) assert.match(out, new RegExp(`^  ${c}\\b`, 'm'));
   assert.match(out, /--threads <n>/);
 });
 
@@ -70,6 +73,7 @@ test('every subcommand has --help', () => {
     [['textgen', 'sample'], /--length <n>[^]*--temperature <t>[^]*--prime <text>/],
     [['classify-mnist'], /--epochs <n>[^]*--seed <n>/],
     [['summary'], /<model>/],
+    [['convert'], /<input> <output>[^]*--key <name>[^]*--strip-prefix <prefix>/],
     [['bench'], /\[args\.\.\.\]/],
   ];
   for (const [cmd, options] of cases) {
@@ -116,6 +120,22 @@ test('textgen train on a tiny text, then sample, then summary of the saved model
     assert.match(summary, /trained epochs: 1/);
 
     fails(['textgen', 'sample', model, '--prime', '\u00e9\u00e9'], /^longshort textgen sample: --prime has characters outside the model's vocabulary/);
+  });
+});
+
+test('convert: a torch.save checkpoint to safetensors with the same keys and values', () => {
+  withTmp((dir) => {
+    const pt = join(repoRoot, 'test', 'fixtures', 'pt', 'checkpoint.pt');
+    const out = join(dir, 'model.safetensors');
+    const printed = ok(['convert', pt, out, '--key', 'model']);
+    assert.match(printed, /model\.safetensors: 18 tensors/);
+    assert.match(printed, /lstm\.weight_ih_l0\s+float32\s+\[16, 3\]/);
+    const want = torchStateDict(loadTorchCheckpointSync(pt), { key: 'model' });
+    const got = loadSafetensorsSync(out).tensors;
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+    for (const [k, t] of want) assert.deepEqual(got.get(k)!.toArray(), t.toArray(), k);
+    fails(['convert', pt, out], /^longshort convert: torchStateDict: expected a dict of tensors.*pass \{ key: 'model' \}/);
+    fails(['convert', join(repoRoot, 'test', 'fixtures', 'pt', 'legacy.pt'), out], /^longshort convert: .*legacy torch\.save format/);
   });
 });
 
