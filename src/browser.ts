@@ -34,6 +34,7 @@ export {
   type SerializeSafetensorsOptions,
   type TensorDict,
 } from './io/safetensors-format.js';
+export { serializeTorchStateDict } from './io/torch-write.js';
 export { parseTorchCheckpoint, torchStateDict, PickleGlobal, PickleObject, type TorchValue, type TorchStateDictOptions } from './io/torch-format.js';
 // data/index.ts less readCsvColumns (node:fs)
 export type { NumericData } from './data/as-matrix.js';

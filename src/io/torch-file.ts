@@ -3,8 +3,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write.js';
+import type { TensorDict } from './safetensors-format.js';
 import { parseTorchCheckpoint, type TorchValue } from './torch-format.js';
+import { serializeTorchStateDict } from './torch-write.js';
 
+export { serializeTorchStateDict } from './torch-write.js';
 export { parseTorchCheckpoint, torchStateDict, PickleGlobal, PickleObject, type TorchValue, type TorchStateDictOptions } from './torch-format.js';
 
 /**
@@ -20,4 +24,14 @@ export async function loadTorchCheckpoint(path: string): Promise<TorchValue> {
 /** `loadTorchCheckpoint`, synchronously. */
 export function loadTorchCheckpointSync(path: string): TorchValue {
   return parseTorchCheckpoint(readFileSync(path), `loadTorchCheckpointSync: ${path}`);
+}
+
+/**
+ * Writes a state dict as a `torch.save` file that `torch.load(path)` reads in Python
+ * (an OrderedDict of tensors), atomically (temporary file, then rename).
+ * @example await saveTorchStateDict('lstm.pt', lstm.stateDict()); // model.load_state_dict(torch.load('lstm.pt'))
+ */
+export async function saveTorchStateDict(path: string, dict: TensorDict): Promise<void> {
+  const stem = (path.split(/[\\/]/).pop() ?? 'archive').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
+  await writeFileAtomic(path, serializeTorchStateDict(dict, stem));
 }

@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Tensor } from '../../src/tensor/tensor.js';
 import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors.js';
-
-const PYTHON = '/usr/bin/python3';
+import { PYTHON, torchSkipReason } from '../helpers/python.js';
 
 /** Finds test/tools/safetensors_py.py above this file (works from src or dist). */
 function findScript(): string | null {
@@ -30,10 +29,7 @@ const SCRIPT = findScript();
 
 function skipReason(): string | null {
   if (SCRIPT === null) return 'test/tools/safetensors_py.py not found';
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 });
-  if (probe.status !== 0) return `${PYTHON} cannot import torch`;
-  return null;
+  return torchSkipReason();
 }
 
 const SKIP = skipReason();

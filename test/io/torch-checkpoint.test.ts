@@ -4,16 +4,27 @@
 // loaded from it, a pickled module's state_dict(), or the error expected).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 
-import { FormatError, UnsupportedError } from '../../src/core/errors.js';
-import { loadTorchCheckpoint, loadTorchCheckpointSync, parseTorchCheckpoint, PickleObject, torchStateDict } from '../../src/io/torch-file.js';
+import { ConfigError, FormatError, UnsupportedError } from '../../src/core/errors.js';
+import { manualSeed } from '../../src/core/rng.js';
+import {
+  loadTorchCheckpoint,
+  loadTorchCheckpointSync,
+  parseTorchCheckpoint,
+  PickleObject,
+  saveTorchStateDict,
+  serializeTorchStateDict,
+  torchStateDict,
+} from '../../src/io/torch-file.js';
 import { unpickle } from '../../src/io/pickle.js';
 import { Linear, LSTM, Module } from '../../src/nn/index.js';
 import { Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
+import { runPython, torchSkipReason } from '../helpers/python.js';
 import { throwsWith } from '../nn/expect-error.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'pt');
@@ -127,4 +138,61 @@ test('the pickle reader builds values only: a call to os.system stays an inert o
   assert.ok(v instanceof PickleObject);
   assert.equal(v.className, 'os.system');
   assert.deepEqual(v.args, ['echo pwned']);
+});
+
+test('serializeTorchStateDict / saveTorchStateDict: what is written reads back as written', async () => {
+  const dict = new Map<string, Tensor>([
+    ['lstm.weight_ih_l0', tensor([[1.5, -2], [3, 4.25], [0, 1e-30]])],
+    ['scalar', tensor(7.5, { dtype: 'float64' })],
+    ['ids', tensor([1, -2, 2147483647], { dtype: 'int32' })],
+    ['empty', tensor([], { shape: [0, 3] })],
+  ]);
+  const back = torchStateDict(parseTorchCheckpoint(serializeTorchStateDict(dict)));
+  assert.deepEqual([...back.keys()], [...dict.keys()]);
+  for (const [k, t] of dict) {
+    assert.equal(back.get(k)!.dtype, t.dtype, k);
+    assert.deepEqual(back.get(k)!.shape, t.shape, k);
+    assert.deepEqual(back.get(k)!.toArray(), t.toArray(), k);
+  }
+  const dirPath = mkdtempSync(join(tmpdir(), 'longshort-pt-'));
+  try {
+    const path = join(dirPath, 'model.pt');
+    await saveTorchStateDict(path, dict);
+    assert.deepEqual([...torchStateDict(loadTorchCheckpointSync(path)).keys()], [...dict.keys()]);
+    assert.deepEqual(readdirSync(dirPath), ['model.pt'], 'no temporary file left');
+  } finally {
+    rmSync(dirPath, { recursive: true, force: true });
+  }
+  throwsWith(() => serializeTorchStateDict({ a: 3 as unknown as Tensor }), ConfigError, '"a" must be a Tensor');
+});
+
+test('torch.load in Python reads what saveTorchStateDict wrote (also with weights_only=True)', async (t) => {
+  const skip = torchSkipReason();
+  if (skip !== null) return t.skip(skip);
+  const dirPath = mkdtempSync(join(tmpdir(), 'longshort-pt-'));
+  try {
+    manualSeed(3);
+    const lstm = new LSTM(3, 4, { numLayers: 2, projSize: 2, bidirectional: true });
+    const path = join(dirPath, 'lstm.pt');
+    await saveTorchStateDict(path, lstm.stateDict());
+    const x = tensor(Array.from({ length: 15 }, (_, i) => Math.sin(i)), { shape: [5, 1, 3] });
+    const [o] = lstm.forward(x);
+    const out = runPython(
+      [
+        'import json, sys, torch',
+        'sd = torch.load(sys.argv[1], weights_only=True)',
+        'm = torch.nn.LSTM(3, 4, num_layers=2, proj_size=2, bidirectional=True)',
+        'm.load_state_dict(sd)',
+        'x = torch.tensor(json.loads(sys.argv[2])).reshape(5, 1, 3)',
+        'print(json.dumps({"keys": list(sd.keys()), "out": m(x)[0].reshape(-1).tolist()}))',
+      ].join('\n'),
+      path,
+      JSON.stringify(x.toArray()),
+    );
+    const r = JSON.parse(out) as { keys: string[]; out: number[] };
+    assert.deepEqual(r.keys, Object.keys(lstm.stateDict()));
+    o.toArray().forEach((v, i) => assert.ok(Math.abs(v - r.out[i]) <= 1e-5, `output[${i}]: ${v} vs PyTorch ${r.out[i]}`));
+  } finally {
+    rmSync(dirPath, { recursive: true, force: true });
+  }
 });
