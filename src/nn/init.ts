@@ -65,6 +65,16 @@ function fill(t: Tensor, op: string, f: () => number): Tensor {
   return t;
 }
 
+/** Fills with U(low, high) through the generator's `fillUniform` (PyTorch's draws under mt19937). */
+function fillUniform(t: Tensor, op: string, g: Generator, low: number, high: number): Tensor {
+  if (t.dtype === 'int32') {
+    throw new DTypeError(`${op}: tensor must be a float tensor; expected float32 or float64, got int32`);
+  }
+  g.fillUniform(t.data as Float32Array | Float64Array, low, high);
+  t.markModified();
+  return t;
+}
+
 function checkFinite(op: string, name: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new ConfigError(`${op}: ${name} must be a finite number; got ${String(v)}`);
@@ -126,7 +136,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Te
   checkFinite('uniform_', 'b', b);
   if (a > b) throw new ConfigError(`uniform_: expects a <= b; expected a <= ${b}, got a = ${a}`);
   const g = options.generator ?? defaultGenerator;
-  return fill(t, 'uniform_', () => g.uniform(a, b));
+  return fillUniform(t, 'uniform_', g, a, b);
 }
 
 /**
@@ -169,7 +179,7 @@ export function xavierUniform_(t: Tensor, gain = 1, options: InitOptions = {}): 
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
   const a = Math.sqrt(3) * std;
   const g = options.generator ?? defaultGenerator;
-  return fill(t, 'xavierUniform_', () => g.uniform(-a, a));
+  return fillUniform(t, 'xavierUniform_', g, -a, a);
 }
 
 /**
@@ -209,7 +219,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
   if (t.numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
   const g = options.generator ?? defaultGenerator;
-  return fill(t, 'kaimingUniform_', () => g.uniform(-bound, bound));
+  return fillUniform(t, 'kaimingUniform_', g, -bound, bound);
 }
 
 /**

@@ -120,7 +120,7 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
   const lo = options.low ?? 0;
   const hi = options.high ?? 1;
   const data = allocateFloat(floatDtype('rand', options.dtype), numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = g.uniform(lo, hi);
+  g.fillUniform(data, lo, hi);
   return make(data, shape, options);
 }
 

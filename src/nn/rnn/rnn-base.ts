@@ -52,7 +52,7 @@ const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'
 /** Initial uniform(-k, k) parameter with the default generator, in the default dtype. */
 export function uniformParameter(shape: readonly number[], k: number, dtype: FloatDType = getDefaultDtype()): Parameter {
   const data = allocateFloat(dtype, numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = defaultGenerator.uniform(-k, k);
+  defaultGenerator.fillUniform(data, -k, k);
   return new Parameter(data, shape);
 }
 
