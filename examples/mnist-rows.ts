@@ -3,7 +3,7 @@
  * 28 pixels (seed 002): a 2-layer LSTM of 128 over the rows, batchFirst, the last time
  * step into Linear(128, 10), cross entropy, batch 100, Adam lr 0.01, 2 epochs.
  *
- *   npm run example:mnist-rows -- [--epochs 2] [--seed 0] [--hidden 128] [--tiny]
+ *   npm run example:mnist-rows -- [--epochs 2] [--seed 0] [--rng mt19937] [--hidden 128] [--tiny]
  *                                  [--save-init F.safetensors] [--dump-order F.json] [--dump-losses F.json]
  *
  * Data: the `mnist` npm package (dev dependency), 10,000 digits as 28x28 floats in [0, 1].
@@ -19,12 +19,15 @@
  * For comparison with test/tools/mnist_rows_torch.py (the PyTorch twin): --save-init writes
  * the initial state dict (PyTorch keys, F32), --dump-order each epoch's batches of training
  * indices (JSON [epoch][batch][i]), --dump-losses every step's loss (JSON [epoch][step]).
+ * --rng mt19937 uses PyTorch's generator instead: `--seed S` then starts from the weights
+ * and batch order the twin gets from its own `--seed S` (no files needed).
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   Adam,
   Generator,
+  type GeneratorAlgorithm,
   LSTM,
   Linear,
   Module,
@@ -36,13 +39,14 @@ import {
   saveSafetensorsSync,
   takeRows,
 } from '../src/index.js';
-import { num, optNum, parseCli, seconds, since } from './lib/common.js';
+import { choice, num, optNum, parseCli, seconds, since } from './lib/common.js';
 
 const SIDE = 28; // rows per image = time steps; pixels per row = input features
 
 const args = parseCli('mnist-rows', "row-by-row MNIST with a 2-layer LSTM (seed 002's model and settings)", {
   epochs: { type: 'string', help: 'training epochs (default 2; 1 with --tiny)' },
   seed: { type: 'string', default: '0', help: 'seed of the initialisation and the shuffling' },
+  rng: { type: 'string', default: 'xoshiro128**', help: "generator algorithm: 'xoshiro128**' or 'mt19937' (PyTorch's: the twin's own init and shuffle for --seed)" },
   hidden: { type: 'string', help: 'LSTM hidden size (default 128; 32 with --tiny)' },
   layers: { type: 'string', default: '2', help: 'stacked LSTM layers' },
   lr: { type: 'string', default: '0.01', help: 'Adam learning rate' },
@@ -126,9 +130,10 @@ class RowLSTM extends Module {
   }
 }
 
-manualSeed(seed);
+const algorithm = choice<GeneratorAlgorithm>(args, 'rng', ['xoshiro128**', 'mt19937']);
+manualSeed(seed, { algorithm });
 const model = new RowLSTM(hidden, numLayers);
-const shuffle = new Generator(seed);
+const shuffle = new Generator(seed, { algorithm });
 const opt = new Adam(model.parameters(), { lr });
 if (saveInit) {
   saveSafetensorsSync(saveInit, model.stateDict());

@@ -18,7 +18,7 @@
  */
 export * from './core/errors.js';
 export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
-export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './core/rng.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState, type GeneratorAlgorithm, type GeneratorOptions } from './core/rng.js';
 export type { Shape } from './core/shape.js';
 export { kernelSetName, setKernelSet, type KernelSet } from './kernels/gemm.js';
 export * from './tensor/index.js';

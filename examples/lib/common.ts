@@ -62,6 +62,16 @@ export function num(values: Record<string, string | boolean | undefined>, key: s
   return v;
 }
 
+/** A CLI value that must be one of `choices`, or exit 2 with a clear message. */
+export function choice<T extends string>(values: Record<string, string | boolean | undefined>, key: string, choices: readonly T[]): T {
+  const raw = values[key];
+  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
+    console.error(`--${key} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return raw as T;
+}
+
 /** Like `num`, but `undefined` when the option was not given. */
 export function optNum(values: Record<string, string | boolean | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
   return values[key] === undefined ? undefined : num(values, key, opts);

@@ -8,6 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { manualSeed } from '../../src/core/rng.js';
+import { loadSafetensorsSync } from '../../src/io/safetensors.js';
+import { Linear, LSTM } from '../../src/nn/index.js';
 
 /** dist/test/examples/ -> dist/examples/<name>.js */
 function script(name: string): string {
@@ -58,6 +61,29 @@ test('mnist-rows rejects a bad option value with exit code 2', () => {
   const r = spawnSync(process.execPath, [script('mnist-rows'), '--epochs', 'two'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--epochs must be an integer/);
+  const g = spawnSync(process.execPath, [script('mnist-rows'), '--rng', 'pcg'], { encoding: 'utf8' });
+  assert.equal(g.status, 2);
+  assert.match(g.stderr, /--rng must be one of xoshiro128\*\*, mt19937; got "pcg"/);
+});
+
+test("mnist-rows --rng mt19937 starts from PyTorch's initialisation for the seed", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longshort-mnist-'));
+  try {
+    const init = join(dir, 'init.safetensors');
+    run('mnist-rows', ['--tiny', '--epochs', '0', '--seed', '3', '--rng', 'mt19937', '--save-init', init]);
+    // what torch.manual_seed(3); nn.LSTM(28, 32, 2, batch_first=True); nn.Linear(32, 10) draws
+    // (the generator itself is checked against PyTorch in test/core/rng-torch.test.ts)
+    manualSeed(3, { algorithm: 'mt19937' });
+    const lstm = new LSTM(28, 32, { numLayers: 2, batchFirst: true });
+    const fc = new Linear(32, 10);
+    manualSeed(0, { algorithm: 'xoshiro128**' });
+    const saved = loadSafetensorsSync(init).tensors;
+    for (const [k, t] of [...Object.entries(lstm.stateDict()).map(([k, t]) => [`lstm.${k}`, t] as const), ...Object.entries(fc.stateDict()).map(([k, t]) => [`fc.${k}`, t] as const)]) {
+      assert.deepEqual(saved.get(k)?.toArray(), t.toArray(), k);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('char-rnn --tiny trains, validates, saves, reloads and samples', () => {
