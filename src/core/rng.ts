@@ -6,10 +6,10 @@ import { ConfigError, FormatError } from './errors.js';
  * - 'mt19937': PyTorch's CPU generator. Seeded alike, it draws what `torch.manual_seed`
  *   + PyTorch draws for uniform fills (`rand`, `init.uniform_` / `kaimingUniform_` /
  *   `xavierUniform_`, so the default initialisation of LSTM, GRU, RNN, their cells and
- *   Linear), `randint`-style integers and `randperm` permutations, in float32 and float64
- *   (float64 as PyTorch's x86-64 AVX2 and ARM builds compute it, with a fused
- *   multiply-add). Normal samples (`randn`, `Embedding`'s init) and dropout masks are
- *   not PyTorch's.
+ *   Linear), `randint`-style integers, `randperm` permutations and dropout masks, in
+ *   float32 and float64 (float64 as PyTorch's x86-64 AVX2 and ARM builds compute it,
+ *   with a fused multiply-add). Normal samples (`randn`, `Embedding`'s init) are not
+ *   PyTorch's.
  */
 export type GeneratorAlgorithm = 'xoshiro128**' | 'mt19937';
 

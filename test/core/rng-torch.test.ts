@@ -1,6 +1,6 @@
 // The mt19937 generator against PyTorch: test/fixtures/rng/torch_mt19937.json (from
 // test/tools/gen_rng_fixtures.py) lists, per seed, what torch.manual_seed(seed) and then
-// rand / uniform_ / randint / randperm and module constructors drew, in order. Replayed
+// rand / uniform_ / randint / randperm / dropout and module constructors drew, in order. Replayed
 // here after manualSeed(seed, { algorithm: 'mt19937' }), every value must be the same.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { FormatError } from '../../src/core/errors.js';
 import { defaultGenerator, Generator, manualSeed } from '../../src/core/rng.js';
 import { GRU, GRUCell, Linear, LSTM, RNN, type Module } from '../../src/nn/index.js';
 import { uniform_ } from '../../src/nn/init.js';
-import { rand, randint, zeros } from '../../src/tensor/index.js';
+import { dropout, rand, randint, tensor, zeros } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { throwsWith } from '../nn/expect-error.js';
 
@@ -21,6 +21,7 @@ type Step =
   | { op: 'uniform_'; shape: number[]; low: number; high: number; values: number[] }
   | { op: 'randint'; low: number; high: number; shape: number[]; values: number[] }
   | { op: 'randperm'; n: number; values: number[] }
+  | { op: 'dropout'; input: number[]; p: number; values: number[] }
   | { op: 'module'; kind: string; args: number[]; kwargs: Record<string, unknown>; values: Array<[string, number[], number[]]> };
 
 const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'rng', 'torch_mt19937.json'), 'utf8')) as {
@@ -76,6 +77,9 @@ for (const { seed, steps } of fixture.cases) {
           break;
         case 'randperm':
           assert.deepEqual(defaultGenerator.permutation(step.n), step.values, at);
+          break;
+        case 'dropout':
+          assert.deepEqual(Array.from(dropout(tensor(step.input), step.p, true).data), step.values, at);
           break;
         case 'module': {
           const m = makeModule(step.kind, step.args, step.kwargs);

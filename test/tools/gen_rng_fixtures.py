@@ -34,6 +34,8 @@ for seed in (0, 1, 1234):
         {"op": "uniform_", "shape": [4], "low": -0.3, "high": 0.7, "values": flat(torch.empty(4).uniform_(-0.3, 0.7))},
         {"op": "randint", "low": 2, "high": 9, "shape": [6], "values": flat(torch.randint(2, 9, (6,)))},
         {"op": "randperm", "n": 50, "values": flat(torch.randperm(50))},
+        {"op": "dropout", "input": [float(i % 7) - 3 for i in range(40)], "p": 0.3,
+         "values": flat(torch.nn.functional.dropout(torch.tensor([float(i % 7) - 3 for i in range(40)]), 0.3))},
         {"op": "module", "kind": "LSTM", "args": [3, 4], "kwargs": {"num_layers": 2, "bidirectional": True},
          "values": module_values(nn.LSTM(3, 4, num_layers=2, bidirectional=True))},
         {"op": "module", "kind": "LSTM", "args": [7, 6], "kwargs": {"num_layers": 2, "batch_first": True, "proj_size": 3},
