@@ -85,7 +85,8 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
   }
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    // only the records a checkpoint reader needs are inflated (never, e.g., bundled code or extra data)
+    files = unzipSync(bytes, { filter: (f) => /(^|\/)(data\.pkl|byteorder|version|constants\.pkl)$|\/data\/[^/]+$/.test(f.name) });
   } catch (e) {
     throw fail(`unreadable zip archive (${e instanceof Error ? e.message : String(e)})`);
   }
