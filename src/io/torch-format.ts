@@ -45,10 +45,6 @@ class Storage {
     private readonly fail: (msg: string) => FormatError,
   ) {}
 
-  get numel(): number {
-    return this.bytes.length / ELEMENT_SIZE[this.type];
-  }
-
   data(): Float32Array | Float64Array | Int32Array {
     this.decoded ??= decodeElements(this.bytes, this.type, (i, v) => {
       throw this.fail(`storage ${this.key}: int64 value at index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`);
