@@ -9,7 +9,16 @@ import { parseTorchCheckpoint, type TorchValue } from './torch-format.js';
 import { serializeTorchStateDict } from './torch-write.js';
 
 export { serializeTorchStateDict } from './torch-write.js';
-export { parseTorchCheckpoint, torchStateDict, PickleGlobal, PickleObject, type TorchValue, type TorchStateDictOptions } from './torch-format.js';
+export {
+  parseTorchCheckpoint,
+  torchStateDict,
+  torchOptimizerState,
+  PickleGlobal,
+  PickleObject,
+  type TorchValue,
+  type TorchStateDictOptions,
+  type TorchOptimizerState,
+} from './torch-format.js';
 
 /**
  * Reads a `torch.save` file (`.pt`, `.pth`, `.bin`): see `parseTorchCheckpoint`.

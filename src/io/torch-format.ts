@@ -259,6 +259,63 @@ export function torchStateDict(value: TorchValue, options: TorchStateDictOptions
 }
 
 /**
+ * An optimizer state dict in PyTorch's layout (the shape `Optimizer.loadStateDict` takes):
+ * per-parameter state by index, and the groups with snake_case options.
+ */
+export interface TorchOptimizerState {
+  state: Record<number, Record<string, Tensor | number | null>>;
+  param_groups: Array<Record<string, number | boolean | number[] | null>>;
+}
+
+/**
+ * The optimizer state in a checkpoint value (`optimizer.state_dict()` saved with
+ * torch.save; under `options.key` in a checkpoint dict), for `optimizer.loadStateDict`,
+ * so training started in PyTorch continues in longshort. The optimizer must be built
+ * over the same parameters in the same order (`loadStateDict` checks the rest).
+ *
+ * @throws FormatError when the value is not an optimizer state dict (message says what it is)
+ * @example
+ * const ckpt = await loadTorchCheckpoint('ckpt.pt');
+ * model.loadStateDict(torchStateDict(ckpt, { key: 'model' }));
+ * opt.loadStateDict(torchOptimizerState(ckpt, { key: 'optimizer' }));
+ */
+export function torchOptimizerState(value: TorchValue, options: { key?: string } = {}): TorchOptimizerState {
+  let v = value;
+  if (options.key !== undefined) {
+    if (!(v instanceof Map) || !v.has(options.key)) {
+      throw new FormatError(`torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(String).join(', ') : `a dict, got ${describe(v)}`}`);
+    }
+    v = v.get(options.key);
+  }
+  const st = v instanceof Map ? v.get('state') : undefined;
+  const groups = v instanceof Map ? v.get('param_groups') : undefined;
+  if (!(st instanceof Map) || !Array.isArray(groups)) {
+    throw new FormatError(`torchOptimizerState: expected an optimizer state dict { state, param_groups }; got ${describe(v)}`);
+  }
+  const state: TorchOptimizerState['state'] = {};
+  for (const [i, entry] of st) {
+    if (typeof i !== 'number' || !(entry instanceof Map)) throw new FormatError(`torchOptimizerState: state entries must be parameter index -> dict; got ${String(i)} -> ${describe(entry)}`);
+    const out: Record<string, Tensor | number | null> = {};
+    for (const [k, x] of entry) {
+      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null) throw new FormatError(`torchOptimizerState: state[${i}].${String(k)} is ${describe(x)}; expected a tensor, a number or None`);
+      out[String(k)] = x;
+    }
+    state[i] = out;
+  }
+  const param_groups = groups.map((g, gi) => {
+    if (!(g instanceof Map)) throw new FormatError(`torchOptimizerState: param_groups[${gi}] is ${describe(g)}; expected a dict`);
+    const out: Record<string, number | boolean | number[] | null> = {};
+    for (const [k, x] of g) {
+      if (Array.isArray(x) && x.every((y) => typeof y === 'number')) out[String(k)] = [...(x as number[])];
+      else if (typeof x === 'number' || typeof x === 'boolean' || x === null) out[String(k)] = x;
+      else throw new FormatError(`torchOptimizerState: param_groups[${gi}].${String(k)} is ${describe(x)}; expected a number, a bool, None or numbers`);
+    }
+    return out;
+  });
+  return { state, param_groups };
+}
+
+/**
  * The state dict of a pickled `nn.Module` (`torch.save(model)`), as `model.state_dict()`
  * orders it: each module's parameters, then its persistent buffers, then its children
  * by name. Null when `obj` is not a module.

@@ -18,10 +18,12 @@ import {
   PickleObject,
   saveTorchStateDict,
   serializeTorchStateDict,
+  torchOptimizerState,
   torchStateDict,
 } from '../../src/io/torch-file.js';
 import { unpickle } from '../../src/io/pickle.js';
 import { Linear, LSTM, Module } from '../../src/nn/index.js';
+import { Adam } from '../../src/optim/index.js';
 import { Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { runPython, torchSkipReason } from '../helpers/python.js';
@@ -81,6 +83,7 @@ for (const file of files) {
       error?: { name: string; match: string };
       model?: { input: { shape: number[]; values: number[] }; output: { shape: number[]; values: number[] } };
       stateDict?: Expected;
+      resume?: { input: { shape: number[]; values: number[] }; after: { __dict__: Array<[string, { shape: number[]; values: number[] }]> } };
     };
     const path = join(dir, `${name}.pt`);
     if (spec.error !== undefined) {
@@ -92,6 +95,20 @@ for (const file of files) {
     assert.deepEqual(loadTorchCheckpointSync(path), value);
     if (spec.value !== undefined) same(value, spec.value, name);
     if (spec.stateDict !== undefined) same(torchStateDict(value), spec.stateDict, `${name} state dict`);
+    if (spec.resume !== undefined) {
+      // training saved by PyTorch (model + Adam state) continues here with PyTorch's next step
+      const net = new Net();
+      net.loadStateDict(torchStateDict(value, { key: 'model' }));
+      const opt = new Adam(net.parameters(), { lr: 0.01 });
+      opt.loadStateDict(torchOptimizerState(value, { key: 'optimizer' }));
+      const [o] = net.lstm.forward(toTensor(spec.resume.input));
+      net.fc.forward(o).sum().backward();
+      opt.step();
+      const sd = net.stateDict();
+      for (const [k, e] of spec.resume.after.__dict__) {
+        sd[k].toArray().forEach((v, i) => assert.ok(Math.abs(v - e.values[i]) <= 1e-6, `${k}[${i}] after the resumed step: ${v} vs PyTorch ${e.values[i]}`));
+      }
+    }
     if (spec.model !== undefined) {
       // the PyTorch model's weights load unchanged and compute PyTorch's output
       const net = new Net();
@@ -117,6 +134,8 @@ test('torchStateDict: picks a checkpoint entry, strips a prefix, says what to pa
   throwsWith(() => torchStateDict(ckpt, { key: 'nope' }), FormatError, "no entry 'nope'", 'epoch, model');
   throwsWith(() => torchStateDict(ckpt, { key: 'epoch' }), FormatError, 'expected a dict of tensors', 'a number');
   throwsWith(() => torchStateDict(ckpt.get('args')), FormatError, 'argparse.Namespace', 'state_dict()');
+  throwsWith(() => torchOptimizerState(ckpt, { key: 'model' }), FormatError, 'expected an optimizer state dict', 'lstm.weight_ih_l0');
+  throwsWith(() => torchOptimizerState(ckpt, { key: 'opt' }), FormatError, "no entry 'opt'", 'optimizer');
 });
 
 test('malformed files are FormatErrors naming the source; other formats are UnsupportedErrors', () => {

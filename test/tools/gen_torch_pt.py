@@ -5,7 +5,9 @@ Each X.pt is made by torch.save; X.json says what a reader must find in it: "val
 whole tree (tensors as {__tensor__, dtype, shape, values row-major}, dicts as
 {__dict__: [[key, value], ...]} in order, lists/tuples, argparse Namespaces as
 {__object__, state}); "model", an input and the output the lstm_state model computes;
-"stateDict", the state_dict() of a pickled module; or "error", the error expected.
+"stateDict", the state_dict() of a pickled module; "resume", an input and the model's
+weights after one more Adam step (sum of outputs) from the checkpoint's model and
+optimizer state; or "error", the error expected.
 
   lstm_state.pt      state_dict of LSTM(3, 4, num_layers=2, bidirectional) + Linear(8, 2),
                      plus the output PyTorch computes for a fixed input (lstm_state.json)
@@ -92,7 +94,15 @@ ckpt = {
     "scalar": torch.tensor(2.5, dtype=torch.float64),
     "nested": [1, 2.5, "three", (True, None)],
 }
-write("checkpoint", ckpt)
+# resuming: one more Adam step from the saved model + optimizer state on x2
+x2 = torch.randn(4, 3, 3)
+torch.save(ckpt, f"{out}/checkpoint.pt")
+saved = leaf(ckpt)  # before the step below changes the tensors ckpt refers to
+opt.zero_grad()
+net(x2).sum().backward()
+opt.step()
+with open(f"{out}/checkpoint.json", "w") as f:
+    json.dump({"value": saved, "resume": {"input": leaf(x2), "after": leaf(net.state_dict())}}, f)
 small = {"w": torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "b": torch.tensor([0.5, -0.5], dtype=torch.float64)}
 write("protocol4", small, pickle_protocol=4)
 torch.save(small, f"{out}/legacy.pt", _use_new_zipfile_serialization=False)
