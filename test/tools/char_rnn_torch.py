@@ -32,10 +32,10 @@ Usage: /usr/bin/python3 test/tools/char_rnn_torch.py [--epochs 10] [--split char
 """
 import argparse
 import json
-import struct
 import sys
 import time
 
+import safetensors_py  # test/tools/, beside this script
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -72,32 +72,15 @@ torch.set_num_threads(a.threads)
 
 
 def load_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for k, v in header.items():
-        if k == "__metadata__":
-            continue
-        assert v["dtype"] == "F32", (k, v["dtype"])
-        s, e = v["data_offsets"]
-        buf = bytearray(raw[8 + n + s:8 + n + e])
-        out[k] = torch.frombuffer(buf, dtype=torch.float32).reshape(v["shape"]).clone()
-    return out
+    """F32 tensors of a safetensors file (via safetensors_py, beside this script)."""
+    tensors, _ = safetensors_py.load(path)
+    for k, t in tensors.items():
+        assert t.dtype == torch.float32, (k, t.dtype)
+    return tensors
 
 
 def save_safetensors(path, tensors):
-    header, off, blobs = {"__metadata__": {"format": "pt"}}, 0, []
-    for k in sorted(tensors):
-        b = tensors[k].detach().contiguous().float().numpy().tobytes()
-        header[k] = {"dtype": "F32", "shape": list(tensors[k].shape), "data_offsets": [off, off + len(b)]}
-        off += len(b)
-        blobs.append(b)
-    h = json.dumps(header).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    safetensors_py.save(path, {k: t.detach().float() for k, t in tensors.items()}, {"format": "pt"})
 
 
 text = open(a.data, encoding="utf-8").read()

@@ -21,9 +21,9 @@ Usage: /usr/bin/python3 test/tools/mnist_rows_torch.py [--seed 0] [--epochs 2]
 """
 import argparse
 import json
-import struct
 import time
 
+import safetensors_py  # test/tools/, beside this script
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -51,19 +51,11 @@ SIDE = 28
 
 
 def load_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for k, v in header.items():
-        if k == "__metadata__":
-            continue
-        assert v["dtype"] == "F32", (k, v["dtype"])
-        s, e = v["data_offsets"]
-        buf = bytearray(raw[8 + n + s:8 + n + e])
-        out[k] = torch.frombuffer(buf, dtype=torch.float32).reshape(v["shape"]).clone()
-    return out
+    """F32 tensors of a safetensors file (via safetensors_py, beside this script)."""
+    tensors, _ = safetensors_py.load(path)
+    for k, t in tensors.items():
+        assert t.dtype == torch.float32, (k, t.dtype)
+    return tensors
 
 
 # --- data: as examples/mnist-rows.ts's build(): digit 0's picked images first, then 1, ... ---
