@@ -15,47 +15,10 @@
  * const model = sequential([layers.lstm({ units: 5, inputShape: [1, 1] }), layers.dense({ units: 1 })]);
  * model.compile({ loss: 'mse', optimizer: 'adam' });
  */
-export * from './core/errors.js';
-export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
-export { Generator, manualSeed, defaultGenerator, type GeneratorState, type GeneratorAlgorithm, type GeneratorOptions } from './core/rng.js';
-export type { Shape } from './core/shape.js';
-export { kernelSetName, setKernelSet, type KernelSet } from './kernels/gemm.js';
-export * from './tensor/index.js';
-export * from './nn/index.js';
-export * from './optim/index.js';
+// Everything the browser entry has (browser.ts), plus what reads or writes files.
+export * from './browser.js';
 export * from './io/safetensors.js';
 export * from './io/torch-file.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export * from './data/index.js';
-export * as layers from './models/layers.js';
-export {
-  sequential,
-  SequentialModel,
-  loadModel,
-  Layer,
-  RecurrentLayer,
-  DenseLayer,
-  DropoutLayer,
-  EmbeddingLayer,
-  earlyStopping,
-  modelCheckpoint,
-  reduceLROnPlateau,
-  progressBar,
-  EarlyStopping,
-  ModelCheckpoint,
-  ReduceLROnPlateauCallback,
-  ProgressBar,
-  type Callback,
-  type Logs,
-  type CompileOptions,
-  type FitOptions,
-  type EvaluateOptions,
-  type History,
-  type SequentialOptions,
-  type SummaryOptions,
-  type RecurrentLayerOptions,
-  type DenseOptions,
-  type EmbeddingLayerOptions,
-  type LossName,
-  type OptimizerName,
-} from './models/index.js';
+export { loadModel } from './models/index.js';
