@@ -35,16 +35,7 @@ export {
   type TensorDict,
 } from './io/safetensors-format.js';
 export { serializeTorchStateDict } from './io/torch-write.js';
-export {
-  parseTorchCheckpoint,
-  torchStateDict,
-  torchOptimizerState,
-  PickleGlobal,
-  PickleObject,
-  type TorchValue,
-  type TorchStateDictOptions,
-  type TorchOptimizerState,
-} from './io/torch-format.js';
+export * from './io/torch-format.js';
 // data/index.ts less readCsvColumns (node:fs)
 export type { NumericData } from './data/as-matrix.js';
 export { timeseriesWindows, type TimeseriesWindowOptions, type TimeseriesWindows } from './data/timeseries-windows.js';

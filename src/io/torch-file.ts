@@ -9,16 +9,7 @@ import { parseTorchCheckpoint, type TorchValue } from './torch-format.js';
 import { serializeTorchStateDict } from './torch-write.js';
 
 export { serializeTorchStateDict } from './torch-write.js';
-export {
-  parseTorchCheckpoint,
-  torchStateDict,
-  torchOptimizerState,
-  PickleGlobal,
-  PickleObject,
-  type TorchValue,
-  type TorchStateDictOptions,
-  type TorchOptimizerState,
-} from './torch-format.js';
+export * from './torch-format.js';
 
 /**
  * Reads a `torch.save` file (`.pt`, `.pth`, `.bin`): see `parseTorchCheckpoint`.
