@@ -1,0 +1,72 @@
+// Argument and option checks: one family, always `(op, name, value)`, always a
+// ConfigError of the form `op: name must be ...; got value`. Used at public boundaries
+// (constructors, functions, option bags), never inside kernels.
+import { ConfigError } from './errors.js';
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  return String(v);
+}
+
+/** Throws unless `value` is an integer > 0; returns it. */
+export function checkPositiveInt(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${op}: ${name} must be a positive integer; got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is an integer >= 0; returns it. */
+export function checkNonNegativeInt(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`${op}: ${name} must be a non-negative integer; got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a finite number; returns it. */
+export function checkFinite(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ConfigError(`${op}: ${name} must be a finite number; got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a boolean; returns it. */
+export function checkBoolean(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${show(value)}`);
+  return value;
+}
+
+/** Throws unless `value` is one of `allowed`; returns it. */
+export function checkOneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${op}: ${name} must be one of ${allowed.join(', ')}; got ${show(value)}`);
+  }
+  return value as T;
+}
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `known`
+ * (keys whose value is undefined are ignored). The message lists the known keys.
+ *
+ * @example
+ * ```ts
+ * const FIT_KEYS = ['epochs', 'batchSize'] as const;
+ * checkOptions('fit', options, FIT_KEYS);
+ * ```
+ */
+export function checkOptions(op: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError(`${op}: options must be an object; got ${show(options)}`);
+  }
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined) continue;
+    if (!known.includes(k)) {
+      throw new ConfigError(`${op}: unknown option ${JSON.stringify(k)}; expected one of ${known.join(', ')}`);
+    }
+  }
+}
