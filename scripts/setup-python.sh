@@ -14,4 +14,4 @@ INDEX=()
 [ -d /opt/pypi/simple ] && INDEX+=(--index-url file:///opt/pypi/simple)
 [ -d /opt/pypi-more/simple ] && INDEX+=(--extra-index-url file:///opt/pypi-more/simple)
 "$VENV/bin/pip" install -q "${INDEX[@]}" keras jax jaxlib onnx onnxruntime h5py
-"$VENV/bin/python" -c "import keras, onnx, onnxruntime, h5py; print('setup-python: keras', keras.__version__, 'onnx', onnx.__version__, 'onnxruntime', onnxruntime.__version__)"
+KERAS_BACKEND=jax "$VENV/bin/python" -c "import keras, onnx, onnxruntime, h5py; print('setup-python: keras', keras.__version__, 'onnx', onnx.__version__, 'onnxruntime', onnxruntime.__version__)"
