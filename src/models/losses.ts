@@ -137,6 +137,26 @@ function classIds(y: Tensor, pred: Tensor, loss: string): Tensor {
 }
 
 /**
+ * Checks the class ids of a whole target tensor `y` (N, ...) for the sparse
+ * crossentropy before training, so that a bad label is reported at its row of the data
+ * (not at its place in a shuffled batch). A no-op for other losses.
+ * @internal used by `fit`.
+ */
+export function checkClassTargets(op: string, loss: ResolvedLoss, y: Tensor, classes: number | null, what = 'y'): void {
+  if (loss.name !== 'sparseCategoricalCrossentropy' || classes === null) return;
+  const perRow = y.ndim === 0 ? 1 : y.numel() / Math.max(1, y.shape[0]);
+  const s = y.data;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      const row = Math.floor(i / perRow);
+      const at = perRow > 1 ? `row ${row} (element ${i - row * perRow} of the row)` : `row ${row}`;
+      throw new ShapeError(`${op}: sparseCategoricalCrossentropy class ids must be integers in [0, ${classes - 1}] (the model has ${classes} outputs); got ${v} at ${what} ${at}`);
+    }
+  }
+}
+
+/**
  * Per-sample (and per-step) loss values, shape `pred.shape.slice(0, -1)`.
  * @internal used by the model.
  */
