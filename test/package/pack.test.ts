@@ -2,7 +2,8 @@
 // a temporary project's node_modules with the runtime dependencies taken from this
 // checkout's node_modules (no network, no npm install), then a CommonJS consumer
 // (`require('longshort')`, Node's require(esm): no top-level await anywhere in the
-// import graph), an ESM consumer and the packaged CLI (`longshort --version`) run there.
+// import graph), an ESM consumer and the packaged CLI (`longshort --version`) run there,
+// and a TypeScript consumer type-checks against the packaged declarations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -80,6 +81,14 @@ test('npm pack: a CommonJS consumer, an ESM consumer and the packaged CLI run fr
     const esm = run(process.execPath, ['esm.mjs'], project);
     assert.equal(esm.status, 0, esm.stderr);
     assert.equal(esm.stdout.trim(), EXPECTED);
+
+    // the types in the tarball: a TypeScript consumer type-checks under strict
+    symlinkSync(join(repoRoot, 'node_modules', '@types'), join(modules, '@types'), 'dir');
+    writeFileSync(join(project, 'ts.mts'), `import { LSTM, randn, tensor, loadSafetensors, type Tensor } from 'longshort';\n${CONSUMER}\nconst y: Tensor = out;\nvoid y;\n`);
+    const types = { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true, types: ['node'] };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: types, files: ['ts.mts'] }));
+    const tsc = run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
+    assert.equal(tsc.status, 0, `tsc on a consumer of the tarball:\n${tsc.stdout}${tsc.stderr}`);
 
     const cli = run(process.execPath, [join(modules, pkg.name, 'dist', 'cli', 'longshort.js'), '--version'], project);
     assert.equal(cli.status, 0, cli.stderr);
