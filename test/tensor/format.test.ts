@@ -11,6 +11,7 @@ import { inspect } from 'node:util';
 import { ConfigError } from '../../src/core/errors.js';
 import { setDefaultDtype } from '../../src/core/dtype.js';
 import { setPrintOptions, Tensor, tensor, type PrintOptions } from '../../src/tensor/index.js';
+import { Parameter } from '../../src/nn/parameter.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { throwsWith } from '../nn/expect-error.js';
 
@@ -69,4 +70,10 @@ test('setPrintOptions rejects bad options and keeps the old ones', () => {
   throwsWith(() => setPrintOptions({ precison: 2 } as PrintOptions), ConfigError, 'precison');
   throwsWith(() => setPrintOptions({ precision: 2, linewidth: 0 }), ConfigError, 'linewidth');
   assert.equal(String(tensor([1 / 3])), 'tensor([0.3333])');
+});
+
+test('a Parameter prints as PyTorch prints one', () => {
+  const p = new Parameter(tensor([[0.5, -1]]));
+  assert.equal(String(p), 'Parameter containing:\ntensor([[ 0.5000, -1.0000]], requires_grad=True)');
+  assert.equal(inspect(p), String(p));
 });
