@@ -74,6 +74,8 @@ add("linewidth 40", torch.randn(16), linewidth=40)
 
 out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "tensor", "print.json")
 with open(out, "w") as f:
-    json.dump({"torch": torch.__version__, "cases": cases}, f, indent=1)
-    f.write("\n")
+    # one case per line: readable diffs without a line per number
+    f.write('{"torch": %s, "cases": [\n' % json.dumps(torch.__version__))
+    f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in cases))
+    f.write("\n]}\n")
 print(f"{out}: {len(cases)} cases (torch {torch.__version__})")
