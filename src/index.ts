@@ -22,3 +22,4 @@ export * from './io/torch-file.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export * from './data/index.js';
 export { loadModel } from './models/index.js';
+export { generateText, type GenerateTextOptions, type TextVocab } from './models/generate-text.js';

@@ -2,7 +2,7 @@
  * `longshort convert IN.pt OUT.safetensors`: a PyTorch checkpoint (torch.save) to a
  * safetensors file with the same keys, for `loadSafetensors` or any safetensors reader.
  */
-import { loadTorchCheckpoint, saveSafetensors, torchStateDict } from '../../src/index.js';
+import { FormatError, loadTorchCheckpoint, saveSafetensors, torchStateDict } from '../../src/index.js';
 
 export interface ConvertCommandOptions {
   key?: string;
@@ -10,7 +10,17 @@ export interface ConvertCommandOptions {
 }
 
 export async function convertCommand(input: string, output: string, opts: ConvertCommandOptions): Promise<void> {
-  const sd = torchStateDict(await loadTorchCheckpoint(input), { key: opts.key, stripPrefix: opts.stripPrefix });
+  const ckpt = await loadTorchCheckpoint(input);
+  let sd: ReturnType<typeof torchStateDict>;
+  try {
+    sd = torchStateDict(ckpt, { key: opts.key, stripPrefix: opts.stripPrefix });
+  } catch (e) {
+    // the library suggests its option ({ key: 'model' }); on the command line that is --key model
+    const m = e instanceof FormatError ? /; pass \{ key: (.+) \}$/.exec(e.message) : null;
+    if (m === null) throw e;
+    const keys = m[1].split(' | ').map((k) => `--key ${k.replace(/^'|'$/g, '')}`);
+    throw new FormatError(`${e instanceof Error ? e.message.slice(0, m.index) : ''}; pass ${keys.join(' or ')}`);
+  }
   if (sd.size === 0) throw new Error(`${input}: the state dict is empty; nothing to write`);
   await saveSafetensors(output, sd, { metadata: { format: 'pt', source: input.split(/[\\/]/).pop() ?? input } });
   let params = 0;

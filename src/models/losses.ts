@@ -5,6 +5,7 @@
  */
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
+import { warn } from '../core/warn.js';
 import { binaryCrossEntropyWithLogits } from '../nn/losses/classification.js';
 import { crossEntropy, nllLoss } from '../nn/losses/classification.js';
 import { huberLoss, l1Loss, mseLoss } from '../nn/losses/regression.js';
@@ -136,6 +137,48 @@ function classIds(y: Tensor, pred: Tensor, loss: string): Tensor {
   return new Tensor(d, want);
 }
 
+const warned = new WeakSet<ResolvedLoss>();
+
+/**
+ * Warns (once per compiled loss) when a probability loss (fromLogits false) gets
+ * predictions outside [0, 1]: logits from a last layer without softmax / sigmoid.
+ */
+function checkProbabilities(loss: ResolvedLoss, pred: Tensor): void {
+  if (warned.has(loss)) return;
+  const d = pred.data;
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] < 0 || d[i] > 1) {
+      warned.add(loss);
+      const act = loss.name === 'binaryCrossentropy' ? 'sigmoid' : 'softmax';
+      warn(
+        `${loss.name}: the predictions must be probabilities in [0, 1] with fromLogits false; got ${d[i]} (logits?): ` +
+          `compile with { type: '${loss.name}', fromLogits: true }, or end the model with dense({ units, activation: '${act}' })`,
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * Checks the class ids of a whole target tensor `y` (N, ...) for the sparse
+ * crossentropy before training, so that a bad label is reported at its row of the data
+ * (not at its place in a shuffled batch). A no-op for other losses.
+ * @internal used by `fit`.
+ */
+export function checkClassTargets(op: string, loss: ResolvedLoss, y: Tensor, classes: number | null, what = 'y'): void {
+  if (loss.name !== 'sparseCategoricalCrossentropy' || classes === null) return;
+  const perRow = y.ndim === 0 ? 1 : y.numel() / Math.max(1, y.shape[0]);
+  const s = y.data;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      const row = Math.floor(i / perRow);
+      const at = perRow > 1 ? `row ${row} (element ${i - row * perRow} of the row)` : `row ${row}`;
+      throw new ShapeError(`${op}: sparseCategoricalCrossentropy class ids must be integers in [0, ${classes - 1}] (the model has ${classes} outputs); got ${v} at ${what} ${at}`);
+    }
+  }
+}
+
 /**
  * Per-sample (and per-step) loss values, shape `pred.shape.slice(0, -1)`.
  * @internal used by the model.
@@ -154,6 +197,7 @@ export function lossValues(loss: ResolvedLoss, pred: Tensor, y: Tensor, logits: 
       const t = floatLike(y, pred, 'binaryCrossentropy');
       if (loss.fromLogits) return binaryCrossEntropyWithLogits(pred, t, { reduction: 'none' }).mean(-1);
       if (logits !== null && logits.kind === 'sigmoid') return binaryCrossEntropyWithLogits(logits.logits, t, { reduction: 'none' }).mean(-1);
+      checkProbabilities(loss, pred);
       const p = clamp(pred, EPS, 1 - EPS);
       const l = neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p)))));
       return l.mean(-1);
@@ -163,7 +207,10 @@ export function lossValues(loss: ResolvedLoss, pred: Tensor, y: Tensor, logits: 
       let logp: Tensor;
       if (loss.fromLogits) logp = logSoftmax(pred, -1);
       else if (logits !== null && logits.kind === 'softmax') logp = logSoftmax(logits.logits, -1);
-      else logp = log(clamp(div(pred, sum(pred, -1, true)), EPS, 1 - EPS));
+      else {
+        checkProbabilities(loss, pred);
+        logp = log(clamp(div(pred, sum(pred, -1, true)), EPS, 1 - EPS));
+      }
       return neg(sum(mul(t, logp), -1));
     }
     case 'sparseCategoricalCrossentropy': {
@@ -172,7 +219,10 @@ export function lossValues(loss: ResolvedLoss, pred: Tensor, y: Tensor, logits: 
       let l: Tensor;
       if (loss.fromLogits) l = crossEntropy(rows(pred), ids, { reduction: 'none' });
       else if (logits !== null && logits.kind === 'softmax') l = crossEntropy(rows(logits.logits), ids, { reduction: 'none' });
-      else l = nllLoss(log(clamp(div(rows(pred), sum(rows(pred), -1, true)), EPS, 1 - EPS)), ids, { reduction: 'none' });
+      else {
+        checkProbabilities(loss, pred);
+        l = nllLoss(log(clamp(div(rows(pred), sum(rows(pred), -1, true)), EPS, 1 - EPS)), ids, { reduction: 'none' });
+      }
       return reshape(l, lead);
     }
   }

@@ -12,7 +12,7 @@ import { cat, mul, noGrad, Tensor, tensor, type NestedArray } from '../tensor/in
 import { ProgressBar, type Callback, type CallbackModel, type Logs, type TrainingParams } from './callbacks.js';
 import { EmbeddingLayer } from './core-layers.js';
 import { checkKeys, formatSpec, Layer, type JsonValue, type LayerJson, type ShapeSpec } from './layer.js';
-import { lossValues, metricValues, resolveLoss, resolveMetrics, type Logits, type LossSpec, type MetricName, type ResolvedLoss } from './losses.js';
+import { checkClassTargets, lossValues, metricValues, resolveLoss, resolveMetrics, type Logits, type LossSpec, type MetricName, type ResolvedLoss } from './losses.js';
 import {
   clipGradients,
   createOptimizer,
@@ -573,6 +573,9 @@ export class SequentialModel extends Module implements CallbackModel {
       if (xTrain.ndim < 2) throw new ShapeError(`${this.layers[0].label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(xTrain.shape)}`);
       this.build(this.layers[0].inputShape ?? this.layers[0].inferSpec(xTrain));
     }
+    const classes = this.outputShapes().at(-1)?.at(-1) ?? null; // labels checked at their rows of the data
+    checkClassTargets('fit', c.loss, y, classes);
+    if (options.validationData !== undefined && val !== null) checkClassTargets('fit', c.loss, val[1], classes, 'validationData y');
     const opt = this.ensureOptimizer();
     const clip = isOptimizer(c.optimizer) ? null : c.optimizer.clip;
     const n = xTrain.shape[0];

@@ -145,7 +145,12 @@ export abstract class Module {
    * parameter's dtype. With `strict` (default) missing or unexpected keys are errors;
    * a shape mismatch is always an error, as in PyTorch.
    *
-   * @example model.loadStateDict(await loadSafetensors('model.safetensors'))
+   * A module whose submodules are plain properties (never passed to `registerModule`)
+   * owns none of their keys; the error then names those properties.
+   *
+   * @example
+   * const { tensors } = await loadSafetensors('model.safetensors');
+   * model.loadStateDict(tensors);
    */
   loadStateDict(dict: StateDict | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
@@ -182,7 +187,15 @@ export abstract class Module {
       plan.push([target, src]);
     }
     if (errors.length > 0) {
-      const msg = `loadStateDict: error(s) in loading the state dict for ${name}: ${errors.join('; ')}`;
+      let msg = `loadStateDict: error(s) in loading the state dict for ${name}: ${errors.join('; ')}`;
+      const loose = unexpectedKeys.length > 0 ? unregisteredSubmodules(this) : [];
+      if (loose.length > 0) {
+        const [p, m] = loose[0];
+        const field = p.split('.').pop() ?? p;
+        msg +=
+          `; ${loose.map(([q, c]) => `"${q}" (${c.constructor.name})`).join(', ')} ${loose.length === 1 ? 'is a property' : 'are properties'} but never registered as submodule(s), so their parameters have no keys: ` +
+          `create them with this.${field} = this.registerModule('${field}', new ${m.constructor.name}(...))`;
+      }
       const onlyShape = errors.every((e) => e.startsWith('size mismatch'));
       throw onlyShape ? new ShapeError(msg) : new StateError(msg);
     }
@@ -274,4 +287,22 @@ function checkName(name: string, m: Module): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
     throw new ConfigError(`${m.constructor.name}: a registered name must be a non-empty string without '.'; got "${String(name)}"`);
   }
+}
+
+/**
+ * Properties of `root` and its registered descendants that hold a Module (or an array of
+ * them) that was never registered: `[dotted path, module]`.
+ */
+function unregisteredSubmodules(root: Module): Array<[string, Module]> {
+  const out: Array<[string, Module]> = [];
+  const registered = new Set(root.modules());
+  for (const [p, m] of root.namedModules()) {
+    for (const [k, v] of Object.entries(m)) {
+      const items: unknown[] = Array.isArray(v) ? v : [v];
+      items.forEach((c, i) => {
+        if (c instanceof Module && !registered.has(c)) out.push([`${p === '' ? '' : `${p}.`}${k}${Array.isArray(v) ? `[${i}]` : ''}`, c]);
+      });
+    }
+  }
+  return out;
 }

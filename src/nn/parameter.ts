@@ -12,4 +12,9 @@ export class Parameter extends Tensor {
     if (value instanceof Tensor) super(value.data.slice(), value.shape, { requiresGrad });
     else super(value, shape ?? [value.length], { requiresGrad });
   }
+
+  /** As PyTorch prints a parameter: `Parameter containing:` and the tensor on the next line. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
 }

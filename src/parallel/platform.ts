@@ -3,12 +3,15 @@
  * the pool itself has no Node or DOM imports. `node-platform.ts` (worker_threads) is
  * implemented; `web-platform.ts` (Web Workers) serves cross-origin-isolated pages
  * (tested in headless Chromium: test/browser/browser.test.ts). The adapter is picked
- * once, at load time, with a dynamic import, so the
- * single-thread path never loads a Node module in a browser (and bundlers, following
- * package.json's "browser" field, leave node-platform.js out of browser bundles).
+ * once, at load time and synchronously (no top-level await anywhere in the library, so
+ * Node's require(esm) can load it): neither adapter imports a host module at load time,
+ * so a browser never loads a Node module (and bundlers, following package.json's
+ * "browser" field, leave node-platform.js out of browser bundles).
  */
 
+import * as nodeAdapter from './node-platform.js';
 import type { ThreadPlatform } from './platform-types.js';
+import { webPlatform } from './web-platform.js';
 
 export type { ThreadPlatform, WorkerHandle, WorkerInit } from './platform-types.js';
 
@@ -17,16 +20,28 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
-async function detect(): Promise<ThreadPlatform | null> {
-  try {
-    // `?? null`: a browser bundle maps node-platform.js to an empty module (package.json's "browser" field)
-    if (isNode()) return (await import('./node-platform.js')).nodePlatform ?? null;
-    if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return (await import('./web-platform.js')).webPlatform;
-  } catch (_e) {
-    return null;
-  }
+function detect(): ThreadPlatform | null {
+  // `?? null`: a browser bundle maps node-platform.js to an empty module (package.json's "browser" field)
+  if (isNode()) return (nodeAdapter as Partial<typeof nodeAdapter>).nodePlatform ?? null;
+  if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return webPlatform;
   return null;
 }
 
-/** This environment's adapter, or null where threads are not available. */
-export const platform: ThreadPlatform | null = await detect();
+/**
+ * This environment's adapter, or null where threads are not available. On Node versions
+ * without `process.getBuiltinModule` (before 20.16) it is filled in once the adapter's
+ * dynamic imports resolve, a tick after loading; until then the kernels run on one thread.
+ */
+export let platform: ThreadPlatform | null = detect();
+
+if (platform === null && isNode()) {
+  const load = (nodeAdapter as Partial<typeof nodeAdapter>).loadNodePlatform;
+  if (typeof load === 'function') {
+    load().then(
+      (p) => {
+        platform = p;
+      },
+      () => undefined,
+    );
+  }
+}

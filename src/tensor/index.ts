@@ -2,6 +2,7 @@ import './methods.js';
 
 export { Tensor, type NestedArray, type Storage, type TensorOptions } from './tensor.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
+export { setPrintOptions, type PrintOptions } from './format.js';
 export { backward, record, recordMulti, needsGrad, type BackwardOptions, type BackwardRule, type MultiBackwardRule } from './record.js';
 export * from './creation.js';
 export * from './ops/elementwise.js';

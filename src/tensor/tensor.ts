@@ -2,6 +2,7 @@ import type { GradNode } from '../autograd/node.js';
 import { allocate, dtypeOf, type DataArray, type DType, type FloatArray } from '../core/dtype.js';
 import { DTypeError, ShapeError, StateError } from '../core/errors.js';
 import { checkShape, formatShape, normalizeDim, numel, type Shape } from '../core/shape.js';
+import { formatTensor } from './format.js';
 import { isGradEnabled } from './grad-mode.js';
 
 /** The memory behind one or more tensors (views share it) and its in-place version. */
@@ -166,8 +167,18 @@ export class Tensor {
     }
   }
 
+  /**
+   * The values as PyTorch prints them: `tensor([[0.1000, 0.2000]])`, `dtype=` when not the
+   * default float dtype, summarized past 1000 elements (`setPrintOptions` changes the rules).
+   * @example String(tensor([[1, 2.5]]));   // 'tensor([[1.0000, 2.5000]])'
+   */
   toString(): string {
-    return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this);
+  }
+
+  /** What `console.log` and Node's `util.inspect` show: `toString()`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 

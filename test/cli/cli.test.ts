@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSafetensorsSync } from '../../src/io/safetensors.js';
+import type { Tensor } from '../../src/tensor/index.js';
 import { loadTorchCheckpointSync, torchStateDict } from '../../src/io/torch-file.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
@@ -134,7 +135,7 @@ test('convert: a torch.save checkpoint to safetensors with the same keys and val
     const got = loadSafetensorsSync(out).tensors;
     assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
     for (const [k, t] of want) assert.deepEqual(got.get(k)!.toArray(), t.toArray(), k);
-    fails(['convert', pt, out], /^longshort convert: torchStateDict: expected a dict of tensors.*pass \{ key: 'model' \}/);
+    fails(['convert', pt, out], /^longshort convert: torchStateDict: expected a dict of tensors.*; pass --key model$/);
     fails(['convert', join(repoRoot, 'test', 'fixtures', 'pt', 'legacy.pt'), out], /^longshort convert: .*legacy torch\.save format/);
   });
 });
@@ -151,4 +152,62 @@ test('bad arguments: one line on stderr naming the problem, non-zero exit', () =
   fails(['textgen', 'train', join(FIXTURES, 'missing.txt')], /^longshort textgen train: no such file: .*missing\.txt/);
   fails(['textgen', 'sample'], /missing required argument 'model'/);
   fails(['summary', join(FIXTURES, 'nope')], /^longshort summary: loadModel: .*nope.*model\.json: cannot read the file/);
+});
+
+test('longshort --version prints the version of package.json', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(ok(['--version']).trim(), pkg.version);
+  assert.equal(ok(['-V']).trim(), pkg.version);
+});
+
+/** The weights of a saved model, by key. */
+function weights(dir: string): Map<string, Tensor> {
+  return loadSafetensorsSync(join(dir, 'weights.safetensors')).tensors;
+}
+
+test('textgen train --resume: one epoch, then one more from the saved run, equals two epochs straight', () => {
+  withTmp((dir) => {
+    const base = ['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--hidden', '12', '--layers', '1', '--embedding', '6', '--seq-length', '20', '--batch-size', '8', '--sample', '0'];
+    const straight = ok([...base, '--epochs', '2', '--out', join(dir, 'straight'), '--progress-seconds', '0']);
+    // not a terminal: an estimate first, then progress lines (every batch at --progress-seconds 0) and one line per epoch
+    assert.match(straight, /estimated time per epoch: [\d.]+ m?s \(18 batches at [\d.]+ m?s each/);
+    assert.ok(straight.indexOf('estimated time per epoch') < straight.indexOf('batch 1/18'), straight);
+    assert.match(straight, /^ {2}batch 9\/18 \(50%\) - loss: \d\.\d+ - [\d.]+ m?s\/batch - epoch ETA [\d.]+ m?s$/m);
+    assert.match(straight, /^Epoch 2\/2 - [\d.]+ m?s - loss: \d/m);
+    const half = join(dir, 'half');
+    ok([...base, '--epochs', '1', '--out', half]);
+    const resumed = ok(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', half, '--epochs', '1', '--sample', '0']);
+    assert.match(resumed, /resuming .*half after epoch 1: epochs 2\.\.2/);
+    assert.doesNotMatch(resumed, /batch \d+\/18/, 'the default interval prints no batch lines on so short an epoch');
+    assert.match(ok(['summary', half]), /trained epochs: 2/);
+    const a = weights(join(dir, 'straight'));
+    const b = weights(half);
+    assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+    for (const [k, t] of a) assert.deepEqual(b.get(k)!.toArray(), t.toArray(), k);
+    // the layout is the saved one: changing it is an error, not silently ignored
+    fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', half, '--hidden', '32'], /^longshort textgen train: --resume continues the saved model .*expected no --hidden, got --hidden 32$/);
+    fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', join(dir, 'none')], /^longshort textgen train: --resume .*none: not a saved model/);
+    // --max-batches trains on the first batches of each epoch only
+    const few = ok([...base, '--epochs', '1', '--max-batches', '3', '--out', join(dir, 'few')]);
+    assert.match(few, /3 batches of 8 x 20 of 18, --max-batches/);
+    // sampling: top-k 1 is the argmax
+    const s1 = ok(['textgen', 'sample', half, '--length', '20', '--top-k', '1', '--seed', '4']);
+    const s0 = ok(['textgen', 'sample', half, '--length', '20', '--temperature', '0']);
+    const body = (out: string): string | undefined => /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(out)?.[1];
+    assert.equal(body(s1), body(s0));
+  });
+});
+
+test('textgen train --tiny writes out/textgen-tiny, never the full run\'s out/textgen', () => {
+  withTmp((dir) => {
+    const r = spawnSync(process.execPath, [CLI, 'textgen', 'train', join(FIXTURES, 'tiny.txt'), '--tiny', '--sample', '0'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(existsSync(join(dir, 'out', 'textgen-tiny', 'model.json')));
+    assert.ok(!existsSync(join(dir, 'out', 'textgen')));
+    assert.match(r.stdout, /batches of 10 x 25/);
+  });
+});
+
+test('CLI errors carry the command prefix once', () => {
+  fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--batch-size', '500'], /^longshort textgen train: [^:]*tiny\.txt holds 3000 characters, fewer than one batch needs/);
 });
