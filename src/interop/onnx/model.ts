@@ -185,7 +185,10 @@ function decodeValueInfo(v: PValueInfo): OnnxValueInfo {
   return {
     name: v.name ?? '',
     elemType: tt?.elem_type ?? 0,
-    shape: dims ? dims.map((d) => (d.dim_value !== undefined && d.dim_value !== null ? toInt(d.dim_value, v.name ?? '') : (d.dim_param ?? null))) : null,
+    // dim_value / dim_param are a oneof: only the one present is an own property.
+    shape: dims
+      ? dims.map((d) => (Object.hasOwn(d, 'dim_value') ? toInt(d.dim_value, v.name ?? '') : Object.hasOwn(d, 'dim_param') ? (d.dim_param ?? null) : null))
+      : null,
   };
 }
 
