@@ -9,6 +9,11 @@ export interface OpContext {
   readonly where: string;
   /** The opset version of the node's domain. */
   readonly opset: number;
+  /**
+   * Runs the node's GRAPH attribute `name` (a Scan/Loop body) on its inputs in order, with
+   * the enclosing scopes visible; returns its outputs in order. Set by the executor.
+   */
+  readonly runSubgraph?: (name: string, inputs: readonly Value[]) => Value[];
 }
 
 /** One op: its inputs (undefined for an omitted optional input), its outputs in order. */
