@@ -4,9 +4,11 @@
 // initial_c, P) and outputs (Y, Y_h, Y_c). The reference math runs in float64 and is
 // rounded to the input's precision once, at the end.
 import { ConfigError, ShapeError, UnsupportedError } from '../../core/errors.js';
+import type { RecurrentMode } from '../../tensor/ops/recurrent.js';
 import { resolveActivations, type Activation } from './activations.js';
 import { attrFloat, attrFloats, attrInt, attrString, attrStrings, needFloat, type OpContext, type OpImpl } from './op-context.js';
 import { transpose } from './ops-shape.js';
+import { onnxRecurrentFastPath, runFast } from './recurrent-fast.js';
 import { allocValue, type Value } from './value.js';
 
 type Kind = 'LSTM' | 'GRU' | 'RNN';
@@ -102,7 +104,10 @@ function recurrent(kind: Kind): OpImpl {
     const Y = new Float64Array(seq * dirs * batch * hidden); // (seq, dirs, batch, hidden)
     const Yh = new Float64Array(dirs * batch * hidden); // (dirs, batch, hidden)
     const Yc = new Float64Array(dirs * batch * hidden);
-    for (let d = 0; d < dirs; d++) {
+    const mode = fastMode(s, names, P !== undefined);
+    if (mode !== null) {
+      runFast({ kind, mode, seq, batch, input, hidden, reverse: s.reverse, x: xs, W, R, B, h0, c0 }, Y, Yh, Yc);
+    } else for (let d = 0; d < dirs; d++) {
       const off = (a: Value | undefined, size: number): Float64Array | undefined => (a ? Float64Array.from(a.data.subarray(d * size, (d + 1) * size)) : undefined);
       runDirection(s, d, {
         W: off(W, G * hidden * input)!,
@@ -129,6 +134,22 @@ function recurrent(kind: Kind): OpImpl {
     }
     return kind === 'LSTM' ? [yv, hv, cv] : [yv, hv];
   };
+}
+
+/** The fused op's mode when the node is PyTorch's cell (and the fast path is on), else null. */
+function fastMode(s: Setup, names: readonly string[], peepholes: boolean): RecurrentMode | null {
+  if (!onnxRecurrentFastPath.enabled || peepholes || s.clip !== Infinity || s.inputForget || s.seq === 0 || s.batch === 0) return null;
+  if (s.lens.some((l) => l !== s.seq)) return null;
+  if (s.kind === 'GRU' && !s.linearBeforeReset) return null;
+  const per = DEFAULT_ACTS[s.kind].length;
+  const lower = names.map((n) => n.toLowerCase());
+  const same = (want: readonly string[]): boolean => lower.every((n, i) => n === want[i % per]);
+  if (s.kind === 'RNN') {
+    if (lower.length === 0 || same(['tanh'])) return 'rnn_tanh';
+    return same(['relu']) ? 'rnn_relu' : null;
+  }
+  if (lower.length > 0 && !same(DEFAULT_ACTS[s.kind].map((n) => n.toLowerCase()))) return null;
+  return s.kind === 'LSTM' ? 'lstm' : 'gru';
 }
 
 interface DirParams {
