@@ -13,7 +13,10 @@ import type { Value } from './value.js';
 
 const OPS: Record<string, OpImpl> = { ...ELEMENTWISE_OPS, ...SHAPE_OPS, ...LINALG_OPS, ...RECURRENT_OPS, ...SCAN_OPS };
 
-/** The ONNX ops (default domain) the executor runs. */
+/**
+ * The ONNX ops (default domain) that `importOnnx` models can contain, sorted.
+ * @example SUPPORTED_ONNX_OPS.includes('LSTM'); // true
+ */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
 
 /** The oldest and newest default-domain opsets accepted. */

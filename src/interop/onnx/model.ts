@@ -39,7 +39,11 @@ export interface OnnxModelProto {
   readonly graph: OnnxGraph;
 }
 
-/** The largest tensor a file may declare (elements); larger ones are refused before allocating. */
+/**
+ * The largest tensor an ONNX file may declare (elements); larger ones are refused with a
+ * FormatError before anything is allocated.
+ * @example MAX_TENSOR_ELEMENTS; // 2147483647
+ */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
 // The protobufjs message shapes this file reads (only the fields used).
