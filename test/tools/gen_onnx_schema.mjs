@@ -1,5 +1,6 @@
 // Turns the onnx.proto shipped in the onnx Python wheel into the static protobufjs JSON
-// descriptor that src/interop/onnx/onnx-schema.ts holds (the runtime never parses .proto).
+// descriptor that src/interop/onnx/onnx-schema.ts holds (the runtime never parses .proto);
+// format the result with Prettier (npx prettier --write src/interop/onnx/onnx-schema.ts).
 // Usage: node test/tools/gen_onnx_schema.mjs [path/to/onnx.proto]
 import { readFileSync, writeFileSync } from 'node:fs';
 import protobuf from 'protobufjs';

@@ -23,17 +23,28 @@ const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.e
 
 function make(name: string, a: number, b: number): Activation {
   switch (name) {
-    case 'relu': return (x) => (x > 0 ? x : 0);
-    case 'tanh': return Math.tanh;
-    case 'sigmoid': return sigmoid;
-    case 'affine': return (x) => a * x + b;
-    case 'leakyrelu': return (x) => (x >= 0 ? x : a * x);
-    case 'thresholdedrelu': return (x) => (x >= a ? x : 0);
-    case 'scaledtanh': return (x) => a * Math.tanh(b * x);
-    case 'hardsigmoid': return (x) => Math.min(Math.max(a * x + b, 0), 1);
-    case 'elu': return (x) => (x >= 0 ? x : a * (Math.exp(x) - 1));
-    case 'softsign': return (x) => x / (1 + Math.abs(x));
-    default: return (x) => (x > 30 ? x : Math.log1p(Math.exp(x))); // softplus
+    case 'relu':
+      return (x) => (x > 0 ? x : 0);
+    case 'tanh':
+      return Math.tanh;
+    case 'sigmoid':
+      return sigmoid;
+    case 'affine':
+      return (x) => a * x + b;
+    case 'leakyrelu':
+      return (x) => (x >= 0 ? x : a * x);
+    case 'thresholdedrelu':
+      return (x) => (x >= a ? x : 0);
+    case 'scaledtanh':
+      return (x) => a * Math.tanh(b * x);
+    case 'hardsigmoid':
+      return (x) => Math.min(Math.max(a * x + b, 0), 1);
+    case 'elu':
+      return (x) => (x >= 0 ? x : a * (Math.exp(x) - 1));
+    case 'softsign':
+      return (x) => x / (1 + Math.abs(x));
+    default:
+      return (x) => (x > 30 ? x : Math.log1p(Math.exp(x))); // softplus
   }
 }
 
@@ -43,7 +54,12 @@ function make(name: string, a: number, b: number): Activation {
  * ThresholdedRelu, ScaledTanh, HardSigmoid, Elu); a missing value takes the default of the
  * ONNX operator of that name.
  */
-export function resolveActivations(where: string, names: readonly string[], alphas: readonly number[], betas: readonly number[]): Activation[] {
+export function resolveActivations(
+  where: string,
+  names: readonly string[],
+  alphas: readonly number[],
+  betas: readonly number[],
+): Activation[] {
   let ia = 0;
   let ib = 0;
   return names.map((n) => {

@@ -11,7 +11,9 @@ export function buildModuleGraph(m: RNNBase, initialStates: boolean): GraphBuild
   const D = m.bidirectional ? 2 : 1;
   const hOut = m.projSize > 0 ? m.projSize : m.hiddenSize;
   const isLstm = m.mode === 'LSTM';
-  b.inputs.push(valueInfo('input', 1, m.batchFirst ? ['batch', 'seq', m.inputSize] : ['seq', 'batch', m.inputSize]));
+  b.inputs.push(
+    valueInfo('input', 1, m.batchFirst ? ['batch', 'seq', m.inputSize] : ['seq', 'batch', m.inputSize]),
+  );
   if (initialStates) {
     b.inputs.push(valueInfo('h0', 1, [m.numLayers * D, 'batch', hOut]));
     if (isLstm) b.inputs.push(valueInfo('c0', 1, [m.numLayers * D, 'batch', m.hiddenSize]));
@@ -25,7 +27,13 @@ export function buildModuleGraph(m: RNNBase, initialStates: boolean): GraphBuild
     const dirs: DirectionWeights[] = [];
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-      dirs.push({ wIh: get('weight_ih' + sfx)!, wHh: get('weight_hh' + sfx)!, bIh: get('bias_ih' + sfx), bHh: get('bias_hh' + sfx), wHr: get('weight_hr' + sfx) });
+      dirs.push({
+        wIh: get('weight_ih' + sfx)!,
+        wHh: get('weight_hh' + sfx)!,
+        bIh: get('bias_ih' + sfx),
+        bHh: get('bias_hh' + sfx),
+        wHr: get('weight_hr' + sfx),
+      });
     }
     const slice = (name: string): string =>
       b.op('Slice', [name, b.ints('start', [l * D]), b.ints('end', [(l + 1) * D]), b.ints('axis', [0])]);
@@ -46,7 +54,9 @@ export function buildModuleGraph(m: RNNBase, initialStates: boolean): GraphBuild
   const out = m.batchFirst ? b.op('Transpose', [x], { perm: [1, 0, 2] }) : x;
   b.node('Identity', [out], ['output']);
   b.node(hs.length === 1 ? 'Identity' : 'Concat', hs, ['h_n'], hs.length === 1 ? {} : { axis: 0 });
-  b.outputs.push(valueInfo('output', 1, m.batchFirst ? ['batch', 'seq', D * hOut] : ['seq', 'batch', D * hOut]));
+  b.outputs.push(
+    valueInfo('output', 1, m.batchFirst ? ['batch', 'seq', D * hOut] : ['seq', 'batch', D * hOut]),
+  );
   b.outputs.push(valueInfo('h_n', 1, [m.numLayers * D, 'batch', hOut]));
   if (isLstm) {
     b.node(cs.length === 1 ? 'Identity' : 'Concat', cs, ['c_n'], cs.length === 1 ? {} : { axis: 0 });

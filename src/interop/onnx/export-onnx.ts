@@ -37,21 +37,29 @@ const PRODUCER_VERSION = '0.1.0';
  * const back = await importOnnx(bytes);
  * back.run({ input: randn([3, 7, 4]) }).output;   // (3, 7, 3), equal to lstm.forward
  */
-export async function exportOnnx(model: RNNBase | SequentialModel, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
+export async function exportOnnx(
+  model: RNNBase | SequentialModel,
+  options: ExportOnnxOptions = {},
+): Promise<Uint8Array> {
   const op = 'exportOnnx';
-  if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options)) if (k !== 'initialStates') throw new ConfigError(`${op}: unknown option '${k}'; expected initialStates`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
+  for (const k of Object.keys(options))
+    if (k !== 'initialStates') throw new ConfigError(`${op}: unknown option '${k}'; expected initialStates`);
   if (options.initialStates !== undefined && typeof options.initialStates !== 'boolean') {
     throw new ConfigError(`${op}: initialStates must be a boolean; got ${String(options.initialStates)}`);
   }
   let graph;
   if (model instanceof RNNBase) graph = buildModuleGraph(model, options.initialStates ?? false);
   else if (model instanceof SequentialModel) {
-    if (options.initialStates) throw new ConfigError(`${op}: initialStates applies to LSTM/GRU/RNN modules, not to a SequentialModel`);
+    if (options.initialStates)
+      throw new ConfigError(`${op}: initialStates applies to LSTM/GRU/RNN modules, not to a SequentialModel`);
     graph = buildSequentialGraph(model, op);
   } else {
     const name = (model as object | null)?.constructor?.name ?? typeof model;
-    throw new UnsupportedError(`${op}: model must be an LSTM, GRU or RNN module or a SequentialModel; got ${name}`);
+    throw new UnsupportedError(
+      `${op}: model must be an LSTM, GRU or RNN module or a SequentialModel; got ${name}`,
+    );
   }
   const codec = await loadOnnxCodec();
   return codec.encodeModel(modelObject(graph, PRODUCER_VERSION, 'exported by longshort'));
@@ -61,7 +69,11 @@ export async function exportOnnx(model: RNNBase | SequentialModel, options: Expo
  * `exportOnnx` to a file (Node), written atomically (a temporary name, then renamed).
  * @example await saveOnnx('lstm.onnx', lstm);
  */
-export async function saveOnnx(path: string, model: RNNBase | SequentialModel, options: ExportOnnxOptions = {}): Promise<void> {
+export async function saveOnnx(
+  path: string,
+  model: RNNBase | SequentialModel,
+  options: ExportOnnxOptions = {},
+): Promise<void> {
   const bytes = await exportOnnx(model, options);
   const { writeOnnxFile } = await import('./onnx-file.js');
   await writeOnnxFile(path, bytes);

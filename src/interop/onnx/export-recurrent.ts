@@ -37,7 +37,12 @@ export interface RecurrentOut {
 
 const GATES: Record<ExportMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 // PyTorch gate blocks in ONNX order: LSTM (i,f,g,o) -> (i,o,f,c); GRU (r,z,n) -> (z,r,h)
-const ONNX_ORDER: Record<ExportMode, number[]> = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN_TANH: [0], RNN_RELU: [0] };
+const ONNX_ORDER: Record<ExportMode, number[]> = {
+  LSTM: [0, 3, 1, 2],
+  GRU: [1, 0, 2],
+  RNN_TANH: [0],
+  RNN_RELU: [0],
+};
 
 /** Rows of a (G*H, cols) matrix (or a (G*H,) vector, cols 1) reordered block by block. */
 function reorder(src: FloatArray, H: number, cols: number, order: readonly number[]): Float32Array {
@@ -73,10 +78,20 @@ function emitNode(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
   const H = s.hiddenSize;
   const D = s.dirs.length;
   const order = ONNX_ORDER[s.mode];
-  const W = b.float('W', concatArrays(s.dirs.map((d) => reorder(d.wIh, H, s.inputSize, order))), [D, G * H, s.inputSize]);
+  const W = b.float('W', concatArrays(s.dirs.map((d) => reorder(d.wIh, H, s.inputSize, order))), [
+    D,
+    G * H,
+    s.inputSize,
+  ]);
   const R = b.float('R', concatArrays(s.dirs.map((d) => reorder(d.wHh, H, H, order))), [D, G * H, H]);
   const zeros = new Float32Array(G * H);
-  const B = b.float('B', concatArrays(s.dirs.flatMap((d) => [reorder(d.bIh ?? zeros, H, 1, order), reorder(d.bHh ?? zeros, H, 1, order)])), [D, 2 * G * H]);
+  const B = b.float(
+    'B',
+    concatArrays(
+      s.dirs.flatMap((d) => [reorder(d.bIh ?? zeros, H, 1, order), reorder(d.bHh ?? zeros, H, 1, order)]),
+    ),
+    [D, 2 * G * H],
+  );
   const op = s.mode === 'LSTM' ? 'LSTM' : s.mode === 'GRU' ? 'GRU' : 'RNN';
   const inputs = [x, W, R, B, '', s.h0 ?? ''];
   if (s.mode === 'LSTM') inputs.push(s.c0 ?? '');
@@ -97,13 +112,18 @@ function emitProjected(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentO
   const P = s.projSize;
   const I = s.inputSize;
   const batch = b.op('Shape', [x], { start: 1, end: 2 }); // [N]
-  const ys: string[] = [], hs: string[] = [], cs: string[] = [];
+  const ys: string[] = [],
+    hs: string[] = [],
+    cs: string[] = [];
   s.dirs.forEach((d, k) => {
     const rev = k === 1 || s.reverse === true ? 1 : 0;
     const bias = new Float32Array(4 * H);
     for (let j = 0; j < 4 * H; j++) bias[j] = (d.bIh?.[j] ?? 0) + (d.bHh?.[j] ?? 0);
     // the input projection of every step at once: (L, N, 4H)
-    const xw = b.op('Add', [b.op('MatMul', [x, b.float('W_ih_T', transposed(d.wIh, 4 * H, I), [I, 4 * H])]), b.float('bias', bias, [4 * H])]);
+    const xw = b.op('Add', [
+      b.op('MatMul', [x, b.float('W_ih_T', transposed(d.wIh, 4 * H, I), [I, 4 * H])]),
+      b.float('bias', bias, [4 * H]),
+    ]);
     const whhT = b.float('W_hh_T', transposed(d.wHh, 4 * H, P), [P, 4 * H]);
     const whrT = b.float('W_hr_T', transposed(d.wHr!, P, H), [H, P]);
     const split = b.ints('split', [H, H, H, H]);
@@ -113,10 +133,17 @@ function emitProjected(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentO
     };
     const body = new GraphBuilder(`lstm_proj_step_${k}`, `step${k}_`);
     const [hIn, cIn, xIn] = [`step${k}_h`, `step${k}_c`, `step${k}_xw_t`];
-    body.inputs.push(valueInfo(hIn, 1, ['N', P]), valueInfo(cIn, 1, ['N', H]), valueInfo(xIn, 1, ['N', 4 * H]));
+    body.inputs.push(
+      valueInfo(hIn, 1, ['N', P]),
+      valueInfo(cIn, 1, ['N', H]),
+      valueInfo(xIn, 1, ['N', 4 * H]),
+    );
     const gates = body.op('Add', [xIn, body.op('MatMul', [hIn, whhT])]);
     const [gi, gf, gg, go] = body.node('Split', [gates, split], 4, { axis: 1 });
-    const c2 = body.op('Add', [body.op('Mul', [body.op('Sigmoid', [gf]), cIn]), body.op('Mul', [body.op('Sigmoid', [gi]), body.op('Tanh', [gg])])]);
+    const c2 = body.op('Add', [
+      body.op('Mul', [body.op('Sigmoid', [gf]), cIn]),
+      body.op('Mul', [body.op('Sigmoid', [gi]), body.op('Tanh', [gg])]),
+    ]);
     const h2 = body.op('MatMul', [body.op('Mul', [body.op('Sigmoid', [go]), body.op('Tanh', [c2])]), whrT]);
     const y = body.op('Identity', [h2]);
     body.outputs.push(valueInfo(h2, 1, ['N', P]), valueInfo(c2, 1, ['N', H]), valueInfo(y, 1, ['N', P]));
@@ -131,6 +158,7 @@ function emitProjected(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentO
     hs.push(b.op('Unsqueeze', [hn, axis0]));
     cs.push(b.op('Unsqueeze', [cn, axis0]));
   });
-  const cat = (parts: string[]): string => (parts.length === 1 ? parts[0] : b.op('Concat', parts, { axis: 0 }));
+  const cat = (parts: string[]): string =>
+    parts.length === 1 ? parts[0] : b.op('Concat', parts, { axis: 0 });
   return { y: ys.length === 1 ? ys[0] : b.op('Concat', ys, { axis: 1 }), yh: cat(hs), yc: cat(cs) };
 }

@@ -3,7 +3,8 @@
 import type { FloatArray } from '../../core/dtype.js';
 
 export type Dim = number | string;
-export type AttrValue = number | string | number[] | string[] | { float: number } | { floats: number[] } | GraphObject;
+export type AttrValue =
+  number | string | number[] | string[] | { float: number } | { floats: number[] } | GraphObject;
 
 export interface GraphObject {
   name: string;
@@ -13,13 +14,22 @@ export interface GraphObject {
   output: object[];
 }
 
-const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_STRING = 3, ATTR_GRAPH = 5, ATTR_FLOATS = 6, ATTR_INTS = 7, ATTR_STRINGS = 8;
+const ATTR_FLOAT = 1,
+  ATTR_INT = 2,
+  ATTR_STRING = 3,
+  ATTR_GRAPH = 5,
+  ATTR_FLOATS = 6,
+  ATTR_INTS = 7,
+  ATTR_STRINGS = 8;
 const utf8 = new TextEncoder();
 
 /** A value_info for a tensor of element type `elemType` (1 float, 7 int64) and dims. */
 export function valueInfo(name: string, elemType: number, dims: readonly Dim[] | null): object {
   const tensorType: Record<string, unknown> = { elem_type: elemType };
-  if (dims) tensorType.shape = { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) };
+  if (dims)
+    tensorType.shape = {
+      dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })),
+    };
   return { name, type: { tensor_type: tensorType } };
 }
 
@@ -27,7 +37,8 @@ function attribute(name: string, v: AttrValue): object {
   if (typeof v === 'number') return { name, type: ATTR_INT, i: v };
   if (typeof v === 'string') return { name, type: ATTR_STRING, s: utf8.encode(v) };
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'string')) return { name, type: ATTR_STRINGS, strings: (v as string[]).map((x) => utf8.encode(x)) };
+    if (v.every((x) => typeof x === 'string'))
+      return { name, type: ATTR_STRINGS, strings: (v as string[]).map((x) => utf8.encode(x)) };
     return { name, type: ATTR_INTS, ints: v };
   }
   if ('float' in v) return { name, type: ATTR_FLOAT, f: v.float };
@@ -72,10 +83,24 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (fresh ones unless given). */
-  node(op: string, inputs: readonly string[], outputs: number | readonly string[] = 1, attrs: Record<string, AttrValue> = {}): string[] {
-    const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(op.toLowerCase())) : outputs.slice();
+  node(
+    op: string,
+    inputs: readonly string[],
+    outputs: number | readonly string[] = 1,
+    attrs: Record<string, AttrValue> = {},
+  ): string[] {
+    const outs =
+      typeof outputs === 'number'
+        ? Array.from({ length: outputs }, () => this.fresh(op.toLowerCase()))
+        : outputs.slice();
     const attribute_ = Object.entries(attrs).map(([k, v]) => attribute(k, v));
-    this.nodes.push({ name: this.fresh(`${op}_node`), op_type: op, input: inputs.slice(), output: outs, attribute: attribute_ });
+    this.nodes.push({
+      name: this.fresh(`${op}_node`),
+      op_type: op,
+      input: inputs.slice(),
+      output: outs,
+      attribute: attribute_,
+    });
     return outs;
   }
 
@@ -85,7 +110,13 @@ export class GraphBuilder {
   }
 
   graph(): GraphObject {
-    return { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+    return {
+      name: this.name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
   }
 }
 

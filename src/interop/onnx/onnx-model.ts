@@ -43,9 +43,13 @@ export class OnnxModel {
   /** Evaluates the graph: `feeds` has one tensor per input name; returns one per output name. */
   run(feeds: Record<string, Tensor>): Record<string, Tensor> {
     const op = `OnnxModel.run (${this.file})`;
-    if (feeds === null || typeof feeds !== 'object') throw new ConfigError(`${op}: feeds must be an object of tensors; got ${String(feeds)}`);
+    if (feeds === null || typeof feeds !== 'object')
+      throw new ConfigError(`${op}: feeds must be an object of tensors; got ${String(feeds)}`);
     for (const k of Object.keys(feeds)) {
-      if (!this.inputNames.includes(k)) throw new ConfigError(`${op}: feed '${k}' must be a graph input; expected one of ${this.inputNames.join(', ')}`);
+      if (!this.inputNames.includes(k))
+        throw new ConfigError(
+          `${op}: feed '${k}' must be a graph input; expected one of ${this.inputNames.join(', ')}`,
+        );
     }
     const values = new Map<string, Value>();
     for (const name of this.inputNames) {
@@ -66,14 +70,22 @@ function checkFeed(op: string, info: OnnxValueInfo, v: Value): Value {
   let value = v;
   if (want !== null && want !== v.kind) {
     // int32 tensors feed integer inputs; float32/float64 must match the declared type.
-    if (want === 'bool' && v.kind === 'int') value = { ...v, kind: 'bool', data: Uint8Array.from(v.data, (x) => (x ? 1 : 0)) };
-    else throw new DTypeError(`${op}: input '${info.name}' must be ${DATA_TYPE_NAMES[info.elemType]}; got ${v.kind}`);
+    if (want === 'bool' && v.kind === 'int')
+      value = { ...v, kind: 'bool', data: Uint8Array.from(v.data, (x) => (x ? 1 : 0)) };
+    else
+      throw new DTypeError(
+        `${op}: input '${info.name}' must be ${DATA_TYPE_NAMES[info.elemType]}; got ${v.kind}`,
+      );
   }
   if (info.shape) {
-    const ok = info.shape.length === v.shape.length && info.shape.every((d, i) => typeof d !== 'number' || d === v.shape[i]);
+    const ok =
+      info.shape.length === v.shape.length &&
+      info.shape.every((d, i) => typeof d !== 'number' || d === v.shape[i]);
     if (!ok) {
       const want = info.shape.map((d) => (d === null ? '?' : String(d))).join(', ');
-      throw new ShapeError(`${op}: input '${info.name}' must have shape [${want}]; got [${v.shape.join(', ')}]`);
+      throw new ShapeError(
+        `${op}: input '${info.name}' must have shape [${want}]; got [${v.shape.join(', ')}]`,
+      );
     }
   }
   return value;
@@ -93,9 +105,14 @@ function checkFeed(op: string, info: OnnxValueInfo, v: Value): Value {
  * const model = await importOnnx(bytes);
  * const out = model.run({ [model.inputNames[0]]: randn([7, 3, 4]) });
  */
-export async function importOnnx(source: Uint8Array | string, options: ImportOnnxOptions = {}): Promise<OnnxModel> {
-  if (options === null || typeof options !== 'object') throw new ConfigError(`importOnnx: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options)) if (k !== 'file') throw new ConfigError(`importOnnx: unknown option '${k}'; expected file`);
+export async function importOnnx(
+  source: Uint8Array | string,
+  options: ImportOnnxOptions = {},
+): Promise<OnnxModel> {
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(`importOnnx: options must be an object; got ${String(options)}`);
+  for (const k of Object.keys(options))
+    if (k !== 'file') throw new ConfigError(`importOnnx: unknown option '${k}'; expected file`);
   let bytes: Uint8Array;
   let file = options.file;
   if (typeof source === 'string') {

@@ -1,7 +1,15 @@
 // Element-wise ONNX ops with multidirectional (numpy) broadcasting, activations, Cast.
 import { ShapeError, UnsupportedError } from '../../core/errors.js';
 import { attrFloat, attrInt, need, needFloat, type OpContext, type OpImpl } from './op-context.js';
-import { allocValue, isFloat, kindOfDataType, makeValue, numelOf, type ElemKind, type Value } from './value.js';
+import {
+  allocValue,
+  isFloat,
+  kindOfDataType,
+  makeValue,
+  numelOf,
+  type ElemKind,
+  type Value,
+} from './value.js';
 
 /** The broadcast shape of two shapes (numpy rules), or a ShapeError naming the node. */
 export function broadcastShapes(ctx: OpContext, a: readonly number[], b: readonly number[]): number[] {
@@ -11,7 +19,9 @@ export function broadcastShapes(ctx: OpContext, a: readonly number[], b: readonl
     const x = a[a.length - r + i] ?? 1;
     const y = b[b.length - r + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw new ShapeError(`${ctx.where}: input shapes must broadcast; got [${a.join(', ')}] and [${b.join(', ')}]`);
+      throw new ShapeError(
+        `${ctx.where}: input shapes must broadcast; got [${a.join(', ')}] and [${b.join(', ')}]`,
+      );
     }
     out.push(x === 1 ? y : x);
   }
@@ -47,12 +57,18 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
 
 function resultKind(ctx: OpContext, a: Value, b: Value): ElemKind {
   if (a.kind !== b.kind) {
-    throw new UnsupportedError(`${ctx.where}: both inputs must have the same element type; got ${a.kind} and ${b.kind}`);
+    throw new UnsupportedError(
+      `${ctx.where}: both inputs must have the same element type; got ${a.kind} and ${b.kind}`,
+    );
   }
   return a.kind;
 }
 
-function binary(f: (x: number, y: number) => number, intF?: (x: number, y: number) => number, outKind?: ElemKind): OpImpl {
+function binary(
+  f: (x: number, y: number) => number,
+  intF?: (x: number, y: number) => number,
+  outKind?: ElemKind,
+): OpImpl {
   return (ctx, inputs) => {
     const a = need(ctx, inputs, 0);
     const b = need(ctx, inputs, 1);
@@ -76,7 +92,8 @@ function unary(f: (x: number) => number): OpImpl {
   };
 }
 
-export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+export const sigmoid = (x: number): number =>
+  x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 
 function whereOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
   const c = need(ctx, inputs, 0);
@@ -96,7 +113,10 @@ function castOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[]
   const x = need(ctx, inputs, 0);
   const to = attrInt(ctx, 'to', 0);
   const kind = kindOfDataType(to);
-  if (kind === null) throw new UnsupportedError(`${ctx.where}: Cast 'to' must be a float, double, integer or bool type; got ${to}`);
+  if (kind === null)
+    throw new UnsupportedError(
+      `${ctx.where}: Cast 'to' must be a float, double, integer or bool type; got ${to}`,
+    );
   const out = allocValue(kind, x.shape);
   for (let i = 0; i < out.data.length; i++) {
     const v = x.data[i];
@@ -111,7 +131,8 @@ function softmaxOp(log: boolean): OpImpl {
     const r = x.shape.length;
     let axis = attrInt(ctx, 'axis', ctx.opset >= 13 ? -1 : 1);
     if (axis < 0) axis += r;
-    if (axis < 0 || axis >= Math.max(r, 1)) throw new ShapeError(`${ctx.where}: axis must be in [${-r}, ${r - 1}]; got ${axis}`);
+    if (axis < 0 || axis >= Math.max(r, 1))
+      throw new ShapeError(`${ctx.where}: axis must be in [${-r}, ${r - 1}]; got ${axis}`);
     // Before opset 13 the input is coerced to 2-D at `axis`; from 13 it is one axis.
     const outer = numelOf(x.shape.slice(0, axis));
     const len = ctx.opset >= 13 ? x.shape[axis] : numelOf(x.shape.slice(axis));
@@ -154,7 +175,10 @@ export const ELEMENTWISE_OPS: Record<string, OpImpl> = {
   Add: binary((x, y) => x + y),
   Sub: binary((x, y) => x - y),
   Mul: binary((x, y) => x * y),
-  Div: binary((x, y) => x / y, (x, y) => Math.trunc(x / y)),
+  Div: binary(
+    (x, y) => x / y,
+    (x, y) => Math.trunc(x / y),
+  ),
   Pow: binary((x, y) => Math.pow(x, y)),
   Min: binary((x, y) => Math.min(x, y)),
   Max: binary((x, y) => Math.max(x, y)),

@@ -6,14 +6,27 @@
 import { ConfigError, ShapeError, UnsupportedError } from '../../core/errors.js';
 import type { RecurrentMode } from '../../tensor/ops/recurrent.js';
 import { resolveActivations, type Activation } from './activations.js';
-import { attrFloat, attrFloats, attrInt, attrString, attrStrings, needFloat, type OpContext, type OpImpl } from './op-context.js';
+import {
+  attrFloat,
+  attrFloats,
+  attrInt,
+  attrString,
+  attrStrings,
+  needFloat,
+  type OpContext,
+  type OpImpl,
+} from './op-context.js';
 import { transpose } from './ops-shape.js';
 import { onnxRecurrentFastPath, runFast } from './recurrent-fast.js';
 import { allocValue, type Value } from './value.js';
 
 type Kind = 'LSTM' | 'GRU' | 'RNN';
 const GATES: Record<Kind, number> = { LSTM: 4, GRU: 3, RNN: 1 };
-const DEFAULT_ACTS: Record<Kind, string[]> = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] };
+const DEFAULT_ACTS: Record<Kind, string[]> = {
+  LSTM: ['Sigmoid', 'Tanh', 'Tanh'],
+  GRU: ['Sigmoid', 'Tanh'],
+  RNN: ['Tanh'],
+};
 
 interface Setup {
   kind: Kind;
@@ -33,12 +46,20 @@ interface Setup {
 
 function checkShape(ctx: OpContext, what: string, v: Value, expected: number[]): void {
   if (v.shape.length !== expected.length || v.shape.some((d, i) => d !== expected[i])) {
-    throw new ShapeError(`${ctx.where}: ${what} must have shape [${expected.join(', ')}]; got [${v.shape.join(', ')}]`);
+    throw new ShapeError(
+      `${ctx.where}: ${what} must have shape [${expected.join(', ')}]; got [${v.shape.join(', ')}]`,
+    );
   }
 }
 
 /** Reads a [dirs, batch, hidden] state in either layout, as float64 in layout 0. */
-function stateInput(ctx: OpContext, v: Value | undefined, what: string, s: Setup, layout: number): Float64Array | undefined {
+function stateInput(
+  ctx: OpContext,
+  v: Value | undefined,
+  what: string,
+  s: Setup,
+  layout: number,
+): Float64Array | undefined {
   if (!v) return undefined;
   checkShape(ctx, what, v, layout === 0 ? [s.dirs, s.batch, s.hidden] : [s.batch, s.dirs, s.hidden]);
   return Float64Array.from(layout === 0 ? v.data : transpose(v, [1, 0, 2]).data);
@@ -51,16 +72,21 @@ function recurrent(kind: Kind): OpImpl {
     const W = needFloat(ctx, inputs, 1);
     const R = needFloat(ctx, inputs, 2);
     const layout = attrInt(ctx, 'layout', 0);
-    if (layout !== 0 && layout !== 1) throw new ConfigError(`${ctx.where}: layout must be 0 or 1; got ${layout}`);
-    if (X.shape.length !== 3) throw new ShapeError(`${ctx.where}: X must be 3-D; got [${X.shape.join(', ')}]`);
+    if (layout !== 0 && layout !== 1)
+      throw new ConfigError(`${ctx.where}: layout must be 0 or 1; got ${layout}`);
+    if (X.shape.length !== 3)
+      throw new ShapeError(`${ctx.where}: X must be 3-D; got [${X.shape.join(', ')}]`);
     const xs = layout === 0 ? X : transpose(X, [1, 0, 2]); // (seq, batch, input)
     const [seq, batch, input] = xs.shape;
     const direction = attrString(ctx, 'direction', 'forward');
     if (!['forward', 'reverse', 'bidirectional'].includes(direction)) {
-      throw new ConfigError(`${ctx.where}: direction must be forward, reverse or bidirectional; got '${direction}'`);
+      throw new ConfigError(
+        `${ctx.where}: direction must be forward, reverse or bidirectional; got '${direction}'`,
+      );
     }
     const dirs = direction === 'bidirectional' ? 2 : 1;
-    if (W.shape.length !== 3) throw new ShapeError(`${ctx.where}: W must be 3-D; got [${W.shape.join(', ')}]`);
+    if (W.shape.length !== 3)
+      throw new ShapeError(`${ctx.where}: W must be 3-D; got [${W.shape.join(', ')}]`);
     const hidden = attrInt(ctx, 'hidden_size', W.shape[1] / G);
     checkShape(ctx, 'W', W, [dirs, G * hidden, input]);
     checkShape(ctx, 'R', R, [dirs, G * hidden, hidden]);
@@ -72,18 +98,32 @@ function recurrent(kind: Kind): OpImpl {
       checkShape(ctx, 'sequence_lens', lensV, [batch]);
       for (let b = 0; b < batch; b++) {
         const l = lensV.data[b];
-        if (!Number.isInteger(l) || l < 0 || l > seq) throw new ShapeError(`${ctx.where}: sequence_lens must be in [0, ${seq}]; got ${l}`);
+        if (!Number.isInteger(l) || l < 0 || l > seq)
+          throw new ShapeError(`${ctx.where}: sequence_lens must be in [0, ${seq}]; got ${l}`);
         lens[b] = l;
       }
     }
     const names = attrStrings(ctx, 'activations') ?? [];
     const per = DEFAULT_ACTS[kind].length;
     if (names.length !== 0 && names.length !== per * dirs) {
-      throw new ConfigError(`${ctx.where}: activations must list ${per * dirs} functions (${per} per direction); got ${names.length}`);
+      throw new ConfigError(
+        `${ctx.where}: activations must list ${per * dirs} functions (${per} per direction); got ${names.length}`,
+      );
     }
-    const all = resolveActivations(ctx.where, names.length ? names : Array<string[]>(dirs).fill(DEFAULT_ACTS[kind]).flat(), attrFloats(ctx, 'activation_alpha') ?? [], attrFloats(ctx, 'activation_beta') ?? []);
+    const all = resolveActivations(
+      ctx.where,
+      names.length ? names : Array<string[]>(dirs).fill(DEFAULT_ACTS[kind]).flat(),
+      attrFloats(ctx, 'activation_alpha') ?? [],
+      attrFloats(ctx, 'activation_beta') ?? [],
+    );
     const s: Setup = {
-      kind, seq, batch, input, hidden, dirs, lens,
+      kind,
+      seq,
+      batch,
+      input,
+      hidden,
+      dirs,
+      lens,
       reverse: direction === 'bidirectional' ? [false, true] : [direction === 'reverse'],
       x: Float64Array.from(xs.data),
       acts: Array.from({ length: dirs }, (_, d) => all.slice(d * per, (d + 1) * per)),
@@ -91,8 +131,10 @@ function recurrent(kind: Kind): OpImpl {
       inputForget: attrInt(ctx, 'input_forget', 0) !== 0,
       linearBeforeReset: attrInt(ctx, 'linear_before_reset', 0) !== 0,
     };
-    if (s.inputForget && kind !== 'LSTM') throw new ConfigError(`${ctx.where}: input_forget is an LSTM attribute`);
-    if (s.linearBeforeReset && kind !== 'GRU') throw new ConfigError(`${ctx.where}: linear_before_reset is a GRU attribute`);
+    if (s.inputForget && kind !== 'LSTM')
+      throw new ConfigError(`${ctx.where}: input_forget is an LSTM attribute`);
+    if (s.linearBeforeReset && kind !== 'GRU')
+      throw new ConfigError(`${ctx.where}: linear_before_reset is a GRU attribute`);
     const h0 = stateInput(ctx, inputs[5], 'initial_h', s, layout);
     const c0 = kind === 'LSTM' ? stateInput(ctx, inputs[6], 'initial_c', s, layout) : undefined;
     const P = kind === 'LSTM' ? inputs[7] : undefined;
@@ -106,18 +148,32 @@ function recurrent(kind: Kind): OpImpl {
     const Yc = new Float64Array(dirs * batch * hidden);
     const mode = fastMode(s, names, P !== undefined);
     if (mode !== null) {
-      runFast({ kind, mode, seq, batch, input, hidden, reverse: s.reverse, x: xs, W, R, B, h0, c0 }, Y, Yh, Yc);
-    } else for (let d = 0; d < dirs; d++) {
-      const off = (a: Value | undefined, size: number): Float64Array | undefined => (a ? Float64Array.from(a.data.subarray(d * size, (d + 1) * size)) : undefined);
-      runDirection(s, d, {
-        W: off(W, G * hidden * input)!,
-        R: off(R, G * hidden * hidden)!,
-        B: off(B, 2 * G * hidden) ?? new Float64Array(2 * G * hidden),
-        P: off(P, 3 * hidden),
-        h0: h0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
-        c0: c0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
-      }, Y, Yh, Yc);
-    }
+      runFast(
+        { kind, mode, seq, batch, input, hidden, reverse: s.reverse, x: xs, W, R, B, h0, c0 },
+        Y,
+        Yh,
+        Yc,
+      );
+    } else
+      for (let d = 0; d < dirs; d++) {
+        const off = (a: Value | undefined, size: number): Float64Array | undefined =>
+          a ? Float64Array.from(a.data.subarray(d * size, (d + 1) * size)) : undefined;
+        runDirection(
+          s,
+          d,
+          {
+            W: off(W, G * hidden * input)!,
+            R: off(R, G * hidden * hidden)!,
+            B: off(B, 2 * G * hidden) ?? new Float64Array(2 * G * hidden),
+            P: off(P, 3 * hidden),
+            h0: h0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
+            c0: c0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
+          },
+          Y,
+          Yh,
+          Yc,
+        );
+      }
     const kindOut = X.kind;
     const toValue = (data: Float64Array, shape: number[]): Value => {
       const v = allocValue(kindOut, shape);
@@ -138,7 +194,15 @@ function recurrent(kind: Kind): OpImpl {
 
 /** The fused op's mode when the node is PyTorch's cell (and the fast path is on), else null. */
 function fastMode(s: Setup, names: readonly string[], peepholes: boolean): RecurrentMode | null {
-  if (!onnxRecurrentFastPath.enabled || peepholes || s.clip !== Infinity || s.inputForget || s.seq === 0 || s.batch === 0) return null;
+  if (
+    !onnxRecurrentFastPath.enabled ||
+    peepholes ||
+    s.clip !== Infinity ||
+    s.inputForget ||
+    s.seq === 0 ||
+    s.batch === 0
+  )
+    return null;
   if (s.lens.some((l) => l !== s.seq)) return null;
   if (s.kind === 'GRU' && !s.linearBeforeReset) return null;
   const per = DEFAULT_ACTS[s.kind].length;
@@ -161,7 +225,14 @@ interface DirParams {
   c0: Float64Array | undefined; // (batch, H)
 }
 
-function runDirection(s: Setup, d: number, p: DirParams, Y: Float64Array, Yh: Float64Array, Yc: Float64Array): void {
+function runDirection(
+  s: Setup,
+  d: number,
+  p: DirParams,
+  Y: Float64Array,
+  Yh: Float64Array,
+  Yc: Float64Array,
+): void {
   const { kind, batch, input: I, hidden: H } = s;
   const G = GATES[kind];
   const [f, g, h] = s.acts[d];
@@ -186,7 +257,9 @@ function runDirection(s: Setup, d: number, p: DirParams, Y: Float64Array, Yh: Fl
       if (kind === 'LSTM') {
         // gate order i, o, f, c; peepholes P: i, o, f
         for (let j = 0; j < H; j++) {
-          const pi = p.P ? p.P[j] : 0, po = p.P ? p.P[H + j] : 0, pf = p.P ? p.P[2 * H + j] : 0;
+          const pi = p.P ? p.P[j] : 0,
+            po = p.P ? p.P[H + j] : 0,
+            pf = p.P ? p.P[2 * H + j] : 0;
           const it = f(clip(xw[j] + hr[j] + pi * cs[j]));
           const ft = s.inputForget ? 1 - it : f(clip(xw[2 * H + j] + hr[2 * H + j] + pf * cs[j]));
           const ct = g(clip(xw[3 * H + j] + hr[3 * H + j]));
@@ -223,4 +296,8 @@ function runDirection(s: Setup, d: number, p: DirParams, Y: Float64Array, Yh: Fl
   }
 }
 
-export const RECURRENT_OPS: Record<string, OpImpl> = { LSTM: recurrent('LSTM'), GRU: recurrent('GRU'), RNN: recurrent('RNN') };
+export const RECURRENT_OPS: Record<string, OpImpl> = {
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  RNN: recurrent('RNN'),
+};

@@ -26,7 +26,8 @@ function toFront(v: Value, a: number, inverse = false): Value {
 }
 
 function scanOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
-  if (ctx.opset < 9) throw new UnsupportedError(`${ctx.where}: Scan before opset 9 (with a batch axis) is not supported`);
+  if (ctx.opset < 9)
+    throw new UnsupportedError(`${ctx.where}: Scan before opset 9 (with a batch axis) is not supported`);
   const run = ctx.runSubgraph;
   if (!run) throw new FormatError(`${ctx.where}: attribute body must be a graph`);
   const m = attrInt(ctx, 'num_scan_inputs', -1);
@@ -34,13 +35,18 @@ function scanOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[]
     if (!v) throw new FormatError(`${ctx.where}: input ${i} is required; got none`);
     return v;
   });
-  if (m < 1 || m > all.length) throw new FormatError(`${ctx.where}: num_scan_inputs must be in [1, ${all.length}]; got ${m}`);
+  if (m < 1 || m > all.length)
+    throw new FormatError(`${ctx.where}: num_scan_inputs must be in [1, ${all.length}]; got ${m}`);
   const nState = all.length - m;
   const inDirs = attrInts(ctx, 'scan_input_directions') ?? new Array<number>(m).fill(0);
   const inAxes = attrInts(ctx, 'scan_input_axes') ?? new Array<number>(m).fill(0);
-  const scans = all.slice(nState).map((v, i) => toFront(v, inAxes[i] < 0 ? inAxes[i] + v.shape.length : inAxes[i]));
+  const scans = all
+    .slice(nState)
+    .map((v, i) => toFront(v, inAxes[i] < 0 ? inAxes[i] + v.shape.length : inAxes[i]));
   const T = scans[0].shape[0];
-  for (const s of scans) if (s.shape[0] !== T) throw new ShapeError(`${ctx.where}: scan inputs must have the same length; got ${T} and ${s.shape[0]}`);
+  for (const s of scans)
+    if (s.shape[0] !== T)
+      throw new ShapeError(`${ctx.where}: scan inputs must have the same length; got ${T} and ${s.shape[0]}`);
   let state = all.slice(0, nState);
   const nOut = ctx.node.outputs.length - nState;
   const outDirs = attrInts(ctx, 'scan_output_directions') ?? new Array<number>(nOut).fill(0);
@@ -49,7 +55,8 @@ function scanOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[]
   for (let k = 0; k < T; k++) {
     const slices = scans.map((s, i) => slice0(s, inDirs[i] === 1 ? T - 1 - k : k));
     const outs = run('body', [...state, ...slices]);
-    if (outs.length !== nState + nOut) throw new FormatError(`${ctx.where}: body must have ${nState + nOut} outputs; got ${outs.length}`);
+    if (outs.length !== nState + nOut)
+      throw new FormatError(`${ctx.where}: body must have ${nState + nOut} outputs; got ${outs.length}`);
     state = outs.slice(0, nState);
     for (let j = 0; j < nOut; j++) collected[j][outDirs[j] === 1 ? T - 1 - k : k] = outs[nState + j];
   }

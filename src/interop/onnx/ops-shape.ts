@@ -47,7 +47,8 @@ function reshapeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Valu
   const allowZero = attrInt(ctx, 'allowzero', 0) === 1;
   const shape = spec.map((d, i) => (d === 0 && !allowZero ? x.shape[i] : d));
   const unknown = shape.indexOf(-1);
-  if (shape.filter((d) => d === -1).length > 1) throw new ShapeError(`${ctx.where}: shape may hold at most one -1; got [${spec.join(', ')}]`);
+  if (shape.filter((d) => d === -1).length > 1)
+    throw new ShapeError(`${ctx.where}: shape may hold at most one -1; got [${spec.join(', ')}]`);
   if (unknown >= 0) {
     const known = numelOf(shape.filter((d) => d !== -1));
     shape[unknown] = known === 0 ? 0 : x.data.length / known;
@@ -59,7 +60,11 @@ function reshapeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Valu
 }
 
 /** Axes from the attribute (older opsets) or the second input (opset 13 on). */
-function axesOf(ctx: OpContext, inputs: readonly (Value | undefined)[], inputSince: number): number[] | undefined {
+function axesOf(
+  ctx: OpContext,
+  inputs: readonly (Value | undefined)[],
+  inputSince: number,
+): number[] | undefined {
   if (ctx.opset >= inputSince) return inputs[1] ? intList(ctx, inputs[1], 'axes') : undefined;
   return attrInts(ctx, 'axes');
 }
@@ -67,7 +72,9 @@ function axesOf(ctx: OpContext, inputs: readonly (Value | undefined)[], inputSin
 function squeezeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
   const x = need(ctx, inputs, 0);
   const axes = axesOf(ctx, inputs, 13)?.map((a) => axisOf(ctx, a, x.shape.length, 'axes'));
-  for (const a of axes ?? []) if (x.shape[a] !== 1) throw new ShapeError(`${ctx.where}: squeezed axis ${a} must have size 1; got ${x.shape[a]}`);
+  for (const a of axes ?? [])
+    if (x.shape[a] !== 1)
+      throw new ShapeError(`${ctx.where}: squeezed axis ${a} must have size 1; got ${x.shape[a]}`);
   const shape = x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1));
   return [reshapeTo(x, shape)];
 }
@@ -150,8 +157,14 @@ export function concat(ctx: OpContext, parts: readonly Value[], axisIn: number):
   const shape = parts[0].shape.slice();
   shape[axis] = 0;
   for (const p of parts) {
-    if (p.shape.length !== r || p.shape.some((d, i) => i !== axis && d !== parts[0].shape[i]) || p.kind !== parts[0].kind) {
-      throw new ShapeError(`${ctx.where}: inputs must match except on axis ${axis}; got [${parts[0].shape.join(', ')}] and [${p.shape.join(', ')}]`);
+    if (
+      p.shape.length !== r ||
+      p.shape.some((d, i) => i !== axis && d !== parts[0].shape[i]) ||
+      p.kind !== parts[0].kind
+    ) {
+      throw new ShapeError(
+        `${ctx.where}: inputs must match except on axis ${axis}; got [${parts[0].shape.join(', ')}] and [${p.shape.join(', ')}]`,
+      );
     }
     shape[axis] += p.shape[axis];
   }
@@ -171,7 +184,8 @@ function splitOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[
   const x = need(ctx, inputs, 0);
   const axis = axisOf(ctx, attrInt(ctx, 'axis', 0), x.shape.length);
   const n = ctx.node.outputs.length;
-  let sizes = ctx.opset >= 13 ? (inputs[1] ? intList(ctx, inputs[1], 'split') : undefined) : attrInts(ctx, 'split');
+  let sizes =
+    ctx.opset >= 13 ? (inputs[1] ? intList(ctx, inputs[1], 'split') : undefined) : attrInts(ctx, 'split');
   if (!sizes) {
     const each = Math.ceil(x.shape[axis] / n);
     sizes = Array.from({ length: n }, (_, i) => Math.min(each, x.shape[axis] - i * each));
@@ -209,7 +223,8 @@ function gatherOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       let k = idx.data[j];
-      if (k < -dim || k >= dim || !Number.isInteger(k)) throw new ShapeError(`${ctx.where}: indices must be in [${-dim}, ${dim - 1}]; got ${k}`);
+      if (k < -dim || k >= dim || !Number.isInteger(k))
+        throw new ShapeError(`${ctx.where}: indices must be in [${-dim}, ${dim - 1}]; got ${k}`);
       if (k < 0) k += dim;
       const src = (o * dim + k) * inner;
       out.data.set(x.data.subarray(src, src + inner), (o * m + j) * inner);
@@ -234,9 +249,13 @@ function constantOp(ctx: OpContext): Value[] {
 
 function constantOfShapeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
   const shape = intList(ctx, need(ctx, inputs, 0), 'shape');
-  if (shape.some((d) => d < 0)) throw new ShapeError(`${ctx.where}: shape must be non-negative; got [${shape.join(', ')}]`);
+  if (shape.some((d) => d < 0))
+    throw new ShapeError(`${ctx.where}: shape must be non-negative; got [${shape.join(', ')}]`);
   const v = attr(ctx, 'value');
-  const fill = v !== undefined && typeof v === 'object' && 'kind' in v ? v : makeValue('float32', new Float32Array(1), [1]);
+  const fill =
+    v !== undefined && typeof v === 'object' && 'kind' in v
+      ? v
+      : makeValue('float32', new Float32Array(1), [1]);
   const out = allocValue(fill.kind, shape);
   out.data.fill(fill.data[0]);
   return [out];
@@ -253,7 +272,9 @@ function expandOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value
 
 function rangeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
   const [s, l, d] = [0, 1, 2].map((i) => need(ctx, inputs, i));
-  const start = s.data[0], limit = l.data[0], delta = d.data[0];
+  const start = s.data[0],
+    limit = l.data[0],
+    delta = d.data[0];
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
   const out = allocValue(s.kind, [n]);
   for (let i = 0; i < n; i++) out.data[i] = start + i * delta;
@@ -264,14 +285,25 @@ export const SHAPE_OPS: Record<string, OpImpl> = {
   Transpose: (ctx, inputs) => {
     const x = need(ctx, inputs, 0);
     const perm = attrInts(ctx, 'perm') ?? x.shape.map((_, i) => x.shape.length - 1 - i);
-    return [transpose(x, perm.map((p) => axisOf(ctx, p, x.shape.length, 'perm')))];
+    return [
+      transpose(
+        x,
+        perm.map((p) => axisOf(ctx, p, x.shape.length, 'perm')),
+      ),
+    ];
   },
   Reshape: reshapeOp,
   Squeeze: squeezeOp,
   Unsqueeze: unsqueezeOp,
   Flatten: flattenOp,
   Slice: sliceOp,
-  Concat: (ctx, inputs) => [concat(ctx, inputs.filter((v): v is Value => v !== undefined), attrInt(ctx, 'axis', 0))],
+  Concat: (ctx, inputs) => [
+    concat(
+      ctx,
+      inputs.filter((v): v is Value => v !== undefined),
+      attrInt(ctx, 'axis', 0),
+    ),
+  ],
   Split: splitOp,
   Gather: gatherOp,
   Shape: (ctx, inputs) => {

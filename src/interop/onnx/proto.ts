@@ -47,7 +47,8 @@ export function toInt(v: unknown, what: string): number {
   if (v !== null && typeof v === 'object' && 'toNumber' in v) {
     const l = v as { toNumber(): number; high: number };
     const n = l.toNumber();
-    if (!Number.isSafeInteger(n)) throw new FormatError(`${what}: int64 value must fit in 53 bits; got ${String(v)}`);
+    if (!Number.isSafeInteger(n))
+      throw new FormatError(`${what}: int64 value must fit in 53 bits; got ${String(v)}`);
     return n;
   }
   if (typeof v === 'bigint') return Number(v);

@@ -29,7 +29,14 @@ export interface FastNode {
 // ONNX gate blocks in PyTorch order: LSTM (i,o,f,c) -> (i,f,g,o); GRU (z,r,h) -> (r,z,n)
 const TORCH_ORDER = { LSTM: [0, 2, 3, 1], GRU: [1, 0, 2], RNN: [0] };
 
-function blocks(src: ArrayLike<number>, offset: number, H: number, cols: number, order: readonly number[], f64: boolean): Tensor {
+function blocks(
+  src: ArrayLike<number>,
+  offset: number,
+  H: number,
+  cols: number,
+  order: readonly number[],
+  f64: boolean,
+): Tensor {
   const out = f64 ? new Float64Array(order.length * H * cols) : new Float32Array(order.length * H * cols);
   order.forEach((g, k) => {
     for (let i = 0; i < H * cols; i++) out[k * H * cols + i] = src[offset + g * H * cols + i];
@@ -44,7 +51,8 @@ export function runFast(n: FastNode, Y: Float64Array, Yh: Float64Array, Yc: Floa
   const G = TORCH_ORDER[n.kind].length;
   const D = n.reverse.length;
   const f64 = n.x.kind === 'float64';
-  const make = (data: ArrayLike<number>, shape: number[]): Tensor => new Tensor(f64 ? Float64Array.from(data) : Float32Array.from(data), shape);
+  const make = (data: ArrayLike<number>, shape: number[]): Tensor =>
+    new Tensor(f64 ? Float64Array.from(data) : Float32Array.from(data), shape);
   const x = make(n.x.data, [seq * batch, I]);
   const sizes = new Int32Array(seq).fill(batch);
   noGrad(() => {
@@ -57,8 +65,17 @@ export function runFast(n: FastNode, Y: Float64Array, Yh: Float64Array, Yc: Floa
         bHh: n.B ? blocks(n.B.data, d * 2 * G * H + G * H, H, 1, order, f64) : null,
         wHr: null,
       };
-      const state = (s: Float64Array | undefined): Tensor => make(s ? s.subarray(d * batch * H, (d + 1) * batch * H) : new Float64Array(batch * H), [batch, H]);
-      const r = recurrentLayer(n.mode, x, sizes, state(n.h0), n.kind === 'LSTM' ? state(n.c0) : null, weights, n.reverse[d]);
+      const state = (s: Float64Array | undefined): Tensor =>
+        make(s ? s.subarray(d * batch * H, (d + 1) * batch * H) : new Float64Array(batch * H), [batch, H]);
+      const r = recurrentLayer(
+        n.mode,
+        x,
+        sizes,
+        state(n.h0),
+        n.kind === 'LSTM' ? state(n.c0) : null,
+        weights,
+        n.reverse[d],
+      );
       const out = r.output.data; // (seq*batch, H)
       for (let t = 0; t < seq; t++) {
         for (let b = 0; b < batch; b++) {

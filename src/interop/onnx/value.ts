@@ -21,13 +21,16 @@ export function numelOf(shape: readonly number[]): number {
 
 export function allocValue(kind: ElemKind, shape: readonly number[]): Value {
   const n = numelOf(shape);
-  const data = kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+  const data =
+    kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
   return { kind, data, shape: shape.slice() };
 }
 
 export function makeValue(kind: ElemKind, data: ValueData, shape: readonly number[]): Value {
   if (data.length !== numelOf(shape)) {
-    throw new ShapeError(`Value: data length must equal numel of [${shape.join(', ')}]; expected ${numelOf(shape)}, got ${data.length}`);
+    throw new ShapeError(
+      `Value: data length must equal numel of [${shape.join(', ')}]; expected ${numelOf(shape)}, got ${data.length}`,
+    );
   }
   return { kind, data, shape: shape.slice() };
 }
@@ -41,8 +44,23 @@ export const DATA_TYPE = { float32: 1, float64: 11, int: 7, bool: 9 } as const;
 
 /** The ONNX element type a name in error messages. */
 export const DATA_TYPE_NAMES: Record<number, string> = {
-  0: 'UNDEFINED', 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING',
-  9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128', 16: 'BFLOAT16',
+  0: 'UNDEFINED',
+  1: 'FLOAT',
+  2: 'UINT8',
+  3: 'INT8',
+  4: 'UINT16',
+  5: 'INT16',
+  6: 'INT32',
+  7: 'INT64',
+  8: 'STRING',
+  9: 'BOOL',
+  10: 'FLOAT16',
+  11: 'DOUBLE',
+  12: 'UINT32',
+  13: 'UINT64',
+  14: 'COMPLEX64',
+  15: 'COMPLEX128',
+  16: 'BFLOAT16',
 };
 
 /** The value kind an ONNX element type is computed in, or null when unsupported. */

@@ -12,13 +12,18 @@ const WHEEL = join(repoRoot, 'test', 'fixtures', 'onnx', 'backend-node');
 const PREFIXES = ['test_lstm_', 'test_gru_', 'test_rnn_', 'test_simple_rnn_'];
 
 const debianCases = caseDirs(DEBIAN, PREFIXES);
-test('Debian libonnx-testdata: LSTM/GRU/RNN node tests', { skip: debianCases.length === 0 ? `${DEBIAN} not installed` : false }, async (t) => {
-  for (const c of debianCases) await t.test(c, async () => void (await runCase(join(DEBIAN, c))));
-});
+test(
+  'Debian libonnx-testdata: LSTM/GRU/RNN node tests',
+  { skip: debianCases.length === 0 ? `${DEBIAN} not installed` : false },
+  async (t) => {
+    for (const c of debianCases) await t.test(c, async () => void (await runCase(join(DEBIAN, c))));
+  },
+);
 
 const wheelCases = caseDirs(WHEEL, PREFIXES);
 test('onnx wheel case generators: LSTM/GRU/RNN node tests', async (t) => {
-  if (wheelCases.length < 18) throw new Error(`expected the 18 committed cases in ${WHEEL}; got ${wheelCases.length}`);
+  if (wheelCases.length < 18)
+    throw new Error(`expected the 18 committed cases in ${WHEEL}; got ${wheelCases.length}`);
   for (const c of wheelCases) await t.test(c, async () => void (await runCase(join(WHEEL, c))));
 });
 
@@ -32,7 +37,8 @@ test('the PyTorch-standard nodes take the fused fast path, and the reference loo
   assert.equal(onnxRecurrentFastPath.runs - before, 1, 'fast-path runs');
   onnxRecurrentFastPath.enabled = false;
   try {
-    for (const c of wheelCases) await t.test(`${c} (reference loop)`, async () => void (await runCase(join(WHEEL, c))));
+    for (const c of wheelCases)
+      await t.test(`${c} (reference loop)`, async () => void (await runCase(join(WHEEL, c))));
     assert.equal(onnxRecurrentFastPath.runs - before, 1, 'no fast-path runs while disabled');
   } finally {
     onnxRecurrentFastPath.enabled = true;

@@ -27,7 +27,8 @@ export function onnxCheck(bytes: Uint8Array): string {
   try {
     const file = join(dir, 'model.onnx');
     writeFileSync(file, bytes);
-    const code = 'import onnx, sys\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nonnx.shape_inference.infer_shapes(m, strict_mode=True)';
+    const code =
+      'import onnx, sys\nm = onnx.load(sys.argv[1])\nonnx.checker.check_model(m, full_check=True)\nonnx.shape_inference.infer_shapes(m, strict_mode=True)';
     const r = spawnSync(VENV_PYTHON, ['-c', code, file], { encoding: 'utf8', timeout: 120_000 });
     return r.status === 0 ? '' : r.stderr || `exit ${r.status}`;
   } finally {
@@ -41,7 +42,11 @@ export interface OrtTensor {
 }
 export interface OrtModule {
   Tensor: new (type: string, data: Float32Array | BigInt64Array, dims: readonly number[]) => OrtTensor;
-  InferenceSession: { create(bytes: Uint8Array): Promise<{ run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> }> };
+  InferenceSession: {
+    create(
+      bytes: Uint8Array,
+    ): Promise<{ run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> }>;
+  };
 }
 
 let ort: OrtModule | null | undefined;

@@ -10,7 +10,11 @@ import { repoRoot } from '../../helpers/fixtures.js';
 import { caseDirs, maxRelSeen, runCase } from './helpers.js';
 
 const ROOT = join(repoRoot, 'test', 'fixtures', 'onnx');
-const versions = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => d.startsWith('torch-')).sort() : [];
+const versions = existsSync(ROOT)
+  ? readdirSync(ROOT)
+      .filter((d) => d.startsWith('torch-'))
+      .sort()
+  : [];
 
 test('torch.onnx.export fixtures are present', () => {
   assert.ok(versions.length > 0, `expected test/fixtures/onnx/torch-*/; got none`);
