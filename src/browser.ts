@@ -77,3 +77,5 @@ export {
   type SequentialOptions,
   type SummaryOptions,
 } from './models/sequential-model.js';
+// ONNX: parse, import (run) and export recurrent models (protobufjs loads on first use)
+export * from './interop/onnx/index.js';

@@ -1,0 +1,339 @@
+// The decoded ONNX model as plain, checked objects: nodes, attributes, initializers
+// (TensorProto -> Value with every declared size checked against the bytes first).
+import { FormatError, UnsupportedError } from '../../core/errors.js';
+import { loadOnnxCodec, toInt } from './proto.js';
+import { DATA_TYPE_NAMES, kindOfDataType, makeValue, type Value } from './value.js';
+
+export type OnnxAttributeValue = number | string | Value | number[] | string[] | OnnxGraph;
+
+export interface OnnxNode {
+  readonly name: string;
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: readonly string[]; // '' marks an omitted optional input
+  readonly outputs: readonly string[];
+  readonly attributes: ReadonlyMap<string, OnnxAttributeValue>;
+}
+
+/** A graph input or output: name, element type and dims (a number, a symbolic name, or null). */
+export interface OnnxValueInfo {
+  readonly name: string;
+  readonly elemType: number;
+  readonly shape: readonly (number | string | null)[] | null;
+}
+
+export interface OnnxGraph {
+  readonly name: string;
+  readonly nodes: readonly OnnxNode[];
+  readonly initializers: ReadonlyMap<string, Value>;
+  readonly inputs: readonly OnnxValueInfo[];
+  readonly outputs: readonly OnnxValueInfo[];
+}
+
+/** What `parseOnnx` returns: the model's header and its main graph. */
+export interface OnnxModelProto {
+  readonly irVersion: number;
+  readonly opsetImports: readonly { readonly domain: string; readonly version: number }[];
+  readonly producerName: string;
+  readonly producerVersion: string;
+  readonly graph: OnnxGraph;
+}
+
+/**
+ * The largest tensor an ONNX file may declare (elements); larger ones are refused with a
+ * FormatError before anything is allocated.
+ * @example MAX_TENSOR_ELEMENTS; // 2147483647
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+// The protobufjs message shapes this file reads (only the fields used).
+interface PTensor {
+  name?: string;
+  dims?: unknown[];
+  data_type?: number;
+  raw_data?: Uint8Array;
+  float_data?: number[];
+  double_data?: number[];
+  int32_data?: number[];
+  int64_data?: unknown[];
+  uint64_data?: unknown[];
+  data_location?: number;
+  external_data?: unknown[];
+  segment?: unknown;
+}
+interface PAttr {
+  name?: string;
+  type?: number;
+  f?: number;
+  i?: unknown;
+  s?: Uint8Array;
+  t?: PTensor;
+  g?: PGraph;
+  floats?: number[];
+  ints?: unknown[];
+  strings?: Uint8Array[];
+  ref_attr_name?: string;
+}
+interface PNode {
+  name?: string;
+  op_type?: string;
+  domain?: string;
+  input?: string[];
+  output?: string[];
+  attribute?: PAttr[];
+}
+interface PValueInfo {
+  name?: string;
+  type?: {
+    tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: unknown; dim_param?: string }[] } };
+  };
+}
+interface PGraph {
+  name?: string;
+  node?: PNode[];
+  initializer?: PTensor[];
+  sparse_initializer?: unknown[];
+  input?: PValueInfo[];
+  output?: PValueInfo[];
+}
+interface PModel {
+  ir_version?: unknown;
+  opset_import?: { domain?: string; version?: unknown }[];
+  producer_name?: string;
+  producer_version?: string;
+  graph?: PGraph;
+  functions?: unknown[];
+}
+
+const ELEM_BYTES: Record<number, number> = {
+  1: 4,
+  2: 1,
+  3: 1,
+  4: 2,
+  5: 2,
+  6: 4,
+  7: 8,
+  9: 1,
+  11: 8,
+  12: 4,
+  13: 8,
+};
+
+/** TensorProto -> Value; `where` names the file and the tensor (or node) in errors. */
+export function decodeTensor(t: PTensor, where: string): Value {
+  const dt = t.data_type ?? 0;
+  const kind = kindOfDataType(dt);
+  if (kind === null) {
+    throw new UnsupportedError(
+      `${where}: tensor element type must be float, double, an integer or bool; got ${DATA_TYPE_NAMES[dt] ?? dt}`,
+    );
+  }
+  if (t.data_location === 1 || (t.external_data?.length ?? 0) > 0) {
+    throw new UnsupportedError(
+      `${where}: tensors stored in external data files are not supported; expected the data inside the .onnx file, got data_location EXTERNAL (save the model with all tensors in one file)`,
+    );
+  }
+  if (t.segment) throw new UnsupportedError(`${where}: segmented tensors are not supported`);
+  const dims = (t.dims ?? []).map((d) => toInt(d, where));
+  let n = 1;
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0)
+      throw new FormatError(`${where}: tensor dims must be non-negative integers; got [${dims.join(', ')}]`);
+    n *= d;
+  }
+  if (n > MAX_TENSOR_ELEMENTS)
+    throw new FormatError(`${where}: tensor must have at most ${MAX_TENSOR_ELEMENTS} elements; got ${n}`);
+  const raw = t.raw_data;
+  if (raw && raw.length > 0) {
+    const size = ELEM_BYTES[dt];
+    if (raw.length !== n * size) {
+      throw new FormatError(
+        `${where}: raw_data length must equal numel * ${size} for dims [${dims.join(', ')}]; expected ${n * size} bytes, got ${raw.length}`,
+      );
+    }
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out =
+      kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = i * size;
+      switch (dt) {
+        case 1:
+          out[i] = view.getFloat32(o, true);
+          break;
+        case 11:
+          out[i] = view.getFloat64(o, true);
+          break;
+        case 2:
+        case 9:
+          out[i] = view.getUint8(o);
+          break;
+        case 3:
+          out[i] = view.getInt8(o);
+          break;
+        case 4:
+          out[i] = view.getUint16(o, true);
+          break;
+        case 5:
+          out[i] = view.getInt16(o, true);
+          break;
+        case 6:
+          out[i] = view.getInt32(o, true);
+          break;
+        case 12:
+          out[i] = view.getUint32(o, true);
+          break;
+        case 7:
+        case 13: {
+          const big = dt === 7 ? view.getBigInt64(o, true) : view.getBigUint64(o, true);
+          const v = Number(big);
+          if (!Number.isSafeInteger(v))
+            throw new FormatError(`${where}: int64 value must fit in 53 bits; got ${big}`);
+          out[i] = v;
+          break;
+        }
+      }
+    }
+    return makeValue(kind, out, dims);
+  }
+  const field: ArrayLike<unknown> =
+    dt === 1
+      ? (t.float_data ?? [])
+      : dt === 11
+        ? (t.double_data ?? [])
+        : dt === 7
+          ? (t.int64_data ?? [])
+          : dt === 12 || dt === 13
+            ? (t.uint64_data ?? [])
+            : (t.int32_data ?? []);
+  if (field.length !== n) {
+    throw new FormatError(
+      `${where}: tensor data length must equal the numel of dims [${dims.join(', ')}]; expected ${n}, got ${field.length}`,
+    );
+  }
+  const out =
+    kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = toInt(field[i], where);
+  return makeValue(kind, out, dims);
+}
+
+const utf8 = new TextDecoder();
+
+function decodeAttr(a: PAttr, where: string): OnnxAttributeValue {
+  const w = `${where} attribute '${a.name ?? ''}'`;
+  if (a.ref_attr_name) throw new UnsupportedError(`${w}: attribute references (functions) are not supported`);
+  switch (a.type) {
+    case 1:
+      return a.f ?? 0;
+    case 2:
+      return toInt(a.i, w);
+    case 3:
+      return utf8.decode(a.s ?? new Uint8Array(0));
+    case 4:
+      if (!a.t) throw new FormatError(`${w}: a TENSOR attribute must hold a tensor`);
+      return decodeTensor(a.t, w);
+    case 5:
+      if (!a.g) throw new FormatError(`${w}: a GRAPH attribute must hold a graph`);
+      return decodeGraph(a.g, w);
+    case 6:
+      return (a.floats ?? []).slice();
+    case 7:
+      return (a.ints ?? []).map((v) => toInt(v, w));
+    case 8:
+      return (a.strings ?? []).map((s) => utf8.decode(s));
+    default:
+      throw new UnsupportedError(
+        `${w}: attribute type must be FLOAT, INT, STRING, TENSOR, GRAPH, FLOATS, INTS or STRINGS; got ${a.type ?? 0}`,
+      );
+  }
+}
+
+function decodeValueInfo(v: PValueInfo): OnnxValueInfo {
+  const tt = v.type?.tensor_type;
+  const dims = tt?.shape?.dim;
+  return {
+    name: v.name ?? '',
+    elemType: tt?.elem_type ?? 0,
+    // dim_value / dim_param are a oneof: only the one present is an own property.
+    shape: dims
+      ? dims.map((d) =>
+          Object.hasOwn(d, 'dim_value')
+            ? toInt(d.dim_value, v.name ?? '')
+            : Object.hasOwn(d, 'dim_param')
+              ? (d.dim_param ?? null)
+              : null,
+        )
+      : null,
+  };
+}
+
+function decodeGraph(g: PGraph, where: string): OnnxGraph {
+  if ((g.sparse_initializer?.length ?? 0) > 0)
+    throw new UnsupportedError(`${where}: sparse initializers are not supported`);
+  const initializers = new Map<string, Value>();
+  for (const t of g.initializer ?? [])
+    initializers.set(t.name ?? '', decodeTensor(t, `${where} initializer '${t.name ?? ''}'`));
+  const nodes = (g.node ?? []).map((n, i): OnnxNode => {
+    const name = n.name || `#${i}`;
+    const w = `${where} node '${name}' (${n.op_type ?? ''})`;
+    const attributes = new Map<string, OnnxAttributeValue>();
+    for (const a of n.attribute ?? []) attributes.set(a.name ?? '', decodeAttr(a, w));
+    return {
+      name,
+      opType: n.op_type ?? '',
+      domain: n.domain ?? '',
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attributes,
+    };
+  });
+  return {
+    name: g.name ?? '',
+    nodes,
+    initializers,
+    inputs: (g.input ?? []).map(decodeValueInfo),
+    outputs: (g.output ?? []).map(decodeValueInfo),
+  };
+}
+
+/**
+ * Decodes the bytes of an `.onnx` file (a ModelProto) into checked plain objects. Nothing in
+ * the file is executed; every tensor's declared dims are checked against its bytes before
+ * anything is allocated for it, and tensors kept in external data files are refused.
+ *
+ * @param bytes the file's contents
+ * @param file a name for error messages (the path, when there is one)
+ * @example
+ * const proto = await parseOnnx(new Uint8Array(await (await fetch('lstm.onnx')).arrayBuffer()));
+ * proto.graph.nodes.map((n) => n.opType); // ['LSTM', 'Squeeze', 'Gemm']
+ */
+export async function parseOnnx(bytes: Uint8Array, file = 'ONNX model'): Promise<OnnxModelProto> {
+  if (!(bytes instanceof Uint8Array))
+    throw new FormatError(`parseOnnx: bytes must be a Uint8Array; got ${typeof bytes}`);
+  const codec = await loadOnnxCodec();
+  let m: PModel;
+  try {
+    m = codec.decodeModel(bytes) as PModel;
+  } catch (e) {
+    throw new FormatError(`${file}: ${(e as Error).message}`);
+  }
+  if (!m.graph)
+    throw new FormatError(`${file}: ModelProto must have a graph; expected field 7 (graph), got none`);
+  if ((m.functions?.length ?? 0) > 0)
+    throw new UnsupportedError(`${file}: model-local functions are not supported`);
+  return {
+    irVersion: toInt(m.ir_version, file),
+    opsetImports: (m.opset_import ?? []).map((o) => ({
+      domain: o.domain ?? '',
+      version: toInt(o.version, file),
+    })),
+    producerName: m.producer_name ?? '',
+    producerVersion: m.producer_version ?? '',
+    graph: decodeGraph(m.graph, file),
+  };
+}
+
+/** Decodes a serialized TensorProto (the `.pb` files of the ONNX backend tests). */
+export async function parseOnnxTensor(bytes: Uint8Array, file = 'TensorProto'): Promise<Value> {
+  const codec = await loadOnnxCodec();
+  return decodeTensor(codec.decodeTensor(bytes) as PTensor, file);
+}
