@@ -15,7 +15,7 @@
  * 1 x noise (the noise itself is unpredictable).
  */
 import { errors, noisySine, runForecast } from './lib/forecasting.js';
-import { coverageLine, resultTable, writeForecastPlot } from './lib/forecast-report.js';
+import { coverageLine, plotStep, resultTable, writeForecastPlot } from './lib/forecast-report.js';
 import { endProgress, num, optNum, parseCli, progress } from './lib/common.js';
 
 const args = parseCli('sine', 'LSTM forecast of a noisy sine wave vs the value one period earlier', {
@@ -73,7 +73,7 @@ const o = {
   progress: (line: string) => (line ? progress(line) : endProgress()),
 };
 console.log(`model: LSTM(${o.hidden}) -> Dense(${horizon}); input: the last ${window} values (StandardScaler fitted on the training part); output: the next ${horizon} values`);
-console.log(`forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baseline: the value one period (${period} steps) earlier`);
+console.log(`forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baselines: the last value (naive) and the value one period (${period} steps) earlier (seasonal naive)`);
 console.log(`training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept)`);
 try {
   const r = await runForecast(y, o);
@@ -87,8 +87,7 @@ try {
   const clean = Float64Array.from(r.actual, (_, i) => Math.sin((2 * Math.PI * (r.testStart + i)) / period));
   console.log(`for reference, the noiseless wave itself scores RMSE ${errors(r.actual, clean).rmse.toFixed(4)} (the noise floor)`);
   if (plot !== '') {
-    await writeForecastPlot(plot, y, r, { title: `Noisy sine (period ${period}): LSTM vs the baselines`, yLabel: 'y', labels: null });
-    console.log(`plot: ${plot}`);
+    await plotStep(console.log, plot, () => writeForecastPlot(plot, y, r, { title: `Noisy sine (period ${period}): LSTM vs the baselines`, yLabel: 'y', labels: null }));
   }
   console.log(`total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!Number.isFinite(r.model.rmse)) process.exitCode = 1;

@@ -13,7 +13,7 @@ import { forecastFuture } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster-files.js';
 import { runForecast, type ForecastOptions, type ForecastResult } from './forecasting.js';
 import { DATASETS, vegaDataFile, type DatasetName } from './datasets.js';
-import { coverageLine, resultTable, writeForecastPlot, writeFutureCsv, type FutureForecast } from './forecast-report.js';
+import { coverageLine, plotStep, resultTable, writeForecastPlot, writeFutureCsv, type FutureForecast } from './forecast-report.js';
 import { detectSeason } from './season.js';
 import { futureLabels, loadCsvSeries, seasonCandidates, type LoadedSeries } from './series.js';
 
@@ -130,8 +130,9 @@ async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plo
   const steps = a.future !== undefined && a.future > 0 ? a.future : forecaster.horizon;
   const f = future(a, log, { forecaster, series, column: meta.column, steps, plot });
   if (plot !== '') {
-    await writeForecastPlot(plot, series.values, null, { title: `${path.basename(a.csv)}: ${meta.column}, LSTM forecast past the end`, yLabel: meta.column, labels: series.labels, future: f });
-    log(`plot: ${plot}`);
+    await plotStep(log, plot, () =>
+      writeForecastPlot(plot, series.values, null, { title: `${path.basename(a.csv as string)}: ${meta.column}, LSTM forecast past the end`, yLabel: meta.column, labels: series.labels, future: f }),
+    );
   }
   return null;
 }
@@ -246,8 +247,8 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     log(`forecaster saved: ${a.out} (model.json, weights.safetensors, forecaster.json); forecast again with --model ${a.out} --csv FILE`);
   }
   if (plot !== '') {
-    await writeForecastPlot(plot, values, r, { title: `${title}: LSTM vs baselines on the held-out tail`, yLabel: units ? `${column} (${units})` : column, labels, future: fut });
-    log(`plot: ${plot}`);
+    const yLabel = units ? `${column} (${units})` : column;
+    await plotStep(log, plot, () => writeForecastPlot(plot, values, r, { title: `${title}: LSTM vs baselines on the held-out tail`, yLabel, labels, future: fut }));
   }
   log(`total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return r;

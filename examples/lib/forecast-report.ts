@@ -10,7 +10,7 @@ import { writeFileAtomicSync } from '../../src/index.js';
 import type { Errors } from './baselines.js';
 import { forecastChartSpec, type ChartBand, type ChartLine } from './forecast-chart.js';
 import type { ForecastResult } from './forecasting.js';
-import { writeVegaLiteSvg } from './vega-render.js';
+import { PlotLibraryMissingError, writeVegaLiteSvg } from './vega-render.js';
 
 /** The forecast past the end of the data. */
 export interface FutureForecast {
@@ -86,4 +86,15 @@ export async function writeForecastPlot(
   }
   const labelOf = labels ? (x: number): string => (x < n ? labels[x] : (f?.labels[x - n] ?? String(x))) : null;
   await writeVegaLiteSvg(file, forecastChartSpec({ title: o.title, yLabel: o.yLabel, lines, bands, markers, labels: labelOf }));
+}
+
+/** Runs a plot writer and logs its path; without vega / vega-lite installed, logs why it was skipped. */
+export async function plotStep(log: (line: string) => void, file: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+    log(`plot: ${file}`);
+  } catch (e) {
+    if (!(e instanceof PlotLibraryMissingError)) throw e;
+    log(`plot: skipped; ${e.message}`);
+  }
 }

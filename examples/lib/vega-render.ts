@@ -14,6 +14,9 @@ interface VegaModules {
   View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
 }
 
+/** Thrown when `vega` / `vega-lite` cannot be loaded (they are optional peers of longshort). */
+export class PlotLibraryMissingError extends Error {}
+
 let modules: Promise<VegaModules> | null = null;
 
 async function loadVega(): Promise<VegaModules> {
@@ -22,7 +25,7 @@ async function loadVega(): Promise<VegaModules> {
     return { compile: vl.compile as VegaModules['compile'], parse: vega.parse as VegaModules['parse'], View: vega.View as unknown as VegaModules['View'] };
   } catch (e) {
     modules = null;
-    throw new Error(`plots need the vega and vega-lite packages (npm install vega vega-lite): ${(e as Error).message}`, { cause: e });
+    throw new PlotLibraryMissingError(`plots need the vega and vega-lite packages (npm install vega vega-lite): ${(e as Error).message}`, { cause: e });
   }
 }
 
