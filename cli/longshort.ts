@@ -73,7 +73,7 @@ program
   .option('--future-csv <file>', 'CSV of the future forecast: date, value, interval bounds (default <plot>-future.csv)')
   .option('--out <dir>', 'save the trained forecaster (model, scalers, window, horizon, column, dates, interval)')
   .option('--model <dir>', 'forecast with a forecaster saved by --out, without training (needs --csv)')
-  .addOption(new Option('--transform <kind>', "'diff' (first differences) or 'none' (levels)").choices(['diff', 'none']).default('diff'))
+  .addOption(new Option('--transform <kind>', "'diff' (first differences, the default) or 'none' (levels)").choices(['diff', 'none']))
   .option('--hidden <n>', 'LSTM units (default 32)', int(1))
   .option('--layers <n>', 'stacked LSTM layers (default 1)', int(1))
   .option('--epochs <n>', 'maximum epochs (default 300; early stopping ends sooner)', int(1))

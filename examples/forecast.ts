@@ -41,7 +41,7 @@ const args = parseCli('forecast', 'LSTM forecast of a series (default: Mauna Loa
   'future-csv': { type: 'string', help: 'CSV of the future forecast (default <plot>-future.csv)' },
   out: { type: 'string', help: 'save the trained forecaster into this folder' },
   model: { type: 'string', help: 'forecast with a forecaster saved by --out (no training; needs --csv)' },
-  transform: { type: 'string', default: 'diff', help: "'diff' (first differences) or 'none' (levels)" },
+  transform: { type: 'string', help: "'diff' (first differences, the default) or 'none' (levels)" },
   hidden: { type: 'string', help: 'LSTM units (default 32)' },
   layers: { type: 'string', help: 'stacked LSTM layers (default 1)' },
   epochs: { type: 'string', help: 'maximum epochs (default 300; early stopping ends sooner)' },
@@ -59,8 +59,8 @@ if (!(dataset in DATASETS)) {
   console.error(`forecast: --dataset must be one of ${Object.keys(DATASETS).join(', ')}; got ${JSON.stringify(dataset)}`);
   process.exit(2);
 }
-const transform = String(args.transform);
-if (transform !== 'diff' && transform !== 'none') {
+const transform = args.transform === undefined ? undefined : String(args.transform);
+if (transform !== undefined && transform !== 'diff' && transform !== 'none') {
   console.error(`forecast: --transform must be 'diff' or 'none'; got ${JSON.stringify(transform)}`);
   process.exit(2);
 }
@@ -85,7 +85,7 @@ try {
     futureCsv: str('future-csv'),
     out: str('out'),
     model: str('model'),
-    transform,
+    ...(transform !== undefined ? { transform } : {}),
     hidden: int('hidden'),
     layers: int('layers'),
     epochs: int('epochs', 0),

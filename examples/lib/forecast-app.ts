@@ -114,6 +114,14 @@ function future(
 async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plot: string): Promise<null> {
   const dir = a.model as string;
   if (a.csv === undefined) throw new ConfigError('forecast: --model DIR needs --csv FILE with the recent history to forecast from');
+  // the saved forecaster fixes these: reject them rather than ignore them
+  const fixed: [keyof ForecastAppOptions, string][] = [
+    ['window', '--window'], ['horizon', '--horizon'], ['test', '--test'], ['validation', '--validation'], ['season', '--season'],
+    ['transform', '--transform'], ['hidden', '--hidden'], ['layers', '--layers'], ['epochs', '--epochs'], ['patience', '--patience'],
+    ['batchSize', '--batch-size'], ['lr', '--lr'], ['seed', '--seed'], ['interval', '--interval'], ['out', '--out'], ['tiny', '--tiny'],
+  ];
+  const given = fixed.filter(([k]) => a[k] !== undefined && a[k] !== false).map(([, flag]) => flag);
+  if (given.length > 0) throw new ConfigError(`forecast: ${given.join(', ')} cannot change a saved forecaster (--model ${dir}); train a new one without --model`);
   const { forecaster, meta } = await loadForecaster(dir);
   if (a.column !== undefined && a.column !== meta.column) throw new ConfigError(`forecast: the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`);
   const asked = featureList(a.features);
@@ -166,6 +174,7 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     units = ds.units;
     dflt = DEFAULTS[name];
   }
+  if (a.futureCsv !== undefined && !(a.future !== undefined && a.future > 0)) throw new ConfigError('forecast: --future-csv needs --future N (the points to forecast past the end)');
   const where = parseWhere(a.where);
   const featureNames = featureList(a.features);
   const loaded = loadCsvSeries(file, { column, features: featureNames, where, ...(a.dateColumn ? { dateColumn: a.dateColumn } : {}) });

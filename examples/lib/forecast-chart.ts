@@ -60,7 +60,7 @@ export function forecastChartSpec(c: ForecastChart): { [k: string]: Json } {
   const names = [...c.bands.map((b) => b.name), ...c.lines.map((l) => l.name)];
   const colors = [...c.bands.map((b) => b.color), ...c.lines.map((l) => l.color)];
   const xField: { [k: string]: Json } = { field: 'x', type: temporal ? 'temporal' : 'quantitative', title: temporal ? 'date' : 'time step' };
-  const color: { [k: string]: Json } = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'top-left', labelLimit: 320 } };
+  const color: { [k: string]: Json } = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'bottom', columns: 3, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 320 } };
   const layer: Json[] = [];
   if (bandRows.length > 0) {
     layer.push({

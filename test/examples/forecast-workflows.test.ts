@@ -109,6 +109,10 @@ test('--future writes dated forecasts with interval bounds; --out saves the fore
     assert.equal(s.rows[0][0], '2008-01');
     fails(['--model', model, '--csv', short, '--column', 'note'], /the forecaster in .* forecasts "value"; got --column note/);
     fails(['--model', join(dir, 'nothing'), '--csv', short], /loadForecaster: cannot read .*forecaster\.json/);
+    // what the saved forecaster fixes is rejected, not ignored
+    fails(['--model', model, '--csv', short, '--epochs', '3', '--window', '6'], /--window, --epochs cannot change a saved forecaster/);
+    fails(['--model', model], /--model DIR needs --csv FILE/);
+    fails(['--csv', MONTHLY, '--column', 'value', '--future-csv', join(dir, 'x.csv')], /--future-csv needs --future N/);
   });
 });
 
