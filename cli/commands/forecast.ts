@@ -15,5 +15,6 @@ export interface ForecastCommandOptions extends Omit<ForecastAppOptions, 'log' |
 
 export async function forecastCommand(opts: ForecastCommandOptions): Promise<void> {
   const r = await forecastApp({ ...opts, progress: progressLine });
-  if (r !== null && !Number.isFinite(r.model.rmse)) throw new Error(`the model's RMSE is ${r.model.rmse}; training diverged (try a smaller --lr)`);
+  if (r !== null && !Number.isFinite(r.model.rmse))
+    throw new Error(`the model's RMSE is ${r.model.rmse}; training diverged (try a smaller --lr)`);
 }

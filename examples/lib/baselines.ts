@@ -30,7 +30,12 @@ export function baselineName(season: number): string {
  * The (seasonal-)naive forecast of y[testStart..]: origins every `horizon` steps, each
  * point y[t - season * k] with the smallest k reaching a value known at its origin.
  */
-export function naiveForecast(y: Float64Array, testStart: number, horizon: number, season: number): Float64Array {
+export function naiveForecast(
+  y: Float64Array,
+  testStart: number,
+  horizon: number,
+  season: number,
+): Float64Array {
   const s = Math.max(1, season);
   const out = new Float64Array(y.length - testStart);
   for (let org = testStart; org < y.length; org += horizon) {

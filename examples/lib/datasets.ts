@@ -22,11 +22,14 @@ export function vegaDataFile(file: string): string {
   try {
     main = createRequire(import.meta.url).resolve('vega-datasets');
   } catch {
-    throw new Error(`the vega-datasets package is not installed (npm install --save-dev vega-datasets), so ${file} is unavailable; pass --csv FILE --column NAME instead`);
+    throw new Error(
+      `the vega-datasets package is not installed (npm install --save-dev vega-datasets), so ${file} is unavailable; pass --csv FILE --column NAME instead`,
+    );
   }
   let dir = path.dirname(main);
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   const p = path.join(dir, 'data', file);
-  if (!existsSync(p)) throw new Error(`vega-datasets has no data/${file} (looked in ${path.join(dir, 'data')})`);
+  if (!existsSync(p))
+    throw new Error(`vega-datasets has no data/${file} (looked in ${path.join(dir, 'data')})`);
   return p;
 }

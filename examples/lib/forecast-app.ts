@@ -13,7 +13,14 @@ import { forecastFuture } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster-files.js';
 import { runForecast, type ForecastOptions, type ForecastResult } from './forecasting.js';
 import { DATASETS, vegaDataFile, type DatasetName } from './datasets.js';
-import { coverageLine, plotStep, resultTable, writeForecastPlot, writeFutureCsv, type FutureForecast } from './forecast-report.js';
+import {
+  coverageLine,
+  plotStep,
+  resultTable,
+  writeForecastPlot,
+  writeFutureCsv,
+  type FutureForecast,
+} from './forecast-report.js';
 import { detectSeason } from './season.js';
 import { futureLabels, loadCsvSeries, seasonCandidates, type LoadedSeries } from './series.js';
 
@@ -71,7 +78,10 @@ export function parseWhere(list: readonly string[] | undefined): Record<string, 
   const out: Record<string, string> = {};
   for (const w of list ?? []) {
     const eq = w.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`forecast: --where must be COLUMN=VALUE, e.g. --where symbol=AAPL; got ${JSON.stringify(w)}`);
+    if (eq <= 0)
+      throw new ConfigError(
+        `forecast: --where must be COLUMN=VALUE, e.g. --where symbol=AAPL; got ${JSON.stringify(w)}`,
+      );
     out[w.slice(0, eq).trim()] = w.slice(eq + 1).trim();
   }
   return out;
@@ -79,14 +89,16 @@ export function parseWhere(list: readonly string[] | undefined): Record<string, 
 
 function featureList(f: string | string[] | undefined): string[] {
   const list = (Array.isArray(f) ? f : (f ?? '').split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  if (new Set(list).size !== list.length) throw new ConfigError(`forecast: --features must not repeat a column; got ${list.join(',')}`);
+  if (new Set(list).size !== list.length)
+    throw new ConfigError(`forecast: --features must not repeat a column; got ${list.join(',')}`);
   return list;
 }
 
 /** The future's default CSV path: beside the plot, `<plot>-future.csv`. */
 function futureCsvPath(a: ForecastAppOptions, plot: string): string {
   if (a.futureCsv !== undefined) return a.futureCsv;
-  const base = plot !== '' ? plot.replace(/\.svg$/i, '') : path.join('out', a.tiny ? 'forecast-tiny' : 'forecast');
+  const base =
+    plot !== '' ? plot.replace(/\.svg$/i, '') : path.join('out', a.tiny ? 'forecast-tiny' : 'forecast');
   return `${base}-future.csv`;
 }
 
@@ -94,18 +106,34 @@ function futureCsvPath(a: ForecastAppOptions, plot: string): string {
 function future(
   a: ForecastAppOptions,
   log: (line: string) => void,
-  run: { forecaster: Parameters<typeof forecastFuture>[0]; series: LoadedSeries; column: string; steps: number; plot: string },
+  run: {
+    forecaster: Parameters<typeof forecastFuture>[0];
+    series: LoadedSeries;
+    column: string;
+    steps: number;
+    plot: string;
+  },
 ): FutureForecast {
   const { forecaster, series, column, steps } = run;
   const fc = forecastFuture(forecaster, series.values, series.features, steps);
-  const labels = futureLabels(series.calendar, series.labels ? series.labels[series.labels.length - 1] : null, series.values.length, steps);
+  const labels = futureLabels(
+    series.calendar,
+    series.labels ? series.labels[series.labels.length - 1] : null,
+    series.values.length,
+    steps,
+  );
   const level = forecaster.interval?.level ?? 0.8;
   const f: FutureForecast = { labels, ...fc, level };
   const file = futureCsvPath(a, run.plot);
   writeFutureCsv(file, column, f, series.labels !== null);
   const pct = Math.round(level * 100);
-  log(`future: ${steps} point(s) past the end (${labels[0]} .. ${labels[steps - 1]})${steps > forecaster.horizon ? `, blocks of ${forecaster.horizon} after the first fed the forecasts before them (the band widens)` : ''}:`);
-  for (let i = 0; i < steps; i++) log(`  ${labels[i].padEnd(12)} ${f.values[i].toFixed(4).padStart(12)}   ${pct}% [${f.lower[i].toFixed(4)}, ${f.upper[i].toFixed(4)}]`);
+  log(
+    `future: ${steps} point(s) past the end (${labels[0]} .. ${labels[steps - 1]})${steps > forecaster.horizon ? `, blocks of ${forecaster.horizon} after the first fed the forecasts before them (the band widens)` : ''}:`,
+  );
+  for (let i = 0; i < steps; i++)
+    log(
+      `  ${labels[i].padEnd(12)} ${f.values[i].toFixed(4).padStart(12)}   ${pct}% [${f.lower[i].toFixed(4)}, ${f.upper[i].toFixed(4)}]`,
+    );
   log(`future CSV: ${file}`);
   return f;
 }
@@ -113,33 +141,72 @@ function future(
 /** Forecasts with a saved forecaster: no training. */
 async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plot: string): Promise<null> {
   const dir = a.model as string;
-  if (a.csv === undefined) throw new ConfigError('forecast: --model DIR needs --csv FILE with the recent history to forecast from');
+  if (a.csv === undefined)
+    throw new ConfigError('forecast: --model DIR needs --csv FILE with the recent history to forecast from');
   // the saved forecaster fixes these: reject them rather than ignore them
   const fixed: [keyof ForecastAppOptions, string][] = [
-    ['window', '--window'], ['horizon', '--horizon'], ['test', '--test'], ['validation', '--validation'], ['season', '--season'],
-    ['transform', '--transform'], ['hidden', '--hidden'], ['layers', '--layers'], ['epochs', '--epochs'], ['patience', '--patience'],
-    ['batchSize', '--batch-size'], ['lr', '--lr'], ['seed', '--seed'], ['interval', '--interval'], ['out', '--out'], ['tiny', '--tiny'],
+    ['window', '--window'],
+    ['horizon', '--horizon'],
+    ['test', '--test'],
+    ['validation', '--validation'],
+    ['season', '--season'],
+    ['transform', '--transform'],
+    ['hidden', '--hidden'],
+    ['layers', '--layers'],
+    ['epochs', '--epochs'],
+    ['patience', '--patience'],
+    ['batchSize', '--batch-size'],
+    ['lr', '--lr'],
+    ['seed', '--seed'],
+    ['interval', '--interval'],
+    ['out', '--out'],
+    ['tiny', '--tiny'],
   ];
   const given = fixed.filter(([k]) => a[k] !== undefined && a[k] !== false).map(([, flag]) => flag);
-  if (given.length > 0) throw new ConfigError(`forecast: ${given.join(', ')} cannot change a saved forecaster (--model ${dir}); train a new one without --model`);
+  if (given.length > 0)
+    throw new ConfigError(
+      `forecast: ${given.join(', ')} cannot change a saved forecaster (--model ${dir}); train a new one without --model`,
+    );
   const { forecaster, meta } = await loadForecaster(dir);
-  if (a.column !== undefined && a.column !== meta.column) throw new ConfigError(`forecast: the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`);
+  if (a.column !== undefined && a.column !== meta.column)
+    throw new ConfigError(
+      `forecast: the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`,
+    );
   const asked = featureList(a.features);
   if (asked.length > 0 && asked.join(',') !== forecaster.features.join(',')) {
-    throw new ConfigError(`forecast: the forecaster in ${dir} reads the features ${forecaster.features.join(',') || '(none)'}; got --features ${asked.join(',')}`);
+    throw new ConfigError(
+      `forecast: the forecaster in ${dir} reads the features ${forecaster.features.join(',') || '(none)'}; got --features ${asked.join(',')}`,
+    );
   }
   const where = a.where && a.where.length > 0 ? parseWhere(a.where) : meta.where;
-  const series = loadCsvSeries(a.csv, { column: meta.column, features: forecaster.features, where, ...(a.dateColumn ?? meta.dateColumn ? { dateColumn: a.dateColumn ?? (meta.dateColumn as string) } : {}) });
+  const series = loadCsvSeries(a.csv, {
+    column: meta.column,
+    features: forecaster.features,
+    where,
+    ...((a.dateColumn ?? meta.dateColumn) ? { dateColumn: a.dateColumn ?? (meta.dateColumn as string) } : {}),
+  });
   const n = series.values.length;
   const at = (i: number): string => (series.labels ? series.labels[i] : `t=${i}`);
-  log(`forecaster: ${dir} (trained on ${meta.trainedOn.file}, ${meta.trainedOn.points} points, ${meta.trainedOn.first} .. ${meta.trainedOn.last}); window ${forecaster.window}, horizon ${forecaster.horizon}, ${forecaster.transform === 'diff' ? 'first differences' : 'levels'}`);
-  log(`data: ${a.csv}, column "${meta.column}": ${n} points (${at(0)} .. ${at(n - 1)})${series.notes.length ? `; ${series.notes.join('; ')}` : ''}`);
-  if (series.calendar.kind !== meta.calendar.kind) log(`warning: the forecaster was trained on ${meta.calendar.kind} dates; this file's are ${series.calendar.kind}`);
+  log(
+    `forecaster: ${dir} (trained on ${meta.trainedOn.file}, ${meta.trainedOn.points} points, ${meta.trainedOn.first} .. ${meta.trainedOn.last}); window ${forecaster.window}, horizon ${forecaster.horizon}, ${forecaster.transform === 'diff' ? 'first differences' : 'levels'}`,
+  );
+  log(
+    `data: ${a.csv}, column "${meta.column}": ${n} points (${at(0)} .. ${at(n - 1)})${series.notes.length ? `; ${series.notes.join('; ')}` : ''}`,
+  );
+  if (series.calendar.kind !== meta.calendar.kind)
+    log(
+      `warning: the forecaster was trained on ${meta.calendar.kind} dates; this file's are ${series.calendar.kind}`,
+    );
   const steps = a.future !== undefined && a.future > 0 ? a.future : forecaster.horizon;
   const f = future(a, log, { forecaster, series, column: meta.column, steps, plot });
   if (plot !== '') {
     await plotStep(log, plot, () =>
-      writeForecastPlot(plot, series.values, null, { title: `${path.basename(a.csv as string)}: ${meta.column}, LSTM forecast past the end`, yLabel: meta.column, labels: series.labels, future: f }),
+      writeForecastPlot(plot, series.values, null, {
+        title: `${path.basename(a.csv as string)}: ${meta.column}, LSTM forecast past the end`,
+        yLabel: meta.column,
+        labels: series.labels,
+        future: f,
+      }),
     );
   }
   return null;
@@ -167,17 +234,26 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
   } else {
     const name = a.dataset ?? 'co2';
     const ds = DATASETS[name];
-    if (ds === undefined) throw new ConfigError(`unknown dataset ${JSON.stringify(name)}; expected one of ${Object.keys(DATASETS).join(', ')}`);
+    if (ds === undefined)
+      throw new ConfigError(
+        `unknown dataset ${JSON.stringify(name)}; expected one of ${Object.keys(DATASETS).join(', ')}`,
+      );
     file = vegaDataFile(ds.file);
     column = a.column ?? ds.column;
     title = ds.title;
     units = ds.units;
     dflt = DEFAULTS[name];
   }
-  if (a.futureCsv !== undefined && !(a.future !== undefined && a.future > 0)) throw new ConfigError('forecast: --future-csv needs --future N (the points to forecast past the end)');
+  if (a.futureCsv !== undefined && !(a.future !== undefined && a.future > 0))
+    throw new ConfigError('forecast: --future-csv needs --future N (the points to forecast past the end)');
   const where = parseWhere(a.where);
   const featureNames = featureList(a.features);
-  const loaded = loadCsvSeries(file, { column, features: featureNames, where, ...(a.dateColumn ? { dateColumn: a.dateColumn } : {}) });
+  const loaded = loadCsvSeries(file, {
+    column,
+    features: featureNames,
+    where,
+    ...(a.dateColumn ? { dateColumn: a.dateColumn } : {}),
+  });
   const series: LoadedSeries = { ...loaded };
   if (tiny && series.values.length > 240) {
     const cut = (v: Float64Array): Float64Array => v.slice(v.length - 240);
@@ -196,7 +272,10 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
   const validation = a.validation ?? (tiny ? Math.min(share, 2 * horizon) : (dflt.validation ?? share));
   // the season: given, or found in the training part's autocorrelation
   const candidates = seasonCandidates(series.calendar);
-  const found = a.season === undefined ? detectSeason(values.subarray(0, Math.max(0, n - test - validation)), candidates) : null;
+  const found =
+    a.season === undefined
+      ? detectSeason(values.subarray(0, Math.max(0, n - test - validation)), candidates)
+      : null;
   const season = a.season ?? (found as { season: number }).season;
   const o: ForecastOptions = {
     name: column,
@@ -219,9 +298,16 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     ...(a.progress ? { progress: a.progress } : {}),
   };
   const at = (i: number): string => (labels ? labels[i] : `t=${i}`);
-  log(`data: ${file}, column "${column}": ${n} points (${at(0)} .. ${at(n - 1)})${series.notes.length ? `; ${series.notes.join('; ')}` : ''}`);
-  if (featureNames.length > 0) log(`features: ${featureNames.join(', ')} beside "${column}" (inputs ${1 + featureNames.length} channels)`);
-  log(`split (chronological): train ${n - test - validation} | validation ${validation} (early stopping) | test ${test} held out (${at(n - test)} .. ${at(n - 1)})`);
+  log(
+    `data: ${file}, column "${column}": ${n} points (${at(0)} .. ${at(n - 1)})${series.notes.length ? `; ${series.notes.join('; ')}` : ''}`,
+  );
+  if (featureNames.length > 0)
+    log(
+      `features: ${featureNames.join(', ')} beside "${column}" (inputs ${1 + featureNames.length} channels)`,
+    );
+  log(
+    `split (chronological): train ${n - test - validation} | validation ${validation} (early stopping) | test ${test} held out (${at(n - test)} .. ${at(n - 1)})`,
+  );
   log(
     `model: LSTM(${o.hidden}${o.layers > 1 ? ` x ${o.layers} layers` : ''}) -> Dense(${horizon}); input: the last ${window} ${o.transform === 'diff' ? 'first differences' : 'values'}, ` +
       `StandardScaler fitted on the training part; output: the next ${horizon} ${o.transform === 'diff' ? 'changes from the last known value' : 'values'}`,
@@ -235,7 +321,9 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     `forecast: direct multi-step, ${horizon} steps per origin, origins every ${horizon} steps over the tail (each from actual history); ` +
       `baselines: naive (the last known value)${season > 1 ? ` and seasonal naive (the value ${season} steps earlier)` : ''}; season ${season > 1 ? season : 'none'}: ${seasonWhy}`,
   );
-  log(`training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept), seed ${o.seed}`);
+  log(
+    `training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept), seed ${o.seed}`,
+  );
   const r = await runForecast(values, o, series.features, featureNames);
   log(
     `trained ${r.epochsRun} epochs in ${r.trainSeconds.toFixed(1)} s on ${r.trainSamples} windows (validation ${r.valSamples}); best val_loss ${r.bestValLoss.toFixed(5)} at epoch ${r.bestEpoch}`,
@@ -243,7 +331,10 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
   log(`held-out tail: ${r.actual.length} points in ${r.blocks} block(s) of up to ${horizon}`);
   for (const line of resultTable(r, horizon, units)) log(line);
   log(coverageLine(r));
-  const fut = a.future !== undefined && a.future > 0 ? future(a, log, { forecaster: r.forecaster, series, column, steps: a.future, plot }) : null;
+  const fut =
+    a.future !== undefined && a.future > 0
+      ? future(a, log, { forecaster: r.forecaster, series, column, steps: a.future, plot })
+      : null;
   if (a.out !== undefined) {
     await saveForecaster(a.out, r.forecaster, {
       column,
@@ -253,11 +344,20 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
       season,
       trainedOn: { file: path.basename(file), points: n, first: at(0), last: at(n - 1) },
     });
-    log(`forecaster saved: ${a.out} (model.json, weights.safetensors, forecaster.json); forecast again with --model ${a.out} --csv FILE`);
+    log(
+      `forecaster saved: ${a.out} (model.json, weights.safetensors, forecaster.json); forecast again with --model ${a.out} --csv FILE`,
+    );
   }
   if (plot !== '') {
     const yLabel = units ? `${column} (${units})` : column;
-    await plotStep(log, plot, () => writeForecastPlot(plot, values, r, { title: `${title}: LSTM vs baselines on the held-out tail`, yLabel, labels, future: fut }));
+    await plotStep(log, plot, () =>
+      writeForecastPlot(plot, values, r, {
+        title: `${title}: LSTM vs baselines on the held-out tail`,
+        yLabel,
+        labels,
+        future: fut,
+      }),
+    );
   }
   log(`total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return r;

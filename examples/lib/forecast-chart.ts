@@ -52,21 +52,40 @@ export function forecastChartSpec(c: ForecastChart): { [k: string]: Json } {
   const xOf = (x: number): string | number => (c.labels ? isoDate(c.labels(x)) : x);
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
   const lineRows: Json[] = [];
-  for (const l of c.lines) for (let i = 0; i < l.x.length; i++) lineRows.push({ x: xOf(l.x[i]), value: finite(l.y[i]), series: l.name });
+  for (const l of c.lines)
+    for (let i = 0; i < l.x.length; i++)
+      lineRows.push({ x: xOf(l.x[i]), value: finite(l.y[i]), series: l.name });
   const bandRows: Json[] = [];
   for (const b of c.bands) {
-    for (let i = 0; i < b.x.length; i++) bandRows.push({ x: xOf(b.x[i]), lower: finite(b.lower[i]), upper: finite(b.upper[i]), series: b.name });
+    for (let i = 0; i < b.x.length; i++)
+      bandRows.push({ x: xOf(b.x[i]), lower: finite(b.lower[i]), upper: finite(b.upper[i]), series: b.name });
   }
   const names = [...c.bands.map((b) => b.name), ...c.lines.map((l) => l.name)];
   const colors = [...c.bands.map((b) => b.color), ...c.lines.map((l) => l.color)];
-  const xField: { [k: string]: Json } = { field: 'x', type: temporal ? 'temporal' : 'quantitative', title: temporal ? 'date' : 'time step' };
-  const color: { [k: string]: Json } = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'bottom', columns: 3, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 320 } };
+  const xField: { [k: string]: Json } = {
+    field: 'x',
+    type: temporal ? 'temporal' : 'quantitative',
+    title: temporal ? 'date' : 'time step',
+  };
+  const color: { [k: string]: Json } = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: names, range: colors },
+    legend: { orient: 'bottom', columns: 3, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 320 },
+  };
   const layer: Json[] = [];
   if (bandRows.length > 0) {
     layer.push({
       data: { values: bandRows },
       mark: { type: 'area', opacity: 0.22 },
-      encoding: { x: xField, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color, detail: { field: 'series' } },
+      encoding: {
+        x: xField,
+        y: { field: 'lower', type: 'quantitative' },
+        y2: { field: 'upper' },
+        color,
+        detail: { field: 'series' },
+      },
     });
   }
   const dashed = c.lines.filter((l) => l.dash).map((l) => l.name);
@@ -77,7 +96,10 @@ export function forecastChartSpec(c: ForecastChart): { [k: string]: Json } {
       x: xField,
       y: { field: 'value', type: 'quantitative', title: c.yLabel, scale: { zero: false } },
       color,
-      strokeDash: { condition: { test: `indexof(${JSON.stringify(dashed)}, datum.series) >= 0`, value: [7, 4] }, value: [1, 0] },
+      strokeDash: {
+        condition: { test: `indexof(${JSON.stringify(dashed)}, datum.series) >= 0`, value: [7, 4] },
+        value: [1, 0],
+      },
     },
   });
   for (const m of c.markers) {
@@ -86,7 +108,10 @@ export function forecastChartSpec(c: ForecastChart): { [k: string]: Json } {
       data: { values: [{ x: at, label: m.label }] },
       layer: [
         { mark: { type: 'rule', color: '#888888', strokeDash: [3, 3] }, encoding: { x: xField } },
-        { mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'bottom', color: '#555555', y: 0 }, encoding: { x: xField, text: { field: 'label' } } },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'bottom', color: '#555555', y: 0 },
+          encoding: { x: xField, text: { field: 'label' } },
+        },
       ],
     });
   }

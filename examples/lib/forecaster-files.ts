@@ -47,9 +47,11 @@ function bad(file: string, what: string, got: unknown): never {
   throw new FormatError(`loadForecaster: ${file}: ${what}; got ${JSON.stringify(got) ?? String(got)}`);
 }
 
-const isInt = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isInt = (v: unknown, min: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min;
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const isNumbers = (v: unknown, len: number): v is number[] => Array.isArray(v) && v.length === len && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const isNumbers = (v: unknown, len: number): v is number[] =>
+  Array.isArray(v) && v.length === len && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 
 /** Loads a forecaster saved by {@link saveForecaster}; FormatError naming the field when the file is off. */
 export async function loadForecaster(dir: string): Promise<{ forecaster: Forecaster; meta: ForecasterMeta }> {
@@ -58,37 +60,74 @@ export async function loadForecaster(dir: string): Promise<{ forecaster: Forecas
   try {
     j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new FormatError(`loadForecaster: cannot read ${file} (a directory written by forecast --out): ${(e as Error).message}`);
+    throw new FormatError(
+      `loadForecaster: cannot read ${file} (a directory written by forecast --out): ${(e as Error).message}`,
+    );
   }
-  if (j.format !== FORMAT || j.version !== 1) bad(file, `expected format "${FORMAT}" version 1`, { format: j.format, version: j.version });
+  if (j.format !== FORMAT || j.version !== 1)
+    bad(file, `expected format "${FORMAT}" version 1`, { format: j.format, version: j.version });
   if (typeof j.column !== 'string') bad(file, '"column" must be a string', j.column);
-  if (j.dateColumn !== null && typeof j.dateColumn !== 'string') bad(file, '"dateColumn" must be a string or null', j.dateColumn);
+  if (j.dateColumn !== null && typeof j.dateColumn !== 'string')
+    bad(file, '"dateColumn" must be a string or null', j.dateColumn);
   if (!isStrings(j.features)) bad(file, '"features" must be an array of strings', j.features);
-  if (j.transform !== 'diff' && j.transform !== 'none') bad(file, `"transform" must be 'diff' or 'none'`, j.transform);
-  if (!isInt(j.window, 1) || !isInt(j.horizon, 1) || !isInt(j.season, 1)) bad(file, '"window", "horizon" and "season" must be positive integers', [j.window, j.horizon, j.season]);
+  if (j.transform !== 'diff' && j.transform !== 'none')
+    bad(file, `"transform" must be 'diff' or 'none'`, j.transform);
+  if (!isInt(j.window, 1) || !isInt(j.horizon, 1) || !isInt(j.season, 1))
+    bad(file, '"window", "horizon" and "season" must be positive integers', [j.window, j.horizon, j.season]);
   const where = j.where as Record<string, unknown>;
-  if (typeof where !== 'object' || where === null || !Object.values(where).every((v) => typeof v === 'string')) bad(file, '"where" must map columns to texts', j.where);
+  if (
+    typeof where !== 'object' ||
+    where === null ||
+    !Object.values(where).every((v) => typeof v === 'string')
+  )
+    bad(file, '"where" must map columns to texts', j.where);
   const cal = j.calendar as Record<string, unknown> | null;
   const calOk =
     cal !== null &&
     typeof cal === 'object' &&
-    (cal.kind === 'monthly' || cal.kind === 'index' || (cal.kind === 'dates' && typeof cal.stepMs === 'number' && cal.stepMs > 0 && typeof cal.withTime === 'boolean'));
-  if (!calOk) bad(file, '"calendar" must be {kind: monthly|index} or {kind: dates, stepMs, withTime}', j.calendar);
+    (cal.kind === 'monthly' ||
+      cal.kind === 'index' ||
+      (cal.kind === 'dates' &&
+        typeof cal.stepMs === 'number' &&
+        cal.stepMs > 0 &&
+        typeof cal.withTime === 'boolean'));
+  if (!calOk)
+    bad(file, '"calendar" must be {kind: monthly|index} or {kind: dates, stepMs, withTime}', j.calendar);
   const H = j.horizon;
   const iv = j.interval as Record<string, unknown> | null;
-  if (iv !== null && !(typeof iv === 'object' && typeof iv.level === 'number' && iv.level > 0 && iv.level < 1 && isNumbers(iv.lower, H) && isNumbers(iv.upper, H) && isInt(iv.origins, 1))) {
+  if (
+    iv !== null &&
+    !(
+      typeof iv === 'object' &&
+      typeof iv.level === 'number' &&
+      iv.level > 0 &&
+      iv.level < 1 &&
+      isNumbers(iv.lower, H) &&
+      isNumbers(iv.upper, H) &&
+      isInt(iv.origins, 1)
+    )
+  ) {
     bad(file, `"interval" must be null or {level in (0,1), lower[${H}], upper[${H}], origins}`, j.interval);
   }
   const t = j.trainedOn as Record<string, unknown> | null;
-  if (typeof t !== 'object' || t === null || typeof t.file !== 'string' || !isInt(t.points, 1) || typeof t.first !== 'string' || typeof t.last !== 'string') {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    typeof t.file !== 'string' ||
+    !isInt(t.points, 1) ||
+    typeof t.first !== 'string' ||
+    typeof t.last !== 'string'
+  ) {
     bad(file, '"trainedOn" must be {file, points, first, last}', j.trainedOn);
   }
   const xScaler = StandardScaler.fromJSON(j.xScaler);
   const yScaler = StandardScaler.fromJSON(j.yScaler);
   const C = 1 + j.features.length;
-  if (xScaler.nFeatures !== C) bad(file, `"xScaler" must be fitted on ${C} channel(s) (target + features)`, xScaler.nFeatures);
+  if (xScaler.nFeatures !== C)
+    bad(file, `"xScaler" must be fitted on ${C} channel(s) (target + features)`, xScaler.nFeatures);
   const yFeatures = j.transform === 'diff' ? H : 1;
-  if (yScaler.nFeatures !== yFeatures) bad(file, `"yScaler" must be fitted on ${yFeatures} feature(s)`, yScaler.nFeatures);
+  if (yScaler.nFeatures !== yFeatures)
+    bad(file, `"yScaler" must be fitted on ${yFeatures} feature(s)`, yScaler.nFeatures);
   const model = await loadModel(dir);
   const forecaster: Forecaster = {
     model,

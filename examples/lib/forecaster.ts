@@ -40,31 +40,46 @@ export function inputRows(y: Float64Array, features: Float64Array[], diff: boole
   const C = cols.length;
   const out = new Float64Array(n * C); // (n, C)
   for (let t = 0; t < n; t++) {
-    for (let c = 0; c < C; c++) out[t * C + c] = diff ? (t === 0 ? 0 : cols[c][t] - cols[c][t - 1]) : cols[c][t];
+    for (let c = 0; c < C; c++)
+      out[t * C + c] = diff ? (t === 0 ? 0 : cols[c][t] - cols[c][t - 1]) : cols[c][t];
   }
   return out;
 }
 
 /** Forecasts (B, H) in the data's units from each origin (the first unknown index; history before it). */
-export function forecastFrom(f: Forecaster, y: Float64Array, features: Float64Array[], origins: readonly number[]): number[][] {
+export function forecastFrom(
+  f: Forecaster,
+  y: Float64Array,
+  features: Float64Array[],
+  origins: readonly number[],
+): number[][] {
   const W = f.window;
   const C = 1 + f.features.length;
   const diff = f.transform === 'diff';
   if (features.length !== f.features.length) {
-    throw new ConfigError(`forecast: the forecaster reads ${f.features.length} feature column(s) (${f.features.join(', ') || 'none'}); got ${features.length}`);
+    throw new ConfigError(
+      `forecast: the forecaster reads ${f.features.length} feature column(s) (${f.features.join(', ') || 'none'}); got ${features.length}`,
+    );
   }
   const need = W + (diff ? 1 : 0);
   const bad = origins.find((o) => o < need || o > y.length);
-  if (bad !== undefined) throw new ConfigError(`forecast: a forecast needs ${need} known points before its origin (--window ${W}${diff ? ' + 1 for differences' : ''}); got ${Math.min(bad, y.length)}`);
+  if (bad !== undefined)
+    throw new ConfigError(
+      `forecast: a forecast needs ${need} known points before its origin (--window ${W}${diff ? ' + 1 for differences' : ''}); got ${Math.min(bad, y.length)}`,
+    );
   const rows = inputRows(y, features, diff);
   const x = new Float32Array(origins.length * W * C); // (B, W, C)
   origins.forEach((org, b) => {
-    const win = Array.from({ length: W }, (_, i) => Array.from(rows.subarray((org - W + i) * C, (org - W + i + 1) * C)));
+    const win = Array.from({ length: W }, (_, i) =>
+      Array.from(rows.subarray((org - W + i) * C, (org - W + i + 1) * C)),
+    );
     x.set(f.xScaler.transform(win).flat(), b * W * C);
   });
   const out = f.model.predict(new Tensor(x, [origins.length, W, C])); // (B, H) scaled
   const H = f.horizon;
-  const scaledRows = Array.from({ length: origins.length }, (_, b) => Array.from(out.data.subarray(b * H, (b + 1) * H), Number));
+  const scaledRows = Array.from({ length: origins.length }, (_, b) =>
+    Array.from(out.data.subarray(b * H, (b + 1) * H), Number),
+  );
   const units = f.yScaler.inverseTransform(scaledRows);
   return units.map((r, b) => (diff ? r.map((v) => y[origins[b] - 1] + v) : r));
 }
@@ -78,7 +93,13 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Residual (actual - forecast) quantiles per step ahead over origins whose whole block is known. */
-export function residualQuantiles(y: Float64Array, origins: readonly number[], preds: number[][], H: number, level: number): Interval {
+export function residualQuantiles(
+  y: Float64Array,
+  origins: readonly number[],
+  preds: number[][],
+  H: number,
+  level: number,
+): Interval {
   const lower: number[] = [];
   const upper: number[] = [];
   for (let h = 0; h < H; h++) {
@@ -100,15 +121,26 @@ export function intervalOf(f: Forecaster, forecast: number, h: number, block = 0
   if (iv === null) return [NaN, NaN];
   const H = f.horizon;
   const widen = (q: number, qH: number): number => Math.sqrt(block * qH * qH + q * q) - Math.abs(q);
-  return [forecast + iv.lower[h] - widen(iv.lower[h], iv.lower[H - 1]), forecast + iv.upper[h] + widen(iv.upper[h], iv.upper[H - 1])];
+  return [
+    forecast + iv.lower[h] - widen(iv.lower[h], iv.lower[H - 1]),
+    forecast + iv.upper[h] + widen(iv.upper[h], iv.upper[H - 1]),
+  ];
 }
 
 /** Forecasts of the `steps` points after the end of `y`, with their interval. */
-export function forecastFuture(f: Forecaster, y: Float64Array, features: Float64Array[], steps: number): { values: Float64Array; lower: Float64Array; upper: Float64Array } {
+export function forecastFuture(
+  f: Forecaster,
+  y: Float64Array,
+  features: Float64Array[],
+  steps: number,
+): { values: Float64Array; lower: Float64Array; upper: Float64Array } {
   const H = f.horizon;
-  if (!Number.isInteger(steps) || steps < 1) throw new ConfigError(`forecast: --future must be a positive integer; got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new ConfigError(`forecast: --future must be a positive integer; got ${steps}`);
   if (f.features.length > 0 && steps > H) {
-    throw new ConfigError(`forecast: with --features the future reaches only one horizon (the features' future is unknown); expected --future <= ${H}, got ${steps}`);
+    throw new ConfigError(
+      `forecast: with --features the future reaches only one horizon (the features' future is unknown); expected --future <= ${H}, got ${steps}`,
+    );
   }
   const values = new Float64Array(steps);
   const lower = new Float64Array(steps);

@@ -132,29 +132,47 @@ function checkSizes(n: number, o: ForecastOptions): void {
   const trainLen = n - o.test - o.validation;
   const problems: string[] = [];
   if (o.test < 1) problems.push('the test tail must hold at least 1 point');
-  if (o.validation < o.horizon) problems.push(`the validation slice (${o.validation}) must hold at least one horizon (${o.horizon})`);
-  if (trainLen < need) problems.push(`the training part (${trainLen} points) must hold at least window + horizon${o.transform === 'diff' ? ' + 1' : ''} = ${need}`);
-  if (o.season > o.window + o.validation + trainLen) problems.push(`the season (${o.season}) is longer than the known history`);
+  if (o.validation < o.horizon)
+    problems.push(`the validation slice (${o.validation}) must hold at least one horizon (${o.horizon})`);
+  if (trainLen < need)
+    problems.push(
+      `the training part (${trainLen} points) must hold at least window + horizon${o.transform === 'diff' ? ' + 1' : ''} = ${need}`,
+    );
+  if (o.season > o.window + o.validation + trainLen)
+    problems.push(`the season (${o.season}) is longer than the known history`);
   if (problems.length > 0) {
-    throw new ConfigError(`the series has ${n} points: ${problems.join('; ')}; use a longer series or smaller --window/--horizon/--test/--validation`);
+    throw new ConfigError(
+      `the series has ${n} points: ${problems.join('; ')}; use a longer series or smaller --window/--horizon/--test/--validation`,
+    );
   }
   const level = o.level ?? 0.8;
-  if (!(level > 0 && level < 1)) throw new ConfigError(`forecast: the interval level must be in (0, 1); got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new ConfigError(`forecast: the interval level must be in (0, 1); got ${level}`);
 }
 
 /** The training targets of origins [from, to]: (N, H) rows in the data's units (changes for 'diff'). */
 function targetRows(y: Float64Array, from: number, to: number, H: number, diff: boolean): number[][] {
   const rows: number[][] = [];
-  for (let org = from; org <= to; org++) rows.push(Array.from({ length: H }, (_, h) => (diff ? y[org + h] - y[org - 1] : y[org + h])));
+  for (let org = from; org <= to; org++)
+    rows.push(Array.from({ length: H }, (_, h) => (diff ? y[org + h] - y[org - 1] : y[org + h])));
   return rows;
 }
 
 /** Trains the model and forecasts the held-out tail (see the file comment). */
-export async function runForecast(y: Float64Array, o: ForecastOptions, features: Float64Array[] = [], featureNames: string[] = []): Promise<ForecastResult> {
+export async function runForecast(
+  y: Float64Array,
+  o: ForecastOptions,
+  features: Float64Array[] = [],
+  featureNames: string[] = [],
+): Promise<ForecastResult> {
   const n = y.length;
   checkSizes(n, o);
   const level = o.level ?? 0.8;
-  const { train: tr, validation: va, test: te } = chronologicalSplit(n, {
+  const {
+    train: tr,
+    validation: va,
+    test: te,
+  } = chronologicalSplit(n, {
     train: (n - o.test - o.validation) / n,
     validation: o.validation / n,
     test: o.test / n,
@@ -170,15 +188,17 @@ export async function runForecast(y: Float64Array, o: ForecastOptions, features:
   // scalers, fitted on the training part only: one statistic per input channel, and the
   // targets' (per step ahead for 'diff'; the level statistic broadcast over steps for 'none')
   const rows = inputRows(y, features, diff); // (n, C) row-major
-  const trainRows = Array.from({ length: trainEnd - first }, (_, i) => Array.from(rows.subarray((first + i) * C, (first + i + 1) * C)));
+  const trainRows = Array.from({ length: trainEnd - first }, (_, i) =>
+    Array.from(rows.subarray((first + i) * C, (first + i + 1) * C)),
+  );
   const xScaler = new StandardScaler().fit(trainRows);
   const trainFrom = first + W;
   const trainTo = trainEnd - H;
   const yTrainRows = targetRows(y, trainFrom, trainTo, H, diff);
-  const yScaler = diff ? new StandardScaler().fit(yTrainRows) : new StandardScaler().fit(y.slice(0, trainEnd));
-  const forecaster: Forecaster = { model: null as unknown as SequentialModel, window: W, horizon: H, transform: o.transform, features: featureNames, xScaler, yScaler, interval: null };
-
-  const scaled = Float64Array.from(xScaler.transform(rows.length > 0 ? chunk(rows, C) : []).flat()); // (n, C)
+  const yScaler = diff
+    ? new StandardScaler().fit(yTrainRows)
+    : new StandardScaler().fit(y.slice(0, trainEnd));
+  const scaled = Float64Array.from(xScaler.transform(chunk(rows, C)).flat()); // (n, C)
   const windowsOf = (from: number, to: number): Tensor => {
     const count = to - from + 1;
     const x = new Float32Array(count * W * C); // (N, W, C)
@@ -196,10 +216,23 @@ export async function runForecast(y: Float64Array, o: ForecastOptions, features:
   const stack = [];
   for (let l = 0; l < o.layers; l++) {
     const last = l === o.layers - 1;
-    stack.push(layers.lstm({ units: o.hidden, returnSequences: !last, ...(l === 0 ? { inputShape: [W, C] } : {}) }));
+    stack.push(
+      layers.lstm({ units: o.hidden, returnSequences: !last, ...(l === 0 ? { inputShape: [W, C] } : {}) }),
+    );
   }
-  const model = sequential([...stack, layers.dense({ units: H })], { name: `forecast_${o.name.replace(/\W+/g, '_').toLowerCase()}` });
-  forecaster.model = model;
+  const model = sequential([...stack, layers.dense({ units: H })], {
+    name: `forecast_${o.name.replace(/\W+/g, '_').toLowerCase()}`,
+  });
+  const forecaster: Forecaster = {
+    model,
+    window: W,
+    horizon: H,
+    transform: o.transform,
+    features: featureNames,
+    xScaler,
+    yScaler,
+    interval: null,
+  };
   model.compile({ loss: 'mse', optimizer: { type: 'adam', lr: o.lr } });
   const keep = new KeepBest(model);
   const t0 = performance.now();
@@ -273,7 +306,9 @@ export async function runForecast(y: Float64Array, o: ForecastOptions, features:
 }
 
 function chunk(flat: Float64Array, cols: number): number[][] {
-  return Array.from({ length: flat.length / cols }, (_, i) => Array.from(flat.subarray(i * cols, (i + 1) * cols)));
+  return Array.from({ length: flat.length / cols }, (_, i) =>
+    Array.from(flat.subarray(i * cols, (i + 1) * cols)),
+  );
 }
 
 /** A noisy sine: sin(2 pi t / period) + N(0, noise^2), seeded. */

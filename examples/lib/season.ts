@@ -38,7 +38,9 @@ export function detectSeason(y: ArrayLike<number>, candidates?: readonly number[
   const maxLag = Math.min(Math.floor(y.length / 3), 500);
   const v = new Float64Array(maxLag + 2); // V(0..maxLag+1)
   for (let k = 1; k <= maxLag + 1 && k < y.length; k++) v[k] = variogram(y, k);
-  const lags = [...(candidates ?? Array.from({ length: Math.max(0, maxLag - 1) }, (_, i) => i + 2))].filter((l) => l >= 2 && l <= maxLag).sort((a, b) => a - b);
+  const lags = [...(candidates ?? Array.from({ length: Math.max(0, maxLag - 1) }, (_, i) => i + 2))]
+    .filter((l) => l >= 2 && l <= maxLag)
+    .sort((a, b) => a - b);
   const found: [number, number][] = [];
   let lowest = 1;
   let before = 0; // max V(k) for k < lag, kept up as lags grow

@@ -12,7 +12,11 @@ import { ConfigError, FormatError, readCsvColumns } from '../../src/index.js';
 /** How the points of a series are spaced in time. */
 export type Calendar =
   | { kind: 'monthly' }
-  | { kind: 'dates'; /** median step between dates, ms */ stepMs: number; /** whether labels carry a time of day */ withTime: boolean }
+  | {
+      kind: 'dates';
+      /** median step between dates, ms */ stepMs: number;
+      /** whether labels carry a time of day */ withTime: boolean;
+    }
   | { kind: 'index' };
 
 /** A series read from a CSV file, made regular where it is monthly. */
@@ -44,7 +48,10 @@ const DATE_NAMES = ['date', 'month', 'time', 'timestamp', 'datetime', 'period', 
 /** The header fields of a CSV file ([] when unreadable: readCsvColumns reports that). */
 function headerOf(file: string): string[] {
   try {
-    const first = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    const first =
+      readFileSync(file, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0] ?? '';
     return first.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
   } catch {
     return [];
@@ -110,34 +117,76 @@ function checkOrder(dates: string[], keys: (number | null)[], dateColumn: string
  */
 export function loadCsvSeries(file: string, spec: SeriesSpec): LoadedSeries {
   const features = [...(spec.features ?? [])];
-  if (features.includes(spec.column)) throw new ConfigError(`forecast: --features must not repeat the target column "${spec.column}"`);
+  if (features.includes(spec.column))
+    throw new ConfigError(`forecast: --features must not repeat the target column "${spec.column}"`);
   const where = spec.where ?? {};
   const names = [spec.column, ...features];
   // read the value columns first so the data layer's messages come out as they are
   readCsvColumns(file, { columns: names, missing: 'interpolate', where });
   const header = headerOf(file);
-  const dc = spec.dateColumn ?? header.find((h) => !names.includes(h) && DATE_NAMES.includes(h.toLowerCase()));
-  const { columns, dates } = readCsvColumns(file, { columns: names, missing: 'interpolate', where, ...(dc ? { dateColumn: dc } : {}) });
+  const dc =
+    spec.dateColumn ?? header.find((h) => !names.includes(h) && DATE_NAMES.includes(h.toLowerCase()));
+  const { columns, dates } = readCsvColumns(file, {
+    columns: names,
+    missing: 'interpolate',
+    where,
+    ...(dc ? { dateColumn: dc } : {}),
+  });
   const raw = columns[spec.column];
   const rawFeatures = features.map((f) => columns[f]);
   const notes: string[] = [];
   if (Object.keys(where).length > 0) {
-    notes.push(`rows where ${Object.entries(where).map(([k, v]) => `${k} = ${v}`).join(' and ')}`);
+    notes.push(
+      `rows where ${Object.entries(where)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(' and ')}`,
+    );
   }
-  if (!dates || dc === undefined) return { values: raw, features: rawFeatures, labels: null, notes, calendar: { kind: 'index' }, dateColumn: null };
+  if (!dates || dc === undefined)
+    return {
+      values: raw,
+      features: rawFeatures,
+      labels: null,
+      notes,
+      calendar: { kind: 'index' },
+      dateColumn: null,
+    };
   const months = dates.map(yearMonth);
   const times = dates.map(timeOf);
-  checkOrder(dates, times.map((t, i) => (Number.isNaN(t) ? months[i] : t)), dc, spec);
+  checkOrder(
+    dates,
+    times.map((t, i) => (Number.isNaN(t) ? months[i] : t)),
+    dc,
+    spec,
+  );
   const allMonths = months.every((m) => m !== null);
   const span = allMonths ? (months[months.length - 1] as number) - (months[0] as number) + 1 : 0;
   const distinctMonths = allMonths && new Set(months).size === months.length;
   if (!distinctMonths || span > raw.length * 1.5) {
     const ok = times.every((t) => !Number.isNaN(t));
-    if (!ok || times.length < 2) return { values: raw, features: rawFeatures, labels: dates, notes, calendar: { kind: 'index' }, dateColumn: dc };
-    const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    if (!ok || times.length < 2)
+      return {
+        values: raw,
+        features: rawFeatures,
+        labels: dates,
+        notes,
+        calendar: { kind: 'index' },
+        dateColumn: dc,
+      };
+    const steps = times
+      .slice(1)
+      .map((t, i) => t - times[i])
+      .sort((a, b) => a - b);
     const stepMs = steps[Math.floor(steps.length / 2)];
     const withTime = dates.some((d) => /\d[T ]\d{1,2}:\d{2}/.test(d));
-    return { values: raw, features: rawFeatures, labels: dates, notes, calendar: { kind: 'dates', stepMs, withTime }, dateColumn: dc };
+    return {
+      values: raw,
+      features: rawFeatures,
+      labels: dates,
+      notes,
+      calendar: { kind: 'dates', stepMs, withTime },
+      dateColumn: dc,
+    };
   }
   // monthly: reindex onto every month, interpolating the months the file lacks
   const m0 = months[0] as number;
@@ -162,11 +211,23 @@ export function loadCsvSeries(file: string, spec: SeriesSpec): LoadedSeries {
   const filled = span - known.reduce((s, k) => s + k, 0);
   if (filled > 0) notes.push(`filled ${filled} missing month(s) by linear interpolation`);
   const labels = Array.from({ length: span }, (_, i) => monthLabel(m0 + i));
-  return { values, features: rawFeatures.map(regrid), labels, notes, calendar: { kind: 'monthly' }, dateColumn: dc };
+  return {
+    values,
+    features: rawFeatures.map(regrid),
+    labels,
+    notes,
+    calendar: { kind: 'monthly' },
+    dateColumn: dc,
+  };
 }
 
 /** Labels of the `count` points after `last` (the series' last label, or its length for index calendars). */
-export function futureLabels(calendar: Calendar, lastLabel: string | null, n: number, count: number): string[] {
+export function futureLabels(
+  calendar: Calendar,
+  lastLabel: string | null,
+  n: number,
+  count: number,
+): string[] {
   if (calendar.kind === 'monthly' && lastLabel !== null) {
     const m = yearMonth(lastLabel) as number;
     return Array.from({ length: count }, (_, i) => monthLabel(m + i + 1));

@@ -11,7 +11,10 @@ import { writeFileAtomicSync } from '../../src/index.js';
 interface VegaModules {
   compile: (spec: unknown) => { spec: unknown };
   parse: (spec: unknown) => unknown;
-  View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
+  View: new (
+    runtime: unknown,
+    options: { renderer: 'none' },
+  ) => { toSVG(): Promise<string>; finalize(): void };
 }
 
 /** Thrown when `vega` / `vega-lite` cannot be loaded (they are optional peers of longshort). */
@@ -22,10 +25,17 @@ let modules: Promise<VegaModules> | null = null;
 async function loadVega(): Promise<VegaModules> {
   try {
     const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
-    return { compile: vl.compile as VegaModules['compile'], parse: vega.parse as VegaModules['parse'], View: vega.View as unknown as VegaModules['View'] };
+    return {
+      compile: vl.compile as VegaModules['compile'],
+      parse: vega.parse as VegaModules['parse'],
+      View: vega.View as unknown as VegaModules['View'],
+    };
   } catch (e) {
     modules = null;
-    throw new PlotLibraryMissingError(`plots need the vega and vega-lite packages (npm install vega vega-lite): ${(e as Error).message}`, { cause: e });
+    throw new PlotLibraryMissingError(
+      `plots need the vega and vega-lite packages (npm install vega vega-lite): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 

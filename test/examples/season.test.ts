@@ -21,7 +21,10 @@ test('a noisy sine gets its period, with or without candidates that hold it', ()
   }
   // a monthly-style seasonal series with a trend
   const g = new Generator(4);
-  const y = Array.from({ length: 240 }, (_, t) => 0.2 * t + 3 * Math.sin((2 * Math.PI * t) / 12) + 0.3 * g.normal());
+  const y = Array.from(
+    { length: 240 },
+    (_, t) => 0.2 * t + 3 * Math.sin((2 * Math.PI * t) / 12) + 0.3 * g.normal(),
+  );
   assert.equal(detectSeason(y, MONTHLY).season, 12);
   assert.equal(detectSeason(y).season, 12);
 });
@@ -32,7 +35,11 @@ test('white noise, a random walk and a ramp have no season (1), even with monthl
   let s = 0;
   const walk = Array.from({ length: 400 }, () => (s += g.normal()));
   const ramp = Array.from({ length: 400 }, (_, t) => 2 * t + 0.1 * g.normal());
-  for (const [name, y] of [['noise', noise], ['walk', walk], ['ramp', ramp]] as const) {
+  for (const [name, y] of [
+    ['noise', noise],
+    ['walk', walk],
+    ['ramp', ramp],
+  ] as const) {
     const all = detectSeason(y);
     assert.equal(all.season, 1, `${name}: ${JSON.stringify(all)}`);
     assert.ok(all.ratio > all.threshold);
