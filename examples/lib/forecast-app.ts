@@ -80,7 +80,7 @@ export function parseWhere(list: readonly string[] | undefined): Record<string, 
     const eq = w.indexOf('=');
     if (eq <= 0)
       throw new ConfigError(
-        `forecast: --where must be COLUMN=VALUE, e.g. --where symbol=AAPL; got ${JSON.stringify(w)}`,
+        `--where must be COLUMN=VALUE, e.g. --where symbol=AAPL; got ${JSON.stringify(w)}`,
       );
     out[w.slice(0, eq).trim()] = w.slice(eq + 1).trim();
   }
@@ -90,7 +90,7 @@ export function parseWhere(list: readonly string[] | undefined): Record<string, 
 function featureList(f: string | string[] | undefined): string[] {
   const list = (Array.isArray(f) ? f : (f ?? '').split(',')).map((s) => s.trim()).filter((s) => s !== '');
   if (new Set(list).size !== list.length)
-    throw new ConfigError(`forecast: --features must not repeat a column; got ${list.join(',')}`);
+    throw new ConfigError(`--features must not repeat a column; got ${list.join(',')}`);
   return list;
 }
 
@@ -142,7 +142,7 @@ function future(
 async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plot: string): Promise<null> {
   const dir = a.model as string;
   if (a.csv === undefined)
-    throw new ConfigError('forecast: --model DIR needs --csv FILE with the recent history to forecast from');
+    throw new ConfigError('--model DIR needs --csv FILE with the recent history to forecast from');
   // the saved forecaster fixes these: reject them rather than ignore them
   const fixed: [keyof ForecastAppOptions, string][] = [
     ['window', '--window'],
@@ -165,17 +165,17 @@ async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plo
   const given = fixed.filter(([k]) => a[k] !== undefined && a[k] !== false).map(([, flag]) => flag);
   if (given.length > 0)
     throw new ConfigError(
-      `forecast: ${given.join(', ')} cannot change a saved forecaster (--model ${dir}); train a new one without --model`,
+      `${given.join(', ')} cannot change a saved forecaster (--model ${dir}); train a new one without --model`,
     );
   const { forecaster, meta } = await loadForecaster(dir);
   if (a.column !== undefined && a.column !== meta.column)
     throw new ConfigError(
-      `forecast: the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`,
+      `the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`,
     );
   const asked = featureList(a.features);
   if (asked.length > 0 && asked.join(',') !== forecaster.features.join(',')) {
     throw new ConfigError(
-      `forecast: the forecaster in ${dir} reads the features ${forecaster.features.join(',') || '(none)'}; got --features ${asked.join(',')}`,
+      `the forecaster in ${dir} reads the features ${forecaster.features.join(',') || '(none)'}; got --features ${asked.join(',')}`,
     );
   }
   const where = a.where && a.where.length > 0 ? parseWhere(a.where) : meta.where;
@@ -245,7 +245,7 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     dflt = DEFAULTS[name];
   }
   if (a.futureCsv !== undefined && !(a.future !== undefined && a.future > 0))
-    throw new ConfigError('forecast: --future-csv needs --future N (the points to forecast past the end)');
+    throw new ConfigError('--future-csv needs --future N (the points to forecast past the end)');
   const where = parseWhere(a.where);
   const featureNames = featureList(a.features);
   const loaded = loadCsvSeries(file, {
@@ -318,7 +318,7 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
       : `none found in the training part (no variogram dip to ${found.threshold} of the shorter lags' maximum${candidates ? ` at lags ${candidates.join(', ')}` : ''}; --season N sets one)`
     : 'from --season';
   log(
-    `forecast: direct multi-step, ${horizon} steps per origin, origins every ${horizon} steps over the tail (each from actual history); ` +
+    `direct multi-step, ${horizon} steps per origin, origins every ${horizon} steps over the tail (each from actual history); ` +
       `baselines: naive (the last known value)${season > 1 ? ` and seasonal naive (the value ${season} steps earlier)` : ''}; season ${season > 1 ? season : 'none'}: ${seasonWhy}`,
   );
   log(

@@ -58,14 +58,14 @@ export function forecastFrom(
   const diff = f.transform === 'diff';
   if (features.length !== f.features.length) {
     throw new ConfigError(
-      `forecast: the forecaster reads ${f.features.length} feature column(s) (${f.features.join(', ') || 'none'}); got ${features.length}`,
+      `the forecaster reads ${f.features.length} feature column(s) (${f.features.join(', ') || 'none'}); got ${features.length}`,
     );
   }
   const need = W + (diff ? 1 : 0);
   const bad = origins.find((o) => o < need || o > y.length);
   if (bad !== undefined)
     throw new ConfigError(
-      `forecast: a forecast needs ${need} known points before its origin (--window ${W}${diff ? ' + 1 for differences' : ''}); got ${Math.min(bad, y.length)}`,
+      `a forecast needs ${need} known points before its origin (--window ${W}${diff ? ' + 1 for differences' : ''}); got ${Math.min(bad, y.length)}`,
     );
   const rows = inputRows(y, features, diff);
   const x = new Float32Array(origins.length * W * C); // (B, W, C)
@@ -136,10 +136,10 @@ export function forecastFuture(
 ): { values: Float64Array; lower: Float64Array; upper: Float64Array } {
   const H = f.horizon;
   if (!Number.isInteger(steps) || steps < 1)
-    throw new ConfigError(`forecast: --future must be a positive integer; got ${steps}`);
+    throw new ConfigError(`--future must be a positive integer; got ${steps}`);
   if (f.features.length > 0 && steps > H) {
     throw new ConfigError(
-      `forecast: with --features the future reaches only one horizon (the features' future is unknown); expected --future <= ${H}, got ${steps}`,
+      `with --features the future reaches only one horizon (the features' future is unknown); expected --future <= ${H}, got ${steps}`,
     );
   }
   const values = new Float64Array(steps);

@@ -88,7 +88,7 @@ function checkOrder(dates: string[], keys: (number | null)[], dateColumn: string
     const first = seen.get(dates[i]);
     if (first !== undefined) {
       throw new FormatError(
-        `forecast: dates must not repeat; "${dateColumn}" holds ${JSON.stringify(dates[i])} at rows ${first + 1} and ${i + 1} of the series` +
+        `dates must not repeat; "${dateColumn}" holds ${JSON.stringify(dates[i])} at rows ${first + 1} and ${i + 1} of the series` +
           (filtered
             ? ' even after the --where filter; add a filter on the column that tells the series apart'
             : '; the file may hold several series (long format): keep one with --where COLUMN=VALUE, e.g. --where symbol=AAPL'),
@@ -99,7 +99,7 @@ function checkOrder(dates: string[], keys: (number | null)[], dateColumn: string
     const b = keys[i];
     if (i > 0 && a !== null && a !== undefined && b !== null && b < a) {
       throw new FormatError(
-        `forecast: dates must increase; "${dateColumn}" goes back from ${JSON.stringify(dates[i - 1])} to ${JSON.stringify(dates[i])} at row ${i + 1} of the series; ` +
+        `dates must increase; "${dateColumn}" goes back from ${JSON.stringify(dates[i - 1])} to ${JSON.stringify(dates[i])} at row ${i + 1} of the series; ` +
           'sort the file by date, or keep one series with --where COLUMN=VALUE if it holds several',
       );
     }
@@ -118,7 +118,7 @@ function checkOrder(dates: string[], keys: (number | null)[], dateColumn: string
 export function loadCsvSeries(file: string, spec: SeriesSpec): LoadedSeries {
   const features = [...(spec.features ?? [])];
   if (features.includes(spec.column))
-    throw new ConfigError(`forecast: --features must not repeat the target column "${spec.column}"`);
+    throw new ConfigError(`--features must not repeat the target column "${spec.column}"`);
   const where = spec.where ?? {};
   const names = [spec.column, ...features];
   // read the value columns first so the data layer's messages come out as they are

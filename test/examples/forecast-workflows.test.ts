@@ -47,6 +47,8 @@ function fails(args: string[], message: RegExp): void {
   const r = cli(args);
   assert.notEqual(r.status, 0, `longshort forecast ${args.join(' ')} should fail:\n${r.stdout}`);
   assert.match(r.stderr, message);
+  assert.match(r.stderr, /^longshort forecast: /);
+  assert.doesNotMatch(r.stderr, /^longshort forecast: forecast: /); // one prefix
   assert.doesNotMatch(r.stderr, /^\s+at /m);
 }
 
