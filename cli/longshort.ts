@@ -3,6 +3,7 @@
  * longshort: the command line of the library.
  *
  *   longshort [--threads N] forecast [--csv FILE --column NAME] [--dataset co2|sp500] [--window N --horizon N --epochs N --plot FILE]
+ *            [--where COL=VAL ... --features a,b --future N --out DIR]   |   forecast --model DIR --csv FILE [--future N]
  *   longshort textgen train FILE [--epochs N --hidden N --layers N --seq-length N --batch-size N --out DIR]
  *                                [--resume DIR] [--max-batches N] [--tiny]
  *   longshort textgen sample MODEL [--length N --temperature T --top-k K --prime TEXT]
@@ -66,18 +67,25 @@ program
 program
   .command('forecast')
   .description(
-    'train an LSTM forecaster on a CSV column (default: Mauna Loa CO2 from vega-datasets) and compare it with a (seasonal-)naive baseline on the held-out tail',
+    'train an LSTM forecaster on a CSV column (default: Mauna Loa CO2 from vega-datasets), compare it with the naive and seasonal-naive baselines on the held-out tail, with prediction intervals; forecast past the end, save and reuse the forecaster',
   )
   .option('--csv <file>', 'CSV file with a header line')
   .option('--column <name>', 'the column to forecast (required with --csv)')
   .addOption(new Option('--dataset <name>', 'bundled vega-datasets series when no --csv').choices(['co2', 'sp500']).default('co2'))
   .option('--date-column <name>', 'the date column (default: one named date/month/time); monthly dates get a regular calendar')
+  .option('--where <column=value>', 'keep the rows where COLUMN=VALUE (one series of a long-format file; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--features <a,b>', 'other columns fed to the model beside the target, comma-separated')
   .option('--window <n>', 'input steps per sample (default 24; 12 for sp500)', int(1))
   .option('--horizon <n>', 'steps predicted per origin (default 12; 6 for sp500)', int(1))
   .option('--test <n>', 'points held out at the end (default 60 for CO2, else 15%)', int(1))
   .option('--validation <n>', 'points before the tail for early stopping (default like --test)', int(1))
-  .option('--season <n>', 'baseline period; 1 = naive last value (default 12 for monthly data, 1 for sp500)', int(1))
-  .addOption(new Option('--transform <kind>', "'diff' (first differences) or 'none' (levels)").choices(['diff', 'none']).default('diff'))
+  .option('--season <n>', 'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)', int(1))
+  .option('--interval <p>', 'nominal coverage of the prediction interval, in (0, 1) (default 0.8)', float(0, true))
+  .option('--future <n>', 'points to forecast past the end of the data (written as CSV and drawn on the plot)', int(1))
+  .option('--future-csv <file>', 'CSV of the future forecast: date, value, interval bounds (default <plot>-future.csv)')
+  .option('--out <dir>', 'save the trained forecaster (model, scalers, window, horizon, column, dates, interval)')
+  .option('--model <dir>', 'forecast with a forecaster saved by --out, without training (needs --csv)')
+  .addOption(new Option('--transform <kind>', "'diff' (first differences, the default) or 'none' (levels)").choices(['diff', 'none']))
   .option('--hidden <n>', 'LSTM units (default 32)', int(1))
   .option('--layers <n>', 'stacked LSTM layers (default 1)', int(1))
   .option('--epochs <n>', 'maximum epochs (default 300; early stopping ends sooner)', int(1))
@@ -85,7 +93,7 @@ program
   .option('--batch-size <n>', 'mini-batch size (default 32)', int(1))
   .option('--lr <x>', 'Adam learning rate (default 0.003)', float(0, true))
   .option('--seed <n>', 'seed of the initialisation and the shuffling (default 0)', int(0))
-  .option('--plot <file>', 'SVG plot of actual vs forecasts', 'out/forecast.svg')
+  .option('--plot <file>', "SVG plot (Vega-Lite) of actual, forecasts, interval band and baselines (default out/forecast.svg; out/forecast-tiny.svg with --tiny; '' for none)")
   .option('--tiny', 'smoke-test size: the last 240 points, window 12, 3 epochs, hidden 8')
   .action(
     action('forecast', async (opts: import('./commands/forecast.js').ForecastCommandOptions) => {

@@ -9,11 +9,13 @@
  * (early stopping) | the last two periods held out; StandardScaler fitted on the
  * training part; an LSTM reads the last `window` values and a Dense layer outputs the
  * next `horizon` (direct multi-step); each block of the held-out tail is forecast from
- * actual history. Baseline: the value one period earlier (seasonal naive), whose
+ * actual history; an 80% prediction interval from the validation residuals, with its
+ * coverage of the tail. Baselines: the last value, and the value one period earlier (seasonal naive), whose
  * error is about sqrt(2) x noise; a model that learned the clean wave approaches
  * 1 x noise (the noise itself is unpredictable).
  */
-import { errors, noisySine, resultTable, runForecast, writeForecastPlot } from './lib/forecasting.js';
+import { errors, noisySine, runForecast } from './lib/forecasting.js';
+import { coverageLine, plotStep, resultTable, writeForecastPlot } from './lib/forecast-report.js';
 import { endProgress, num, optNum, parseCli, progress } from './lib/common.js';
 
 const args = parseCli('sine', 'LSTM forecast of a noisy sine wave vs the value one period earlier', {
@@ -30,7 +32,8 @@ const args = parseCli('sine', 'LSTM forecast of a noisy sine wave vs the value o
   'batch-size': { type: 'string', default: '32', help: 'mini-batch size' },
   lr: { type: 'string', default: '0.003', help: 'Adam learning rate' },
   seed: { type: 'string', default: '0', help: 'seed of the data, the initialisation and the shuffling' },
-  plot: { type: 'string', default: 'out/sine.svg', help: "SVG plot of actual vs forecasts ('' for none)" },
+  plot: { type: 'string', help: "SVG plot of actual vs forecasts (default out/sine.svg, out/sine-tiny.svg with --tiny; '' for none)" },
+  interval: { type: 'string', default: '0.8', help: 'nominal coverage of the prediction interval' },
   'log-every': { type: 'string', help: 'print a line every N epochs (default 25; 1 with --tiny)' },
   tiny: { type: 'boolean', default: false, help: 'smoke-test size: 300 points, window 25, 3 epochs, hidden 8' },
 });
@@ -43,7 +46,7 @@ const horizon = num(args, 'horizon', { integer: true, min: 1 });
 const window = optNum(args, 'window', { integer: true, min: 1 }) ?? (tiny ? Math.ceil(period / 2) : period);
 const test = optNum(args, 'test', { integer: true, min: 1 }) ?? 2 * period;
 const validation = optNum(args, 'validation', { integer: true, min: 1 }) ?? 2 * period;
-const plot = String(args.plot);
+const plot = typeof args.plot === 'string' ? args.plot : tiny ? 'out/sine-tiny.svg' : 'out/sine.svg';
 
 const t0 = performance.now();
 const y = noisySine(length, period, noise, seed);
@@ -64,12 +67,13 @@ const o = {
   batchSize: num(args, 'batch-size', { integer: true, min: 1 }),
   lr: num(args, 'lr', { min: 0 }),
   seed,
+  level: num(args, 'interval', { min: 0 }),
   logEvery: optNum(args, 'log-every', { integer: true, min: 0 }) ?? (tiny ? 1 : 25),
   log: (line: string) => console.log(line),
   progress: (line: string) => (line ? progress(line) : endProgress()),
 };
 console.log(`model: LSTM(${o.hidden}) -> Dense(${horizon}); input: the last ${window} values (StandardScaler fitted on the training part); output: the next ${horizon} values`);
-console.log(`forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baseline: the value one period (${period} steps) earlier`);
+console.log(`forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baselines: the last value (naive) and the value one period (${period} steps) earlier (seasonal naive)`);
 console.log(`training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept)`);
 try {
   const r = await runForecast(y, o);
@@ -78,12 +82,12 @@ try {
   );
   console.log(`held-out tail: ${r.actual.length} points in ${r.blocks} block(s) of up to ${horizon}`);
   for (const line of resultTable(r, horizon)) console.log(line);
+  console.log(coverageLine(r));
   // the noise floor: the clean wave's own error against the noisy tail
   const clean = Float64Array.from(r.actual, (_, i) => Math.sin((2 * Math.PI * (r.testStart + i)) / period));
   console.log(`for reference, the noiseless wave itself scores RMSE ${errors(r.actual, clean).rmse.toFixed(4)} (the noise floor)`);
   if (plot !== '') {
-    writeForecastPlot(plot, y, r, { title: `Noisy sine (period ${period}): LSTM vs the value one period earlier`, yLabel: 'y', labels: null, monthly: false });
-    console.log(`plot: ${plot}`);
+    await plotStep(console.log, plot, () => writeForecastPlot(plot, y, r, { title: `Noisy sine (period ${period}): LSTM vs the baselines`, yLabel: 'y', labels: null }));
   }
   console.log(`total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!Number.isFinite(r.model.rmse)) process.exitCode = 1;

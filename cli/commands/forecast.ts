@@ -1,8 +1,9 @@
 /*
  * `longshort forecast`: the forecasting application of examples/lib/forecast-app.ts
  * (chronological split, scalers fitted on train, LSTM -> Dense(horizon) with early
- * stopping, direct multi-step forecasts of the held-out tail, RMSE/MAE against a
- * (seasonal-)naive baseline, an SVG plot).
+ * stopping, direct multi-step forecasts of the held-out tail with prediction intervals,
+ * RMSE/MAE against the naive and seasonal-naive baselines, the forecast past the end,
+ * saving and reusing the forecaster, a Vega-Lite SVG plot).
  */
 import { forecastApp, type ForecastAppOptions } from '../../examples/lib/forecast-app.js';
 import { progressLine } from '../lib/run.js';
@@ -14,5 +15,6 @@ export interface ForecastCommandOptions extends Omit<ForecastAppOptions, 'log' |
 
 export async function forecastCommand(opts: ForecastCommandOptions): Promise<void> {
   const r = await forecastApp({ ...opts, progress: progressLine });
-  if (!Number.isFinite(r.model.rmse)) throw new Error(`the model's RMSE is ${r.model.rmse}; training diverged (try a smaller --lr)`);
+  if (r !== null && !Number.isFinite(r.model.rmse))
+    throw new Error(`the model's RMSE is ${r.model.rmse}; training diverged (try a smaller --lr)`);
 }

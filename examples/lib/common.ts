@@ -13,6 +13,8 @@ export type OptionSpec = {
   type: 'string' | 'boolean';
   short?: string;
   default?: string | boolean;
+  /** A string option given several times collects a list. */
+  multiple?: boolean;
   help: string;
 };
 
@@ -20,19 +22,19 @@ export type OptionSpec = {
  * Parses `process.argv` with node:util parseArgs (strict: unknown options are errors),
  * prints usage and exits on `--help`, and exits with code 2 and a message on bad input.
  */
-export function parseCli(name: string, summary: string, options: Record<string, OptionSpec>): Record<string, string | boolean | undefined> {
+export function parseCli(name: string, summary: string, options: Record<string, OptionSpec>): Record<string, string | boolean | string[] | undefined> {
   const all: Record<string, OptionSpec> = { ...options, help: { type: 'boolean', short: 'h', help: 'show this help' } };
   const config: ParseArgsConfig = {
     args: process.argv.slice(2),
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      Object.entries(all).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
+      Object.entries(all).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
     ) as ParseArgsConfig['options'],
   };
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    values = parseArgs(config).values as Record<string, string | boolean | undefined>;
+    values = parseArgs(config).values as Record<string, string | boolean | string[] | undefined>;
   } catch (e) {
     console.error(`${name}: ${(e as Error).message}\nRun with --help for the options.`);
     process.exit(2);
@@ -50,7 +52,7 @@ export function parseCli(name: string, summary: string, options: Record<string, 
 }
 
 /** A CLI value as a number (integer if `integer`), or exit 2 with a clear message. */
-export function num(values: Record<string, string | boolean | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number {
+export function num(values: Record<string, string | boolean | string[] | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number {
   const raw = values[key];
   const v = typeof raw === 'string' ? Number(raw) : NaN;
   const bad = !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min);
@@ -63,7 +65,7 @@ export function num(values: Record<string, string | boolean | undefined>, key: s
 }
 
 /** A CLI value that must be one of `choices`, or exit 2 with a clear message. */
-export function choice<T extends string>(values: Record<string, string | boolean | undefined>, key: string, choices: readonly T[]): T {
+export function choice<T extends string>(values: Record<string, string | boolean | string[] | undefined>, key: string, choices: readonly T[]): T {
   const raw = values[key];
   if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
     console.error(`--${key} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`);
@@ -73,7 +75,7 @@ export function choice<T extends string>(values: Record<string, string | boolean
 }
 
 /** Like `num`, but `undefined` when the option was not given. */
-export function optNum(values: Record<string, string | boolean | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+export function optNum(values: Record<string, string | boolean | string[] | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
   return values[key] === undefined ? undefined : num(values, key, opts);
 }
 

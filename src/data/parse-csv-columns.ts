@@ -28,6 +28,13 @@ export interface CsvColumnsOptions {
    * `NA`, `N/A`, `n/a`, `na`, `NaN`, `nan`, `-NaN`, `null`, `NULL`, `None`, `#N/A`, `<NA>`.
    */
   naValues?: readonly string[];
+  /**
+   * Keeps only the rows whose named columns hold exactly these texts (after trimming), e.g.
+   * `{ symbol: 'AAPL' }` to take one series out of a long-format file (one row per date and
+   * series). Every entry must hold. Rows left out are not read, so their values may be
+   * anything. A filter that keeps no row is a ConfigError listing values the column holds.
+   */
+  where?: Readonly<Record<string, string>>;
 }
 
 /** The columns read by {@link parseCsvColumns}. */
@@ -94,6 +101,10 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   if (missing !== 'error' && missing !== 'skip' && missing !== 'interpolate') {
     throw new ConfigError(`${op}: missing must be 'error', 'skip' or 'interpolate'; got ${JSON.stringify(missing)}`);
   }
+  const where = options.where ?? {};
+  if (typeof where !== 'object' || where === null || Array.isArray(where) || !Object.values(where).every((v) => typeof v === 'string')) {
+    throw new ConfigError(`${op}: where must map column names to texts, e.g. { symbol: 'AAPL' }; got ${JSON.stringify(where) ?? String(where)}`);
+  }
 
   let records: ParsedRecord[];
   try {
@@ -115,6 +126,7 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   };
   const colIdx = columns.map((c) => indexOf(c, 'column'));
   const dateIdx = dateColumn === undefined ? -1 : indexOf(dateColumn, 'dateColumn');
+  const filters = Object.entries(where).map(([name, text]) => [indexOf(name, 'where column'), text.trim()] as const);
 
   const k = columns.length;
   const rows = records.length - 1;
@@ -122,8 +134,14 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   const keep = new Uint8Array(rows).fill(1);
   const dates: string[] = [];
   let kept = 0;
+  let matched = 0;
   for (let r = 0; r < rows; r++) {
     const { record, info } = records[r + 1];
+    if (!filters.every(([i, text]) => record[i] === text)) {
+      keep[r] = 0;
+      continue;
+    }
+    matched++;
     for (let j = 0; j < k; j++) {
       const field = record[colIdx[j]];
       if (naValues.has(field)) {
@@ -147,6 +165,12 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
     }
   }
 
+  if (filters.length > 0 && matched === 0) {
+    const [i, text] = filters.find(([fi, ft]) => !records.slice(1).some((rec) => rec.record[fi] === ft)) ?? filters[0];
+    const seen = [...new Set(records.slice(1, 2001).map((rec) => rec.record[i]))];
+    const list = seen.slice(0, 8).map((v) => JSON.stringify(v)).join(', ') + (seen.length > 8 ? ', ...' : '');
+    throw new ConfigError(`${op}: no row has ${header[i]} = ${JSON.stringify(text)}${filters.length > 1 ? ' (with the other filters)' : ''}; the column holds ${list}`);
+  }
   const out: Record<string, Float64Array> = {};
   for (let j = 0; j < k; j++) {
     const col = new Float64Array(kept);

@@ -12,6 +12,10 @@ import { asMatrix, type NumericData } from './as-matrix.js';
  * `inverseTransform` return the same kind of container as their input (same shape and
  * float dtype for tensors), and never modify the input.
  *
+ * A scaler fitted on ONE feature also takes data with several columns and applies that
+ * feature's statistics to each: `(N, horizon)` predictions of a univariate series go back
+ * to the data's units with `inverseTransform(pred)`.
+ *
  * Fit on the training split only (`chronologicalSplit`), then transform the training,
  * validation and test data with the same fitted scaler; fitting on all data leaks the
  * future into training.
@@ -20,6 +24,7 @@ import { asMatrix, type NumericData } from './as-matrix.js';
  * const s = new StandardScaler().fit(train);
  * const z = s.transform(test);
  * const back = s.inverseTransform(z); // equals test up to rounding
+ * const units = s.inverseTransform(model.predict(x)); // (N, horizon) predictions of the series
  */
 export abstract class Scaler {
   /** The class name used in messages and in `toJSON().type`. */
@@ -105,14 +110,16 @@ export abstract class Scaler {
       throw new DTypeError(`${op}: expected a float tensor (float32 or float64), got int32`);
     }
     const m = asMatrix(data, op, true);
-    if (m.cols !== n && !(m.rows === 0 && m.cols === 0)) {
+    // one fitted feature scales any number of columns (e.g. predictions (N, horizon) of one series)
+    const broadcast = n === 1 && m.cols > 1;
+    if (m.cols !== n && !broadcast && !(m.rows === 0 && m.cols === 0)) {
       throw new ShapeError(`${op}: number of features must match fit; expected ${n}, got ${m.cols}`);
     }
-    const sub = new Float64Array(n); // (F,)
-    const div = new Float64Array(n); // (F,)
-    const add = new Float64Array(n); // (F,)
-    for (let c = 0; c < n; c++) [sub[c], div[c], add[c]] = this.affine(c);
     const cols = m.cols;
+    const sub = new Float64Array(cols); // (cols,)
+    const div = new Float64Array(cols); // (cols,)
+    const add = new Float64Array(cols); // (cols,)
+    for (let c = 0; c < cols; c++) [sub[c], div[c], add[c]] = this.affine(broadcast ? 0 : c);
     const src = m.values; // (rows, cols)
     const len = m.rows * cols;
     const out = new Float64Array(len); // (rows, cols)

@@ -23,6 +23,7 @@ import {
   type OptimizerSpec,
 } from './optimizers.js';
 import type { ModelFile } from './model-files.js';
+import { matchFloatDtype } from './float-data.js';
 import { RecurrentLayer } from './recurrent-layer.js';
 
 /** Options of `sequential`. */
@@ -533,8 +534,8 @@ export class SequentialModel extends Module implements CallbackModel {
   async fit(xData: Data, yData: Data, options: FitOptions = {}): Promise<History> {
     const c = this.requireCompiled('fit');
     checkKeys('fit', options, FIT_KEYS);
-    const x = toTensor(xData, 'fit: x');
-    const y = toTensor(yData, 'fit: y');
+    const x = matchFloatDtype(toTensor(xData, 'fit: x'), this.parameters());
+    const y = matchFloatDtype(toTensor(yData, 'fit: y'), this.parameters());
     this.checkPair('fit', x, y);
     const epochs = options.epochs ?? 1;
     const initialEpoch = options.initialEpoch ?? 0;
@@ -556,7 +557,7 @@ export class SequentialModel extends Module implements CallbackModel {
     if (options.validationData !== undefined) {
       const vd = options.validationData;
       if (!Array.isArray(vd) || vd.length !== 2) throw new ConfigError('fit: validationData must be [x, y]');
-      val = [toTensor(vd[0], 'fit: validationData x'), toTensor(vd[1], 'fit: validationData y')];
+      val = [toTensor(vd[0], 'fit: validationData x'), toTensor(vd[1], 'fit: validationData y')].map((t) => matchFloatDtype(t, this.parameters())) as [Tensor, Tensor];
       this.checkPair('fit (validationData)', val[0], val[1]);
     } else if (split > 0) {
       const n = x.shape[0];
@@ -665,8 +666,8 @@ export class SequentialModel extends Module implements CallbackModel {
   evaluate(xData: Data, yData: Data, options: EvaluateOptions = {}): Logs {
     const c = this.requireCompiled('evaluate');
     checkKeys('evaluate', options, ['batchSize']);
-    const x = toTensor(xData, 'evaluate: x');
-    const y = toTensor(yData, 'evaluate: y');
+    const x = matchFloatDtype(toTensor(xData, 'evaluate: x'), this.parameters());
+    const y = matchFloatDtype(toTensor(yData, 'evaluate: y'), this.parameters());
     this.checkPair('evaluate', x, y);
     return this.evaluateTensors(c, x, y, this.batchSizeOf('evaluate', options.batchSize));
   }
@@ -678,7 +679,7 @@ export class SequentialModel extends Module implements CallbackModel {
    */
   predict(xData: Data, options: EvaluateOptions = {}): Tensor {
     checkKeys('predict', options, ['batchSize']);
-    const x = toTensor(xData, 'predict: x');
+    const x = matchFloatDtype(toTensor(xData, 'predict: x'), this.parameters());
     if (x.ndim === 0) throw new ShapeError(`predict: x must have a batch dim; got a 0-d tensor`);
     const batchSize = this.batchSizeOf('predict', options.batchSize);
     const wasTraining = this.training;

@@ -89,10 +89,11 @@ test('forecast on a small CSV: one epoch, RMSE table, SVG plot', () => {
     const plot = join(dir, 'small.svg');
     const out = ok(['forecast', '--csv', join(FIXTURES, 'monthly.csv'), '--column', 'value', '--epochs', '1', '--plot', plot]);
     assert.match(out, /column "value": 120 points \(2000-01 \.\. 2009-12\)/);
-    assert.match(out, /seasonal naive, the value 12 steps earlier/); // monthly dates -> season 12
+    assert.match(out, /seasonal naive \(the value 12 steps earlier\); season 12: found/); // a seasonal series
     assert.match(out, /^LSTM \(direct, 12 steps ahead\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
     assert.match(out, /^seasonal naive \(value 12 steps earlier\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
     assert.ok(readFileSync(plot, 'utf8').startsWith('<svg'));
+    assert.match(readFileSync(plot, 'utf8'), />80% interval</);
   });
 });
 

@@ -102,3 +102,25 @@ test('bad options', () => {
   fails(() => parseCsvColumns(CSV, { columns: ['CO2'], delimiter: '' }), ConfigError, /delimiter/);
   fails(() => parseCsvColumns(CSV, { columns: ['CO2'], missing: 'drop' as 'skip' }), ConfigError, /missing must be 'error', 'skip' or 'interpolate'; got "drop"/);
 });
+
+test('where: keeps the rows of one series of a long-format file; the other rows are not read', () => {
+  const text = 'date,symbol,close\n2020-01,AAA,1\n2020-01,BBB,n/a\n2020-02,AAA,2\n2020-02,BBB,x\n2020-03,AAA,3\n';
+  const { columns, dates } = parseCsvColumns(text, { columns: ['close'], dateColumn: 'date', where: { symbol: 'AAA' } });
+  assert.deepEqual(Array.from(columns.close), [1, 2, 3]);
+  assert.deepEqual(dates, ['2020-01', '2020-02', '2020-03']);
+  // several filters all hold; fields are compared after trimming
+  const two = parseCsvColumns('a,b,v\nx, y,1\nx,z,2\nw,y,3\n', { columns: ['v'], where: { a: 'x', b: ' y ' } });
+  assert.deepEqual(Array.from(two.columns.v), [1]);
+});
+
+test('where: a filter that keeps nothing lists the values; an unknown column lists the header; bad maps', () => {
+  const text = 'symbol,close\nAAA,1\nBBB,2\n';
+  assert.throws(() => parseCsvColumns(text, { columns: ['close'], where: { symbol: 'ZZZ' } }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /^parseCsvColumns: no row has symbol = "ZZZ"; the column holds "AAA", "BBB"$/);
+    return true;
+  });
+  assert.throws(() => parseCsvColumns(text, { columns: ['close'], where: { ticker: 'AAA' } }), /where column "ticker" not found in the header; available columns: "symbol", "close"/);
+  assert.throws(() => parseCsvColumns(text, { columns: ['close'], where: { symbol: 1 } as unknown as Record<string, string> }), ConfigError);
+  assert.throws(() => parseCsvColumns(text, { columns: ['close'], where: [] as unknown as Record<string, string> }), ConfigError);
+});

@@ -68,10 +68,28 @@ test('errors', () => {
   assert.throws(() => s.transform([1, 2]), (e: unknown) => e instanceof StateError && /^StandardScaler.transform: the scaler is not fitted; call fit\(trainData\) first$/.test(e.message));
   assert.throws(() => s.fit(new Float64Array(0)), ShapeError);
   assert.throws(() => s.fit([[1, Infinity]]), FormatError);
-  s.fit([1, 2, 3]);
-  assert.throws(() => s.transform([[1, 2]]), (e: unknown) => e instanceof ShapeError && /expected 1, got 2/.test(e.message));
+  s.fit([[1, 2], [3, 4]]);
+  assert.throws(() => s.transform([[1, 2, 3]]), (e: unknown) => e instanceof ShapeError && /expected 2, got 3/.test(e.message));
   assert.throws(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [1, 2], std: [1] }), FormatError);
   assert.throws(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [1], std: [-1] }), /"std" must be non-negative/);
   assert.throws(() => StandardScaler.fromJSON({ type: 'MinMaxScaler', mean: null, std: null }), /expected type "StandardScaler", got "MinMaxScaler"/);
   assert.throws(() => StandardScaler.fromJSON('x'), FormatError);
+});
+
+test('a scaler fitted on one feature maps (N, horizon) predictions back, each column with that feature', () => {
+  const s = new StandardScaler().fit([10, 12, 14]); // mean 12, std sqrt(8/3)
+  const sd = Math.sqrt(8 / 3);
+  const z = [
+    [0, 1, -1],
+    [2, 0, 0.5],
+  ];
+  const back = s.inverseTransform(z);
+  assert.deepEqual(back.map((r) => r.map((v) => +v.toFixed(9))), z.map((r) => r.map((v) => +(12 + v * sd).toFixed(9))));
+  const t = s.inverseTransform(new Tensor(Float32Array.from(z.flat()), [2, 3]));
+  assert.deepEqual(t.shape, [2, 3]);
+  assert.ok(Math.abs(t.data[1] - (12 + sd)) < 1e-5);
+  assert.deepEqual(s.transform(back).map((r) => r.map((v) => +v.toFixed(9))), z);
+  // with several fitted features the columns must still match
+  const two = new StandardScaler().fit([[1, 2], [3, 4]]);
+  assert.throws(() => two.inverseTransform([[1, 2, 3]]), /number of features must match fit; expected 2, got 3/);
 });

@@ -42,15 +42,16 @@ function saneRow(out: string, label: RegExp): void {
   assert.ok(Number.isFinite(rmse) && Number.isFinite(mae) && rmse >= 0 && mae >= 0 && mae <= rmse + 1e-9, `${label}: RMSE ${rmse} MAE ${mae}`);
 }
 
-/** Checks an SVG file: a document with three polylines and a legend. */
-function saneSvg(file: string): void {
+/** Checks a Vega-Lite SVG: a document with the lines, the band, the legend and the held-out marker. */
+function saneSvg(file: string, extra: RegExp[] = []): void {
   assert.ok(existsSync(file), `${file} was not written`);
   const svg = readFileSync(file, 'utf8');
   assert.ok(svg.startsWith('<svg'), `not an SVG: ${svg.slice(0, 80)}`);
   assert.ok(svg.trimEnd().endsWith('</svg>'));
-  assert.ok((svg.match(/<polyline /g) ?? []).length >= 3, 'expected at least three polylines (actual, model, baseline)');
-  assert.match(svg, />actual</);
-  assert.match(svg, />LSTM forecast</);
+  // Vega draws each line and area as one path with many segments
+  const longPaths = (svg.match(/<path [^>]*d="M(?:[^"]*L){5}[^"]*"/g) ?? []).length;
+  assert.ok(longPaths >= 4, `expected the actual, forecast, baseline and band paths; got ${longPaths} paths of 5+ segments`);
+  for (const label of [/>actual</, />LSTM forecast</, />80% interval</, />naive \(last known value\)</, />held-out tail</, ...extra]) assert.match(svg, label);
   assert.doesNotMatch(svg, /NaN/);
 }
 
@@ -89,6 +90,8 @@ test('sine --tiny forecasts the tail, prints RMSE/MAE for model and baseline, wr
     assert.match(out, /forecaster\s+RMSE\s+MAE/);
     saneRow(out, /LSTM \(direct, 10 steps ahead\)/);
     saneRow(out, /seasonal naive \(value 50 steps earlier\)/);
+    saneRow(out, /naive \(last known value\)/);
+    assert.match(out, /80% prediction interval .*: coverage on the held-out tail \d+\/100 = \d+\.\d% \(nominal 80%\)/);
     assert.match(out, /noiseless wave itself scores RMSE 0\.\d+/);
     saneSvg(plot);
   });
@@ -103,19 +106,23 @@ test('forecast --tiny on the CO2 data: monthly calendar, seasonal-naive baseline
     assert.match(out, /held out \(2018-05 \.\. 2020-04\)/);
     saneRow(out, /LSTM \(direct, 12 steps ahead\)/);
     saneRow(out, /seasonal naive \(value 12 steps earlier\)/);
+    saneRow(out, /naive \(last known value\)/);
+    assert.match(out, /season 12: found in the training part/);
     assert.match(out, /model RMSE \/ baseline RMSE = \d+\.\d+/);
+    assert.match(out, /coverage on the held-out tail \d+\/24 = \d+\.\d% \(nominal 80%\)/);
     saneSvg(plot);
     assert.match(readFileSync(plot, 'utf8'), />2019</); // year ticks from the dates
   });
 });
 
-test('forecast --tiny --dataset sp500 uses the naive last-value baseline', () => {
+test('forecast --tiny --dataset sp500: no season in the prices, so only the naive baseline', () => {
   withTmp((dir) => {
     const plot = join(dir, 'sp500.svg');
     const out = run('forecast', ['--tiny', '--dataset', 'sp500', '--plot', plot]);
     assert.match(out, /sp500\.csv, column "price"/);
-    assert.match(out, /baseline: naive, the last known value/);
+    assert.match(out, /baselines: naive \(the last known value\); season none: none found in the training part/);
     saneRow(out, /naive \(last known value\)/);
+    assert.doesNotMatch(out, /seasonal naive \(value/);
     saneSvg(plot);
   });
 });
