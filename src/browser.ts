@@ -77,3 +77,4 @@ export {
   type SequentialOptions,
   type SummaryOptions,
 } from './models/sequential-model.js';
+export { NonFiniteError, TerminateOnNaN, terminateOnNaN } from './models/fit-terminate-on-nan.js';
