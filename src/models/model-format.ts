@@ -112,11 +112,11 @@ export function checkpointFiles(model: ModelInternals): ModelFile[] {
  */
 export function layerFromConfig(json: { className: string; config: Json }): Layer {
   const { className, config } = json;
-  if (className in RECURRENT) return new RecurrentLayer(RECURRENT[className], config as unknown as SimpleRNNOptions);
+  if (Object.hasOwn(RECURRENT, className)) return new RecurrentLayer(RECURRENT[className], config as unknown as SimpleRNNOptions);
   switch (className) {
     case 'Bidirectional': {
       const { layer, ...wrapper } = config;
-      if (!isObject(layer) || typeof layer.className !== 'string' || !(layer.className in RECURRENT) || !isObject(layer.config)) {
+      if (!isObject(layer) || typeof layer.className !== 'string' || !Object.hasOwn(RECURRENT, layer.className) || !isObject(layer.config)) {
         throw new FormatError('layerFromConfig: Bidirectional needs config.layer = { className: LSTM | GRU | SimpleRNN, config }');
       }
       return new RecurrentLayer(RECURRENT[layer.className], layer.config as unknown as SimpleRNNOptions, wrapper as unknown as BidirectionalOptions);
