@@ -76,7 +76,7 @@ export function runWorker(init: WorkerInit, host?: WorkerHost): void {
   Atomics.add(ctl, C_READY, 1);
   Atomics.notify(ctl, C_READY);
   for (;;) {
-    Atomics.wait(ctl, C_SEQ, seq);
+    Atomics.wait(ctl, C_SEQ, seq, 1000); // a deadline here too: the loop re-checks SEQ
     const s = Atomics.load(ctl, C_SEQ);
     if (s === seq) continue;
     seq = s;
