@@ -12,6 +12,7 @@ import { PickleGlobal, PickleObject, unpickle } from './pickle.js';
 import { readZip } from './zip-read.js';
 
 export { PickleGlobal, PickleObject } from './pickle.js';
+export { MAX_INFLATED_BYTES } from './zip-read.js';
 
 /**
  * A value read from a checkpoint: null, boolean, number (bigint beyond 2^53), string,
@@ -168,6 +169,8 @@ function build(obj: unknown, state: unknown): unknown {
  * How many elements tensors may hold beyond their storages' (16 Mi, 64 MB of float32):
  * views with zero or overlapping strides (`expand`) read few stored elements into many,
  * and a few bytes of pickle must not allocate gigabytes.
+ *
+ * @example parseTorchCheckpoint(bytes) // FormatError '... (the stored elements plus MAX_VIEW_EXPANSION)' for a 20000x20000 stride-0 view
  */
 export const MAX_VIEW_EXPANSION = 1 << 24;
 

@@ -12,6 +12,8 @@ import { FormatError, UnsupportedError } from '../core/errors.js';
  * The most a deflated record may inflate to, in bytes (256 MiB). `torch.save` stores
  * its records uncompressed, so only a re-packed archive deflates, and a stated size
  * beyond this is a zip bomb rather than a checkpoint.
+ *
+ * @example parseTorchCheckpoint(bomb) // FormatError '... expected at most 268435456 (MAX_INFLATED_BYTES)'
  */
 export const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
 

@@ -39,7 +39,7 @@ export function firstNonFinite(data: ArrayLike<number>): number {
  */
 export class TerminateOnNaN implements Callback {
   onBatchGradients(epoch: number, batch: number, loss: number, params: readonly Tensor[]): void {
-    const where = `epoch ${epoch}, batch ${batch}`;
+    const where = `epoch ${epoch}, batch ${batch} (0-based: "Epoch ${epoch + 1}" in the progress lines)`;
     if (!Number.isFinite(loss)) {
       throw new NonFiniteError(`fit: the loss must be finite; got ${loss} at ${where} (lower the learning rate, clip gradients, or check the data)`, epoch, batch);
     }
