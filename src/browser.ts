@@ -79,3 +79,4 @@ export {
 } from './models/sequential-model.js';
 // ONNX: parse, import (run) and export recurrent models (protobufjs loads on first use)
 export * from './interop/onnx/index.js';
+export { NonFiniteError, TerminateOnNaN, terminateOnNaN } from './models/fit-terminate-on-nan.js';

@@ -153,8 +153,10 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
         }
         values[r * k + j] = NaN;
         if (missing === 'skip') keep[r] = 0;
-      } else if (NUMBER.test(field)) {
+      } else if (NUMBER.test(field) && Number.isFinite(Number(field))) {
         values[r * k + j] = Number(field);
+      } else if (NUMBER.test(field)) {
+        throw new FormatError(`${op}: line ${info.lines}, column "${columns[j]}": expected a finite number, got ${JSON.stringify(field)} (beyond float64's range)`);
       } else {
         throw new FormatError(`${op}: line ${info.lines}, column "${columns[j]}": expected a number, got ${JSON.stringify(field)}`);
       }

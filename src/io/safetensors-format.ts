@@ -74,6 +74,28 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** The deepest nesting a header may have (a real one nests 3 levels: header, entry, shape). */
+const MAX_JSON_DEPTH = 16;
+
+/** The deepest `[` / `{` nesting in JSON text (strings skipped), in one pass; stops counting past 10000. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+      if (max > 10_000) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 function truncate(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -157,6 +179,8 @@ function parseHeader(
     const got = text.length === 0 ? 'an empty header' : JSON.stringify(text.slice(0, 20));
     throw fail(`header must begin with '{'; expected a JSON object, got ${got}`);
   }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) throw fail(`header nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; expected at most ${MAX_JSON_DEPTH}`);
   let header: unknown;
   try {
     header = JSON.parse(text);

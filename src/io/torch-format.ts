@@ -5,13 +5,14 @@
  * Python objects inert `PickleObject`s. Nothing in the file is executed, so any
  * checkpoint is as safe to open as a safetensors file.
  */
-import { unzipSync } from 'fflate';
 import { FormatError, UnsupportedError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeElements, ELEMENT_SIZE, type ElementType } from './decode-elements.js';
 import { PickleGlobal, PickleObject, unpickle } from './pickle.js';
+import { readZip } from './zip-read.js';
 
 export { PickleGlobal, PickleObject } from './pickle.js';
+export { MAX_INFLATED_BYTES } from './zip-read.js';
 
 /**
  * A value read from a checkpoint: null, boolean, number (bigint beyond 2^53), string,
@@ -33,6 +34,12 @@ const STORAGE_TYPES: Record<string, ElementType> = {
   ByteStorage: 'U8',
   BoolStorage: 'BOOL',
 };
+
+/** Elements stored in the archive not yet read into tensors, and those read beyond them. */
+interface Budget {
+  elements: number;
+  extra: number;
+}
 
 /** A storage of the archive, decoded on first use. */
 class Storage {
@@ -79,14 +86,10 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw fail(`not a PyTorch checkpoint; expected a zip archive (torch.save), got ${bytes.length} bytes starting ${hex(bytes.subarray(0, 4))}`);
   }
-  let files: Record<string, Uint8Array>;
-  try {
-    // only the records a checkpoint reader needs are inflated (never, e.g., bundled code or extra data)
-    files = unzipSync(bytes, { filter: (f) => /(^|\/)(data\.pkl|byteorder|version|constants\.pkl)$|\/data\/[^/]+$/.test(f.name) });
-  } catch (e) {
-    throw fail(`unreadable zip archive (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const names = Object.keys(files);
+  // only the records a checkpoint reader needs are extracted (never, e.g., bundled code or extra data)
+  const zip = readZip(bytes, (name) => /(^|\/)(data\.pkl|byteorder|version|constants\.pkl)$|\/data\/[^/]+$/.test(name), source);
+  const files = (name: string): Uint8Array | undefined => zip.get(name);
+  const names = [...zip.keys()];
   const pkl = names.find((n) => /^[^/]+\/data\.pkl$/.test(n) || n === 'data.pkl');
   if (pkl === undefined) {
     if (names.some((n) => n.endsWith('constants.pkl'))) {
@@ -95,35 +98,39 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
     throw fail(`no data.pkl in the archive; expected <name>/data.pkl, got ${names.slice(0, 5).join(', ') || 'no files'}`);
   }
   const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
-  const order = files[`${prefix}byteorder`];
+  const order = files(`${prefix}byteorder`);
   if (order !== undefined && new TextDecoder().decode(order).trim() !== 'little') {
     throw new UnsupportedError(`${source}: the checkpoint was written big-endian; expected byteorder 'little'`);
   }
   const storages = new Map<string, Storage>();
+  const budget: Budget = { elements: 0, extra: 0 };
   const persistentLoad = (pid: unknown): Storage => {
     if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw fail(`unexpected persistent id ${short(pid)}; expected ('storage', type, key, location, numel)`);
     const [, cls, key, , numel] = pid as [string, unknown, unknown, unknown, unknown];
     if (typeof key !== 'string') throw fail(`storage key must be a string; got ${short(key)}`);
     const known = storages.get(key);
     if (known !== undefined) return known;
-    const typeName = cls instanceof PickleGlobal ? cls.name : String(cls);
-    const type = STORAGE_TYPES[typeName];
+    const typeName = cls instanceof PickleGlobal ? cls.name : short(cls);
+    const type = Object.hasOwn(STORAGE_TYPES, typeName) ? STORAGE_TYPES[typeName] : undefined;
     if (type === undefined) {
       throw new UnsupportedError(`${source}: storage ${key} is a ${cls instanceof PickleGlobal ? cls.fullName : typeName}; expected one of torch.${Object.keys(STORAGE_TYPES).join(', torch.')}`);
     }
-    const raw = files[`${prefix}data/${key}`];
+    const raw = files(`${prefix}data/${key}`);
     if (raw === undefined) throw fail(`storage ${key} is missing; expected ${prefix}data/${key} in the archive`);
-    if (typeof numel === 'number' && raw.length !== numel * ELEMENT_SIZE[type]) {
-      throw fail(`storage ${key} has ${raw.length} bytes; expected ${numel} x ${ELEMENT_SIZE[type]} for ${typeName}`);
+    if (raw.length % ELEMENT_SIZE[type] !== 0) throw fail(`storage ${key} has ${raw.length} bytes; expected a multiple of ${ELEMENT_SIZE[type]} for ${typeName}`);
+    if (numel !== undefined && (!isInt(numel) || raw.length !== numel * ELEMENT_SIZE[type])) {
+      throw fail(`storage ${key} has ${raw.length} bytes; expected ${short(numel)} x ${ELEMENT_SIZE[type]} for ${typeName}`);
     }
+    budget.elements += raw.length / ELEMENT_SIZE[type];
     const s = new Storage(key, type, raw, fail);
     storages.set(key, s);
     return s;
   };
-  return unpickle(files[pkl], { persistentLoad, construct: (c, a) => construct(c, a, fail), build }, `${source} (${pkl})`);
+  const data = files(pkl) as Uint8Array;
+  return unpickle(data, { persistentLoad, construct: (c, a) => construct(c, a, fail, budget), build }, `${source} (${pkl})`);
 }
 
-function construct(callable: unknown, args: readonly unknown[], fail: (msg: string) => FormatError): unknown {
+function construct(callable: unknown, args: readonly unknown[], fail: (msg: string) => FormatError, budget: Budget): unknown {
   const name = callable instanceof PickleGlobal ? callable.fullName : String(callable);
   switch (name) {
     case 'collections.OrderedDict': {
@@ -133,7 +140,7 @@ function construct(callable: unknown, args: readonly unknown[], fail: (msg: stri
     }
     case 'torch._utils._rebuild_tensor':
     case 'torch._utils._rebuild_tensor_v2':
-      return rebuildTensor(args, fail);
+      return rebuildTensor(args, fail, budget);
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
       return args[0];
@@ -143,7 +150,7 @@ function construct(callable: unknown, args: readonly unknown[], fail: (msg: stri
     case '__builtin__.frozenset':
       return new Set(Array.isArray(args[0]) ? (args[0] as unknown[]) : []);
     case 'torch.Size':
-      return Object.freeze([...((args[0] as unknown[]) ?? [])]);
+      return Object.freeze(Array.isArray(args[0]) ? [...(args[0] as unknown[])] : []);
     case '_codecs.encode':
       // how protocol 2 pickles bytes: encode(latin-1 text, 'latin1')
       if (typeof args[0] === 'string') return Uint8Array.from(args[0], (ch) => ch.charCodeAt(0) & 0xff);
@@ -158,7 +165,16 @@ function build(obj: unknown, state: unknown): unknown {
   return obj;
 }
 
-function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatError): Tensor {
+/**
+ * How many elements tensors may hold beyond their storages' (16 Mi, 64 MB of float32):
+ * views with zero or overlapping strides (`expand`) read few stored elements into many,
+ * and a few bytes of pickle must not allocate gigabytes.
+ *
+ * @example parseTorchCheckpoint(bytes) // FormatError '... (the stored elements plus MAX_VIEW_EXPANSION)' for a 20000x20000 stride-0 view
+ */
+export const MAX_VIEW_EXPANSION = 1 << 24;
+
+function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatError, budget: Budget): Tensor {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof Storage)) throw fail(`a tensor's storage must be a persistent storage; got ${short(storage)}`);
   if (!isInt(offset) || !Array.isArray(size) || !size.every(isInt) || !Array.isArray(stride) || !stride.every(isInt) || size.length !== stride.length) {
@@ -166,7 +182,14 @@ function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatEr
   }
   const shape = size as number[];
   const strides = stride as number[];
+  if (shape.some((d) => d < 0) || shape.length > 64) throw fail(`tensor on storage ${storage.key}: sizes must be non-negative and at most 64 of them; got ${short(size)}`);
   const numel = shape.reduce((a, b) => a * b, 1);
+  const extra = budget.extra + Math.max(0, numel - budget.elements);
+  if (extra > MAX_VIEW_EXPANSION) {
+    throw fail(`tensor on storage ${storage.key} of size ${short(size)} holds ${numel} elements; expected at most ${budget.elements + MAX_VIEW_EXPANSION - budget.extra} (the stored elements not yet read plus MAX_VIEW_EXPANSION)`);
+  }
+  budget.extra = extra;
+  budget.elements -= Math.min(budget.elements, numel);
   const src = storage.data();
   let last = offset;
   for (let d = 0; d < shape.length; d++) if (shape[d] > 0) last += (shape[d] - 1) * strides[d];
@@ -194,14 +217,27 @@ function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
-function short(v: unknown): string {
+/** A dict key as text: strings as they are, anything else described briefly. */
+function keyName(k: unknown): string {
+  return typeof k === 'string' ? k : short(k);
+}
+
+/** A short description of a pickled value (depth- and length-bounded: values may nest deeply). */
+function short(v: unknown, depth = 0): string {
   if (v instanceof PickleObject) return v.className;
   if (v instanceof PickleGlobal) return v.fullName;
-  try {
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))?.slice(0, 80) ?? String(v);
-  } catch {
-    return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
+  if (typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) {
+    if (depth > 3) return '[...]';
+    const items = v.slice(0, 6).map((x) => short(x, depth + 1));
+    return `[${items.join(',')}${v.length > 6 ? ',...' : ''}]`;
   }
+  if (v instanceof Map) return `dict(${v.size})`;
+  if (v instanceof Tensor) return `tensor[${v.shape.join(', ')}]`;
+  if (v instanceof Uint8Array) return `bytes(${v.length})`;
+  if (v === null || v === undefined) return 'None';
+  return typeof v === 'object' ? 'object' : String(v);
 }
 
 function hex(b: Uint8Array): string {
@@ -231,7 +267,7 @@ export function torchStateDict(value: TorchValue, options: TorchStateDictOptions
   let v = value;
   if (options.key !== undefined) {
     if (!(v instanceof Map)) throw new FormatError(`torchStateDict: key '${options.key}' needs a checkpoint dict; got ${describe(v)}`);
-    if (!v.has(options.key)) throw new FormatError(`torchStateDict: the checkpoint has no entry '${options.key}'; expected one of ${[...v.keys()].map(String).join(', ')}`);
+    if (!v.has(options.key)) throw new FormatError(`torchStateDict: the checkpoint has no entry '${options.key}'; expected one of ${[...v.keys()].map(keyName).join(', ')}`);
     v = v.get(options.key);
   }
   if (v instanceof PickleObject) {
@@ -246,10 +282,10 @@ export function torchStateDict(value: TorchValue, options: TorchStateDictOptions
     if (typeof k === 'string' && t instanceof Tensor) {
       const name = options.stripPrefix !== undefined && k.startsWith(options.stripPrefix) ? k.slice(options.stripPrefix.length) : k;
       out.set(name, t);
-    } else bad.push(String(k));
+    } else bad.push(keyName(k));
   }
   if (bad.length > 0) {
-    const candidates = [...v].filter(([, x]) => x instanceof Map && x.size > 0 && [...x.values()].every((y) => y instanceof Tensor)).map(([k]) => `'${String(k)}'`);
+    const candidates = [...v].filter(([, x]) => x instanceof Map && x.size > 0 && [...x.values()].every((y) => y instanceof Tensor)).map(([k]) => `'${keyName(k)}'`);
     throw new FormatError(
       `torchStateDict: expected a dict of tensors; got a dict whose entries ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''} are not tensors` +
         (candidates.length > 0 ? `; pass { key: ${candidates.join(' | ')} }` : ''),
@@ -283,7 +319,7 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
   let v = value;
   if (options.key !== undefined) {
     if (!(v instanceof Map) || !v.has(options.key)) {
-      throw new FormatError(`torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(String).join(', ') : `a dict, got ${describe(v)}`}`);
+      throw new FormatError(`torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(keyName).join(', ') : `a dict, got ${describe(v)}`}`);
     }
     v = v.get(options.key);
   }
@@ -294,11 +330,11 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
   }
   const state: TorchOptimizerState['state'] = {};
   for (const [i, entry] of st) {
-    if (typeof i !== 'number' || !(entry instanceof Map)) throw new FormatError(`torchOptimizerState: state entries must be parameter index -> dict; got ${String(i)} -> ${describe(entry)}`);
+    if (typeof i !== 'number' || !(entry instanceof Map)) throw new FormatError(`torchOptimizerState: state entries must be parameter index -> dict; got ${keyName(i)} -> ${describe(entry)}`);
     const out: Record<string, Tensor | number | null> = {};
     for (const [k, x] of entry) {
-      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null) throw new FormatError(`torchOptimizerState: state[${i}].${String(k)} is ${describe(x)}; expected a tensor, a number or None`);
-      out[String(k)] = x;
+      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null) throw new FormatError(`torchOptimizerState: state[${i}].${keyName(k)} is ${describe(x)}; expected a tensor, a number or None`);
+      out[keyName(k)] = x;
     }
     state[i] = out;
   }
@@ -306,9 +342,9 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
     if (!(g instanceof Map)) throw new FormatError(`torchOptimizerState: param_groups[${gi}] is ${describe(g)}; expected a dict`);
     const out: Record<string, number | boolean | number[] | null> = {};
     for (const [k, x] of g) {
-      if (Array.isArray(x) && x.every((y) => typeof y === 'number')) out[String(k)] = [...(x as number[])];
-      else if (typeof x === 'number' || typeof x === 'boolean' || x === null) out[String(k)] = x;
-      else throw new FormatError(`torchOptimizerState: param_groups[${gi}].${String(k)} is ${describe(x)}; expected a number, a bool, None or numbers`);
+      if (Array.isArray(x) && x.every((y) => typeof y === 'number')) out[keyName(k)] = [...(x as number[])];
+      else if (typeof x === 'number' || typeof x === 'boolean' || x === null) out[keyName(k)] = x;
+      else throw new FormatError(`torchOptimizerState: param_groups[${gi}].${keyName(k)} is ${describe(x)}; expected a number, a bool, None or numbers`);
     }
     return out;
   });
@@ -320,7 +356,8 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
  * orders it: each module's parameters, then its persistent buffers, then its children
  * by name. Null when `obj` is not a module.
  */
-function moduleStateDict(obj: PickleObject, prefix: string, strip: string | undefined, out = new Map<string, Tensor>()): Map<string, Tensor> | null {
+function moduleStateDict(obj: PickleObject, prefix: string, strip: string | undefined, out = new Map<string, Tensor>(), depth = 0): Map<string, Tensor> | null {
+  if (depth > 100) throw new FormatError(`torchStateDict: modules must nest at most 100 deep (or the module tree has a cycle); got more at '${prefix.slice(0, 80)}...'`);
   const st = obj.state;
   if (!(st instanceof Map) || !(st.get('_parameters') instanceof Map) || !(st.get('_modules') instanceof Map)) return null;
   const nonPersistent = st.get('_non_persistent_buffers_set');
@@ -329,12 +366,12 @@ function moduleStateDict(obj: PickleObject, prefix: string, strip: string | unde
     const key = prefix + name;
     out.set(strip !== undefined && key.startsWith(strip) ? key.slice(strip.length) : key, t);
   };
-  for (const [name, t] of st.get('_parameters') as Map<unknown, unknown>) put(String(name), t);
+  for (const [name, t] of st.get('_parameters') as Map<unknown, unknown>) put(keyName(name), t);
   const buffers = st.get('_buffers');
-  if (buffers instanceof Map) for (const [name, t] of buffers) if (!(nonPersistent instanceof Set && nonPersistent.has(name))) put(String(name), t);
+  if (buffers instanceof Map) for (const [name, t] of buffers) if (!(nonPersistent instanceof Set && nonPersistent.has(name))) put(keyName(name), t);
   for (const [name, child] of st.get('_modules') as Map<unknown, unknown>) {
-    if (child instanceof PickleObject && moduleStateDict(child, `${prefix}${String(name)}.`, strip, out) === null) {
-      throw new FormatError(`torchStateDict: submodule '${prefix}${String(name)}' is a ${child.className} without module state`);
+    if (child instanceof PickleObject && moduleStateDict(child, `${prefix}${keyName(name)}.`, strip, out, depth + 1) === null) {
+      throw new FormatError(`torchStateDict: submodule '${prefix}${keyName(name)}' is a ${child.className} without module state`);
     }
   }
   return out;
@@ -343,7 +380,7 @@ function moduleStateDict(obj: PickleObject, prefix: string, strip: string | unde
 function describe(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
-  if (v instanceof Map) return `a dict with keys ${[...v.keys()].slice(0, 6).map(String).join(', ')}`;
+  if (v instanceof Map) return `a dict with keys ${[...v.keys()].slice(0, 6).map(keyName).join(', ')}`;
   if (v instanceof PickleObject) return `a ${v.className} object`;
   if (Array.isArray(v)) return Object.isFrozen(v) ? 'a tuple' : 'a list';
   return `a ${typeof v}`;

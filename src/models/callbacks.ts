@@ -53,6 +53,12 @@ export interface Callback {
   setModel?(model: CallbackModel): void;
   onTrainBegin?(params: TrainingParams): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
+  /**
+   * Called by `fit` after a batch's backward pass and before the optimizer step, with
+   * the batch loss and the parameters (their `.grad` set); throwing stops training
+   * before the weights change (see `terminateOnNaN`).
+   */
+  onBatchGradients?(epoch: number, batch: number, loss: number, params: readonly Tensor[]): void;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
@@ -237,6 +243,12 @@ export class ModelCheckpoint implements Callback {
       const better = this.mode === 'min' ? v < this.best : v > this.best;
       if (!better) return;
       this.best = v;
+    }
+    // never replace a checkpoint with non-finite weights (training diverged)
+    for (const [k, t] of model.getWeights()) {
+      if (t.dtype !== 'int32' && !t.data.every(Number.isFinite)) {
+        throw new StateError(`modelCheckpoint: weights must be finite to be saved; "${k}" holds NaN or Infinity at epoch ${epoch} (the last checkpoint is kept)`);
+      }
     }
     await model.save(this.dir.replace(/\{epoch\}/g, String(epoch + 1)));
     this.savedEpochs.push(epoch);

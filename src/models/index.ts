@@ -68,3 +68,4 @@ export {
   type Data,
 } from './sequential-model.js';
 export { loadModel, layerFromConfig } from './load-model.js';
+export { NonFiniteError, TerminateOnNaN, terminateOnNaN } from './fit-terminate-on-nan.js';

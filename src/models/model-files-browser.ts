@@ -5,7 +5,7 @@
 import { UnsupportedError } from '../core/errors.js';
 import type { ModelFile } from './model-files.js';
 
-export type { ModelFile } from './model-files.js';
+export type { ModelFile, ModelFileSystem } from './model-files.js';
 
 /** Always throws: saving a model to a directory needs Node.js. */
 export async function writeModelFiles(dir: string, _files: readonly ModelFile[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, StateError } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
 import { f32RnnSharedModule, instantiateF32RnnShared, type F32RnnKernel } from '../kernels/wasm/f32-rnn-module.js';
@@ -23,6 +23,7 @@ import {
   MSG_MAX,
 } from './control.js';
 import { platform, type WorkerHandle } from './platform.js';
+import { C_EXITED, E_TEST_EXIT, E_TEST_HANG } from './worker-loop.js';
 
 /** Most threads `setNumThreads` accepts. */
 export const MAX_THREADS = 64;
@@ -37,6 +38,14 @@ const DEFAULT_CAP = 8;
 const thresholds = { minPerThread: 4e6, minPerStep: 1e6 };
 /** How long the first call waits for workers to start before running single-threaded. */
 const START_TIMEOUT_MS = 15000;
+/**
+ * How long the caller waits for the workers' shares after finishing its own (plus twice
+ * the time its own share took: the shares are equal): past it, a worker is taken for
+ * dead, the call fails and the pool restarts.
+ */
+const WORKER_DEADLINE_MS = 3000;
+/** Restarts after lost workers before the pool stays single-threaded. */
+const MAX_RESTARTS = 3;
 
 let requested: number | null = null;
 
@@ -129,6 +138,8 @@ class Pool implements RnnTeam {
   private readonly ctl: Int32Array;
   private readonly workers: WorkerHandle[] = [];
   private broken: string | null = null;
+  /** Why this pool must be replaced before the next call (a worker exited or hung), or null. */
+  lost: string | null = null;
   private spawnedAt = 0;
   calls = 0;
   tasksOnWorkers = 0;
@@ -141,6 +152,11 @@ class Pool implements RnnTeam {
 
   get ready(): number {
     return Atomics.load(this.ctl, C_READY);
+  }
+
+  /** The control block (for the health check before a call). */
+  get control(): Int32Array {
+    return this.ctl;
   }
 
   get started(): number {
@@ -220,26 +236,43 @@ class Pool implements RnnTeam {
     Atomics.add(ctl, C_SEQ, 1);
     Atomics.notify(ctl, C_SEQ);
     let mine: unknown = null;
+    const t0 = Date.now();
     try {
       own();
     } catch (e) {
       mine = e;
       abortBarrier(this.kernel.arena.memory, bar);
     }
+    // every wait has a deadline: a worker that exits says so (C_EXITED, and it counts
+    // itself done), one that hangs or dies silently is given up on after the deadline
+    const t1 = Date.now();
+    const deadline = t1 + WORKER_DEADLINE_MS + 2 * (t1 - t0);
+    let late = false;
     for (;;) {
       const d = Atomics.load(ctl, C_DONE);
       if (d >= nt - 1) break;
-      Atomics.wait(ctl, C_DONE, d, 1000);
+      if (Atomics.load(ctl, C_EXITED) !== 0 && Atomics.load(ctl, C_ERR) === 0) break;
+      if (Date.now() > deadline) {
+        late = true;
+        break;
+      }
+      Atomics.wait(ctl, C_DONE, d, 20);
     }
     this.calls++;
     this.tasksOnWorkers += nt - 1;
+    const exited = Atomics.load(ctl, C_EXITED);
+    if (late || exited !== 0) {
+      abortBarrier(this.kernel.arena.memory, bar);
+      this.lost = late ? `worker threads did not finish within ${deadline - t1} ms of the caller's share` : `worker thread ${exited - 1} exited`;
+    }
     const failed = Atomics.load(ctl, C_ERR);
     if (failed !== 0) {
       const len = Atomics.load(ctl, C_MSG_LEN);
       let msg = '';
       for (let i = 0; i < len; i++) msg += String.fromCharCode(ctl[C_MSG + i]);
-      throw new Error(`${op}: worker thread ${failed - 1} failed: ${msg}`);
+      throw new StateError(`${op}: worker thread ${failed - 1} failed: ${msg}${this.lost !== null ? '; the pool restarts for the next call' : ''}`);
     }
+    if (this.lost !== null) throw new StateError(`${op}: ${this.lost} during the call; the pool restarts for the next call`);
     if (mine !== null) throw mine;
   }
 
@@ -254,8 +287,22 @@ class Pool implements RnnTeam {
 }
 
 let pool: Pool | null = null;
+let restarts = 0;
+let gaveUp: string | null = null;
 
 function getPool(): Pool | null {
+  if (gaveUp !== null) return null;
+  if (pool !== null && (pool.lost !== null || Atomics.load(pool.control, C_EXITED) !== 0)) {
+    // a worker is gone: replace the whole team (its memory and barriers included)
+    const why = pool.lost ?? 'a worker thread exited';
+    pool.shutdown();
+    pool = null;
+    if (++restarts > MAX_RESTARTS) {
+      gaveUp = `${why}, ${restarts - 1} restarts already`;
+      warn(`longshort threads: ${gaveUp}; running single-threaded from now on`);
+      return null;
+    }
+  }
   if (pool === null) {
     const module = f32RnnSharedModule();
     if (module === null) return null;
@@ -271,6 +318,11 @@ function getPool(): Pool | null {
 export function rnnTeam(): RnnTeam | null {
   if (getNumThreads() <= 1) return null;
   return getPool();
+}
+
+/** How many times the pool was replaced after losing a worker (for tests). */
+export function poolRestarts(): number {
+  return restarts;
 }
 
 /**
@@ -308,6 +360,20 @@ export function poolStats(): PoolStats {
 export function shutdownThreads(): void {
   if (pool !== null) pool.shutdown();
   pool = null;
+  gaveUp = null;
+  restarts = 0;
+}
+
+/**
+ * Test hook: runs a job on 2 threads whose worker thread exits in the middle of it, so
+ * tests can check that the call fails (typed, naming `op`) and the next call restarts
+ * the pool; with `how: 'hang'` the worker's share never ends (the deadline path). Needs threads (false otherwise).
+ */
+export function exitWorkerForTest(op: string, how: 'exit' | 'hang' = 'exit'): boolean {
+  const p = getPool();
+  if (p === null || !threadsSupported() || !p.ensure(1)) return false;
+  p.dispatch(how === 'exit' ? E_TEST_EXIT : E_TEST_HANG, 0, 2, 0, op, () => undefined);
+  return true;
 }
 
 /**

@@ -79,7 +79,13 @@ export function tensor(
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   checkShape(shape, 'full');
   const dtype = options.dtype ?? getDefaultDtype();
-  const data = allocate(dtype, numel(shape));
+  let data: DataArray;
+  try {
+    data = allocate(dtype, numel(shape));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ShapeError(`full: the tensor must fit in memory; expected at most ${2 ** 32 - 1} elements that can be allocated, got shape [${shape.join(', ')}] (${numel(shape)} elements)`);
+  }
   if (value !== 0) data.fill(value);
   return make(data, shape, options);
 }

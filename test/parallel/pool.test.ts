@@ -148,7 +148,7 @@ describe('worker pool', { skip: getNumThreads() === 1 && process.env.LONGSHORT_N
 
   it("a worker's error is rethrown on the caller's thread with the op's name, and the pool keeps working", () => {
     setNumThreads(2);
-    assert.throws(() => failOnWorkerForTest('recurrentLayer'), /^Error: recurrentLayer: worker thread 1 failed: Error: test failure requested on worker 1$/m);
+    assert.throws(() => failOnWorkerForTest('recurrentLayer'), /^StateError: recurrentLayer: worker thread 1 failed: Error: test failure requested on worker 1$/m);
     const p = make({ kind: 'gru', proj: 0, I: 5, H: 9, bs: [3, 3, 2], reverse: false, bias: true, seed: 7 });
     const prev = setParallelThresholds(0, 0);
     try {
