@@ -84,14 +84,12 @@ export function homePage(readme, pages) {
   const { preamble } = splitSections(readme);
   const intro = preamble.filter((l) => !/^#\s/.test(l)).join('\n').trim();
   return [
-    '# longshort',
-    '',
     intro,
     '',
     '## This site',
     '',
     '- The **Playground** (linked at the top of every page): train an LSTM forecaster and sample a character model in this browser tab.',
-    '- The API reference: every export of `longshort`, in the index below and the side bar.',
+    '- The API reference: every export of `longshort`, under `index` in the side bar (or search at the top).',
     '- Guides, from the README:',
     ...pages.map((p) => `  - [${p.title}](./guides/${p.slug}.md)`),
     '',
