@@ -75,6 +75,12 @@ export interface ForecastOutcome {
   actual: Float64Array;
   predicted: Float64Array;
   baseline: Float64Array;
+  /**
+   * An empirical 95% interval around `predicted`: +/- 1.96 times the model's RMS error
+   * at the same step ahead over the validation windows.
+   */
+  lower: Float64Array;
+  upper: Float64Array;
   rmse: number;
   mae: number;
   baselineRmse: number;
@@ -202,15 +208,28 @@ export async function trainForecaster(
   const xTest = new Float32Array(origins.length * o.window); // (B, W, 1)
   origins.forEach((org, b) => xTest.set(scaled.subarray(org - o.window, org), b * o.window));
   const out = model.predict(new Tensor(xTest, [origins.length, o.window, 1])); // (B, H), scaled
-  const rows = Array.from({ length: origins.length }, (_, b) => Array.from(out.data.subarray(b * H, (b + 1) * H), Number));
-  const unscaled = diff
-    ? (yScaler.inverseTransform(rows) as number[][])
-    : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r)) as Float64Array));
+  const unscale = (t: Tensor, count: number): number[][] => {
+    const rows = Array.from({ length: count }, (_, b) => Array.from(t.data.subarray(b * H, (b + 1) * H), Number));
+    return diff ? (yScaler.inverseTransform(rows) as number[][]) : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r)) as Float64Array));
+  };
+  const unscaled = unscale(out, origins.length);
+  // the interval: RMS error per step ahead over the validation windows (targets in the same units)
+  const valPred = unscale(model.predict(valW.x), valW.count);
+  const sigma = new Float64Array(H);
+  for (let h = 0; h < H; h++) {
+    let se = 0;
+    for (let i = 0; i < valW.count; i++) se += (valPred[i][h] - valW.targets[i * H + h]) ** 2;
+    sigma[h] = Math.sqrt(se / valW.count);
+  }
+  const lower = new Float64Array(tail);
+  const upper = new Float64Array(tail);
   const season = Math.max(1, o.season);
   origins.forEach((org, b) => {
     for (let h = 0; h < H && org + h < n; h++) {
       const t = org + h;
       predicted[t - te.start] = diff ? y[org - 1] + unscaled[b][h] : unscaled[b][h];
+      lower[t - te.start] = predicted[t - te.start] - 1.96 * sigma[h];
+      upper[t - te.start] = predicted[t - te.start] + 1.96 * sigma[h];
       baseline[t - te.start] = y[t - (Math.floor(h / season) + 1) * season];
     }
   });
@@ -222,6 +241,8 @@ export async function trainForecaster(
     actual,
     predicted,
     baseline,
+    lower,
+    upper,
     rmse: m.rmse,
     mae: m.mae,
     baselineRmse: base.rmse,

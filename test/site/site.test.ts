@@ -150,7 +150,11 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
     const lossLines = (await pathPoints('#f-loss')).filter((n) => n >= 5);
     assert.ok(lossLines.length >= 2, `the loss chart has a training and a validation line of 5 points (got ${JSON.stringify(await pathPoints('#f-loss'))})`);
     const forecastLines = (await pathPoints('#f-chart')).filter((n) => n >= 60);
-    assert.ok(forecastLines.length >= 3, `the forecast chart has actual, forecast and baseline lines over the tail (got ${JSON.stringify(await pathPoints('#f-chart'))})`);
+    assert.ok(forecastLines.length >= 4, `the forecast chart has actual, forecast and baseline lines and the interval band over the tail (got ${JSON.stringify(await pathPoints('#f-chart'))})`);
+    const bands = await page.$$eval('#f-chart svg path', (ps) =>
+      ps.filter((p) => (p.getAttribute('fill') ?? 'none') !== 'none' && p.getAttribute('fill') !== 'transparent' && ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length >= 120).length,
+    );
+    assert.equal(bands, 1, 'the interval band is a filled area over the 60-point tail (both edges)');
     assert.match(await page.locator('#f-table').innerText(), /LSTM[\s\S]*seasonal naive/);
     await page.screenshot({ path: path.join(shots, 'playground-forecast.png'), fullPage: true });
 

@@ -52,12 +52,15 @@ export interface ForecastChartData {
   testStart: number;
   predicted: Float64Array;
   baseline: Float64Array;
+  /** The forecast's 95% interval. */
+  lower: Float64Array;
+  upper: Float64Array;
   /** Points before the tail to show. */
   context: number;
   baselineName: string;
 }
 
-/** Draws actual, the LSTM forecast and the baseline over the tail, with the held-out marker. */
+/** Draws actual, the LSTM forecast with its interval band and the baseline over the tail, with the held-out marker. */
 export async function drawForecast(el: HTMLElement, d: ForecastChartData): Promise<void> {
   const from = Math.max(0, d.testStart - d.context);
   const x = (i: number): string | number => (d.labels ? d.labels[i] : i);
@@ -67,6 +70,7 @@ export async function drawForecast(el: HTMLElement, d: ForecastChartData): Promi
     rows.push({ t: x(d.testStart + i), value: d.predicted[i], series: 'LSTM forecast' });
     rows.push({ t: x(d.testStart + i), value: d.baseline[i], series: d.baselineName });
   }
+  const band = Array.from(d.lower, (lo, i) => ({ t: x(d.testStart + i), lo, hi: d.upper[i] }));
   const xField = d.labels
     ? { field: 't', type: 'temporal' as const, title: 'month' }
     : { field: 't', type: 'quantitative' as const, title: 'time step' };
@@ -75,6 +79,11 @@ export async function drawForecast(el: HTMLElement, d: ForecastChartData): Promi
     width: 'container',
     height: 280,
     layer: [
+      {
+        data: { values: band },
+        mark: { type: 'area', color: '#d62728', opacity: 0.25 },
+        encoding: { x: xField, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      },
       {
         data: { values: rows },
         mark: { type: 'line', strokeWidth: 2 },

@@ -13,7 +13,7 @@ import type { ForecastDone, FromWorker, StatusReport, ToWorker } from './protoco
 interface PlaygroundState {
   status: (StatusReport & { simd: boolean; relaxedSimd: boolean }) | null;
   losses: { epoch: number; loss: number; valLoss: number }[];
-  forecast: Omit<ForecastDone, 'modelJson' | 'weights' | 'actual' | 'predicted' | 'baseline'> | null;
+  forecast: Omit<ForecastDone, 'modelJson' | 'weights' | 'actual' | 'predicted' | 'baseline' | 'lower' | 'upper'> | null;
   charModel: string | null;
   sample: string;
   sampling: boolean;
@@ -184,7 +184,7 @@ async function train(): Promise<void> {
 
 async function forecastDone(r: ForecastDone): Promise<void> {
   busy = null;
-  const { modelJson, weights, actual: _a, predicted: _p, baseline: _b, ...figures } = r;
+  const { modelJson, weights, actual: _a, predicted: _p, baseline: _b, lower: _l, upper: _u, ...figures } = r;
   state.forecast = figures;
   $<HTMLButtonElement>('f-train').disabled = false;
   $<HTMLButtonElement>('f-stop').disabled = true;
@@ -215,6 +215,8 @@ async function forecastDone(r: ForecastDone): Promise<void> {
       testStart: r.testStart,
       predicted: r.predicted,
       baseline: r.baseline,
+      lower: r.lower,
+      upper: r.upper,
       context: Math.max(2 * r.predicted.length, 24),
       baselineName,
     });

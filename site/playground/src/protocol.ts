@@ -19,6 +19,8 @@ export interface ForecastDone {
   actual: Float64Array;
   predicted: Float64Array;
   baseline: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
   rmse: number;
   mae: number;
   baselineRmse: number;
