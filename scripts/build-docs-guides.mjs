@@ -50,12 +50,15 @@ export function guidePages(readme, guides) {
       }
     });
     if (picked.length === 0) {
-      throw new Error(`build-docs: no README.md heading matches the patterns of guide "${g.slug}" (${g.sections.join(' | ')}); edit site/guides.json`);
+      throw new Error(
+        `build-docs: no README.md heading matches the patterns of guide "${g.slug}" (${g.sections.join(' | ')}); edit site/guides.json`,
+      );
     }
     return { g, picked };
   });
   const home = new Map();
-  for (const { g, picked } of pages) for (const { s } of picked) if (!home.has(s.anchor)) home.set(s.anchor, g.slug);
+  for (const { g, picked } of pages)
+    for (const { s } of picked) if (!home.has(s.anchor)) home.set(s.anchor, g.slug);
   const fixLinks = (line) =>
     line.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (all, text, href) => {
       if (/^[a-z]+:/i.test(href)) return all;
@@ -75,14 +78,22 @@ export function guidePages(readme, guides) {
         out.push(fence ? line : fixLinks(line));
       }
     }
-    return { slug: g.slug, title: g.title, text: `${out.join('\n').trimEnd()}\n`, anchors: picked.map((p) => p.s.anchor) };
+    return {
+      slug: g.slug,
+      title: g.title,
+      text: `${out.join('\n').trimEnd()}\n`,
+      anchors: picked.map((p) => p.s.anchor),
+    };
   });
 }
 
 /** The site's home page: the README's opening paragraphs and a table of contents. */
 export function homePage(readme, pages) {
   const { preamble } = splitSections(readme);
-  const intro = preamble.filter((l) => !/^#\s/.test(l)).join('\n').trim();
+  const intro = preamble
+    .filter((l) => !/^#\s/.test(l))
+    .join('\n')
+    .trim();
   return [
     intro,
     '',

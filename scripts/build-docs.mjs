@@ -51,17 +51,30 @@ run('typedoc', bin('typedoc'), ['--options', path.join(site, 'typedoc.json')]);
 const dist = path.join(site, 'dist');
 const htmlFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? htmlFiles(path.join(dir, e.name)) : e.name.endsWith('.html') ? [path.join(dir, e.name)] : [],
+    e.isDirectory()
+      ? htmlFiles(path.join(dir, e.name))
+      : e.name.endsWith('.html')
+        ? [path.join(dir, e.name)]
+        : [],
   );
 for (const f of htmlFiles(dist)) {
   const up = '../'.repeat(path.relative(dist, f).split(path.sep).length - 1);
   const text = readFileSync(f, 'utf8');
-  if (up !== '' && text.includes('href="playground/index.html"')) writeFileSync(f, text.replaceAll('href="playground/index.html"', `href="${up}playground/index.html"`));
+  if (up !== '' && text.includes('href="playground/index.html"'))
+    writeFileSync(f, text.replaceAll('href="playground/index.html"', `href="${up}playground/index.html"`));
 }
 
 // 3. the playground
 if (!process.argv.includes('--no-playground')) {
   run('playground type check', bin('tsc'), ['-p', path.join(site, 'tsconfig.json')]);
-  run('playground (vite)', bin('vite'), ['build', '--config', path.join(site, 'playground', 'vite.config.ts'), '--logLevel', 'warn']);
+  run('playground (vite)', bin('vite'), [
+    'build',
+    '--config',
+    path.join(site, 'playground', 'vite.config.ts'),
+    '--logLevel',
+    'warn',
+  ]);
 }
-console.log(`build-docs: the site is in ${path.relative(root, path.join(site, 'dist'))}/ (npm run docs:serve to preview it)`);
+console.log(
+  `build-docs: the site is in ${path.relative(root, path.join(site, 'dist'))}/ (npm run docs:serve to preview it)`,
+);

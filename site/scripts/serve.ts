@@ -46,7 +46,14 @@ export interface SiteServer {
   close(): Promise<void>;
 }
 
-const defaultRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'site', 'dist');
+const defaultRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'site',
+  'dist',
+);
 
 export async function startSiteServer(o: SiteServerOptions = {}): Promise<SiteServer> {
   const root = path.resolve(o.root ?? defaultRoot);
@@ -54,7 +61,10 @@ export async function startSiteServer(o: SiteServerOptions = {}): Promise<SiteSe
   const log: { path: string; status: number }[] = [];
   const server = createServer((req, res) => {
     void (async () => {
-      const headers: Record<string, string> = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+      const headers: Record<string, string> = {
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      };
       if (isolated) {
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
@@ -105,5 +115,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   const port = Number(process.env.PORT ?? 8080);
   const isolated = !process.argv.includes('--no-isolation');
   const s = await startSiteServer({ port, isolated });
-  console.log(`serving ${path.relative(process.cwd(), defaultRoot) || '.'} at ${s.origin}/ (${isolated ? 'cross-origin isolated: COOP same-origin + COEP require-corp' : 'no COOP/COEP'}); Ctrl-C stops`);
+  console.log(
+    `serving ${path.relative(process.cwd(), defaultRoot) || '.'} at ${s.origin}/ (${isolated ? 'cross-origin isolated: COOP same-origin + COEP require-corp' : 'no COOP/COEP'}); Ctrl-C stops`,
+  );
 }

@@ -51,7 +51,10 @@ export class CharModel extends Module {
   ) {
     super();
     this.embed = this.registerModule('embed', new Embedding(vocab.size, embedding));
-    this.lstm = this.registerModule('lstm', new LSTM(embedding, hidden, { numLayers: layers, batchFirst: true }));
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM(embedding, hidden, { numLayers: layers, batchFirst: true }),
+    );
     this.decoder = this.registerModule('decoder', new Linear(hidden, vocab.size));
   }
 
@@ -134,15 +137,25 @@ export function pick(logits: ArrayLike<number>, temperature: number, g: Generato
  * Samples `length` characters after `prime`, one at a time (a generator, so a page can
  * stream them). Characters of the prime outside the vocabulary are a ConfigError.
  */
-export function* sampleChars(model: CharModel, prime: string, length: number, temperature: number, seed: number): IterableIterator<string> {
+export function* sampleChars(
+  model: CharModel,
+  prime: string,
+  length: number,
+  temperature: number,
+  seed: number,
+): IterableIterator<string> {
   const unknown = Array.from(new Set(Array.from(prime).filter((ch) => !model.vocab.has(ch))));
   if (unknown.length > 0) {
-    throw new ConfigError(`sample: the prime must use the model's characters; got ${JSON.stringify(unknown.join(''))} outside its vocabulary`);
+    throw new ConfigError(
+      `sample: the prime must use the model's characters; got ${JSON.stringify(unknown.join(''))} outside its vocabulary`,
+    );
   }
   const g = new Generator(seed);
   model.eval();
   const primeIds = model.vocab.encode(prime.length > 0 ? prime : '\n');
-  let [logits, state] = noGrad(() => model.step(new Tensor(Int32Array.from(primeIds), [1, primeIds.length]), null));
+  let [logits, state] = noGrad(() =>
+    model.step(new Tensor(Int32Array.from(primeIds), [1, primeIds.length]), null),
+  );
   let last = logits.select(0, primeIds.length - 1); // (V)
   for (let i = 0; i < length; i++) {
     const id = pick(last.data, temperature, g);
@@ -153,7 +166,12 @@ export function* sampleChars(model: CharModel, prime: string, length: number, te
 }
 
 /** The model's two files: meta JSON text and safetensors bytes. */
-export function charModelFiles(model: CharModel, trainedOn: string, steps: number, loss: number): { meta: string; weights: Uint8Array } {
+export function charModelFiles(
+  model: CharModel,
+  trainedOn: string,
+  steps: number,
+  loss: number,
+): { meta: string; weights: Uint8Array } {
   const meta: CharModelMeta = {
     format: 'longshort-playground-char',
     vocab: model.vocab.toJSON(),
@@ -164,14 +182,22 @@ export function charModelFiles(model: CharModel, trainedOn: string, steps: numbe
     steps,
     loss,
   };
-  return { meta: `${JSON.stringify(meta)}\n`, weights: serializeSafetensors(model.stateDict(), { metadata: { format: 'pt' } }) };
+  return {
+    meta: `${JSON.stringify(meta)}\n`,
+    weights: serializeSafetensors(model.stateDict(), { metadata: { format: 'pt' } }),
+  };
 }
 
 /** Rebuilds a model from its two files (the state dict's keys and shapes are checked). */
-export function charModelFromFiles(metaText: string, weights: Uint8Array): { model: CharModel; meta: CharModelMeta } {
+export function charModelFromFiles(
+  metaText: string,
+  weights: Uint8Array,
+): { model: CharModel; meta: CharModelMeta } {
   const meta = JSON.parse(metaText) as CharModelMeta;
   if (meta.format !== 'longshort-playground-char') {
-    throw new ConfigError(`charModelFromFiles: format must be "longshort-playground-char"; got ${JSON.stringify(meta.format)}`);
+    throw new ConfigError(
+      `charModelFromFiles: format must be "longshort-playground-char"; got ${JSON.stringify(meta.format)}`,
+    );
   }
   const model = new CharModel(CharVocab.fromJSON(meta.vocab), meta.embedding, meta.hidden, meta.layers);
   model.loadStateDict(parseSafetensors(weights).tensors);

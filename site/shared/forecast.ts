@@ -109,10 +109,15 @@ function checkSizes(n: number, o: ForecastSettings): void {
   const trainLen = n - o.test - o.validation;
   const problems: string[] = [];
   if (o.test < 1) problems.push('the test tail must hold at least 1 point');
-  if (o.validation < o.horizon) problems.push(`the validation slice (${o.validation}) must hold at least one horizon (${o.horizon})`);
-  if (trainLen < need) problems.push(`the training part (${trainLen} points) must hold at least window + horizon = ${need}`);
+  if (o.validation < o.horizon)
+    problems.push(`the validation slice (${o.validation}) must hold at least one horizon (${o.horizon})`);
+  if (trainLen < need)
+    problems.push(`the training part (${trainLen} points) must hold at least window + horizon = ${need}`);
   if (o.season > n - o.test) problems.push(`the season (${o.season}) is longer than the known history`);
-  if (problems.length > 0) throw new ConfigError(`forecast: the series has ${n} points: ${problems.join('; ')}; use a longer series or a smaller window/horizon`);
+  if (problems.length > 0)
+    throw new ConfigError(
+      `forecast: the series has ${n} points: ${problems.join('; ')}; use a longer series or a smaller window/horizon`,
+    );
 }
 
 /** Trains on `y` and forecasts its held-out tail; `onEpoch` sees every epoch, `shouldStop` ends training early. */
@@ -124,7 +129,11 @@ export async function trainForecaster(
 ): Promise<ForecastOutcome> {
   const n = y.length;
   checkSizes(n, o);
-  const { train: tr, validation: va, test: te } = chronologicalSplit(n, {
+  const {
+    train: tr,
+    validation: va,
+    test: te,
+  } = chronologicalSplit(n, {
     train: (n - o.test - o.validation) / n,
     validation: o.validation / n,
     test: o.test / n,
@@ -149,7 +158,8 @@ export async function trainForecaster(
   };
   const trainW = windowsFor(first + o.window, tr.end - H);
   const valW = windowsFor(tr.end, va.end - H);
-  const asRows = (flat: Float64Array): number[][] => Array.from({ length: flat.length / H }, (_, i) => Array.from(flat.subarray(i * H, (i + 1) * H)));
+  const asRows = (flat: Float64Array): number[][] =>
+    Array.from({ length: flat.length / H }, (_, i) => Array.from(flat.subarray(i * H, (i + 1) * H)));
   const yScaler = diff ? new StandardScaler().fit(asRows(trainW.targets)) : xScaler;
   const scaleTargets = (flat: Float64Array): Tensor => {
     const out = new Float32Array(flat.length);
@@ -162,7 +172,13 @@ export async function trainForecaster(
   const stack = [];
   for (let l = 0; l < o.layers; l++) {
     const last = l === o.layers - 1;
-    stack.push(layers.lstm({ units: o.hidden, returnSequences: !last, ...(l === 0 ? { inputShape: [o.window, 1] } : {}) }));
+    stack.push(
+      layers.lstm({
+        units: o.hidden,
+        returnSequences: !last,
+        ...(l === 0 ? { inputShape: [o.window, 1] } : {}),
+      }),
+    );
   }
   const model = sequential([...stack, layers.dense({ units: H })], { name: 'forecast_playground' });
   model.compile({ loss: 'mse', optimizer: { type: 'adam', lr: o.lr } });
@@ -184,7 +200,12 @@ export async function trainForecaster(
         bestWeights = model.getWeights();
       }
       const s = (performance.now() - epochStart) / 1000;
-      onEpoch({ epoch: epoch + 1, loss: logs.loss, valLoss: logs.val_loss, stepsPerSecond: stepsPerEpoch / s });
+      onEpoch({
+        epoch: epoch + 1,
+        loss: logs.loss,
+        valLoss: logs.val_loss,
+        stepsPerSecond: stepsPerEpoch / s,
+      });
       if (shouldStop()) model.stopTraining = true;
     },
   };
@@ -209,8 +230,12 @@ export async function trainForecaster(
   origins.forEach((org, b) => xTest.set(scaled.subarray(org - o.window, org), b * o.window));
   const out = model.predict(new Tensor(xTest, [origins.length, o.window, 1])); // (B, H), scaled
   const unscale = (t: Tensor, count: number): number[][] => {
-    const rows = Array.from({ length: count }, (_, b) => Array.from(t.data.subarray(b * H, (b + 1) * H), Number));
-    return diff ? (yScaler.inverseTransform(rows) as number[][]) : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r)) as Float64Array));
+    const rows = Array.from({ length: count }, (_, b) =>
+      Array.from(t.data.subarray(b * H, (b + 1) * H), Number),
+    );
+    return diff
+      ? (yScaler.inverseTransform(rows) as number[][])
+      : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r)) as Float64Array));
   };
   const unscaled = unscale(out, origins.length);
   // the interval: RMS error per step ahead over the validation windows (targets in the same units)

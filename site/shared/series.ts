@@ -64,7 +64,8 @@ export function seriesFromCsv(text: string, column: string, dateColumn?: string)
  */
 export function seriesFromPaste(text: string, column?: string): Series {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new ConfigError('paste: the text must hold at least one line of numbers; got an empty text');
+  if (lines.length === 0)
+    throw new ConfigError('paste: the text must hold at least one line of numbers; got an empty text');
   const header = lines[0].split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
   const hasHeader = header.some((h) => h !== '' && Number.isNaN(Number(h)));
   const body = hasHeader ? text : `value\n${lines.map((l) => l.split(',')[0]).join('\n')}`;
@@ -72,7 +73,10 @@ export function seriesFromPaste(text: string, column?: string): Series {
   let col = column;
   if (col === undefined) {
     const second = lines[1]?.split(',') ?? [];
-    col = names.find((_, i) => second[i] !== undefined && second[i].trim() !== '' && !Number.isNaN(Number(second[i]))) ?? names[0];
+    col =
+      names.find(
+        (_, i) => second[i] !== undefined && second[i].trim() !== '' && !Number.isNaN(Number(second[i])),
+      ) ?? names[0];
   }
   return seriesFromCsv(body, col);
 }
@@ -80,6 +84,9 @@ export function seriesFromPaste(text: string, column?: string): Series {
 /** A noisy sine (period 50, noise 0.1, 1,000 points) with the library's seeded generator. */
 export function sineSeries(length = 1000, period = 50, noise = 0.1, seed = 0): Series {
   const g = new Generator(seed);
-  const values = Float64Array.from({ length }, (_, t) => Math.sin((2 * Math.PI * t) / period) + noise * g.normal());
+  const values = Float64Array.from(
+    { length },
+    (_, t) => Math.sin((2 * Math.PI * t) / period) + noise * g.normal(),
+  );
   return { values, labels: null, notes: [] };
 }

@@ -27,7 +27,9 @@ interface Reflection {
 }
 
 const hasExample = (r: Reflection): boolean =>
-  [r.comment, ...(r.signatures ?? []).map((s) => s.comment)].some((c) => (c?.blockTags ?? []).some((t) => t.tag === '@example'));
+  [r.comment, ...(r.signatures ?? []).map((s) => s.comment)].some((c) =>
+    (c?.blockTags ?? []).some((t) => t.tag === '@example'),
+  );
 
 it('every export of src/index.ts has an API page with an @example', (t) => {
   if (!existsSync(apiJson)) return t.skip('the docs are not built (npm run build && npm run docs)');
@@ -46,7 +48,8 @@ it('every export of src/index.ts has an API page with an @example', (t) => {
   };
   index(project);
   const REFERENCE = 4194304;
-  const page = (r: Reflection): Reflection => (r.kind === REFERENCE && r.target !== undefined ? (byId.get(r.target) ?? r) : r);
+  const page = (r: Reflection): Reflection =>
+    r.kind === REFERENCE && r.target !== undefined ? (byId.get(r.target) ?? r) : r;
   const withoutExample = top.filter((r) => !hasExample(page(r))).map((r) => r.name);
   t.diagnostic(`${top.length} exports, ${top.length - withoutExample.length} with an @example`);
   assert.deepEqual(withoutExample, [], 'exports without an @example');

@@ -20,12 +20,27 @@ import { startSiteServer, type SiteServer } from '../../site/scripts/serve.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const siteDir = path.join(repoRoot, 'site', 'dist');
 const shots = path.join(repoRoot, 'out', 'site-test');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function findChromium(): string | null {
   const fromEnv = process.env.LONGSHORT_CHROMIUM;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']) if (existsSync(p)) return p;
+  for (const p of [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ])
+    if (existsSync(p)) return p;
   return null;
 }
 
@@ -52,13 +67,17 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
   const problems: string[] = [];
 
   before(async () => {
-    if (!existsSync(path.join(siteDir, 'index.html')) || !existsSync(path.join(siteDir, 'playground', 'index.html'))) {
+    if (
+      !existsSync(path.join(siteDir, 'index.html')) ||
+      !existsSync(path.join(siteDir, 'playground', 'index.html'))
+    ) {
       skip = 'the site is not built (npm run build && npm run docs)';
       return;
     }
     const exe = findChromium();
     if (exe === null) {
-      skip = 'no Chromium found (/usr/bin/chromium etc.; `apt-get install -y chromium`, or set LONGSHORT_CHROMIUM)';
+      skip =
+        'no Chromium found (/usr/bin/chromium etc.; `apt-get install -y chromium`, or set LONGSHORT_CHROMIUM)';
       return;
     }
     let playwright: typeof import('playwright-core');
@@ -69,7 +88,13 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
       return;
     }
     server = await startSiteServer({ root: siteDir, isolated: true });
-    browser = await playwright.chromium.launch({ executablePath: exe, headless: true, chromiumSandbox: false, args: FLAGS, timeout: 60_000 });
+    browser = await playwright.chromium.launch({
+      executablePath: exe,
+      headless: true,
+      chromiumSandbox: false,
+      args: FLAGS,
+      timeout: 60_000,
+    });
     mkdirSync(shots, { recursive: true });
   });
 
@@ -79,13 +104,18 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
   });
 
   async function open(urlPath: string): Promise<Page> {
-    const context = await (browser as Browser).newContext({ acceptDownloads: true, viewport: { width: 1200, height: 1000 } });
+    const context = await (browser as Browser).newContext({
+      acceptDownloads: true,
+      viewport: { width: 1200, height: 1000 },
+    });
     const page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`${urlPath}: console.error: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`${urlPath}: page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`${urlPath}: request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
+    page.on('requestfailed', (r) =>
+      problems.push(`${urlPath}: request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`),
+    );
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`${urlPath}: HTTP ${r.status()} for ${r.url()}`);
     });
@@ -122,37 +152,67 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
   it('the playground trains the forecaster, draws both charts, offers a loadable model, and samples text', async (t) => {
     if (skip) return t.skip(skip);
     const page = await open('/playground/index.html');
-    const pg = (): Promise<PlaygroundWindow['playground']> => page.evaluate(() => (window as unknown as PlaygroundWindow).playground);
-    await page.waitForFunction(() => (window as unknown as PlaygroundWindow).playground.status !== null, null, { timeout: 30_000 });
+    const pg = (): Promise<PlaygroundWindow['playground']> =>
+      page.evaluate(() => (window as unknown as PlaygroundWindow).playground);
+    await page.waitForFunction(
+      () => (window as unknown as PlaygroundWindow).playground.status !== null,
+      null,
+      { timeout: 30_000 },
+    );
     const status = (await pg()).status!;
     assert.match(status.kernels, /^fast \(/, 'the fast kernel set is in use');
     assert.equal(status.simd, true);
     assert.equal(status.isolated, true, 'the preview server makes the page cross-origin isolated');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    if (cores > 1) assert.ok(status.threads > 1, `threads in the Worker (got ${status.threads} on ${cores} cores)`);
+    if (cores > 1)
+      assert.ok(status.threads > 1, `threads in the Worker (got ${status.threads} on ${cores} cores)`);
     assert.match(await page.locator('#status').innerText(), /threads: \d+ \(cross-origin isolated\)/);
 
     // forecasting: CO2, 5 epochs
     await page.fill('#f-epochs', '5');
     await page.click('#f-train');
-    await page.waitForFunction(() => (window as unknown as PlaygroundWindow).playground.forecast !== null || (window as unknown as PlaygroundWindow).playground.errors.length > 0, null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as PlaygroundWindow).playground.forecast !== null ||
+        (window as unknown as PlaygroundWindow).playground.errors.length > 0,
+      null,
+      { timeout: 120_000 },
+    );
     const s = await pg();
     assert.deepEqual(s.errors, []);
     const f = s.forecast!;
     assert.equal(f.epochsRun, 5);
     assert.equal(s.losses.length, 5);
-    assert.ok(s.losses[4].loss < s.losses[0].loss, `the training loss fell: ${s.losses.map((l) => l.loss.toFixed(4)).join(' ')}`);
+    assert.ok(
+      s.losses[4].loss < s.losses[0].loss,
+      `the training loss fell: ${s.losses.map((l) => l.loss.toFixed(4)).join(' ')}`,
+    );
     assert.ok(Number.isFinite(f.rmse) && f.rmse > 0 && f.stepsPerSecond > 0);
     // the charts: SVG paths with data (a line of several points)
     const pathPoints = (sel: string): Promise<number[]> =>
-      page.$$eval(`${sel} svg path`, (ps) => ps.map((p) => ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length));
+      page.$$eval(`${sel} svg path`, (ps) =>
+        ps.map((p) => ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length),
+      );
     await page.waitForFunction(() => document.querySelectorAll('#f-loss svg path').length > 0);
     const lossLines = (await pathPoints('#f-loss')).filter((n) => n >= 5);
-    assert.ok(lossLines.length >= 2, `the loss chart has a training and a validation line of 5 points (got ${JSON.stringify(await pathPoints('#f-loss'))})`);
+    assert.ok(
+      lossLines.length >= 2,
+      `the loss chart has a training and a validation line of 5 points (got ${JSON.stringify(await pathPoints('#f-loss'))})`,
+    );
     const forecastLines = (await pathPoints('#f-chart')).filter((n) => n >= 60);
-    assert.ok(forecastLines.length >= 4, `the forecast chart has actual, forecast and baseline lines and the interval band over the tail (got ${JSON.stringify(await pathPoints('#f-chart'))})`);
-    const bands = await page.$$eval('#f-chart svg path', (ps) =>
-      ps.filter((p) => (p.getAttribute('fill') ?? 'none') !== 'none' && p.getAttribute('fill') !== 'transparent' && ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length >= 120).length,
+    assert.ok(
+      forecastLines.length >= 4,
+      `the forecast chart has actual, forecast and baseline lines and the interval band over the tail (got ${JSON.stringify(await pathPoints('#f-chart'))})`,
+    );
+    const bands = await page.$$eval(
+      '#f-chart svg path',
+      (ps) =>
+        ps.filter(
+          (p) =>
+            (p.getAttribute('fill') ?? 'none') !== 'none' &&
+            p.getAttribute('fill') !== 'transparent' &&
+            ((p.getAttribute('d') ?? '').match(/[ML]/g) ?? []).length >= 120,
+        ).length,
     );
     assert.equal(bands, 1, 'the interval band is a filled area over the 60-point tail (both edges)');
     assert.match(await page.locator('#f-table').innerText(), /LSTM[\s\S]*seasonal naive/);
@@ -161,7 +221,10 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
     // the downloads load with loadModel
     const dir = mkdtempSync(path.join(tmpdir(), 'longshort-site-'));
     try {
-      for (const [sel, name] of [['#f-model-json', 'model.json'], ['#f-weights', 'weights.safetensors']] as const) {
+      for (const [sel, name] of [
+        ['#f-model-json', 'model.json'],
+        ['#f-weights', 'weights.safetensors'],
+      ] as const) {
         const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel)]);
         assert.equal(download.suggestedFilename(), name);
         await download.saveAs(path.join(dir, name));
@@ -175,10 +238,16 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
     }
 
     // text: the shipped model streams characters
-    await page.waitForFunction(() => (window as unknown as PlaygroundWindow).playground.charModel !== null, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as unknown as PlaygroundWindow).playground.charModel !== null,
+      null,
+      { timeout: 30_000 },
+    );
     await page.fill('#t-length', '200');
     await page.click('#t-sample');
-    await page.waitForFunction(() => !(window as unknown as PlaygroundWindow).playground.sampling, null, { timeout: 60_000 });
+    await page.waitForFunction(() => !(window as unknown as PlaygroundWindow).playground.sampling, null, {
+      timeout: 60_000,
+    });
     const sample = (await pg()).sample;
     assert.equal(sample.length, 200, 'all 200 characters arrived');
     assert.match(await page.locator('#t-output').innerText(), /^ROMEO:/);
@@ -188,17 +257,29 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
     await page.fill('#t-text', 'the quick brown fox jumps over the lazy dog. '.repeat(40));
     await page.fill('#t-steps', '10');
     await page.click('#t-train');
-    await page.waitForFunction(() => (window as unknown as PlaygroundWindow).playground.charTrained !== null || (window as unknown as PlaygroundWindow).playground.errors.length > 0, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as PlaygroundWindow).playground.charTrained !== null ||
+        (window as unknown as PlaygroundWindow).playground.errors.length > 0,
+      null,
+      { timeout: 60_000 },
+    );
     assert.deepEqual((await pg()).errors, []);
     await page.fill('#t-prime', 'the ');
     await page.fill('#t-length', '50');
     await page.click('#t-sample');
-    await page.waitForFunction(() => !(window as unknown as PlaygroundWindow).playground.sampling, null, { timeout: 60_000 });
+    await page.waitForFunction(() => !(window as unknown as PlaygroundWindow).playground.sampling, null, {
+      timeout: 60_000,
+    });
     assert.equal((await pg()).sample.length, 50);
-    assert.ok(/^[the quickbrownfxjmpsvlazydg.]+$/.test((await pg()).sample), 'the new model samples from the pasted text\'s characters');
+    assert.ok(
+      /^[the quickbrownfxjmpsvlazydg.]+$/.test((await pg()).sample),
+      "the new model samples from the pasted text's characters",
+    );
     await page.screenshot({ path: path.join(shots, 'playground-text.png'), fullPage: true });
     await page.context().close();
     noProblems();
-    for (const r of (server as SiteServer).log) assert.ok(r.status < 400, `request ${r.path} answered ${r.status}`);
+    for (const r of (server as SiteServer).log)
+      assert.ok(r.status < 400, `request ${r.path} answered ${r.status}`);
   });
 });

@@ -41,7 +41,12 @@ export class LossChart {
     await this.v.change('loss', changeset().insert(points)).runAsync();
   }
   async clear(): Promise<void> {
-    await this.v.change('loss', changeset().remove(() => true)).runAsync();
+    await this.v
+      .change(
+        'loss',
+        changeset().remove(() => true),
+      )
+      .runAsync();
   }
 }
 
@@ -94,13 +99,23 @@ export async function drawForecast(el: HTMLElement, d: ForecastChartData): Promi
             field: 'series',
             type: 'nominal',
             title: null,
-            scale: { domain: ['actual', 'LSTM forecast', d.baselineName], range: ['#222222', '#d62728', '#1f77b4'] },
+            scale: {
+              domain: ['actual', 'LSTM forecast', d.baselineName],
+              range: ['#222222', '#d62728', '#1f77b4'],
+            },
           },
           strokeDash: {
             field: 'series',
             type: 'nominal',
             legend: null,
-            scale: { domain: ['actual', 'LSTM forecast', d.baselineName], range: [[1, 0], [1, 0], [6, 4]] },
+            scale: {
+              domain: ['actual', 'LSTM forecast', d.baselineName],
+              range: [
+                [1, 0],
+                [1, 0],
+                [6, 4],
+              ],
+            },
           },
         },
       },
@@ -108,7 +123,10 @@ export async function drawForecast(el: HTMLElement, d: ForecastChartData): Promi
         data: { values: [{ t: x(d.testStart), label: 'held-out tail' }] },
         layer: [
           { mark: { type: 'rule', color: '#888', strokeDash: [2, 2] }, encoding: { x: xField } },
-          { mark: { type: 'text', align: 'left', dx: 4, dy: -120, color: '#555' }, encoding: { x: xField, text: { field: 'label' } } },
+          {
+            mark: { type: 'text', align: 'left', dx: 4, dy: -120, color: '#555' },
+            encoding: { x: xField, text: { field: 'label' } },
+          },
         ],
       },
     ],

@@ -13,7 +13,10 @@ import type { ForecastDone, FromWorker, StatusReport, ToWorker } from './protoco
 interface PlaygroundState {
   status: (StatusReport & { simd: boolean; relaxedSimd: boolean }) | null;
   losses: { epoch: number; loss: number; valLoss: number }[];
-  forecast: Omit<ForecastDone, 'modelJson' | 'weights' | 'actual' | 'predicted' | 'baseline' | 'lower' | 'upper'> | null;
+  forecast: Omit<
+    ForecastDone,
+    'modelJson' | 'weights' | 'actual' | 'predicted' | 'baseline' | 'lower' | 'upper'
+  > | null;
   charModel: string | null;
   sample: string;
   sampling: boolean;
@@ -25,7 +28,16 @@ declare global {
     playground: PlaygroundState;
   }
 }
-const state: PlaygroundState = { status: null, losses: [], forecast: null, charModel: null, sample: '', sampling: false, charTrained: null, errors: [] };
+const state: PlaygroundState = {
+  status: null,
+  losses: [],
+  forecast: null,
+  charModel: null,
+  sample: '',
+  sampling: false,
+  charTrained: null,
+  errors: [],
+};
 window.playground = state;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -35,6 +47,8 @@ let worker: Worker;
 let series: Series | null = null;
 const urls: string[] = [];
 const lossChart = new LossChart($('f-loss'));
+/** The loss chart's updates, in order (`window.playground.forecast` is set once all are drawn). */
+let lossDrawn: Promise<void> = Promise.resolve();
 
 function showError(where: HTMLElement, message: string): void {
   state.errors.push(message);
@@ -50,10 +64,15 @@ function startWorker(): void {
   queued = [];
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e: ErrorEvent) => showError($('f-progress'), `the training worker failed: ${e.message || 'it did not load'}`);
+  worker.onerror = (e: ErrorEvent) =>
+    showError($('f-progress'), `the training worker failed: ${e.message || 'it did not load'}`);
   send({ type: 'status' });
   const base = document.baseURI;
-  send({ type: 'load-char', metaUrl: new URL('models/shakespeare.json', base).href, weightsUrl: new URL('models/shakespeare.safetensors', base).href });
+  send({
+    type: 'load-char',
+    metaUrl: new URL('models/shakespeare.json', base).href,
+    weightsUrl: new URL('models/shakespeare.safetensors', base).href,
+  });
 }
 
 /** Posts to the worker, or keeps the message until the worker says it listens. */
@@ -85,12 +104,13 @@ function onMessage(m: FromWorker): void {
     }
     case 'epoch': {
       state.losses.push({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss });
-      $('f-progress').textContent = `epoch ${m.epoch} | loss ${m.loss.toFixed(5)} | val_loss ${m.valLoss.toFixed(5)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
+      $('f-progress').textContent =
+        `epoch ${m.epoch} | loss ${m.loss.toFixed(5)} | val_loss ${m.valLoss.toFixed(5)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
       const pts: LossPoint[] = [
         { epoch: m.epoch, loss: m.loss, series: 'training' },
         { epoch: m.epoch, loss: m.valLoss, series: 'validation' },
       ];
-      void lossChart.add(pts);
+      lossDrawn = lossDrawn.then(() => lossChart.add(pts));
       return;
     }
     case 'forecast-done':
@@ -111,7 +131,8 @@ function onMessage(m: FromWorker): void {
       }
       return;
     case 'char-step':
-      $('t-progress').textContent = `step ${m.step} | loss ${m.loss.toFixed(3)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
+      $('t-progress').textContent =
+        `step ${m.step} | loss ${m.loss.toFixed(3)} | ${m.stepsPerSecond.toFixed(1)} steps/s`;
       return;
     case 'char-trained': {
       state.charTrained = m.description;
@@ -137,10 +158,19 @@ function onMessage(m: FromWorker): void {
 
 function pickSeries(): { s: Series; season: number; name: string } {
   const which = $<HTMLSelectElement>('f-series').value;
-  if (which === 'co2') return { s: seriesFromCsv(co2Csv, 'CO2', 'Date'), season: 12, name: 'seasonal naive (12 months earlier)' };
+  if (which === 'co2')
+    return {
+      s: seriesFromCsv(co2Csv, 'CO2', 'Date'),
+      season: 12,
+      name: 'seasonal naive (12 months earlier)',
+    };
   if (which === 'sine') return { s: sineSeries(), season: 50, name: 'seasonal naive (one period earlier)' };
   const season = num('f-season');
-  return { s: seriesFromPaste($<HTMLTextAreaElement>('f-paste').value), season, name: season <= 1 ? 'naive (last value)' : `seasonal naive (${season} earlier)` };
+  return {
+    s: seriesFromPaste($<HTMLTextAreaElement>('f-paste').value),
+    season,
+    name: season <= 1 ? 'naive (last value)' : `seasonal naive (${season} earlier)`,
+  };
 }
 
 let baselineName = '';
@@ -158,7 +188,12 @@ async function train(): Promise<void> {
   baselineName = picked.name;
   const n = series.values.length;
   const horizon = num('f-horizon');
-  const tail = $<HTMLSelectElement>('f-series').value === 'paste' ? Math.max(horizon, Math.round(n * 0.1)) : $<HTMLSelectElement>('f-series').value === 'sine' ? 100 : 60;
+  const tail =
+    $<HTMLSelectElement>('f-series').value === 'paste'
+      ? Math.max(horizon, Math.round(n * 0.1))
+      : $<HTMLSelectElement>('f-series').value === 'sine'
+        ? 100
+        : 60;
   const settings: ForecastSettings = {
     ...CO2_SETTINGS,
     window: num('f-window'),
@@ -172,7 +207,8 @@ async function train(): Promise<void> {
   };
   state.losses = [];
   state.forecast = null;
-  await lossChart.clear();
+  lossDrawn = lossDrawn.then(() => lossChart.clear());
+  await lossDrawn;
   $('f-table').hidden = true;
   $('f-download').hidden = true;
   progress.textContent = `training on ${n} points${series.notes.length ? ` (${series.notes.join('; ')})` : ''}...`;
@@ -185,7 +221,6 @@ async function train(): Promise<void> {
 async function forecastDone(r: ForecastDone): Promise<void> {
   busy = null;
   const { modelJson, weights, actual: _a, predicted: _p, baseline: _b, lower: _l, upper: _u, ...figures } = r;
-  state.forecast = figures;
   $<HTMLButtonElement>('f-train').disabled = false;
   $<HTMLButtonElement>('f-stop').disabled = true;
   $('f-progress').textContent =
@@ -197,7 +232,8 @@ async function forecastDone(r: ForecastDone): Promise<void> {
     [baselineName, r.baselineRmse, r.baselineMae],
   ] as const) {
     const tr = document.createElement('tr');
-    for (const v of [name, rmse.toFixed(4), mae.toFixed(4)]) tr.appendChild(document.createElement('td')).textContent = v;
+    for (const v of [name, rmse.toFixed(4), mae.toFixed(4)])
+      tr.appendChild(document.createElement('td')).textContent = v;
     body.appendChild(tr);
   }
   $('f-table').hidden = false;
@@ -221,6 +257,9 @@ async function forecastDone(r: ForecastDone): Promise<void> {
       baselineName,
     });
   }
+  await lossDrawn;
+  // set last: the page's test reads it as "trained, and both charts drawn"
+  state.forecast = figures;
 }
 
 function stop(): void {
@@ -242,7 +281,14 @@ function sample(): void {
   $('t-progress').classList.remove('error');
   $<HTMLButtonElement>('t-sample').disabled = true;
   const which = $<HTMLSelectElement>('t-which').value === 'trained' ? 'trained' : 'shipped';
-  send({ type: 'sample', model: which, prime, temperature: num('t-temperature'), length: num('t-length'), seed: Date.now() % 1e9 });
+  send({
+    type: 'sample',
+    model: which,
+    prime,
+    temperature: num('t-temperature'),
+    length: num('t-length'),
+    seed: Date.now() % 1e9,
+  });
 }
 
 function trainText(): void {

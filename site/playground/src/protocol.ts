@@ -5,7 +5,14 @@ export type ToWorker =
   | { type: 'status' }
   | { type: 'forecast'; values: Float64Array; settings: ForecastSettings }
   | { type: 'load-char'; metaUrl: string; weightsUrl: string }
-  | { type: 'sample'; model: 'shipped' | 'trained'; prime: string; temperature: number; length: number; seed: number }
+  | {
+      type: 'sample';
+      model: 'shipped' | 'trained';
+      prime: string;
+      temperature: number;
+      length: number;
+      seed: number;
+    }
   | { type: 'train-char'; text: string; steps: number };
 
 export interface StatusReport {

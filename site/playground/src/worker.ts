@@ -17,19 +17,28 @@ async function handle(m: ToWorker): Promise<void> {
   await ready;
   switch (m.type) {
     case 'status':
-      post({ type: 'status', status: { kernels: kernelSetName(), threads: getNumThreads(), isolated: self.crossOriginIsolated } });
+      post({
+        type: 'status',
+        status: { kernels: kernelSetName(), threads: getNumThreads(), isolated: self.crossOriginIsolated },
+      });
       return;
     case 'forecast': {
       const r = await trainForecaster(m.values, m.settings, (e) => post({ type: 'epoch', ...e }));
       const { modelJson, weights } = sequentialModelFiles(r.model);
       const { model: _model, ...rest } = r;
-      post({ type: 'forecast-done', result: { ...rest, modelJson, weights } }, [weights.buffer as ArrayBuffer]);
+      post({ type: 'forecast-done', result: { ...rest, modelJson, weights } }, [
+        weights.buffer as ArrayBuffer,
+      ]);
       return;
     }
     case 'load-char': {
       const [meta, weights] = await Promise.all([
-        fetch(m.metaUrl).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${m.metaUrl}: HTTP ${r.status}`)))),
-        fetch(m.weightsUrl).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${m.weightsUrl}: HTTP ${r.status}`)))),
+        fetch(m.metaUrl).then((r) =>
+          r.ok ? r.text() : Promise.reject(new Error(`${m.metaUrl}: HTTP ${r.status}`)),
+        ),
+        fetch(m.weightsUrl).then((r) =>
+          r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${m.weightsUrl}: HTTP ${r.status}`)),
+        ),
       ]);
       const loaded = charModelFromFiles(meta, new Uint8Array(weights));
       models.shipped = loaded.model;
@@ -58,20 +67,44 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'train-char': {
       const t0 = performance.now();
-      const o = { embedding: 32, hidden: 128, layers: 1, batchSize: 16, seqLength: 32, steps: m.steps, lr: 2e-3, seed: 0 };
+      const o = {
+        embedding: 32,
+        hidden: 128,
+        layers: 1,
+        batchSize: 16,
+        seqLength: 32,
+        steps: m.steps,
+        lr: 2e-3,
+        seed: 0,
+      };
       const longest = Math.max(2, Math.floor((m.text.length - 1) / o.seqLength));
-      const { model, loss, steps } = trainCharModel(m.text, { ...o, batchSize: Math.min(o.batchSize, longest) }, (step, l) => {
-        if (step % 5 === 0 || step === m.steps) post({ type: 'char-step', step, loss: l, stepsPerSecond: step / ((performance.now() - t0) / 1000) });
-      });
+      const { model, loss, steps } = trainCharModel(
+        m.text,
+        { ...o, batchSize: Math.min(o.batchSize, longest) },
+        (step, l) => {
+          if (step % 5 === 0 || step === m.steps)
+            post({
+              type: 'char-step',
+              step,
+              loss: l,
+              stepsPerSecond: step / ((performance.now() - t0) / 1000),
+            });
+        },
+      );
       models.trained = model;
-      post({ type: 'char-trained', description: `LSTM 128 over ${model.vocab.size} characters, ${steps} steps on the pasted text (loss ${loss.toFixed(3)})` });
+      post({
+        type: 'char-trained',
+        description: `LSTM 128 over ${model.vocab.size} characters, ${steps} steps on the pasted text (loss ${loss.toFixed(3)})`,
+      });
       return;
     }
   }
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
-  handle(e.data).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  handle(e.data).catch((err: unknown) =>
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
 };
 // messages that arrive while the modules still load (top-level await) find no handler:
 // the page sends nothing before this
