@@ -1,14 +1,29 @@
 import { DTypeError } from './errors.js';
 
-/** Element types. Floats compute; `int32` holds indices and class ids. */
+/**
+ * Element types. Floats compute; `int32` holds indices and class ids.
+ *
+ * @example
+ * const ids = tensor([1, 2, 3], { dtype: 'int32' });
+ * const x = zeros([2], { dtype: 'float64' });
+ */
 export type DType = 'float32' | 'float64' | 'int32';
+/**
+ * @example
+ * setDefaultDtype('float64'); // FloatDType: 'float32' | 'float64'
+ */
 export type FloatDType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
 export type DataArray = Float32Array | Float64Array | Int32Array;
 
 let defaultDtype: FloatDType = 'float32';
 
-/** The dtype of new float tensors when none is given (float32 unless changed). */
+/**
+ * The dtype of new float tensors when none is given (float32 unless changed).
+ *
+ * @example
+ * getDefaultDtype(); // 'float32' unless setDefaultDtype changed it
+ */
 export function getDefaultDtype(): FloatDType {
   return defaultDtype;
 }

@@ -10,6 +10,9 @@ import { ConfigError, FormatError } from './errors.js';
  *   float32 and float64 (float64 as PyTorch's x86-64 AVX2 and ARM builds compute it,
  *   with a fused multiply-add). Normal samples (`randn`, `Embedding`'s init) are not
  *   PyTorch's.
+ *
+ * @example
+ * manualSeed(0, { algorithm: 'mt19937' }); // or 'xoshiro128**' (the default)
  */
 export type GeneratorAlgorithm = 'xoshiro128**' | 'mt19937';
 
@@ -17,6 +20,13 @@ export type GeneratorAlgorithm = 'xoshiro128**' | 'mt19937';
  * A generator's state: the algorithm's words (4 for xoshiro128**, 624 for mt19937 plus
  * `index`) and a cached normal sample. States saved before mt19937 existed have no
  * `algorithm` and are xoshiro128**.
+ *
+ * @example
+ * const g = new Generator(7);
+ * const saved: GeneratorState = g.getState();
+ * const a = g.uniform();
+ * g.setState(saved);
+ * g.uniform() === a; // true
  */
 export interface GeneratorState {
   algorithm?: GeneratorAlgorithm;
@@ -26,7 +36,13 @@ export interface GeneratorState {
   spare: number | null;
 }
 
-/** Options of `Generator` and `manualSeed`. */
+/**
+ * Options of `Generator` and `manualSeed`.
+ *
+ * @example
+ * const g = new Generator(0, { algorithm: 'mt19937' }); // PyTorch's generator
+ * manualSeed(0, { algorithm: 'mt19937' });
+ */
 export interface GeneratorOptions {
   /** Default 'xoshiro128**' for a new generator; `seed` keeps the current one. */
   algorithm?: GeneratorAlgorithm;
@@ -278,7 +294,13 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-/** The default generator behind `randn`, `rand`, dropout and `init`. */
+/**
+ * The default generator behind `randn`, `rand`, dropout and `init`.
+ *
+ * @example
+ * manualSeed(0);                // reseeds defaultGenerator
+ * defaultGenerator.uniform();   // the draws randn/rand/dropout use
+ */
 export const defaultGenerator = new Generator(0);
 
 /**

@@ -1,6 +1,12 @@
 import { ConfigError, ShapeError } from './errors.js';
 
-/** A tensor shape: sizes from the outermost to the innermost dimension. */
+/**
+ * A tensor shape: sizes from the outermost to the innermost dimension.
+ *
+ * @example
+ * const s: Shape = [2, 3, 4];
+ * zeros(s).numel(); // 24
+ */
 export type Shape = readonly number[];
 
 export function formatShape(shape: Shape): string {

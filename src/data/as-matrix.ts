@@ -3,7 +3,14 @@ import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Series and tabular data accepted by the data tools. */
+/**
+ * Series and tabular data accepted by the data tools.
+ *
+ * @example
+ * new StandardScaler().fit([1, 2, 3]);            // a series
+ * new StandardScaler().fit([[1, 10], [2, 20]]);  // rows of features
+ * new StandardScaler().fit(zeros([5, 2]));        // a tensor
+ */
 export type NumericData = readonly number[] | Float32Array | Float64Array | readonly (readonly number[])[] | Tensor;
 
 /** A row-major matrix view of {@link NumericData}. */

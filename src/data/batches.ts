@@ -1,7 +1,14 @@
 import { ConfigError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
 
-/** Options of {@link batches}. */
+/**
+ * Options of {@link batches}.
+ *
+ * @example
+ * for (const idx of batches(100, { batchSize: 32, shuffle: true, generator: new Generator(0) })) {
+ *   // idx: Int32Array of up to 32 row indices
+ * }
+ */
 export interface BatchOptions {
   /** Indices per batch. Required, >= 1. */
   batchSize: number;

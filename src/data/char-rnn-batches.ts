@@ -1,7 +1,12 @@
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Options of {@link charRnnBatches}. */
+/**
+ * Options of {@link charRnnBatches}.
+ *
+ * @example
+ * const data = charRnnBatches(ids, { batchSize: 50, seqLength: 50 });
+ */
 export interface CharRnnBatchOptions {
   /** Number of parallel streams (rows of each batch). Required, >= 1. */
   batchSize: number;
@@ -9,7 +14,14 @@ export interface CharRnnBatchOptions {
   seqLength: number;
 }
 
-/** One batch of {@link charRnnBatches}: int32 tensors `(batchSize, seqLength)`. */
+/**
+ * One batch of {@link charRnnBatches}: int32 tensors `(batchSize, seqLength)`.
+ *
+ * @example
+ * for (const { x, y } of charRnnBatches(ids, { batchSize: 50, seqLength: 50 })) {
+ *   // x, y: int32 (50, 50); y[r, t] is the character after x[r, t]
+ * }
+ */
 export interface CharRnnBatch {
   /** Input ids, shape `(batchSize, seqLength)`. */
   x: Tensor;
@@ -17,7 +29,16 @@ export interface CharRnnBatch {
   y: Tensor;
 }
 
-/** A re-iterable sequence of batches: each `for ... of` is one epoch in the same order. */
+/**
+ * A re-iterable sequence of batches: each `for ... of` is one epoch in the same order.
+ *
+ * @example
+ * const data = charRnnBatches(vocab.encode(text), { batchSize: 50, seqLength: 50 });
+ * console.log(data.numBatches, data.streamLength);
+ * for (const batch of data) {
+ *   // one epoch, in the same order every time
+ * }
+ */
 export interface CharRnnBatches extends Iterable<CharRnnBatch> {
   /** Batches per epoch: `floor((ids.length - 1) / (batchSize * seqLength))`. */
   readonly numBatches: number;

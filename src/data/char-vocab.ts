@@ -1,7 +1,13 @@
 import { ConfigError, FormatError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** The JSON form of a {@link CharVocab}: its characters in id order. */
+/**
+ * The JSON form of a {@link CharVocab}: its characters in id order.
+ *
+ * @example
+ * const json: CharVocabJSON = CharVocab.fromText('hello').toJSON();
+ * const vocab = CharVocab.fromJSON(json); // the same ids
+ */
 export interface CharVocabJSON {
   type: 'CharVocab';
   chars: string[];

@@ -1,7 +1,12 @@
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Fractions of {@link chronologicalSplit}: each in [0, 1], summing to at most 1. */
+/**
+ * Fractions of {@link chronologicalSplit}: each in [0, 1], summing to at most 1.
+ *
+ * @example
+ * chronologicalSplit(series.length, { train: 0.8, validation: 0.1, test: 0.1 });
+ */
 export interface SplitFractions {
   /** Fraction of the data for training (first). Default 0.7. */
   train?: number;
@@ -11,20 +16,37 @@ export interface SplitFractions {
   test?: number;
 }
 
-/** A half-open index range `[start, end)`. */
+/**
+ * A half-open index range `[start, end)`.
+ *
+ * @example
+ * const { train } = chronologicalSplit(100, { train: 0.8, validation: 0.1, test: 0.1 });
+ * train.start; // 0
+ * train.end;   // 80 (exclusive)
+ */
 export interface IndexRange {
   start: number;
   end: number;
 }
 
-/** Three consecutive parts, in time order. */
+/**
+ * Three consecutive parts, in time order.
+ *
+ * @example
+ * const { train, validation, test }: Split<IndexRange> = chronologicalSplit(series.length, { train: 0.7, validation: 0.15, test: 0.15 });
+ */
 export interface Split<T> {
   train: T;
   validation: T;
   test: T;
 }
 
-/** What {@link chronologicalSplit} can slice: arrays, typed arrays, or tensors (along dim 0). */
+/**
+ * What {@link chronologicalSplit} can slice: arrays, typed arrays, or tensors (along dim 0).
+ *
+ * @example
+ * const { train } = chronologicalSplit(Float64Array.from(series), { train: 0.8, test: 0.2 });
+ */
 export type Sliceable = readonly unknown[] | Float32Array | Float64Array | Int32Array | Tensor;
 
 const EPS = 1e-9;

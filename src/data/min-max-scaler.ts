@@ -1,13 +1,24 @@
 import { ConfigError, FormatError } from '../core/errors.js';
 import { Scaler } from './scaler.js';
 
-/** Options of {@link MinMaxScaler}. */
+/**
+ * Options of {@link MinMaxScaler}.
+ *
+ * @example
+ * const scaler = new MinMaxScaler({ featureRange: [-1, 1] }).fit(series);
+ */
 export interface MinMaxScalerOptions {
   /** The target range `[min, max]` with `min < max`. Default `[0, 1]`. */
   featureRange?: readonly [number, number];
 }
 
-/** The JSON form of a {@link MinMaxScaler} (`dataMin`/`dataMax` are null before fit). */
+/**
+ * The JSON form of a {@link MinMaxScaler} (`dataMin`/`dataMax` are null before fit).
+ *
+ * @example
+ * const json: MinMaxScalerJSON = new MinMaxScaler().fit([1, 2, 3]).toJSON();
+ * const scaler = MinMaxScaler.fromJSON(json);
+ */
 export interface MinMaxScalerJSON {
   type: 'MinMaxScaler';
   featureRange: [number, number];

@@ -1,10 +1,20 @@
 import { parse } from 'csv-parse/sync';
 import { ConfigError, FormatError } from '../core/errors.js';
 
-/** How {@link parseCsvColumns} treats a missing value in a requested column. */
+/**
+ * How {@link parseCsvColumns} treats a missing value in a requested column.
+ *
+ * @example
+ * parseCsvColumns(text, { columns: ['value'], missing: 'skip' }); // or 'error' (default), 'interpolate'
+ */
 export type MissingPolicy = 'error' | 'skip' | 'interpolate';
 
-/** Options of {@link parseCsvColumns} and `readCsvColumns`. */
+/**
+ * Options of {@link parseCsvColumns} and `readCsvColumns`.
+ *
+ * @example
+ * parseCsvColumns(text, { columns: ['price'], dateColumn: 'date', delimiter: ',', missing: 'interpolate' });
+ */
 export interface CsvColumnsOptions {
   /** Names of the numeric columns to read, as in the header line. Required, non-empty. */
   columns: readonly string[];
@@ -37,7 +47,13 @@ export interface CsvColumnsOptions {
   where?: Readonly<Record<string, string>>;
 }
 
-/** The columns read by {@link parseCsvColumns}. */
+/**
+ * The columns read by {@link parseCsvColumns}.
+ *
+ * @example
+ * const { columns, dates } = parseCsvColumns(text, { columns: ['CO2'], dateColumn: 'Date' });
+ * columns.CO2; // Float64Array
+ */
 export interface CsvColumns {
   /** One array per requested column, in file order, all of the same length. */
   columns: Record<string, Float64Array>;

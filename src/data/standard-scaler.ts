@@ -1,7 +1,13 @@
 import { FormatError } from '../core/errors.js';
 import { Scaler } from './scaler.js';
 
-/** The JSON form of a {@link StandardScaler} (`mean`/`std` are null before fit). */
+/**
+ * The JSON form of a {@link StandardScaler} (`mean`/`std` are null before fit).
+ *
+ * @example
+ * const json: StandardScalerJSON = new StandardScaler().fit([1, 2, 3]).toJSON();
+ * const scaler = StandardScaler.fromJSON(json);
+ */
 export interface StandardScalerJSON {
   type: 'StandardScaler';
   mean: number[] | null;

@@ -3,7 +3,12 @@ import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asMatrix, type NumericData } from './as-matrix.js';
 
-/** Options of {@link timeseriesWindows}. */
+/**
+ * Options of {@link timeseriesWindows}.
+ *
+ * @example
+ * const { x, y } = timeseriesWindows(series, { window: 24, horizon: 12, stride: 1 });
+ */
 export interface TimeseriesWindowOptions {
   /** Input time steps per sample (`L` of a batchFirst LSTM input). Required, >= 1. */
   window: number;
@@ -24,7 +29,13 @@ export interface TimeseriesWindowOptions {
   dtype?: FloatDType;
 }
 
-/** The samples produced by {@link timeseriesWindows}. */
+/**
+ * The samples produced by {@link timeseriesWindows}.
+ *
+ * @example
+ * const { x, y } = timeseriesWindows(Float32Array.from([1, 2, 3, 4, 5]), { window: 3 });
+ * // x (2, 3, 1): [1,2,3], [2,3,4]; y (2, 1): 4, 5
+ */
 export interface TimeseriesWindows {
   /** Inputs, shape `(N, window, F)`: batch first, ready for `new LSTM(F, H, { batchFirst: true })`. */
   x: Tensor;

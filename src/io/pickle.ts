@@ -93,7 +93,14 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
 
-/** A class or function named in a pickle (`module.qualname`). */
+/**
+ * A class or function named in a pickle (`module.qualname`).
+ *
+ * @example
+ * const ckpt = parseTorchCheckpoint(bytes);
+ * // a pickled class reference comes back as { module, name }, never imported or run
+ * if (ckpt instanceof PickleGlobal) console.log(`${ckpt.module}.${ckpt.name}`);
+ */
 export class PickleGlobal {
   constructor(
     readonly module: string,
@@ -109,6 +116,10 @@ export class PickleGlobal {
  * An instance of a Python class the reader does not know: its class name, the arguments
  * it was created with and the state set on it (`__dict__` or `__setstate__` argument).
  * Nothing of the class runs.
+ *
+ * @example
+ * const ckpt = parseTorchCheckpoint(bytes); // torch.save(model) of a whole nn.Module
+ * if (ckpt instanceof PickleObject) console.log(ckpt.className); // e.g. 'torch.nn.modules.rnn.LSTM'
  */
 export class PickleObject {
   state: unknown = null;

@@ -15,22 +15,48 @@ import { ConfigError, FormatError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeElements, ELEMENT_SIZE, LITTLE_ENDIAN } from './decode-elements.js';
 
-/** The largest header accepted (and written), in bytes; the reference implementation's limit. */
+/**
+ * The largest header accepted (and written), in bytes; the reference implementation's limit.
+ *
+ * @example
+ * if (headerLength > MAX_HEADER_BYTES) throw new Error('header too large');
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-/** Element types this library reads. F16/BF16 become float32 tensors, I64 becomes int32. */
+/**
+ * Element types this library reads. F16/BF16 become float32 tensors, I64 becomes int32.
+ *
+ * @example
+ * const { tensors } = parseSafetensors(bytes); // F32, F64, F16, BF16, I64 or I32 tensors
+ */
 export type SafetensorsDType = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32';
 
-/** Element types this library writes. */
+/**
+ * Element types this library writes.
+ *
+ * @example
+ * serializeSafetensors(dict, { dtype: 'F32' }); // float64 tensors stored as F32
+ */
 export type SafetensorsWriteDType = 'F32' | 'F64' | 'I32';
 
-/** What a safetensors file holds: named tensors (in file order) and string metadata. */
+/**
+ * What a safetensors file holds: named tensors (in file order) and string metadata.
+ *
+ * @example
+ * const { tensors, metadata } = parseSafetensors(bytes);
+ * for (const [name, t] of tensors) console.log(name, t.shape);
+ */
 export interface SafetensorsContents {
   tensors: Map<string, Tensor>;
   metadata: Record<string, string>;
 }
 
-/** Options of `serializeSafetensors` / `saveSafetensors`. */
+/**
+ * Options of `serializeSafetensors` / `saveSafetensors`.
+ *
+ * @example
+ * const bytes = serializeSafetensors(lstm.stateDict(), { metadata: { format: 'pt' }, dtype: 'F32' });
+ */
 export interface SerializeSafetensorsOptions {
   /** Written as the header's `__metadata__` object (string keys and values only). */
   metadata?: Record<string, string>;
@@ -41,7 +67,13 @@ export interface SerializeSafetensorsOptions {
   dtype?: 'F32';
 }
 
-/** A named collection of tensors to write. */
+/**
+ * A named collection of tensors to write.
+ *
+ * @example
+ * const dict: TensorDict = { weight: zeros([2, 2]), bias: zeros([2]) };
+ * const bytes = serializeSafetensors(dict);
+ */
 export type TensorDict = Record<string, Tensor> | Map<string, Tensor>;
 
 const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: ELEMENT_SIZE.F32, F64: ELEMENT_SIZE.F64, F16: ELEMENT_SIZE.F16, BF16: ELEMENT_SIZE.BF16, I64: ELEMENT_SIZE.I64, I32: ELEMENT_SIZE.I32 };

@@ -21,7 +21,12 @@ export async function loadTorchCheckpoint(path: string): Promise<TorchValue> {
   return parseTorchCheckpoint(await readFile(path), `loadTorchCheckpoint: ${path}`);
 }
 
-/** `loadTorchCheckpoint`, synchronously. */
+/**
+ * `loadTorchCheckpoint`, synchronously.
+ *
+ * @example
+ * const sd = torchStateDict(loadTorchCheckpointSync('lstm.pt'));
+ */
 export function loadTorchCheckpointSync(path: string): TorchValue {
   return parseTorchCheckpoint(readFileSync(path), `loadTorchCheckpointSync: ${path}`);
 }

@@ -18,6 +18,10 @@ export { MAX_INFLATED_BYTES } from './zip-read.js';
  * A value read from a checkpoint: null, boolean, number (bigint beyond 2^53), string,
  * Uint8Array (bytes), Tensor, arrays (lists; tuples are frozen), Map (dict and
  * OrderedDict, keys in file order), Set, or a PickleObject for any other Python object.
+ *
+ * @example
+ * const v: TorchValue = parseTorchCheckpoint(bytes);
+ * const sd = torchStateDict(v, { key: 'model' });
  */
 export type TorchValue = unknown;
 
@@ -244,7 +248,12 @@ function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ') || '(nothing)';
 }
 
-/** Options of `torchStateDict`. */
+/**
+ * Options of `torchStateDict`.
+ *
+ * @example
+ * lstm.loadStateDict(torchStateDict(ckpt, { key: 'model', stripPrefix: 'module.' }));
+ */
 export interface TorchStateDictOptions {
   /** The entry of a checkpoint dict that holds the state dict (e.g. 'model', 'state_dict'). */
   key?: string;
@@ -297,6 +306,10 @@ export function torchStateDict(value: TorchValue, options: TorchStateDictOptions
 /**
  * An optimizer state dict in PyTorch's layout (the shape `Optimizer.loadStateDict` takes):
  * per-parameter state by index, and the groups with snake_case options.
+ *
+ * @example
+ * const state: TorchOptimizerState = torchOptimizerState(ckpt, { key: 'optimizer' });
+ * opt.loadStateDict(state);
  */
 export interface TorchOptimizerState {
   state: Record<number, Record<string, Tensor | number | null>>;

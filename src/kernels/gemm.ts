@@ -22,7 +22,13 @@ export type Gemm = (
   ldc: number,
 ) => void;
 
-/** Which kernel set runs: 'fast' (wasm SIMD, or optimized JS without SIMD) or 'ref'. */
+/**
+ * Which kernel set runs: 'fast' (wasm SIMD, or optimized JS without SIMD) or 'ref'.
+ *
+ * @example
+ * const previous: KernelSet = setKernelSet('ref'); // the reference kernels
+ * setKernelSet(previous);
+ */
 export type KernelSet = 'fast' | 'ref';
 
 function envKernelSet(): KernelSet {
@@ -49,7 +55,13 @@ export function setGemm(impl: Gemm): Gemm {
   return prev;
 }
 
-/** Selects the kernel set for every op ('fast' by default). Returns the previous one. */
+/**
+ * Selects the kernel set for every op ('fast' by default). Returns the previous one.
+ *
+ * @example
+ * const prev = setKernelSet('ref'); // run the reference kernels
+ * setKernelSet(prev);
+ */
 export function setKernelSet(set: KernelSet): KernelSet {
   const prev = kernelSet;
   kernelSet = set;
@@ -62,7 +74,12 @@ export function getKernelSet(): KernelSet {
   return kernelSet;
 }
 
-/** The kernel set in use and the float32 GEMM it runs, e.g. 'fast (f32-gemm-5x8-wasmsimd)'. */
+/**
+ * The kernel set in use and the float32 GEMM it runs, e.g. 'fast (f32-gemm-5x8-wasmsimd)'.
+ *
+ * @example
+ * kernelSetName(); // e.g. 'fast (f32-gemm-5x8-wasmsimd)'
+ */
 export function kernelSetName(): string {
   return kernelSet === 'ref' ? 'ref (f32-gemm-ref)' : `fast (${f32GemmImplementation()})`;
 }

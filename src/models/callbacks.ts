@@ -8,7 +8,12 @@ import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau.js';
 import type { Tensor } from '../tensor/index.js';
 import { checkKeys } from './layer.js';
 
-/** Numbers logged per batch or epoch: `loss`, metrics, `val_loss`, `val_<metric>`. */
+/**
+ * Numbers logged per batch or epoch: `loss`, metrics, `val_loss`, `val_<metric>`.
+ *
+ * @example
+ * const logger: Callback = { onEpochEnd: (epoch: number, logs: Logs) => console.log(epoch, logs.loss, logs.val_loss) };
+ */
 export type Logs = Record<string, number>;
 
 /** What a callback sees of the model. */

@@ -25,7 +25,12 @@ import {
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
-/** Options of `dense`. */
+/**
+ * Options of `dense`.
+ *
+ * @example
+ * layers.dense({ units: 10, activation: 'softmax', useBias: true });
+ */
 export interface DenseOptions extends BaseLayerOptions {
   /** Output features. Required. */
   units: number;
@@ -147,7 +152,12 @@ export class DropoutLayer extends Layer {
   }
 }
 
-/** Options of `embedding`. */
+/**
+ * Options of `embedding`.
+ *
+ * @example
+ * layers.embedding({ inputDim: 65, outputDim: 32, maskZero: true, inputShape: [50] });
+ */
 export interface EmbeddingLayerOptions extends BaseLayerOptions {
   /** Vocabulary size (ids in [0, inputDim)). Required. */
   inputDim: number;

@@ -9,6 +9,8 @@
  *   layers.lstm({ units: 128 }),
  *   layers.dense({ units: 10 }),
  * ]);
+ *
+ * @module
  */
 export { lstm, gru, simpleRNN, bidirectional } from './recurrent-layer.js';
 export { dense, dropout, embedding } from './core-layers.js';

@@ -11,7 +11,12 @@ import { crossEntropy, nllLoss } from '../nn/losses/classification.js';
 import { huberLoss, l1Loss, mseLoss } from '../nn/losses/regression.js';
 import { argmax, clamp, div, eq, gt, log, logSoftmax, mul, neg, reshape, sub, sum, Tensor, add } from '../tensor/index.js';
 
-/** Loss names (Keras' camelCase and snake_case spellings). */
+/**
+ * Loss names (Keras' camelCase and snake_case spellings).
+ *
+ * @example
+ * model.compile({ loss: 'mse', optimizer: 'adam' }); // or 'mean_squared_error', 'sparseCategoricalCrossentropy', ...
+ */
 export type LossName =
   | 'mse'
   | 'meanSquaredError'

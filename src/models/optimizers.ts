@@ -12,7 +12,12 @@ import { SGD } from '../optim/sgd.js';
 import type { Tensor } from '../tensor/index.js';
 import type { JsonValue } from './layer.js';
 
-/** Optimizer names. */
+/**
+ * Optimizer names.
+ *
+ * @example
+ * model.compile({ loss: 'mse', optimizer: 'rmsprop' }); // adam, adamw, sgd, rmsprop, adagrad
+ */
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adamw' | 'adagrad';
 
 /**

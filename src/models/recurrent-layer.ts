@@ -46,7 +46,12 @@ export type RecurrentKind = 'lstm' | 'gru' | 'simpleRNN';
 /** How `bidirectional` combines the two directions. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
-/** Options of `lstm`, `gru` and `simpleRNN` (Keras' arguments, camelCase). */
+/**
+ * Options of `lstm`, `gru` and `simpleRNN` (Keras' arguments, camelCase).
+ *
+ * @example
+ * layers.lstm({ units: 64, returnSequences: true, dropout: 0.1, goBackwards: false, inputShape: [24, 1] });
+ */
 export interface RecurrentLayerOptions extends BaseLayerOptions {
   /** Width of the hidden state (PyTorch's hiddenSize). Required. */
   units: number;

@@ -11,13 +11,23 @@ import type { JsonValue, Layer, LayerJson, ShapeSpec } from './layer.js';
 import type { Logits, LossSpec, MetricName, ResolvedLoss } from './losses.js';
 import type { NormalizedOptimizerConfig, OptimizerSpec } from './optimizers.js';
 
-/** Options of `sequential`. */
+/**
+ * Options of `sequential`.
+ *
+ * @example
+ * const model = sequential([layers.dense({ units: 1, inputShape: [4] })], { name: 'regressor' });
+ */
 export interface SequentialOptions {
   /** The model's name (shown by `summary`). Default 'sequential'. */
   name?: string;
 }
 
-/** Options of `compile`. */
+/**
+ * Options of `compile`.
+ *
+ * @example
+ * model.compile({ loss: 'mse', optimizer: { type: 'adam', lr: 1e-3, clipnorm: 1 }, metrics: ['mae'] });
+ */
 export interface CompileOptions {
   /** A loss name or config (see `LossSpec`). Required. */
   loss: LossSpec;
@@ -35,7 +45,12 @@ export interface CompileOptions {
 /** Inputs: a tensor, or nested arrays (converted with `tensor`). */
 export type Data = Tensor | NestedArray;
 
-/** Options of `fit`. */
+/**
+ * Options of `fit`.
+ *
+ * @example
+ * await model.fit(x, y, { epochs: 20, batchSize: 32, validationSplit: 0.1, shuffle: true, seed: 0, verbose: 0 });
+ */
 export interface FitOptions {
   /** The epoch index to stop at (Keras: trains epochs initialEpoch..epochs-1). Default 1. */
   epochs?: number;
@@ -71,13 +86,25 @@ export interface FitOptions {
   terminateOnNaN?: boolean;
 }
 
-/** Options of `evaluate` and `predict`. */
+/**
+ * Options of `evaluate` and `predict`.
+ *
+ * @example
+ * const y = model.predict(x, { batchSize: 256 });
+ * const loss = model.evaluate(x, yTrue, { batchSize: 256 });
+ */
 export interface EvaluateOptions {
   /** Samples per batch. Default 32, or the first layer's fixed `batchSize`. */
   batchSize?: number;
 }
 
-/** What `fit` returns: per-epoch logs (Keras' History). */
+/**
+ * What `fit` returns: per-epoch logs (Keras' History).
+ *
+ * @example
+ * const history = await model.fit(x, y, { epochs: 5, verbose: 0 });
+ * history.history.loss; // one number per epoch
+ */
 export interface History {
   /** `loss`, each metric, and `val_loss` / `val_<metric>` with validation: one value per epoch. */
   history: Record<string, number[]>;
@@ -85,7 +112,13 @@ export interface History {
   epoch: number[];
 }
 
-/** Options of `summary`. */
+/**
+ * Options of `summary`.
+ *
+ * @example
+ * const lines: string[] = [];
+ * model.summary({ print: (line) => lines.push(line) });
+ */
 export interface SummaryOptions {
   /** Where each line goes. Default `console.log`; pass `() => {}` to only get the string. */
   print?: (line: string) => void;

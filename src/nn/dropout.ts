@@ -2,7 +2,12 @@ import type { Generator } from '../core/rng.js';
 import { checkDropoutP, dropout, type Tensor } from '../tensor/index.js';
 import { Module } from './module.js';
 
-/** Options of `Dropout`. */
+/**
+ * Options of `Dropout`.
+ *
+ * @example
+ * const drop = new Dropout(0.2, { generator: new Generator(0) });
+ */
 export interface DropoutModuleOptions {
   /** Seeded generator for the masks; the default generator (see `manualSeed`) otherwise. */
   generator?: Generator;

@@ -7,7 +7,12 @@ import { checkSize, resolveFloatDtype } from './linear.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-/** Options of `Embedding`. */
+/**
+ * Options of `Embedding`.
+ *
+ * @example
+ * const embed = new Embedding(65, 32, { paddingIdx: 0 });
+ */
 export interface EmbeddingOptions extends InitOptions {
   /**
    * Row that does not contribute to the gradient (a padding token): initialised to
@@ -19,7 +24,12 @@ export interface EmbeddingOptions extends InitOptions {
   dtype?: FloatDType;
 }
 
-/** Options of `Embedding.fromPretrained`. */
+/**
+ * Options of `Embedding.fromPretrained`.
+ *
+ * @example
+ * const embed = Embedding.fromPretrained(vectors, { freeze: true, paddingIdx: 0 });
+ */
 export interface FromPretrainedOptions {
   /** Keep the weight fixed (`requiresGrad` false), as PyTorch does by default (true). */
   freeze?: boolean;

@@ -1,21 +1,38 @@
-/*
+/**
  * Parameter initialisation, after `torch.nn.init`. Every function fills a float tensor
  * in place (outside any recorded graph, like PyTorch's `with torch.no_grad()`), draws
  * from the seeded default generator unless `{ generator }` is given, and returns the
  * tensor. Names keep PyTorch's trailing underscore for "in place".
+ *
+ * @example
+ * import { init, LSTM } from 'longshort';
+ * const lstm = new LSTM(10, 20);
+ * for (const p of lstm.parameters()) init.uniform_(p, -0.08, 0.08);
+ *
+ * @module
  */
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
 import type { Tensor } from '../tensor/index.js';
 
-/** Options of the random initialisers. */
+/**
+ * Options of the random initialisers.
+ *
+ * @example
+ * init.normal_(w, 0, 0.02, { generator: new Generator(0) });
+ */
 export interface InitOptions {
   /** Seeded generator; the default generator (see `manualSeed`) otherwise. */
   generator?: Generator;
 }
 
-/** The nonlinearities `calculateGain` knows (PyTorch's names in camelCase). */
+/**
+ * The nonlinearities `calculateGain` knows (PyTorch's names in camelCase).
+ *
+ * @example
+ * init.calculateGain('tanh'); // 5/3
+ */
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -30,10 +47,20 @@ export type Nonlinearity =
   | 'leakyRelu'
   | 'selu';
 
-/** Which fan the Kaiming initialisers scale by: 'fanIn' keeps the forward variance, 'fanOut' the backward's. */
+/**
+ * Which fan the Kaiming initialisers scale by: 'fanIn' keeps the forward variance, 'fanOut' the backward's.
+ *
+ * @example
+ * init.kaimingUniform_(w, { mode: 'fanOut' }); // or 'fanIn' (the default)
+ */
 export type FanMode = 'fanIn' | 'fanOut';
 
-/** Options of `kaimingUniform_` and `kaimingNormal_`. */
+/**
+ * Options of `kaimingUniform_` and `kaimingNormal_`.
+ *
+ * @example
+ * init.kaimingNormal_(w, { a: 0, mode: 'fanIn', nonlinearity: 'relu' });
+ */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the rectifier after this layer (used with 'leakyRelu'; default 0). */
   a?: number;

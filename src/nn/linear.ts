@@ -6,7 +6,12 @@ import { calculateFanInAndFanOut, kaimingUniform_, uniform_, type InitOptions } 
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-/** Options of `Linear`. */
+/**
+ * Options of `Linear`.
+ *
+ * @example
+ * const head = new Linear(128, 10, { bias: false });
+ */
 export interface LinearOptions extends InitOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

@@ -4,14 +4,28 @@ import { formatShape, shapesEqual } from '../core/shape.js';
 import { noGrad, Tensor } from '../tensor/index.js';
 import { Parameter } from './parameter.js';
 
-/** A state dict: PyTorch-named tensors (`weight_ih_l0`, `lstm.bias_hh_l1_reverse`, ...). */
+/**
+ * A state dict: PyTorch-named tensors (`weight_ih_l0`, `lstm.bias_hh_l1_reverse`, ...).
+ *
+ * @example
+ * const sd: StateDict = lstm.stateDict(); // { weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 }
+ */
 export type StateDict = Record<string, Tensor>;
 
+/**
+ * @example
+ * const { missingKeys, unexpectedKeys } = lstm.loadStateDict(tensors, { strict: false });
+ */
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (PyTorch's default: true). */
   strict?: boolean;
 }
 
+/**
+ * @example
+ * const r: LoadStateDictResult = model.loadStateDict(tensors, { strict: false });
+ * console.log(r.missingKeys, r.unexpectedKeys);
+ */
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];

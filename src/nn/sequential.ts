@@ -2,7 +2,12 @@ import { ConfigError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
 import { Module } from './module.js';
 
-/** A module with a single-tensor forward: what `Sequential` chains. */
+/**
+ * A module with a single-tensor forward: what `Sequential` chains.
+ *
+ * @example
+ * const mlp = new Sequential(new Linear(4, 8), new Linear(8, 1)); // each a TensorModule
+ */
 export type TensorModule = Module & { forward(x: Tensor): Tensor };
 
 /**

@@ -2,7 +2,12 @@ import type { FloatArray } from '../core/dtype.js';
 import type { Tensor } from '../tensor/index.js';
 import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
 
-/** Adagrad's hyper-parameters (each also settable per parameter group). */
+/**
+ * Adagrad's hyper-parameters (each also settable per parameter group).
+ *
+ * @example
+ * const opt = new Adagrad(model.parameters(), { lr: 0.01, lrDecay: 0, weightDecay: 1e-4 });
+ */
 export interface AdagradOptions {
   /** Learning rate. Default 1e-2. */
   lr: number;

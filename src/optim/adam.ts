@@ -3,7 +3,12 @@ import { ConfigError, StateError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
 import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
 
-/** Adam's (and AdamW's) hyper-parameters (each also settable per parameter group). */
+/**
+ * Adam's (and AdamW's) hyper-parameters (each also settable per parameter group).
+ *
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 });
+ */
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
   lr: number;

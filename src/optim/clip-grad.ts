@@ -1,7 +1,12 @@
 import { ConfigError, StateError, UnsupportedError } from '../core/errors.js';
 import { Tensor } from '../tensor/index.js';
 
-/** Options of `clipGradNorm`. */
+/**
+ * Options of `clipGradNorm`.
+ *
+ * @example
+ * const total = clipGradNorm(model.parameters(), 5, { normType: 2, errorIfNonfinite: true });
+ */
 export interface ClipGradNormOptions {
   /** Order of the norm: a positive number or `Infinity` (max-abs). Default 2. */
   normType?: number;

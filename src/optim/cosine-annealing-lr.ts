@@ -1,7 +1,12 @@
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionKeys, LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
-/** CosineAnnealingLR's options. */
+/**
+ * CosineAnnealingLR's options.
+ *
+ * @example
+ * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ */
 export interface CosineAnnealingLROptions extends LRSchedulerOptions {
   /** Half-period of the cosine, in epochs (required; PyTorch's `T_max`). */
   tMax: number;

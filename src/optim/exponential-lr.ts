@@ -1,7 +1,12 @@
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionKeys, LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
-/** ExponentialLR's options. */
+/**
+ * ExponentialLR's options.
+ *
+ * @example
+ * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ */
 export interface ExponentialLROptions extends LRSchedulerOptions {
   /** Multiplicative factor applied every epoch (required). */
   gamma: number;

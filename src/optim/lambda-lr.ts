@@ -2,10 +2,21 @@ import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { checkOptionKeys, LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
-/** A function of the epoch index giving the factor applied to a group's initial lr. */
+/**
+ * A function of the epoch index giving the factor applied to a group's initial lr.
+ *
+ * @example
+ * const warmup: LrLambda = (epoch) => Math.min(1, (epoch + 1) / 5);
+ * const sched = new LambdaLR(opt, { lrLambda: warmup });
+ */
 export type LrLambda = (epoch: number) => number;
 
-/** LambdaLR's options. */
+/**
+ * LambdaLR's options.
+ *
+ * @example
+ * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
+ */
 export interface LambdaLROptions extends LRSchedulerOptions {
   /** One function for all groups, or one per parameter group (required). */
   lrLambda: LrLambda | readonly LrLambda[];

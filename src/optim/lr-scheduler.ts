@@ -1,10 +1,21 @@
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 
-/** A scheduler's state in PyTorch's layout (its attribute names: `last_epoch`, `base_lrs`, ...). */
+/**
+ * A scheduler's state in PyTorch's layout (its attribute names: `last_epoch`, `base_lrs`, ...).
+ *
+ * @example
+ * const saved: SchedulerStateDict = sched.stateDict();
+ * sched.loadStateDict(saved);
+ */
 export type SchedulerStateDict = Record<string, number | string | boolean | null | Array<number | null>>;
 
-/** Options every epoch-based scheduler takes. */
+/**
+ * Options every epoch-based scheduler takes.
+ *
+ * @example
+ * const sched = new StepLR(opt, { stepSize: 10, gamma: 0.5, lastEpoch: -1 });
+ */
 export interface LRSchedulerOptions {
   /**
    * Index of the last epoch when resuming (default -1: start fresh and record each

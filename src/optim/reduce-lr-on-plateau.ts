@@ -2,7 +2,13 @@ import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionKeys, numberList, stateInt, stateNumber, type SchedulerStateDict } from './lr-scheduler.js';
 
-/** ReduceLROnPlateau's options (PyTorch's, camelCased). */
+/**
+ * ReduceLROnPlateau's options (PyTorch's, camelCased).
+ *
+ * @example
+ * const sched = new ReduceLROnPlateau(opt, { mode: 'min', factor: 0.5, patience: 5 });
+ * sched.step(valLoss);
+ */
 export interface ReduceLROnPlateauOptions {
   /** 'min': reduce when the metric stops decreasing; 'max': when it stops increasing. Default 'min'. */
   mode?: 'min' | 'max';

@@ -3,7 +3,12 @@ import { StateError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
 import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
 
-/** RMSprop's hyper-parameters (each also settable per parameter group). */
+/**
+ * RMSprop's hyper-parameters (each also settable per parameter group).
+ *
+ * @example
+ * const opt = new RMSprop(model.parameters(), { lr: 2e-3, alpha: 0.95, eps: 1e-8 });
+ */
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
   lr: number;

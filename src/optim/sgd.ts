@@ -3,7 +3,12 @@ import { ConfigError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
 import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
 
-/** SGD's hyper-parameters (each also settable per parameter group). */
+/**
+ * SGD's hyper-parameters (each also settable per parameter group).
+ *
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
+ */
 export interface SGDOptions {
   /** Learning rate. Default 1e-3 (PyTorch 2's default; PyTorch 1.13 requires it). */
   lr: number;

@@ -1,7 +1,12 @@
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionKeys, LRScheduler, stateInt, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
-/** StepLR's options. */
+/**
+ * StepLR's options.
+ *
+ * @example
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ */
 export interface StepLROptions extends LRSchedulerOptions {
   /** Period of the decay, in epochs (a positive integer; required). */
   stepSize: number;

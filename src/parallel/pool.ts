@@ -115,6 +115,10 @@ export function setNumThreads(n: number): void {
  * How many threads the recurrent kernels will use: the `setNumThreads` value (or the
  * default), or 1 where threads are unavailable (no WebAssembly threads or shared
  * memory, e.g. a page without cross-origin isolation, or a browser main thread).
+ *
+ * @example
+ * setNumThreads(4);
+ * getNumThreads(); // 4 where threads are available, else 1
  */
 export function getNumThreads(): number {
   const n = requested ?? fromEnv ?? Math.min(DEFAULT_CAP, platform?.availableParallelism() ?? 1);

@@ -4,12 +4,20 @@ import { defaultGenerator, type Generator } from '../core/rng.js';
 import { checkShape, numel, type Shape } from '../core/shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
+/**
+ * @example
+ * const w = zeros([3, 4], { dtype: 'float64', requiresGrad: true });
+ */
 export interface CreateOptions {
   /** Element type; float tensors default to `getDefaultDtype()` (float32). */
   dtype?: DType;
   requiresGrad?: boolean;
 }
 
+/**
+ * @example
+ * const x = randn([2, 3], { generator: new Generator(42), dtype: 'float64' });
+ */
 export interface RandomOptions extends CreateOptions {
   /** Seeded generator; the default generator (see `manualSeed`) otherwise. */
   generator?: Generator;
@@ -75,7 +83,12 @@ export function tensor(
   return make(data, finalShape, options);
 }
 
-/** A tensor filled with `value`. */
+/**
+ * A tensor filled with `value`.
+ *
+ * @example
+ * full([2, 2], 7); // [[7, 7], [7, 7]]
+ */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   checkShape(shape, 'full');
   const dtype = options.dtype ?? getDefaultDtype();
@@ -100,12 +113,22 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
   return full(shape, 1, options);
 }
 
-/** Zeros shaped (and typed) like `t`. */
+/**
+ * Zeros shaped (and typed) like `t`.
+ *
+ * @example
+ * zerosLike(randn([2, 3])); // (2, 3) of zeros
+ */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
 
-/** Ones shaped (and typed) like `t`. */
+/**
+ * Ones shaped (and typed) like `t`.
+ *
+ * @example
+ * onesLike(zeros([2, 3])); // (2, 3) of ones
+ */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...options });
 }
@@ -119,7 +142,12 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   return make(data, shape, options);
 }
 
-/** Uniform samples in [low, high) (default [0, 1)). */
+/**
+ * Uniform samples in [low, high) (default [0, 1)).
+ *
+ * @example
+ * rand([2, 2], { low: -1, high: 1, generator: new Generator(0) });
+ */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   checkShape(shape, 'rand');
   const g = options.generator ?? defaultGenerator;
@@ -130,7 +158,12 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
   return make(data, shape, options);
 }
 
-/** Uniform integers in [low, high) as an int32 tensor. */
+/**
+ * Uniform integers in [low, high) as an int32 tensor.
+ *
+ * @example
+ * randint(0, 10, [5]); // int32, each in [0, 10)
+ */
 export function randint(low: number, high: number, shape: Shape, options: { generator?: Generator } = {}): Tensor {
   checkShape(shape, 'randint');
   if (!(high > low)) throw new ConfigError(`randint: high must exceed low; expected high > ${low}, got ${high}`);
@@ -161,7 +194,12 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   return make(data, [n], options);
 }
 
-/** `steps` evenly spaced values from `start` to `end` inclusive. */
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive.
+ *
+ * @example
+ * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
+ */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ConfigError(`linspace: steps must be a non-negative integer; got ${steps}`);
   const data = allocateFloat(floatDtype('linspace', options.dtype), steps);
@@ -169,7 +207,12 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return make(data, [steps], options);
 }
 
-/** The n x n identity matrix. */
+/**
+ * The n x n identity matrix.
+ *
+ * @example
+ * eye(3); // the 3 x 3 identity
+ */
 export function eye(n: number, options: CreateOptions = {}): Tensor {
   const t = zeros([n, n], options);
   for (let i = 0; i < n; i++) t.data[i * n + i] = 1;

@@ -1,6 +1,12 @@
 let enabled = true;
 
-/** Whether new ops record a graph for backward. */
+/**
+ * Whether new ops record a graph for backward.
+ *
+ * @example
+ * isGradEnabled();                 // true
+ * noGrad(() => isGradEnabled());   // false
+ */
 export function isGradEnabled(): boolean {
   return enabled;
 }
@@ -19,7 +25,14 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Runs `fn` with graph recording switched on (inside a `noGrad` block, say). */
+/**
+ * Runs `fn` with graph recording switched on (inside a `noGrad` block, say).
+ *
+ * @example
+ * noGrad(() => {
+ *   const y = enableGrad(() => x.mul(2)); // recorded despite noGrad
+ * });
+ */
 export function enableGrad<T>(fn: () => T): T {
   const prev = enabled;
   enabled = true;

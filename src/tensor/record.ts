@@ -5,7 +5,13 @@ import { formatShape, shapesEqual } from '../core/shape.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
 
-/** Computes the input gradients of one op from the gradient of its output. */
+/**
+ * Computes the input gradients of one op from the gradient of its output.
+ *
+ * @example
+ * const rule: BackwardRule = (grad) => [grad.mul(2)]; // d(2x)/dx
+ * const out = record('double', [x], x.detach().mul(2), [], rule);
+ */
 export type BackwardRule = (grad: Tensor) => ReadonlyArray<Tensor | null>;
 
 /** A recorded op: its backward rule and the versions of the tensors it saved. */
@@ -87,6 +93,10 @@ function edgeOf(t: Tensor): GradNode<Tensor> | null {
  * Attaches a backward rule to `out` when gradients are recorded and any input needs one.
  * `saved` lists the tensors whose values the rule reads (checked for in-place changes).
  * The rule runs without recording a graph and returns one gradient (or null) per input.
+ *
+ * @example
+ * const out = record('double', [x], x.detach().mul(2), [], (grad) => [grad.mul(2)]);
+ * out.sum().backward(); // x.grad = 2
  */
 export function record(
   name: string,
@@ -104,13 +114,24 @@ export function record(
   return out;
 }
 
-/** Whether an op on these inputs will be recorded. */
+/**
+ * Whether an op on these inputs will be recorded.
+ *
+ * @example
+ * needsGrad(tensor([1], { requiresGrad: true })); // true (outside noGrad)
+ */
 export function needsGrad(...inputs: Tensor[]): boolean {
   if (!isGradEnabled()) return false;
   for (const t of inputs) if (t.requiresGrad) return true;
   return false;
 }
 
+/**
+ * @example
+ * const y = x.mul(x).sum();
+ * y.backward(null, { retainGraph: true }); // keep the graph
+ * y.backward();                            // and run through it again
+ */
 export interface BackwardOptions {
   /** Keep the graph's saved values so backward can run through it again. */
   retainGraph?: boolean;
@@ -119,6 +140,11 @@ export interface BackwardOptions {
 /**
  * Computes gradients of `root` w.r.t. every leaf that requires grad and adds them to
  * the leaves' `.grad`. `grad` defaults to 1 for a one-element `root`.
+ *
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * backward(x.mul(x).sum());
+ * x.grad; // [2, 4]
  */
 export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
@@ -154,7 +180,13 @@ function addGrads(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** Backward rule of a multi-output op: one gradient per output (null where none flowed). */
+/**
+ * Backward rule of a multi-output op: one gradient per output (null where none flowed).
+ *
+ * @example
+ * // outputs (x, 2x) of one input x: its gradient gathers both
+ * const rule: MultiBackwardRule = ([g1, g2]) => [add(g1 ?? 0, mul(g2 ?? 0, 2))];
+ */
 export type MultiBackwardRule = (grads: ReadonlyArray<Tensor | null>) => ReadonlyArray<Tensor | null>;
 
 /**
@@ -164,6 +196,10 @@ export type MultiBackwardRule = (grads: ReadonlyArray<Tensor | null>) => Readonl
  * consumer of every output, with one gradient per output (null where none flowed).
  * `onRelease`, when given, runs once the graph no longer needs the op (after its rule
  * ran in a backward pass without `retainGraph`), e.g. to recycle saved buffers.
+ *
+ * @example
+ * const [a, b] = recordMulti('pair', [x], [x.detach(), x.detach().mul(2)], [], ([g1, g2]) => [add(g1 ?? 0, mul(g2 ?? 0, 2))]);
+ * add(a.sum(), b.sum()).backward(); // x.grad = 3
  */
 export function recordMulti(
   name: string,

@@ -5,17 +5,33 @@ import { checkShape, formatShape, normalizeDim, numel, type Shape } from '../cor
 import { formatTensor } from './format.js';
 import { isGradEnabled } from './grad-mode.js';
 
-/** The memory behind one or more tensors (views share it) and its in-place version. */
+/**
+ * The memory behind one or more tensors (views share it) and its in-place version.
+ *
+ * @example
+ * const a = zeros([4]);
+ * const b = a.reshape([2, 2]); // a view: the same storage
+ * a.storage === b.storage;      // true
+ */
 export interface Storage {
   readonly data: DataArray;
   version: number;
 }
 
+/**
+ * @example
+ * const w = new Tensor(new Float32Array(6), [2, 3], { requiresGrad: true });
+ */
 export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** Nested arrays of numbers, as returned by `toNested()`. */
+/**
+ * Nested arrays of numbers, as returned by `toNested()`.
+ *
+ * @example
+ * const rows: NestedArray = tensor([[1, 2], [3, 4]]).toNested(); // [[1, 2], [3, 4]]
+ */
 export type NestedArray = number | NestedArray[];
 
 /**

@@ -25,7 +25,12 @@ import {
   type ReductionOptions,
 } from './reduction.js';
 
-/** Options of `nllLoss`. */
+/**
+ * Options of `nllLoss`.
+ *
+ * @example
+ * const loss = nllLoss(logSoftmax(logits, 1), labels, { weight: tensor([1, 2, 1]), ignoreIndex: -100 });
+ */
 export interface NLLLossOptions extends ReductionOptions {
   /** A manual rescaling weight per class, shape (C), the input's dtype (default none). */
   weight?: Tensor | null;
@@ -33,7 +38,12 @@ export interface NLLLossOptions extends ReductionOptions {
   ignoreIndex?: number;
 }
 
-/** Options of `crossEntropy`. */
+/**
+ * Options of `crossEntropy`.
+ *
+ * @example
+ * const loss = crossEntropy(logits, labels, { ignoreIndex: -100, labelSmoothing: 0.1, reduction: 'mean' });
+ */
 export interface CrossEntropyOptions extends NLLLossOptions {
   /**
    * Amount of smoothing in [0, 1] (default 0): the target becomes a mix of the original
@@ -42,13 +52,23 @@ export interface CrossEntropyOptions extends NLLLossOptions {
   labelSmoothing?: number;
 }
 
-/** Options of `binaryCrossEntropy`. */
+/**
+ * Options of `binaryCrossEntropy`.
+ *
+ * @example
+ * const loss = binaryCrossEntropy(sigmoid(logits), target, { reduction: 'sum', weight: null });
+ */
 export interface BCELossOptions extends ReductionOptions {
   /** Rescaling weight of each element, broadcastable to the input (default none). */
   weight?: Tensor | null;
 }
 
-/** Options of `binaryCrossEntropyWithLogits`. */
+/**
+ * Options of `binaryCrossEntropyWithLogits`.
+ *
+ * @example
+ * const loss = binaryCrossEntropyWithLogits(logits, target, { posWeight: tensor([3]) });
+ */
 export interface BCEWithLogitsLossOptions extends BCELossOptions {
   /**
    * Weight of positive examples, broadcast with the target, e.g. shape (C) for

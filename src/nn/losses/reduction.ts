@@ -5,10 +5,18 @@ import { Tensor } from '../../tensor/index.js';
 /**
  * How a loss reduces its per-element values, as PyTorch's `reduction`: 'mean'
  * (the default), 'sum', or 'none' (no reduction: the per-element losses).
+ *
+ * @example
+ * mseLoss(pred, target, { reduction: 'sum' }); // 'mean' (default) | 'sum' | 'none'
  */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** The option every loss takes. */
+/**
+ * The option every loss takes.
+ *
+ * @example
+ * const perElement = mseLoss(pred, target, { reduction: 'none' });
+ */
 export interface ReductionOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;

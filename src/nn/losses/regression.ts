@@ -2,13 +2,23 @@ import { ConfigError } from '../../core/errors.js';
 import { abs, lt, mul, square, sub, where, type Tensor } from '../../tensor/index.js';
 import { checkSameShapePair, reduce, resolveReduction, type ReductionOptions } from './reduction.js';
 
-/** Options of `huberLoss`. */
+/**
+ * Options of `huberLoss`.
+ *
+ * @example
+ * const loss = huberLoss(pred, target, { delta: 1.0, reduction: 'mean' });
+ */
 export interface HuberLossOptions extends ReductionOptions {
   /** Where the loss changes from quadratic to linear; must be > 0 (default 1). */
   delta?: number;
 }
 
-/** Options of `smoothL1Loss`. */
+/**
+ * Options of `smoothL1Loss`.
+ *
+ * @example
+ * const loss = smoothL1Loss(pred, target, { beta: 0.5 });
+ */
 export interface SmoothL1LossOptions extends ReductionOptions {
   /** Where the loss changes from quadratic to linear; must be >= 0, 0 is L1 (default 1). */
   beta?: number;

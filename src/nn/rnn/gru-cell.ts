@@ -1,7 +1,12 @@
 import type { Tensor } from '../../tensor/index.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
-/** Options of `GRUCell`. */
+/**
+ * Options of `GRUCell`.
+ *
+ * @example
+ * const cell = new GRUCell(10, 20, { bias: true });
+ */
 export type GRUCellOptions = RNNCellBaseOptions;
 
 /**

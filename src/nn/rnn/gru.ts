@@ -2,7 +2,12 @@ import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
-/** Options of `GRU` (there is no projSize). */
+/**
+ * Options of `GRU` (there is no projSize).
+ *
+ * @example
+ * const gru = new GRU(10, 20, { numLayers: 2, batchFirst: true });
+ */
 export type GRUOptions = RNNBaseOptions;
 
 /**

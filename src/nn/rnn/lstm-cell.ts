@@ -2,7 +2,12 @@ import { ShapeError } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/index.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
-/** Options of `LSTMCell`. */
+/**
+ * Options of `LSTMCell`.
+ *
+ * @example
+ * const cell = new LSTMCell(10, 20, { bias: true });
+ */
 export type LSTMCellOptions = RNNCellBaseOptions;
 
 /**

@@ -3,13 +3,23 @@ import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
-/** Options of `LSTM`: those of every recurrent layer plus `projSize`. */
+/**
+ * Options of `LSTM`: those of every recurrent layer plus `projSize`.
+ *
+ * @example
+ * const lstm = new LSTM(28, 128, { numLayers: 2, batchFirst: true, dropout: 0.1, bidirectional: false, projSize: 64 });
+ */
 export interface LSTMOptions extends RNNBaseOptions {
   /** If > 0, h is projected to this width by `weight_hr_l{k}` (`projSize < hiddenSize`). Default: 0. */
   projSize?: number;
 }
 
-/** `(h, c)`: the hidden and the cell state of an LSTM. */
+/**
+ * `(h, c)`: the hidden and the cell state of an LSTM.
+ *
+ * @example
+ * const [out, [hN, cN]]: [Tensor, LSTMState] = lstm.forward(x);
+ */
 export type LSTMState = readonly [Tensor, Tensor];
 
 /**

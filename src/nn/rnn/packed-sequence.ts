@@ -9,7 +9,14 @@ import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
 import { cat, full, indexSelect, reshape, Tensor } from '../../tensor/index.js';
 
-/** Sequence lengths: a plain array, a typed array or a 1-D tensor. */
+/**
+ * Sequence lengths: a plain array, a typed array or a 1-D tensor.
+ *
+ * @example
+ * packPaddedSequence(padded, [5, 3, 2]);
+ * packPaddedSequence(padded, Int32Array.of(5, 3, 2));
+ * packPaddedSequence(padded, tensor([5, 3, 2], { dtype: 'int32' }));
+ */
 export type Lengths = Tensor | ArrayLike<number>;
 
 function int32Tensor(values: ArrayLike<number>): Tensor {
@@ -20,7 +27,12 @@ function indexArray(t: Tensor): Int32Array {
   return t.data as Int32Array;
 }
 
-/** The inverse of a permutation: `inv[perm[i]] = i`. Null stays null. */
+/**
+ * The inverse of a permutation: `inv[perm[i]] = i`. Null stays null.
+ *
+ * @example
+ * invertPermutation(tensor([2, 0, 1], { dtype: 'int32' })); // [1, 2, 0]
+ */
 export function invertPermutation(permutation: Tensor | null): Tensor | null {
   if (permutation === null) return null;
   const p = indexArray(permutation);
@@ -145,6 +157,10 @@ function readLengths(lengths: Lengths, op: string): number[] {
   return Array.from(lengths);
 }
 
+/**
+ * @example
+ * const packed = packPaddedSequence(padded, [5, 3, 2], { batchFirst: true, enforceSorted: true });
+ */
 export interface PackPaddedOptions {
   /** The input is `(B, T, *)` instead of `(T, B, *)`. Default: false. */
   batchFirst?: boolean;
@@ -228,6 +244,10 @@ export function packPaddedSequence(input: Tensor, lengths: Lengths, options: Pac
   return new PackedSequence(data, new Tensor(batchSizes, [maxLen]), sortedIndices, null);
 }
 
+/**
+ * @example
+ * const [padded, lengths] = padPackedSequence(packed, { batchFirst: true, paddingValue: 0, totalLength: 10 });
+ */
 export interface PadPackedOptions {
   /** Return `(B, T, *)` instead of `(T, B, *)`. Default: false. */
   batchFirst?: boolean;
@@ -294,6 +314,10 @@ export function padPackedSequence(sequence: PackedSequence, options: PadPackedOp
   return [padded, new Tensor(lengths, [B])];
 }
 
+/**
+ * @example
+ * const padded = padSequence([randn([3, 8]), randn([5, 8])], { batchFirst: true, paddingValue: 0 }); // (2, 5, 8)
+ */
 export interface PadSequenceOptions {
   /** Return `(B, T, *)` instead of `(T, B, *)`. Default: false. */
   batchFirst?: boolean;
@@ -352,6 +376,10 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
   return reshape(flat, batchFirst ? [B, T, ...rest] : [T, B, ...rest]);
 }
 
+/**
+ * @example
+ * const packed = packSequence([randn([3, 8]), randn([5, 8])], { enforceSorted: false });
+ */
 export interface PackSequenceOptions {
   /** Require the sequences sorted by decreasing length. Default: true. */
   enforceSorted?: boolean;

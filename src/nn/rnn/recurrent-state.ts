@@ -1,7 +1,12 @@
 import type { FloatArray } from '../../core/dtype.js';
 import type { RecurrentStep, Tensor } from '../../tensor/index.js';
 
-/** Options of `initState` on `LSTM`, `GRU` and `RNN`. */
+/**
+ * Options of `initState` on `LSTM`, `GRU` and `RNN`.
+ *
+ * @example
+ * const state = lstm.initState({ batch: 4 }); // zeros: h (numLayers, 4, H), c likewise
+ */
 export interface RecurrentStateOptions {
   /** Batch rows N. Default: h0's size(1) when given, else 1. */
   batch?: number;

@@ -30,10 +30,20 @@ import { Parameter } from '../parameter.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
 
-/** PyTorch's mode names for the recurrent layers. */
+/**
+ * PyTorch's mode names for the recurrent layers.
+ *
+ * @example
+ * new LSTM(1, 2).mode; // 'LSTM'; also 'GRU', 'RNN_TANH', 'RNN_RELU'
+ */
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
-/** Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase). */
+/**
+ * Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase).
+ *
+ * @example
+ * const gru = new GRU(10, 20, { numLayers: 2, bias: true, batchFirst: true, dropout: 0, bidirectional: true });
+ */
 export interface RNNBaseOptions {
   /** Number of stacked recurrent layers. Default: 1. */
   numLayers?: number;
@@ -92,6 +102,10 @@ interface DriverResult {
  * `bias_ih_l{k}`, `bias_hh_l{k}` `(G*H_cell)` when `bias`, `weight_hr_l{k}`
  * `(H_out, H_cell)` with `projSize` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
  * Every parameter starts U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
+ *
+ * @example
+ * const layers: RNNBase[] = [new LSTM(8, 16), new GRU(8, 16), new RNN(8, 16)];
+ * for (const l of layers) console.log(l.mode, l.hiddenSize); // 'LSTM' 16, 'GRU' 16, 'RNN_TANH' 16
  */
 export abstract class RNNBase extends Module {
   /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */

@@ -5,7 +5,12 @@ import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkBool, checkOptionKeys, uniformParameter } from './rnn-base.js';
 
-/** Options shared by the cells. */
+/**
+ * Options shared by the cells.
+ *
+ * @example
+ * const cell = new LSTMCell(10, 20, { bias: false });
+ */
 export interface RNNCellBaseOptions {
   /** Use the biases `bias_ih` and `bias_hh`. Default: true. */
   bias?: boolean;
@@ -17,6 +22,10 @@ export interface RNNCellBaseOptions {
  * `bias_ih`, `bias_hh` `(G*H)` (null without bias), all
  * U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)); G = 4 (LSTM), 3 (GRU), 1 (RNN).
  * A step is one call of the fused recurrent op over a one-step sequence.
+ *
+ * @example
+ * const cells: RNNCellBase[] = [new LSTMCell(8, 16), new GRUCell(8, 16), new RNNCell(8, 16)];
+ * for (const c of cells) console.log(c.inputSize, c.hiddenSize);
  */
 export abstract class RNNCellBase extends Module {
   readonly inputSize: number;

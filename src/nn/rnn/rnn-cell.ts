@@ -2,7 +2,12 @@ import type { Tensor } from '../../tensor/index.js';
 import { checkNonlinearity, type RNNNonlinearity } from './rnn.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
-/** Options of `RNNCell`. */
+/**
+ * Options of `RNNCell`.
+ *
+ * @example
+ * const cell = new RNNCell(10, 20, { nonlinearity: 'relu' });
+ */
 export interface RNNCellOptions extends RNNCellBaseOptions {
   /** 'tanh' or 'relu'. Default: 'tanh'. */
   nonlinearity?: RNNNonlinearity;

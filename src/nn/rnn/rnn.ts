@@ -3,10 +3,20 @@ import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
-/** The non-linearity of an Elman RNN. */
+/**
+ * The non-linearity of an Elman RNN.
+ *
+ * @example
+ * new RNN(10, 20, { nonlinearity: 'relu' }); // or 'tanh' (the default)
+ */
 export type RNNNonlinearity = 'tanh' | 'relu';
 
-/** Options of `RNN`: those of every recurrent layer plus `nonlinearity`. */
+/**
+ * Options of `RNN`: those of every recurrent layer plus `nonlinearity`.
+ *
+ * @example
+ * const rnn = new RNN(10, 20, { nonlinearity: 'relu', numLayers: 2 });
+ */
 export interface RNNOptions extends RNNBaseOptions {
   /** 'tanh' or 'relu'. Default: 'tanh'. */
   nonlinearity?: RNNNonlinearity;

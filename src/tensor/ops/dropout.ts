@@ -5,13 +5,23 @@ import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat } from './util.js';
 
-/** Options of `dropout`. */
+/**
+ * Options of `dropout`.
+ *
+ * @example
+ * const y = dropout(x, 0.5, true, { generator: new Generator(1) });
+ */
 export interface DropoutOptions {
   /** Seeded generator for the mask; the default generator (see `manualSeed`) otherwise. */
   generator?: Generator;
 }
 
-/** Throws a ConfigError unless `p` is a probability in [0, 1]. */
+/**
+ * Throws a ConfigError unless `p` is a probability in [0, 1].
+ *
+ * @example
+ * checkDropoutP(0.5, 'dropout'); // ok; 1.5 throws a ConfigError
+ */
 export function checkDropoutP(p: number, op: string): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new ConfigError(`${op}: dropout probability has to be between 0 and 1; expected p in [0, 1], got ${String(p)}`);

@@ -55,12 +55,22 @@ export function add(a: Operand, b: Operand): Tensor {
   return binary('add', a, b, (x, y) => x + y, (g) => [g, g]);
 }
 
-/** a - b with broadcasting. */
+/**
+ * a - b with broadcasting.
+ *
+ * @example
+ * sub(tensor([3, 4]), 1); // [2, 3]
+ */
 export function sub(a: Operand, b: Operand): Tensor {
   return binary('sub', a, b, (x, y) => x - y, (g) => [g, neg(g)]);
 }
 
-/** a * b with broadcasting. */
+/**
+ * a * b with broadcasting.
+ *
+ * @example
+ * mul(tensor([1, 2]), tensor([3, 4])); // [3, 8]
+ */
 export function mul(a: Operand, b: Operand): Tensor {
   return binary('mul', a, b, (x, y) => x * y, (g, ta, tb) => [
     ta.requiresGrad ? mul(g, tb) : null,
@@ -68,7 +78,12 @@ export function mul(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-/** a / b with broadcasting (true division: integer inputs give floats). */
+/**
+ * a / b with broadcasting (true division: integer inputs give floats).
+ *
+ * @example
+ * div(tensor([1, 2]), 2); // [0.5, 1]
+ */
 export function div(a: Operand, b: Operand): Tensor {
   return binary(
     'div',
@@ -81,7 +96,12 @@ export function div(a: Operand, b: Operand): Tensor {
   );
 }
 
-/** a ** b with broadcasting (tensor or number exponent). */
+/**
+ * a ** b with broadcasting (tensor or number exponent).
+ *
+ * @example
+ * pow(tensor([2, 3]), 2); // [4, 9]
+ */
 export function pow(a: Operand, b: Operand): Tensor {
   return binary(
     'pow',
@@ -96,7 +116,12 @@ export function pow(a: Operand, b: Operand): Tensor {
   );
 }
 
-/** Element-wise maximum; on ties the gradient is split evenly, as in PyTorch. */
+/**
+ * Element-wise maximum; on ties the gradient is split evenly, as in PyTorch.
+ *
+ * @example
+ * maximum(tensor([1, 5]), tensor([4, 2])); // [4, 5]
+ */
 export function maximum(a: Operand, b: Operand): Tensor {
   return binary('maximum', a, b, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)), (g, ta, tb) => {
     const wa = apply2('maximum', ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), g.dtype);
@@ -104,7 +129,12 @@ export function maximum(a: Operand, b: Operand): Tensor {
   });
 }
 
-/** Element-wise minimum (ties split the gradient evenly). */
+/**
+ * Element-wise minimum (ties split the gradient evenly).
+ *
+ * @example
+ * minimum(tensor([1, 5]), tensor([4, 2])); // [1, 2]
+ */
 export function minimum(a: Operand, b: Operand): Tensor {
   return binary('minimum', a, b, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), (g, ta, tb) => {
     const wa = apply2('minimum', ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0), g.dtype);
@@ -112,21 +142,39 @@ export function minimum(a: Operand, b: Operand): Tensor {
   });
 }
 
-/** Element-wise comparison results as 0/1 tensors of the promoted dtype (no gradient). */
+/**
+ * Element-wise comparison results as 0/1 tensors of the promoted dtype (no gradient).
+ *
+ * @example
+ * gt(tensor([1, 2, 3]), 2); // [0, 0, 1]
+ */
 export function gt(a: Operand, b: Operand): Tensor {
   const dt = promote(a, b);
   return apply2('gt', asTensor(a, dt), asTensor(b, dt), (x, y) => (x > y ? 1 : 0), dt);
 }
+/**
+ * @example
+ * lt(tensor([1, 2, 3]), 2); // [1, 0, 0]
+ */
 export function lt(a: Operand, b: Operand): Tensor {
   const dt = promote(a, b);
   return apply2('lt', asTensor(a, dt), asTensor(b, dt), (x, y) => (x < y ? 1 : 0), dt);
 }
+/**
+ * @example
+ * eq(tensor([1, 2, 3]), 2); // [0, 1, 0]
+ */
 export function eq(a: Operand, b: Operand): Tensor {
   const dt = promote(a, b);
   return apply2('eq', asTensor(a, dt), asTensor(b, dt), (x, y) => (x === y ? 1 : 0), dt);
 }
 
-/** Applies `f` to every element, without a graph (an escape hatch for masks and tests). */
+/**
+ * Applies `f` to every element, without a graph (an escape hatch for masks and tests).
+ *
+ * @example
+ * const mask = map(x, (v) => (v > 0 ? 1 : 0));
+ */
 export function map(x: Tensor, f: (v: number) => number): Tensor {
   const out = new Tensor(allocate(x.dtype, x.numel()), x.shape);
   const s = x.data;
@@ -147,57 +195,111 @@ function unary(
   return record(op, [x], out, [x, out], (g) => [rule(g, x, out)]);
 }
 
-/** -x */
+/**
+ * -x
+ *
+ * @example
+ * neg(tensor([1, -2])); // [-1, 2]
+ */
 export function neg(x: Tensor): Tensor {
   const out = map(x, (v) => -v);
   return record('neg', [x], out, [], (g) => [neg(g)]);
 }
 
-/** e^x */
+/**
+ * e^x
+ *
+ * @example
+ * exp(tensor([0, 1])); // [1, 2.718...]
+ */
 export function exp(x: Tensor): Tensor {
   return unary('exp', x, Math.exp, (g, _x, y) => mul(g, y));
 }
 
-/** Natural logarithm. */
+/**
+ * Natural logarithm.
+ *
+ * @example
+ * log(tensor([1, Math.E])); // [0, 1]
+ */
 export function log(x: Tensor): Tensor {
   return unary('log', x, Math.log, (g, xx) => div(g, xx));
 }
 
-/** Square root. */
+/**
+ * Square root.
+ *
+ * @example
+ * sqrt(tensor([4, 9])); // [2, 3]
+ */
 export function sqrt(x: Tensor): Tensor {
   return unary('sqrt', x, Math.sqrt, (g, _x, y) => div(g, mul(y, 2)));
 }
 
-/** |x| (gradient sign(x), 0 at 0). */
+/**
+ * |x| (gradient sign(x), 0 at 0).
+ *
+ * @example
+ * abs(tensor([-1, 2])); // [1, 2]
+ */
 export function abs(x: Tensor): Tensor {
   return unary('abs', x, Math.abs, (g, xx) => mul(g, map(xx, Math.sign)));
 }
 
-/** x * x */
+/**
+ * x * x
+ *
+ * @example
+ * square(tensor([3])); // [9]
+ */
 export function square(x: Tensor): Tensor {
   return unary('square', x, (v) => v * v, (g, xx) => mul(g, mul(xx, 2)));
 }
 
-/** Logistic sigmoid 1 / (1 + e^-x). */
+/**
+ * Logistic sigmoid 1 / (1 + e^-x).
+ *
+ * @example
+ * sigmoid(tensor([0])); // [0.5]
+ */
 export function sigmoid(x: Tensor): Tensor {
   return unary('sigmoid', x, sigmoidScalar, (g, _x, y) => mul(g, map(y, (s) => s * (1 - s))));
 }
 
+/**
+ * @example
+ * sigmoidScalar(0); // 0.5
+ */
 export function sigmoidScalar(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
-/** Hyperbolic tangent. */
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * tanh(tensor([0])); // [0]
+ */
 export function tanh(x: Tensor): Tensor {
   return unary('tanh', x, Math.tanh, (g, _x, y) => mul(g, map(y, (t) => 1 - t * t)));
 }
 
-/** max(x, 0). */
+/**
+ * max(x, 0).
+ *
+ * @example
+ * relu(tensor([-1, 2])); // [0, 2]
+ */
 export function relu(x: Tensor): Tensor {
   return unary('relu', x, (v) => (v > 0 ? v : 0), (g, xx) => mul(g, map(xx, (v) => (v > 0 ? 1 : 0))), false);
 }
 
-/** Clamps into [min, max] (either may be omitted); gradient 1 inside, 0 outside. */
+/**
+ * Clamps into [min, max] (either may be omitted); gradient 1 inside, 0 outside.
+ *
+ * @example
+ * clamp(tensor([-2, 0.5, 3]), -1, 1); // [-1, 0.5, 1]
+ */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;

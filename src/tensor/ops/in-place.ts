@@ -39,31 +39,66 @@ function inPlace(op: string, x: Tensor, y: Operand, f: (a: number, b: number) =>
 export function add_(x: Tensor, y: Operand, alpha = 1): Tensor {
   return inPlace('add_', x, y, (a, b) => a + alpha * b);
 }
-/** x -= y, in place. */
+/**
+ * x -= y, in place.
+ *
+ * @example
+ * sub_(p, p.grad.mul(0.1)); // a plain SGD step
+ */
 export function sub_(x: Tensor, y: Operand): Tensor {
   return inPlace('sub_', x, y, (a, b) => a - b);
 }
-/** x *= y, in place. */
+/**
+ * x *= y, in place.
+ *
+ * @example
+ * mul_(x, 0.5); // x *= 0.5
+ */
 export function mul_(x: Tensor, y: Operand): Tensor {
   return inPlace('mul_', x, y, (a, b) => a * b);
 }
-/** x /= y, in place. */
+/**
+ * x /= y, in place.
+ *
+ * @example
+ * div_(x, 2); // x /= 2
+ */
 export function div_(x: Tensor, y: Operand): Tensor {
   return inPlace('div_', x, y, (a, b) => a / b);
 }
-/** Copies `src` (broadcast) into x. */
+/**
+ * Copies `src` (broadcast) into x.
+ *
+ * @example
+ * copy_(target, source); // target's values become source's (broadcast)
+ */
 export function copy_(x: Tensor, src: Tensor): Tensor {
   return inPlace('copy_', x, src, (_a, b) => b);
 }
-/** Fills x with `value`. */
+/**
+ * Fills x with `value`.
+ *
+ * @example
+ * fill_(bias, 0);
+ */
 export function fill_(x: Tensor, value: number): Tensor {
   return inPlace('fill_', x, value, (_a, b) => b);
 }
-/** Fills x with zeros. */
+/**
+ * Fills x with zeros.
+ *
+ * @example
+ * zero_(p.grad);
+ */
 export function zero_(x: Tensor): Tensor {
   return fill_(x, 0);
 }
-/** Clamps x into [min, max], in place. */
+/**
+ * Clamps x into [min, max], in place.
+ *
+ * @example
+ * clamp_(p.grad, -5, 5); // char-rnn's gradient clamp
+ */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
   if (min == null && max == null) throw new ConfigError('clamp_: at least one of min or max must be given; got neither');
   const lo = min ?? -Infinity;

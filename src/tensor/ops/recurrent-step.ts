@@ -8,7 +8,12 @@ import { createRnnStepRef, linearRowsRef, type RnnStepConfig, type RnnStepKernel
 import { Tensor, type Storage } from '../tensor.js';
 import type { RecurrentMode, RecurrentWeights } from './recurrent.js';
 
-/** Options of `createRecurrentStep`. */
+/**
+ * Options of `createRecurrentStep`.
+ *
+ * @example
+ * const s = createRecurrentStep('lstm', weights, 1, { op: 'LSTM.step', kernels: 'ref' });
+ */
 export interface RecurrentStepOptions {
   /** Name used in error messages (e.g. 'LSTM.step'). Default: 'recurrentStep'. */
   op?: string;
@@ -31,6 +36,11 @@ const MODES: readonly RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
  * storage and `storage.version` with the ones it last saw and re-packs the weights
  * when one changed (in-place writes, optimizer steps, `loadStateDict`, `to()`).
  * Create with `createRecurrentStep`.
+ *
+ * @example
+ * const s: RecurrentStep = createRecurrentStep('lstm', [{ wIh, wHh, bIh, bHh, wHr: null }], 1);
+ * const h = s.step(new Float32Array([0.5])); // (1, H): the same tensor every step
+ * s.h; // (numLayers, 1, H)
  */
 export class RecurrentStep {
   readonly mode: RecurrentMode;
@@ -221,6 +231,10 @@ export function createRecurrentStep(
  * leading dims. No autograd graph is recorded. Returns `out`.
  *
  * @throws ShapeError for mismatched shapes, DTypeError for mixed dtypes
+ *
+ * @example
+ * const y = zeros([1, 1]);
+ * linearInto(h, head.weight, head.bias, y); // y = h W^T + b, no allocation
  */
 export function linearInto(x: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, op = 'linearInto'): Tensor {
   const K = weight.shape[1];

@@ -14,12 +14,20 @@ import { rnnTeam } from '../../parallel/index.js';
 import { needsGrad, recordMulti } from '../record.js';
 import { Tensor } from '../tensor.js';
 
-/** The cell of a recurrent layer: LSTM (gates i,f,g,o), GRU (r,z,n), or a tanh/relu RNN. */
+/**
+ * The cell of a recurrent layer: LSTM (gates i,f,g,o), GRU (r,z,n), or a tanh/relu RNN.
+ *
+ * @example
+ * const { output } = recurrentLayer('gru', x, batchSizes, h0, null, weights, false); // 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu'
+ */
 export type RecurrentMode = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
 /**
  * The parameters of one recurrent layer in one direction, with PyTorch's shapes.
  * G = 4 (lstm), 3 (gru), 1 (rnn); H = hidden size; Hout = projSize with `wHr`, else H.
+ *
+ * @example
+ * const w: RecurrentWeights = { wIh, wHh, bIh, bHh, wHr: null }; // (G*H, I), (G*H, H), (G*H), (G*H)
  */
 export interface RecurrentWeights {
   /** (G*H, I) weight_ih_l{k} */
@@ -34,7 +42,13 @@ export interface RecurrentWeights {
   wHr: Tensor | null;
 }
 
-/** The outputs of `recurrentLayer`. */
+/**
+ * The outputs of `recurrentLayer`.
+ *
+ * @example
+ * const { output, hN, cN } = recurrentLayer('lstm', x, batchSizes, h0, c0, weights, false);
+ * // output (rows, Hout), hN (N, Hout), cN (N, H)
+ */
 export interface RecurrentResult {
   /** (rows, Hout): the hidden state after each step, in the input's packed layout. */
   output: Tensor;

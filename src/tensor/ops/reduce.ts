@@ -7,7 +7,14 @@ import { Tensor } from '../tensor.js';
 import { expand } from './shape-ops.js';
 import { castTo, requireFloat } from './util.js';
 
-/** Which dims to reduce: undefined = all; a number or a list of numbers. */
+/**
+ * Which dims to reduce: undefined = all; a number or a list of numbers.
+ *
+ * @example
+ * sum(x, [0, 1]); // over dims 0 and 1
+ * mean(x, -1);    // over the last dim
+ * sum(x);         // over all
+ */
 export type Dims = number | readonly number[] | undefined;
 
 function dimsOf(x: Tensor, dims: Dims, op: string): number[] {
@@ -57,7 +64,12 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('sum', [x], out, [], (g) => [expand(new Tensor(g.data, keptShape), x.shape)]);
 }
 
-/** Mean of all elements or over `dim`. */
+/**
+ * Mean of all elements or over `dim`.
+ *
+ * @example
+ * mean(tensor([[1, 2], [3, 4]]), 0); // [2, 3]
+ */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const src = x.dtype === 'int32' ? castTo(x, getDefaultDtype()) : x;
   const dims = dimsOf(src, dim, 'mean');
@@ -130,6 +142,10 @@ function maxMinAll(op: string, x: Tensor, sign: 1 | -1): Tensor {
  * Maximum of all elements, or `{ values, indices }` along `dim` (like `torch.max(x, dim)`).
  * Along a dim the gradient flows to the first maximal element (the returned index); over
  * all elements it is shared by the tied ones.
+ *
+ * @example
+ * max(tensor([1, 5, 3]));                             // 5 (0-d)
+ * const { values, indices } = max(tensor([[1, 5], [7, 2]]), 1); // [5, 7], [1, 0]
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
@@ -138,7 +154,12 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values
   return maxMin('max', x, dim, keepdim, 1);
 }
 
-/** Minimum of all elements, or `{ values, indices }` along `dim`. */
+/**
+ * Minimum of all elements, or `{ values, indices }` along `dim`.
+ *
+ * @example
+ * min(tensor([4, 1, 3])); // 1 (0-d)
+ */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
@@ -146,19 +167,34 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values
   return maxMin('min', x, dim, keepdim, -1);
 }
 
-/** Index of the maximum (int32), over all elements (flattened) or along `dim`. */
+/**
+ * Index of the maximum (int32), over all elements (flattened) or along `dim`.
+ *
+ * @example
+ * argmax(tensor([[1, 5], [7, 2]]), 1); // int32 [1, 0]
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return maxMin('argmax', reshapeFlat(x), 0, false, 1).indices;
   return maxMin('argmax', x, dim, keepdim, 1).indices;
 }
 
-/** Index of the minimum (int32). */
+/**
+ * Index of the minimum (int32).
+ *
+ * @example
+ * argmin(tensor([3, 1, 2])); // int32 1
+ */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return maxMin('argmin', reshapeFlat(x), 0, false, -1).indices;
   return maxMin('argmin', x, dim, keepdim, -1).indices;
 }
 
-/** log(sum(exp(x))) over `dim`, computed stably. */
+/**
+ * log(sum(exp(x))) over `dim`, computed stably.
+ *
+ * @example
+ * logsumexp(tensor([[0, 0], [1, 1]]), 1); // [log 2, 1 + log 2]
+ */
 export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
   requireFloat(x, 'logsumexp');
   const d = normalizeDim(dim, x.ndim, 'logsumexp');

@@ -17,12 +17,22 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return record('reshape', [x], out, [], (g) => [new Tensor(g.data, x.shape)]);
 }
 
-/** Alias of `reshape` (all tensors are contiguous, so every view is valid). */
+/**
+ * Alias of `reshape` (all tensors are contiguous, so every view is valid).
+ *
+ * @example
+ * view(arange(6), [2, 3]); // (2, 3)
+ */
 export function view(x: Tensor, shape: Shape): Tensor {
   return reshape(x, shape);
 }
 
-/** Flattens dims `startDim..endDim` into one. */
+/**
+ * Flattens dims `startDim..endDim` into one.
+ *
+ * @example
+ * flatten(zeros([2, 3, 4]), 1); // (2, 12)
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.ndim, 'flatten');
@@ -32,7 +42,12 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, shape);
 }
 
-/** Inserts a size-1 dim at `dim`. */
+/**
+ * Inserts a size-1 dim at `dim`.
+ *
+ * @example
+ * unsqueeze(zeros([3]), 0); // (1, 3)
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.ndim + 1, 'unsqueeze');
   const shape = x.shape.slice();
@@ -40,7 +55,12 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
-/** Removes size-1 dims (all, or only `dim`). */
+/**
+ * Removes size-1 dims (all, or only `dim`).
+ *
+ * @example
+ * squeeze(zeros([1, 3, 1])); // (3)
+ */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
   const d = normalizeDim(dim, x.ndim, 'squeeze');
@@ -79,13 +99,23 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return permute(x, perm);
 }
 
-/** Matrix transpose of a tensor with at most 2 dims. */
+/**
+ * Matrix transpose of a tensor with at most 2 dims.
+ *
+ * @example
+ * t(zeros([2, 3])); // (3, 2)
+ */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new ShapeError(`t: expects a tensor with <= 2 dims; got ${x.ndim}`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
-/** Broadcasts to `shape` (a copy; -1 keeps a size). Gradient sums back. */
+/**
+ * Broadcasts to `shape` (a copy; -1 keeps a size). Gradient sums back.
+ *
+ * @example
+ * expand(tensor([1, 2]), [3, 2]); // (3, 2), rows [1, 2]
+ */
 export function expand(x: Tensor, shape: Shape): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new ShapeError(`expand: the target must have at least the input's rank; expected >= ${x.ndim} dims, got ${shape.length}`);
@@ -147,7 +177,12 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   });
 }
 
-/** `length` elements from `start` along `dim`, like `torch.narrow`. */
+/**
+ * `length` elements from `start` along `dim`, like `torch.narrow`.
+ *
+ * @example
+ * narrow(arange(10), 0, 2, 3); // [2, 3, 4]
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
@@ -161,7 +196,12 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
-/** One entry `index` along `dim`, with that dim removed (`x[index]` for dim 0). */
+/**
+ * One entry `index` along `dim`, with that dim removed (`x[index]` for dim 0).
+ *
+ * @example
+ * select(randn([4, 28, 128]), 1, -1); // the last time step: (4, 128)
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'select');
   const size = x.shape[d];
@@ -220,7 +260,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return cat(tensors.map((x) => unsqueeze(x, d)), d);
 }
 
-/** Splits into pieces of `splitSize` (the last may be smaller) along `dim`. */
+/**
+ * Splits into pieces of `splitSize` (the last may be smaller) along `dim`.
+ *
+ * @example
+ * const [a, b] = split(arange(5), 3); // [0, 1, 2], [3, 4]
+ */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim, 'split');
   const size = x.shape[d];
@@ -246,7 +291,12 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   return out;
 }
 
-/** Splits into `chunks` nearly equal pieces along `dim`, like `torch.chunk`. */
+/**
+ * Splits into `chunks` nearly equal pieces along `dim`, like `torch.chunk`.
+ *
+ * @example
+ * const [a, b] = chunk(arange(6), 2); // [0, 1, 2], [3, 4, 5]
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ConfigError(`chunk: chunks must be a positive integer; got ${chunks}`);
   const d = normalizeDim(dim, x.ndim, 'chunk');
@@ -300,6 +350,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 /**
  * out[i][j] = x[i][index[i][j]] for dim 1 (and likewise for any dim), like `torch.gather`.
  * `index` has x's rank; its sizes may be smaller than x's except along `dim`.
+ *
+ * @example
+ * gather(tensor([[1, 2], [3, 4]]), 1, tensor([[0, 0], [1, 0]], { dtype: 'int32' })); // [[1, 1], [4, 3]]
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'gather');
@@ -341,7 +394,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   });
 }
 
-/** A copy with its own memory that stays in the graph. */
+/**
+ * A copy with its own memory that stays in the graph.
+ *
+ * @example
+ * const y = clone(x); // own memory, still in the graph
+ */
 export function clone(x: Tensor): Tensor {
   const out = new Tensor(x.data.slice(), x.shape);
   return record('clone', [x], out, [], (g) => [g]);
@@ -350,6 +408,9 @@ export function clone(x: Tensor): Tensor {
 /**
  * The same values cut from the graph (shares memory), like MXNet's BlockGrad: use it on
  * state carried between batches for truncated backpropagation through time.
+ *
+ * @example
+ * state = [detach(hN), detach(cN)]; // truncated BPTT: no gradient into earlier batches
  */
 export function detach(x: Tensor): Tensor {
   return new Tensor(x.storage, x.shape);

@@ -41,7 +41,12 @@ export function softmax(x: Tensor, dim = -1): Tensor {
   return softmaxImpl('softmax', x, dim, false);
 }
 
-/** log(softmax(x)) along `dim`, computed stably. */
+/**
+ * log(softmax(x)) along `dim`, computed stably.
+ *
+ * @example
+ * const logp = logSoftmax(logits, -1); // (N, C)
+ */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   return softmaxImpl('logSoftmax', x, dim, true);
 }

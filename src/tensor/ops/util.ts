@@ -5,7 +5,13 @@ import { sumAxisRef } from '../../kernels/ref/reduce.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 
-/** A tensor or a plain number (broadcast as a 0-d tensor). */
+/**
+ * A tensor or a plain number (broadcast as a 0-d tensor).
+ *
+ * @example
+ * add(x, 1);        // a number broadcasts
+ * add(x, zeros([3]));
+ */
 export type Operand = Tensor | number;
 
 /** PyTorch's type promotion for element-wise binary ops. */
@@ -31,7 +37,12 @@ export function asTensor(x: Operand, dtype: DType): Tensor {
   return new Tensor(d, []);
 }
 
-/** A differentiable cast (gradients flow back for float-to-float casts). */
+/**
+ * A differentiable cast (gradients flow back for float-to-float casts).
+ *
+ * @example
+ * const y = castTo(x, 'float64'); // gradients flow back to x
+ */
 export function castTo(x: Tensor, dtype: DType): Tensor {
   const out = new Tensor(allocate(dtype, x.numel()), x.shape);
   if (dtype === 'int32') {
@@ -51,7 +62,12 @@ export function requireFloat(t: Tensor, op: string, what = 'input'): void {
   }
 }
 
-/** Sums `grad` (shaped like a broadcast result) down to `shape`. No graph is recorded. */
+/**
+ * Sums `grad` (shaped like a broadcast result) down to `shape`. No graph is recorded.
+ *
+ * @example
+ * sumTo(onesLike(zeros([2, 3])), [3]); // [2, 2, 2]: the gradient of a broadcast (3) -> (2, 3)
+ */
 export function sumTo(grad: Tensor, shape: Shape): Tensor {
   if (shapesEqual(grad.shape, shape)) return grad;
   let cur = grad;
