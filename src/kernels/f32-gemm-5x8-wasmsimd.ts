@@ -1,6 +1,5 @@
-import type { FloatArray } from '../core/dtype.js';
 import { f32Gemm4x4Js, scaleC } from './f32-gemm-4x4-js.js';
-import { gemmRef } from './ref/f-gemm-ref.js';
+import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 
 /** The kernel name of the WebAssembly SIMD path (5x8 tile of f32x4 accumulators). */
@@ -72,24 +71,24 @@ function copyIn(
  * operands go to `gemmRef`; without WebAssembly SIMD, Float32Array operands go to
  * `f32Gemm4x4Js`. Accumulates in float32 (error grows with K, unlike `gemmRef`).
  */
-export function f32GemmWasmSimd(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-): void {
+export const f32GemmWasmSimd: Gemm = function f32GemmWasmSimd(
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOff,
+  lda,
+  B,
+  bOff,
+  ldb,
+  beta,
+  C,
+  cOff,
+  ldc,
+) {
   if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
     gemmRef(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
     return;
@@ -162,4 +161,4 @@ export function f32GemmWasmSimd(
       C.set(mem.subarray(s, s + N), cOff + i * ldc);
     }
   }
-}
+};

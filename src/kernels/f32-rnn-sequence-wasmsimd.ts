@@ -1,6 +1,7 @@
+import { CELL_KINDS, gateCount } from '../core/cell-kind.js';
 import type { FloatArray } from '../core/dtype.js';
+import { f32GemmWasmSimd } from './f32-gemm-5x8-wasmsimd.js';
 import {
-  gateCount,
   rnnSequenceBackwardRef,
   rnnSequenceForwardRef,
   type RnnSequenceInputGrads,
@@ -10,10 +11,61 @@ import {
   type RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
+import {
+  F_KIND,
+  F_I,
+  F_H,
+  F_HOUT,
+  F_L,
+  F_B,
+  F_ROWS,
+  F_REV,
+  F_BS,
+  F_OFFS,
+  F_X,
+  F_WIH,
+  F_WHH,
+  F_BIAS,
+  F_BHN,
+  F_WHR,
+  F_OUT,
+  F_HN,
+  F_CN,
+  F_GATES,
+  F_HPREV,
+  F_CPREV,
+  F_CNEW,
+  F_HRAW,
+  F_GHN,
+  F_GH,
+  F_HBUF,
+  F_PWHH,
+  F_PWHR,
+  F_SCR,
+  F_SCR_STRIDE,
+  F_SCR_PB,
+  F_SCR_TILE,
+  F_BAR,
+  F_DOUT,
+  F_DX,
+  F_DWIH,
+  F_DWHH,
+  F_DBIH,
+  F_DBHH,
+  F_DWHR,
+  F_DH,
+  F_DC,
+  F_DGX,
+  F_DGH,
+  F_DHALL,
+  F_DRAW,
+  F_ACC,
+  N_FIELDS,
+} from './wasm/rnn-params.js';
 
 /** The kernel name of the WebAssembly SIMD recurrent layer. */
 export const F32_RNN_SEQUENCE_WASMSIMD_NAME = 'f32-rnn-sequence-wasmsimd';
-/** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM. */
+/** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM (the 'js' kernel set). */
 export const F32_RNN_SEQUENCE_JS_NAME = 'f32-rnn-sequence-ref+f32-gemm-4x4-js';
 
 /** Which entry point of the kernel module a call runs. */
@@ -69,59 +121,6 @@ export function f32RnnSequenceWasmSimdCalls(): number {
 export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
-
-// ---- the parameter block (indices mirror src/kernels/wasm/assembly/f32-rnn.ts) -------------
-const F_KIND = 0;
-const F_I = 1;
-const F_H = 2;
-const F_HOUT = 3;
-const F_L = 4;
-const F_B = 5;
-const F_ROWS = 6;
-const F_REV = 7;
-const F_BS = 8;
-const F_OFFS = 9;
-const F_X = 10;
-const F_WIH = 11;
-const F_WHH = 12;
-const F_BIAS = 13;
-const F_BHN = 14;
-const F_WHR = 15;
-const F_OUT = 16;
-const F_HN = 17;
-const F_CN = 18;
-const F_GATES = 19;
-const F_HPREV = 20;
-const F_CPREV = 21;
-const F_CNEW = 22;
-const F_HRAW = 23;
-const F_GHN = 24;
-const F_GH = 25;
-const F_HBUF = 26;
-const F_PWHH = 27;
-const F_PWHR = 28;
-const F_SCR = 29;
-const F_SCR_STRIDE = 30;
-const F_SCR_PB = 31;
-const F_SCR_TILE = 32;
-const F_BAR = 33;
-const F_DOUT = 34;
-const F_DX = 35;
-const F_DWIH = 36;
-const F_DWHH = 37;
-const F_DBIH = 38;
-const F_DBHH = 39;
-const F_DWHR = 40;
-const F_DH = 41;
-const F_DC = 42;
-const F_DGX = 43;
-const F_DGH = 44;
-const F_DHALL = 45;
-const F_DRAW = 46;
-const F_ACC = 47;
-const N_FIELDS = 64;
-
-const KIND_CODE = { lstm: 0, gru: 1, rnn_tanh: 2, rnn_relu: 3 } as const;
 
 function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
@@ -264,7 +263,7 @@ export function rnnSequenceForwardF32(
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
   const team = options.team ?? null;
   const k = team !== null ? team.kernel : f32RnnModule();
-  if (!isF32(p) || k === null) return rnnSequenceForwardRef(p);
+  if (!isF32(p) || k === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const wantSaved = options.saved ?? true;
   const { kind, I, H, Hout } = p;
   const { G, GH, L, B, rows, offs, proj } = dims(p);
@@ -296,9 +295,9 @@ export function rnnSequenceForwardF32(
   lay.add(F_PWHH, G * Hout * roundUp(H, k.NR));
   lay.add(F_PWHR, proj ? H * roundUp(Hout, k.NR) : 0);
   const P = lay.place(k, nt, GH);
-  if (P < 0) return rnnSequenceForwardRef(p);
+  if (P < 0) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const f = lay.fields;
-  f[F_KIND] = KIND_CODE[kind];
+  f[F_KIND] = CELL_KINDS[kind].code;
   f[F_I] = I;
   f[F_H] = H;
   f[F_HOUT] = Hout;
@@ -375,7 +374,7 @@ export function rnnSequenceBackwardF32(
 ): void {
   const k = team !== null ? team.kernel : f32RnnModule();
   if (!isF32(p) || k === null) {
-    rnnSequenceBackwardRef(p, saved, og, grads);
+    rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
   const { kind, I, H, Hout } = p;
@@ -423,11 +422,11 @@ export function rnnSequenceBackwardF32(
   lay.add(F_PWHR, proj ? Hout * roundUp(H, k.NR) : 0);
   const P = lay.place(k, nt, Math.max(I, H, Hout));
   if (P < 0) {
-    rnnSequenceBackwardRef(p, saved, og, grads);
+    rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
   const f = lay.fields;
-  f[F_KIND] = KIND_CODE[kind];
+  f[F_KIND] = CELL_KINDS[kind].code;
   f[F_I] = I;
   f[F_H] = H;
   f[F_HOUT] = Hout;

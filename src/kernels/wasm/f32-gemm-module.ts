@@ -1,4 +1,5 @@
 import { F32_GEMM_WASM_BASE64 } from './generated/f32-gemm-wasm.js';
+import { decodeBase64 } from './load-module.js';
 import { wasmSimdSupported } from './simd-probe.js';
 import { WasmArena } from './wasm-arena.js';
 
@@ -26,14 +27,6 @@ export interface F32GemmModule {
   readonly NC: number;
   readonly MR: number;
   readonly NR: number;
-}
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in browsers, workers and Node >= 16.
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }
 
 let loaded: F32GemmModule | null | undefined;

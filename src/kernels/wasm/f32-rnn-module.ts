@@ -1,5 +1,6 @@
 import { F32_RNN_SHARED_WASM_BASE64 } from './generated/f32-rnn-shared-wasm.js';
 import { F32_RNN_WASM_BASE64 } from './generated/f32-rnn-wasm.js';
+import { decodeBase64 } from './load-module.js';
 import { wasmSimdSupported } from './simd-probe.js';
 import { WasmArena } from './wasm-arena.js';
 
@@ -33,14 +34,6 @@ export interface F32RnnKernel {
   readonly NC: number;
   readonly MR: number;
   readonly NR: number;
-}
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in browsers, workers and Node >= 16.
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }
 
 function wrap(instance: WebAssembly.Instance, arena: WasmArena, shared: boolean): F32RnnKernel {

@@ -1,0 +1,195 @@
+// The kernel backend contract: every kernel set (the reference, the optimized JS
+// fallback, WebAssembly SIMD) is one value of the `KernelSet` interface, and the ops
+// ask this module which one runs. Sets are chosen at first use by probing (the fastest
+// that can run here), overridden by `LONGSHORT_KERNELS` in the environment or by
+// `setKernelSet`.
+import { ConfigError, UnsupportedError } from '../core/errors.js';
+import type { FloatDType } from '../core/dtype.js';
+import { f32Gemm4x4Js } from './f32-gemm-4x4-js.js';
+import { F32_GEMM_JS_NAME, f32GemmWasmSimd, F32_GEMM_WASMSIMD_NAME } from './f32-gemm-5x8-wasmsimd.js';
+import {
+  F32_RNN_SEQUENCE_WASMSIMD_NAME,
+  recycleRnnSaved,
+  rnnSequenceBackwardF32,
+  rnnSequenceForwardF32,
+  type RnnForwardOptions,
+  type RnnTeam,
+} from './f32-rnn-sequence-wasmsimd.js';
+import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from './f32-rnn-step-wasmsimd.js';
+import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
+import {
+  rnnSequenceBackwardRef,
+  rnnSequenceForwardRef,
+  type RnnSequenceInputGrads,
+  type RnnSequenceInputs,
+  type RnnSequenceOutputGrads,
+  type RnnSequenceOutputs,
+  type RnnSequenceSaved,
+} from './ref/rnn-sequence-ref.js';
+import { createRnnStepRef, RNN_STEP_REF_NAME, type RnnStepConfig, type RnnStepKernel } from './ref/rnn-step-ref.js';
+import { f32GemmModule } from './wasm/f32-gemm-module.js';
+import { f32RnnModule } from './wasm/f32-rnn-module.js';
+import { f32RnnStepModule } from './wasm/f32-rnn-step-module.js';
+
+/**
+ * The kernel sets: `'ref'` (the executable spec, float64 accumulation), `'js'` (an
+ * optimized JS GEMM under the reference drivers, where WebAssembly SIMD is missing) and
+ * `'wasm-simd'` (128-bit WebAssembly SIMD: deterministic, the same bits on every machine).
+ */
+export type KernelSetName = 'ref' | 'js' | 'wasm-simd';
+
+/** Every kernel set, fastest first: the probe picks the first that can run. */
+export const KERNEL_SET_NAMES = ['wasm-simd', 'js', 'ref'] as const satisfies readonly KernelSetName[];
+
+/**
+ * One kernel set: a float32 GEMM, the fused recurrent layer (forward and backward over
+ * a whole sequence) and the streaming step kernel, with the reference's signatures and
+ * semantics. Float64 always runs the reference set.
+ */
+export interface KernelSet {
+  readonly name: KernelSetName;
+  /** Whether this set can run on this engine (probed once, cached by the loaders). */
+  available(): boolean;
+  /** The kernels it runs, e.g. 'f32-gemm-5x8-wasmsimd, f32-rnn-sequence-wasmsimd, ...'. */
+  describe(): string;
+  /** C = alpha op(A) op(B) + beta C (see `gemmRef`). */
+  readonly gemm: Gemm;
+  /** Whether the sequence kernels run on a team of threads (the caller passes one). */
+  readonly threaded: boolean;
+  /** `rnnSequenceForwardRef`'s contract; `options.team` only where `threaded`. */
+  rnnSequenceForward(p: RnnSequenceInputs, options: RnnForwardOptions): { out: RnnSequenceOutputs; saved: RnnSequenceSaved };
+  /** `rnnSequenceBackwardRef`'s contract. */
+  rnnSequenceBackward(
+    p: RnnSequenceInputs,
+    saved: RnnSequenceSaved,
+    og: RnnSequenceOutputGrads,
+    grads: RnnSequenceInputGrads,
+    team: RnnTeam | null,
+  ): void;
+  /** Takes back the saved activations of a finished backward pass for reuse (or drops them). */
+  recycleSaved(saved: RnnSequenceSaved): void;
+  /** A streaming step kernel for `cfg` (`createRnnStepRef`'s contract). */
+  createStep(cfg: RnnStepConfig): RnnStepKernel;
+}
+
+const noRecycle = (_saved: RnnSequenceSaved): void => {};
+
+/** The reference set: self-contained (its drivers run `gemmRef`), any float dtype. */
+export const REF_KERNELS: KernelSet = {
+  name: 'ref',
+  available: () => true,
+  describe: () => `f32-gemm-ref, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
+  gemm: gemmRef,
+  threaded: false,
+  rnnSequenceForward: (p) => rnnSequenceForwardRef(p, gemmRef),
+  rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, gemmRef),
+  recycleSaved: noRecycle,
+  createStep: createRnnStepRef,
+};
+
+/** The JS set: the reference drivers over the 4x4-tiled JS GEMM (float32 accumulation). */
+export const JS_KERNELS: KernelSet = {
+  name: 'js',
+  available: () => true,
+  describe: () => `${F32_GEMM_JS_NAME}, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
+  gemm: f32Gemm4x4Js,
+  threaded: false,
+  rnnSequenceForward: (p) => rnnSequenceForwardRef(p, f32Gemm4x4Js),
+  rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, f32Gemm4x4Js),
+  recycleSaved: noRecycle,
+  createStep: createRnnStepRef,
+};
+
+/** The WebAssembly SIMD set (128-bit, no relaxed instructions): threads over shared memory. */
+export const WASM_SIMD_KERNELS: KernelSet = {
+  name: 'wasm-simd',
+  available: () => f32GemmModule() !== null && f32RnnModule() !== null && f32RnnStepModule() !== null,
+  describe: () => `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
+  gemm: f32GemmWasmSimd,
+  threaded: true,
+  rnnSequenceForward: rnnSequenceForwardF32,
+  rnnSequenceBackward: rnnSequenceBackwardF32,
+  recycleSaved: recycleRnnSaved,
+  createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
+};
+
+const SETS: Record<KernelSetName, KernelSet> = { ref: REF_KERNELS, js: JS_KERNELS, 'wasm-simd': WASM_SIMD_KERNELS };
+
+/** What `setKernelSet` and `LONGSHORT_KERNELS` accept: a set's name, or 'fast' (the probed default). */
+export type KernelSetRequest = KernelSetName | 'fast';
+
+function probe(): KernelSet {
+  for (const n of KERNEL_SET_NAMES) if (SETS[n].available()) return SETS[n];
+  return REF_KERNELS;
+}
+
+/**
+ * The set a name asks for: 'fast' = the fastest one available here. A ConfigError for an
+ * unknown name, an UnsupportedError for a set this engine cannot run.
+ */
+export function resolveKernelSet(request: string, op = 'setKernelSet'): KernelSet {
+  if (request === 'fast') return probe();
+  if (!Object.prototype.hasOwnProperty.call(SETS, request)) {
+    throw new ConfigError(
+      `${op}: kernel set must be one of 'fast', ${KERNEL_SET_NAMES.map((n) => `'${n}'`).join(', ')}; got ${String(request)}`,
+    );
+  }
+  const set = SETS[request as KernelSetName];
+  if (!set.available()) {
+    throw new UnsupportedError(`${op}: kernel set '${request}' cannot run on this engine; expected one of the available sets, got '${request}'`);
+  }
+  return set;
+}
+
+let active: KernelSet | undefined;
+
+function envRequest(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.LONGSHORT_KERNELS;
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * The kernel set in use: `LONGSHORT_KERNELS` when set (checked on first use), else the
+ * fastest available ('wasm-simd' where WebAssembly SIMD runs, else 'js').
+ */
+export function activeKernelSet(): KernelSet {
+  if (active === undefined) {
+    const req = envRequest();
+    active = req === undefined ? probe() : resolveKernelSet(req, 'LONGSHORT_KERNELS');
+  }
+  return active;
+}
+
+/** The set that runs `dtype`: the active one for float32, the reference for float64. */
+export function kernelsFor(dtype: FloatDType): KernelSet {
+  return dtype === 'float32' ? activeKernelSet() : REF_KERNELS;
+}
+
+/**
+ * Selects the kernel set of every op; returns the previous set's name (to restore it).
+ *
+ * @param name 'ref', 'js', 'wasm-simd', or 'fast' (the fastest available here)
+ * @throws ConfigError for an unknown name, UnsupportedError for a set that cannot run here
+ * @example
+ * const prev = setKernelSet('wasm-simd'); // deterministic 128-bit kernels
+ * try { model.fit(x, y); } finally { setKernelSet(prev); }
+ */
+export function setKernelSet(name: KernelSetRequest): KernelSetName {
+  const next = resolveKernelSet(name);
+  const prev = activeKernelSet().name;
+  active = next;
+  return prev;
+}
+
+/**
+ * The kernel set in use and the kernels it runs, e.g.
+ * 'wasm-simd (f32-gemm-5x8-wasmsimd, f32-rnn-sequence-wasmsimd, f32-rnn-step-wasmsimd)'.
+ *
+ * @example
+ * console.log(kernelSetName()); // 'wasm-simd (...)' in Node and modern browsers
+ */
+export function kernelSetName(): string {
+  const set = activeKernelSet();
+  return `${set.name} (${set.describe()})`;
+}
