@@ -60,8 +60,8 @@ export const gemmRef: Gemm = function gemmRef(
     for (let i = 0; i < M; i++) {
       acc.fill(0);
       for (let k = 0; k < K; k++) {
+        // no skip of zero a(i,k): 0 * Inf must give NaN here as in every other GEMM
         const aik = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
-        if (aik === 0) continue;
         const bRow = bOff + k * ldb;
         for (let j = 0; j < N; j++) acc[j] += aik * B[bRow + j];
       }

@@ -83,23 +83,45 @@ function row4(gru: i32, I: i32, K: i32, H: i32, x: usize, h: usize, wx: usize, w
     let a1 = v128.load(bb, 16);
     let a2 = v128.load(bb, 32);
     let a3 = v128.load(bb, 48);
-    let w = wx + ((<usize>g * <usize>I) << 6);
-    for (let k = 0; k < I; k++) {
-      const s = v128.load32_splat(x + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
-    }
-    w = wh + ((<usize>g * <usize>K) << 6);
-    for (let k = 0; k < K; k++) {
-      const s = v128.load32_splat(h + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
+    // GRU: slot n_h has no x part and slot n_x no h part; their packed weights are zeros,
+    // which are skipped (not multiplied), so that an infinite input gives the reference's
+    // result instead of 0 * Inf = NaN
+    if (gru != 0) {
+      let w = wx + ((<usize>g * <usize>I) << 6);
+      for (let k = 0; k < I; k++) {
+        const s = v128.load32_splat(x + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        w += 64;
+      }
+      w = wh + ((<usize>g * <usize>K) << 6);
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(h + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
+    } else {
+      let w = wx + ((<usize>g * <usize>I) << 6);
+      for (let k = 0; k < I; k++) {
+        const s = v128.load32_splat(x + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
+      w = wh + ((<usize>g * <usize>K) << 6);
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(h + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
     }
     const o0 = <usize>g << 4;
     const n0 = min(4, H - (g << 2));

@@ -2,11 +2,12 @@
 // one-step kernels in f32-rnn-step.ts): one exp, sigmoid and tanh, so both compute the
 // same activations. NaN in gives NaN out; +-Inf saturate like the reference.
 
-
 /**
  * exp(x) lanewise: x = n ln2 + r, |r| <= ln2/2, exp(r) by the Cephes expf polynomial
  * (relative error ~1e-7), times 2^n built in the exponent bits. x is clamped to
- * [-87, 88] so 2^n stays a normal float (no inf, no denormal); NaN stays NaN.
+ * [-87, 88] so 2^n stays a normal float (no denormal); above ln(FLT_MAX) the result is
+ * +Inf, as the exact exp overflows (so sigmoid(-Inf) = 1 / (1 + Inf) is exactly 0, like
+ * the reference's, and 0 * Inf gives NaN where the reference's does); NaN stays NaN.
  */
 // @ts-ignore: decorator
 @inline export function vexp(x0: v128): v128 {
@@ -22,7 +23,7 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
   const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  return f32x4.mul(y, e);
+  return v128.bitselect(f32x4.splat(Infinity), f32x4.mul(y, e), f32x4.gt(x0, f32x4.splat(88.72283935546875)));
 }
 
 /** 1 / (1 + exp(-x)) lanewise: relative error ~2e-7; 0 < result <= 1, no NaN for finite x. */
