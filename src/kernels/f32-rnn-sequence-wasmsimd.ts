@@ -49,6 +49,7 @@ import {
   F_DOUT,
   F_DX,
   F_DWIH,
+  F_FLAGS,
   F_DWHH,
   F_DBIH,
   F_DBHH,
@@ -89,8 +90,25 @@ export interface RnnTeam {
   run(entry: RnnEntry, P: number, nt: number, op: string, bar: number): void;
 }
 
+/**
+ * A GEMM run outside the module on views of its memory (the native BLAS): the driver
+ * hands it the large GEMMs of a layer (the input projection, dX, dW_ih, dW_hh, dW_hr)
+ * and keeps the recurrent loop in wasm.
+ */
+export interface OuterGemm {
+  /** Whether a GEMM of this size should run outside. */
+  wants(M: number, N: number, K: number): boolean;
+  /** C = op(A) op(B) + beta C on `threads` threads (row-major; arrays start at each matrix). */
+  run(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number, threads: number,
+  ): void;
+}
+
 /** Options of the forward pass. */
 export interface RnnForwardOptions {
+  /** Runs the input projection when it is large (omitted: everything in wasm). */
+  outer?: OuterGemm | null;
   /** Whether to return the saved activations (false: inference, zero-length arrays). */
   saved?: boolean;
   /** Run on this team of threads (omitted: the caller's thread, non-shared build). */
@@ -333,6 +351,18 @@ export function rnnSequenceForwardF32(
     if (p.c0 !== null) put(k, f[F_CN], p.c0, B * H);
     else zero(k, f[F_CN], B * H);
   }
+  const outer = options.outer ?? null;
+  if (outer !== null && outer.wants(rows, GH, I)) {
+    // gates = bias + x W_ih^T outside the module, on its memory
+    const mem = k.arena.f32();
+    const g0 = f[F_GATES] >>> 2;
+    if (hasBias) {
+      const b = mem.subarray(f[F_BIAS] >>> 2, (f[F_BIAS] >>> 2) + GH);
+      for (let r = 0; r < rows; r++) mem.set(b, g0 + r * GH);
+    }
+    outer.run(false, true, rows, GH, I, mem.subarray(f[F_X] >>> 2), I, mem.subarray(f[F_WIH] >>> 2), I, hasBias ? 1 : 0, mem.subarray(g0), GH, nt);
+    f[F_FLAGS] |= 1;
+  }
   lay.write(k, P);
 
   wasmCalls++;
@@ -371,6 +401,7 @@ export function rnnSequenceBackwardF32(
   og: RnnSequenceOutputGrads,
   grads: RnnSequenceInputGrads,
   team: RnnTeam | null = null,
+  outer: OuterGemm | null = null,
 ): void {
   const k = team !== null ? team.kernel : f32RnnModule();
   if (!isF32(p) || k === null) {
@@ -458,11 +489,14 @@ export function rnnSequenceBackwardF32(
     if (og.dcN !== null) put(k, f[F_DC], og.dcN, B * H);
     else zero(k, f[F_DC], B * H);
   }
+  const outerTail = outer !== null && outer.wants(GH, Math.max(I, Hout), rows);
+  if (outerTail) f[F_FLAGS] |= 2;
   lay.write(k, P);
 
   wasmCalls++;
   if (team !== null && nt > 1) team.run('rnn_backward', P, nt, 'recurrentLayer', f[F_BAR]);
   else k.exports.rnn_backward(P, 0, 1);
+  if (outerTail) backwardTail(k, f, outer, p, rows, GH, proj, grads, nt);
 
   if (grads.dh0 !== null) takeInto(k, f[F_DH], grads.dh0, B * Hout);
   if (grads.dc0 !== null && isLstm) takeInto(k, f[F_DC], grads.dc0, B * H);
@@ -472,4 +506,18 @@ export function rnnSequenceBackwardF32(
   if (grads.dBIh !== null) takeInto(k, f[F_DBIH], grads.dBIh, GH);
   if (grads.dBHh !== null) takeInto(k, f[F_DBHH], grads.dBHh, GH);
   if (wantDWHr) takeInto(k, f[F_DWHR], grads.dWHr as FloatArray, Hout * H);
+}
+
+/** The dX, dW_ih, dW_hh (and dW_hr) GEMMs of a backward pass, outside the module. */
+function backwardTail(
+  k: F32RnnKernel, f: Int32Array, outer: OuterGemm, p: RnnSequenceInputs, rows: number, GH: number, proj: boolean,
+  grads: RnnSequenceInputGrads, nt: number,
+): void {
+  const { I, H, Hout } = p;
+  const mem = k.arena.f32();
+  const at = (field: number): Float32Array => mem.subarray(f[field] >>> 2);
+  if (grads.dX !== null) outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
+  if (grads.dWIh !== null) outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
+  if (grads.dWHh !== null) outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+  if (grads.dWHr !== null && proj) outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
 }

@@ -1,5 +1,5 @@
-// The kernel backend contract: every kernel set (the reference, the optimized JS
-// fallback, WebAssembly SIMD) is one value of the `KernelSet` interface, and the ops
+// The kernel registry: every kernel set (the reference, the optimized JS fallback,
+// WebAssembly SIMD, the native BLAS) is one value of the `KernelSet` interface, and the ops
 // ask this module which one runs. Sets are chosen at first use by probing (the fastest
 // that can run here), overridden by `LONGSHORT_KERNELS` in the environment or by
 // `setKernelSet`.
@@ -12,65 +12,18 @@ import {
   recycleRnnSaved,
   rnnSequenceBackwardF32,
   rnnSequenceForwardF32,
-  type RnnForwardOptions,
-  type RnnTeam,
 } from './f32-rnn-sequence-wasmsimd.js';
 import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from './f32-rnn-step-wasmsimd.js';
-import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
-import {
-  rnnSequenceBackwardRef,
-  rnnSequenceForwardRef,
-  type RnnSequenceInputGrads,
-  type RnnSequenceInputs,
-  type RnnSequenceOutputGrads,
-  type RnnSequenceOutputs,
-  type RnnSequenceSaved,
-} from './ref/rnn-sequence-ref.js';
-import { createRnnStepRef, RNN_STEP_REF_NAME, type RnnStepConfig, type RnnStepKernel } from './ref/rnn-step-ref.js';
+import { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
+import { NATIVE_BLAS_KERNELS } from './native-blas-set.js';
+import { gemmRef } from './ref/f-gemm-ref.js';
+import { rnnSequenceBackwardRef, rnnSequenceForwardRef, type RnnSequenceSaved } from './ref/rnn-sequence-ref.js';
+import { createRnnStepRef, RNN_STEP_REF_NAME } from './ref/rnn-step-ref.js';
+
+export { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
 import { f32RnnStepModule } from './wasm/f32-rnn-step-module.js';
-
-/**
- * The kernel sets: `'ref'` (the executable spec, float64 accumulation), `'js'` (an
- * optimized JS GEMM under the reference drivers, where WebAssembly SIMD is missing) and
- * `'wasm-simd'` (128-bit WebAssembly SIMD: deterministic, the same bits on every machine).
- */
-export type KernelSetName = 'ref' | 'js' | 'wasm-simd';
-
-/** Every kernel set, fastest first: the probe picks the first that can run. */
-export const KERNEL_SET_NAMES = ['wasm-simd', 'js', 'ref'] as const satisfies readonly KernelSetName[];
-
-/**
- * One kernel set: a float32 GEMM, the fused recurrent layer (forward and backward over
- * a whole sequence) and the streaming step kernel, with the reference's signatures and
- * semantics. Float64 always runs the reference set.
- */
-export interface KernelSet {
-  readonly name: KernelSetName;
-  /** Whether this set can run on this engine (probed once, cached by the loaders). */
-  available(): boolean;
-  /** The kernels it runs, e.g. 'f32-gemm-5x8-wasmsimd, f32-rnn-sequence-wasmsimd, ...'. */
-  describe(): string;
-  /** C = alpha op(A) op(B) + beta C (see `gemmRef`). */
-  readonly gemm: Gemm;
-  /** Whether the sequence kernels run on a team of threads (the caller passes one). */
-  readonly threaded: boolean;
-  /** `rnnSequenceForwardRef`'s contract; `options.team` only where `threaded`. */
-  rnnSequenceForward(p: RnnSequenceInputs, options: RnnForwardOptions): { out: RnnSequenceOutputs; saved: RnnSequenceSaved };
-  /** `rnnSequenceBackwardRef`'s contract. */
-  rnnSequenceBackward(
-    p: RnnSequenceInputs,
-    saved: RnnSequenceSaved,
-    og: RnnSequenceOutputGrads,
-    grads: RnnSequenceInputGrads,
-    team: RnnTeam | null,
-  ): void;
-  /** Takes back the saved activations of a finished backward pass for reuse (or drops them). */
-  recycleSaved(saved: RnnSequenceSaved): void;
-  /** A streaming step kernel for `cfg` (`createRnnStepRef`'s contract). */
-  createStep(cfg: RnnStepConfig): RnnStepKernel;
-}
 
 const noRecycle = (_saved: RnnSequenceSaved): void => {};
 
@@ -113,7 +66,12 @@ export const WASM_SIMD_KERNELS: KernelSet = {
   createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
 };
 
-const SETS: Record<KernelSetName, KernelSet> = { ref: REF_KERNELS, js: JS_KERNELS, 'wasm-simd': WASM_SIMD_KERNELS };
+const SETS: Record<KernelSetName, KernelSet> = {
+  ref: REF_KERNELS,
+  js: JS_KERNELS,
+  'wasm-simd': WASM_SIMD_KERNELS,
+  'native-blas': NATIVE_BLAS_KERNELS,
+};
 
 /** What `setKernelSet` and `LONGSHORT_KERNELS` accept: a set's name, or 'fast' (the probed default). */
 export type KernelSetRequest = KernelSetName | 'fast';
@@ -151,7 +109,8 @@ function envRequest(): string | undefined {
 
 /**
  * The kernel set in use: `LONGSHORT_KERNELS` when set (checked on first use), else the
- * fastest available ('wasm-simd' where WebAssembly SIMD runs, else 'js').
+ * fastest available ('native-blas' in Node with a BLAS installed, 'wasm-simd' where
+ * WebAssembly SIMD runs, else 'js').
  */
 export function activeKernelSet(): KernelSet {
   if (active === undefined) {
@@ -169,7 +128,7 @@ export function kernelsFor(dtype: FloatDType): KernelSet {
 /**
  * Selects the kernel set of every op; returns the previous set's name (to restore it).
  *
- * @param name 'ref', 'js', 'wasm-simd', or 'fast' (the fastest available here)
+ * @param name 'ref', 'js', 'wasm-simd', 'native-blas', or 'fast' (the fastest available here)
  * @throws ConfigError for an unknown name, UnsupportedError for a set that cannot run here
  * @example
  * const prev = setKernelSet('wasm-simd'); // deterministic 128-bit kernels

@@ -32,8 +32,11 @@ function lstmInputs(n: number) {
 
 describe('kernel registry', () => {
   it('names every set, and the probe picks the fastest that can run here', () => {
-    assert.deepEqual([...KERNEL_SET_NAMES], ['wasm-simd', 'js', 'ref']);
-    assert.equal(resolveKernelSet('fast').name, simd ? 'wasm-simd' : 'js');
+    assert.deepEqual([...KERNEL_SET_NAMES], ['native-blas', 'wasm-simd', 'js', 'ref']);
+    const first = KERNEL_SET_NAMES.find((n) => { try { return resolveKernelSet(n).available(); } catch { return false; } });
+    assert.equal(resolveKernelSet('fast').name, first);
+    assert.notEqual(first, 'ref');
+    if (simd && first !== 'native-blas') assert.equal(first, 'wasm-simd');
     assert.equal(kernelsFor('float64'), REF_KERNELS);
   });
 
@@ -55,7 +58,7 @@ describe('kernel registry', () => {
 
   it('rejects an unknown set with a ConfigError naming the choices, and changes nothing', () => {
     const before = activeKernelSet();
-    assert.throws(() => setKernelSet('wasm' as 'ref'), (e: unknown) => e instanceof ConfigError && /setKernelSet: kernel set must be one of 'fast', 'wasm-simd', 'js', 'ref'; got wasm/.test(e.message));
+    assert.throws(() => setKernelSet('wasm' as 'ref'), (e: unknown) => e instanceof ConfigError && /setKernelSet: kernel set must be one of 'fast', 'native-blas', 'wasm-simd', 'js', 'ref'; got wasm/.test(e.message));
     assert.equal(activeKernelSet(), before);
   });
 
@@ -96,7 +99,7 @@ describe('kernel registry', () => {
       spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, LONGSHORT_KERNELS: v }, encoding: 'utf8' }).stdout.trim();
     assert.equal(run('ref'), 'ref');
     assert.equal(run('js'), 'js');
-    assert.equal(run('fast'), simd ? 'wasm-simd' : 'js');
+    assert.equal(run('fast'), resolveKernelSet('fast').name);
     assert.match(run('bogus'), /^ConfigError: LONGSHORT_KERNELS: kernel set must be one of .*got bogus$/);
   });
 });

@@ -55,6 +55,9 @@ export const F_DGH = 44; // (rows, GH) gru (else = F_DGX)
 export const F_DHALL = 45; // (rows, Hout) projection
 export const F_DRAW = 46; // (B, H) projection
 export const F_ACC = 47; // (GH) f64 column sums
+/** Bits: 1 = the gates already hold x W_ih^T + bias (forward skips its input projection);
+ * 2 = backward skips its dX, dW_ih, dW_hh, dW_hr GEMMs (the caller runs them after). */
+export const F_FLAGS = 48;
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;
 

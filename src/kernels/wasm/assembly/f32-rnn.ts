@@ -64,6 +64,7 @@ import {
   F_DOUT,
   F_DX,
   F_DWIH,
+  F_FLAGS,
   F_DWHH,
   F_DBIH,
   F_DBHH,
@@ -125,9 +126,10 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
   const tile = scr + ptr(P, F_SCR_TILE);
 
   // input projection of every step, rows split over threads: gates = bias + x W_ih^T
+  // (unless the caller ran it already: F_FLAGS & 1)
   const r0 = part(rows, tid, nt);
   const r1 = part(rows, tid + 1, nt);
-  if (r1 > r0) {
+  if ((fld(P, F_FLAGS) & 1) == 0 && r1 > r0) {
     const g0 = gates + ((<usize>r0 * GH) << 2);
     if (bias != 0) {
       for (let r = r0; r < r1; r++) memory.copy(gates + ((<usize>r * GH) << 2), bias, <usize>GH << 2);
@@ -337,28 +339,31 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   }
   if (!barrier(bar, nt)) return;
 
-  // the weight and input gradients, split by output rows
-  const dX = ptr(P, F_DX);
-  if (dX != 0) {
-    const a = part(rows, tid, nt);
-    const b = part(rows, tid + 1, nt);
-    if (b > a) f32_gemm(false, false, b - a, I, GH, 1, dGx + ((<usize>a * GH) << 2), GH, ptr(P, F_WIH), I, 0, dX + ((<usize>a * I) << 2), I, pa, pb, tile);
-  }
-  const m0 = part(GH, tid, nt);
-  const m1 = part(GH, tid + 1, nt);
-  const dWIh = ptr(P, F_DWIH);
-  if (dWIh != 0 && m1 > m0) {
-    f32_gemm(true, false, m1 - m0, I, rows, 1, dGx + (<usize>m0 << 2), GH, ptr(P, F_X), I, 0, dWIh + ((<usize>m0 * I) << 2), I, pa, pb, tile);
-  }
-  const dWHh = ptr(P, F_DWHH);
-  if (dWHh != 0 && m1 > m0) {
-    f32_gemm(true, false, m1 - m0, Hout, rows, 1, dGh + (<usize>m0 << 2), GH, hPrev, Hout, 0, dWHh + ((<usize>m0 * Hout) << 2), Hout, pa, pb, tile);
-  }
-  const dWHr = ptr(P, F_DWHR);
-  if (dWHr != 0 && proj) {
-    const a = part(Hout, tid, nt);
-    const b = part(Hout, tid + 1, nt);
-    if (b > a) f32_gemm(true, false, b - a, H, rows, 1, dHall + (<usize>a << 2), Hout, ptr(P, F_HRAW), H, 0, dWHr + ((<usize>a * H) << 2), H, pa, pb, tile);
+  // the weight and input gradients, split by output rows (unless the caller runs them:
+  // F_FLAGS & 2)
+  if ((fld(P, F_FLAGS) & 2) == 0) {
+    const dX = ptr(P, F_DX);
+    if (dX != 0) {
+      const a = part(rows, tid, nt);
+      const b = part(rows, tid + 1, nt);
+      if (b > a) f32_gemm(false, false, b - a, I, GH, 1, dGx + ((<usize>a * GH) << 2), GH, ptr(P, F_WIH), I, 0, dX + ((<usize>a * I) << 2), I, pa, pb, tile);
+    }
+    const m0 = part(GH, tid, nt);
+    const m1 = part(GH, tid + 1, nt);
+    const dWIh = ptr(P, F_DWIH);
+    if (dWIh != 0 && m1 > m0) {
+      f32_gemm(true, false, m1 - m0, I, rows, 1, dGx + (<usize>m0 << 2), GH, ptr(P, F_X), I, 0, dWIh + ((<usize>m0 * I) << 2), I, pa, pb, tile);
+    }
+    const dWHh = ptr(P, F_DWHH);
+    if (dWHh != 0 && m1 > m0) {
+      f32_gemm(true, false, m1 - m0, Hout, rows, 1, dGh + (<usize>m0 << 2), GH, hPrev, Hout, 0, dWHh + ((<usize>m0 * Hout) << 2), Hout, pa, pb, tile);
+    }
+    const dWHr = ptr(P, F_DWHR);
+    if (dWHr != 0 && proj) {
+      const a = part(Hout, tid, nt);
+      const b = part(Hout, tid + 1, nt);
+      if (b > a) f32_gemm(true, false, b - a, H, rows, 1, dHall + (<usize>a << 2), Hout, ptr(P, F_HRAW), H, 0, dWHr + ((<usize>a * H) << 2), H, pa, pb, tile);
+    }
   }
   // bias sums: columns split in multiples of 4
   const n4 = (GH + 3) >> 2;
