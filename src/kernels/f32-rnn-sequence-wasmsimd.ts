@@ -11,6 +11,7 @@ import {
   type RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
+import type { WasmFlavor } from './wasm/relaxed-probe.js';
 import {
   F_KIND,
   F_I,
@@ -64,6 +65,8 @@ import {
   N_FIELDS,
 } from './wasm/rnn-params.js';
 
+/** The kernel name of the relaxed-SIMD build of the recurrent layer. */
+export const F32_RNN_SEQUENCE_WASMRELAXED_NAME = 'f32-rnn-sequence-wasmrelaxed';
 /** The kernel name of the WebAssembly SIMD recurrent layer. */
 export const F32_RNN_SEQUENCE_WASMSIMD_NAME = 'f32-rnn-sequence-wasmsimd';
 /** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM (the 'js' kernel set). */
@@ -107,6 +110,8 @@ export interface OuterGemm {
 
 /** Options of the forward pass. */
 export interface RnnForwardOptions {
+  /** The kernel build without a team: 'simd' (128-bit, the default) or 'relaxed'. */
+  flavor?: WasmFlavor;
   /** Runs the input projection when it is large (omitted: everything in wasm). */
   outer?: OuterGemm | null;
   /** Whether to return the saved activations (false: inference, zero-length arrays). */
@@ -280,7 +285,7 @@ export function rnnSequenceForwardF32(
   options: RnnForwardOptions = {},
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
   const team = options.team ?? null;
-  const k = team !== null ? team.kernel : f32RnnModule();
+  const k = team !== null ? team.kernel : f32RnnModule(options.flavor);
   if (!isF32(p) || k === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const wantSaved = options.saved ?? true;
   const { kind, I, H, Hout } = p;
@@ -402,8 +407,9 @@ export function rnnSequenceBackwardF32(
   grads: RnnSequenceInputGrads,
   team: RnnTeam | null = null,
   outer: OuterGemm | null = null,
+  flavor: WasmFlavor = 'simd',
 ): void {
-  const k = team !== null ? team.kernel : f32RnnModule();
+  const k = team !== null ? team.kernel : f32RnnModule(flavor);
   if (!isF32(p) || k === null) {
     rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;

@@ -9,17 +9,19 @@ import type {
   RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import type { RnnStepConfig, RnnStepKernel } from './ref/rnn-step-ref.js';
+import type { WasmFlavor } from './wasm/relaxed-probe.js';
 
 /**
  * The kernel sets: `'ref'` (the executable spec, float64 accumulation), `'js'` (an
  * optimized JS GEMM under the reference drivers, where WebAssembly SIMD is missing) and
- * `'wasm-simd'` (128-bit WebAssembly SIMD: deterministic, the same bits on every machine)
+ * `'wasm-simd'` (128-bit WebAssembly SIMD: deterministic, the same bits on every machine),
+ * `'wasm-relaxed'` (relaxed SIMD GEMMs: f32x4.relaxed_madd, faster, rounding may differ by CPU)
  * and `'native-blas'` (Node: the machine's BLAS for the large GEMMs, wasm SIMD for the rest).
  */
-export type KernelSetName = 'ref' | 'js' | 'wasm-simd' | 'native-blas';
+export type KernelSetName = 'ref' | 'js' | 'wasm-simd' | 'wasm-relaxed' | 'native-blas';
 
 /** Every kernel set, fastest first: the probe picks the first that can run. */
-export const KERNEL_SET_NAMES = ['native-blas', 'wasm-simd', 'js', 'ref'] as const satisfies readonly KernelSetName[];
+export const KERNEL_SET_NAMES = ['native-blas', 'wasm-relaxed', 'wasm-simd', 'js', 'ref'] as const satisfies readonly KernelSetName[];
 
 /**
  * One kernel set: a float32 GEMM, the fused recurrent layer (forward and backward over
@@ -36,6 +38,8 @@ export interface KernelSet {
   readonly gemm: Gemm;
   /** Whether the sequence kernels run on a team of threads (the caller passes one). */
   readonly threaded: boolean;
+  /** The kernel build the team must run (`rnnTeam(teamFlavor)`). */
+  readonly teamFlavor: WasmFlavor;
   /** `rnnSequenceForwardRef`'s contract; `options.team` only where `threaded`. */
   rnnSequenceForward(p: RnnSequenceInputs, options: RnnForwardOptions): { out: RnnSequenceOutputs; saved: RnnSequenceSaved };
   /** `rnnSequenceBackwardRef`'s contract. */

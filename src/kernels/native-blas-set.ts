@@ -39,6 +39,7 @@ export const NATIVE_BLAS_KERNELS: KernelSet = {
   },
   gemm: f32GemmBlas,
   threaded: true,
+  teamFlavor: 'simd',
   rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, outer: blasOuter }),
   rnnSequenceBackward: (p, saved, og, grads, team) => rnnSequenceBackwardF32(p, saved, og, grads, team, blasOuter),
   recycleSaved: recycleRnnSaved,

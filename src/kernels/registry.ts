@@ -6,8 +6,15 @@
 import { ConfigError, UnsupportedError } from '../core/errors.js';
 import type { FloatDType } from '../core/dtype.js';
 import { f32Gemm4x4Js } from './f32-gemm-4x4-js.js';
-import { F32_GEMM_JS_NAME, f32GemmWasmSimd, F32_GEMM_WASMSIMD_NAME } from './f32-gemm-5x8-wasmsimd.js';
 import {
+  F32_GEMM_JS_NAME,
+  f32GemmWasmRelaxed,
+  f32GemmWasmSimd,
+  F32_GEMM_WASMRELAXED_NAME,
+  F32_GEMM_WASMSIMD_NAME,
+} from './f32-gemm-5x8-wasmsimd.js';
+import {
+  F32_RNN_SEQUENCE_WASMRELAXED_NAME,
   F32_RNN_SEQUENCE_WASMSIMD_NAME,
   recycleRnnSaved,
   rnnSequenceBackwardF32,
@@ -24,6 +31,7 @@ export { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-s
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
 import { f32RnnStepModule } from './wasm/f32-rnn-step-module.js';
+import { wasmRelaxedSimdSupported } from './wasm/relaxed-probe.js';
 
 const noRecycle = (_saved: RnnSequenceSaved): void => {};
 
@@ -34,6 +42,7 @@ export const REF_KERNELS: KernelSet = {
   describe: () => `f32-gemm-ref, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
   gemm: gemmRef,
   threaded: false,
+  teamFlavor: 'simd',
   rnnSequenceForward: (p) => rnnSequenceForwardRef(p, gemmRef),
   rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, gemmRef),
   recycleSaved: noRecycle,
@@ -47,6 +56,7 @@ export const JS_KERNELS: KernelSet = {
   describe: () => `${F32_GEMM_JS_NAME}, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
   gemm: f32Gemm4x4Js,
   threaded: false,
+  teamFlavor: 'simd',
   rnnSequenceForward: (p) => rnnSequenceForwardRef(p, f32Gemm4x4Js),
   rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, f32Gemm4x4Js),
   recycleSaved: noRecycle,
@@ -60,8 +70,27 @@ export const WASM_SIMD_KERNELS: KernelSet = {
   describe: () => `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
   gemm: f32GemmWasmSimd,
   threaded: true,
+  teamFlavor: 'simd',
   rnnSequenceForward: rnnSequenceForwardF32,
   rnnSequenceBackward: rnnSequenceBackwardF32,
+  recycleSaved: recycleRnnSaved,
+  createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
+};
+
+/**
+ * The relaxed-SIMD set: the GEMM and the fused layer's GEMMs on a 6x8 f32x4.relaxed_madd
+ * micro-kernel (faster; rounding may differ between CPUs), the gates and the step kernel
+ * as in 'wasm-simd'.
+ */
+export const WASM_RELAXED_KERNELS: KernelSet = {
+  name: 'wasm-relaxed',
+  available: () => wasmRelaxedSimdSupported() && f32GemmModule('relaxed') !== null && f32RnnModule('relaxed') !== null,
+  describe: () => `${F32_GEMM_WASMRELAXED_NAME}, ${F32_RNN_SEQUENCE_WASMRELAXED_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
+  gemm: f32GemmWasmRelaxed,
+  threaded: true,
+  teamFlavor: 'relaxed',
+  rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, flavor: 'relaxed' }),
+  rnnSequenceBackward: (p, saved, og, grads, team) => rnnSequenceBackwardF32(p, saved, og, grads, team, null, 'relaxed'),
   recycleSaved: recycleRnnSaved,
   createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
 };
@@ -70,6 +99,7 @@ const SETS: Record<KernelSetName, KernelSet> = {
   ref: REF_KERNELS,
   js: JS_KERNELS,
   'wasm-simd': WASM_SIMD_KERNELS,
+  'wasm-relaxed': WASM_RELAXED_KERNELS,
   'native-blas': NATIVE_BLAS_KERNELS,
 };
 
@@ -109,8 +139,8 @@ function envRequest(): string | undefined {
 
 /**
  * The kernel set in use: `LONGSHORT_KERNELS` when set (checked on first use), else the
- * fastest available ('native-blas' in Node with a BLAS installed, 'wasm-simd' where
- * WebAssembly SIMD runs, else 'js').
+ * fastest available ('native-blas' in Node with a BLAS installed, 'wasm-relaxed' where
+ * relaxed SIMD validates, 'wasm-simd' where WebAssembly SIMD runs, else 'js').
  */
 export function activeKernelSet(): KernelSet {
   if (active === undefined) {
@@ -128,7 +158,7 @@ export function kernelsFor(dtype: FloatDType): KernelSet {
 /**
  * Selects the kernel set of every op; returns the previous set's name (to restore it).
  *
- * @param name 'ref', 'js', 'wasm-simd', 'native-blas', or 'fast' (the fastest available here)
+ * @param name 'ref', 'js', 'wasm-simd', 'wasm-relaxed', 'native-blas', or 'fast' (the fastest available here)
  * @throws ConfigError for an unknown name, UnsupportedError for a set that cannot run here
  * @example
  * const prev = setKernelSet('wasm-simd'); // deterministic 128-bit kernels

@@ -2,6 +2,7 @@ import { ConfigError } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
 import { f32RnnSharedModule, instantiateF32RnnShared, type F32RnnKernel } from '../kernels/wasm/f32-rnn-module.js';
+import type { WasmFlavor } from '../kernels/wasm/relaxed-probe.js';
 import { WasmArena } from '../kernels/wasm/wasm-arena.js';
 import {
   abortBarrier,
@@ -254,8 +255,18 @@ class Pool implements RnnTeam {
 }
 
 let pool: Pool | null = null;
+/** The pool of the relaxed-SIMD build (its own workers; created only when that set runs). */
+let relaxedPool: Pool | null = null;
 
-function getPool(): Pool | null {
+function getPool(flavor: WasmFlavor = 'simd'): Pool | null {
+  if (flavor === 'relaxed') {
+    if (relaxedPool === null) {
+      const module = f32RnnSharedModule('relaxed');
+      if (module === null) return null;
+      relaxedPool = new Pool(module);
+    }
+    return relaxedPool;
+  }
   if (pool === null) {
     const module = f32RnnSharedModule();
     if (module === null) return null;
@@ -267,10 +278,11 @@ function getPool(): Pool | null {
 /**
  * The team of threads for the recurrent kernels, or null for the caller's thread alone
  * (one thread configured, or threads unavailable). Creating it starts no worker yet.
+ * `flavor` picks the kernel build the team runs ('simd', or 'relaxed': a second pool).
  */
-export function rnnTeam(): RnnTeam | null {
+export function rnnTeam(flavor: WasmFlavor = 'simd'): RnnTeam | null {
   if (getNumThreads() <= 1) return null;
-  return getPool();
+  return getPool(flavor);
 }
 
 /**
@@ -308,6 +320,8 @@ export function poolStats(): PoolStats {
 export function shutdownThreads(): void {
   if (pool !== null) pool.shutdown();
   pool = null;
+  if (relaxedPool !== null) relaxedPool.shutdown();
+  relaxedPool = null;
 }
 
 /**

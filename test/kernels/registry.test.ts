@@ -32,11 +32,11 @@ function lstmInputs(n: number) {
 
 describe('kernel registry', () => {
   it('names every set, and the probe picks the fastest that can run here', () => {
-    assert.deepEqual([...KERNEL_SET_NAMES], ['native-blas', 'wasm-simd', 'js', 'ref']);
+    assert.deepEqual([...KERNEL_SET_NAMES], ['native-blas', 'wasm-relaxed', 'wasm-simd', 'js', 'ref']);
     const first = KERNEL_SET_NAMES.find((n) => { try { return resolveKernelSet(n).available(); } catch { return false; } });
     assert.equal(resolveKernelSet('fast').name, first);
     assert.notEqual(first, 'ref');
-    if (simd && first !== 'native-blas') assert.equal(first, 'wasm-simd');
+    if (simd && first !== 'native-blas' && first !== 'wasm-relaxed') assert.equal(first, 'wasm-simd');
     assert.equal(kernelsFor('float64'), REF_KERNELS);
   });
 
@@ -58,7 +58,7 @@ describe('kernel registry', () => {
 
   it('rejects an unknown set with a ConfigError naming the choices, and changes nothing', () => {
     const before = activeKernelSet();
-    assert.throws(() => setKernelSet('wasm' as 'ref'), (e: unknown) => e instanceof ConfigError && /setKernelSet: kernel set must be one of 'fast', 'native-blas', 'wasm-simd', 'js', 'ref'; got wasm/.test(e.message));
+    assert.throws(() => setKernelSet('wasm' as 'ref'), (e: unknown) => e instanceof ConfigError && /setKernelSet: kernel set must be one of 'fast', 'native-blas', 'wasm-relaxed', 'wasm-simd', 'js', 'ref'; got wasm/.test(e.message));
     assert.equal(activeKernelSet(), before);
   });
 
@@ -101,5 +101,43 @@ describe('kernel registry', () => {
     assert.equal(run('js'), 'js');
     assert.equal(run('fast'), resolveKernelSet('fast').name);
     assert.match(run('bogus'), /^ConfigError: LONGSHORT_KERNELS: kernel set must be one of .*got bogus$/);
+  });
+});
+
+describe('relaxed SIMD', () => {
+  it("is probed with WebAssembly.validate, and 'wasm-simd' keeps the 128-bit kernels", { skip: !simd && 'no WebAssembly SIMD here' }, async () => {
+    const { wasmRelaxedSimdSupported } = await import('../../src/kernels/wasm/relaxed-probe.js');
+    const { f32GemmWasmSimdCalls } = await import('../../src/kernels/f32-gemm-5x8-wasmsimd.js');
+    const relaxed = wasmRelaxedSimdSupported();
+    // Node >= 20 runs relaxed SIMD (Node 20 behind the V8 flag the probe sets)
+    if (Number(process.versions.node.split('.')[0]) >= 20) assert.ok(relaxed, 'relaxed SIMD validates in this Node');
+    if (!relaxed) return;
+    const M = 40;
+    const A = Float32Array.from({ length: M * M }, (_, i) => Math.sin(i));
+    const run = (): Float32Array => {
+      const C = new Float32Array(M * M);
+      activeKernelSet().gemm(false, false, M, M, M, 1, A, 0, M, A, 0, M, 0, C, 0, M);
+      return C;
+    };
+    const prev = setKernelSet('wasm-relaxed');
+    try {
+      const r0 = f32GemmWasmSimdCalls('relaxed');
+      const cr = run();
+      assert.equal(f32GemmWasmSimdCalls('relaxed'), r0 + 1, 'the relaxed build ran');
+      setKernelSet('wasm-simd');
+      const s0 = f32GemmWasmSimdCalls('simd');
+      const r1 = f32GemmWasmSimdCalls('relaxed');
+      const cs = run();
+      assert.equal(f32GemmWasmSimdCalls('simd'), s0 + 1, 'the 128-bit build ran');
+      assert.equal(f32GemmWasmSimdCalls('relaxed'), r1, 'and not the relaxed one');
+      const ref = new Float32Array(M * M);
+      REF_KERNELS.gemm(false, false, M, M, M, 1, A, 0, M, A, 0, M, 0, ref, 0, M);
+      for (let i = 0; i < ref.length; i++) {
+        assert.ok(Math.abs(cr[i] - ref[i]) <= 1e-4 * (1 + Math.abs(ref[i])), `relaxed [${i}]`);
+        assert.ok(Math.abs(cs[i] - ref[i]) <= 1e-4 * (1 + Math.abs(ref[i])), `simd [${i}]`);
+      }
+    } finally {
+      setKernelSet(prev);
+    }
   });
 });

@@ -185,7 +185,7 @@ export function recurrentLayer(
   const grad = needsGrad(...inputs);
   // the active kernel set for float32 (the reference for float64)
   const set = kernelsFor(dtype);
-  const team = set.threaded ? rnnTeam() : null; // worker threads over shared memory, or null: this thread
+  const team = set.threaded ? rnnTeam(set.teamFlavor) : null; // worker threads over shared memory, or null: this thread
   const { out, saved } = set.rnnSequenceForward(p, { saved: grad, team });
   const output = new Tensor(out.output, [rows, Hout]);
   const hN = new Tensor(out.hN, [B, Hout]);
