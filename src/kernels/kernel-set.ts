@@ -27,6 +27,10 @@ export const KERNEL_SET_NAMES = ['native-blas', 'wasm-relaxed', 'wasm-simd', 'js
  * One kernel set: a float32 GEMM, the fused recurrent layer (forward and backward over
  * a whole sequence) and the streaming step kernel, with the reference's signatures and
  * semantics. Float64 always runs the reference set.
+ *
+ * @example
+ * const { gemm } = activeKernelSet(); // C (2x2) = A (2x3) B (3x2)
+ * gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2);
  */
 export interface KernelSet {
   readonly name: KernelSetName;

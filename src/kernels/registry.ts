@@ -141,6 +141,10 @@ function envRequest(): string | undefined {
  * The kernel set in use: `LONGSHORT_KERNELS` when set (checked on first use), else the
  * fastest available ('native-blas' in Node with a BLAS installed, 'wasm-relaxed' where
  * relaxed SIMD validates, 'wasm-simd' where WebAssembly SIMD runs, else 'js').
+ *
+ * @example
+ * const set = activeKernelSet();
+ * console.log(set.name, set.describe()); // 'wasm-simd', 'f32-gemm-5x8-wasmsimd, ...'
  */
 export function activeKernelSet(): KernelSet {
   if (active === undefined) {

@@ -77,7 +77,7 @@ function nodeProcess(): NodeProcess | undefined {
 /** koffi, through Node's require (no static import: the module stays browser-safe). */
 function loadKoffi(): Koffi | null {
   const proc = nodeProcess();
-  const mod = proc?.getBuiltinModule?.('node:module') as { createRequire?: (url: string) => (id: string) => unknown } | undefined;
+  const mod = proc?.getBuiltinModule?.('module') as { createRequire?: (url: string) => (id: string) => unknown } | undefined;
   if (mod?.createRequire === undefined) return null;
   try {
     return mod.createRequire(import.meta.url)('koffi') as Koffi;
