@@ -1,4 +1,6 @@
-// GEMM micro-benchmark: GFLOP/s of gemmRef, f32-gemm-4x4-js and f32-gemm-5x8-wasmsimd
+// GEMM micro-benchmark: GFLOP/s of gemmRef, f32-gemm-4x4-js, f32-gemm-5x8-wasmsimd and the
+// relaxed-SIMD build (6x8 f32x4.relaxed_madd) and the native BLAS (cblas_sgemm through
+// koffi, 1 BLAS thread, on the JS arrays in place)
 // (called through its Gemm wrapper, copies included), plus the wasm kernel alone on
 // operands already in wasm memory ("wasm-kernel") to show the copy-in/out cost.
 // Single thread. Medians over interleaved repetitions. Never part of `npm test`.
@@ -6,8 +8,10 @@
 // Usage: npm run build && node bench/gemm.mjs [--reps 7] [--only square|rnn] [--no-ref]
 import { gemmRef } from '../dist/src/kernels/ref/f-gemm-ref.js';
 import { f32Gemm4x4Js } from '../dist/src/kernels/f32-gemm-4x4-js.js';
-import { f32GemmWasmSimd, f32GemmImplementation } from '../dist/src/kernels/f32-gemm-5x8-wasmsimd.js';
+import { f32GemmWasmSimd, f32GemmWasmRelaxed, f32GemmImplementation } from '../dist/src/kernels/f32-gemm-5x8-wasmsimd.js';
+import { wasmRelaxedSimdSupported } from '../dist/src/kernels/wasm/relaxed-probe.js';
 import { f32GemmModule } from '../dist/src/kernels/wasm/f32-gemm-module.js';
+import { nativeBlas } from '../dist/src/kernels/native/blas-loader.js';
 import os from 'node:os';
 
 const args = process.argv.slice(2);
@@ -53,12 +57,14 @@ const cpuNow = () => {
 };
 
 const mod = f32GemmModule();
+const blas = nativeBlas();
 console.log(`node ${process.version}, ${os.cpus()[0]?.model}, 1 thread, wasm kernel: ${f32GemmImplementation()}` +
-  (mod ? ` (MR=${mod.MR} NR=${mod.NR} KC=${mod.KC} MC=${mod.MC} NC=${mod.NC})` : ''));
+  (mod ? ` (MR=${mod.MR} NR=${mod.NR} KC=${mod.KC} MC=${mod.MC} NC=${mod.NC})` : '') +
+  `, BLAS: ${blas ? `${blas.vendor} ${blas.path}` : 'none'}`);
 console.log(`GFLOP/s from the median CPU time of ${reps} interleaved reps [GFLOP/s from median wall time]; ` +
   'copy ms = wrapper - kernel (CPU medians)\n');
 
-const header = ['shape', 'M', 'N', 'K', 'ref', 'js-4x4', 'wasm (wrapper)', 'wasm-kernel', 'copy ms'];
+const header = ['shape', 'M', 'N', 'K', 'ref', 'js-4x4', 'wasm (wrapper)', 'wasm-kernel', 'copy ms', 'relaxed (wrapper)', 'blas'];
 const rows = [header];
 for (const s of shapes) {
   const { ta, tb, M, N, K } = s;
@@ -69,6 +75,8 @@ for (const s of shapes) {
   if (!noRef && flop <= REF_MAX_FLOP) kernels.push(['ref', () => gemmRef(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
   if (flop <= JS_MAX_FLOP) kernels.push(['js', () => f32Gemm4x4Js(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
   kernels.push(['wasm', () => f32GemmWasmSimd(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
+  if (wasmRelaxedSimdSupported()) kernels.push(['relaxed', () => f32GemmWasmRelaxed(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
+  if (blas) kernels.push(['blas', () => blas.sgemm(ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)]);
   if (mod) {
     // the same call with operands already in wasm memory (what the wrapper copies in)
     const ar = mod.arena;
@@ -112,7 +120,7 @@ for (const s of shapes) {
     return `${(flop / ms / 1e6).toFixed(1)} [${(flop / wall / 1e6).toFixed(1)}] ${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
   };
   const copy = times.wasm && times.kernel ? (median(times.wasm) - median(times.kernel)).toFixed(2) : '-';
-  rows.push([s.name, M, N, K, cell('ref'), cell('js'), cell('wasm'), cell('kernel'), copy].map(String));
+  rows.push([s.name, M, N, K, cell('ref'), cell('js'), cell('wasm'), cell('kernel'), copy, cell('relaxed'), cell('blas')].map(String));
   console.error(`done ${s.name}`);
 }
 const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));

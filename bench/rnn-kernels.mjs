@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const T = await import(pathToFileURL(path.join(root, 'dist/src/tensor/index.js')).href);
-const K = await import(pathToFileURL(path.join(root, 'dist/src/kernels/gemm.js')).href);
+const K = await import(pathToFileURL(path.join(root, 'dist/src/kernels/registry.js')).href);
 let P = null;
 try {
   P = await import(pathToFileURL(path.join(root, 'dist/src/parallel/index.js')).href);

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: the W1-W5 workloads of bench/workloads.json for longshort and its JavaScript peers
-// (TensorFlow.js cpu + wasm, brain.js, onnxruntime-node; optionally PyTorch live), interleaved per workload
+// (TensorFlow.js cpu + wasm, brain.js, onnxruntime-node and -web (wasm); optionally PyTorch live), interleaved per workload
 // in one invocation so that machine noise hits all alike.
 //
 //   stdout : longshort's records, one JSON object per line (contract of ../shared/peers/README.md)
-//   stderr : progress, then the side-by-side markdown table (also written to bench/results/latest.md;
-//            every record of every peer goes to bench/results/latest.json and bench/results/raw/<stamp>/)
+//   stderr : progress, then the side-by-side markdown table (also written to <out>/latest.md; every
+//            record of every peer goes to <out>/latest.json and <out>/raw/<stamp>/; <out> = bench/results/)
 //   exit   : non-zero when a longshort workload throws (record with "error"), its process dies, or its
 //            training does not reduce the loss (trains_ok false). Peer failures are reported, not fatal.
 //
@@ -13,11 +13,16 @@
 //   --only W1:train,W3        subset of workload/modes (units: W1:train W1:infer W2:train W3:stream W4:fwdbwd W5:train)
 //   --peers longshort,tfjs-wasm,tfjs-cpu,brainjs,ort   which implementations (default: all installed; torch via --torch)
 //   --threads N               longshort threads (setNumThreads when exported; else 1) and ort/torch threads
-//   --kernels ref|fast        longshort kernel set (environment LONGSHORT_KERNELS for its processes); default: the library's
+//   --kernels a,b             longshort kernel sets, one column each per thread count (ref, js, wasm-simd,
+//                             wasm-relaxed, native-blas, fast; environment LONGSHORT_KERNELS of its processes);
+//                             default: the library's probed set. Every longshort column is labelled with its set.
 //   --seq W2=8,W4=5           longshort at a shorter sequence, time scaled linearly (†). Default: none, or
 //                             DEFAULT_SEQ_REF_KERNELS when the reference kernels run (W4 ~2 min per call there)
 //   --full                    no shortened sequences for anyone (slow: tfjs-cpu W4 ~3.5 min per call)
-//   --torch                   also run ../shared/peers/runners/torch_runner.py live (vendored OpenBLAS when present)
+//   --torch                   also run ../shared/peers/runners/torch_runner.py live: PyTorch 2 from
+//                             ../shared/peers/vendor/torch2 when present, and Debian's torch 1.13 where installed
+//   --out DIR                 where the table and records go (default bench/results/, git-ignored); files
+//                             tracked by git are never overwritten
 //   --no-topup                no extra loss-check steps after timing
 //   --no-build / --build      skip / force `npm run build` (default: build when dist is older than src)
 //   --sweep                   instead of the workloads: LSTM fwd+bwd cost over seq x batch (bench/sweep.mjs)
@@ -35,6 +40,7 @@ const ANCHOR_FILE = path.join(SHARED, 'results', 'latest.json');
 const TORCH_RUNNER = path.join(SHARED, 'runners', 'torch_runner.py');
 const TORCH_VENDOR_OB = path.join(SHARED, 'vendor', 'openblas', 'usr', 'lib', 'x86_64-linux-gnu', 'openblas-openmp');
 const PY = '/usr/bin/python3'; // Debian python with python3-torch (not a pyenv python on PATH)
+const TORCH2_PY = path.join(SHARED, 'vendor', 'torch2', 'bin', 'python'); // PyTorch 2 CPU wheel (MKL, oneDNN)
 
 /**
  * Shortened sequences (†, time scaled linearly) used unless --full. The peers' values are those of
@@ -51,15 +57,17 @@ const DEFAULT_SEQ = {
 
 const UNITS = [['W1', 'train'], ['W1', 'infer'], ['W2', 'train'], ['W3', 'stream'], ['W4', 'fwdbwd'], ['W5', 'train']];
 
-const KNOWN_FLAGS = ['only', 'peers', 'threads', 'seq', 'full', 'torch', 'no-topup', 'no-build', 'build', 'sweep', 'kernels', 'help'];
+const KNOWN_FLAGS = ['only', 'peers', 'threads', 'seq', 'full', 'torch', 'no-topup', 'no-build', 'build', 'sweep', 'kernels', 'out', 'help'];
+const KERNEL_SETS = ['fast', 'ref', 'js', 'wasm-simd', 'wasm-relaxed', 'native-blas'];
 const USAGE = `npm run bench -- [options]
   --only W1:train,W3     units to run (W1:train, W1:infer, W2:train, W3:stream, W4:fwdbwd, W5:train)
   --peers longshort,ort  peers to run (longshort, tfjs-wasm, tfjs-cpu, brainjs, ort; --torch adds torch)
   --threads 1,2          longshort and ONNX Runtime thread counts, one column each (default 1,2)
-  --kernels fast|ref     longshort's kernel set (default fast)
+  --kernels a,b          longshort's kernel sets, a column each (${KERNEL_SETS.join(', ')}; default: probed)
   --seq W2=8,W4=5        shorter sequences for longshort, scaled linearly (marked †)
   --full                 every peer at full length
-  --torch                also run PyTorch live (../shared/peers runner)
+  --torch                also run PyTorch live: 2.x from ../shared/peers/vendor/torch2, 1.13 where installed
+  --out DIR              output folder (default bench/results/, git-ignored)
   --no-topup             no extra loss-check steps after timing
   --no-build             do not rebuild dist/ when it is stale
   --sweep                the sequence-length x batch sweep instead of the workloads`;
@@ -73,10 +81,11 @@ const THREAD_LIST = String(args.threads === undefined || args.threads === true ?
 if (!THREAD_LIST.every((t) => Number.isInteger(t) && t >= 1)) die(`--threads takes positive integers like 1,2; got ${args.threads}`);
 const THREADS = Math.max(...THREAD_LIST);
 const FULL = !!args.full;
-if (args.kernels !== undefined) {
-  if (!['ref', 'fast'].includes(args.kernels)) die(`--kernels takes ref or fast, got ${args.kernels}`);
-  process.env.LONGSHORT_KERNELS = args.kernels; // inherited by the longshort processes (and read by the library)
-}
+const KERNEL_LIST = args.kernels === undefined || args.kernels === true ? [null] : String(args.kernels).split(',');
+for (const k of KERNEL_LIST) if (k !== null && !KERNEL_SETS.includes(k)) die(`--kernels takes ${KERNEL_SETS.join(', ')}; got ${k}`);
+// one set: inherited by the longshort processes and read by the library (also for the header below)
+if (KERNEL_LIST.length === 1 && KERNEL_LIST[0] !== null) process.env.LONGSHORT_KERNELS = KERNEL_LIST[0];
+const OUT = args.out && args.out !== true ? path.resolve(String(args.out)) : path.join(BENCH, 'results');
 const TOPUP = !args['no-topup'];
 
 function die(msg, code = 2) {
@@ -160,9 +169,13 @@ function peerTable() {
   const R = (f) => path.join(BENCH, 'runners', f);
   const topup = TOPUP ? [] : ['--no-topup'];
   const P = [];
-  for (const t of THREAD_LIST) {
-    P.push({ key: `longshort-${t}t`, group: 'longshort', label: `longshort-${t}t`, ok: true, env: { BENCH_LONGSHORT_DIST: SNAPSHOT_DIST },
-      cmd: (u) => [node, [R('longshort.mjs'), '--threads', String(t), '--only', u, ...seqArg('longshort'), ...topup]] });
+  for (const ks of KERNEL_LIST) {
+    for (const t of THREAD_LIST) {
+      const key = ks === null || KERNEL_LIST.length === 1 ? `longshort-${t}t` : `longshort-${ks}-${t}t`;
+      const env = { BENCH_LONGSHORT_DIST: SNAPSHOT_DIST, ...(ks === null ? {} : { LONGSHORT_KERNELS: ks }) };
+      P.push({ key, group: 'longshort', label: key, ok: true, env,
+        cmd: (u) => [node, [R('longshort.mjs'), '--threads', String(t), '--only', u, '--peer', key, ...seqArg('longshort'), ...topup]] });
+    }
   }
   const tfOk = hasModule('@tensorflow/tfjs');
   P.push({ key: 'tfjs-wasm', label: 'tfjs-wasm', ok: tfOk && hasModule('@tensorflow/tfjs-backend-wasm'),
@@ -177,10 +190,21 @@ function peerTable() {
     P.push({ key: `ort-${t}t`, group: 'ort', label: `ort-node-${t}t`, ok: hasModule('onnxruntime-node'),
       cmd: (u) => [node, [R('ort.mjs'), '--threads', String(t), '--only', u]] });
   }
+  // ONNX Runtime Web on its wasm backend (the peer with longshort's constraints: wasm, no native code), in Node
+  for (const t of THREAD_LIST) {
+    P.push({ key: `ort-web-${t}t`, group: 'ort-web', label: `ort-web-wasm-${t}t`, ok: hasModule('onnxruntime-web'),
+      cmd: (u) => [node, [R('ort.mjs'), '--web', '--threads', String(t), '--only', u]] });
+  }
   if (args.torch) {
+    // PyTorch 2 (the CPU wheel: MKL, oneDNN): the anchor, when ../shared/peers/setup.sh made its venv
+    P.push({ key: 'torch2', group: 'torch', label: 'torch2 (live)', ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(TORCH2_PY), env: {},
+      missing: `${TORCH2_PY} missing (bash ../shared/peers/setup.sh makes it)`,
+      cmd: (u) => [TORCH2_PY, [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup]] });
+    // Debian's torch 1.13 stays a column where installed
     const vendored = fs.existsSync(path.join(TORCH_VENDOR_OB, 'libblas.so.3'));
     const env = vendored ? { LD_LIBRARY_PATH: TORCH_VENDOR_OB } : { OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
-    P.push({ key: 'torch', label: 'torch (live)', ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(PY), env, vendored,
+    P.push({ key: 'torch', group: 'torch', label: 'torch (live)', ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(PY), env, vendored,
+      missing: `${TORCH_RUNNER} or ${PY} missing`,
       // torch runs full size (fast); 'W3' includes the extra stream-cell mode (nn.LSTMCell)
       cmd: (u) => [PY, [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup]] });
   }
@@ -194,8 +218,8 @@ function selectedPeers(all) {
   for (const p of all) {
     if (want && !want.has(p.group ?? p.key)) continue;
     if (!p.ok) {
-      log(p.key === 'torch'
-        ? `bench: --torch: ${TORCH_RUNNER} or ${PY} missing; PyTorch not run live`
+      log(p.group === 'torch'
+        ? `bench: --torch: ${p.missing}; ${p.label} not run`
         : `bench: peer ${p.key} not installed in bench/node_modules: run \`npm run bench:install\` (skipped)`);
       continue;
     }
@@ -262,7 +286,7 @@ function runUnit(peer, unit, rawDir) {
       if ((code !== 0 || signal) && !recs.some((r) => r.error)) {
         const errLines = fs.readFileSync(path.join(rawDir, `${name}.err`), 'utf8').trim().split('\n');
         const tail = (errLines.find((l) => /Error\b/.test(l)) || errLines.slice(-2).join(' | ')).trim().slice(0, 300);
-        const r = { peer: peer.label, workload: id, mode, error: `process ${signal ? `killed by ${signal}` : `exit ${code}`}: ${tail} (bench/results/raw/${path.basename(rawDir)}/${name}.err)` };
+        const r = { peer: peer.label, workload: id, mode, error: `process ${signal ? `killed by ${signal}` : `exit ${code}`}: ${tail} (${path.relative(REPO, rawDir)}/${name}.err)` };
         recs.push(r);
         if (peer.group === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
       }
@@ -324,11 +348,20 @@ function cellText(r, row) {
 
 function buildReport(ctx) {
   const { records, peers, anchors, meta } = ctx;
-  const cols = peers.map((p) => ({ key: p.key, group: p.group ?? p.key, label: p.key === 'torch' ? null : p.label }));
+  const cols = peers.map((p) => ({ key: p.key, group: p.group ?? p.key, label: p.label }));
   // live torch: the peer label comes from the runner (which BLAS it mapped)
   const find = (key, w, m) => records.find((r) => r.bench_peer_key === key && r.workload === w && r.mode === m);
-  const torchLabel = (records.find((r) => r.bench_peer_key === 'torch' && r.peer) || {}).peer;
-  for (const c of cols) if (c.key === 'torch') c.label = `${torchLabel || 'torch'} (live)`;
+  for (const c of cols) {
+    if (c.group === 'torch') {
+      const r = records.find((x) => x.bench_peer_key === c.key && x.peer);
+      if (r) c.label = `${r.peer}${c.key === 'torch2' ? ' [torch 2]' : ''} (live)`;
+    }
+    if (c.group === 'longshort') {
+      // the kernel set each longshort column ran, as its processes reported it
+      const sets = [...new Set(records.filter((x) => x.bench_peer_key === c.key && x.kernels).map((x) => String(x.kernels).split(' ')[0]))];
+      if (sets.length) c.label = `${c.label} [${sets.join('/')}]`;
+    }
+  }
   const aPeers = anchors ? anchors.peers : [];
   const anchorCell = (p, w, m) => anchors && anchors.cells[`${p}|${w}|${m}`];
   const rows = [
@@ -380,8 +413,16 @@ function buildReport(ctx) {
   }
   // ratios
   for (const ls of cols.filter((c) => c.group === 'longshort')) {
+    const lsHas = (w, m) => cellValue(find(ls.key, w, m), m) !== undefined;
     const others = [...cols.filter((c) => c.group !== 'longshort').map((c) => ({ label: c.label, get: (w, m) => find(c.key, w, m) })),
-      ...aPeers.map((p) => ({ label: `${p} ‡`, get: (w, m) => anchorCell(p, w, m) }))];
+      ...aPeers.map((p) => ({ label: `${p} ‡`, get: (w, m) => anchorCell(p, w, m) }))]
+      // only peers with at least one value where this column has one: no empty ratio columns
+      .filter((o) => rows.some(([w, m]) => m !== 'gflops' && m !== 'stream-cell' && lsHas(w, m) && cellValue(o.get(w, m), m)));
+    if (!others.length) {
+      L.push('');
+      L.push(`Ratios for ${ls.label}: no peer or anchor has a comparable cell in this run (none run, none installed, or all errors).`);
+      continue;
+    }
     L.push('');
     L.push(`Ratios: ${ls.label} time ÷ peer time (> 1×: longshort slower; † cells compared at full length).`);
     L.push('');
@@ -434,6 +475,12 @@ function buildReport(ctx) {
   return L.join('\n') + '\n';
 }
 
+/** Whether git tracks `file` (a committed result must not be overwritten by a run). */
+function trackedByGit(file) {
+  const r = spawnSync('git', ['ls-files', '--error-unmatch', file], { cwd: REPO, stdio: 'ignore' });
+  return r.status === 0;
+}
+
 // ---------------------------------------------------------------------------------------------- main
 async function main() {
   if (args.sweep) {
@@ -448,7 +495,7 @@ async function main() {
   if (!units.length) die(`--only ${args.only} selects nothing (units: ${UNITS.map((u) => u.join(':')).join(', ')})`);
   const peers = selectedPeers(peerTable());
   const notes = [];
-  if (peers.some((p) => p.group === 'ort') && units.some((u) => u === 'W1:infer' || u === 'W3:stream') && !ensureOnnxModels()) {
+  if (peers.some((p) => p.group === 'ort' || p.group === 'ort-web') && units.some((u) => u === 'W1:infer' || u === 'W3:stream') && !ensureOnnxModels()) {
     notes.push('onnxruntime-node: ONNX export (needs /usr/bin/python3 with python3-torch) failed; its cells are errors.');
   }
   const tp = peers.find((p) => p.key === 'torch');
@@ -468,13 +515,13 @@ async function main() {
   const kernels = lib.kernelSetName();
   const th = lib.configureThreads(THREADS);
   setLongshortDefaultSeq(kernels);
-  const rawDir = path.join(BENCH, 'results', 'raw', stamp);
+  const rawDir = path.join(OUT, 'raw', stamp);
   fs.mkdirSync(rawDir, { recursive: true });
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   log(`bench: ${command}`);
   if (snap) log(`bench: longshort build: dist/ of ${snap.built}, sha ${snap.sha} (private copy for this run)`);
   log(`bench: node ${process.version}, ${os.cpus()[0]?.model} x ${os.cpus().length}, longshort threads ${th.threads}, kernels ${kernels}; ` +
-    `peers: ${peers.map((p) => p.label).join(', ')}; units: ${units.join(', ')}; raw output bench/results/raw/${stamp}/`);
+    `peers: ${peers.map((p) => p.label).join(', ')}; units: ${units.join(', ')}; raw output ${path.relative(REPO, rawDir)}/`);
   log('bench: timings on a shared machine are noisy; compare cells of the same run.');
 
   const t0 = Date.now();
@@ -517,13 +564,16 @@ async function main() {
   };
   const md = buildReport({ records, peers, anchors, meta });
   fs.writeFileSync(path.join(rawDir, 'report.md'), md);
-  fs.mkdirSync(path.join(BENCH, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(BENCH, 'results', 'latest.md'), md);
-  fs.writeFileSync(path.join(BENCH, 'results', 'latest.json'),
+  fs.mkdirSync(OUT, { recursive: true });
+  const latestMd = path.join(OUT, 'latest.md');
+  const latestJson = path.join(OUT, 'latest.json');
+  for (const f of [latestMd, latestJson]) if (trackedByGit(f)) die(`${path.relative(REPO, f)} is a file tracked by git: not overwritten (give --out)`, 1);
+  fs.writeFileSync(latestMd, md);
+  fs.writeFileSync(latestJson,
     JSON.stringify({ meta, timing_policy: spec.timing, validation_policy: spec.validation, records, anchors: anchors && { file: anchors.file, generated_at: anchors.generated_at, cells: Object.values(anchors.cells) } }, null, 1) + '\n');
   log('');
   log(md);
-  log('bench: table written to bench/results/latest.md, all records to bench/results/latest.json');
+  log(`bench: table written to ${path.relative(REPO, latestMd)}, all records to ${path.relative(REPO, latestJson)}`);
 
   // loud failure for longshort
   const lsRecs = records.filter((r) => String(r.bench_peer_key).startsWith('longshort-'));

@@ -11,7 +11,7 @@
 //   ref     like fast with the reference step kernel (setKernelSet('ref'))
 import os from 'node:os';
 import * as L from '../dist/src/index.js';
-import { setKernelSet } from '../dist/src/kernels/gemm.js';
+import { setKernelSet } from '../dist/src/kernels/registry.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {

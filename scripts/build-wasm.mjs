@@ -17,23 +17,42 @@ const srcDir = path.join(root, 'src/kernels/wasm/assembly');
 const outDir = path.join(root, 'src/kernels/wasm/generated');
 const wantWat = process.argv.includes('--wat');
 
+// The shared build's maximum memory must equal the one the JS side declares for the
+// shared memory it creates: read it from there, so it is written once.
+const arenaSrc = readFileSync(path.join(root, 'src/kernels/wasm/wasm-arena.ts'), 'utf8');
+const maxPagesMatch = /export const SHARED_MAX_PAGES = (\d+);/.exec(arenaSrc);
+if (maxPagesMatch === null) {
+  console.error('build-wasm: SHARED_MAX_PAGES not found in src/kernels/wasm/wasm-arena.ts');
+  process.exit(1);
+}
+const SHARED_MAX_PAGES = maxPagesMatch[1];
+
 /** Each entry: AssemblyScript source -> generated TS module exporting `<constName>`. */
 const modules = [
   { source: 'f32-gemm.ts', out: 'f32-gemm-wasm.ts', constName: 'F32_GEMM_WASM_BASE64' },
   { source: 'f32-rnn-step.ts', out: 'f32-rnn-step-wasm.ts', constName: 'F32_RNN_STEP_WASM_BASE64' },
   // The fused recurrent layer (it includes the GEMM): a plain build, and one over a shared
-  // memory (wasm threads) for the worker pool; its maximum must match SHARED_MAX_PAGES in
-  // src/kernels/wasm/wasm-arena.ts.
+  // memory (wasm threads) for the worker pool, with the maximum of SHARED_MAX_PAGES.
   { source: 'f32-rnn.ts', out: 'f32-rnn-wasm.ts', constName: 'F32_RNN_WASM_BASE64' },
   {
     source: 'f32-rnn.ts',
     out: 'f32-rnn-shared-wasm.ts',
     constName: 'F32_RNN_SHARED_WASM_BASE64',
-    flags: ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '32768'],
+    flags: ['--enable', 'threads', '--sharedMemory', '--maximumMemory', SHARED_MAX_PAGES],
+  },
+  // The relaxed-SIMD builds (6x8 micro-kernel on f32x4.relaxed_madd) of the GEMM and the
+  // fused layer, for the 'wasm-relaxed' kernel set where WebAssembly.validate accepts them.
+  { source: 'f32-gemm.ts', out: 'f32-gemm-relaxed-wasm.ts', constName: 'F32_GEMM_RELAXED_WASM_BASE64', flags: ['--enable', 'relaxed-simd'] },
+  { source: 'f32-rnn.ts', out: 'f32-rnn-relaxed-wasm.ts', constName: 'F32_RNN_RELAXED_WASM_BASE64', flags: ['--enable', 'relaxed-simd'] },
+  {
+    source: 'f32-rnn.ts',
+    out: 'f32-rnn-relaxed-shared-wasm.ts',
+    constName: 'F32_RNN_RELAXED_SHARED_WASM_BASE64',
+    flags: ['--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory', '--maximumMemory', SHARED_MAX_PAGES],
   },
 ];
 
-// Flags common to every kernel module: 128-bit SIMD (no relaxed SIMD), memory imported
+// Flags common to every kernel module: 128-bit SIMD (relaxed SIMD only where listed above), memory imported
 // from `env.memory` (the JS side owns it and its arena), the smallest runtime, no asserts.
 const common = [
   '--enable', 'simd',

@@ -20,7 +20,14 @@ export * from './core/errors.js';
 export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState, type GeneratorAlgorithm, type GeneratorOptions } from './core/rng.js';
 export type { Shape } from './core/shape.js';
-export { kernelSetName, setKernelSet, type KernelSet } from './kernels/gemm.js';
+export {
+  activeKernelSet,
+  kernelSetName,
+  setKernelSet,
+  type KernelSet,
+  type KernelSetName,
+  type KernelSetRequest,
+} from './kernels/registry.js';
 export * from './tensor/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../core/dtype.js';
-import { gemmRef } from './ref/f-gemm-ref.js';
+import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
 
 // Optimized pure-JS f32 GEMM, the fallback where WebAssembly SIMD is missing. Same
 // contract and signature as `gemmRef` (C = alpha * op(A) op(B) + beta * C, row-major).
@@ -25,24 +25,24 @@ const tile = new Float64Array(MR * NR); // [MR][NR]
  * f32 GEMM in JavaScript, 4x4 register-blocked (`f32-gemm-4x4-js`). Float32Array
  * operands only; any other operand type is handed to `gemmRef`.
  */
-export function f32Gemm4x4Js(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  beta: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
-): void {
+export const f32Gemm4x4Js: Gemm = function f32Gemm4x4Js(
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOff,
+  lda,
+  B,
+  bOff,
+  ldb,
+  beta,
+  C,
+  cOff,
+  ldc,
+) {
   if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
     gemmRef(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
     return;
@@ -119,7 +119,7 @@ export function f32Gemm4x4Js(
       }
     }
   }
-}
+};
 
 /** C = beta * C over the M x N window (beta = 0 writes zeros, NaN included). */
 export function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {

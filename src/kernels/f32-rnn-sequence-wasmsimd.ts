@@ -1,6 +1,7 @@
+import { CELL_KINDS, gateCount } from '../core/cell-kind.js';
 import type { FloatArray } from '../core/dtype.js';
+import { f32GemmWasmSimd } from './f32-gemm-5x8-wasmsimd.js';
 import {
-  gateCount,
   rnnSequenceBackwardRef,
   rnnSequenceForwardRef,
   type RnnSequenceInputGrads,
@@ -10,10 +11,62 @@ import {
   type RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
+import { Layout, put, roundUp, take, takeInto, takeSaved, zero } from './wasm/rnn-layout.js';
+export { recycleRnnSaved } from './wasm/rnn-layout.js';
+import type { WasmFlavor } from './wasm/relaxed-probe.js';
+import {
+  F_KIND,
+  F_I,
+  F_H,
+  F_HOUT,
+  F_L,
+  F_B,
+  F_ROWS,
+  F_REV,
+  F_BS,
+  F_OFFS,
+  F_X,
+  F_WIH,
+  F_WHH,
+  F_BIAS,
+  F_BHN,
+  F_WHR,
+  F_OUT,
+  F_HN,
+  F_CN,
+  F_GATES,
+  F_HPREV,
+  F_CPREV,
+  F_CNEW,
+  F_HRAW,
+  F_GHN,
+  F_GH,
+  F_HBUF,
+  F_PWHH,
+  F_PWHR,
+  F_BAR,
+  F_DOUT,
+  F_DX,
+  F_DWIH,
+  F_FLAGS,
+  F_DWHH,
+  F_DBIH,
+  F_DBHH,
+  F_DWHR,
+  F_DH,
+  F_DC,
+  F_DGX,
+  F_DGH,
+  F_DHALL,
+  F_DRAW,
+  F_ACC,
+} from './wasm/rnn-params.js';
 
+/** The kernel name of the relaxed-SIMD build of the recurrent layer. */
+export const F32_RNN_SEQUENCE_WASMRELAXED_NAME = 'f32-rnn-sequence-wasmrelaxed';
 /** The kernel name of the WebAssembly SIMD recurrent layer. */
 export const F32_RNN_SEQUENCE_WASMSIMD_NAME = 'f32-rnn-sequence-wasmsimd';
-/** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM. */
+/** Without WebAssembly SIMD: the reference driver over the optimized JS GEMM (the 'js' kernel set). */
 export const F32_RNN_SEQUENCE_JS_NAME = 'f32-rnn-sequence-ref+f32-gemm-4x4-js';
 
 /** Which entry point of the kernel module a call runs. */
@@ -37,8 +90,27 @@ export interface RnnTeam {
   run(entry: RnnEntry, P: number, nt: number, op: string, bar: number): void;
 }
 
+/**
+ * A GEMM run outside the module on views of its memory (the native BLAS): the driver
+ * hands it the large GEMMs of a layer (the input projection, dX, dW_ih, dW_hh, dW_hr)
+ * and keeps the recurrent loop in wasm.
+ */
+export interface OuterGemm {
+  /** Whether a GEMM of this size should run outside. */
+  wants(M: number, N: number, K: number): boolean;
+  /** C = op(A) op(B) + beta C on `threads` threads (row-major; arrays start at each matrix). */
+  run(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number, threads: number,
+  ): void;
+}
+
 /** Options of the forward pass. */
 export interface RnnForwardOptions {
+  /** The kernel build without a team: 'simd' (128-bit, the default) or 'relaxed'. */
+  flavor?: WasmFlavor;
+  /** Runs the input projection when it is large (omitted: everything in wasm). */
+  outer?: OuterGemm | null;
   /** Whether to return the saved activations (false: inference, zero-length arrays). */
   saved?: boolean;
   /** Run on this team of threads (omitted: the caller's thread, non-shared build). */
@@ -70,63 +142,6 @@ export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
 
-// ---- the parameter block (indices mirror src/kernels/wasm/assembly/f32-rnn.ts) -------------
-const F_KIND = 0;
-const F_I = 1;
-const F_H = 2;
-const F_HOUT = 3;
-const F_L = 4;
-const F_B = 5;
-const F_ROWS = 6;
-const F_REV = 7;
-const F_BS = 8;
-const F_OFFS = 9;
-const F_X = 10;
-const F_WIH = 11;
-const F_WHH = 12;
-const F_BIAS = 13;
-const F_BHN = 14;
-const F_WHR = 15;
-const F_OUT = 16;
-const F_HN = 17;
-const F_CN = 18;
-const F_GATES = 19;
-const F_HPREV = 20;
-const F_CPREV = 21;
-const F_CNEW = 22;
-const F_HRAW = 23;
-const F_GHN = 24;
-const F_GH = 25;
-const F_HBUF = 26;
-const F_PWHH = 27;
-const F_PWHR = 28;
-const F_SCR = 29;
-const F_SCR_STRIDE = 30;
-const F_SCR_PB = 31;
-const F_SCR_TILE = 32;
-const F_BAR = 33;
-const F_DOUT = 34;
-const F_DX = 35;
-const F_DWIH = 36;
-const F_DWHH = 37;
-const F_DBIH = 38;
-const F_DBHH = 39;
-const F_DWHR = 40;
-const F_DH = 41;
-const F_DC = 42;
-const F_DGX = 43;
-const F_DGH = 44;
-const F_DHALL = 45;
-const F_DRAW = 46;
-const F_ACC = 47;
-const N_FIELDS = 64;
-
-const KIND_CODE = { lstm: 0, gru: 1, rnn_tanh: 2, rnn_relu: 3 } as const;
-
-function roundUp(n: number, m: number): number {
-  return Math.ceil(n / m) * m;
-}
-
 /** Sizes shared by forward and backward. */
 function dims(p: RnnSequenceInputs): { G: number; GH: number; L: number; B: number; rows: number; offs: Int32Array; proj: boolean } {
   const G = gateCount(p.kind);
@@ -138,105 +153,6 @@ function dims(p: RnnSequenceInputs): { G: number; GH: number; L: number; B: numb
     rows += p.batchSizes[t];
   }
   return { G, GH: G * p.H, L, B: p.batchSizes[0], rows, offs, proj: p.kind === 'lstm' && p.wHr !== null };
-}
-
-/** Builds one call's layout: a list of (field, float count) allocations in the arena. */
-class Layout {
-  readonly fields = new Int32Array(N_FIELDS);
-  private readonly sizes: Array<[number, number]> = [];
-  add(field: number, floats: number): void {
-    this.sizes.push([field, floats]);
-  }
-  /**
-   * Resets the arena, grows it once, allocates everything; returns P (the block's byte
-   * offset), or -1 when the call needs more than `MAX_CALL_BYTES` (the caller then runs
-   * the reference driver, whose GEMMs split large problems).
-   */
-  place(k: F32RnnKernel, nt: number, maxGemmN: number): number {
-    const { arena, MC, KC, NC, MR, NR } = k;
-    const packA = MC * KC;
-    const packB = KC * roundUp(Math.min(NC, Math.max(maxGemmN, 1)), NR);
-    const pbOff = roundUp(4 * packA, 64);
-    const tileOff = pbOff + roundUp(4 * packB, 64);
-    const stride = tileOff + roundUp(4 * MR * NR, 64);
-    let bytes = 4 * N_FIELDS + 64 + stride * nt + 64 * (this.sizes.length + 4);
-    for (const [, n] of this.sizes) bytes += 4 * n + 16;
-    if (bytes > maxCallBytes) return -1;
-    arena.reset();
-    arena.reserve(bytes);
-    const P = arena.alloc(4 * N_FIELDS);
-    this.fields[F_BAR] = arena.alloc(64);
-    for (const [f, n] of this.sizes) this.fields[f] = arena.alloc(4 * n);
-    this.fields[F_SCR] = arena.alloc(stride * nt);
-    this.fields[F_SCR_STRIDE] = stride;
-    this.fields[F_SCR_PB] = pbOff;
-    this.fields[F_SCR_TILE] = tileOff;
-    const i32 = arena.i32();
-    i32.fill(0, this.fields[F_BAR] >>> 2, (this.fields[F_BAR] >>> 2) + 16);
-    return P;
-  }
-  /** Writes the block at P (after the data went in: the views may have been renewed). */
-  write(k: F32RnnKernel, P: number): void {
-    k.arena.i32().set(this.fields, P >>> 2);
-  }
-}
-
-function put(k: F32RnnKernel, at: number, src: FloatArray | Int32Array, n: number): void {
-  if (n === 0) return;
-  if (src instanceof Int32Array) k.arena.i32().set(src.subarray(0, n), at >>> 2);
-  else k.arena.f32().set(src.subarray(0, n), at >>> 2);
-}
-
-function zero(k: F32RnnKernel, at: number, n: number): void {
-  if (n > 0) k.arena.f32().fill(0, at >>> 2, (at >>> 2) + n);
-}
-
-function take(k: F32RnnKernel, at: number, n: number): Float32Array {
-  // the copy constructor: several times faster than new Float32Array(n) + set() for
-  // megabytes (no zero-filled pages written twice)
-  return n > 0 ? new Float32Array(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n)) : new Float32Array(0);
-}
-
-/**
- * Saved-activation buffers handed back after their backward pass (`recycleRnnSaved`),
- * by length, for the next forward to copy into instead of allocating: a training loop
- * then stops churning tens of megabytes of short-lived typed arrays per step (which
- * the garbage collector frees late, inflating the peak RSS). Bounded in bytes.
- */
-const savedPool = new Map<number, Float32Array[]>();
-let savedPoolBytes = 0;
-const SAVED_POOL_MAX_BYTES = 128 * 2 ** 20;
-/** Buffers shorter than this are not worth pooling. */
-const SAVED_POOL_MIN_FLOATS = 4096;
-
-function takeSaved(k: F32RnnKernel, at: number, n: number): Float32Array {
-  const list = n >= SAVED_POOL_MIN_FLOATS ? savedPool.get(n) : undefined;
-  const a = list !== undefined ? list.pop() : undefined;
-  if (a === undefined) return take(k, at, n);
-  savedPoolBytes -= 4 * n;
-  a.set(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n));
-  return a;
-}
-
-/**
- * Hands the saved activations of a finished backward pass back for reuse by later
- * forward passes. Only for buffers nothing else references any more (the caller's op
- * was released by the autograd engine); float64 and small buffers are ignored.
- */
-export function recycleRnnSaved(saved: RnnSequenceSaved): void {
-  for (const a of [saved.gates, saved.hPrev, saved.cPrev, saved.cNew, saved.hRaw, saved.ghn]) {
-    if (!(a instanceof Float32Array) || a.length < SAVED_POOL_MIN_FLOATS) continue;
-    if (savedPoolBytes + a.byteLength > SAVED_POOL_MAX_BYTES) continue;
-    const list = savedPool.get(a.length);
-    if (list === undefined) savedPool.set(a.length, [a]);
-    else if (list.length < 16) list.push(a);
-    else continue;
-    savedPoolBytes += a.byteLength;
-  }
-}
-
-function takeInto(k: F32RnnKernel, at: number, dst: FloatArray, n: number): void {
-  if (n > 0) dst.set(k.arena.f32().subarray(at >>> 2, (at >>> 2) + n));
 }
 
 function isF32(p: RnnSequenceInputs): boolean {
@@ -263,8 +179,8 @@ export function rnnSequenceForwardF32(
   options: RnnForwardOptions = {},
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
   const team = options.team ?? null;
-  const k = team !== null ? team.kernel : f32RnnModule();
-  if (!isF32(p) || k === null) return rnnSequenceForwardRef(p);
+  const k = team !== null ? team.kernel : f32RnnModule(options.flavor);
+  if (!isF32(p) || k === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const wantSaved = options.saved ?? true;
   const { kind, I, H, Hout } = p;
   const { G, GH, L, B, rows, offs, proj } = dims(p);
@@ -295,10 +211,10 @@ export function rnnSequenceForwardF32(
   lay.add(F_HBUF, B * Hout);
   lay.add(F_PWHH, G * Hout * roundUp(H, k.NR));
   lay.add(F_PWHR, proj ? H * roundUp(Hout, k.NR) : 0);
-  const P = lay.place(k, nt, GH);
-  if (P < 0) return rnnSequenceForwardRef(p);
+  const P = lay.place(k, nt, GH, maxCallBytes);
+  if (P < 0) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const f = lay.fields;
-  f[F_KIND] = KIND_CODE[kind];
+  f[F_KIND] = CELL_KINDS[kind].code;
   f[F_I] = I;
   f[F_H] = H;
   f[F_HOUT] = Hout;
@@ -333,6 +249,18 @@ export function rnnSequenceForwardF32(
   if (isLstm) {
     if (p.c0 !== null) put(k, f[F_CN], p.c0, B * H);
     else zero(k, f[F_CN], B * H);
+  }
+  const outer = options.outer ?? null;
+  if (outer !== null && outer.wants(rows, GH, I)) {
+    // gates = bias + x W_ih^T outside the module, on its memory
+    const mem = k.arena.f32();
+    const g0 = f[F_GATES] >>> 2;
+    if (hasBias) {
+      const b = mem.subarray(f[F_BIAS] >>> 2, (f[F_BIAS] >>> 2) + GH);
+      for (let r = 0; r < rows; r++) mem.set(b, g0 + r * GH);
+    }
+    outer.run(false, true, rows, GH, I, mem.subarray(f[F_X] >>> 2), I, mem.subarray(f[F_WIH] >>> 2), I, hasBias ? 1 : 0, mem.subarray(g0), GH, nt);
+    f[F_FLAGS] |= 1;
   }
   lay.write(k, P);
 
@@ -372,10 +300,12 @@ export function rnnSequenceBackwardF32(
   og: RnnSequenceOutputGrads,
   grads: RnnSequenceInputGrads,
   team: RnnTeam | null = null,
+  outer: OuterGemm | null = null,
+  flavor: WasmFlavor = 'simd',
 ): void {
-  const k = team !== null ? team.kernel : f32RnnModule();
+  const k = team !== null ? team.kernel : f32RnnModule(flavor);
   if (!isF32(p) || k === null) {
-    rnnSequenceBackwardRef(p, saved, og, grads);
+    rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
   const { kind, I, H, Hout } = p;
@@ -421,13 +351,13 @@ export function rnnSequenceBackwardF32(
   lay.add(F_ACC, 2 * GH);
   lay.add(F_PWHH, GH * roundUp(Hout, k.NR));
   lay.add(F_PWHR, proj ? Hout * roundUp(H, k.NR) : 0);
-  const P = lay.place(k, nt, Math.max(I, H, Hout));
+  const P = lay.place(k, nt, Math.max(I, H, Hout), maxCallBytes);
   if (P < 0) {
-    rnnSequenceBackwardRef(p, saved, og, grads);
+    rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
   const f = lay.fields;
-  f[F_KIND] = KIND_CODE[kind];
+  f[F_KIND] = CELL_KINDS[kind].code;
   f[F_I] = I;
   f[F_H] = H;
   f[F_HOUT] = Hout;
@@ -459,11 +389,14 @@ export function rnnSequenceBackwardF32(
     if (og.dcN !== null) put(k, f[F_DC], og.dcN, B * H);
     else zero(k, f[F_DC], B * H);
   }
+  const outerTail = outer !== null && outer.wants(GH, Math.max(I, Hout), rows);
+  if (outerTail) f[F_FLAGS] |= 2;
   lay.write(k, P);
 
   wasmCalls++;
   if (team !== null && nt > 1) team.run('rnn_backward', P, nt, 'recurrentLayer', f[F_BAR]);
   else k.exports.rnn_backward(P, 0, 1);
+  if (outerTail) backwardTail(k, f, outer, p, rows, GH, proj, grads, nt);
 
   if (grads.dh0 !== null) takeInto(k, f[F_DH], grads.dh0, B * Hout);
   if (grads.dc0 !== null && isLstm) takeInto(k, f[F_DC], grads.dc0, B * H);
@@ -473,4 +406,18 @@ export function rnnSequenceBackwardF32(
   if (grads.dBIh !== null) takeInto(k, f[F_DBIH], grads.dBIh, GH);
   if (grads.dBHh !== null) takeInto(k, f[F_DBHH], grads.dBHh, GH);
   if (wantDWHr) takeInto(k, f[F_DWHR], grads.dWHr as FloatArray, Hout * H);
+}
+
+/** The dX, dW_ih, dW_hh (and dW_hr) GEMMs of a backward pass, outside the module. */
+function backwardTail(
+  k: F32RnnKernel, f: Int32Array, outer: OuterGemm, p: RnnSequenceInputs, rows: number, GH: number, proj: boolean,
+  grads: RnnSequenceInputGrads, nt: number,
+): void {
+  const { I, H, Hout } = p;
+  const mem = k.arena.f32();
+  const at = (field: number): Float32Array => mem.subarray(f[field] >>> 2);
+  if (grads.dX !== null) outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
+  if (grads.dWIh !== null) outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
+  if (grads.dWHh !== null) outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+  if (grads.dWHr !== null && proj) outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
 }

@@ -1,47 +1,15 @@
-import type { RnnCellKind } from './ref/rnn-sequence-ref.js';
+import type { CellKind } from '../core/cell-kind.js';
 import type { RnnStepConfig, RnnStepKernel, RnnStepLayerWeights } from './ref/rnn-step-ref.js';
-import { F32_RNN_STEP_WASM_BASE64 } from './wasm/generated/f32-rnn-step-wasm.js';
-import { wasmSimdSupported } from './wasm/simd-probe.js';
+import { f32RnnStepModule, instantiateF32RnnStep, type F32RnnStepExports } from './wasm/f32-rnn-step-module.js';
 
 /** Implementation name of the WebAssembly SIMD one-step kernel. */
 export const F32_RNN_STEP_WASMSIMD_NAME = 'f32-rnn-step-wasmsimd';
 
-/** The exports of the compiled src/kernels/wasm/assembly/f32-rnn-step.ts (pointers are byte offsets). */
-interface F32RnnStepExports {
-  lstm_step(N: number, I: number, H: number, Hout: number, x: number, h: number, c: number, wx: number, wh: number, b: number, wr: number, hraw: number, hnew: number): void;
-  gru_step(N: number, I: number, H: number, x: number, h: number, wx: number, wh: number, b: number, hnew: number): void;
-  rnn_step(N: number, relu: number, I: number, H: number, x: number, h: number, wx: number, wh: number, b: number, hnew: number): void;
-}
-
 const PAGE = 65536;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-/** The compiled module (once per process), or null where WebAssembly SIMD is missing. */
-function rnnStepModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (wasmSimdSupported()) {
-      try {
-        compiled = new WebAssembly.Module(decodeBase64(F32_RNN_STEP_WASM_BASE64));
-      } catch (_e) {
-        compiled = null;
-      }
-    }
-  }
-  return compiled;
-}
 
 /** Whether the wasm SIMD step kernel can run here. */
 export function f32RnnStepWasmSimdAvailable(): boolean {
-  return rnnStepModule() !== null;
+  return f32RnnStepModule() !== null;
 }
 
 let stepCount = 0;
@@ -123,7 +91,7 @@ interface LayerLayout {
  */
 export function createF32RnnStepWasmSimd(cfg: RnnStepConfig): RnnStepKernel | null {
   if (cfg.dtype !== 'float32') return null;
-  const module = rnnStepModule();
+  const module = f32RnnStepModule();
   if (module === null) return null;
   return new F32RnnStepWasmSimd(cfg, module);
 }
@@ -136,7 +104,7 @@ class F32RnnStepWasmSimd implements RnnStepKernel {
   readonly y: Float32Array;
   private readonly ex: F32RnnStepExports;
   private readonly f32: Float32Array;
-  private readonly kind: RnnCellKind;
+  private readonly kind: CellKind;
   private readonly N: number;
   private readonly layout: LayerLayout[];
   private readonly hraw: number;
@@ -180,8 +148,7 @@ class F32RnnStepWasmSimd implements RnnStepKernel {
     this.hraw = take(proj ? N * H : 0); // (N, H)
     this.hnew = take(N * Hout); // (N, Hout)
     const memory = new WebAssembly.Memory({ initial: Math.ceil(top / PAGE), maximum: Math.ceil(top / PAGE) });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    this.ex = instance.exports as unknown as F32RnnStepExports;
+    this.ex = instantiateF32RnnStep(module, memory);
     this.f32 = new Float32Array(memory.buffer);
     this.x = this.f32.subarray(xPtr >> 2, (xPtr >> 2) + N * layers[0].I);
     this.h = this.f32.subarray(hPtr >> 2, (hPtr >> 2) + L * N * Hout);

@@ -2,6 +2,7 @@ import { ConfigError, StateError } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
 import { f32RnnSharedModule, instantiateF32RnnShared, type F32RnnKernel } from '../kernels/wasm/f32-rnn-module.js';
+import type { WasmFlavor } from '../kernels/wasm/relaxed-probe.js';
 import { WasmArena } from '../kernels/wasm/wasm-arena.js';
 import {
   abortBarrier,
@@ -291,22 +292,38 @@ class Pool implements RnnTeam {
 }
 
 let pool: Pool | null = null;
+/** The pool of the relaxed-SIMD build (its own workers; created only when that set runs). */
+let relaxedPool: Pool | null = null;
 let restarts = 0;
 let gaveUp: string | null = null;
 
-function getPool(): Pool | null {
-  if (gaveUp !== null) return null;
-  if (pool !== null && (pool.lost !== null || Atomics.load(pool.control, C_EXITED) !== 0)) {
-    // a worker is gone: replace the whole team (its memory and barriers included)
-    const why = pool.lost ?? 'a worker thread exited';
-    pool.shutdown();
-    pool = null;
-    if (++restarts > MAX_RESTARTS) {
-      gaveUp = `${why}, ${restarts - 1} restarts already`;
-      warn(`longshort threads: ${gaveUp}; running single-threaded from now on`);
-      return null;
-    }
+/** `p`, or null after shutting it down when one of its workers is gone. */
+function dropIfLost(p: Pool | null): Pool | null {
+  if (p === null || (p.lost === null && Atomics.load(p.control, C_EXITED) === 0)) return p;
+  // a worker is gone: replace the whole team (its memory and barriers included)
+  const why = p.lost ?? 'a worker thread exited';
+  p.shutdown();
+  if (++restarts > MAX_RESTARTS) {
+    gaveUp = `${why}, ${restarts - 1} restarts already`;
+    warn(`longshort threads: ${gaveUp}; running single-threaded from now on`);
   }
+  return null;
+}
+
+function getPool(flavor: WasmFlavor = 'simd'): Pool | null {
+  if (gaveUp !== null) return null;
+  if (flavor === 'relaxed') {
+    relaxedPool = dropIfLost(relaxedPool);
+    if (gaveUp !== null) return null;
+    if (relaxedPool === null) {
+      const module = f32RnnSharedModule('relaxed');
+      if (module === null) return null;
+      relaxedPool = new Pool(module);
+    }
+    return relaxedPool;
+  }
+  pool = dropIfLost(pool);
+  if (gaveUp !== null) return null;
   if (pool === null) {
     const module = f32RnnSharedModule();
     if (module === null) return null;
@@ -318,10 +335,11 @@ function getPool(): Pool | null {
 /**
  * The team of threads for the recurrent kernels, or null for the caller's thread alone
  * (one thread configured, or threads unavailable). Creating it starts no worker yet.
+ * `flavor` picks the kernel build the team runs ('simd', or 'relaxed': a second pool).
  */
-export function rnnTeam(): RnnTeam | null {
+export function rnnTeam(flavor: WasmFlavor = 'simd'): RnnTeam | null {
   if (getNumThreads() <= 1) return null;
-  return getPool();
+  return getPool(flavor);
 }
 
 /** How many times the pool was replaced after losing a worker (for tests). */
@@ -364,6 +382,8 @@ export function poolStats(): PoolStats {
 export function shutdownThreads(): void {
   if (pool !== null) pool.shutdown();
   pool = null;
+  if (relaxedPool !== null) relaxedPool.shutdown();
+  relaxedPool = null;
   gaveUp = null;
   restarts = 0;
 }

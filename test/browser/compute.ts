@@ -25,6 +25,8 @@ export interface ComputeResult {
   values: Record<string, number[]>;
   env: {
     kernelSet: string;
+    /** The set that was active before (restored after the run). */
+    kernelsBefore: string;
     numThreads: number;
     crossOriginIsolated: boolean | null;
     sharedArrayBuffer: boolean;
@@ -38,6 +40,9 @@ export interface ComputeResult {
 /** A 2-layer batch-first float32 LSTM from a seeded init: forward, a weighted loss, backward. */
 export function compute(lib: typeof Lib, pool: typeof PoolModule, rnn: typeof RnnKernel, o: ComputeOptions): ComputeResult {
   const t0 = Date.now();
+  // the deterministic 128-bit kernels: the same bits in Chromium and Node (the probed
+  // default may be relaxed SIMD in one and the native BLAS in the other)
+  const prevKernels = lib.setKernelSet('wasm-simd');
   lib.setDefaultDtype('float32');
   lib.setNumThreads(o.threads);
   if (o.minFlops !== undefined) pool.setParallelThresholds(o.minFlops, o.minFlops);
@@ -59,10 +64,11 @@ export function compute(lib: typeof Lib, pool: typeof PoolModule, rnn: typeof Rn
   };
   for (const [name, p] of lstm.namedParameters()) values[`grad.${name}`] = Array.from(p.grad!.data);
   const g = globalThis as { crossOriginIsolated?: boolean };
-  return {
+  const result: ComputeResult = {
     values,
     env: {
       kernelSet: lib.kernelSetName(),
+      kernelsBefore: prevKernels,
       numThreads: lib.getNumThreads(),
       crossOriginIsolated: typeof g.crossOriginIsolated === 'boolean' ? g.crossOriginIsolated : null,
       sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
@@ -71,4 +77,6 @@ export function compute(lib: typeof Lib, pool: typeof PoolModule, rnn: typeof Rn
       ms: Date.now() - t0,
     },
   };
+  lib.setKernelSet(prevKernels);
+  return result;
 }

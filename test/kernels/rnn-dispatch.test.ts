@@ -1,9 +1,11 @@
-// recurrentLayer's float32 dispatch: the fused WebAssembly SIMD kernel with the 'fast'
-// kernel set, the reference driver for float64 and for the 'ref' kernel set.
+// recurrentLayer's float32 dispatch through the kernel registry: the fused WebAssembly
+// SIMD kernel with the 'wasm-simd' set, the reference driver for float64 and for the
+// 'ref' set; both sets agree in float32.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { f32RnnSequenceWasmSimdCalls } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
-import { getKernelSet, setKernelSet } from '../../src/kernels/gemm.js';
+import { activeKernelSet, setKernelSet } from '../../src/kernels/registry.js';
+import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 import { recurrentLayer, Tensor, type RecurrentWeights } from '../../src/tensor/index.js';
 
 function layer(dtype: 'float32' | 'float64'): { run: () => Tensor } {
@@ -28,9 +30,12 @@ function layer(dtype: 'float32' | 'float64'): { run: () => Tensor } {
   return { run };
 }
 
-it("recurrentLayer runs the fused wasm kernel for float32 with the 'fast' kernel set (forward and backward)", () => {
-  assert.equal(getKernelSet(), process.env.LONGSHORT_KERNELS === 'ref' ? 'ref' : 'fast');
-  const prev = setKernelSet('fast');
+const simd = wasmSimdSupported();
+
+it("recurrentLayer runs the fused wasm kernel for float32 with the 'wasm-simd' set (forward and backward)", { skip: !simd && 'no WebAssembly SIMD here' }, () => {
+  const env = process.env.LONGSHORT_KERNELS;
+  if (env === undefined || env === '' || env === 'fast') assert.notEqual(activeKernelSet().name, 'ref', 'the probe picks a fast set where SIMD runs');
+  const prev = setKernelSet('wasm-simd');
   try {
     const before = f32RnnSequenceWasmSimdCalls();
     layer('float32').run();
@@ -40,8 +45,8 @@ it("recurrentLayer runs the fused wasm kernel for float32 with the 'fast' kernel
   }
 });
 
-it("float64, and the 'ref' kernel set, run the reference driver; both sets agree in float32", () => {
-  const prev = setKernelSet('fast');
+it("float64, and the 'ref' kernel set, run the reference driver; both sets agree in float32", { skip: !simd && 'no WebAssembly SIMD here' }, () => {
+  const prev = setKernelSet('wasm-simd');
   try {
     const before = f32RnnSequenceWasmSimdCalls();
     layer('float64').run();

@@ -5,6 +5,7 @@
 // vectors and 8-wide panels; I in 1,7,8; B in 1,2,5 against the 5-row tile). Plus: the
 // activations' accuracy and saturation, dispatch (float64 -> reference), and a check that
 // the SIMD kernel really ran.
+import { gateCount, type CellKind } from '../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -15,14 +16,9 @@ import {
   rnnSequenceForwardF32,
   setF32RnnSequenceCallLimit,
 } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
-import {
-  gateCount,
-  rnnSequenceBackwardRef,
-  rnnSequenceForwardRef,
-  type RnnCellKind,
-  type RnnSequenceInputGrads,
-  type RnnSequenceInputs,
-} from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { rnnSequenceBackwardRef, rnnSequenceForwardRef, type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { setF32GemmBlasMinVolume } from '../../src/kernels/f32-gemm-blas.js';
+import { resolveKernelSet, type KernelSet } from '../../src/kernels/registry.js';
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 import type { FloatArray } from '../../src/core/dtype.js';
 
@@ -36,7 +32,7 @@ function lcg(seed: number): () => number {
 }
 
 interface Case {
-  kind: RnnCellKind;
+  kind: CellKind;
   proj: number;
   I: number;
   H: number;
@@ -129,11 +125,11 @@ function close(got: FloatArray, want: FloatArray, what: string, tol = 1e-4): voi
   }
 }
 
-function runCase(c: Case, mask: number): void {
+function runCase(c: Case, mask: number, set: KernelSet | null = null): void {
   const { p64, p32 } = inputs(c);
   const name = label(c);
   const ref = rnnSequenceForwardRef(p64);
-  const fast = rnnSequenceForwardF32(p32);
+  const fast = set === null ? rnnSequenceForwardF32(p32) : set.rnnSequenceForward(p32, { saved: true });
   assert.ok(fast.out.output instanceof Float32Array, `${name}: float32 output`);
   close(fast.out.output, ref.out.output, `${name}: output`);
   close(fast.out.hN, ref.out.hN, `${name}: hN`);
@@ -149,7 +145,9 @@ function runCase(c: Case, mask: number): void {
   const gFast = grads(c, p32, false, mask);
   rnnSequenceBackwardRef(p64, ref.saved, { dOutput: dOut, dhN, dcN }, gRef);
   const f32 = (a: Float64Array | null): Float32Array | null => (a === null ? null : Float32Array.from(a));
-  rnnSequenceBackwardF32(p32, fast.saved, { dOutput: f32(dOut), dhN: f32(dhN), dcN: f32(dcN) }, gFast);
+  const og = { dOutput: f32(dOut), dhN: f32(dhN), dcN: f32(dcN) };
+  if (set === null) rnnSequenceBackwardF32(p32, fast.saved, og, gFast);
+  else set.rnnSequenceBackward(p32, fast.saved, og, gFast, null);
   for (const key of Object.keys(gRef) as Array<keyof RnnSequenceInputGrads>) {
     const want = gRef[key];
     const got = gFast[key];
@@ -161,7 +159,7 @@ function runCase(c: Case, mask: number): void {
   }
 }
 
-const MODES: Array<[RnnCellKind, number]> = [
+const MODES: Array<[CellKind, number]> = [
   ['lstm', 0],
   ['lstm', 3],
   ['gru', 0],
@@ -308,3 +306,37 @@ describe('f32-rnn-sequence-wasmsimd against the float64 reference driver', { ski
     assert.equal(f32RnnSequenceWasmSimdCalls(), before + 2);
   });
 });
+
+// The other fast sets over a smaller sweep (the native one with every GEMM sent to BLAS).
+for (const name of ['wasm-relaxed', 'native-blas'] as const) {
+  let set: KernelSet | null = null;
+  try {
+    set = resolveKernelSet(name);
+  } catch {
+    set = null;
+  }
+  describe(`the '${name}' kernel set against the float64 reference driver`, { skip: set === null && `'${name}' cannot run here` }, () => {
+    it('every mode, sizes with remainders, bias, reverse, shrinking batches, large shapes', () => {
+      const prev = setF32GemmBlasMinVolume(name === 'native-blas' ? 1 : 64 * 64 * 64);
+      try {
+        let seed = 500;
+        for (const [kind, proj] of MODES) {
+          for (const H of [1, 5, 13]) {
+            for (const I of [1, 8]) {
+              for (const [B, L] of BL) {
+                for (const reverse of [false, true]) {
+                  const c: Case = { kind, proj: proj === 0 ? 0 : proj + (H % 3), I, H, B, L, shrink: B > 1 && L > 1, reverse, bias: H !== 5, seed: seed++ };
+                  runCase(c, 0xff, set);
+                }
+              }
+            }
+          }
+        }
+        runCase({ kind: 'lstm', proj: 0, I: 300, H: 67, B: 7, L: 30, shrink: true, reverse: false, bias: true, seed: 11 }, 0xff, set);
+        runCase({ kind: 'gru', proj: 0, I: 5, H: 270, B: 6, L: 3, shrink: true, reverse: true, bias: true, seed: 13 }, 0xff, set);
+      } finally {
+        setF32GemmBlasMinVolume(prev);
+      }
+    });
+  });
+}

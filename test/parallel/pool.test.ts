@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { gateCount, type CellKind } from '../../src/core/cell-kind.js';
 import type { FloatArray } from '../../src/core/dtype.js';
 import {
   f32RnnSequenceWasmSimdCalls,
   rnnSequenceBackwardF32,
   rnnSequenceForwardF32,
 } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
-import { gateCount, type RnnCellKind, type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { getNumThreads, poolStats, rnnTeam, setNumThreads } from '../../src/parallel/index.js';
 import { failOnWorkerForTest, setParallelThresholds } from '../../src/parallel/pool.js';
 import { recurrentLayer, Tensor, type RecurrentMode } from '../../src/tensor/index.js';
@@ -25,7 +26,7 @@ function lcg(seed: number): () => number {
 }
 
 interface Spec {
-  kind: RnnCellKind;
+  kind: CellKind;
   proj: number;
   I: number;
   H: number;
@@ -81,7 +82,7 @@ function runWith(p: RnnSequenceInputs, threads: number, seed: number): Record<st
 
 const specArb = fc
   .record({
-    kind: fc.constantFrom<RnnCellKind>('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
+    kind: fc.constantFrom<CellKind>('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
     withProj: fc.boolean(),
     proj: fc.integer({ min: 1, max: 20 }),
     I: fc.integer({ min: 1, max: 20 }),

@@ -1,13 +1,10 @@
 import type { FloatArray } from '../../core/dtype.js';
 
 /**
- * Reference GEMM: C = alpha * op(A) op(B) + beta * C, row-major.
- *
- * op(A) is M x K (A is M x K, or K x M when `transA`), op(B) is K x N (B is K x N, or
- * N x K when `transB`); C is M x N. `lda`, `ldb`, `ldc` are row strides; offsets select
- * the start of each matrix. Accumulates in double precision.
+ * The signature every GEMM implementation shares (the contract is `gemmRef`'s):
+ * C = alpha * op(A) op(B) + beta * C, row-major, with offsets and row strides.
  */
-export function gemmRef(
+export type Gemm = (
   transA: boolean,
   transB: boolean,
   M: number,
@@ -24,7 +21,33 @@ export function gemmRef(
   C: FloatArray,
   cOff: number,
   ldc: number,
-): void {
+) => void;
+
+/**
+ * Reference GEMM: C = alpha * op(A) op(B) + beta * C, row-major.
+ *
+ * op(A) is M x K (A is M x K, or K x M when `transA`), op(B) is K x N (B is K x N, or
+ * N x K when `transB`); C is M x N. `lda`, `ldb`, `ldc` are row strides; offsets select
+ * the start of each matrix. Accumulates in double precision.
+ */
+export const gemmRef: Gemm = function gemmRef(
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOff,
+  lda,
+  B,
+  bOff,
+  ldb,
+  beta,
+  C,
+  cOff,
+  ldc,
+) {
   for (let i = 0; i < M; i++) {
     const cRow = cOff + i * ldc;
     if (beta === 0) for (let j = 0; j < N; j++) C[cRow + j] = 0;
@@ -37,8 +60,8 @@ export function gemmRef(
     for (let i = 0; i < M; i++) {
       acc.fill(0);
       for (let k = 0; k < K; k++) {
+        // no skip of zero a(i,k): 0 * Inf must give NaN here as in every other GEMM
         const aik = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
-        if (aik === 0) continue;
         const bRow = bOff + k * ldb;
         for (let j = 0; j < N; j++) acc[j] += aik * B[bRow + j];
       }
@@ -60,4 +83,4 @@ export function gemmRef(
       }
     }
   }
-}
+};

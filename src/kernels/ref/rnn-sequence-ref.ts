@@ -1,16 +1,9 @@
+import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray } from '../../core/dtype.js';
-import { gemm } from '../gemm.js';
+import { gemmRef, type Gemm } from './f-gemm-ref.js';
 import { gruStepBackwardRef, gruStepForwardRef } from './rnn-gru-ref.js';
 import { lstmStepBackwardRef, lstmStepForwardRef } from './rnn-lstm-ref.js';
 import { rnnStepBackwardRef, rnnStepForwardRef } from './rnn-simple-ref.js';
-
-/** The cell of a recurrent layer: LSTM (gates i,f,g,o), GRU (r,z,n), or a vanilla RNN. */
-export type RnnCellKind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
-
-/** Number of gates of a cell kind: 4 (lstm), 3 (gru), 1 (rnn). */
-export function gateCount(kind: RnnCellKind): number {
-  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-}
 
 /**
  * Sizes and data of one recurrent layer in one direction, over the packed time-major
@@ -20,7 +13,7 @@ export function gateCount(kind: RnnCellKind): number {
  * All float arrays have one type (Float32Array or Float64Array).
  */
 export interface RnnSequenceInputs {
-  kind: RnnCellKind;
+  kind: CellKind;
   /** Input size. */
   I: number;
   /** Hidden (cell) size. */
@@ -138,9 +131,13 @@ function totalRows(batchSizes: Int32Array): number {
  * layout): one GEMM for the input projection of every step, then per step one GEMM
  * h W_hh^T on the active rows, one fused gate kernel, and (lstm with projection) one
  * projection GEMM. Inactive rows keep their state, so hN[b] is entry b's last state.
- * Allocates every buffer up front; nothing per step.
+ * Allocates every buffer up front; nothing per step. The GEMMs run `gemm` (the
+ * reference GEMM by default; a kernel set may pass its own).
  */
-export function rnnSequenceForwardRef(p: RnnSequenceInputs): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
+export function rnnSequenceForwardRef(
+  p: RnnSequenceInputs,
+  gemm: Gemm = gemmRef,
+): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
   const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr } = p;
   const G = gateCount(kind);
   const GH = G * H;
@@ -208,13 +205,14 @@ export function rnnSequenceForwardRef(p: RnnSequenceInputs): { out: RnnSequenceO
  * gate-backward kernel and one GEMM dGates W_hh for the state gradient, plus the
  * projection GEMM for lstm with projection), then one GEMM each for dX = dGx W_ih,
  * dW_ih = dGx^T X, dW_hh = dGh^T Hprev (and dW_hr); bias gradients are column sums.
- * Fills the non-null buffers of `grads` (overwriting them).
+ * Fills the non-null buffers of `grads` (overwriting them). The GEMMs run `gemm`.
  */
 export function rnnSequenceBackwardRef(
   p: RnnSequenceInputs,
   saved: RnnSequenceSaved,
   og: RnnSequenceOutputGrads,
   grads: RnnSequenceInputGrads,
+  gemm: Gemm = gemmRef,
 ): void {
   const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr } = p;
   const G = gateCount(kind);

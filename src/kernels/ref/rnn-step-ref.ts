@@ -1,8 +1,8 @@
+import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray, FloatDType } from '../../core/dtype.js';
 import { gemmRef } from './f-gemm-ref.js';
 import { gruStepForwardRef } from './rnn-gru-ref.js';
 import { lstmStepForwardRef } from './rnn-lstm-ref.js';
-import { gateCount, type RnnCellKind } from './rnn-sequence-ref.js';
 import { rnnStepForwardRef } from './rnn-simple-ref.js';
 
 /**
@@ -12,7 +12,7 @@ import { rnnStepForwardRef } from './rnn-simple-ref.js';
  * projection size, else H). Every layer has the same H and Hout.
  */
 export interface RnnStepConfig {
-  kind: RnnCellKind;
+  kind: CellKind;
   dtype: FloatDType;
   /** Batch rows N. */
   N: number;

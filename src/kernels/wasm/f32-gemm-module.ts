@@ -1,4 +1,7 @@
+import { F32_GEMM_RELAXED_WASM_BASE64 } from './generated/f32-gemm-relaxed-wasm.js';
 import { F32_GEMM_WASM_BASE64 } from './generated/f32-gemm-wasm.js';
+import { decodeBase64 } from './load-module.js';
+import { wasmRelaxedSimdSupported, type WasmFlavor } from './relaxed-probe.js';
 import { wasmSimdSupported } from './simd-probe.js';
 import { WasmArena } from './wasm-arena.js';
 
@@ -28,15 +31,7 @@ export interface F32GemmModule {
   readonly NR: number;
 }
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in browsers, workers and Node >= 16.
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-let loaded: F32GemmModule | null | undefined;
+const loaded = new Map<WasmFlavor, F32GemmModule | null>();
 
 function wrap(instance: WebAssembly.Instance, arena: WasmArena): F32GemmModule {
   const ex = instance.exports as unknown as F32GemmExports;
@@ -51,47 +46,55 @@ function wrap(instance: WebAssembly.Instance, arena: WasmArena): F32GemmModule {
   };
 }
 
-/**
- * The f32 GEMM module, compiled and instantiated synchronously on first use (fine in
- * Node and in workers; a browser main thread should await `initF32GemmModule()` first).
- * Null where WebAssembly SIMD is not supported or the module fails to load.
- */
-export function f32GemmModule(): F32GemmModule | null {
-  if (loaded === undefined) {
-    if (!wasmSimdSupported()) {
-      loaded = null;
-    } else {
-      try {
-        const arena = new WasmArena();
-        const module = new WebAssembly.Module(decodeBase64(F32_GEMM_WASM_BASE64));
-        const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory } });
-        loaded = wrap(instance, arena);
-      } catch (_e) {
-        loaded = null;
-      }
-    }
-  }
-  return loaded;
+function source(flavor: WasmFlavor): string | null {
+  if (flavor === 'simd') return wasmSimdSupported() ? F32_GEMM_WASM_BASE64 : null;
+  return wasmRelaxedSimdSupported() ? F32_GEMM_RELAXED_WASM_BASE64 : null;
 }
 
 /**
- * Compiles and instantiates the module asynchronously (for browser main threads, where
+ * The f32 GEMM module of a build ('simd': 128-bit, the default; 'relaxed': relaxed SIMD),
+ * compiled and instantiated synchronously on first use (fine in Node and in workers; a
+ * browser main thread should await `initF32GemmModule()` first). Null where the build
+ * cannot run here or fails to load.
+ */
+export function f32GemmModule(flavor: WasmFlavor = 'simd'): F32GemmModule | null {
+  let m = loaded.get(flavor);
+  if (m === undefined) {
+    m = null;
+    const b64 = source(flavor);
+    if (b64 !== null) {
+      try {
+        const arena = new WasmArena();
+        const module = new WebAssembly.Module(decodeBase64(b64));
+        m = wrap(new WebAssembly.Instance(module, { env: { memory: arena.memory } }), arena);
+      } catch (_e) {
+        m = null;
+      }
+    }
+    loaded.set(flavor, m);
+  }
+  return m;
+}
+
+/**
+ * Compiles and instantiates a build asynchronously (for browser main threads, where
  * synchronous compilation of large modules is refused). Resolves to whether it loaded.
  */
-export async function initF32GemmModule(): Promise<boolean> {
-  if (loaded !== undefined) return loaded !== null;
-  if (!wasmSimdSupported()) {
-    loaded = null;
-    return false;
+export async function initF32GemmModule(flavor: WasmFlavor = 'simd'): Promise<boolean> {
+  const have = loaded.get(flavor);
+  if (have !== undefined) return have !== null;
+  const b64 = source(flavor);
+  let m: F32GemmModule | null = null;
+  if (b64 !== null) {
+    try {
+      const arena = new WasmArena();
+      const module = await WebAssembly.compile(decodeBase64(b64));
+      m = wrap(await WebAssembly.instantiate(module, { env: { memory: arena.memory } }), arena);
+    } catch (_e) {
+      m = null;
+    }
   }
-  try {
-    const arena = new WasmArena();
-    const module = await WebAssembly.compile(decodeBase64(F32_GEMM_WASM_BASE64));
-    const instance = await WebAssembly.instantiate(module, { env: { memory: arena.memory } });
-    // A synchronous load may have won the race meanwhile; keep the first.
-    if (loaded === undefined) loaded = wrap(instance, arena);
-  } catch (_e) {
-    if (loaded === undefined) loaded = null;
-  }
-  return loaded !== null;
+  // A synchronous load may have won the race meanwhile; keep the first.
+  if (!loaded.has(flavor)) loaded.set(flavor, m);
+  return loaded.get(flavor) !== null;
 }

@@ -1,5 +1,9 @@
 import { F32_RNN_SHARED_WASM_BASE64 } from './generated/f32-rnn-shared-wasm.js';
+import { F32_RNN_RELAXED_SHARED_WASM_BASE64 } from './generated/f32-rnn-relaxed-shared-wasm.js';
+import { F32_RNN_RELAXED_WASM_BASE64 } from './generated/f32-rnn-relaxed-wasm.js';
 import { F32_RNN_WASM_BASE64 } from './generated/f32-rnn-wasm.js';
+import { decodeBase64 } from './load-module.js';
+import { wasmRelaxedSimdSupported, type WasmFlavor } from './relaxed-probe.js';
 import { wasmSimdSupported } from './simd-probe.js';
 import { WasmArena } from './wasm-arena.js';
 
@@ -35,14 +39,6 @@ export interface F32RnnKernel {
   readonly NR: number;
 }
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in browsers, workers and Node >= 16.
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
 function wrap(instance: WebAssembly.Instance, arena: WasmArena, shared: boolean): F32RnnKernel {
   const ex = instance.exports as unknown as F32RnnExports;
   return {
@@ -57,50 +53,59 @@ function wrap(instance: WebAssembly.Instance, arena: WasmArena, shared: boolean)
   };
 }
 
-let plain: F32RnnKernel | null | undefined;
-
-/**
- * The single-thread build over its own (non-shared) memory, compiled and instantiated
- * synchronously on first use. Null where WebAssembly SIMD is missing or loading fails.
- */
-export function f32RnnModule(): F32RnnKernel | null {
-  if (plain === undefined) {
-    plain = null;
-    if (wasmSimdSupported()) {
-      try {
-        const arena = new WasmArena();
-        const module = new WebAssembly.Module(decodeBase64(F32_RNN_WASM_BASE64));
-        plain = wrap(new WebAssembly.Instance(module, { env: { memory: arena.memory } }), arena, false);
-      } catch (_e) {
-        plain = null;
-      }
-    }
-  }
-  return plain;
+function available(flavor: WasmFlavor): boolean {
+  return flavor === 'simd' ? wasmSimdSupported() : wasmRelaxedSimdSupported();
 }
 
-let sharedModule: WebAssembly.Module | null | undefined;
+const plain = new Map<WasmFlavor, F32RnnKernel | null>();
 
 /**
- * The compiled shared-memory (threads) build, for the worker pool: the caller's thread
- * and every worker instantiate it over one shared memory. Null where WebAssembly SIMD,
- * threads or shared memory (`SharedArrayBuffer`: cross-origin isolation in browsers)
- * are missing.
+ * The single-thread build ('simd' by default, or 'relaxed') over its own (non-shared)
+ * memory, compiled and instantiated synchronously on first use. Null where that build
+ * cannot run here or loading fails.
  */
-export function f32RnnSharedModule(): WebAssembly.Module | null {
-  if (sharedModule === undefined) {
-    sharedModule = null;
-    if (wasmSimdSupported() && typeof SharedArrayBuffer === 'function') {
+export function f32RnnModule(flavor: WasmFlavor = 'simd'): F32RnnKernel | null {
+  let k = plain.get(flavor);
+  if (k === undefined) {
+    k = null;
+    if (available(flavor)) {
+      try {
+        const arena = new WasmArena();
+        const module = new WebAssembly.Module(decodeBase64(flavor === 'simd' ? F32_RNN_WASM_BASE64 : F32_RNN_RELAXED_WASM_BASE64));
+        k = wrap(new WebAssembly.Instance(module, { env: { memory: arena.memory } }), arena, false);
+      } catch (_e) {
+        k = null;
+      }
+    }
+    plain.set(flavor, k);
+  }
+  return k;
+}
+
+const sharedModules = new Map<WasmFlavor, WebAssembly.Module | null>();
+
+/**
+ * The compiled shared-memory (threads) build ('simd' by default, or 'relaxed'), for the
+ * worker pool: the caller's thread and every worker instantiate it over one shared
+ * memory. Null where that build, threads or shared memory (`SharedArrayBuffer`:
+ * cross-origin isolation in browsers) are missing.
+ */
+export function f32RnnSharedModule(flavor: WasmFlavor = 'simd'): WebAssembly.Module | null {
+  let m = sharedModules.get(flavor);
+  if (m === undefined) {
+    m = null;
+    if (available(flavor) && typeof SharedArrayBuffer === 'function') {
       try {
         // creating a small shared memory is the real probe (it fails without isolation)
         new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-        sharedModule = new WebAssembly.Module(decodeBase64(F32_RNN_SHARED_WASM_BASE64));
+        m = new WebAssembly.Module(decodeBase64(flavor === 'simd' ? F32_RNN_SHARED_WASM_BASE64 : F32_RNN_RELAXED_SHARED_WASM_BASE64));
       } catch (_e) {
-        sharedModule = null;
+        m = null;
       }
     }
+    sharedModules.set(flavor, m);
   }
-  return sharedModule;
+  return m;
 }
 
 /** Instantiates the shared build over `arena`'s shared memory (on the thread calling it). */

@@ -10,7 +10,7 @@ const ALIGN = 64;
 /**
  * Maximum pages of a shared memory (2 GiB): a shared `WebAssembly.Memory` must declare
  * one, and it must equal the maximum the shared kernel build declares for its import
- * (`--maximumMemory` in scripts/build-wasm.mjs).
+ * (scripts/build-wasm.mjs reads it from this line for `--maximumMemory`).
  */
 export const SHARED_MAX_PAGES = 32768;
 

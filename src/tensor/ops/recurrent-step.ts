@@ -1,12 +1,11 @@
+import { CELL_KINDS, gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { DataArray, FloatArray, FloatDType } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { createF32RnnStepWasmSimd } from '../../kernels/f32-rnn-step-wasmsimd.js';
-import { kernelSetName } from '../../kernels/gemm.js';
-import { gateCount } from '../../kernels/ref/rnn-sequence-ref.js';
-import { createRnnStepRef, linearRowsRef, type RnnStepConfig, type RnnStepKernel } from '../../kernels/ref/rnn-step-ref.js';
+import { linearRowsRef, type RnnStepConfig, type RnnStepKernel } from '../../kernels/ref/rnn-step-ref.js';
+import { kernelsFor, REF_KERNELS, resolveKernelSet, type KernelSetRequest } from '../../kernels/registry.js';
 import { Tensor, type Storage } from '../tensor.js';
-import type { RecurrentMode, RecurrentWeights } from './recurrent.js';
+import type { RecurrentWeights } from './recurrent.js';
 
 /**
  * Options of `createRecurrentStep`.
@@ -17,11 +16,15 @@ import type { RecurrentMode, RecurrentWeights } from './recurrent.js';
 export interface RecurrentStepOptions {
   /** Name used in error messages (e.g. 'LSTM.step'). Default: 'recurrentStep'. */
   op?: string;
-  /** 'fast' (wasm SIMD for float32 where available; the default) or 'ref' (the reference kernel). */
-  kernels?: 'fast' | 'ref';
+  /**
+   * The kernel set of this stepper (float32; float64 always runs the reference):
+   * 'ref', 'js', 'wasm-simd' or 'fast' (the fastest available). Default: the active set
+   * (`setKernelSet`, `LONGSHORT_KERNELS`).
+   */
+  kernels?: KernelSetRequest;
 }
 
-const MODES: readonly RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+const MODES = Object.keys(CELL_KINDS) as CellKind[];
 
 /**
  * A stack of recurrent layers stepped one time step per call (streaming inference),
@@ -43,7 +46,7 @@ const MODES: readonly RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
  * s.h; // (numLayers, 1, H)
  */
 export class RecurrentStep {
-  readonly mode: RecurrentMode;
+  readonly mode: CellKind;
   readonly dtype: FloatDType;
   /** Batch rows N. */
   readonly batch: number;
@@ -70,7 +73,7 @@ export class RecurrentStep {
   private readonly seenVersion: number[];
 
   /** @internal use `createRecurrentStep` */
-  constructor(mode: RecurrentMode, layers: readonly RecurrentWeights[], batch: number, options: RecurrentStepOptions) {
+  constructor(mode: CellKind, layers: readonly RecurrentWeights[], batch: number, options: RecurrentStepOptions) {
     const op = options.op ?? 'recurrentStep';
     this.op = op;
     if (!MODES.includes(mode)) {
@@ -108,8 +111,9 @@ export class RecurrentStep {
       sizes.push({ I, H, Hout });
     });
     const cfg: RnnStepConfig = { kind: mode, dtype, N: batch, layers: sizes };
-    const wantRef = (options.kernels ?? 'fast') === 'ref' || kernelSetName().startsWith('ref');
-    const kernel = (wantRef ? null : createF32RnnStepWasmSimd(cfg)) ?? createRnnStepRef(cfg);
+    const chosen = options.kernels === undefined ? kernelsFor(dtype) : resolveKernelSet(options.kernels, op);
+    const set = dtype === 'float64' ? REF_KERNELS : chosen;
+    const kernel = set.createStep(cfg);
     this.kernel = kernel;
     this.kx = kernel.x;
     this.mode = mode;
@@ -207,8 +211,8 @@ export class RecurrentStep {
  * A streaming stepper for a stack of unidirectional recurrent layers (see
  * `RecurrentStep`): `layers[l]` are layer l's weights with PyTorch's shapes (all of one
  * dtype; layer l > 0 takes the previous layer's h). States start at zero (`load` sets
- * them). The float32 kernel is WebAssembly SIMD where available (the reference kernel
- * otherwise, for float64, or with `kernels: 'ref'` / the 'ref' kernel set).
+ * them). The float32 kernel is the kernel set's step kernel (`options.kernels`, else the
+ * active set: WebAssembly SIMD where available); float64 runs the reference kernel.
  *
  * @throws ConfigError for an unknown mode, a bad batch or mixed projections;
  *   ShapeError / DTypeError for inconsistent weights
@@ -217,7 +221,7 @@ export class RecurrentStep {
  * const y = s.step(new Float32Array([0.5])); // (1, H), overwritten by the next step
  */
 export function createRecurrentStep(
-  mode: RecurrentMode,
+  mode: CellKind,
   layers: readonly RecurrentWeights[],
   batch: number,
   options: RecurrentStepOptions = {},

@@ -1,33 +1,22 @@
+import { CELL_KINDS, gateCount, type CellKind } from '../../core/cell-kind.js';
 import { allocateFloat, type FloatArray, type FloatDType } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape, shapesEqual, type Shape } from '../../core/shape.js';
-import {
-  gateCount,
-  rnnSequenceBackwardRef,
-  rnnSequenceForwardRef,
-  type RnnSequenceInputGrads,
-  type RnnSequenceInputs,
-} from '../../kernels/ref/rnn-sequence-ref.js';
-import { recycleRnnSaved, rnnSequenceBackwardF32, rnnSequenceForwardF32 } from '../../kernels/f32-rnn-sequence-wasmsimd.js';
-import { getKernelSet } from '../../kernels/gemm.js';
+import type { RnnSequenceInputGrads, RnnSequenceInputs } from '../../kernels/ref/rnn-sequence-ref.js';
+import { kernelsFor } from '../../kernels/registry.js';
 import { rnnTeam } from '../../parallel/index.js';
 import { needsGrad, recordMulti } from '../record.js';
 import { Tensor } from '../tensor.js';
 
 /**
  * The cell of a recurrent layer: LSTM (gates i,f,g,o), GRU (r,z,n), or a tanh/relu RNN.
- *
- * @example
- * const { output } = recurrentLayer('gru', x, batchSizes, h0, null, weights, false); // 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu'
+ * @deprecated the same union as `CellKind` (src/core/cell-kind.ts): use that.
  */
-export type RecurrentMode = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+export type RecurrentMode = CellKind;
 
 /**
  * The parameters of one recurrent layer in one direction, with PyTorch's shapes.
  * G = 4 (lstm), 3 (gru), 1 (rnn); H = hidden size; Hout = projSize with `wHr`, else H.
- *
- * @example
- * const w: RecurrentWeights = { wIh, wHh, bIh, bHh, wHr: null }; // (G*H, I), (G*H, H), (G*H), (G*H)
  */
 export interface RecurrentWeights {
   /** (G*H, I) weight_ih_l{k} */
@@ -42,13 +31,7 @@ export interface RecurrentWeights {
   wHr: Tensor | null;
 }
 
-/**
- * The outputs of `recurrentLayer`.
- *
- * @example
- * const { output, hN, cN } = recurrentLayer('lstm', x, batchSizes, h0, c0, weights, false);
- * // output (rows, Hout), hN (N, Hout), cN (N, H)
- */
+/** The outputs of `recurrentLayer`. */
 export interface RecurrentResult {
   /** (rows, Hout): the hidden state after each step, in the input's packed layout. */
   output: Tensor;
@@ -58,7 +41,7 @@ export interface RecurrentResult {
   cN: Tensor | null;
 }
 
-const MODES: readonly RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+const MODES = Object.keys(CELL_KINDS) as CellKind[];
 const OP = 'recurrentLayer';
 
 function checkShapeIs(t: Tensor, name: string, expected: Shape): void {
@@ -110,7 +93,7 @@ function checkRank(t: Tensor, name: string, rank: number, what: string): void {
  *   new Int32Array(L).fill(N), h0, c0, { wIh, wHh, bIh, bHh, wHr: null }, false);
  */
 export function recurrentLayer(
-  mode: RecurrentMode,
+  mode: CellKind,
   x: Tensor,
   batchSizes: Int32Array,
   h0: Tensor,
@@ -200,10 +183,10 @@ export function recurrentLayer(
   if (bHh !== null) inputs.push(bHh);
   if (wHr !== null) inputs.push(wHr);
   const grad = needsGrad(...inputs);
-  // float32 with the 'fast' kernel set: the fused WebAssembly SIMD layer; else the reference
-  const fast = dtype === 'float32' && getKernelSet() === 'fast';
-  const team = fast ? rnnTeam() : null; // worker threads over shared memory, or null: this thread
-  const { out, saved } = fast ? rnnSequenceForwardF32(p, { saved: grad, team }) : rnnSequenceForwardRef(p);
+  // the active kernel set for float32 (the reference for float64)
+  const set = kernelsFor(dtype);
+  const team = set.threaded ? rnnTeam(set.teamFlavor) : null; // worker threads over shared memory, or null: this thread
+  const { out, saved } = set.rnnSequenceForward(p, { saved: grad, team });
   const output = new Tensor(out.output, [rows, Hout]);
   const hN = new Tensor(out.hN, [B, Hout]);
   const cN = isLstm ? new Tensor(out.cN, [B, H]) : null;
@@ -228,8 +211,7 @@ export function recurrentLayer(
       return t === undefined || t === null ? null : (t.data as FloatArray);
     };
     const og = { dOutput: gd(0), dhN: gd(1), dcN: gd(2) };
-    if (fast) rnnSequenceBackwardF32(p, saved, og, grads, team);
-    else rnnSequenceBackwardRef(p, saved, og, grads);
+    set.rnnSequenceBackward(p, saved, og, grads, team);
     const wrap = (d: FloatArray | null, t: Tensor): Tensor | null => (d === null ? null : new Tensor(d, t.shape));
     const res: Array<Tensor | null> = [wrap(grads.dX, x), wrap(grads.dh0, h0)];
     if (c0 !== null) res.push(wrap(grads.dc0, c0));
@@ -238,6 +220,6 @@ export function recurrentLayer(
     if (bHh !== null) res.push(wrap(grads.dBHh, bHh));
     if (wHr !== null) res.push(wrap(grads.dWHr, wHr));
     return res;
-  }, fast ? () => recycleRnnSaved(saved) : undefined);
+  }, () => set.recycleSaved(saved));
   return { output, hN, cN };
 }

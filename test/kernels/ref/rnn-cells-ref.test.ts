@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Generator } from '../../../src/core/rng.js';
-import { gemmRef } from '../../../src/kernels/ref/f-gemm-ref.js';
-import { setGemm, type Gemm } from '../../../src/kernels/gemm.js';
+import type { CellKind } from '../../../src/core/cell-kind.js';
+import { gemmRef, type Gemm } from '../../../src/kernels/ref/f-gemm-ref.js';
 import { gruStepBackwardRef, gruStepForwardRef } from '../../../src/kernels/ref/rnn-gru-ref.js';
 import { lstmStepBackwardRef, lstmStepForwardRef } from '../../../src/kernels/ref/rnn-lstm-ref.js';
-import { rnnSequenceBackwardRef, rnnSequenceForwardRef, type RnnCellKind } from '../../../src/kernels/ref/rnn-sequence-ref.js';
+import { rnnSequenceBackwardRef, rnnSequenceForwardRef } from '../../../src/kernels/ref/rnn-sequence-ref.js';
 import { rnnStepBackwardRef, rnnStepForwardRef } from '../../../src/kernels/ref/rnn-simple-ref.js';
 import { assertClose } from '../../helpers/gradcheck.js';
 
@@ -169,9 +169,8 @@ test('rnnSequence{Forward,Backward}Ref: one input GEMM, one GEMM per step, one G
     calls.push([args[2], args[3], args[4]]);
     gemmRef(...args);
   };
-  const prev = setGemm(counting);
-  try {
-    const kinds: RnnCellKind[] = ['lstm', 'gru', 'rnn_tanh'];
+  {
+    const kinds: CellKind[] = ['lstm', 'gru', 'rnn_tanh'];
     for (const kind of kinds) {
       for (const proj of kind === 'lstm' ? [0, 2] : [0]) {
         const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
@@ -187,7 +186,7 @@ test('rnnSequence{Forward,Backward}Ref: one input GEMM, one GEMM per step, one G
           wIh: rnd(G * H * I), wHh: rnd(G * H * Hout), bIh: rnd(G * H), bHh: rnd(G * H), wHr: proj > 0 ? rnd(proj * H) : null,
         };
         calls.length = 0;
-        const { saved } = rnnSequenceForwardRef(p);
+        const { saved } = rnnSequenceForwardRef(p, counting);
         const perStepF = proj > 0 ? 2 : 1;
         assert.equal(calls.length, 1 + perStepF * L, `${kind} proj=${proj}: forward GEMM count`);
         assert.deepEqual(calls[0], [rows, G * H, I], `${kind}: the input projection is one GEMM over all rows`);
@@ -196,12 +195,10 @@ test('rnnSequence{Forward,Backward}Ref: one input GEMM, one GEMM per step, one G
         rnnSequenceBackwardRef(p, saved, { dOutput: rnd(rows * Hout), dhN: rnd(3 * Hout), dcN: kind === 'lstm' ? rnd(3 * H) : null }, {
           dX: buf(rows * I), dh0: buf(3 * Hout), dc0: kind === 'lstm' ? buf(3 * H) : null,
           dWIh: buf(G * H * I), dWHh: buf(G * H * Hout), dBIh: buf(G * H), dBHh: buf(G * H), dWHr: proj > 0 ? buf(proj * H) : null,
-        });
+        }, counting);
         assert.equal(calls.length, perStepF * L + 3 + (proj > 0 ? 1 : 0), `${kind} proj=${proj}: backward GEMM count`);
         assert.deepEqual(calls.slice(-3 - (proj > 0 ? 1 : 0)).slice(0, 3), [[rows, I, G * H], [G * H, I, rows], [G * H, Hout, rows]], `${kind}: dX, dW_ih, dW_hh`);
       }
     }
-  } finally {
-    setGemm(prev);
   }
 });

@@ -10,6 +10,7 @@ import { f32Gemm4x4Js } from '../../../src/kernels/f32-gemm-4x4-js.js';
 import {
   F32_GEMM_WASMSIMD_NAME,
   f32GemmImplementation,
+  f32GemmWasmRelaxed,
   f32GemmWasmSimd,
   f32GemmWasmSimdCalls,
   setF32GemmWasmSimdCallLimit,
@@ -128,6 +129,7 @@ const BLOCK_SHAPES: [number, number, number][] = [
 
 const KERNELS: [string, Gemm][] = [
   ['f32GemmWasmSimd', f32GemmWasmSimd],
+  ['f32GemmWasmRelaxed', f32GemmWasmRelaxed],
   ['f32Gemm4x4Js', f32Gemm4x4Js],
 ];
 

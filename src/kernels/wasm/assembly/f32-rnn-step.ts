@@ -6,7 +6,7 @@
 // One call computes one layer's step for every batch row: per row, a matrix-vector
 // product of the packed weights with x and h (f32x4 accumulators, one per 4 hidden
 // units and gate slot, started at the bias), then the gate math in f32x4 with a
-// polynomial exp, and the new h into `hnew`; at the end hnew is copied over h.
+// polynomial exp (simd-math.ts, shared with the fused layer), and the new h into `hnew`; at the end hnew is copied over h.
 //
 // Packed weights ("slot-major groups"): hidden units come in groups of 4 lanes
 // (Hg = ceil(H/4), lanes past H are zero); each group has S slots (LSTM: i, f, g, o;
@@ -19,48 +19,9 @@
 // exactly H (or Hout) floats: loads may read up to 3 floats past a row (the caller
 // leaves 16 bytes of slack after each buffer), stores of the last group are masked.
 
-// ---- f32x4 math ------------------------------------------------------------------
+import { vsigmoid, vtanh } from './simd-math';
 
-/**
- * exp(x) lanewise: Cephes expf polynomial, x clamped to [-87, 87] (no inf, no
- * denormals). Rounds x*log2(e) to an integer n by adding 1.5*2^23 (the float then
- * holds n in its low mantissa bits, which also give 2^n by a shift): cheaper than
- * f32x4.nearest + i32x4.trunc_sat, and pmin/pmax are single instructions where
- * min/max must handle NaN and -0.
- */
-// @ts-ignore: decorator
-@inline function vexp(x0: v128): v128 {
-  const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-87.0)), f32x4.splat(87.0));
-  const magic = f32x4.splat(12582912.0);
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
-  const fx = f32x4.sub(t, magic);
-  let r = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
-  // bits(t) = 0x4B400000 + n  ->  2^n = (n + 127) << 23
-  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
-  return f32x4.mul(y, e);
-}
-
-/** 1 / (1 + exp(-x)) lanewise. */
-// @ts-ignore: decorator
-@inline function vsigmoid(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
-}
-
-/** tanh(x) = 1 - 2 / (1 + exp(2x)) lanewise (absolute error ~1e-7). */
-// @ts-ignore: decorator
-@inline function vtanh(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(one, vexp(f32x4.add(x, x)))));
-}
+// ---- stores -----------------------------------------------------------------------
 
 /** Stores the first n (1..4) lanes of v at p. */
 // @ts-ignore: decorator
@@ -102,7 +63,8 @@
 // @ts-ignore: decorator
 @inline function activate(a: v128, act: i32): v128 {
   if (act == 1) return vtanh(a);
-  if (act == 2) return f32x4.max(a, f32x4.splat(0.0));
+  // relu: a > 0 ? a : 0 (NaN -> 0, as the reference and the fused layer)
+  if (act == 2) return v128.and(a, f32x4.gt(a, f32x4.splat(0.0)));
   return a;
 }
 
@@ -121,23 +83,45 @@ function row4(gru: i32, I: i32, K: i32, H: i32, x: usize, h: usize, wx: usize, w
     let a1 = v128.load(bb, 16);
     let a2 = v128.load(bb, 32);
     let a3 = v128.load(bb, 48);
-    let w = wx + ((<usize>g * <usize>I) << 6);
-    for (let k = 0; k < I; k++) {
-      const s = v128.load32_splat(x + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
-    }
-    w = wh + ((<usize>g * <usize>K) << 6);
-    for (let k = 0; k < K; k++) {
-      const s = v128.load32_splat(h + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
+    // GRU: slot n_h has no x part and slot n_x no h part; their packed weights are zeros,
+    // which are skipped (not multiplied), so that an infinite input gives the reference's
+    // result instead of 0 * Inf = NaN
+    if (gru != 0) {
+      let w = wx + ((<usize>g * <usize>I) << 6);
+      for (let k = 0; k < I; k++) {
+        const s = v128.load32_splat(x + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        w += 64;
+      }
+      w = wh + ((<usize>g * <usize>K) << 6);
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(h + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
+    } else {
+      let w = wx + ((<usize>g * <usize>I) << 6);
+      for (let k = 0; k < I; k++) {
+        const s = v128.load32_splat(x + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
+      w = wh + ((<usize>g * <usize>K) << 6);
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(h + (<usize>k << 2));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+        w += 64;
+      }
     }
     const o0 = <usize>g << 4;
     const n0 = min(4, H - (g << 2));

@@ -1,5 +1,7 @@
-// The f32 GEMM in WebAssembly SIMD (128-bit, no relaxed SIMD): packing, the 5x8 micro-kernel
-// and the blocked driver. Imported by the module entries f32-gemm.ts (the GEMM alone) and
+// The f32 GEMM in WebAssembly SIMD: packing, the micro-kernel and the blocked driver.
+// Two builds: 128-bit SIMD with a 5x8 micro-kernel (mul + add: deterministic, the same
+// bits everywhere), and relaxed SIMD (`--enable relaxed-simd`, ASC_FEATURE_RELAXED_SIMD)
+// with a 6x8 micro-kernel on f32x4.relaxed_madd (fused where the CPU has FMA). Imported by the module entries f32-gemm.ts (the GEMM alone) and
 // f32-rnn.ts (the fused recurrent kernels, which reuse the packing and the micro-kernel).
 //
 //   C = alpha * op(A) op(B) + beta * C, row-major, op(A) M x K, op(B) K x N, C M x N.
@@ -17,12 +19,12 @@
 // apply C = alpha * tile + beta * C with beta in the first K block only (beta = 0
 // writes without reading C, so NaN in C is overwritten like BLAS); later K blocks add.
 
-/** Micro-tile: MR rows x NR columns, 10 f32x4 accumulators. */
-export const MR: i32 = 5;
+/** Micro-tile: MR rows x NR columns, 10 (relaxed: 12) f32x4 accumulators. */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 export const NR: i32 = 8;
 /** Cache blocks (elements): B panel KC x NR = 8 KiB in L1, A block MC x KC = 190 KiB in L2. */
 export const KC: i32 = 256;
-export const MC: i32 = 190;
+export const MC: i32 = ASC_FEATURE_RELAXED_SIMD ? 192 : 190;
 export const NC: i32 = 2048;
 export const TILE_MR: i32 = MR;
 export const TILE_NR: i32 = NR;
@@ -45,6 +47,7 @@ export function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i3
         const r2 = r1 + st;
         const r3 = r2 + st;
         const r4 = r3 + st;
+        const r5 = r4 + st;
         let d = dst;
         for (let k = 0; k < kc; k++) {
           const o = <usize>k << 2;
@@ -53,6 +56,7 @@ export function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i3
           store<f32>(d, load<f32>(r2 + o), 8);
           store<f32>(d, load<f32>(r3 + o), 12);
           store<f32>(d, load<f32>(r4 + o), 16);
+          if (ASC_FEATURE_RELAXED_SIMD) store<f32>(d, load<f32>(r5 + o), 20);
           d += MR << 2;
         }
       } else {
@@ -72,7 +76,8 @@ export function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i3
       if (rows == MR) {
         for (let k = 0; k < kc; k++) {
           v128.store(d, v128.load(s));
-          store<f32>(d, load<f32>(s, 16), 16);
+          if (ASC_FEATURE_RELAXED_SIMD) store<u64>(d, load<u64>(s, 16), 16);
+          else store<f32>(d, load<f32>(s, 16), 16);
           s += st;
           d += MR << 2;
         }
@@ -188,6 +193,10 @@ function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
  * through the stack on every k step (measured: 5x8 ~30-40, 6x8 ~26 GFLOP/s on L1 data).
  */
 export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    kernel6x8Relaxed(kc, pa, pb, out);
+    return;
+  }
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -226,7 +235,58 @@ export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
   v128.store(out, c41, 144);
 }
 
-/** C[0:5, 0:8] = alpha * tile + beta * C (beta == 0: C not read); `ldc` in bytes. */
+/**
+ * The relaxed build's micro-kernel: 6x8 with f32x4.relaxed_madd (one FMA per product where
+ * the CPU has one, so no temporary: 12 accumulators + 2 B vectors + 1 broadcast fit the
+ * 15 xmm registers V8 allocates). Results may differ from the 128-bit kernel by rounding.
+ */
+// @ts-ignore: decorator
+@inline function kernel6x8Relaxed(kc: i32, pa: usize, pb: usize, out: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.relaxed_madd(a, b0, c00);
+    c01 = f32x4.relaxed_madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.relaxed_madd(a, b0, c10);
+    c11 = f32x4.relaxed_madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.relaxed_madd(a, b0, c20);
+    c21 = f32x4.relaxed_madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.relaxed_madd(a, b0, c30);
+    c31 = f32x4.relaxed_madd(a, b1, c31);
+    a = v128.load32_splat(pa, 16);
+    c40 = f32x4.relaxed_madd(a, b0, c40);
+    c41 = f32x4.relaxed_madd(a, b1, c41);
+    a = v128.load32_splat(pa, 20);
+    c50 = f32x4.relaxed_madd(a, b0, c50);
+    c51 = f32x4.relaxed_madd(a, b1, c51);
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  v128.store(out, c00, 0);
+  v128.store(out, c01, 16);
+  v128.store(out, c10, 32);
+  v128.store(out, c11, 48);
+  v128.store(out, c20, 64);
+  v128.store(out, c21, 80);
+  v128.store(out, c30, 96);
+  v128.store(out, c31, 112);
+  v128.store(out, c40, 128);
+  v128.store(out, c41, 144);
+  v128.store(out, c50, 160);
+  v128.store(out, c51, 176);
+}
+
+/** C[0:MR, 0:8] = alpha * tile + beta * C (beta == 0: C not read); `ldc` in bytes. */
 export function updateFull(t: usize, c: usize, ldc: usize, alpha: f32, beta: f32): void {
   const av = f32x4.splat(alpha);
   if (beta == 0) {

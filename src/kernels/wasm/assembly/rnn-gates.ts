@@ -1,0 +1,214 @@
+// The f32x4 gate kernels of the fused recurrent layer (f32-rnn.ts), forward and
+// backward, over hidden units [j0, j1) of `bs` rows: the same math as
+// src/kernels/ref/rnn-{lstm,gru,simple}-ref.ts.
+
+import { ld, st, vsigmoid, vtanh } from './simd-math';
+
+// ---- gate kernels over units [j0, j1) of `bs` rows ----------------------------------------
+// Byte offsets: `o` = 4*j within a row. Rows of the step start at row `off`.
+
+// @ts-ignore: decorator
+@inline export function lstmFwdAt(g: usize, H4: usize, gh: usize, c: usize, cp: usize, cn: usize, ho: usize, full: bool): void {
+  const i = vsigmoid(f32x4.add(ld(g, full), ld(gh, full)));
+  const f = vsigmoid(f32x4.add(ld(g + H4, full), ld(gh + H4, full)));
+  const gg = vtanh(f32x4.add(ld(g + 2 * H4, full), ld(gh + 2 * H4, full)));
+  const o = vsigmoid(f32x4.add(ld(g + 3 * H4, full), ld(gh + 3 * H4, full)));
+  st(g, i, full);
+  st(g + H4, f, full);
+  st(g + 2 * H4, gg, full);
+  st(g + 3 * H4, o, full);
+  const cprev = ld(c, full);
+  st(cp, cprev, full);
+  const cnew = f32x4.add(f32x4.mul(f, cprev), f32x4.mul(i, gg));
+  st(cn, cnew, full);
+  st(c, cnew, full);
+  st(ho, f32x4.mul(o, vtanh(cnew)), full);
+}
+
+/** gates (x W_ih^T + biases) + gh (h W_hh^T) -> activations in gates; c, cPrev, cNew; hOut (ld ldo). */
+export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * 4 * H4;
+    const ghr = gh + <usize>b * 4 * H4;
+    const cr = c + <usize>b * H4;
+    const pr = cPrev + <usize>b * H4;
+    const nr = cNew + <usize>b * H4;
+    const hr = hOut + ((<usize>b * ldo) << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = <usize>j << 2;
+      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, true);
+    }
+    for (; j < j1; j++) {
+      const o = <usize>j << 2;
+      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function gruFwdAt(g: usize, H4: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, full: bool): void {
+  const r = vsigmoid(f32x4.add(ld(g, full), ld(gh, full)));
+  const z = vsigmoid(f32x4.add(ld(g + H4, full), ld(gh + H4, full)));
+  const hn = f32x4.add(ld(gh + 2 * H4, full), ld(bhn, full));
+  st(ghn, hn, full);
+  const n = vtanh(f32x4.add(ld(g + 2 * H4, full), f32x4.mul(r, hn)));
+  st(g, r, full);
+  st(g + H4, z, full);
+  st(g + 2 * H4, n, full);
+  const one = f32x4.splat(1.0);
+  st(out, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, ld(h, full))), full);
+}
+
+export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * 3 * H4;
+    const ghr = gh + <usize>b * 3 * H4;
+    const hr = h + <usize>b * H4;
+    const nr = ghn + <usize>b * H4;
+    const orow = out + <usize>b * H4;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = <usize>j << 2;
+      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, true);
+    }
+    for (; j < j1; j++) {
+      const o = <usize>j << 2;
+      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function rnnFwdAt(g: usize, gh: usize, out: usize, relu: bool, full: bool): void {
+  const a = f32x4.add(ld(g, full), ld(gh, full));
+  const zero = f32x4.splat(0.0);
+  // relu: a > 0 ? a : 0 (NaN -> 0, as the reference)
+  const y = relu ? v128.and(a, f32x4.gt(a, zero)) : vtanh(a);
+  st(g, y, full);
+  st(out, y, full);
+}
+
+export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, gh: usize, out: usize): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * H4;
+    const ghr = gh + <usize>b * H4;
+    const orow = out + <usize>b * H4;
+    let j = j0;
+    if (relu) {
+      for (; j + 4 <= j1; j += 4) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), true, true);
+      for (; j < j1; j++) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), true, false);
+    } else {
+      for (; j + 4 <= j1; j += 4) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), false, true);
+      for (; j < j1; j++) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), false, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function lstmBwdAt(g: usize, H4: usize, cp: usize, cn: usize, dh: usize, dc: usize, dg: usize, full: bool): void {
+  const one = f32x4.splat(1.0);
+  const i = ld(g, full);
+  const f = ld(g + H4, full);
+  const gg = ld(g + 2 * H4, full);
+  const o = ld(g + 3 * H4, full);
+  const tc = vtanh(ld(cn, full));
+  const dhv = ld(dh, full);
+  const dct = f32x4.add(ld(dc, full), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  st(dg, f32x4.mul(f32x4.mul(f32x4.mul(dct, gg), i), f32x4.sub(one, i)), full);
+  st(dg + H4, f32x4.mul(f32x4.mul(f32x4.mul(dct, ld(cp, full)), f), f32x4.sub(one, f)), full);
+  st(dg + 2 * H4, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(gg, gg))), full);
+  st(dg + 3 * H4, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), o), f32x4.sub(one, o)), full);
+  st(dc, f32x4.mul(dct, f), full);
+}
+
+export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * 4 * H4;
+    const dg = dG + <usize>b * 4 * H4;
+    const pr = cPrev + <usize>b * H4;
+    const nr = cNew + <usize>b * H4;
+    const dhr = dh + ((<usize>b * lddh) << 2);
+    const dcr = dc + <usize>b * H4;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = <usize>j << 2;
+      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, true);
+    }
+    for (; j < j1; j++) {
+      const o = <usize>j << 2;
+      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function gruBwdAt(g: usize, H4: usize, ghn: usize, hp: usize, dh: usize, dgx: usize, dgh: usize, full: bool): void {
+  const one = f32x4.splat(1.0);
+  const r = ld(g, full);
+  const z = ld(g + H4, full);
+  const n = ld(g + 2 * H4, full);
+  const d = ld(dh, full);
+  const dan = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+  const dar = f32x4.mul(f32x4.mul(f32x4.mul(dan, ld(ghn, full)), r), f32x4.sub(one, r));
+  const daz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hp, full), n)), z), f32x4.sub(one, z));
+  st(dgx, dar, full);
+  st(dgx + H4, daz, full);
+  st(dgx + 2 * H4, dan, full);
+  st(dgh, dar, full);
+  st(dgh + H4, daz, full);
+  st(dgh + 2 * H4, f32x4.mul(dan, r), full);
+  st(dh, f32x4.mul(d, z), full);
+}
+
+export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * 3 * H4;
+    const gx = dGx + <usize>b * 3 * H4;
+    const gh = dGh + <usize>b * 3 * H4;
+    const nr = ghn + <usize>b * H4;
+    const pr = hPrev + <usize>b * H4;
+    const dr = dh + <usize>b * H4;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = <usize>j << 2;
+      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, true);
+    }
+    for (; j < j1; j++) {
+      const o = <usize>j << 2;
+      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, false);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function rnnBwdAt(g: usize, dh: usize, dg: usize, relu: bool, full: bool): void {
+  const y = ld(g, full);
+  const d = ld(dh, full);
+  const zero = f32x4.splat(0.0);
+  const r = relu ? v128.and(d, f32x4.gt(y, zero)) : f32x4.mul(d, f32x4.sub(f32x4.splat(1.0), f32x4.mul(y, y)));
+  st(dg, r, full);
+}
+
+export function rnnBackward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, dh: usize, dG: usize): void {
+  const H4 = <usize>H << 2;
+  for (let b = 0; b < bs; b++) {
+    const g = gates + <usize>b * H4;
+    const dr = dh + <usize>b * H4;
+    const dg = dG + <usize>b * H4;
+    let j = j0;
+    if (relu) {
+      for (; j + 4 <= j1; j += 4) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), true, true);
+      for (; j < j1; j++) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), true, false);
+    } else {
+      for (; j + 4 <= j1; j += 4) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), false, true);
+      for (; j < j1; j++) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), false, false);
+    }
+  }
+}
+
