@@ -1,8 +1,9 @@
 import type { Tensor } from '../../tensor/index.js';
+import { GRU_VARIANT_KEYS, gruVariant, variantRepr, type GRUVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
-/** Options of `GRUCell`. */
-export type GRUCellOptions = RNNCellBaseOptions;
+/** Options of `GRUCell`: `bias` and the cell variants of `GRU` (`resetAfter`, activations). */
+export interface GRUCellOptions extends RNNCellBaseOptions, GRUVariantOptions {}
 
 /**
  * A gated recurrent unit (GRU) cell, after `torch.nn.GRUCell`:
@@ -29,7 +30,11 @@ export type GRUCellOptions = RNNCellBaseOptions;
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super('GRUCell', inputSize, hiddenSize, options, 3, []);
+    super('GRUCell', inputSize, hiddenSize, options, 3, GRU_VARIANT_KEYS, gruVariant('GRUCell', options ?? {}));
+  }
+
+  override extraRepr(): string {
+    return super.extraRepr() + variantRepr(this.cellVariant, 'gru');
   }
 
   /** One step: returns `h_1`. */

@@ -4,6 +4,7 @@ import { formatShape } from '../../core/shape.js';
 import { createF32RnnStepWasmSimd } from '../../kernels/f32-rnn-step-wasmsimd.js';
 import { kernelSetName } from '../../kernels/gemm.js';
 import { gateCount } from '../../kernels/ref/rnn-sequence-ref.js';
+import type { RnnVariant } from '../../kernels/ref/rnn-variant-ref.js';
 import { createRnnStepRef, linearRowsRef, type RnnStepConfig, type RnnStepKernel } from '../../kernels/ref/rnn-step-ref.js';
 import { Tensor, type Storage } from '../tensor.js';
 import type { RecurrentMode, RecurrentWeights } from './recurrent.js';
@@ -14,6 +15,8 @@ export interface RecurrentStepOptions {
   op?: string;
   /** 'fast' (wasm SIMD for float32 where available; the default) or 'ref' (the reference kernel). */
   kernels?: 'fast' | 'ref';
+  /** A cell variant (see `RnnVariant`); it always runs on the reference kernel. */
+  variant?: RnnVariant;
 }
 
 const MODES: readonly RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
@@ -98,7 +101,8 @@ export class RecurrentStep {
       sizes.push({ I, H, Hout });
     });
     const cfg: RnnStepConfig = { kind: mode, dtype, N: batch, layers: sizes };
-    const wantRef = (options.kernels ?? 'fast') === 'ref' || kernelSetName().startsWith('ref');
+    if (options.variant !== undefined) cfg.variant = options.variant;
+    const wantRef = (options.kernels ?? 'fast') === 'ref' || kernelSetName().startsWith('ref') || options.variant !== undefined;
     const kernel = (wantRef ? null : createF32RnnStepWasmSimd(cfg)) ?? createRnnStepRef(cfg);
     this.kernel = kernel;
     this.kx = kernel.x;

@@ -8,6 +8,7 @@ import {
   type RnnSequenceInputGrads,
   type RnnSequenceInputs,
 } from '../../kernels/ref/rnn-sequence-ref.js';
+import type { RnnVariant } from '../../kernels/ref/rnn-variant-ref.js';
 import { recycleRnnSaved, rnnSequenceBackwardF32, rnnSequenceForwardF32 } from '../../kernels/f32-rnn-sequence-wasmsimd.js';
 import { getKernelSet } from '../../kernels/gemm.js';
 import { rnnTeam } from '../../parallel/index.js';
@@ -88,6 +89,8 @@ function checkRank(t: Tensor, name: string, rank: number, what: string): void {
  * @param c0 (B, H) for lstm; null otherwise
  * @param weights see `RecurrentWeights`; all tensors share x's dtype
  * @param reverse run from the last step to the first
+ * @param variant a cell variant (other activations, the reset-before GRU; see
+ *   `RnnVariant`), run by the reference kernels; undefined for PyTorch's equations
  * @throws ShapeError for wrong ranks/sizes or bad batchSizes, DTypeError for non-float
  *   or mixed dtypes, ConfigError for an unknown mode or c0/wHr given to a non-LSTM mode
  *   (or c0 missing for lstm)
@@ -103,6 +106,7 @@ export function recurrentLayer(
   c0: Tensor | null,
   weights: RecurrentWeights,
   reverse: boolean,
+  variant?: RnnVariant,
 ): RecurrentResult {
   // ---- checks
   if (!MODES.includes(mode)) {
@@ -179,6 +183,7 @@ export function recurrentLayer(
     bHh: bHh === null ? null : fd(bHh),
     wHr: wHr === null ? null : fd(wHr),
   };
+  if (variant !== undefined) p.variant = variant;
   const inputs: Tensor[] = [x, h0];
   if (c0 !== null) inputs.push(c0);
   inputs.push(wIh, wHh);
@@ -187,7 +192,8 @@ export function recurrentLayer(
   if (wHr !== null) inputs.push(wHr);
   const grad = needsGrad(...inputs);
   // float32 with the 'fast' kernel set: the fused WebAssembly SIMD layer; else the reference
-  const fast = dtype === 'float32' && getKernelSet() === 'fast';
+  // (a cell variant always runs on the reference kernels)
+  const fast = dtype === 'float32' && getKernelSet() === 'fast' && variant === undefined;
   const team = fast ? rnnTeam() : null; // worker threads over shared memory, or null: this thread
   const { out, saved } = fast ? rnnSequenceForwardF32(p, { saved: grad, team }) : rnnSequenceForwardRef(p);
   const output = new Tensor(out.output, [rows, Hout]);
@@ -227,3 +233,10 @@ export function recurrentLayer(
   }, fast ? () => recycleRnnSaved(saved) : undefined);
   return { output, hN, cN };
 }
+
+export {
+  RNN_ACTIVATIONS,
+  type RnnActivation,
+  type RnnActivationName,
+  type RnnVariant,
+} from '../../kernels/ref/rnn-variant-ref.js';
