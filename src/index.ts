@@ -22,3 +22,5 @@ export * from './io/torch-file.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export * from './data/index.js';
 export { loadModel } from './models/index.js';
+// interop: other ecosystems' model files in and out (Keras .keras / .h5)
+export * from './interop/index.js';

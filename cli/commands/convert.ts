@@ -1,20 +1,35 @@
 /*
- * `longshort convert IN.pt OUT.safetensors`: a PyTorch checkpoint (torch.save) to a
- * safetensors file with the same keys, for `loadSafetensors` or any safetensors reader.
+ * `longshort convert IN OUT`, by extension:
+ * - a PyTorch checkpoint (torch.save .pt/.pth) to a safetensors file with the same keys;
+ * - between model files: Keras `.keras` / `.h5` and longshort's saved model directory
+ *   (any OUT without a model extension), through importModel / exportModel.
  */
-import { loadTorchCheckpoint, saveSafetensors, torchStateDict } from '../../src/index.js';
+import { exportModel, formatFromName, importModel, loadTorchCheckpoint, saveSafetensors, torchStateDict } from '../../src/index.js';
 
 export interface ConvertCommandOptions {
   key?: string;
   stripPrefix?: string;
 }
 
+function isTorch(path: string): boolean {
+  return /\.(pt|pth)$/i.test(path);
+}
+
 export async function convertCommand(input: string, output: string, opts: ConvertCommandOptions): Promise<void> {
-  const sd = torchStateDict(await loadTorchCheckpoint(input), { key: opts.key, stripPrefix: opts.stripPrefix });
-  if (sd.size === 0) throw new Error(`${input}: the state dict is empty; nothing to write`);
-  await saveSafetensors(output, sd, { metadata: { format: 'pt', source: input.split(/[\\/]/).pop() ?? input } });
-  let params = 0;
-  for (const t of sd.values()) params += t.numel();
-  console.log(`${output}: ${sd.size} tensors, ${params.toLocaleString('en-US')} values`);
-  for (const [k, t] of sd) console.log(`  ${k.padEnd(32)} ${t.dtype.padEnd(8)} [${t.shape.join(', ')}]`);
+  if (isTorch(input)) {
+    if (!/\.safetensors$/i.test(output)) throw new Error(`convert: a PyTorch checkpoint converts to .safetensors; expected OUT ending .safetensors, got ${output}`);
+    const sd = torchStateDict(await loadTorchCheckpoint(input), { key: opts.key, stripPrefix: opts.stripPrefix });
+    if (sd.size === 0) throw new Error(`${input}: the state dict is empty; nothing to write`);
+    await saveSafetensors(output, sd, { metadata: { format: 'pt', source: input.split(/[\\/]/).pop() ?? input } });
+    let params = 0;
+    for (const t of sd.values()) params += t.numel();
+    console.log(`${output}: ${sd.size} tensors, ${params.toLocaleString('en-US')} values`);
+    for (const [k, t] of sd) console.log(`  ${k.padEnd(32)} ${t.dtype.padEnd(8)} [${t.shape.join(', ')}]`);
+    return;
+  }
+  if (opts.key !== undefined || opts.stripPrefix !== undefined) throw new Error('convert: --key and --strip-prefix apply to PyTorch checkpoints only');
+  const model = await importModel(input);
+  const format = formatFromName(output) ?? 'longshort';
+  await exportModel(model, output, { format });
+  console.log(`${output}: ${format} model "${model.name}", ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`);
 }

@@ -107,6 +107,7 @@ function strings(v: unknown): string[] {
  * SequentialModel. `hard_sigmoid` means Keras 2's definition when the file's
  * keras_version is 2.x, Keras 3's otherwise.
  * @throws FormatError / UnsupportedError naming `file`, the layer and what was expected
+ * @example const model = await readKerasH5(readFileSync('m.h5'), 'm.h5');
  */
 export async function readKerasH5(bytes: Uint8Array, file: string): Promise<SequentialModel> {
   const root = await readH5(bytes, file);
