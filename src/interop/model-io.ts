@@ -87,7 +87,7 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
   checkKeys(op, options, ['format']);
   let format = checkFormat(op, options.format);
   let name = 'model';
-  let bytes: Uint8Array | null = null;
+  let bytes: Uint8Array;
   if (typeof source === 'string') {
     name = source;
     format ??= formatFromName(source) ?? undefined;
