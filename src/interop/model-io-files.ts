@@ -4,6 +4,7 @@
  * `node:` module.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModel, type SequentialModel } from '../models/index.js';
 
@@ -19,6 +20,18 @@ export async function readModelSource(path: string, dirLike: boolean): Promise<M
   const s = await stat(path).catch(() => null);
   if (s === null ? dirLike : s.isDirectory()) return { kind: 'model', model: await loadModel(path) };
   return { kind: 'bytes', bytes: new Uint8Array(await readFile(path)) };
+}
+
+/** The files `names` (relative to `path`'s directory) concatenated, in order. */
+export async function readSiblings(path: string, names: readonly string[]): Promise<Uint8Array> {
+  const parts = await Promise.all(names.map(async (n) => new Uint8Array(await readFile(join(dirname(path), n)))));
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 /** Writes `bytes` to `path` atomically. */

@@ -9,17 +9,29 @@ import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
-import { readModelSource, writeModelDest } from './model-io-files.js';
+import { readModelSource, readSiblings, writeModelDest } from './model-io-files.js';
+import { readTfjsModel, tfjsManifest } from './tfjs/tfjs-read.js';
+import { writeTfjsModel } from './tfjs/tfjs-write.js';
 
 /**
  * The model file formats:
  * - 'keras': a Keras 3 `.keras` archive; 'h5': a legacy Keras HDF5 model (`.h5`, `.hdf5`);
+ * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
  * - 'longshort': a directory written by `SequentialModel.save` (Node only).
  */
-export type ModelFormat = 'keras' | 'h5' | 'longshort';
+export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort';
 
-/** What `importModel` reads: a path (Node), bytes, or bytes with the file name they came from. */
-export type ModelSource = string | Uint8Array | ArrayBuffer | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string };
+/**
+ * What `importModel` reads: a path (Node), bytes, bytes with the file name they came
+ * from, or a TF.js model as its parsed model.json and its shards' bytes (concatenated in
+ * manifest order).
+ */
+export type ModelSource =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string }
+  | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer };
 
 /** Options of `importModel`. */
 export interface ImportModelOptions {
@@ -33,7 +45,7 @@ export interface ExportModelOptions {
   format?: ModelFormat;
 }
 
-const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'longshort'];
+const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort'];
 
 /**
  * The format a file name's extension names, or null.
@@ -43,6 +55,7 @@ export function formatFromName(name: string): ModelFormat | null {
   const lower = name.toLowerCase();
   if (lower.endsWith('.keras')) return 'keras';
   if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
+  if (lower.endsWith('model.json')) return 'tfjs';
   return null;
 }
 
@@ -88,9 +101,25 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
   let format = checkFormat(op, options.format);
   let name = 'model';
   let bytes: Uint8Array;
+  if (source !== null && typeof source === 'object' && 'modelJson' in source) {
+    const data = source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
+    return readTfjsModel(source.modelJson, data, 'model.json');
+  }
   if (typeof source === 'string') {
     name = source;
     format ??= formatFromName(source) ?? undefined;
+    if (format === undefined && source.toLowerCase().endsWith('.json')) format = 'tfjs';
+    if (format === 'tfjs') {
+      const read = await readModelSource(source, false);
+      if (read.kind === 'model') throw new FormatError(`${op}: ${source}: expected a model.json file, got a directory`);
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(read.bytes));
+      } catch (e) {
+        throw new FormatError(`${op}: ${source}: a TF.js model.json must be JSON; got ${(e as Error).message}`);
+      }
+      return readTfjsModel(json, await readSiblings(source, tfjsManifest(json, source).paths), source);
+    }
     const read = await readModelSource(source, format === undefined || format === 'longshort');
     if (read.kind === 'model') return read.model;
     bytes = read.bytes;
@@ -114,9 +143,16 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
       return readKerasArchive(bytes, name);
     case 'h5':
       return readKerasH5(bytes, name);
+    case 'tfjs':
+      throw new UnsupportedError(`${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`);
     default:
       throw new UnsupportedError(`${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`);
   }
+}
+
+function siblingPath(path: string, name: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut < 0 ? name : `${path.slice(0, cut + 1)}${name}`;
 }
 
 /**
@@ -125,6 +161,8 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
  * returned; with `dest` null the bytes come back.
  *
  * @throws StateError for an unbuilt model; UnsupportedError for what the format cannot express
+ * TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes `weights.bin` beside it.
+ *
  * @example
  * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
  * const bytes = await exportModel(model, null, { format: 'h5' });
@@ -137,6 +175,13 @@ export async function exportModel(model: SequentialModel, dest: string | null, o
   if (format === 'longshort') {
     if (dest === null) throw new ConfigError(`${op}: format 'longshort' is a directory; expected a path, got null`);
     await model.save(dest);
+    return undefined;
+  }
+  if (format === 'tfjs') {
+    if (dest === null) throw new ConfigError(`${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`);
+    const { modelJson, weightData } = writeTfjsModel(model);
+    await writeModelDest(siblingPath(dest, 'weights.bin'), weightData);
+    await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));
     return undefined;
   }
   const bytes = format === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model);

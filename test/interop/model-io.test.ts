@@ -55,3 +55,22 @@ test('importModel / exportModel: unknown formats, options and bytes are typed er
   const model = sequential([dense({ units: 1, inputShape: [2] })]);
   await assert.rejects(exportModel(model, 'm.xyz'), ConfigError);
 });
+
+test('importModel / exportModel: TF.js model.json with its weights.bin, by path and by objects', async () => {
+  manualSeed(3);
+  const model = sequential([gru({ units: 3, resetAfter: false, inputShape: [7, 2] }), dense({ units: 1 })]);
+  const x = randn([3, 7, 2]);
+  const want = Array.from(model.predict(x).data);
+  const dir = mkdtempSync(join(tmpdir(), 'ls-io-tfjs-'));
+  try {
+    const path = join(dir, 'model.json');
+    await exportModel(model, path);
+    const back = await importModel(path);
+    assert.deepEqual(Array.from(back.predict(x).data).map((v) => v.toFixed(5)), want.map((v) => v.toFixed(5)));
+    const modelJson = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const again = await importModel({ modelJson, weightData: new Uint8Array(readFileSync(join(dir, 'weights.bin'))) });
+    assert.deepEqual(Array.from(again.predict(x).data), Array.from(back.predict(x).data));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
