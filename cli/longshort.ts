@@ -10,6 +10,7 @@
  *   longshort classify-mnist [--epochs N --seed N]
  *   longshort summary MODEL
  *   longshort convert IN.pt OUT.safetensors [--key NAME --strip-prefix PREFIX]
+ *   longshort convert IN.keras|IN.h5|DIR OUT.keras|OUT.h5|DIR
  *   longshort bench [args...]
  *
  * Commands load the library lazily (after --threads is applied), so `--help` is instant.
@@ -165,8 +166,8 @@ program
 
 program
   .command('summary')
-  .description('print the summary table of a model saved with model.save(dir)')
-  .argument('<model>', 'the model directory (model.json, weights.safetensors)')
+  .description('print the summary table of a model: a model.save(dir) directory, or a Keras .keras / .h5 file')
+  .argument('<model>', 'the model directory (model.json, weights.safetensors) or model file')
   .action(
     action('summary', async (dir: string) => {
       const { summaryCommand } = await import('./commands/summary.js');
@@ -176,9 +177,9 @@ program
 
 program
   .command('convert')
-  .description('convert a PyTorch checkpoint (torch.save .pt/.pth) to safetensors with the same keys')
-  .argument('<input>', 'the torch.save file')
-  .argument('<output>', 'the .safetensors file to write (atomically)')
+  .description('convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5 and model.save directories')
+  .argument('<input>', 'the torch.save file, Keras .keras / .h5 file, or saved model directory')
+  .argument('<output>', 'the file to write (atomically): .safetensors, .keras, .h5, or a directory')
   .option('--key <name>', "the checkpoint entry holding the state dict (e.g. 'model', 'state_dict')")
   .option('--strip-prefix <prefix>', "a prefix to drop from every key (e.g. 'module.')")
   .action(

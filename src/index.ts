@@ -23,3 +23,5 @@ export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export * from './data/index.js';
 export { loadModel } from './models/index.js';
 export { generateText, type GenerateTextOptions, type TextVocab } from './models/generate-text.js';
+// interop: other ecosystems' model files in and out (Keras .keras / .h5)
+export * from './interop/index.js';

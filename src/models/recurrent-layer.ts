@@ -4,10 +4,13 @@
  */
 import { ConfigError, ShapeError } from '../core/errors.js';
 import type { Module } from '../nn/module.js';
+import type { ActivationOption } from '../nn/rnn/cell-variant.js';
+import { activationOption, resolveActivation } from '../nn/rnn/cell-variant.js';
 import { GRU } from '../nn/rnn/gru.js';
 import { LSTM } from '../nn/rnn/lstm.js';
 import { packPaddedSequence, padPackedSequence, PackedSequence } from '../nn/rnn/packed-sequence.js';
 import { RNN } from '../nn/rnn/rnn.js';
+import type { RNNBase } from '../nn/rnn/rnn-base.js';
 import {
   add,
   cat,
@@ -84,13 +87,23 @@ export interface RecurrentLayerOptions extends BaseLayerOptions {
   dropout?: number;
   /** Use the biases (PyTorch's `bias`: both `bias_ih` and `bias_hh`). Default true. */
   useBias?: boolean;
+  /**
+   * Keras' `activation`: of the cell candidate and of h = o * act(c) (LSTM), of the new
+   * gate (GRU), of the state (SimpleRNN). Default 'tanh'. `'hardSigmoid'` is Keras 2's
+   * clip(0.2x + 0.5, 0, 1); Keras 3's is `{ name: 'hardSigmoid', alpha: 1 / 6 }`.
+   */
+  activation?: ActivationOption;
+  /** Keras' `recurrent_activation`, of the gates (LSTM, GRU). Default 'sigmoid'. */
+  recurrentActivation?: ActivationOption;
+  /**
+   * GRU only: Keras' `reset_after`. true (default; PyTorch's GRU) applies the reset gate
+   * after the recurrent matmul, false before it (Keras 2's default, TF.js's GRU).
+   */
+  resetAfter?: boolean;
 }
 
-/** Options of `simpleRNN`: those of every recurrent layer plus the activation. */
-export interface SimpleRNNOptions extends RecurrentLayerOptions {
-  /** 'tanh' (default) or 'relu' (PyTorch's `nonlinearity`). */
-  activation?: 'tanh' | 'relu';
-}
+/** Options of `simpleRNN`: those of every recurrent layer (its `activation` is any `ActivationOption`). */
+export type SimpleRNNOptions = RecurrentLayerOptions;
 
 /** Options of `bidirectional`. */
 export interface BidirectionalOptions extends BaseLayerOptions {
@@ -98,7 +111,12 @@ export interface BidirectionalOptions extends BaseLayerOptions {
   mergeMode?: MergeMode;
 }
 
-const REC_KEYS = [...BASE_KEYS, 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias'];
+const REC_KEYS = [...BASE_KEYS, 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias', 'activation'];
+const KIND_KEYS: Record<RecurrentKind, string[]> = {
+  lstm: [...REC_KEYS, 'recurrentActivation'],
+  gru: [...REC_KEYS, 'recurrentActivation', 'resetAfter'],
+  simpleRNN: REC_KEYS,
+};
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
 const CLASS_NAMES: Record<RecurrentKind, string> = { lstm: 'LSTM', gru: 'GRU', simpleRNN: 'SimpleRNN' };
 const PREFIXES: Record<RecurrentKind, string> = { lstm: 'lstm', gru: 'gru', simpleRNN: 'simple_rnn' };
@@ -138,8 +156,12 @@ export class RecurrentLayer extends Layer {
   readonly goBackwards: boolean;
   readonly dropout: number;
   readonly useBias: boolean;
-  /** SimpleRNN's activation ('tanh' for LSTM/GRU, where it is fixed). */
-  readonly activation: 'tanh' | 'relu';
+  /** Keras' `activation` (cell candidate / state), as an option. */
+  readonly activation: ActivationOption;
+  /** Keras' `recurrent_activation` (gates; 'sigmoid' for SimpleRNN, which has none). */
+  readonly recurrentActivation: ActivationOption;
+  /** GRU: whether the reset gate applies after the recurrent matmul (true for LSTM/SimpleRNN). */
+  readonly resetAfter: boolean;
   /** Whether this is the `bidirectional` wrapper. */
   readonly bidirectional: boolean;
   /** The merge mode of a bidirectional layer ('concat' otherwise). */
@@ -153,7 +175,7 @@ export class RecurrentLayer extends Layer {
     const base: BaseLayerOptions = wrapper === null ? options : wrapper;
     super(op, base);
     if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
-    checkKeys(CLASS_NAMES[kind], options, kind === 'simpleRNN' ? [...REC_KEYS, 'activation'] : REC_KEYS);
+    checkKeys(CLASS_NAMES[kind], options, KIND_KEYS[kind]);
     this.kind = kind;
     this.bidirectional = wrapper !== null;
     this.className = this.bidirectional ? 'Bidirectional' : CLASS_NAMES[kind];
@@ -165,9 +187,9 @@ export class RecurrentLayer extends Layer {
     this.goBackwards = boolOpt(op, 'goBackwards', options.goBackwards, false);
     this.dropout = rateOpt(op, 'dropout', options.dropout, 0);
     this.useBias = boolOpt(op, 'useBias', options.useBias, true);
-    const act = options.activation ?? 'tanh';
-    if (act !== 'tanh' && act !== 'relu') throw new ConfigError(`${op}: activation must be 'tanh' or 'relu'; got ${String(act)}`);
-    this.activation = act;
+    this.activation = activationOption(resolveActivation(op, 'activation', options.activation, 'tanh'));
+    this.recurrentActivation = activationOption(resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'));
+    this.resetAfter = boolOpt(op, 'resetAfter', options.resetAfter, true);
     if (wrapper !== null) {
       checkKeys('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
       const mm = wrapper.mergeMode ?? 'concat';
@@ -201,9 +223,10 @@ export class RecurrentLayer extends Layer {
     const F = inputShape[1];
     if (F === null) throw new ConfigError(`${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`);
     const opts = { batchFirst: true, bias: this.useBias, bidirectional: this.bidirectional };
-    if (this.kind === 'lstm') return new LSTM(F, this.units, opts);
-    if (this.kind === 'gru') return new GRU(F, this.units, opts);
-    return new RNN(F, this.units, { ...opts, nonlinearity: this.activation });
+    const [gateActivation, cellActivation] = [this.recurrentActivation, this.activation];
+    if (this.kind === 'lstm') return new LSTM(F, this.units, { ...opts, gateActivation, cellActivation, outActivation: cellActivation });
+    if (this.kind === 'gru') return new GRU(F, this.units, { ...opts, gateActivation, cellActivation, resetAfter: this.resetAfter });
+    return new RNN(F, this.units, { ...opts, activation: this.activation });
   }
 
   override resetStates(): void {
@@ -314,7 +337,8 @@ export class RecurrentLayer extends Layer {
     const L = x.shape[1];
     const H = this.units;
     const isLstm = this.kind === 'lstm';
-    const mode: RecurrentMode = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+    const rnnMod = mod as RNNBase;
+    const mode: RecurrentMode = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : rnnMod.mode === 'RNN_RELU' ? 'rnn_relu' : 'rnn_tanh';
     const bs = Int32Array.of(N);
     const outs: Tensor[] = [];
     const hs: Tensor[] = [];
@@ -335,7 +359,7 @@ export class RecurrentLayer extends Layer {
       for (let k = 0; k < L; k++) {
         const t = d === 1 ? L - 1 - k : k;
         const mt = unsqueeze(select(m, 1, t), 1); // (N, 1)
-        const r = recurrentLayer(mode, select(x, 1, t), bs, h, c, weights, false);
+        const r = recurrentLayer(mode, select(x, 1, t), bs, h, c, weights, false, rnnMod.cellVariant);
         h = where(mt, r.hN, h);
         if (c !== null) c = where(mt, r.cN as Tensor, c);
         stepOut[t] = zeroOut ? where(mt, r.hN, 0) : h;
@@ -355,7 +379,9 @@ export class RecurrentLayer extends Layer {
     if (this.goBackwards) inner.goBackwards = true;
     if (this.dropout !== 0) inner.dropout = this.dropout;
     if (!this.useBias) inner.useBias = false;
-    if (this.kind === 'simpleRNN' && this.activation !== 'tanh') inner.activation = this.activation;
+    if (this.activation !== 'tanh') inner.activation = this.activation;
+    if (this.kind !== 'simpleRNN' && this.recurrentActivation !== 'sigmoid') inner.recurrentActivation = this.recurrentActivation;
+    if (this.kind === 'gru' && !this.resetAfter) inner.resetAfter = false;
     if (!this.bidirectional) return { ...this.baseConfig(), ...inner };
     return { ...this.baseConfig(), mergeMode: this.mergeMode, layer: { className: CLASS_NAMES[this.kind], config: inner } };
   }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
+import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One GRU time step's gate math over the `bs` active rows (PyTorch's equations, gate
@@ -18,6 +19,7 @@ import type { FloatArray } from '../../core/dtype.js';
  * - `h` (bs, H) at 0: the state before the step (read only).
  * - `ghn` (bs, H) at `hOff`: receives gh_n + b_hn (saved for the backward step).
  * - `hOut` (bs, H) at `outOff`: receives h'.
+ * - `v`: a reset-after cell variant (other activations), or undefined for the above.
  */
 export function gruStepForwardRef(
   bs: number,
@@ -33,8 +35,26 @@ export function gruStepForwardRef(
   hOff: number,
   hOut: FloatArray,
   outOff: number,
+  v?: RnnVariant,
 ): void {
   const G = 3 * H;
+  if (v !== undefined) {
+    for (let b = 0; b < bs; b++) {
+      const gr = gOff + b * G;
+      const hr = ghOff + b * G;
+      const sr = hOff + b * H;
+      const orow = outOff + b * H;
+      for (let j = 0; j < H; j++) {
+        gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
+        gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
+        ghn[sr + j] = gh[hr + 2 * H + j] + bhn[bhnOff + j];
+        gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gates[gr + j] * ghn[sr + j]);
+        const z = gates[gr + H + j];
+        hOut[orow + j] = (1 - z) * gates[gr + 2 * H + j] + z * h[b * H + j];
+      }
+    }
+    return;
+  }
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const hr = ghOff + b * G;
@@ -65,6 +85,7 @@ export function gruStepForwardRef(
  * - `dGx` (bs, 3H) at `gOff`: receives the gradient w.r.t. the input pre-activations.
  * - `dGh` (bs, 3H) at `gOff`: receives the gradient w.r.t. h W_hh^T + b_hh
  *   (equal to dGx in the r and z parts, r * dGx in the n part).
+ * - `v`: the forward's reset-after variant, or undefined.
  */
 export function gruStepBackwardRef(
   bs: number,
@@ -77,6 +98,7 @@ export function gruStepBackwardRef(
   dh: FloatArray,
   dGx: FloatArray,
   dGh: FloatArray,
+  v?: RnnVariant,
 ): void {
   const G = 3 * H;
   for (let b = 0; b < bs; b++) {
@@ -88,9 +110,12 @@ export function gruStepBackwardRef(
       const z = gates[gr + H + j];
       const n = gates[gr + 2 * H + j];
       const d = dh[dr + j];
-      const dan = d * (1 - z) * (1 - n * n);
-      const dar = dan * ghn[sr + j] * r * (1 - r);
-      const daz = d * (hPrev[sr + j] - n) * z * (1 - z);
+      const dn = v === undefined ? 1 - n * n : activateGrad(v.cell, n);
+      const dr_ = v === undefined ? r * (1 - r) : activateGrad(v.gate, r);
+      const dz = v === undefined ? z * (1 - z) : activateGrad(v.gate, z);
+      const dan = d * (1 - z) * dn;
+      const dar = dan * ghn[sr + j] * dr_;
+      const daz = d * (hPrev[sr + j] - n) * dz;
       dGx[gr + j] = dar;
       dGx[gr + H + j] = daz;
       dGx[gr + 2 * H + j] = dan;
@@ -98,6 +123,142 @@ export function gruStepBackwardRef(
       dGh[gr + H + j] = daz;
       dGh[gr + 2 * H + j] = dan * r;
       dh[dr + j] = d * z;
+    }
+  }
+}
+
+/*
+ * The GRU with the reset gate before the recurrent matmul (Keras reset_after=False,
+ * TF.js, ONNX linear_before_reset=0), as two halves around the caller's GEMM
+ * gh_n = (r*h) W_hn^T:
+ *
+ *     r = gate(gx_r + gh_r),  z = gate(gx_z + gh_z)
+ *     n = cell(gx_n + (r*h) W_hn^T)        (b_hn folded into gx_n)
+ *     h' = (1 - z) * n + z * h
+ */
+
+/**
+ * First half of a reset-before GRU step: r and z into `gates` (bs, 3H) at `gOff` (from
+ * gx there and gh (bs, 3H) at `ghOff`, of which the r and z parts are read), and
+ * rh = r*h into `rh` (bs, H) at `rhOff` (saved), from `h` (bs, H) at 0.
+ */
+export function gruResetBeforeGatesRef(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  gh: FloatArray,
+  ghOff: number,
+  h: FloatArray,
+  rh: FloatArray,
+  rhOff: number,
+  v: RnnVariant,
+): void {
+  const G = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    const hr = ghOff + b * G;
+    for (let j = 0; j < H; j++) {
+      gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
+      gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
+      rh[rhOff + b * H + j] = gates[gr + j] * h[b * H + j];
+    }
+  }
+}
+
+/**
+ * Second half of a reset-before GRU step: n = cell(gx_n + gh_n) into the n part of
+ * `gates`, with gh_n = (r*h) W_hn^T in the n part of `gh`; h' into `hOut` (bs, H) at
+ * `outOff`, from `h` (bs, H) at 0.
+ */
+export function gruResetBeforeOutRef(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  gh: FloatArray,
+  ghOff: number,
+  h: FloatArray,
+  hOut: FloatArray,
+  outOff: number,
+  v: RnnVariant,
+): void {
+  const G = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    const hr = ghOff + b * G;
+    for (let j = 0; j < H; j++) {
+      gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]);
+      const z = gates[gr + H + j];
+      hOut[outOff + b * H + j] = (1 - z) * gates[gr + 2 * H + j] + z * h[b * H + j];
+    }
+  }
+}
+
+/**
+ * First half of the reset-before backward: from dh (bs, H) at 0 (gradient w.r.t. h'),
+ * the saved `gates` and `hPrev` (bs, H) at `hOff`, writes the z and n parts of `dGx` and
+ * `dGh` (bs, 3H) at `gOff` (both the pre-activation gradients). The caller then forms
+ * d(rh) = dGx_n W_hn.
+ */
+export function gruResetBeforeBackward1Ref(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  hPrev: FloatArray,
+  hOff: number,
+  dh: FloatArray,
+  dGx: FloatArray,
+  dGh: FloatArray,
+  v: RnnVariant,
+): void {
+  const G = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    for (let j = 0; j < H; j++) {
+      const z = gates[gr + H + j];
+      const n = gates[gr + 2 * H + j];
+      const d = dh[b * H + j];
+      const dan = d * (1 - z) * activateGrad(v.cell, n);
+      const daz = d * (hPrev[hOff + b * H + j] - n) * activateGrad(v.gate, z);
+      dGx[gr + H + j] = daz;
+      dGx[gr + 2 * H + j] = dan;
+      dGh[gr + H + j] = daz;
+      dGh[gr + 2 * H + j] = dan;
+    }
+  }
+}
+
+/**
+ * Second half of the reset-before backward: from d(rh) `drh` (bs, H) at 0, writes the
+ * r part of `dGx` and `dGh` and turns `dh` (bs, H) into its direct part
+ * z*dh' + r*d(rh) (the caller adds the r, z parts' dGh W_hh).
+ */
+export function gruResetBeforeBackward2Ref(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  hPrev: FloatArray,
+  hOff: number,
+  drh: FloatArray,
+  dh: FloatArray,
+  dGx: FloatArray,
+  dGh: FloatArray,
+  v: RnnVariant,
+): void {
+  const G = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    for (let j = 0; j < H; j++) {
+      const r = gates[gr + j];
+      const z = gates[gr + H + j];
+      const d = drh[b * H + j];
+      const dar = d * hPrev[hOff + b * H + j] * activateGrad(v.gate, r);
+      dGx[gr + j] = dar;
+      dGh[gr + j] = dar;
+      dh[b * H + j] = dh[b * H + j] * z + d * r;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
+import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One LSTM time step's gate math over the `bs` active rows (PyTorch's equations, gate
@@ -16,6 +17,7 @@ import type { FloatArray } from '../../core/dtype.js';
  * - `cPrev` (bs, H) at `cOff`: receives c (the state before the step).
  * - `cNew` (bs, H) at `cOff`: receives c'.
  * - `hOut` (bs, H) at `hOff`: receives h' (before any projection).
+ * - `v`: a cell variant (other activations), or undefined for the equations above.
  */
 export function lstmStepForwardRef(
   bs: number,
@@ -30,7 +32,12 @@ export function lstmStepForwardRef(
   cOff: number,
   hOut: FloatArray,
   hOff: number,
+  v?: RnnVariant,
 ): void {
+  if (v !== undefined) {
+    lstmStepForwardVariant(bs, H, gates, gOff, gh, ghOff, c, cPrev, cNew, cOff, hOut, hOff, v);
+    return;
+  }
   const G = 4 * H;
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
@@ -68,6 +75,7 @@ export function lstmStepForwardRef(
  * - `dc` (bs, H) at 0: in: gradient w.r.t. c'; out: gradient w.r.t. c (in place).
  * - `dGates` (bs, 4H) at `gOff`: receives the gradient w.r.t. the gate pre-activations
  *   (the same for the input and the recurrent projection).
+ * - `v`: the forward's cell variant, or undefined.
  */
 export function lstmStepBackwardRef(
   bs: number,
@@ -81,7 +89,12 @@ export function lstmStepBackwardRef(
   dhOff: number,
   dc: FloatArray,
   dGates: FloatArray,
+  v?: RnnVariant,
 ): void {
+  if (v !== undefined) {
+    lstmStepBackwardVariant(bs, H, gates, gOff, cPrev, cNew, cOff, dh, dhOff, dc, dGates, v);
+    return;
+  }
   const G = 4 * H;
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
@@ -100,6 +113,81 @@ export function lstmStepBackwardRef(
       dGates[gr + H + j] = dct * cPrev[sr + j] * f * (1 - f);
       dGates[gr + 2 * H + j] = dct * i * (1 - g * g);
       dGates[gr + 3 * H + j] = dhv * tc * o * (1 - o);
+      dc[cr + j] = dct * f;
+    }
+  }
+}
+
+/** `lstmStepForwardRef` with a variant's activations (same buffers). */
+function lstmStepForwardVariant(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  gh: FloatArray,
+  ghOff: number,
+  c: FloatArray,
+  cPrev: FloatArray,
+  cNew: FloatArray,
+  cOff: number,
+  hOut: FloatArray,
+  hOff: number,
+  v: RnnVariant,
+): void {
+  const G = 4 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    const hr = ghOff + b * G;
+    const cr = b * H;
+    const sr = cOff + b * H;
+    const orow = hOff + b * H;
+    for (let j = 0; j < H; j++) {
+      gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
+      gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
+      gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]);
+      gates[gr + 3 * H + j] = activate(v.gate, gates[gr + 3 * H + j] + gh[hr + 3 * H + j]);
+      const cp = c[cr + j];
+      cPrev[sr + j] = cp;
+      cNew[sr + j] = gates[gr + H + j] * cp + gates[gr + j] * gates[gr + 2 * H + j];
+      c[cr + j] = cNew[sr + j];
+      hOut[orow + j] = gates[gr + 3 * H + j] * activate(v.out, cNew[sr + j]);
+    }
+  }
+}
+
+/** `lstmStepBackwardRef` with a variant's activations (same buffers). */
+function lstmStepBackwardVariant(
+  bs: number,
+  H: number,
+  gates: FloatArray,
+  gOff: number,
+  cPrev: FloatArray,
+  cNew: FloatArray,
+  cOff: number,
+  dh: FloatArray,
+  dhOff: number,
+  dc: FloatArray,
+  dGates: FloatArray,
+  v: RnnVariant,
+): void {
+  const G = 4 * H;
+  for (let b = 0; b < bs; b++) {
+    const gr = gOff + b * G;
+    const sr = cOff + b * H;
+    const dr = dhOff + b * H;
+    const cr = b * H;
+    for (let j = 0; j < H; j++) {
+      const i = gates[gr + j];
+      const f = gates[gr + H + j];
+      const g = gates[gr + 2 * H + j];
+      const o = gates[gr + 3 * H + j];
+      const tc = activate(v.out, cNew[sr + j]);
+      const dhv = dh[dr + j];
+      const dct = dc[cr + j] + dhv * o * activateGrad(v.out, tc);
+      dGates[gr + j] = dct * g * activateGrad(v.gate, i);
+      dGates[gr + H + j] = dct * cPrev[sr + j] * activateGrad(v.gate, f);
+      dGates[gr + 2 * H + j] = dct * i * activateGrad(v.cell, g);
+      dGates[gr + 3 * H + j] = dhv * tc * activateGrad(v.gate, o);
       dc[cr + j] = dct * f;
     }
   }

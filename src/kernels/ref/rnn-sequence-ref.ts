@@ -1,9 +1,17 @@
 import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray } from '../../core/dtype.js';
 import { gemmRef, type Gemm } from './f-gemm-ref.js';
-import { gruStepBackwardRef, gruStepForwardRef } from './rnn-gru-ref.js';
+import {
+  gruResetBeforeBackward1Ref,
+  gruResetBeforeBackward2Ref,
+  gruResetBeforeGatesRef,
+  gruResetBeforeOutRef,
+  gruStepBackwardRef,
+  gruStepForwardRef,
+} from './rnn-gru-ref.js';
 import { lstmStepBackwardRef, lstmStepForwardRef } from './rnn-lstm-ref.js';
 import { rnnStepBackwardRef, rnnStepForwardRef } from './rnn-simple-ref.js';
+import type { RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * Sizes and data of one recurrent layer in one direction, over the packed time-major
@@ -40,6 +48,11 @@ export interface RnnSequenceInputs {
   bHh: FloatArray | null;
   /** (Hout, H) LSTM projection or null */
   wHr: FloatArray | null;
+  /**
+   * A cell variant (other activations, the reset-before GRU), or undefined for
+   * PyTorch's equations. Only the reference kernels run variants.
+   */
+  variant?: RnnVariant;
 }
 
 /** What the forward pass computes. */
@@ -67,7 +80,7 @@ export interface RnnSequenceSaved {
   cNew: FloatArray;
   /** (rows, H) lstm with projection: o * tanh(c') before the projection. */
   hRaw: FloatArray;
-  /** (rows, H) gru: W_hn h + b_hn of each step. */
+  /** (rows, H) gru: W_hn h + b_hn of each step (reset-before variant: r * h). */
   ghn: FloatArray;
 }
 
@@ -138,7 +151,7 @@ export function rnnSequenceForwardRef(
   p: RnnSequenceInputs,
   gemm: Gemm = gemmRef,
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
-  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr } = p;
+  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr, variant: v } = p;
   const G = gateCount(kind);
   const GH = G * H;
   const L = batchSizes.length;
@@ -148,6 +161,7 @@ export function rnnSequenceForwardRef(
   const isLstm = kind === 'lstm';
   const isGru = kind === 'gru';
   const proj = isLstm && wHr !== null;
+  const resetBefore = isGru && v !== undefined && !v.resetAfter;
 
   const output = alloc(x, rows * Hout); // (rows, Hout)
   const h = alloc(x, B * Hout); // (B, Hout) running state, becomes hN
@@ -162,7 +176,7 @@ export function rnnSequenceForwardRef(
   const hRaw = alloc(x, proj ? rows * H : 0); // (rows, H)
   const ghn = alloc(x, isGru ? rows * H : 0); // (rows, H)
   const bhn = alloc(x, isGru ? H : 0); // (H) b_hn or zeros
-  if (isGru && bHh !== null) copy(bHh, 2 * H, bhn, 0, H);
+  if (isGru && !resetBefore && bHh !== null) copy(bHh, 2 * H, bhn, 0, H);
 
   // biases into every row of the gates, then the input projection for all steps
   const hasBias = bIh !== null || bHh !== null;
@@ -170,7 +184,7 @@ export function rnnSequenceForwardRef(
     const bias = alloc(x, GH); // (G*H) b_ih + b_hh (gru: without b_hn)
     if (bIh !== null) copy(bIh, 0, bias, 0, GH);
     if (bHh !== null) {
-      const upto = isGru ? 2 * H : GH;
+      const upto = isGru && !resetBefore ? 2 * H : GH;
       for (let j = 0; j < upto; j++) bias[j] += bHh[j];
     }
     for (let r = 0; r < rows; r++) copy(bias, 0, gates, r * GH, GH);
@@ -182,18 +196,27 @@ export function rnnSequenceForwardRef(
     const bs = batchSizes[t];
     const off = offs[t];
     copy(h, 0, hPrev, off * Hout, bs * Hout);
+    if (resetBefore) {
+      // r, z from h W_h{r,z}^T; then gh_n = (r*h) W_hn^T
+      gemm(false, true, bs, 2 * H, H, 1, h, 0, H, wHh, 0, H, 0, gh, 0, GH);
+      gruResetBeforeGatesRef(bs, H, gates, off * GH, gh, 0, h, ghn, off * H, v);
+      gemm(false, true, bs, H, H, 1, ghn, off * H, H, wHh, 2 * H * H, H, 0, gh, 2 * H, GH);
+      gruResetBeforeOutRef(bs, H, gates, off * GH, gh, 0, h, output, off * H, v);
+      copy(output, off * Hout, h, 0, bs * Hout);
+      continue;
+    }
     gemm(false, true, bs, GH, Hout, 1, h, 0, Hout, wHh, 0, Hout, 0, gh, 0, GH);
     if (isLstm) {
       if (proj) {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H);
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H, v);
         gemm(false, true, bs, Hout, H, 1, hRaw, off * H, H, wHr as FloatArray, 0, H, 0, output, off * Hout, Hout);
       } else {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H);
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H, v);
       }
     } else if (isGru) {
-      gruStepForwardRef(bs, H, gates, off * GH, gh, 0, bhn, 0, h, ghn, off * H, output, off * H);
+      gruStepForwardRef(bs, H, gates, off * GH, gh, 0, bhn, 0, h, ghn, off * H, output, off * H, v);
     } else {
-      rnnStepForwardRef(bs, H, kind === 'rnn_relu', gates, off * H, gh, 0, output, off * H);
+      rnnStepForwardRef(bs, H, kind === 'rnn_relu', gates, off * H, gh, 0, output, off * H, v);
     }
     copy(output, off * Hout, h, 0, bs * Hout);
   }
@@ -214,7 +237,7 @@ export function rnnSequenceBackwardRef(
   grads: RnnSequenceInputGrads,
   gemm: Gemm = gemmRef,
 ): void {
-  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr } = p;
+  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr, variant: v } = p;
   const G = gateCount(kind);
   const GH = G * H;
   const L = batchSizes.length;
@@ -224,6 +247,7 @@ export function rnnSequenceBackwardRef(
   const isLstm = kind === 'lstm';
   const isGru = kind === 'gru';
   const proj = isLstm && wHr !== null;
+  const resetBefore = isGru && v !== undefined && !v.resetAfter;
   const { gates, hPrev, cPrev, cNew, hRaw, ghn } = saved;
   const { dOutput } = og;
 
@@ -235,6 +259,7 @@ export function rnnSequenceBackwardRef(
   const dGh = isGru ? alloc(x, rows * GH) : dGx; // (rows, G*H) w.r.t. h W_hh^T + b_hh
   const dHall = alloc(x, proj ? rows * Hout : 0); // (rows, Hout) dh of each step's projected output
   const dRaw = alloc(x, proj ? B * H : 0); // (B, H) dh before the projection
+  const drh = alloc(x, resetBefore ? B * H : 0); // (B, H) gradient w.r.t. r*h (reset-before GRU)
 
   for (let s = L - 1; s >= 0; s--) {
     const t = reverse ? L - 1 - s : s;
@@ -244,20 +269,25 @@ export function rnnSequenceBackwardRef(
       const o = off * Hout;
       for (let k = 0; k < bs * Hout; k++) dh[k] += dOutput[o + k];
     }
-    if (isLstm) {
+    if (resetBefore) {
+      gruResetBeforeBackward1Ref(bs, H, gates, off * GH, hPrev, off * H, dh, dGx, dGh, v);
+      gemm(false, false, bs, H, H, 1, dGx, off * GH + 2 * H, GH, wHh, 2 * H * H, H, 0, drh, 0, H);
+      gruResetBeforeBackward2Ref(bs, H, gates, off * GH, hPrev, off * H, drh, dh, dGx, dGh, v);
+      gemm(false, false, bs, H, 2 * H, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
+    } else if (isLstm) {
       if (proj) {
         copy(dh, 0, dHall, off * Hout, bs * Hout);
         gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr as FloatArray, 0, H, 0, dRaw, 0, H);
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx);
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx, v);
       } else {
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx);
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx, v);
       }
       gemm(false, false, bs, Hout, GH, 1, dGx, off * GH, GH, wHh, 0, Hout, 0, dh, 0, Hout);
     } else if (isGru) {
-      gruStepBackwardRef(bs, H, gates, off * GH, ghn, hPrev, off * H, dh, dGx, dGh);
+      gruStepBackwardRef(bs, H, gates, off * GH, ghn, hPrev, off * H, dh, dGx, dGh, v);
       gemm(false, false, bs, H, GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
     } else {
-      rnnStepBackwardRef(bs, H, kind === 'rnn_relu', gates, off * H, dh, dGx);
+      rnnStepBackwardRef(bs, H, kind === 'rnn_relu', gates, off * H, dh, dGx, v);
       gemm(false, false, bs, H, GH, 1, dGx, off * GH, GH, wHh, 0, H, 0, dh, 0, H);
     }
   }
@@ -266,7 +296,13 @@ export function rnnSequenceBackwardRef(
   if (grads.dc0 !== null && isLstm) copy(dc, 0, grads.dc0, 0, B * H);
   if (grads.dX !== null) gemm(false, false, rows, I, GH, 1, dGx, 0, GH, wIh, 0, I, 0, grads.dX, 0, I);
   if (grads.dWIh !== null) gemm(true, false, GH, I, rows, 1, dGx, 0, GH, x, 0, I, 0, grads.dWIh, 0, I);
-  if (grads.dWHh !== null) gemm(true, false, GH, Hout, rows, 1, dGh, 0, GH, hPrev, 0, Hout, 0, grads.dWHh, 0, Hout);
+  if (grads.dWHh !== null && resetBefore) {
+    // rows r, z against h; rows n against r*h
+    gemm(true, false, 2 * H, H, rows, 1, dGh, 0, GH, hPrev, 0, H, 0, grads.dWHh, 0, H);
+    gemm(true, false, H, H, rows, 1, dGh, 2 * H, GH, ghn, 0, H, 0, grads.dWHh, 2 * H * H, H);
+  } else if (grads.dWHh !== null) {
+    gemm(true, false, GH, Hout, rows, 1, dGh, 0, GH, hPrev, 0, Hout, 0, grads.dWHh, 0, Hout);
+  }
   if (grads.dWHr !== null && proj) gemm(true, false, Hout, H, rows, 1, dHall, 0, Hout, hRaw, 0, H, 0, grads.dWHr, 0, H);
   if (grads.dBIh !== null) columnSums(dGx, rows, GH, grads.dBIh);
   if (grads.dBHh !== null) columnSums(dGh, rows, GH, grads.dBHh);

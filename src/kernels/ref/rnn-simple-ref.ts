@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
+import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One vanilla-RNN time step over the `bs` active rows: h' = act(gx + gh), act = tanh
@@ -8,6 +9,7 @@ import type { FloatArray } from '../../core/dtype.js';
  * - `gates` (bs, H) at `gOff`: in: gx; out: h' (saved for the backward step).
  * - `gh` (bs, H) at `ghOff`: the recurrent projection (read only).
  * - `hOut` (bs, H) at `outOff`: receives h'.
+ * - `v`: a cell variant (h' = v.cell(.), `relu` ignored), or undefined.
  */
 export function rnnStepForwardRef(
   bs: number,
@@ -19,9 +21,15 @@ export function rnnStepForwardRef(
   ghOff: number,
   hOut: FloatArray,
   outOff: number,
+  v?: RnnVariant,
 ): void {
   const n = bs * H;
-  if (relu) {
+  if (v !== undefined) {
+    for (let k = 0; k < n; k++) {
+      gates[gOff + k] = activate(v.cell, gates[gOff + k] + gh[ghOff + k]);
+      hOut[outOff + k] = gates[gOff + k];
+    }
+  } else if (relu) {
     for (let k = 0; k < n; k++) {
       const a = gates[gOff + k] + gh[ghOff + k];
       gates[gOff + k] = a > 0 ? a : 0;
@@ -43,6 +51,7 @@ export function rnnStepForwardRef(
  * - `dh` (bs, H) at 0: gradient w.r.t. h' (read only).
  * - `dGates` (bs, H) at `gOff`: receives the gradient w.r.t. the pre-activation
  *   (relu'(0) = 0, as in PyTorch).
+ * - `v`: the forward's cell variant, or undefined.
  */
 export function rnnStepBackwardRef(
   bs: number,
@@ -52,9 +61,12 @@ export function rnnStepBackwardRef(
   gOff: number,
   dh: FloatArray,
   dGates: FloatArray,
+  v?: RnnVariant,
 ): void {
   const n = bs * H;
-  if (relu) {
+  if (v !== undefined) {
+    for (let k = 0; k < n; k++) dGates[gOff + k] = dh[k] * activateGrad(v.cell, gates[gOff + k]);
+  } else if (relu) {
     for (let k = 0; k < n; k++) dGates[gOff + k] = gates[gOff + k] > 0 ? dh[k] : 0;
   } else {
     for (let k = 0; k < n; k++) {

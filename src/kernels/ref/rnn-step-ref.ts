@@ -1,9 +1,10 @@
 import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray, FloatDType } from '../../core/dtype.js';
 import { gemmRef } from './f-gemm-ref.js';
-import { gruStepForwardRef } from './rnn-gru-ref.js';
+import { gruResetBeforeGatesRef, gruResetBeforeOutRef, gruStepForwardRef } from './rnn-gru-ref.js';
 import { lstmStepForwardRef } from './rnn-lstm-ref.js';
 import { rnnStepForwardRef } from './rnn-simple-ref.js';
+import type { RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * Sizes of one stacked recurrent network stepped one time step at a time (streaming
@@ -17,6 +18,8 @@ export interface RnnStepConfig {
   /** Batch rows N. */
   N: number;
   layers: ReadonlyArray<{ readonly I: number; readonly H: number; readonly Hout: number }>;
+  /** A cell variant (reference kernel only), or undefined for PyTorch's equations. */
+  variant?: RnnVariant;
 }
 
 /** One layer's parameters, PyTorch's shapes (G = gateCount(kind)). */
@@ -132,9 +135,10 @@ class RnnStepRef implements RnnStepKernel {
   }
 
   step(): void {
-    const { kind, N, layers } = this.cfg;
+    const { kind, N, layers, variant: v } = this.cfg;
     const isLstm = kind === 'lstm';
     const isGru = kind === 'gru';
+    const resetBefore = isGru && v !== undefined && !v.resetAfter;
     const { gates, gh, bias, bhn, hNew } = this;
     for (let l = 0; l < layers.length; l++) {
       const { I, H, Hout } = layers[l];
@@ -148,25 +152,33 @@ class RnnStepRef implements RnnStepKernel {
         for (let j = 0; j < GH; j++) bias[j] = 0;
         if (w.bIh !== null) for (let j = 0; j < GH; j++) bias[j] = w.bIh[j];
         if (w.bHh !== null) {
-          const upto = isGru ? 2 * H : GH;
+          const upto = isGru && !resetBefore ? 2 * H : GH;
           for (let j = 0; j < upto; j++) bias[j] += w.bHh[j];
         }
         for (let r = 0; r < N; r++) for (let j = 0; j < GH; j++) gates[r * GH + j] = bias[j];
       }
-      if (isGru) for (let j = 0; j < H; j++) bhn[j] = w.bHh === null ? 0 : w.bHh[2 * H + j];
+      if (isGru) for (let j = 0; j < H; j++) bhn[j] = w.bHh === null || resetBefore ? 0 : w.bHh[2 * H + j];
       gemmRef(false, true, N, GH, I, 1, x, 0, I, w.wIh, 0, I, hasBias ? 1 : 0, gates, 0, GH);
+      if (resetBefore) {
+        gemmRef(false, true, N, 2 * H, H, 1, h, 0, H, w.wHh, 0, H, 0, gh, 0, GH);
+        gruResetBeforeGatesRef(N, H, gates, 0, gh, 0, h, this.ghn, 0, v);
+        gemmRef(false, true, N, H, H, 1, this.ghn, 0, H, w.wHh, 2 * H * H, H, 0, gh, 2 * H, GH);
+        gruResetBeforeOutRef(N, H, gates, 0, gh, 0, h, hNew, 0, v);
+        h.set(hNew);
+        continue;
+      }
       gemmRef(false, true, N, GH, Hout, 1, h, 0, Hout, w.wHh, 0, Hout, 0, gh, 0, GH);
       if (isLstm) {
         if (w.wHr !== null) {
-          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, this.hRaw, 0);
+          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, this.hRaw, 0, v);
           gemmRef(false, true, N, Hout, H, 1, this.hRaw, 0, H, w.wHr, 0, H, 0, hNew, 0, Hout);
         } else {
-          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, hNew, 0);
+          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, hNew, 0, v);
         }
       } else if (isGru) {
-        gruStepForwardRef(N, H, gates, 0, gh, 0, bhn, 0, h, this.ghn, 0, hNew, 0);
+        gruStepForwardRef(N, H, gates, 0, gh, 0, bhn, 0, h, this.ghn, 0, hNew, 0, v);
       } else {
-        rnnStepForwardRef(N, H, kind === 'rnn_relu', gates, 0, gh, 0, hNew, 0);
+        rnnStepForwardRef(N, H, kind === 'rnn_relu', gates, 0, gh, 0, hNew, 0, v);
       }
       h.set(hNew);
     }

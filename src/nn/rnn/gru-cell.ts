@@ -1,13 +1,14 @@
 import type { Tensor } from '../../tensor/index.js';
+import { GRU_VARIANT_KEYS, gruVariant, variantRepr, type GRUVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
- * Options of `GRUCell`.
+ * Options of `GRUCell`: `bias` and the cell variants of `GRU` (`resetAfter`, activations).
  *
  * @example
  * const cell = new GRUCell(10, 20, { bias: true });
  */
-export type GRUCellOptions = RNNCellBaseOptions;
+export interface GRUCellOptions extends RNNCellBaseOptions, GRUVariantOptions {}
 
 /**
  * A gated recurrent unit (GRU) cell, after `torch.nn.GRUCell`:
@@ -34,7 +35,11 @@ export type GRUCellOptions = RNNCellBaseOptions;
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super('GRUCell', inputSize, hiddenSize, options, 3, []);
+    super('GRUCell', inputSize, hiddenSize, options, 3, GRU_VARIANT_KEYS, gruVariant('GRUCell', options ?? {}));
+  }
+
+  override extraRepr(): string {
+    return super.extraRepr() + variantRepr(this.cellVariant, 'gru');
   }
 
   /** One step: returns `h_1`. */

@@ -1,14 +1,15 @@
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
+import { GRU_VARIANT_KEYS, gruVariant, type GRUVariantOptions } from './cell-variant.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
 /**
- * Options of `GRU` (there is no projSize).
+ * Options of `GRU` (there is no projSize): the shared ones plus the cell variants.
  *
  * @example
  * const gru = new GRU(10, 20, { numLayers: 2, batchFirst: true });
  */
-export type GRUOptions = RNNBaseOptions;
+export interface GRUOptions extends RNNBaseOptions, GRUVariantOptions {}
 
 /**
  * A multi-layer gated recurrent unit (GRU) RNN, after `torch.nn.GRU`. For each element
@@ -28,6 +29,10 @@ export type GRUOptions = RNNBaseOptions;
  * - `options.numLayers` (default 1), `options.bias` (default true),
  *   `options.batchFirst` (default false), `options.dropout` (default 0, between layers
  *   in training mode), `options.bidirectional` (default false).
+ * - Cell variants (run on the reference kernels): `options.gateActivation` (r, z;
+ *   default 'sigmoid'), `options.cellActivation` (n; default 'tanh'),
+ *   `options.resetAfter` (default true; false: n = tanh(W_in x + b_in + b_hn + W_hn (r ⊙ h)),
+ *   Keras' `reset_after=False` and TF.js's GRU).
  *
  * Inputs: `input`, `h_0` (optional, zeros by default)
  * - `input`: `(L, N, H_in)`, `(N, L, H_in)` with batchFirst, `(L, H_in)` unbatched, or
@@ -49,7 +54,7 @@ export type GRUOptions = RNNBaseOptions;
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUOptions = {}) {
-    super('GRU', 'GRU', inputSize, hiddenSize, options, []);
+    super('GRU', 'GRU', inputSize, hiddenSize, options, GRU_VARIANT_KEYS, gruVariant('GRU', options ?? {}));
   }
 
   /** Runs the GRU over a padded tensor (see the class docs for shapes). */

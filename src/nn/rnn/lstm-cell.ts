@@ -1,14 +1,15 @@
 import { ShapeError } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/index.js';
+import { LSTM_VARIANT_KEYS, lstmVariant, variantRepr, type LSTMVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
- * Options of `LSTMCell`.
+ * Options of `LSTMCell`: `bias` and the cell variants of `LSTM`.
  *
  * @example
  * const cell = new LSTMCell(10, 20, { bias: true });
  */
-export type LSTMCellOptions = RNNCellBaseOptions;
+export interface LSTMCellOptions extends RNNCellBaseOptions, LSTMVariantOptions {}
 
 /**
  * A long short-term memory (LSTM) cell, after `torch.nn.LSTMCell`:
@@ -39,7 +40,11 @@ export type LSTMCellOptions = RNNCellBaseOptions;
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMCellOptions = {}) {
-    super('LSTMCell', inputSize, hiddenSize, options, 4, []);
+    super('LSTMCell', inputSize, hiddenSize, options, 4, LSTM_VARIANT_KEYS, lstmVariant('LSTMCell', options ?? {}));
+  }
+
+  override extraRepr(): string {
+    return super.extraRepr() + variantRepr(this.cellVariant, 'lstm');
   }
 
   /** One step: returns `[h_1, c_1]`. */

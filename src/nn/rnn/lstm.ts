@@ -1,6 +1,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
+import { LSTM_VARIANT_KEYS, lstmVariant, type LSTMVariantOptions } from './cell-variant.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
 /**
@@ -9,7 +10,7 @@ import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
  * @example
  * const lstm = new LSTM(28, 128, { numLayers: 2, batchFirst: true, dropout: 0.1, bidirectional: false, projSize: 64 });
  */
-export interface LSTMOptions extends RNNBaseOptions {
+export interface LSTMOptions extends RNNBaseOptions, LSTMVariantOptions {
   /** If > 0, h is projected to this width by `weight_hr_l{k}` (`projSize < hiddenSize`). Default: 0. */
   projSize?: number;
 }
@@ -49,6 +50,10 @@ export type LSTMState = readonly [Tensor, Tensor];
  *   states are never batch-first), `options.dropout` (default 0, between layers in
  *   training mode only), `options.bidirectional` (default false),
  *   `options.projSize` (default 0).
+ * - Cell variants (other frameworks' LSTMs; run on the reference kernels):
+ *   `options.gateActivation` (i, f, o; default 'sigmoid'), `options.cellActivation`
+ *   (g; default 'tanh'), `options.outActivation` (h = o * act(c); default 'tanh'),
+ *   e.g. Keras' `recurrent_activation='hard_sigmoid'`.
  *
  * Inputs: `input`, `[h_0, c_0]` (optional, zeros by default)
  * - `input`: `(L, N, H_in)`, `(N, L, H_in)` with batchFirst, `(L, H_in)` unbatched, or
@@ -79,7 +84,7 @@ export type LSTMState = readonly [Tensor, Tensor];
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
-    super('LSTM', 'LSTM', inputSize, hiddenSize, options, ['projSize']);
+    super('LSTM', 'LSTM', inputSize, hiddenSize, options, ['projSize', ...LSTM_VARIANT_KEYS], lstmVariant('LSTM', options ?? {}));
   }
 
   /** Runs the LSTM over a padded tensor (see the class docs for shapes). */

@@ -24,7 +24,9 @@ import {
   Tensor,
   type RecurrentMode,
   type RecurrentWeights,
+  type RnnVariant,
 } from '../../tensor/index.js';
+import { variantRepr } from './cell-variant.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from './packed-sequence.js';
@@ -125,6 +127,8 @@ export abstract class RNNBase extends Module {
   readonly allWeightsNames: ReadonlyArray<readonly string[]>;
   /** The class name used in messages. */
   protected readonly opName: string;
+  /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
+  readonly cellVariant: RnnVariant | undefined;
 
   protected constructor(
     opName: string,
@@ -133,9 +137,11 @@ export abstract class RNNBase extends Module {
     hiddenSize: number,
     options: RNNBaseOptions & { projSize?: number },
     extraKeys: readonly string[],
+    variant?: RnnVariant,
   ) {
     super();
     this.opName = opName;
+    this.cellVariant = variant;
     checkOptionKeys(opName, options, [...BASE_KEYS, ...extraKeys]);
     checkPositiveInt(inputSize, 'inputSize', opName);
     checkPositiveInt(hiddenSize, 'hiddenSize', opName);
@@ -251,6 +257,7 @@ export abstract class RNNBase extends Module {
     if (this.batchFirst) s += ', batch_first=True';
     if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
     if (this.bidirectional) s += ', bidirectional=True';
+    s += variantRepr(this.cellVariant, this.mode === 'LSTM' ? 'lstm' : this.mode === 'GRU' ? 'gru' : 'rnn');
     return s;
   }
 
@@ -311,7 +318,7 @@ export abstract class RNNBase extends Module {
         wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
       });
     }
-    const stepper = createRecurrentStep(this.fusedMode(), layers, batch, { op: `${this.opName}.step` });
+    const stepper = createRecurrentStep(this.fusedMode(), layers, batch, { op: `${this.opName}.step`, variant: this.cellVariant });
     const copy = (t: Tensor | null) => (t === null ? null : (t.data as FloatArray).slice());
     return new RecurrentState(this, stepper, copy(h0), copy(c0));
   }
@@ -451,7 +458,7 @@ export abstract class RNNBase extends Module {
           wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
         };
         const idx = layer * D + dir;
-        const res = recurrentLayer(mode, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1);
+        const res = recurrentLayer(mode, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1, this.cellVariant);
         outs.push(res.output);
         hNs.push(res.hN);
         if (res.cN !== null) cNs.push(res.cN);

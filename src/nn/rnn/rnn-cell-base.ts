@@ -1,6 +1,6 @@
 import { ShapeError, DTypeError } from '../../core/errors.js';
 import { checkPositiveInt, formatShape } from '../../core/shape.js';
-import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RecurrentMode } from '../../tensor/index.js';
+import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RecurrentMode, type RnnVariant } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkBool, checkOptionKeys, uniformParameter } from './rnn-base.js';
@@ -36,10 +36,21 @@ export abstract class RNNCellBase extends Module {
   readonly bias_ih: Parameter | null;
   readonly bias_hh: Parameter | null;
   protected readonly opName: string;
+  /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
+  readonly cellVariant: RnnVariant | undefined;
 
-  protected constructor(opName: string, inputSize: number, hiddenSize: number, options: RNNCellBaseOptions, numChunks: number, extraKeys: readonly string[]) {
+  protected constructor(
+    opName: string,
+    inputSize: number,
+    hiddenSize: number,
+    options: RNNCellBaseOptions,
+    numChunks: number,
+    extraKeys: readonly string[],
+    variant?: RnnVariant,
+  ) {
     super();
     this.opName = opName;
+    this.cellVariant = variant;
     checkOptionKeys(opName, options, ['bias', ...extraKeys]);
     checkPositiveInt(inputSize, 'inputSize', opName);
     checkPositiveInt(hiddenSize, 'hiddenSize', opName);
@@ -104,7 +115,7 @@ export abstract class RNNCellBase extends Module {
       bIh: this.bias_ih,
       bHh: this.bias_hh,
       wHr: null,
-    }, false);
+    }, false, this.cellVariant);
     return { h: res.hN, c: res.cN };
   }
 

@@ -1,5 +1,6 @@
 import type { Tensor } from '../../tensor/index.js';
 import { checkNonlinearity, type RNNNonlinearity } from './rnn.js';
+import { RNN_VARIANT_KEYS, rnnVariant, variantRepr, type RNNVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
@@ -8,7 +9,7 @@ import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
  * @example
  * const cell = new RNNCell(10, 20, { nonlinearity: 'relu' });
  */
-export interface RNNCellOptions extends RNNCellBaseOptions {
+export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {
   /** 'tanh' or 'relu'. Default: 'tanh'. */
   nonlinearity?: RNNNonlinearity;
 }
@@ -39,13 +40,14 @@ export class RNNCell extends RNNCellBase {
   readonly nonlinearity: RNNNonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
-    const nonlinearity = checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh');
-    super('RNNCell', inputSize, hiddenSize, options, 1, ['nonlinearity']);
+    const v = rnnVariant('RNNCell', options ?? {});
+    const nonlinearity = v === null ? checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
+    super('RNNCell', inputSize, hiddenSize, options, 1, ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
     this.nonlinearity = nonlinearity;
   }
 
   override extraRepr(): string {
-    return super.extraRepr() + (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`);
+    return super.extraRepr() + (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`) + variantRepr(this.cellVariant, 'rnn');
   }
 
   /** One step: returns `h_1`. */

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
+import { RNN_VARIANT_KEYS, rnnVariant, type RNNVariantOptions } from './cell-variant.js';
 import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 
 /**
@@ -17,7 +18,7 @@ export type RNNNonlinearity = 'tanh' | 'relu';
  * @example
  * const rnn = new RNN(10, 20, { nonlinearity: 'relu', numLayers: 2 });
  */
-export interface RNNOptions extends RNNBaseOptions {
+export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {
   /** 'tanh' or 'relu'. Default: 'tanh'. */
   nonlinearity?: RNNNonlinearity;
 }
@@ -45,7 +46,9 @@ export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
  * - `options.numLayers` (default 1), `options.nonlinearity` (default 'tanh'),
  *   `options.bias` (default true), `options.batchFirst` (default false),
  *   `options.dropout` (default 0, between layers in training mode),
- *   `options.bidirectional` (default false).
+ *   `options.bidirectional` (default false), `options.activation` (any
+ *   `ActivationOption` in place of nonlinearity; run on the reference kernels unless
+ *   tanh or relu).
  *
  * Inputs: `input`, `h_0` (optional, zeros by default)
  * - `input`: `(L, N, H_in)`, `(N, L, H_in)` with batchFirst, `(L, H_in)` unbatched, or
@@ -70,8 +73,9 @@ export class RNN extends RNNBase {
   readonly nonlinearity: RNNNonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    const nonlinearity = checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh');
-    super('RNN', nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options, ['nonlinearity']);
+    const v = rnnVariant('RNN', options ?? {});
+    const nonlinearity = v === null ? checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
+    super('RNN', nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options, ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
     this.nonlinearity = nonlinearity;
   }
 

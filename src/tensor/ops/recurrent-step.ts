@@ -4,6 +4,7 @@ import { ConfigError, DTypeError, ShapeError, StateError } from '../../core/erro
 import { formatShape } from '../../core/shape.js';
 import { linearRowsRef, type RnnStepConfig, type RnnStepKernel } from '../../kernels/ref/rnn-step-ref.js';
 import { kernelsFor, REF_KERNELS, resolveKernelSet, type KernelSetRequest } from '../../kernels/registry.js';
+import type { RnnVariant } from '../../kernels/ref/rnn-variant-ref.js';
 import { Tensor, type Storage } from '../tensor.js';
 import type { RecurrentWeights } from './recurrent.js';
 
@@ -22,6 +23,8 @@ export interface RecurrentStepOptions {
    * (`setKernelSet`, `LONGSHORT_KERNELS`).
    */
   kernels?: KernelSetRequest;
+  /** A cell variant (see `RnnVariant`); it always runs on the reference kernel. */
+  variant?: RnnVariant;
 }
 
 const MODES = Object.keys(CELL_KINDS) as CellKind[];
@@ -112,7 +115,8 @@ export class RecurrentStep {
     });
     const cfg: RnnStepConfig = { kind: mode, dtype, N: batch, layers: sizes };
     const chosen = options.kernels === undefined ? kernelsFor(dtype) : resolveKernelSet(options.kernels, op);
-    const set = dtype === 'float64' ? REF_KERNELS : chosen;
+    if (options.variant !== undefined) cfg.variant = options.variant;
+    const set = dtype === 'float64' || options.variant !== undefined ? REF_KERNELS : chosen;
     const kernel = set.createStep(cfg);
     this.kernel = kernel;
     this.kx = kernel.x;

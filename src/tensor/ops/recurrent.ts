@@ -3,7 +3,8 @@ import { allocateFloat, type FloatArray, type FloatDType } from '../../core/dtyp
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape, shapesEqual, type Shape } from '../../core/shape.js';
 import type { RnnSequenceInputGrads, RnnSequenceInputs } from '../../kernels/ref/rnn-sequence-ref.js';
-import { kernelsFor } from '../../kernels/registry.js';
+import type { RnnVariant } from '../../kernels/ref/rnn-variant-ref.js';
+import { kernelsFor, REF_KERNELS } from '../../kernels/registry.js';
 import { rnnTeam } from '../../parallel/index.js';
 import { needsGrad, recordMulti } from '../record.js';
 import { Tensor } from '../tensor.js';
@@ -85,6 +86,8 @@ function checkRank(t: Tensor, name: string, rank: number, what: string): void {
  * @param c0 (B, H) for lstm; null otherwise
  * @param weights see `RecurrentWeights`; all tensors share x's dtype
  * @param reverse run from the last step to the first
+ * @param variant a cell variant (other activations, the reset-before GRU; see
+ *   `RnnVariant`), run by the reference kernels; undefined for PyTorch's equations
  * @throws ShapeError for wrong ranks/sizes or bad batchSizes, DTypeError for non-float
  *   or mixed dtypes, ConfigError for an unknown mode or c0/wHr given to a non-LSTM mode
  *   (or c0 missing for lstm)
@@ -100,6 +103,7 @@ export function recurrentLayer(
   c0: Tensor | null,
   weights: RecurrentWeights,
   reverse: boolean,
+  variant?: RnnVariant,
 ): RecurrentResult {
   // ---- checks
   if (!MODES.includes(mode)) {
@@ -176,6 +180,7 @@ export function recurrentLayer(
     bHh: bHh === null ? null : fd(bHh),
     wHr: wHr === null ? null : fd(wHr),
   };
+  if (variant !== undefined) p.variant = variant;
   const inputs: Tensor[] = [x, h0];
   if (c0 !== null) inputs.push(c0);
   inputs.push(wIh, wHh);
@@ -183,8 +188,9 @@ export function recurrentLayer(
   if (bHh !== null) inputs.push(bHh);
   if (wHr !== null) inputs.push(wHr);
   const grad = needsGrad(...inputs);
-  // the active kernel set for float32 (the reference for float64)
-  const set = kernelsFor(dtype);
+  // the active kernel set for float32 (the reference for float64; a cell variant always
+  // runs on the reference kernels)
+  const set = variant === undefined ? kernelsFor(dtype) : REF_KERNELS;
   const team = set.threaded ? rnnTeam(set.teamFlavor) : null; // worker threads over shared memory, or null: this thread
   const { out, saved } = set.rnnSequenceForward(p, { saved: grad, team });
   const output = new Tensor(out.output, [rows, Hout]);
@@ -223,3 +229,10 @@ export function recurrentLayer(
   }, () => set.recycleSaved(saved));
   return { output, hN, cN };
 }
+
+export {
+  RNN_ACTIVATIONS,
+  type RnnActivation,
+  type RnnActivationName,
+  type RnnVariant,
+} from '../../kernels/ref/rnn-variant-ref.js';

@@ -1,0 +1,18 @@
+/*
+ * Other ecosystems' model files in and out (DESIGN.md section 2: interop builds nn
+ * modules and Sequential models, never the other way round).
+ */
+export {
+  importModel,
+  exportModel,
+  formatFromName,
+  formatFromBytes,
+  type ModelFormat,
+  type ModelSource,
+  type ImportModelOptions,
+  type ExportModelOptions,
+} from './model-io.js';
+export { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
+export { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
+export { readTfjsModel, decodeTfjsWeights, tfjsManifest, type TfjsWeightSpec } from './tfjs/tfjs-read.js';
+export { writeTfjsModel, type WriteTfjsOptions } from './tfjs/tfjs-write.js';

@@ -1,0 +1,191 @@
+/*
+ * One entry point each way between longshort and other ecosystems' model files:
+ * `importModel(source, { format? })` and `exportModel(model, dest, { format })`. The
+ * format comes from the option, else the file name's extension, else the bytes.
+ * Paths need Node (read and written through model-io-files.ts, which package.json's
+ * "browser" field swaps for a stand-in); bytes work everywhere.
+ */
+import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
+import type { SequentialModel } from '../models/index.js';
+import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
+import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
+import { readModelSource, readSiblings, writeModelDest } from './model-io-files.js';
+import { readTfjsModel, tfjsManifest } from './tfjs/tfjs-read.js';
+import { writeTfjsModel } from './tfjs/tfjs-write.js';
+
+/**
+ * The model file formats:
+ * - 'keras': a Keras 3 `.keras` archive; 'h5': a legacy Keras HDF5 model (`.h5`, `.hdf5`);
+ * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
+ * - 'longshort': a directory written by `SequentialModel.save` (Node only).
+ */
+export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort';
+
+/**
+ * What `importModel` reads: a path (Node), bytes, bytes with the file name they came
+ * from, or a TF.js model as its parsed model.json and its shards' bytes (concatenated in
+ * manifest order).
+ */
+export type ModelSource =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string }
+  | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer };
+
+/** Options of `importModel`. */
+export interface ImportModelOptions {
+  /** The format; default: from the name's extension, else from the bytes. */
+  format?: ModelFormat;
+}
+
+/** Options of `exportModel`. */
+export interface ExportModelOptions {
+  /** The format; default: from `dest`'s extension. Required when `dest` is null. */
+  format?: ModelFormat;
+}
+
+const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort'];
+
+/**
+ * The format a file name's extension names, or null.
+ * @example formatFromName('model.keras') // 'keras'
+ */
+export function formatFromName(name: string): ModelFormat | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.keras')) return 'keras';
+  if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
+  if (lower.endsWith('model.json')) return 'tfjs';
+  return null;
+}
+
+/**
+ * The format the first bytes of a file show (HDF5 signature: 'h5'; zip: 'keras'), or null.
+ * @example formatFromBytes(new Uint8Array(readFileSync('m.h5'))) // 'h5'
+ */
+export function formatFromBytes(bytes: Uint8Array): ModelFormat | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'h5';
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'keras';
+  return null;
+}
+
+function checkFormat(op: string, f: unknown): ModelFormat | undefined {
+  if (f === undefined) return undefined;
+  if (!FORMATS.includes(f as ModelFormat)) throw new ConfigError(`${op}: format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(f)}`);
+  return f as ModelFormat;
+}
+
+function checkKeys(op: string, options: object, allowed: readonly string[]): void {
+  if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
+  for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new ConfigError(`${op}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
+}
+
+/**
+ * Reads a model file of another ecosystem (or longshort's own saved directory) as a
+ * `SequentialModel` of the Keras front: `predict`, `summary`, `fit` to fine-tune, `save`.
+ *
+ * Keras `.keras` / `.h5` (Keras 2 and 3): LSTM, GRU (reset_after both ways),
+ * SimpleRNN, Bidirectional (every merge_mode), Dense, TimeDistributed(Dense),
+ * Embedding (mask_zero), Dropout, InputLayer; Sequential and chain-shaped functional
+ * models. Nothing in a file is executed.
+ *
+ * @param source a path (Node), bytes, or `{ bytes, name }`
+ * @throws FormatError / UnsupportedError naming the file, the layer and what was expected
+ * @example
+ * const model = await importModel('model.keras');
+ * model.predict(x); // (N, ...) as Keras predicts
+ */
+export async function importModel(source: ModelSource, options: ImportModelOptions = {}): Promise<SequentialModel> {
+  const op = 'importModel';
+  checkKeys(op, options, ['format']);
+  let format = checkFormat(op, options.format);
+  let name = 'model';
+  let bytes: Uint8Array;
+  if (source !== null && typeof source === 'object' && 'modelJson' in source) {
+    const data = source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
+    return readTfjsModel(source.modelJson, data, 'model.json');
+  }
+  if (typeof source === 'string') {
+    name = source;
+    format ??= formatFromName(source) ?? undefined;
+    if (format === undefined && source.toLowerCase().endsWith('.json')) format = 'tfjs';
+    if (format === 'tfjs') {
+      const read = await readModelSource(source, false);
+      if (read.kind === 'model') throw new FormatError(`${op}: ${source}: expected a model.json file, got a directory`);
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(read.bytes));
+      } catch (e) {
+        throw new FormatError(`${op}: ${source}: a TF.js model.json must be JSON; got ${(e as Error).message}`);
+      }
+      return readTfjsModel(json, await readSiblings(source, tfjsManifest(json, source).paths), source);
+    }
+    const read = await readModelSource(source, format === undefined || format === 'longshort');
+    if (read.kind === 'model') return read.model;
+    bytes = read.bytes;
+  } else if (source instanceof Uint8Array) bytes = source;
+  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+  else if (source !== null && typeof source === 'object' && 'bytes' in source) {
+    bytes = source.bytes instanceof Uint8Array ? source.bytes : new Uint8Array(source.bytes);
+    if (typeof source.name === 'string') {
+      name = source.name;
+      format ??= formatFromName(source.name) ?? undefined;
+    }
+  } else {
+    throw new ConfigError(`${op}: source must be a path, bytes or { bytes, name }; got ${String(source)}`);
+  }
+  format ??= formatFromBytes(bytes) ?? undefined;
+  if (format === undefined) {
+    throw new FormatError(`${op}: ${name}: cannot tell the format; expected a .keras archive or an HDF5 .h5 file (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+  }
+  switch (format) {
+    case 'keras':
+      return readKerasArchive(bytes, name);
+    case 'h5':
+      return readKerasH5(bytes, name);
+    case 'tfjs':
+      throw new UnsupportedError(`${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`);
+    default:
+      throw new UnsupportedError(`${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`);
+  }
+}
+
+function siblingPath(path: string, name: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut < 0 ? name : `${path.slice(0, cut + 1)}${name}`;
+}
+
+/**
+ * Writes a built `SequentialModel` in another ecosystem's format (or longshort's own
+ * directory). With a path (Node) the file is written atomically and nothing is
+ * returned; with `dest` null the bytes come back.
+ *
+ * @throws StateError for an unbuilt model; UnsupportedError for what the format cannot express
+ * TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes `weights.bin` beside it.
+ *
+ * @example
+ * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
+ * const bytes = await exportModel(model, null, { format: 'h5' });
+ */
+export async function exportModel(model: SequentialModel, dest: string | null, options: ExportModelOptions = {}): Promise<Uint8Array | undefined> {
+  const op = 'exportModel';
+  checkKeys(op, options, ['format']);
+  const format = checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
+  if (format === undefined) throw new ConfigError(`${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras or .h5 name, or { format }`);
+  if (format === 'longshort') {
+    if (dest === null) throw new ConfigError(`${op}: format 'longshort' is a directory; expected a path, got null`);
+    await model.save(dest);
+    return undefined;
+  }
+  if (format === 'tfjs') {
+    if (dest === null) throw new ConfigError(`${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`);
+    const { modelJson, weightData } = writeTfjsModel(model);
+    await writeModelDest(siblingPath(dest, 'weights.bin'), weightData);
+    await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));
+    return undefined;
+  }
+  const bytes = format === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model);
+  if (dest === null) return bytes;
+  await writeModelDest(dest, bytes);
+  return undefined;
+}
