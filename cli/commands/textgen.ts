@@ -96,8 +96,9 @@ export async function textgenTrain(file: string, o: TextgenTrainOptions): Promis
   // the last 5% validate when that is at least one batch; otherwise train on everything
   let nTrain = Math.floor(ids.length * 0.95);
   if (ids.length - nTrain < perBatch + 1 || nTrain < perBatch + 1) nTrain = ids.length;
-  const train = stack(charRnnBatches(ids.subarray(0, nTrain), o), o.batchSize, o.seqLength);
-  const val = nTrain < ids.length ? stack(charRnnBatches(ids.subarray(nTrain), o), o.batchSize, o.seqLength) : null;
+  const shape = { batchSize: o.batchSize, seqLength: o.seqLength };
+  const train = stack(charRnnBatches(ids.subarray(0, nTrain), shape), o.batchSize, o.seqLength);
+  const val = nTrain < ids.length ? stack(charRnnBatches(ids.subarray(nTrain), shape), o.batchSize, o.seqLength) : null;
   console.log(
     `data: ${file}, ${ids.length} characters, vocabulary ${vocab.size}; train ${nTrain} (${train.x.shape[0] / o.batchSize} batches of ${o.batchSize} x ${o.seqLength})` +
       (val ? `, validation ${ids.length - nTrain} (${val.x.shape[0] / o.batchSize} batches)` : ', no validation (the text is too short for a 5% split)'),

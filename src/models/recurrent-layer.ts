@@ -2,6 +2,8 @@
  * Keras-style recurrent layers (`lstm`, `gru`, `simpleRNN`, `bidirectional`) over the
  * PyTorch-exact modules of src/nn/rnn.
  */
+import type { CellKind } from '../core/cell-kind.js';
+import { checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import type { Module } from '../nn/module.js';
 import { GRU } from '../nn/rnn/gru.js';
@@ -23,15 +25,12 @@ import {
   unsqueeze,
   where,
   zeros,
-  type RecurrentMode,
 } from '../tensor/index.js';
 import {
   BASE_KEYS,
   boolOpt,
-  checkKeys,
   formatSpec,
   Layer,
-  positiveInt,
   rateOpt,
   type BaseLayerOptions,
   type CallContext,
@@ -40,7 +39,7 @@ import {
   type ShapeSpec,
 } from './layer.js';
 
-/** The cell of a recurrent layer. */
+/** The Keras class of a recurrent layer (its cell kind is `RecurrentLayer.cellKind`). */
 export type RecurrentKind = 'lstm' | 'gru' | 'simpleRNN';
 
 /** How `bidirectional` combines the two directions. */
@@ -126,6 +125,8 @@ export class RecurrentLayer extends Layer {
   readonly className: string;
   readonly namePrefix: string;
   readonly kind: RecurrentKind;
+  /** The cell the layer runs: 'lstm', 'gru', or 'rnn_tanh' / 'rnn_relu' by SimpleRNN's activation. */
+  readonly cellKind: CellKind;
   readonly units: number;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -148,12 +149,12 @@ export class RecurrentLayer extends Layer {
     const base: BaseLayerOptions = wrapper === null ? options : wrapper;
     super(op, base);
     if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
-    checkKeys(CLASS_NAMES[kind], options, kind === 'simpleRNN' ? [...REC_KEYS, 'activation'] : REC_KEYS);
+    checkOptions(CLASS_NAMES[kind], options, kind === 'simpleRNN' ? [...REC_KEYS, 'activation'] : REC_KEYS);
     this.kind = kind;
     this.bidirectional = wrapper !== null;
     this.className = this.bidirectional ? 'Bidirectional' : CLASS_NAMES[kind];
     this.namePrefix = this.bidirectional ? 'bidirectional' : PREFIXES[kind];
-    this.units = positiveInt(op, 'units', options.units);
+    this.units = checkPositiveInt(op, 'units', options.units);
     this.returnSequences = boolOpt(op, 'returnSequences', options.returnSequences, false);
     this.returnState = boolOpt(op, 'returnState', options.returnState, false);
     this.stateful = boolOpt(op, 'stateful', options.stateful, false);
@@ -163,8 +164,9 @@ export class RecurrentLayer extends Layer {
     const act = options.activation ?? 'tanh';
     if (act !== 'tanh' && act !== 'relu') throw new ConfigError(`${op}: activation must be 'tanh' or 'relu'; got ${String(act)}`);
     this.activation = act;
+    this.cellKind = kind === 'simpleRNN' ? (act === 'relu' ? 'rnn_relu' : 'rnn_tanh') : kind;
     if (wrapper !== null) {
-      checkKeys('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
+      checkOptions('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
       const mm = wrapper.mergeMode ?? 'concat';
       if (!MERGE_MODES.includes(mm)) throw new ConfigError(`Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`);
       this.mergeMode = mm;
@@ -309,7 +311,7 @@ export class RecurrentLayer extends Layer {
     const L = x.shape[1];
     const H = this.units;
     const isLstm = this.kind === 'lstm';
-    const mode: RecurrentMode = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+    const mode = this.cellKind;
     const bs = Int32Array.of(N);
     const outs: Tensor[] = [];
     const hs: Tensor[] = [];

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import type { Generator } from '../core/rng.js';
 import { checkDropoutP, dropout, type Tensor } from '../tensor/index.js';
 import { Module } from './module.js';
@@ -31,6 +32,7 @@ export class Dropout extends Module {
   ) {
     super();
     checkDropoutP(p, 'Dropout');
+    checkOptions('Dropout', options, ['generator']);
     this.generator = options.generator;
   }
 

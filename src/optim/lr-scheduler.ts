@@ -1,3 +1,4 @@
+import { checkNumber } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 
@@ -13,21 +14,6 @@ export interface LRSchedulerOptions {
   lastEpoch?: number;
 }
 
-/** @internal checks `value` is a number (NaN rejected) satisfying `ok`. */
-export function checkNumber(owner: string, name: string, value: unknown, ok: (v: number) => boolean, want: string): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
-    throw new ConfigError(`${owner}: ${name} must be ${want}; got ${String(value)}`);
-  }
-  return value;
-}
-
-/** @internal rejects option names the scheduler does not know. */
-export function checkOptionKeys(owner: string, options: object, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`${owner}: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new ConfigError(`${owner}: unknown option "${k}"; expected one of ${known.join(', ')}`);
-  }
-}
 
 /**
  * Base class of the epoch-based learning-rate schedulers, after PyTorch 1.13's

@@ -1,4 +1,5 @@
 import { allocate, type FloatArray } from '../core/dtype.js';
+import { checkOptions } from '../core/check.js';
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
 import { enableGrad, Tensor } from '../tensor/index.js';
@@ -365,13 +366,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
 
   /** @internal throws a ConfigError for option names this optimizer does not know. */
   protected checkKeys(options: object, what: string): void {
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`${this.name}: ${what} must be an object; got ${String(options)}`);
-    for (const k of Object.keys(options)) {
-      if (k === 'params') continue;
-      if (!(k in this.defaults)) {
-        throw new ConfigError(`${this.name}: unknown option "${k}" in ${what}; expected one of ${Object.keys(this.defaults).join(', ')}`);
-      }
-    }
+    checkOptions(what === 'options' ? this.name : `${this.name} (${what})`, options, Object.keys(this.defaults));
   }
 
   /** @internal creates a zero buffer shaped and typed like `p`. */

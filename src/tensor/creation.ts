@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { allocate, allocateFloat, getDefaultDtype, type DataArray, type DType, type FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
@@ -14,6 +15,9 @@ export interface RandomOptions extends CreateOptions {
   /** Seeded generator; the default generator (see `manualSeed`) otherwise. */
   generator?: Generator;
 }
+
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const satisfies ReadonlyArray<keyof CreateOptions>;
+const RANDOM_KEYS = [...CREATE_KEYS, 'generator'] as const satisfies ReadonlyArray<keyof RandomOptions>;
 
 function floatDtype(op: string, dtype: DType | undefined): FloatDType {
   const d = dtype ?? getDefaultDtype();
@@ -39,6 +43,7 @@ export function tensor(
   values: NestedArray | DataArray | readonly number[],
   options: CreateOptions & { shape?: Shape } = {},
 ): Tensor {
+  checkOptions('tensor', options, [...CREATE_KEYS, 'shape']);
   if (ArrayBuffer.isView(values)) {
     const arr = values as DataArray;
     const shape = options.shape ?? [arr.length];
@@ -77,7 +82,12 @@ export function tensor(
 
 /** A tensor filled with `value`. */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  checkShape(shape, 'full');
+  return fullAs('full', shape, value, options);
+}
+
+function fullAs(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  checkOptions(op, options, CREATE_KEYS);
+  checkShape(shape, op);
   const dtype = options.dtype ?? getDefaultDtype();
   const data = allocate(dtype, numel(shape));
   if (value !== 0) data.fill(value);
@@ -86,26 +96,27 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return fullAs('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ones([4]) */
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return fullAs('ones', shape, 1, options);
 }
 
 /** Zeros shaped (and typed) like `t`. */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return fullAs('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 /** Ones shaped (and typed) like `t`. */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return fullAs('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 /** Standard normal samples. @example randn([3, 4], { generator: new Generator(1) }) */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  checkOptions('randn', options, RANDOM_KEYS);
   checkShape(shape, 'randn');
   const g = options.generator ?? defaultGenerator;
   const data = allocateFloat(floatDtype('randn', options.dtype), numel(shape));
@@ -115,6 +126,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /** Uniform samples in [low, high) (default [0, 1)). */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkOptions('rand', options, [...RANDOM_KEYS, 'low', 'high']);
   checkShape(shape, 'rand');
   const g = options.generator ?? defaultGenerator;
   const lo = options.low ?? 0;
@@ -126,6 +138,7 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
 
 /** Uniform integers in [low, high) as an int32 tensor. */
 export function randint(low: number, high: number, shape: Shape, options: { generator?: Generator } = {}): Tensor {
+  checkOptions('randint', options, ['generator']);
   checkShape(shape, 'randint');
   if (!(high > low)) throw new ConfigError(`randint: high must exceed low; expected high > ${low}, got ${high}`);
   const g = options.generator ?? defaultGenerator;
@@ -139,6 +152,7 @@ export function randint(low: number, high: number, shape: Shape, options: { gene
  * @example arange(5) // [0, 1, 2, 3, 4]; arange(1, 2, 0.25)
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  checkOptions('arange', options, CREATE_KEYS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -157,6 +171,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  checkOptions('linspace', options, CREATE_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new ConfigError(`linspace: steps must be a non-negative integer; got ${steps}`);
   const data = allocateFloat(floatDtype('linspace', options.dtype), steps);
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
@@ -165,7 +180,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 
 /** The n x n identity matrix. */
 export function eye(n: number, options: CreateOptions = {}): Tensor {
-  const t = zeros([n, n], options);
+  const t = fullAs('eye', [n, n], 0, options);
   for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
   return t;
 }

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { runBackward } from '../autograd/engine.js';
 import type { GradNode } from '../autograd/node.js';
 import { DTypeError, ShapeError, StateError } from '../core/errors.js';
@@ -121,6 +122,7 @@ export interface BackwardOptions {
  * the leaves' `.grad`. `grad` defaults to 1 for a one-element `root`.
  */
 export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, ['retainGraph']);
   if (!root.requiresGrad) {
     throw new StateError('backward: the tensor does not require grad and has no gradFn; expected requiresGrad true, got false');
   }

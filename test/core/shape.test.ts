@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, ShapeError } from '../../src/core/errors.js';
+import { ShapeError } from '../../src/core/errors.js';
 import {
   broadcastShapes,
-  checkPositiveInt,
   checkShape,
   formatShape,
   inferShape,
@@ -41,11 +40,6 @@ describe('shape helpers', () => {
     throwsWith(() => checkShape([1.5], 'zeros'), ShapeError, '[1.5]');
   });
 
-  it('checkPositiveInt', () => {
-    assert.doesNotThrow(() => checkPositiveInt(3, 'hiddenSize', 'LSTM'));
-    throwsWith(() => checkPositiveInt(0, 'hiddenSize', 'LSTM'), ConfigError, 'LSTM', 'hiddenSize', 'got 0');
-    throwsWith(() => checkPositiveInt(2.5, 'hiddenSize', 'LSTM'), ConfigError, 'got 2.5');
-  });
 });
 
 describe('inferShape', () => {

@@ -5,6 +5,7 @@
 // vectors and 8-wide panels; I in 1,7,8; B in 1,2,5 against the 5-row tile). Plus: the
 // activations' accuracy and saturation, dispatch (float64 -> reference), and a check that
 // the SIMD kernel really ran.
+import { type CellKind, gateCount } from '../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -16,10 +17,8 @@ import {
   setF32RnnSequenceCallLimit,
 } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
 import {
-  gateCount,
   rnnSequenceBackwardRef,
   rnnSequenceForwardRef,
-  type RnnCellKind,
   type RnnSequenceInputGrads,
   type RnnSequenceInputs,
 } from '../../src/kernels/ref/rnn-sequence-ref.js';
@@ -36,7 +35,7 @@ function lcg(seed: number): () => number {
 }
 
 interface Case {
-  kind: RnnCellKind;
+  kind: CellKind;
   proj: number;
   I: number;
   H: number;
@@ -161,7 +160,7 @@ function runCase(c: Case, mask: number): void {
   }
 }
 
-const MODES: Array<[RnnCellKind, number]> = [
+const MODES: Array<[CellKind, number]> = [
   ['lstm', 0],
   ['lstm', 3],
   ['gru', 0],

@@ -2,10 +2,11 @@
 // hit every remainder of its 4-lane groups and blocks (H in {1,3,4,5,8,13,64}, I in
 // {1,3,8}, batch 1..3), every cell kind, projection, no bias, two layers, given
 // states and re-packed weights; plus the reference kernel against the full-sequence one.
+import { type CellKind, gateCount } from '../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from '../../src/kernels/f32-rnn-step-wasmsimd.js';
-import { gateCount, rnnSequenceForwardRef, type RnnCellKind } from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { rnnSequenceForwardRef } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import {
   createRnnStepRef,
   linearRowsRef,
@@ -30,7 +31,7 @@ function fill(n: number, rnd: () => number): Float32Array {
   return a;
 }
 
-function weights(kind: RnnCellKind, I: number, H: number, Hout: number, bias: boolean, rnd: () => number): RnnStepLayerWeights {
+function weights(kind: CellKind, I: number, H: number, Hout: number, bias: boolean, rnd: () => number): RnnStepLayerWeights {
   const GH = gateCount(kind) * H;
   return {
     wIh: fill(GH * I, rnd),
@@ -50,7 +51,7 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: str
 }
 
 interface Case {
-  kind: RnnCellKind;
+  kind: CellKind;
   I: number;
   H: number;
   Hout: number;
@@ -61,7 +62,7 @@ interface Case {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  const kinds: RnnCellKind[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+  const kinds: CellKind[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
   for (const kind of kinds) {
     for (const H of [1, 3, 4, 5, 8, 13, 64]) {
       for (const I of [1, 3, 8]) {
@@ -166,7 +167,7 @@ describe('f32-rnn-step-wasmsimd vs rnn-step-ref', { skip: !wasmSimdSupported() }
 
 describe('rnn-step-ref', () => {
   it('equals rnnSequenceForwardRef step by step (float64, bit for bit)', () => {
-    for (const kind of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as RnnCellKind[]) {
+    for (const kind of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as CellKind[]) {
       const I = 3;
       const H = 5;
       const Hout = kind === 'lstm' ? 4 : H;

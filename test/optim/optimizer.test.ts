@@ -44,8 +44,8 @@ test('hyper-parameters are validated like torch (ConfigError with the value)', (
     // per-group values are checked too
     [() => new SGD([{ params: ps, lr: -2 }]), /SGD: lr must be a non-negative number; got -2/],
     // unknown option names are rejected, not ignored
-    [() => new Adam(ps, { weight_decay: 0.1 } as never), /Adam: unknown option "weight_decay" in options; expected one of lr, betas/],
-    [() => new SGD([{ params: ps, mom: 0.9 } as never]), /unknown option "mom" in a parameter group/],
+    [() => new Adam(ps, { weight_decay: 0.1 } as never), /Adam: unknown option "weight_decay"; expected one of lr, betas/],
+    [() => new SGD([{ params: ps, mom: 0.9 } as never]), /SGD \(a parameter group\): unknown option "mom"/],
     // parameter lists
     [() => new SGD([]), /SGD: got an empty parameter list/],
     [() => new SGD(p64([1]) as never), /a single Tensor/],

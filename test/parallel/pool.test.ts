@@ -1,6 +1,7 @@
 // The worker pool: results bit-identical for 1, 2 and 3 threads (property over random
 // sizes, kernel level and through recurrentLayer), workers really engaged, worker errors
 // rethrown on the caller's side with the op's name, and scripts exit with an idle pool.
+import { type CellKind, gateCount } from '../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
@@ -11,10 +12,10 @@ import {
   rnnSequenceBackwardF32,
   rnnSequenceForwardF32,
 } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
-import { gateCount, type RnnCellKind, type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { getNumThreads, poolStats, rnnTeam, setNumThreads } from '../../src/parallel/index.js';
 import { failOnWorkerForTest, setParallelThresholds } from '../../src/parallel/pool.js';
-import { recurrentLayer, Tensor, type RecurrentMode } from '../../src/tensor/index.js';
+import { recurrentLayer, Tensor } from '../../src/tensor/index.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -25,7 +26,7 @@ function lcg(seed: number): () => number {
 }
 
 interface Spec {
-  kind: RnnCellKind;
+  kind: CellKind;
   proj: number;
   I: number;
   H: number;
@@ -81,7 +82,7 @@ function runWith(p: RnnSequenceInputs, threads: number, seed: number): Record<st
 
 const specArb = fc
   .record({
-    kind: fc.constantFrom<RnnCellKind>('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
+    kind: fc.constantFrom<CellKind>('lstm', 'gru', 'rnn_tanh', 'rnn_relu'),
     withProj: fc.boolean(),
     proj: fc.integer({ min: 1, max: 20 }),
     I: fc.integer({ min: 1, max: 20 }),
@@ -130,7 +131,7 @@ describe('worker pool', { skip: getNumThreads() === 1 && process.env.LONGSHORT_N
       const t = (shape: number[], grad: boolean): Tensor => new Tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, rnd), shape, { requiresGrad: grad });
       const x = t([L * B, I], true);
       const w = { wIh: t([4 * H, I], true), wHh: t([4 * H, H], true), bIh: t([4 * H], true), bHh: t([4 * H], true), wHr: null };
-      const mode: RecurrentMode = 'lstm';
+      const mode: CellKind = 'lstm';
       const { output, hN } = recurrentLayer(mode, x, new Int32Array(L).fill(B), t([B, H], false), t([B, H], false), w, false);
       output.sum().add(hN.sum()).backward();
       return [output.data as FloatArray, x.grad!.data as FloatArray, w.wIh.grad!.data as FloatArray, w.wHh.grad!.data as FloatArray, w.bHh.grad!.data as FloatArray];

@@ -270,7 +270,7 @@ describe('creation and construction', () => {
     throwsWith(() => randint(3, 3, [2]), ConfigError, 'randint', 'expected high > 3', 'got 3');
     throwsWith(() => randn([2], { dtype: 'int32' }), DTypeError, 'randn', 'got int32');
     throwsWith(() => randn([2, -1]), ShapeError, 'randn', '[2, -1]');
-    throwsWith(() => zeros([1.5]), ShapeError, 'full', '[1.5]');
+    throwsWith(() => zeros([1.5]), ShapeError, 'zeros', '[1.5]');
   });
   it('Tensor constructor: data length must match the shape', () => {
     throwsWith(() => new Tensor(new Float32Array(5), [2, 3]), ShapeError, 'Tensor', '[2, 3]', 'expected 6', 'got 5');

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError, UnsupportedError } from '../../core/errors.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import {
@@ -22,8 +23,7 @@ import {
   reduce,
   resolveReduction,
   type Reduction,
-  type ReductionOptions,
-} from './reduction.js';
+  type ReductionOptions, LOSS_KEYS } from './reduction.js';
 
 /** Options of `nllLoss`. */
 export interface NLLLossOptions extends ReductionOptions {
@@ -187,6 +187,7 @@ function nllFromTargets(logProbs: Tensor, t: ClassTargets, targetShape: readonly
  * @example nllLoss(logSoftmax(logits, 1), labels, { ignoreIndex: 0 })
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, LOSS_KEYS.nll);
   const op = 'nllLoss';
   checkFloatTensor(op, 'input', logProbs);
   const r = resolveReduction(op, options.reduction);
@@ -213,6 +214,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: NLLLossOption
  * crossEntropy(logits, tensor([2, 0, 1], { dtype: 'int32' }), { labelSmoothing: 0.1 })
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, LOSS_KEYS.crossEntropy);
   const op = 'crossEntropy';
   checkFloatTensor(op, 'input', input);
   const r = resolveReduction(op, options.reduction);
@@ -285,6 +287,7 @@ function crossEntropyProbs(
  * @example binaryCrossEntropy(sigmoid(logits), labels)
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropy', options, LOSS_KEYS.bce);
   const op = 'binaryCrossEntropy';
   checkSameShapePair(op, input, target);
   const r = resolveReduction(op, options.reduction);
@@ -314,6 +317,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
  * @example binaryCrossEntropyWithLogits(logits, labels, { posWeight: full([3], 2) })
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, LOSS_KEYS.bceWithLogits);
   const op = 'binaryCrossEntropyWithLogits';
   checkSameShapePair(op, input, target);
   const r = resolveReduction(op, options.reduction);

@@ -14,6 +14,17 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
+/** The option keys of each loss (its function and its module take the same options). */
+export const LOSS_KEYS = {
+  reduction: ['reduction'],
+  huber: ['reduction', 'delta'],
+  smoothL1: ['reduction', 'beta'],
+  nll: ['reduction', 'weight', 'ignoreIndex'],
+  crossEntropy: ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'],
+  bce: ['reduction', 'weight'],
+  bceWithLogits: ['reduction', 'weight', 'posWeight'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** The reduction option, checked; 'mean' if undefined. */
 export function resolveReduction(op: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? 'mean';

@@ -1,6 +1,7 @@
+import { checkOptions } from '../../core/check.js';
 import { ConfigError } from '../../core/errors.js';
 import { abs, lt, mul, square, sub, where, type Tensor } from '../../tensor/index.js';
-import { checkSameShapePair, reduce, resolveReduction, type ReductionOptions } from './reduction.js';
+import { checkSameShapePair, reduce, resolveReduction, type ReductionOptions, LOSS_KEYS } from './reduction.js';
 
 /** Options of `huberLoss`. */
 export interface HuberLossOptions extends ReductionOptions {
@@ -40,6 +41,7 @@ export function checkSmoothL1Beta(op: string, beta: number): number {
  * @example mseLoss(pred, y); mseLoss(pred, y, { reduction: 'sum' })
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, LOSS_KEYS.reduction);
   checkSameShapePair('mseLoss', input, target);
   const r = resolveReduction('mseLoss', options.reduction);
   return reduce(square(sub(input, target)), r);
@@ -52,6 +54,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
  * @example l1Loss(pred, y, { reduction: 'none' })
  */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options, LOSS_KEYS.reduction);
   checkSameShapePair('l1Loss', input, target);
   const r = resolveReduction('l1Loss', options.reduction);
   return reduce(abs(sub(input, target)), r);
@@ -65,6 +68,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
  * @example huberLoss(pred, y, { delta: 0.5 })
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+  checkOptions('huberLoss', options, LOSS_KEYS.huber);
   checkSameShapePair('huberLoss', input, target);
   const r = resolveReduction('huberLoss', options.reduction);
   const delta = checkHuberDelta('huberLoss', options.delta ?? 1);
@@ -82,6 +86,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * @example smoothL1Loss(pred, y, { beta: 0.1 })
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+  checkOptions('smoothL1Loss', options, LOSS_KEYS.smoothL1);
   checkSameShapePair('smoothL1Loss', input, target);
   const r = resolveReduction('smoothL1Loss', options.reduction);
   const beta = checkSmoothL1Beta('smoothL1Loss', options.beta ?? 1);

@@ -29,13 +29,13 @@ export type GRUCellOptions = RNNCellBaseOptions;
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super('GRUCell', inputSize, hiddenSize, options, 3, []);
+    super('GRUCell', inputSize, hiddenSize, options, 'gru', []);
   }
 
   /** One step: returns `h_1`. */
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step('gru', x, h, null).h, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 }

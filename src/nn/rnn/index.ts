@@ -1,7 +1,7 @@
 export { LSTM, type LSTMOptions, type LSTMState } from './lstm.js';
 export { GRU, type GRUOptions } from './gru.js';
 export { RNN, type RNNOptions, type RNNNonlinearity } from './rnn.js';
-export { RNNBase, type RNNBaseOptions, type RNNMode } from './rnn-base.js';
+export { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 export { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
 export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
 export { GRUCell, type GRUCellOptions } from './gru-cell.js';

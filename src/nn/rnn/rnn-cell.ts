@@ -35,7 +35,7 @@ export class RNNCell extends RNNCellBase {
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
     const nonlinearity = checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh');
-    super('RNNCell', inputSize, hiddenSize, options, 1, ['nonlinearity']);
+    super('RNNCell', inputSize, hiddenSize, options, nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', ['nonlinearity']);
     this.nonlinearity = nonlinearity;
   }
 
@@ -47,6 +47,6 @@ export class RNNCell extends RNNCellBase {
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step(this.nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, h, null).h, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 }

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { type CellKind } from '../../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 
 import { Generator } from '../../../src/core/rng.js';
@@ -6,7 +7,7 @@ import { gemmRef } from '../../../src/kernels/ref/f-gemm-ref.js';
 import { setGemm, type Gemm } from '../../../src/kernels/gemm.js';
 import { gruStepBackwardRef, gruStepForwardRef } from '../../../src/kernels/ref/rnn-gru-ref.js';
 import { lstmStepBackwardRef, lstmStepForwardRef } from '../../../src/kernels/ref/rnn-lstm-ref.js';
-import { rnnSequenceBackwardRef, rnnSequenceForwardRef, type RnnCellKind } from '../../../src/kernels/ref/rnn-sequence-ref.js';
+import { rnnSequenceBackwardRef, rnnSequenceForwardRef } from '../../../src/kernels/ref/rnn-sequence-ref.js';
 import { rnnStepBackwardRef, rnnStepForwardRef } from '../../../src/kernels/ref/rnn-simple-ref.js';
 import { assertClose } from '../../helpers/gradcheck.js';
 
@@ -171,7 +172,7 @@ test('rnnSequence{Forward,Backward}Ref: one input GEMM, one GEMM per step, one G
   };
   const prev = setGemm(counting);
   try {
-    const kinds: RnnCellKind[] = ['lstm', 'gru', 'rnn_tanh'];
+    const kinds: CellKind[] = ['lstm', 'gru', 'rnn_tanh'];
     for (const kind of kinds) {
       for (const proj of kind === 'lstm' ? [0, 2] : [0]) {
         const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
