@@ -20,6 +20,7 @@ export * from './core/errors.js';
 export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState, type GeneratorAlgorithm, type GeneratorOptions } from './core/rng.js';
 export type { Shape } from './core/shape.js';
+export type { CellKind, TorchMode } from './core/cell-kind.js';
 export { kernelSetName, setKernelSet, type KernelSet } from './kernels/gemm.js';
 export * from './tensor/index.js';
 export * from './nn/index.js';
@@ -55,18 +56,8 @@ export { RecurrentLayer, type RecurrentLayerOptions } from './models/recurrent-l
 export { DenseLayer, DropoutLayer, EmbeddingLayer, type DenseOptions, type EmbeddingLayerOptions } from './models/core-layers.js';
 export type { LossName } from './models/losses.js';
 export type { OptimizerName } from './models/optimizers.js';
-export {
-  earlyStopping,
-  modelCheckpoint,
-  reduceLROnPlateau,
-  progressBar,
-  EarlyStopping,
-  ModelCheckpoint,
-  ReduceLROnPlateauCallback,
-  ProgressBar,
-  type Callback,
-  type Logs,
-} from './models/callbacks.js';
+export * as callbacks from './models/callbacks-namespace.js';
+export type { Callback, Logs } from './models/callbacks.js';
 export {
   sequential,
   SequentialModel,

@@ -28,8 +28,8 @@ import {
   Generator,
   StandardScaler,
   Tensor,
+  callbacks,
   chronologicalSplit,
-  earlyStopping,
   layers,
   manualSeed,
   readCsvColumns,
@@ -332,7 +332,7 @@ export async function runForecast(y: Float64Array, o: ForecastOptions): Promise<
     validationData: [valW.x, yVal],
     seed: o.seed,
     verbose: 0,
-    callbacks: [keep, earlyStopping({ patience: o.patience }), logger],
+    callbacks: [keep, callbacks.earlyStopping({ patience: o.patience }), logger],
   });
   o.progress?.('');
   const trainSeconds = (performance.now() - t0) / 1000;

@@ -1,6 +1,7 @@
 import { checkOptions } from '../core/check.js';
 import type { Generator } from '../core/rng.js';
-import { checkDropoutP, dropout, type Tensor } from '../tensor/index.js';
+import { dropout, type Tensor } from '../tensor/index.js';
+import { checkDropoutP } from '../tensor/ops/dropout.js';
 import { Module } from './module.js';
 
 /** Options of `Dropout`. */

@@ -77,7 +77,9 @@ const CASES: Array<[string, () => unknown, string]> = [
   ['sequential', () => ls.sequential([], bag({})), 'name'],
   ['layers.dense', () => ls.layers.dense(bag({ units: 1 })), 'units'],
   ['layers.lstm', () => ls.layers.lstm(bag({ units: 1 })), 'units'],
-  ['earlyStopping', () => ls.earlyStopping(bag({})), 'patience'],
+  ['callbacks.earlyStopping', () => ls.callbacks.earlyStopping(bag({})), 'patience'],
+  ['callbacks.reduceLROnPlateau', () => ls.callbacks.reduceLROnPlateau(bag({})), 'factor'],
+  ['callbacks.progressBar', () => ls.callbacks.progressBar(bag({})), 'print'],
 ];
 
 describe('every option bag rejects unknown keys and lists the known ones', () => {

@@ -9,12 +9,12 @@ import {
   mul,
   noGrad,
   ones,
-  recordMulti,
   sum,
   tensor,
   Tensor,
   zeros,
 } from '../../src/tensor/index.js';
+import { recordMulti } from '../../src/tensor/record.js';
 
 const leaf = (v: number[], shape = [v.length]): Tensor => new Tensor(Float64Array.from(v), shape, { requiresGrad: true });
 

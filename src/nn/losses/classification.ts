@@ -1,9 +1,9 @@
+import { binaryCrossEntropyPointwise } from '../../tensor/ops/binary-cross-entropy.js';
 import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError, UnsupportedError } from '../../core/errors.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import {
   add,
-  binaryCrossEntropyPointwise,
   exp,
   gather,
   isGradEnabled,

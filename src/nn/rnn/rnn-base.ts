@@ -12,7 +12,6 @@ import { formatShape, numel, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
 import {
   cat,
-  createRecurrentStep,
   dropout as dropoutOp,
   indexSelect,
   recurrentLayer,
@@ -26,6 +25,7 @@ import {
   Tensor,
   type RecurrentWeights,
 } from '../../tensor/index.js';
+import { createRecurrentStep } from '../../tensor/ops/recurrent-step.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from './packed-sequence.js';

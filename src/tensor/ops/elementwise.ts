@@ -183,7 +183,7 @@ export function sigmoid(x: Tensor): Tensor {
   return unary('sigmoid', x, sigmoidScalar, (g, _x, y) => mul(g, map(y, (s) => s * (1 - s))));
 }
 
-export function sigmoidScalar(v: number): number {
+function sigmoidScalar(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
