@@ -51,7 +51,7 @@ export class DenseLayer extends Layer {
 
   /** @internal use `dense`. */
   constructor(options: DenseOptions) {
-    super('Dense', options ?? ({} as DenseOptions));
+    super('Dense', options ?? ({}));
     checkOptions('Dense', options, [...BASE_KEYS, 'units', 'activation', 'useBias']);
     this.units = checkPositiveInt('Dense', 'units', options.units);
     const act = options.activation ?? 'linear';
@@ -118,7 +118,7 @@ export class DropoutLayer extends Layer {
 
   /** @internal use `dropout`. */
   constructor(options: DropoutLayerOptions) {
-    super('Dropout', options ?? ({} as DropoutLayerOptions));
+    super('Dropout', options ?? ({}));
     checkOptions('Dropout', options, [...BASE_KEYS, 'rate']);
     if (options.rate === undefined) throw new ConfigError('Dropout: rate is required; expected a number in [0, 1), got undefined');
     this.rate = rateOpt('Dropout', 'rate', options.rate, 0);

@@ -141,7 +141,7 @@ export function numberList(where: string, dict: SchedulerStateDict, key: string,
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number')) {
     throw new StateError(`${where}: "${key}" must be a list of ${n} numbers (one per parameter group); got ${JSON.stringify(v)}`);
   }
-  return (v as number[]).slice();
+  return (v).slice();
 }
 
 /** @internal reads an integer >= min from a state dict. */

@@ -167,7 +167,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     }
     const full = { ...this.defaults, ...definedEntries(overrides) } as unknown as H;
     this.validateHyper(full);
-    this.paramGroups.push({ ...full, params: list } as ParamGroup<H>);
+    this.paramGroups.push({ ...full, params: list });
     this.initGroupState(this.paramGroups[this.paramGroups.length - 1]);
   }
 
@@ -329,7 +329,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
         }
       }
       for (const [k, kind] of Object.entries(spec)) {
-        const v = (entry as ParamState)[k];
+        const v = (entry)[k];
         if (v === undefined) throw new StateError(`${where}: state[${key}] lacks "${k}"`);
         if (kind === 'step') {
           const n = v instanceof Tensor && v.numel() === 1 ? v.data[0] : v;

@@ -45,7 +45,7 @@ export function tensor(
 ): Tensor {
   checkOptions('tensor', options, [...CREATE_KEYS, 'shape']);
   if (ArrayBuffer.isView(values)) {
-    const arr = values as DataArray;
+    const arr = values;
     const shape = options.shape ?? [arr.length];
     const dtype = options.dtype ?? (arr instanceof Int32Array ? 'int32' : arr instanceof Float64Array ? 'float64' : 'float32');
     const out = allocate(dtype, arr.length);

@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { throwsWith } from '../helpers/assert.js';
 
 const BAD = { notAnOption: 1 };
-const bag = <T>(known: T): T => ({ ...known, ...BAD }) as T;
+const bag = <T>(known: T): T => ({ ...known, ...BAD });
 
 const params = (): ls.Tensor[] => [ls.zeros([2], { requiresGrad: true })];
 const t2 = (): ls.Tensor => ls.zeros([2, 3]);

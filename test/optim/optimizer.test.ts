@@ -192,7 +192,7 @@ test('loadStateDict validates everything and changes nothing on failure', () => 
     [(d) => ({ ...d, state: { ...d.state, 0: { ...d.state[0], step: -1 } } }), /step must be a non-negative integer/, StateError],
   ];
   for (const [mutate, re, cls] of variants) {
-    assert.throws(() => opt.loadStateDict(mutate(good)), (e: unknown) => e instanceof cls && re.test((e as Error).message), String(re));
+    assert.throws(() => opt.loadStateDict(mutate(good)), (e: unknown) => e instanceof cls && re.test((e).message), String(re));
     const now = opt.stateDict();
     assert.deepEqual(now.param_groups, before.param_groups);
     assert.deepEqual(Object.keys(now.state), Object.keys(before.state));
