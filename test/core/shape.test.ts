@@ -11,14 +11,8 @@ import {
   shapesEqual,
   stridesOf,
 } from '../../src/core/shape.js';
+import { throwsWith } from '../helpers/assert.js';
 
-function throwsWith(fn: () => unknown, cls: typeof ShapeError, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${String(e)}`);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message "${e.message}" lacks "${f}"`);
-    return true;
-  });
-}
 
 describe('shape helpers', () => {
   it('numel, stridesOf, formatShape, shapesEqual', () => {

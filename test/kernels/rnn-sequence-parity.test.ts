@@ -24,15 +24,8 @@ import {
 } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 import type { FloatArray } from '../../src/core/dtype.js';
+import { lcg } from '../helpers/random.js';
 
-/** Deterministic uniform numbers in [-1, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296) * 2 - 1;
-  };
-}
 
 interface Case {
   kind: CellKind;

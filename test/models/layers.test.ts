@@ -17,7 +17,7 @@ import {
   type MergeMode,
   type RecurrentLayer,
 } from '../../src/models/index.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const noPrint = (): void => {};
 

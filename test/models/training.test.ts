@@ -22,7 +22,7 @@ import {
   type Callback,
   type Logs,
 } from '../../src/models/index.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const X = tensor([0, 0.2, 0.4, 0.6, 0.8]).reshape([5, 1, 1]);
 const Y = tensor([0.2, 0.4, 0.6, 0.8, 1.0]).reshape([5, 1]);

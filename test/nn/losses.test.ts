@@ -26,7 +26,7 @@ import {
 import { logSoftmax, noGrad, rand, randn, sigmoid, softmax, Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot, type FixtureTensor } from '../helpers/fixtures.js';
 import { assertClose, gradcheck } from '../helpers/gradcheck.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 // ------------------------------------------------------------ PyTorch golden cases
 

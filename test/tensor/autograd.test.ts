@@ -15,19 +15,10 @@ import {
   zeros,
 } from '../../src/tensor/index.js';
 import { recordMulti } from '../../src/tensor/record.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const leaf = (v: number[], shape = [v.length]): Tensor => new Tensor(Float64Array.from(v), shape, { requiresGrad: true });
 
-function throwsWith(fn: () => unknown, cls: new (...a: never[]) => Error, ...fragments: (string | RegExp)[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${String(e)}`);
-    for (const f of fragments) {
-      if (typeof f === 'string') assert.ok(e.message.includes(f), `message "${e.message}" lacks "${f}"`);
-      else assert.match(e.message, f);
-    }
-    return true;
-  });
-}
 
 describe('backward', () => {
   it('accumulates into .grad across calls until cleared', () => {

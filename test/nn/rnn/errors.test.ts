@@ -19,16 +19,9 @@ import {
   padSequence,
 } from '../../../src/nn/rnn/index.js';
 import { ones, randn, Tensor } from '../../../src/tensor/index.js';
+import { throwsWith } from '../../helpers/assert.js';
 
-type ErrorClass = new (...args: never[]) => Error;
 
-function throwsWith(fn: () => unknown, cls: ErrorClass, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
-    for (const f of fragments) assert.ok((e as Error).message.includes(f), `message "${(e as Error).message}" lacks "${f}"`);
-    return true;
-  });
-}
 
 /** Calls with arguments TypeScript would reject (what a JS caller can do). */
 function loose<T>(v: unknown): T {
