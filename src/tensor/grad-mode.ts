@@ -10,19 +10,17 @@ export function isGradEnabled(): boolean {
  * @example const y = noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
-  const prev = enabled;
-  enabled = false;
-  try {
-    return fn();
-  } finally {
-    enabled = prev;
-  }
+  return withGrad(false, fn);
 }
 
 /** Runs `fn` with graph recording switched on (inside a `noGrad` block, say). */
 export function enableGrad<T>(fn: () => T): T {
+  return withGrad(true, fn);
+}
+
+function withGrad<T>(on: boolean, fn: () => T): T {
   const prev = enabled;
-  enabled = true;
+  enabled = on;
   try {
     return fn();
   } finally {

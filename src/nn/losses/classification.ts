@@ -19,11 +19,10 @@ import {
 import {
   checkBroadcastWeight,
   checkFloatTensor,
-  checkSameShapePair,
   reduce,
   resolveReduction,
   type Reduction,
-  type ReductionOptions, LOSS_KEYS } from './reduction.js';
+  type ReductionOptions, LOSS_KEYS, checkPairLoss } from './reduction.js';
 
 /** Options of `nllLoss`. */
 export interface NLLLossOptions extends ReductionOptions {
@@ -287,10 +286,8 @@ function crossEntropyProbs(
  * @example binaryCrossEntropy(sigmoid(logits), labels)
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
-  checkOptions('binaryCrossEntropy', options, LOSS_KEYS.bce);
   const op = 'binaryCrossEntropy';
-  checkSameShapePair(op, input, target);
-  const r = resolveReduction(op, options.reduction);
+  const r = checkPairLoss(op, input, target, options, LOSS_KEYS.bce);
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.dtype, input.shape);
   const xd = input.data;
   for (let i = 0; i < xd.length; i++) {
@@ -317,10 +314,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
  * @example binaryCrossEntropyWithLogits(logits, labels, { posWeight: full([3], 2) })
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
-  checkOptions('binaryCrossEntropyWithLogits', options, LOSS_KEYS.bceWithLogits);
   const op = 'binaryCrossEntropyWithLogits';
-  checkSameShapePair(op, input, target);
-  const r = resolveReduction(op, options.reduction);
+  const r = checkPairLoss(op, input, target, options, LOSS_KEYS.bceWithLogits);
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.dtype, input.shape);
   const posWeight = checkBroadcastWeight(op, 'posWeight', options.posWeight, input.dtype, input.shape);
   const m = relu(neg(input)); // max(-x, 0)

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import { Tensor } from '../../tensor/index.js';
@@ -32,6 +33,16 @@ export function resolveReduction(op: string, reduction: Reduction | undefined): 
     throw new ConfigError(`${op}: reduction must be 'mean', 'sum' or 'none'; got '${String(r)}'`);
   }
   return r;
+}
+
+/**
+ * The checks every element-wise loss starts with: its options (keys and reduction) and
+ * an (input, target) pair of one float dtype and one shape. Returns the reduction.
+ */
+export function checkPairLoss(op: string, input: unknown, target: unknown, options: ReductionOptions, keys: readonly string[]): Reduction {
+  checkOptions(op, options, keys);
+  checkSameShapePair(op, input, target);
+  return resolveReduction(op, options.reduction);
 }
 
 /** Applies a plain reduction: the mean over all elements, their sum, or nothing. */

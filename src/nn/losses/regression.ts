@@ -1,7 +1,6 @@
-import { checkOptions } from '../../core/check.js';
 import { ConfigError } from '../../core/errors.js';
 import { abs, lt, mul, square, sub, where, type Tensor } from '../../tensor/index.js';
-import { checkSameShapePair, reduce, resolveReduction, type ReductionOptions, LOSS_KEYS } from './reduction.js';
+import { checkPairLoss, LOSS_KEYS, reduce, type ReductionOptions } from './reduction.js';
 
 /** Options of `huberLoss`. */
 export interface HuberLossOptions extends ReductionOptions {
@@ -41,9 +40,7 @@ export function checkSmoothL1Beta(op: string, beta: number): number {
  * @example mseLoss(pred, y); mseLoss(pred, y, { reduction: 'sum' })
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkOptions('mseLoss', options, LOSS_KEYS.reduction);
-  checkSameShapePair('mseLoss', input, target);
-  const r = resolveReduction('mseLoss', options.reduction);
+  const r = checkPairLoss('mseLoss', input, target, options, LOSS_KEYS.reduction);
   return reduce(square(sub(input, target)), r);
 }
 
@@ -54,9 +51,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
  * @example l1Loss(pred, y, { reduction: 'none' })
  */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkOptions('l1Loss', options, LOSS_KEYS.reduction);
-  checkSameShapePair('l1Loss', input, target);
-  const r = resolveReduction('l1Loss', options.reduction);
+  const r = checkPairLoss('l1Loss', input, target, options, LOSS_KEYS.reduction);
   return reduce(abs(sub(input, target)), r);
 }
 
@@ -68,9 +63,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
  * @example huberLoss(pred, y, { delta: 0.5 })
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
-  checkOptions('huberLoss', options, LOSS_KEYS.huber);
-  checkSameShapePair('huberLoss', input, target);
-  const r = resolveReduction('huberLoss', options.reduction);
+  const r = checkPairLoss('huberLoss', input, target, options, LOSS_KEYS.huber);
   const delta = checkHuberDelta('huberLoss', options.delta ?? 1);
   const d = sub(input, target);
   const ad = abs(d);
@@ -86,9 +79,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * @example smoothL1Loss(pred, y, { beta: 0.1 })
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
-  checkOptions('smoothL1Loss', options, LOSS_KEYS.smoothL1);
-  checkSameShapePair('smoothL1Loss', input, target);
-  const r = resolveReduction('smoothL1Loss', options.reduction);
+  const r = checkPairLoss('smoothL1Loss', input, target, options, LOSS_KEYS.smoothL1);
   const beta = checkSmoothL1Beta('smoothL1Loss', options.beta ?? 1);
   const d = sub(input, target);
   const ad = abs(d);
