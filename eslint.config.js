@@ -50,6 +50,9 @@ export default defineConfig(
       '@typescript-eslint/no-unnecessary-type-assertion': 'warn',
       '@typescript-eslint/only-throw-error': 'warn',
       'no-useless-assignment': 'warn',
+      // Layout is Prettier's: its member chains break before `[k]`, which this rule
+      // would flag (eslint-config-prettier turns it off for the same reason).
+      'no-unexpected-multiline': 'off',
       // Unused names are errors, but a leading underscore marks an intentional one.
       '@typescript-eslint/no-unused-vars': [
         'error',
