@@ -34,6 +34,11 @@ module.exports = {
       'src/core imports nothing else from src/.'),
     layer('kernels-only-core', '^src/kernels/', ['core', 'kernels'],
       'src/kernels may import only core (and kernels).'),
+    // ref/ is the executable spec: self-contained, it never reaches a dispatching or fast
+    // kernel. A warning until ref/rnn-sequence-ref.ts calls the reference GEMM instead of
+    // kernels/gemm.ts; then raise it to an error.
+    { ...layer('kernels-ref-only-core', '^src/kernels/ref/', ['core', 'kernels/ref'],
+      'src/kernels/ref imports only core (and ref/ itself).'), severity: 'warn' },
     layer('parallel-only-core-kernels', '^src/parallel/', ['core', 'kernels', 'parallel'],
       'src/parallel may import only core and kernels.'),
     layer('autograd-only-core', '^src/autograd/', ['core', 'autograd'],
@@ -48,6 +53,10 @@ module.exports = {
       'src/io may import core, autograd, tensor, nn.'),
     layer('data-layer', '^src/data/', ['core', 'tensor', 'data'],
       'src/data may import core and tensor.'),
+    layer('models-layer', '^src/models/', ['core', 'tensor', 'nn', 'optim', 'io', 'data', 'models'],
+      'src/models (the Keras-like front) builds on tensor, nn, optim, io and data; never on kernels, parallel or interop.'),
+    layer('interop-layer', '^src/interop/', ['core', 'autograd', 'tensor', 'nn', 'optim', 'io', 'data', 'models', 'interop'],
+      'src/interop builds nn modules and Sequential models from other formats; nothing below imports it.'),
     {
       name: 'only-index-imports-index',
       severity: 'error',

@@ -28,6 +28,7 @@ export {
   type KernelSetName,
   type KernelSetRequest,
 } from './kernels/registry.js';
+export type { CellKind, TorchMode } from './core/cell-kind.js';
 export * from './tensor/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
@@ -62,18 +63,8 @@ export { RecurrentLayer, type RecurrentLayerOptions } from './models/recurrent-l
 export { DenseLayer, DropoutLayer, EmbeddingLayer, type DenseOptions, type EmbeddingLayerOptions } from './models/core-layers.js';
 export type { LossName } from './models/losses.js';
 export type { OptimizerName } from './models/optimizers.js';
-export {
-  earlyStopping,
-  modelCheckpoint,
-  reduceLROnPlateau,
-  progressBar,
-  EarlyStopping,
-  ModelCheckpoint,
-  ReduceLROnPlateauCallback,
-  ProgressBar,
-  type Callback,
-  type Logs,
-} from './models/callbacks.js';
+export * as callbacks from './models/callbacks-namespace.js';
+export type { Callback, Logs } from './models/callbacks.js';
 export {
   sequential,
   SequentialModel,

@@ -3,7 +3,7 @@
  * (progressBar); elsewhere (logs, CI, a pipe) a plain line every few seconds with the
  * batch, the running loss, the time per batch and the epoch's ETA, and one line per epoch.
  */
-import { progressBar, type Callback, type Logs } from '../../src/index.js';
+import { callbacks, type Callback, type Logs } from '../../src/index.js';
 
 /** The parts of fit's run parameters (given to onTrainBegin) the lines use. */
 interface TrainingParams {
@@ -72,5 +72,5 @@ export class ProgressLines implements Callback {
 
 /** The bar on a terminal, plain lines every `everySeconds` otherwise. */
 export function trainingProgress(everySeconds: number): Callback {
-  return process.stdout.isTTY ? progressBar({ mode: 'bar' }) : new ProgressLines(everySeconds);
+  return process.stdout.isTTY ? callbacks.progressBar({ mode: 'bar' }) : new ProgressLines(everySeconds);
 }

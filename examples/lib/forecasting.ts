@@ -30,8 +30,8 @@ import {
   Generator,
   StandardScaler,
   Tensor,
+  callbacks,
   chronologicalSplit,
-  earlyStopping,
   layers,
   manualSeed,
   sequential,
@@ -251,7 +251,7 @@ export async function runForecast(
     validationData: [xVal, yVal],
     seed: o.seed,
     verbose: 0,
-    callbacks: [keep, earlyStopping({ patience: o.patience }), logger],
+    callbacks: [keep, callbacks.earlyStopping({ patience: o.patience }), logger],
   });
   o.progress?.('');
   const trainSeconds = (performance.now() - t0) / 1000;

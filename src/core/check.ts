@@ -34,6 +34,22 @@ export function checkFinite(op: string, name: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Throws unless `value` is a number (NaN rejected) for which `ok` holds; `want` says
+ * what must hold, for the message. Returns it.
+ *
+ * @example
+ * ```ts
+ * checkNumber('StepLR', 'gamma', 0.5, Number.isFinite, 'a finite number'); // 0.5
+ * ```
+ */
+export function checkNumber(op: string, name: string, value: unknown, ok: (v: number) => boolean, want: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
+    throw new ConfigError(`${op}: ${name} must be ${want}; got ${show(value)}`);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a boolean; returns it. */
 export function checkBoolean(op: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${show(value)}`);
@@ -66,7 +82,8 @@ export function checkOptions(op: string, options: unknown, known: readonly strin
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined) continue;
     if (!known.includes(k)) {
-      throw new ConfigError(`${op}: unknown option ${JSON.stringify(k)}; expected one of ${known.join(', ')}`);
+      const expected = known.length === 0 ? 'no options' : `one of ${known.join(', ')}`;
+      throw new ConfigError(`${op}: unknown option ${JSON.stringify(k)}; expected ${expected}`);
     }
   }
 }

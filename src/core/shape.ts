@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError } from './errors.js';
+import { ShapeError } from './errors.js';
 
 /**
  * A tensor shape: sizes from the outermost to the innermost dimension.
@@ -98,9 +98,3 @@ export function inferShape(requested: Shape, total: number, op: string): number[
   return out;
 }
 
-/** Validates a positive integer size argument of a constructor. */
-export function checkPositiveInt(value: number, name: string, op: string): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`${op}: ${name} must be a positive integer; got ${String(value)}`);
-  }
-}

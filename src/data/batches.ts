@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
 
@@ -45,6 +46,7 @@ export function batches(n: number, options: BatchOptions): IterableIterator<Int3
     throw new ConfigError(`${op}: options with a batchSize are required, e.g. { batchSize: 32 }; got ${String(options)}`);
   }
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${op}: n must be a non-negative integer; got ${String(n)}`);
+  checkOptions(op, options, ['batchSize', 'shuffle', 'generator', 'dropLast']);
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0) {
     throw new ConfigError(`${op}: batchSize must be a positive integer; expected >= 1, got ${String(batchSize)}`);

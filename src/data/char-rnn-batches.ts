@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -80,6 +81,7 @@ export function charRnnBatches(ids: Int32Array | readonly number[], options: Cha
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new ConfigError(`${op}: options are required, e.g. { batchSize: 50, seqLength: 50 }; got ${String(options)}`);
   }
+  checkOptions(op, options, ['batchSize', 'seqLength']);
   const { batchSize, seqLength } = options;
   for (const [name, v] of [['batchSize', batchSize], ['seqLength', seqLength]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`${op}: ${name} must be a positive integer; expected >= 1, got ${String(v)}`);

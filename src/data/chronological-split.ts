@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -75,6 +76,7 @@ export function chronologicalSplit(n: number, fractions?: SplitFractions): Split
 export function chronologicalSplit<T extends Sliceable>(data: T, fractions?: SplitFractions): Split<T extends Tensor ? Tensor : T extends readonly (infer E)[] ? E[] : T>;
 export function chronologicalSplit(data: number | Sliceable, fractions: SplitFractions = {}): Split<IndexRange> | Split<unknown> {
   const op = 'chronologicalSplit';
+  checkOptions(op, fractions, ['train', 'validation', 'test']);
   const train = fractions.train ?? 0.7;
   const validation = fractions.validation ?? 0.15;
   const test = fractions.test ?? 0.15;

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError, FormatError } from '../core/errors.js';
 import { Scaler } from './scaler.js';
 
@@ -52,6 +53,7 @@ export class MinMaxScaler extends Scaler {
 
   constructor(options: MinMaxScalerOptions = {}) {
     super();
+    checkOptions('MinMaxScaler', options, ['featureRange']);
     const range = options.featureRange ?? [0, 1];
     if (
       !Array.isArray(range) ||

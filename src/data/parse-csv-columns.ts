@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { parse } from 'csv-parse/sync';
 import { ConfigError, FormatError } from '../core/errors.js';
 
@@ -98,6 +99,7 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new ConfigError(`${op}: options with the columns to read are required, e.g. { columns: ['CO2'] }; got ${String(options)}`);
   }
+  checkOptions(op, options, ['columns', 'dateColumn', 'delimiter', 'missing', 'naValues']);
   const { columns, dateColumn } = options;
   const delimiter = options.delimiter ?? ',';
   const missing = options.missing ?? 'error';

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { FormatError } from '../core/errors.js';
 import { Scaler } from './scaler.js';
 
@@ -31,6 +32,16 @@ export interface StandardScalerJSON {
  */
 export class StandardScaler extends Scaler {
   protected readonly name = 'StandardScaler';
+
+  /**
+   * A scaler to `fit`. It takes no options: mean and standard deviation are always
+   * both used (scikit-learn's `with_mean` / `with_std` are not supported, so an options
+   * object with any key is a ConfigError).
+   */
+  constructor(options: Record<string, never> = {}) {
+    super();
+    checkOptions('StandardScaler', options, []);
+  }
   private mu: Float64Array | null = null; // (F,)
   private sigma: Float64Array | null = null; // (F,)
 

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { allocateFloat, getDefaultDtype, type FloatDType } from '../core/dtype.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -82,6 +83,7 @@ export function timeseriesWindows(series: NumericData, options: TimeseriesWindow
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new ConfigError(`${op}: options with a window size are required, e.g. { window: 12 }; got ${String(options)}`);
   }
+  checkOptions(op, options, ['window', 'horizon', 'stride', 'targetColumns', 'dtype']);
   const { window } = options;
   const horizon = options.horizon ?? 1;
   const stride = options.stride ?? 1;

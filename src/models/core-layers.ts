@@ -1,6 +1,7 @@
 /*
  * Keras-style Dense, Dropout and Embedding layers over the PyTorch-exact modules.
  */
+import { checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, DTypeError } from '../core/errors.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
@@ -9,10 +10,8 @@ import { dropout as dropoutOp, Tensor } from '../tensor/index.js';
 import {
   BASE_KEYS,
   boolOpt,
-  checkKeys,
   formatSpec,
   Layer,
-  positiveInt,
   rateOpt,
   type BaseLayerOptions,
   type CallContext,
@@ -57,9 +56,9 @@ export class DenseLayer extends Layer {
 
   /** @internal use `dense`. */
   constructor(options: DenseOptions) {
-    super('Dense', options ?? ({} as DenseOptions));
-    checkKeys('Dense', options, [...BASE_KEYS, 'units', 'activation', 'useBias']);
-    this.units = positiveInt('Dense', 'units', options.units);
+    super('Dense', options ?? ({}));
+    checkOptions('Dense', options, [...BASE_KEYS, 'units', 'activation', 'useBias']);
+    this.units = checkPositiveInt('Dense', 'units', options.units);
     const act = options.activation ?? 'linear';
     if (!ACTIVATIONS.includes(act)) throw new ConfigError(`Dense: activation must be one of ${ACTIVATIONS.join(', ')}; got ${String(act)}`);
     this.activation = act;
@@ -124,8 +123,8 @@ export class DropoutLayer extends Layer {
 
   /** @internal use `dropout`. */
   constructor(options: DropoutLayerOptions) {
-    super('Dropout', options ?? ({} as DropoutLayerOptions));
-    checkKeys('Dropout', options, [...BASE_KEYS, 'rate']);
+    super('Dropout', options ?? ({}));
+    checkOptions('Dropout', options, [...BASE_KEYS, 'rate']);
     if (options.rate === undefined) throw new ConfigError('Dropout: rate is required; expected a number in [0, 1), got undefined');
     this.rate = rateOpt('Dropout', 'rate', options.rate, 0);
   }
@@ -202,9 +201,9 @@ export class EmbeddingLayer extends Layer {
   /** @internal use `embedding`. */
   constructor(options: EmbeddingLayerOptions) {
     super('Embedding', withInputLength(options));
-    checkKeys('Embedding', options, [...BASE_KEYS, 'inputDim', 'outputDim', 'maskZero', 'inputLength']);
-    this.inputDim = positiveInt('Embedding', 'inputDim', options.inputDim);
-    this.outputDim = positiveInt('Embedding', 'outputDim', options.outputDim);
+    checkOptions('Embedding', options, [...BASE_KEYS, 'inputDim', 'outputDim', 'maskZero', 'inputLength']);
+    this.inputDim = checkPositiveInt('Embedding', 'inputDim', options.inputDim);
+    this.outputDim = checkPositiveInt('Embedding', 'outputDim', options.outputDim);
     this.maskZero = boolOpt('Embedding', 'maskZero', options.maskZero, false);
   }
 

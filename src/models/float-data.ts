@@ -1,5 +1,6 @@
 import { getDefaultDtype } from '../core/dtype.js';
-import { castTo, type Tensor } from '../tensor/index.js';
+import type { Tensor } from '../tensor/index.js';
+import { castTo } from '../tensor/ops/util.js';
 
 /**
  * Float data in the model's float dtype: a float64 tensor given to a float32 model (or

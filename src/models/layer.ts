@@ -4,6 +4,7 @@
  * parameters live in PyTorch modules (`layer.module`), which the model registers
  * under the layer's name, so state-dict keys are `<layer name>.<PyTorch key>`.
  */
+import { checkBoolean, checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
 import type { Generator } from '../core/rng.js';
 import type { Module } from '../nn/module.js';
@@ -80,28 +81,15 @@ export function formatSpec(spec: ShapeSpec, batch: number | null = null): string
   return `(${all.join(', ')}${all.length === 1 ? ',' : ''})`;
 }
 
-/** Throws a ConfigError for option keys not in `allowed`. */
-export function checkKeys(op: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
-  for (const [k, v] of Object.entries(options)) {
-    if (v === undefined) continue;
-    if (!allowed.includes(k)) throw new ConfigError(`${op}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
-  }
-}
-
-/** Validates a positive integer option. */
-export function positiveInt(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new ConfigError(`${op}: ${name} must be a positive integer; got ${String(v)}`);
-  }
-  return v;
-}
+/**
+ * @internal the option-key check under its earlier name, for the model files that still
+ * import it from here; new code imports `checkOptions` from core/check.ts.
+ */
+export const checkKeys = checkOptions;
 
 /** Validates a boolean option with a default. */
 export function boolOpt(op: string, name: string, v: unknown, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${String(v)}`);
-  return v;
+  return v === undefined ? dflt : checkBoolean(op, name, v);
 }
 
 /** Validates a rate in [0, 1). */
@@ -169,7 +157,7 @@ export abstract class Layer {
       batchSize = bis[0] === null ? undefined : (bis[0] as number);
     }
     this.inputShape = inputShape === undefined ? null : checkInputShape(op, inputShape);
-    this.batchSize = batchSize === undefined ? null : positiveInt(op, 'batchSize', batchSize);
+    this.batchSize = batchSize === undefined ? null : checkPositiveInt(op, 'batchSize', batchSize);
   }
 
   /** Whether `build` has run. */

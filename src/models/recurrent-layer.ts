@@ -2,6 +2,8 @@
  * Keras-style recurrent layers (`lstm`, `gru`, `simpleRNN`, `bidirectional`) over the
  * PyTorch-exact modules of src/nn/rnn.
  */
+import type { CellKind } from '../core/cell-kind.js';
+import { checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import type { Module } from '../nn/module.js';
 import type { ActivationOption } from '../nn/rnn/cell-variant.js';
@@ -26,15 +28,12 @@ import {
   unsqueeze,
   where,
   zeros,
-  type RecurrentMode,
 } from '../tensor/index.js';
 import {
   BASE_KEYS,
   boolOpt,
-  checkKeys,
   formatSpec,
   Layer,
-  positiveInt,
   rateOpt,
   type BaseLayerOptions,
   type CallContext,
@@ -43,7 +42,7 @@ import {
   type ShapeSpec,
 } from './layer.js';
 
-/** The cell of a recurrent layer. */
+/** The Keras class of a recurrent layer (its cell kind is `RecurrentLayer.cellKind`). */
 export type RecurrentKind = 'lstm' | 'gru' | 'simpleRNN';
 
 /** How `bidirectional` combines the two directions. */
@@ -149,6 +148,8 @@ export class RecurrentLayer extends Layer {
   readonly className: string;
   readonly namePrefix: string;
   readonly kind: RecurrentKind;
+  /** The cell the layer runs: 'lstm', 'gru', or 'rnn_tanh' / 'rnn_relu' by SimpleRNN's activation. */
+  readonly cellKind: CellKind;
   readonly units: number;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -175,12 +176,12 @@ export class RecurrentLayer extends Layer {
     const base: BaseLayerOptions = wrapper === null ? options : wrapper;
     super(op, base);
     if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
-    checkKeys(CLASS_NAMES[kind], options, KIND_KEYS[kind]);
+    checkOptions(CLASS_NAMES[kind], options, KIND_KEYS[kind]);
     this.kind = kind;
     this.bidirectional = wrapper !== null;
     this.className = this.bidirectional ? 'Bidirectional' : CLASS_NAMES[kind];
     this.namePrefix = this.bidirectional ? 'bidirectional' : PREFIXES[kind];
-    this.units = positiveInt(op, 'units', options.units);
+    this.units = checkPositiveInt(op, 'units', options.units);
     this.returnSequences = boolOpt(op, 'returnSequences', options.returnSequences, false);
     this.returnState = boolOpt(op, 'returnState', options.returnState, false);
     this.stateful = boolOpt(op, 'stateful', options.stateful, false);
@@ -190,8 +191,9 @@ export class RecurrentLayer extends Layer {
     this.activation = activationOption(resolveActivation(op, 'activation', options.activation, 'tanh'));
     this.recurrentActivation = activationOption(resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'));
     this.resetAfter = boolOpt(op, 'resetAfter', options.resetAfter, true);
+    this.cellKind = kind === 'simpleRNN' ? (this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh') : kind;
     if (wrapper !== null) {
-      checkKeys('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
+      checkOptions('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
       const mm = wrapper.mergeMode ?? 'concat';
       if (!MERGE_MODES.includes(mm)) throw new ConfigError(`Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`);
       this.mergeMode = mm;
@@ -338,7 +340,7 @@ export class RecurrentLayer extends Layer {
     const H = this.units;
     const isLstm = this.kind === 'lstm';
     const rnnMod = mod as RNNBase;
-    const mode: RecurrentMode = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : rnnMod.mode === 'RNN_RELU' ? 'rnn_relu' : 'rnn_tanh';
+    const mode: CellKind = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : rnnMod.mode === 'RNN_RELU' ? 'rnn_relu' : 'rnn_tanh';
     const bs = Int32Array.of(N);
     const outs: Tensor[] = [];
     const hs: Tensor[] = [];

@@ -1,5 +1,7 @@
+import { checkOptions } from '../core/check.js';
 import type { Generator } from '../core/rng.js';
-import { checkDropoutP, dropout, type Tensor } from '../tensor/index.js';
+import { dropout, type Tensor } from '../tensor/index.js';
+import { checkDropoutP } from '../tensor/ops/dropout.js';
 import { Module } from './module.js';
 
 /**
@@ -36,6 +38,7 @@ export class Dropout extends Module {
   ) {
     super();
     checkDropoutP(p, 'Dropout');
+    checkOptions('Dropout', options, ['generator']);
     this.generator = options.generator;
   }
 

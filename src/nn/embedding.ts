@@ -1,9 +1,10 @@
+import { checkNonNegativeInt, checkOptions } from '../core/check.js';
 import type { FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { embedding, noGrad, Tensor, zeros } from '../tensor/index.js';
 import { normal_, type InitOptions } from './init.js';
-import { checkSize, resolveFloatDtype } from './linear.js';
+import { resolveFloatDtype } from './linear.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -66,8 +67,9 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
-    checkSize(numEmbeddings, 'numEmbeddings', 'Embedding');
-    checkSize(embeddingDim, 'embeddingDim', 'Embedding');
+    checkOptions('Embedding', options, ['paddingIdx', 'dtype', 'generator']);
+    checkNonNegativeInt('Embedding', 'numEmbeddings', numEmbeddings);
+    checkNonNegativeInt('Embedding', 'embeddingDim', embeddingDim);
     const dtype = resolveFloatDtype(options.dtype, 'Embedding');
     this.paddingIdx = normalizePaddingIdx(options.paddingIdx ?? null, numEmbeddings);
     const pretrained = Embedding.adopting;
@@ -88,6 +90,7 @@ export class Embedding extends Module {
    * @example Embedding.fromPretrained(tensor([[1, 2.3, 3], [4, 5.1, 6.3]])).forward(tensor([1], { dtype: 'int32' }))
    */
   static fromPretrained(weights: Tensor, options: FromPretrainedOptions = {}): Embedding {
+    checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
     if (!(weights instanceof Tensor) || weights.ndim !== 2) {
       throw new ShapeError(
         `Embedding.fromPretrained: embeddings must be 2-dimensional; expected (num_embeddings, embedding_dim), got ${weights instanceof Tensor ? formatShape(weights.shape) : typeof weights}`,

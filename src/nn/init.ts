@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { checkOptions } from '../core/check.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
@@ -69,6 +70,9 @@ export interface KaimingOptions extends InitOptions {
   /** The nonlinearity after this layer (default 'leakyRelu'). */
   nonlinearity?: Nonlinearity;
 }
+
+const INIT_KEYS = ['generator'] as const satisfies ReadonlyArray<keyof InitOptions>;
+const KAIMING_KEYS = [...INIT_KEYS, 'a', 'mode', 'nonlinearity'] as const satisfies ReadonlyArray<keyof KaimingOptions>;
 
 const LINEAR_GAIN_ONE: ReadonlySet<string> = new Set([
   'linear',
@@ -159,6 +163,7 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
  * @param b upper bound (default 1)
  */
 export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
+  checkOptions('uniform_', options, INIT_KEYS);
   checkFinite('uniform_', 'a', a);
   checkFinite('uniform_', 'b', b);
   if (a > b) throw new ConfigError(`uniform_: expects a <= b; expected a <= ${b}, got a = ${a}`);
@@ -172,6 +177,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Te
  * @param std default 1 (must be >= 0)
  */
 export function normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+  checkOptions('normal_', options, INIT_KEYS);
   checkFinite('normal_', 'mean', mean);
   checkFinite('normal_', 'std', std);
   if (std < 0) throw new ConfigError(`normal_: std must be non-negative; expected >= 0, got ${std}`);
@@ -201,6 +207,7 @@ export function ones_(t: Tensor): Tensor {
  * @param gain scaling factor (default 1)
  */
 export function xavierUniform_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  checkOptions('xavierUniform_', options, INIT_KEYS);
   checkFinite('xavierUniform_', 'gain', gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -215,6 +222,7 @@ export function xavierUniform_(t: Tensor, gain = 1, options: InitOptions = {}): 
  * @param gain scaling factor (default 1)
  */
 export function xavierNormal_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  checkOptions('xavierNormal_', options, INIT_KEYS);
   checkFinite('xavierNormal_', 'gain', gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -243,6 +251,7 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
  * @example kaimingUniform_(w, { mode: 'fanIn', nonlinearity: 'relu' })
  */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('kaimingUniform_', options, KAIMING_KEYS);
   if (t.numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
   const g = options.generator ?? defaultGenerator;
@@ -254,6 +263,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
  * @example kaimingNormal_(w, { mode: 'fanOut', nonlinearity: 'relu' })
  */
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('kaimingNormal_', options, KAIMING_KEYS);
   if (t.numel() === 0) return t;
   const std = kaimingStd('kaimingNormal_', t, options);
   const g = options.generator ?? defaultGenerator;
@@ -271,6 +281,7 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
  * @param gain scaling factor (default 1)
  */
 export function orthogonal_(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+  checkOptions('orthogonal_', options, INIT_KEYS);
   checkFinite('orthogonal_', 'gain', gain);
   if (t.ndim < 2) {
     throw new ShapeError(`orthogonal_: only tensors with 2 or more dimensions are supported; expected >= 2 dims, got ${formatShape(t.shape)}`);

@@ -1,7 +1,9 @@
+import { checkNonNegativeInt, checkOptions } from '../core/check.js';
 import { getDefaultDtype, type FloatDType } from '../core/dtype.js';
-import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { linear, linearInto, Tensor, zeros } from '../tensor/index.js';
+import { linear, Tensor, zeros } from '../tensor/index.js';
+import { linearInto } from '../tensor/ops/recurrent-step.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -26,13 +28,6 @@ export function resolveFloatDtype(dtype: FloatDType | undefined, op: string): Fl
     throw new DTypeError(`${op}: dtype must be float32 or float64; got ${String(d)}`);
   }
   return d;
-}
-
-/** Throws a ConfigError unless `v` is a non-negative integer. */
-export function checkSize(v: number, name: string, op: string): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    throw new ConfigError(`${op}: ${name} must be a non-negative integer; got ${String(v)}`);
-  }
 }
 
 /**
@@ -64,8 +59,9 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    checkSize(inFeatures, 'inFeatures', 'Linear');
-    checkSize(outFeatures, 'outFeatures', 'Linear');
+    checkOptions('Linear', options, ['bias', 'dtype', 'generator']);
+    checkNonNegativeInt('Linear', 'inFeatures', inFeatures);
+    checkNonNegativeInt('Linear', 'outFeatures', outFeatures);
     const dtype = resolveFloatDtype(options.dtype, 'Linear');
     const init: InitOptions = options.generator === undefined ? {} : { generator: options.generator };
     this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], { dtype })));

@@ -1,3 +1,4 @@
+import { checkBoolean, checkOptions } from '../core/check.js';
 import { type DataArray, type FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
@@ -167,7 +168,8 @@ export abstract class Module {
    * model.loadStateDict(tensors);
    */
   loadStateDict(dict: StateDict | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    const strict = options.strict ?? true;
+    checkOptions(`${this.constructor.name}.loadStateDict`, options, ['strict']);
+    const strict = checkBoolean(`${this.constructor.name}.loadStateDict`, 'strict', options.strict ?? true);
     const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
     const own = new Map<string, Tensor>();
     const walk = (m: Module, p: string): void => {

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError, StateError, UnsupportedError } from '../core/errors.js';
 import { Tensor } from '../tensor/index.js';
 
@@ -45,6 +46,7 @@ function gradsOf(parameters: Iterable<Tensor> | Tensor, op: string): Tensor[] {
  * opt.step();
  */
 export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
+  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const normType = options.normType ?? 2;
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) {

@@ -1,5 +1,6 @@
+import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { checkNumber, checkOptionKeys, LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * CosineAnnealingLR's options.
@@ -38,7 +39,7 @@ export class CosineAnnealingLR extends LRScheduler {
    * @param options `tMax` (required), `etaMin` (default 0), `lastEpoch` (default -1)
    */
   constructor(optimizer: Optimizer<LrHyper>, options: CosineAnnealingLROptions) {
-    checkOptionKeys('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch']);
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch']);
     super('CosineAnnealingLR', optimizer, options.lastEpoch ?? -1);
     this.tMax = checkNumber('CosineAnnealingLR', 'tMax', options.tMax, (v) => v > 0 && Number.isFinite(v), 'a positive number');
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, Number.isFinite, 'a finite number');

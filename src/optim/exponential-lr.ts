@@ -1,5 +1,6 @@
+import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { checkNumber, checkOptionKeys, LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * ExponentialLR's options.
@@ -28,7 +29,7 @@ export class ExponentialLR extends LRScheduler {
    * @param options `gamma` (required), `lastEpoch` (default -1)
    */
   constructor(optimizer: Optimizer<LrHyper>, options: ExponentialLROptions) {
-    checkOptionKeys('ExponentialLR', options, ['gamma', 'lastEpoch']);
+    checkOptions('ExponentialLR', options, ['gamma', 'lastEpoch']);
     super('ExponentialLR', optimizer, options.lastEpoch ?? -1);
     this.gamma = checkNumber('ExponentialLR', 'gamma', options.gamma, Number.isFinite, 'a finite number');
     this.initialStep();

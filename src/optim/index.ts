@@ -9,8 +9,6 @@
  */
 export {
   Optimizer,
-  toCamelCase,
-  toSnakeCase,
   type HyperValue,
   type LrHyper,
   type OptimizerStateDict,

@@ -1,6 +1,7 @@
+import { checkOptions } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { checkOptionKeys, LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * A function of the epoch index giving the factor applied to a group's initial lr.
@@ -39,7 +40,7 @@ export class LambdaLR extends LRScheduler {
    * @param options `lrLambda` (required), `lastEpoch` (default -1)
    */
   constructor(optimizer: Optimizer<LrHyper>, options: LambdaLROptions) {
-    checkOptionKeys('LambdaLR', options, ['lrLambda', 'lastEpoch']);
+    checkOptions('LambdaLR', options, ['lrLambda', 'lastEpoch']);
     const n = Array.isArray(optimizer?.paramGroups) ? optimizer.paramGroups.length : 0;
     const fns: unknown[] = Array.isArray(options.lrLambda) ? [...(options.lrLambda as LrLambda[])] : new Array<unknown>(n).fill(options.lrLambda);
     if (Array.isArray(options.lrLambda) && fns.length !== n) {

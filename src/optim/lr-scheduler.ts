@@ -1,3 +1,4 @@
+import { checkNumber } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 
@@ -24,21 +25,6 @@ export interface LRSchedulerOptions {
   lastEpoch?: number;
 }
 
-/** @internal checks `value` is a number (NaN rejected) satisfying `ok`. */
-export function checkNumber(owner: string, name: string, value: unknown, ok: (v: number) => boolean, want: string): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
-    throw new ConfigError(`${owner}: ${name} must be ${want}; got ${String(value)}`);
-  }
-  return value;
-}
-
-/** @internal rejects option names the scheduler does not know. */
-export function checkOptionKeys(owner: string, options: object, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`${owner}: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new ConfigError(`${owner}: unknown option "${k}"; expected one of ${known.join(', ')}`);
-  }
-}
 
 /**
  * Base class of the epoch-based learning-rate schedulers, after PyTorch 1.13's
@@ -166,7 +152,7 @@ export function numberList(where: string, dict: SchedulerStateDict, key: string,
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number')) {
     throw new StateError(`${where}: "${key}" must be a list of ${n} numbers (one per parameter group); got ${JSON.stringify(v)}`);
   }
-  return (v as number[]).slice();
+  return (v).slice();
 }
 
 /** @internal reads an integer >= min from a state dict. */

@@ -1,4 +1,5 @@
 import { allocate, type FloatArray } from '../core/dtype.js';
+import { checkOptions } from '../core/check.js';
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
 import { enableGrad, Tensor } from '../tensor/index.js';
@@ -207,7 +208,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     }
     const full = { ...this.defaults, ...definedEntries(overrides) } as unknown as H;
     this.validateHyper(full);
-    this.paramGroups.push({ ...full, params: list } as ParamGroup<H>);
+    this.paramGroups.push({ ...full, params: list });
     this.initGroupState(this.paramGroups[this.paramGroups.length - 1]);
   }
 
@@ -369,7 +370,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
         }
       }
       for (const [k, kind] of Object.entries(spec)) {
-        const v = (entry as ParamState)[k];
+        const v = (entry)[k];
         if (v === undefined) throw new StateError(`${where}: state[${key}] lacks "${k}"`);
         if (kind === 'step') {
           const n = v instanceof Tensor && v.numel() === 1 ? v.data[0] : v;
@@ -406,13 +407,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
 
   /** @internal throws a ConfigError for option names this optimizer does not know. */
   protected checkKeys(options: object, what: string): void {
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`${this.name}: ${what} must be an object; got ${String(options)}`);
-    for (const k of Object.keys(options)) {
-      if (k === 'params') continue;
-      if (!(k in this.defaults)) {
-        throw new ConfigError(`${this.name}: unknown option "${k}" in ${what}; expected one of ${Object.keys(this.defaults).join(', ')}`);
-      }
-    }
+    checkOptions(what === 'options' ? this.name : `${this.name} (${what})`, options, Object.keys(this.defaults));
   }
 
   /** @internal creates a zero buffer shaped and typed like `p`. */

@@ -1,6 +1,7 @@
+import { checkNumber, checkOptions } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { checkNumber, checkOptionKeys, numberList, stateInt, stateNumber, type SchedulerStateDict } from './lr-scheduler.js';
+import { numberList, stateInt, stateNumber, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * ReduceLROnPlateau's options (PyTorch's, camelCased).
@@ -69,7 +70,7 @@ export class ReduceLROnPlateau {
    */
   constructor(optimizer: Optimizer<LrHyper>, options: ReduceLROnPlateauOptions = {}) {
     const N = 'ReduceLROnPlateau';
-    checkOptionKeys(N, options, KEYS);
+    checkOptions(N, options, KEYS);
     if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups)) {
       throw new ConfigError(`${N}: expected an Optimizer; got ${String(optimizer)}`);
     }

@@ -1,5 +1,6 @@
+import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { checkNumber, checkOptionKeys, LRScheduler, stateInt, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, stateInt, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * StepLR's options.
@@ -33,7 +34,7 @@ export class StepLR extends LRScheduler {
    * @param options `stepSize` (required), `gamma` (default 0.1), `lastEpoch` (default -1)
    */
   constructor(optimizer: Optimizer<LrHyper>, options: StepLROptions) {
-    checkOptionKeys('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
+    checkOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
     super('StepLR', optimizer, options.lastEpoch ?? -1);
     this.stepSize = checkNumber('StepLR', 'stepSize', options.stepSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
     this.gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, Number.isFinite, 'a finite number');

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { allocate, allocateFloat, getDefaultDtype, type DataArray, type DType, type FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
@@ -23,6 +24,9 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const satisfies ReadonlyArray<keyof CreateOptions>;
+const RANDOM_KEYS = [...CREATE_KEYS, 'generator'] as const satisfies ReadonlyArray<keyof RandomOptions>;
+
 function floatDtype(op: string, dtype: DType | undefined): FloatDType {
   const d = dtype ?? getDefaultDtype();
   if (d !== 'float32' && d !== 'float64') {
@@ -47,8 +51,9 @@ export function tensor(
   values: NestedArray | DataArray | readonly number[],
   options: CreateOptions & { shape?: Shape } = {},
 ): Tensor {
+  checkOptions('tensor', options, [...CREATE_KEYS, 'shape']);
   if (ArrayBuffer.isView(values)) {
-    const arr = values as DataArray;
+    const arr = values;
     const shape = options.shape ?? [arr.length];
     const dtype = options.dtype ?? (arr instanceof Int32Array ? 'int32' : arr instanceof Float64Array ? 'float64' : 'float32');
     const out = allocate(dtype, arr.length);
@@ -90,7 +95,12 @@ export function tensor(
  * full([2, 2], 7); // [[7, 7], [7, 7]]
  */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  checkShape(shape, 'full');
+  return fullAs('full', shape, value, options);
+}
+
+function fullAs(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  checkOptions(op, options, CREATE_KEYS);
+  checkShape(shape, op);
   const dtype = options.dtype ?? getDefaultDtype();
   let data: DataArray;
   try {
@@ -105,12 +115,12 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return fullAs('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ones([4]) */
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return fullAs('ones', shape, 1, options);
 }
 
 /**
@@ -120,7 +130,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
  * zerosLike(randn([2, 3])); // (2, 3) of zeros
  */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return fullAs('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 /**
@@ -130,11 +140,12 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
  * onesLike(zeros([2, 3])); // (2, 3) of ones
  */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return fullAs('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 /** Standard normal samples. @example randn([3, 4], { generator: new Generator(1) }) */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  checkOptions('randn', options, RANDOM_KEYS);
   checkShape(shape, 'randn');
   const g = options.generator ?? defaultGenerator;
   const data = allocateFloat(floatDtype('randn', options.dtype), numel(shape));
@@ -149,6 +160,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
  * rand([2, 2], { low: -1, high: 1, generator: new Generator(0) });
  */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkOptions('rand', options, [...RANDOM_KEYS, 'low', 'high']);
   checkShape(shape, 'rand');
   const g = options.generator ?? defaultGenerator;
   const lo = options.low ?? 0;
@@ -165,6 +177,7 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
  * randint(0, 10, [5]); // int32, each in [0, 10)
  */
 export function randint(low: number, high: number, shape: Shape, options: { generator?: Generator } = {}): Tensor {
+  checkOptions('randint', options, ['generator']);
   checkShape(shape, 'randint');
   if (!(high > low)) throw new ConfigError(`randint: high must exceed low; expected high > ${low}, got ${high}`);
   const g = options.generator ?? defaultGenerator;
@@ -178,6 +191,7 @@ export function randint(low: number, high: number, shape: Shape, options: { gene
  * @example arange(5) // [0, 1, 2, 3, 4]; arange(1, 2, 0.25)
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  checkOptions('arange', options, CREATE_KEYS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -201,6 +215,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  checkOptions('linspace', options, CREATE_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new ConfigError(`linspace: steps must be a non-negative integer; got ${steps}`);
   const data = allocateFloat(floatDtype('linspace', options.dtype), steps);
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
@@ -214,7 +229,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
  * eye(3); // the 3 x 3 identity
  */
 export function eye(n: number, options: CreateOptions = {}): Tensor {
-  const t = zeros([n, n], options);
+  const t = fullAs('eye', [n, n], 0, options);
   for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
   return t;
 }

@@ -16,13 +16,7 @@ export function isGradEnabled(): boolean {
  * @example const y = noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
-  const prev = enabled;
-  enabled = false;
-  try {
-    return fn();
-  } finally {
-    enabled = prev;
-  }
+  return withGrad(false, fn);
 }
 
 /**
@@ -34,8 +28,12 @@ export function noGrad<T>(fn: () => T): T {
  * });
  */
 export function enableGrad<T>(fn: () => T): T {
+  return withGrad(true, fn);
+}
+
+function withGrad<T>(on: boolean, fn: () => T): T {
   const prev = enabled;
-  enabled = true;
+  enabled = on;
   try {
     return fn();
   } finally {

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import { runBackward } from '../autograd/engine.js';
 import type { GradNode } from '../autograd/node.js';
 import { DTypeError, ShapeError, StateError } from '../core/errors.js';
@@ -147,6 +148,7 @@ export interface BackwardOptions {
  * x.grad; // [2, 4]
  */
 export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, ['retainGraph']);
   if (!root.requiresGrad) {
     throw new StateError('backward: the tensor does not require grad and has no gradFn; expected requiresGrad true, got false');
   }

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/check.js';
 import type { GradNode } from '../autograd/node.js';
 import { allocate, dtypeOf, type DataArray, type DType, type FloatArray } from '../core/dtype.js';
 import { DTypeError, ShapeError, StateError } from '../core/errors.js';
@@ -62,6 +63,7 @@ export class Tensor {
   accumulatorNode: GradNode<Tensor> | null = null;
 
   constructor(data: DataArray | Storage, shape: Shape, options: TensorOptions = {}) {
+    checkOptions('Tensor', options, ['requiresGrad']);
     const storage: Storage = ArrayBuffer.isView(data) ? { data, version: 0 } : data;
     checkShape(shape, 'Tensor');
     if (numel(shape) !== storage.data.length) {

@@ -14,7 +14,7 @@ import { GRU, GRUCell, Linear, LSTM, RNN, type Module } from '../../src/nn/index
 import { uniform_ } from '../../src/nn/init.js';
 import { dropout, rand, randint, tensor, zeros } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 type Step =
   | { op: 'rand'; shape: number[]; dtype: 'float32' | 'float64'; values: number[] }

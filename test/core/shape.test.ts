@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, ShapeError } from '../../src/core/errors.js';
+import { ShapeError } from '../../src/core/errors.js';
 import {
   broadcastShapes,
-  checkPositiveInt,
   checkShape,
   formatShape,
   inferShape,
@@ -12,14 +11,8 @@ import {
   shapesEqual,
   stridesOf,
 } from '../../src/core/shape.js';
+import { throwsWith } from '../helpers/assert.js';
 
-function throwsWith(fn: () => unknown, cls: typeof ShapeError, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${String(e)}`);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message "${e.message}" lacks "${f}"`);
-    return true;
-  });
-}
 
 describe('shape helpers', () => {
   it('numel, stridesOf, formatShape, shapesEqual', () => {
@@ -41,11 +34,6 @@ describe('shape helpers', () => {
     throwsWith(() => checkShape([1.5], 'zeros'), ShapeError, '[1.5]');
   });
 
-  it('checkPositiveInt', () => {
-    assert.doesNotThrow(() => checkPositiveInt(3, 'hiddenSize', 'LSTM'));
-    throwsWith(() => checkPositiveInt(0, 'hiddenSize', 'LSTM'), ConfigError, 'LSTM', 'hiddenSize', 'got 0');
-    throwsWith(() => checkPositiveInt(2.5, 'hiddenSize', 'LSTM'), ConfigError, 'got 2.5');
-  });
 });
 
 describe('inferShape', () => {

@@ -4,12 +4,11 @@
  * time step at a time, on the padded time-major layout with 0/1 masks for
  * variable lengths. It shares no code with the module driver or the fused op.
  */
+import type { TorchMode } from '../../src/core/cell-kind.js';
 import { add, chunk, matmul, mul, ones, relu, select, sigmoid, stack, cat, sub, tanh, Tensor, zeros } from '../../src/tensor/index.js';
 
-export type ComposedMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
-
 export interface ComposedConfig {
-  mode: ComposedMode;
+  mode: TorchMode;
   hiddenSize: number;
   numLayers: number;
   bias: boolean;
@@ -31,7 +30,7 @@ function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 }
 
 /** One step of one cell on `(N, *)` tensors: PyTorch's equations literally. */
-export function composedCellStep(mode: ComposedMode, x: Tensor, h: Tensor, c: Tensor | null, p: CellParams): { h: Tensor; c: Tensor | null } {
+export function composedCellStep(mode: TorchMode, x: Tensor, h: Tensor, c: Tensor | null, p: CellParams): { h: Tensor; c: Tensor | null } {
   const gi = lin(x, p.weight_ih, p.bias_ih);
   const gh = lin(h, p.weight_hh, p.bias_hh);
   if (mode === 'LSTM') {

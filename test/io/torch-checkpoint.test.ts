@@ -27,7 +27,7 @@ import { Adam } from '../../src/optim/index.js';
 import { Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { runPython, torchSkipReason } from '../helpers/python.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'pt');
 

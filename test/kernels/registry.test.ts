@@ -16,7 +16,8 @@ import {
 } from '../../src/kernels/registry.js';
 import { rnnSequenceForwardRef } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
-import { createRecurrentStep, Tensor } from '../../src/tensor/index.js';
+import { Tensor } from '../../src/tensor/index.js';
+import { createRecurrentStep } from '../../src/tensor/ops/recurrent-step.js';
 
 const simd = wasmSimdSupported();
 

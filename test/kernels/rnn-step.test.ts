@@ -15,15 +15,8 @@ import {
   type RnnStepLayerWeights,
 } from '../../src/kernels/ref/rnn-step-ref.js';
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
+import { lcg } from '../helpers/random.js';
 
-/** Deterministic uniform numbers in [-a, a). */
-function lcg(seed: number, a = 1): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return ((s / 4294967296) * 2 - 1) * a;
-  };
-}
 
 function fill(n: number, rnd: () => number): Float32Array {
   const a = new Float32Array(n);

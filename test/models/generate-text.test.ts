@@ -14,7 +14,7 @@ import { charRnnBatches } from '../../src/data/char-rnn-batches.js';
 import { bidirectional, dense, embedding, loadModel, lstm, gru, sequential, type SequentialModel } from '../../src/models/index.js';
 import { drawNext, generateText } from '../../src/models/generate-text.js';
 import { Tensor } from '../../src/tensor/index.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(20);
 const vocab = CharVocab.fromText(TEXT);

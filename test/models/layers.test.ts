@@ -17,7 +17,7 @@ import {
   type MergeMode,
   type RecurrentLayer,
 } from '../../src/models/index.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 const noPrint = (): void => {};
 
@@ -265,7 +265,7 @@ test('sequential rejects returnState layers, duplicate names and misplaced optio
   throwsWith(() => sequential([lstm({ units: 3, returnState: true, inputShape: [2, 2] })]), ConfigError, 'returnState', 'single-output');
   throwsWith(() => sequential([dense({ units: 2, name: 'a' }), dense({ units: 2, name: 'a' })]), ConfigError, 'unique');
   throwsWith(() => sequential([dense({ units: 2 }), dense({ units: 2, inputShape: [3] })]), ConfigError, 'only the first layer');
-  throwsWith(() => lstm({ units: 3, unknown: 1 } as unknown as { units: number }), ConfigError, "unknown option 'unknown'");
+  throwsWith(() => lstm({ units: 3, unknown: 1 } as unknown as { units: number }), ConfigError, 'unknown option "unknown"');
   throwsWith(() => lstm({ units: 0 }), ConfigError, 'units', 'positive integer');
   throwsWith(() => bidirectional(lstm({ units: 3, goBackwards: true })), ConfigError, 'goBackwards');
   throwsWith(() => bidirectional(lstm({ units: 3, name: 'x' })), ConfigError, 'name');

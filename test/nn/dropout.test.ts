@@ -6,7 +6,7 @@ import { Generator, manualSeed } from '../../src/core/rng.js';
 import { Dropout } from '../../src/nn/index.js';
 import { dropout, ones, randn, tensor } from '../../src/tensor/index.js';
 import { gradcheck } from '../helpers/gradcheck.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 test('dropout in training zeroes about p of the elements and scales the rest by 1/(1-p)', () => {
   for (const p of [0.1, 0.5, 0.8]) {

@@ -9,7 +9,7 @@ import { Embedding } from '../../src/nn/index.js';
 import { cat, embedding, randn, Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot, toTensor, type FixtureTensor } from '../helpers/fixtures.js';
 import { assertClose, gradcheck } from '../helpers/gradcheck.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 interface EmbeddingCase {
   name: string;

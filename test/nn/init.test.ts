@@ -6,7 +6,7 @@ import { Generator, manualSeed } from '../../src/core/rng.js';
 import { init, Linear, Parameter } from '../../src/nn/index.js';
 import { tensor, Tensor, zeros } from '../../src/tensor/index.js';
 import { assertClose } from '../helpers/gradcheck.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 function stats(t: Tensor): { mean: number; std: number; min: number; max: number } {
   const d = t.toArray();

@@ -9,7 +9,7 @@ import { Linear } from '../../src/nn/index.js';
 import { linear, randn, Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot, toTensor, type FixtureTensor } from '../helpers/fixtures.js';
 import { assertClose, gradcheck } from '../helpers/gradcheck.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 interface LinearCase {
   name: string;

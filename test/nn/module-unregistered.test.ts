@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import { StateError } from '../../src/core/errors.js';
 import { Linear, LSTM, Module } from '../../src/nn/index.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 class Registered extends Module {
   readonly lstm = this.registerModule('lstm', new LSTM(3, 4, { batchFirst: true }));

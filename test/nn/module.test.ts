@@ -5,7 +5,7 @@ import { ShapeError, StateError } from '../../src/core/errors.js';
 import { Generator } from '../../src/core/rng.js';
 import { Dropout, Embedding, Linear, Module, Sequential, type StateDict } from '../../src/nn/index.js';
 import { ones, randn, Tensor, tensor, zeros } from '../../src/tensor/index.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 class ReLU extends Module {
   forward(x: Tensor): Tensor {

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { Generator } from '../../src/core/rng.js';
 import { Dropout, Linear, Module, Sequential, type TensorModule } from '../../src/nn/index.js';
 import { randn, Tensor } from '../../src/tensor/index.js';
-import { throwsWith } from './expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 class ReLU extends Module {
   forward(x: Tensor): Tensor {

@@ -79,11 +79,11 @@ export function mseLossOf(params: Tensor[], x: Tensor, y: Tensor): Tensor {
 type AnyOptimizerClass = new (params: never, options: never) => Optimizer<LrHyper>;
 
 export const OPTIMIZERS: Record<string, AnyOptimizerClass> = {
-  SGD: SGD as unknown as AnyOptimizerClass,
-  Adam: Adam as unknown as AnyOptimizerClass,
-  AdamW: AdamW as unknown as AnyOptimizerClass,
-  RMSprop: RMSprop as unknown as AnyOptimizerClass,
-  Adagrad: Adagrad as unknown as AnyOptimizerClass,
+  SGD: SGD,
+  Adam: Adam,
+  AdamW: AdamW,
+  RMSprop: RMSprop,
+  Adagrad: Adagrad,
 };
 
 /** Builds the case's optimizer over `params` (groups by index when the case has them). */

@@ -15,15 +15,9 @@ import {
 import { type RnnSequenceInputGrads, type RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { getNumThreads, poolStats, rnnTeam, setNumThreads } from '../../src/parallel/index.js';
 import { failOnWorkerForTest, setParallelThresholds } from '../../src/parallel/pool.js';
-import { recurrentLayer, Tensor, type RecurrentMode } from '../../src/tensor/index.js';
+import { recurrentLayer, Tensor } from '../../src/tensor/index.js';
+import { lcg } from '../helpers/random.js';
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return ((s / 4294967296) * 2 - 1) * 0.5;
-  };
-}
 
 interface Spec {
   kind: CellKind;
@@ -63,7 +57,7 @@ function runWith(p: RnnSequenceInputs, threads: number, seed: number): Record<st
   const team = threads > 1 ? rnnTeam() : null;
   if (threads > 1) assert.ok(team !== null, 'a team of threads');
   const { out, saved } = rnnSequenceForwardF32(p, { team });
-  const rnd = lcg(seed);
+  const rnd = lcg(seed, 0.5);
   const rows = p.batchSizes.reduce((x, y) => x + y, 0);
   const B = p.batchSizes[0];
   const a = (n: number): Float32Array => Float32Array.from({ length: n }, rnd);
@@ -127,11 +121,11 @@ describe('worker pool', { skip: getNumThreads() === 1 && process.env.LONGSHORT_N
     const run = (threads: number): FloatArray[] => {
       setNumThreads(threads);
       const I = 64, H = 128, B = 32, L = 20;
-      const rnd = lcg(42);
+      const rnd = lcg(42, 0.5);
       const t = (shape: number[], grad: boolean): Tensor => new Tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, rnd), shape, { requiresGrad: grad });
       const x = t([L * B, I], true);
       const w = { wIh: t([4 * H, I], true), wHh: t([4 * H, H], true), bIh: t([4 * H], true), bHh: t([4 * H], true), wHr: null };
-      const mode: RecurrentMode = 'lstm';
+      const mode: CellKind = 'lstm';
       const { output, hN } = recurrentLayer(mode, x, new Int32Array(L).fill(B), t([B, H], false), t([B, H], false), w, false);
       output.sum().add(hN.sum()).backward();
       return [output.data as FloatArray, x.grad!.data as FloatArray, w.wIh.grad!.data as FloatArray, w.wHh.grad!.data as FloatArray, w.bHh.grad!.data as FloatArray];

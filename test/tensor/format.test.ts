@@ -13,7 +13,7 @@ import { setDefaultDtype } from '../../src/core/dtype.js';
 import { setPrintOptions, Tensor, tensor, type PrintOptions } from '../../src/tensor/index.js';
 import { Parameter } from '../../src/nn/parameter.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { throwsWith } from '../nn/expect-error.js';
+import { throwsWith } from '../helpers/assert.js';
 
 interface PrintCase {
   name: string;

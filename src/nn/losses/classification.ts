@@ -1,8 +1,9 @@
+import { binaryCrossEntropyPointwise } from '../../tensor/ops/binary-cross-entropy.js';
+import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError, UnsupportedError } from '../../core/errors.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import {
   add,
-  binaryCrossEntropyPointwise,
   exp,
   gather,
   isGradEnabled,
@@ -18,12 +19,10 @@ import {
 import {
   checkBroadcastWeight,
   checkFloatTensor,
-  checkSameShapePair,
   reduce,
   resolveReduction,
   type Reduction,
-  type ReductionOptions,
-} from './reduction.js';
+  type ReductionOptions, LOSS_KEYS, checkPairLoss } from './reduction.js';
 
 /**
  * Options of `nllLoss`.
@@ -207,6 +206,7 @@ function nllFromTargets(logProbs: Tensor, t: ClassTargets, targetShape: readonly
  * @example nllLoss(logSoftmax(logits, 1), labels, { ignoreIndex: 0 })
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, LOSS_KEYS.nll);
   const op = 'nllLoss';
   checkFloatTensor(op, 'input', logProbs);
   const r = resolveReduction(op, options.reduction);
@@ -233,6 +233,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: NLLLossOption
  * crossEntropy(logits, tensor([2, 0, 1], { dtype: 'int32' }), { labelSmoothing: 0.1 })
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, LOSS_KEYS.crossEntropy);
   const op = 'crossEntropy';
   checkFloatTensor(op, 'input', input);
   const r = resolveReduction(op, options.reduction);
@@ -306,8 +307,7 @@ function crossEntropyProbs(
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
   const op = 'binaryCrossEntropy';
-  checkSameShapePair(op, input, target);
-  const r = resolveReduction(op, options.reduction);
+  const r = checkPairLoss(op, input, target, options, LOSS_KEYS.bce);
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.dtype, input.shape);
   const xd = input.data;
   for (let i = 0; i < xd.length; i++) {
@@ -335,8 +335,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
-  checkSameShapePair(op, input, target);
-  const r = resolveReduction(op, options.reduction);
+  const r = checkPairLoss(op, input, target, options, LOSS_KEYS.bceWithLogits);
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.dtype, input.shape);
   const posWeight = checkBroadcastWeight(op, 'posWeight', options.posWeight, input.dtype, input.shape);
   const m = relu(neg(input)); // max(-x, 0)

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../core/check.js';
 import type { Tensor } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import {
@@ -10,7 +11,7 @@ import {
   type CrossEntropyOptions,
   type NLLLossOptions,
 } from './classification.js';
-import { resolveReduction, type Reduction, type ReductionOptions } from './reduction.js';
+import { resolveReduction, type Reduction, type ReductionOptions, LOSS_KEYS } from './reduction.js';
 import {
   checkHuberDelta,
   checkSmoothL1Beta,
@@ -29,8 +30,9 @@ import {
 /** Base of the loss modules: the reduction, checked at construction. */
 abstract class Loss extends Module {
   readonly reduction: Reduction;
-  constructor(op: string, options: ReductionOptions) {
+  constructor(op: string, options: ReductionOptions, keys: readonly string[]) {
     super();
+    checkOptions(op, options, keys);
     this.reduction = resolveReduction(op, options.reduction);
   }
   abstract forward(input: Tensor, target: Tensor): Tensor;
@@ -42,7 +44,7 @@ abstract class Loss extends Module {
 /** `mseLoss` as a module, like `torch.nn.MSELoss`. @example new MSELoss().forward(pred, y) */
 export class MSELoss extends Loss {
   constructor(options: ReductionOptions = {}) {
-    super('MSELoss', options);
+    super('MSELoss', options, LOSS_KEYS.reduction);
   }
   /** input (*), target (*) -> scalar, or (*) with reduction 'none'. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -53,7 +55,7 @@ export class MSELoss extends Loss {
 /** `l1Loss` as a module, like `torch.nn.L1Loss`. @example new L1Loss({ reduction: 'sum' }) */
 export class L1Loss extends Loss {
   constructor(options: ReductionOptions = {}) {
-    super('L1Loss', options);
+    super('L1Loss', options, LOSS_KEYS.reduction);
   }
   /** input (*), target (*) -> scalar, or (*) with reduction 'none'. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -65,7 +67,7 @@ export class L1Loss extends Loss {
 export class HuberLoss extends Loss {
   readonly delta: number;
   constructor(options: HuberLossOptions = {}) {
-    super('HuberLoss', options);
+    super('HuberLoss', options, LOSS_KEYS.huber);
     this.delta = checkHuberDelta('HuberLoss', options.delta ?? 1);
   }
   /** input (*), target (*) -> scalar, or (*) with reduction 'none'. */
@@ -78,7 +80,7 @@ export class HuberLoss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
   constructor(options: SmoothL1LossOptions = {}) {
-    super('SmoothL1Loss', options);
+    super('SmoothL1Loss', options, LOSS_KEYS.smoothL1);
     this.beta = checkSmoothL1Beta('SmoothL1Loss', options.beta ?? 1);
   }
   /** input (*), target (*) -> scalar, or (*) with reduction 'none'. */
@@ -95,7 +97,7 @@ export class NLLLoss extends Loss {
   readonly weight: Tensor | null;
   readonly ignoreIndex: number;
   constructor(options: NLLLossOptions = {}) {
-    super('NLLLoss', options);
+    super('NLLLoss', options, LOSS_KEYS.nll);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
@@ -115,7 +117,7 @@ export class CrossEntropyLoss extends Loss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(options: CrossEntropyOptions = {}) {
-    super('CrossEntropyLoss', options);
+    super('CrossEntropyLoss', options, LOSS_KEYS.crossEntropy);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
@@ -135,7 +137,7 @@ export class CrossEntropyLoss extends Loss {
 export class BCELoss extends Loss {
   readonly weight: Tensor | null;
   constructor(options: BCELossOptions = {}) {
-    super('BCELoss', options);
+    super('BCELoss', options, LOSS_KEYS.bce);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
   }
   /** input (*) probabilities, target (*) -> scalar, or (*) with reduction 'none'. */
@@ -153,7 +155,7 @@ export class BCEWithLogitsLoss extends Loss {
   readonly weight: Tensor | null;
   readonly posWeight: Tensor | null;
   constructor(options: BCEWithLogitsLossOptions = {}) {
-    super('BCEWithLogitsLoss', options);
+    super('BCEWithLogitsLoss', options, LOSS_KEYS.bceWithLogits);
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.posWeight = this.registerBuffer('pos_weight', options.posWeight ?? null);
   }

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import { Tensor } from '../../tensor/index.js';
@@ -22,6 +23,17 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
+/** The option keys of each loss (its function and its module take the same options). */
+export const LOSS_KEYS = {
+  reduction: ['reduction'],
+  huber: ['reduction', 'delta'],
+  smoothL1: ['reduction', 'beta'],
+  nll: ['reduction', 'weight', 'ignoreIndex'],
+  crossEntropy: ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'],
+  bce: ['reduction', 'weight'],
+  bceWithLogits: ['reduction', 'weight', 'posWeight'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** The reduction option, checked; 'mean' if undefined. */
 export function resolveReduction(op: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? 'mean';
@@ -29,6 +41,16 @@ export function resolveReduction(op: string, reduction: Reduction | undefined): 
     throw new ConfigError(`${op}: reduction must be 'mean', 'sum' or 'none'; got '${String(r)}'`);
   }
   return r;
+}
+
+/**
+ * The checks every element-wise loss starts with: its options (keys and reduction) and
+ * an (input, target) pair of one float dtype and one shape. Returns the reduction.
+ */
+export function checkPairLoss(op: string, input: unknown, target: unknown, options: ReductionOptions, keys: readonly string[]): Reduction {
+  checkOptions(op, options, keys);
+  checkSameShapePair(op, input, target);
+  return resolveReduction(op, options.reduction);
 }
 
 /** Applies a plain reduction: the mean over all elements, their sum, or nothing. */

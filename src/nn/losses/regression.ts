@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { abs, lt, mul, square, sub, where, type Tensor } from '../../tensor/index.js';
-import { checkSameShapePair, reduce, resolveReduction, type ReductionOptions } from './reduction.js';
+import { checkPairLoss, LOSS_KEYS, reduce, type ReductionOptions } from './reduction.js';
 
 /**
  * Options of `huberLoss`.
@@ -50,8 +50,7 @@ export function checkSmoothL1Beta(op: string, beta: number): number {
  * @example mseLoss(pred, y); mseLoss(pred, y, { reduction: 'sum' })
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkSameShapePair('mseLoss', input, target);
-  const r = resolveReduction('mseLoss', options.reduction);
+  const r = checkPairLoss('mseLoss', input, target, options, LOSS_KEYS.reduction);
   return reduce(square(sub(input, target)), r);
 }
 
@@ -62,8 +61,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
  * @example l1Loss(pred, y, { reduction: 'none' })
  */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkSameShapePair('l1Loss', input, target);
-  const r = resolveReduction('l1Loss', options.reduction);
+  const r = checkPairLoss('l1Loss', input, target, options, LOSS_KEYS.reduction);
   return reduce(abs(sub(input, target)), r);
 }
 
@@ -75,8 +73,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
  * @example huberLoss(pred, y, { delta: 0.5 })
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
-  checkSameShapePair('huberLoss', input, target);
-  const r = resolveReduction('huberLoss', options.reduction);
+  const r = checkPairLoss('huberLoss', input, target, options, LOSS_KEYS.huber);
   const delta = checkHuberDelta('huberLoss', options.delta ?? 1);
   const d = sub(input, target);
   const ad = abs(d);
@@ -92,8 +89,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * @example smoothL1Loss(pred, y, { beta: 0.1 })
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
-  checkSameShapePair('smoothL1Loss', input, target);
-  const r = resolveReduction('smoothL1Loss', options.reduction);
+  const r = checkPairLoss('smoothL1Loss', input, target, options, LOSS_KEYS.smoothL1);
   const beta = checkSmoothL1Beta('smoothL1Loss', options.beta ?? 1);
   const d = sub(input, target);
   const ad = abs(d);

@@ -35,7 +35,7 @@ export interface GRUCellOptions extends RNNCellBaseOptions, GRUVariantOptions {}
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super('GRUCell', inputSize, hiddenSize, options, 3, GRU_VARIANT_KEYS, gruVariant('GRUCell', options ?? {}));
+    super('GRUCell', inputSize, hiddenSize, options, 'gru', GRU_VARIANT_KEYS, gruVariant('GRUCell', options ?? {}));
   }
 
   override extraRepr(): string {
@@ -46,6 +46,6 @@ export class GRUCell extends RNNCellBase {
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step('gru', x, h, null).h, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 }

@@ -7,7 +7,7 @@ export {
   type GRUVariantOptions,
   type RNNVariantOptions,
 } from './cell-variant.js';
-export { RNNBase, type RNNBaseOptions, type RNNMode } from './rnn-base.js';
+export { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 export { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
 export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
 export { GRUCell, type GRUCellOptions } from './gru-cell.js';

@@ -40,7 +40,7 @@ export interface LSTMCellOptions extends RNNCellBaseOptions, LSTMVariantOptions 
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMCellOptions = {}) {
-    super('LSTMCell', inputSize, hiddenSize, options, 4, LSTM_VARIANT_KEYS, lstmVariant('LSTMCell', options ?? {}));
+    super('LSTMCell', inputSize, hiddenSize, options, 'lstm', LSTM_VARIANT_KEYS, lstmVariant('LSTMCell', options ?? {}));
   }
 
   override extraRepr(): string {
@@ -55,7 +55,7 @@ export class LSTMCell extends RNNCellBase {
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(state?.[0] ?? null, 'hx[0]', x, unbatched);
     const c = this.prepState(state?.[1] ?? null, 'hx[1]', x, unbatched);
-    const r = this.step('lstm', x, h, c);
+    const r = this.step(x, h, c);
     return [RNNCellBase.unbatch(r.h, unbatched), RNNCellBase.unbatch(r.c as Tensor, unbatched)];
   }
 }

@@ -5,6 +5,7 @@
  * Packing and padding are gathers of rows (`indexSelect`), so gradients flow through
  * them to the padded input (and back from the padded output to the packed data).
  */
+import { checkOptions } from '../../core/check.js';
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
 import { cat, full, indexSelect, reshape, Tensor } from '../../tensor/index.js';
@@ -191,6 +192,7 @@ export interface PackPaddedOptions {
  */
 export function packPaddedSequence(input: Tensor, lengths: Lengths, options: PackPaddedOptions = {}): PackedSequence {
   const op = 'packPaddedSequence';
+  checkOptions(op, options, ['batchFirst', 'enforceSorted']);
   const batchFirst = options.batchFirst ?? false;
   const enforceSorted = options.enforceSorted ?? true;
   if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor; got ${typeof input}`);
@@ -275,6 +277,7 @@ export interface PadPackedOptions {
  */
 export function padPackedSequence(sequence: PackedSequence, options: PadPackedOptions = {}): [Tensor, Tensor] {
   const op = 'padPackedSequence';
+  checkOptions(op, options, ['batchFirst', 'paddingValue', 'totalLength']);
   if (!(sequence instanceof PackedSequence)) throw new ConfigError(`${op}: expected a PackedSequence; got ${String(sequence)}`);
   const batchFirst = options.batchFirst ?? false;
   const paddingValue = options.paddingValue ?? 0;
@@ -340,6 +343,7 @@ export interface PadSequenceOptions {
  */
 export function padSequence(sequences: readonly Tensor[], options: PadSequenceOptions = {}): Tensor {
   const op = 'padSequence';
+  checkOptions(op, options, ['batchFirst', 'paddingValue']);
   if (!Array.isArray(sequences)) throw new ConfigError(`${op}: expected an array of tensors; got ${typeof sequences}`);
   if (sequences.length === 0) throw new ShapeError(`${op}: received an empty list of sequences; expected at least 1 tensor, got 0`);
   const batchFirst = options.batchFirst ?? false;
@@ -397,6 +401,7 @@ export interface PackSequenceOptions {
  * const p = packSequence([a, b, c], { enforceSorted: false });
  */
 export function packSequence(sequences: readonly Tensor[], options: PackSequenceOptions = {}): PackedSequence {
+  checkOptions('packSequence', options, ['enforceSorted']);
   const padded = padSequence(sequences);
   return packPaddedSequence(
     padded,

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../../core/dtype.js';
-import type { RecurrentStep, Tensor } from '../../tensor/index.js';
+import type { Tensor } from '../../tensor/index.js';
+import type { RecurrentStep } from '../../tensor/ops/recurrent-step.js';
 
 /**
  * Options of `initState` on `LSTM`, `GRU` and `RNN`.

@@ -6,11 +6,12 @@
 import { allocateFloat, getDefaultDtype, type FloatArray, type FloatDType } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError, UnsupportedError } from '../../core/errors.js';
 import { defaultGenerator } from '../../core/rng.js';
-import { checkPositiveInt, formatShape, numel, shapesEqual } from '../../core/shape.js';
+import { cellKindFromMode, gateCount, type CellKind, type TorchMode } from '../../core/cell-kind.js';
+import { checkBoolean, checkOptions, checkPositiveInt } from '../../core/check.js';
+import { formatShape, numel, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
 import {
   cat,
-  createRecurrentStep,
   dropout as dropoutOp,
   indexSelect,
   recurrentLayer,
@@ -22,23 +23,15 @@ import {
   unsqueeze,
   zeros,
   Tensor,
-  type RecurrentMode,
   type RecurrentWeights,
   type RnnVariant,
 } from '../../tensor/index.js';
 import { variantRepr } from './cell-variant.js';
+import { createRecurrentStep } from '../../tensor/ops/recurrent-step.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
-
-/**
- * PyTorch's mode names for the recurrent layers.
- *
- * @example
- * new LSTM(1, 2).mode; // 'LSTM'; also 'GRU', 'RNN_TANH', 'RNN_RELU'
- */
-export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
 /**
  * Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase).
@@ -68,25 +61,16 @@ export function uniformParameter(shape: readonly number[], k: number, dtype: Flo
   return new Parameter(data, shape);
 }
 
-/** Rejects option keys the layer does not know (JS callers, typos). */
-export function checkOptionKeys(op: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
+/**
+ * Rejects option keys the layer does not know (JS callers, typos), with PyTorch's message
+ * for `projSize` on a GRU or RNN.
+ */
+export function checkRecurrentOptions(op: string, options: object, allowed: readonly string[]): void {
+  const projSize = (options as { projSize?: unknown } | null)?.projSize;
+  if (projSize !== undefined && !allowed.includes('projSize')) {
+    throw new ConfigError(`${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String(projSize)}`);
   }
-  for (const key of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[key] === undefined) continue;
-    if (key === 'projSize' && !allowed.includes(key)) {
-      throw new ConfigError(`${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String((options as Record<string, unknown>)[key])}`);
-    }
-    if (!allowed.includes(key)) {
-      throw new ConfigError(`${op}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
-    }
-  }
-}
-
-export function checkBool(op: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${String(value)}`);
-  return value;
+  checkOptions(op, options, allowed);
 }
 
 /** The result of the shared driver before it is shaped for the caller. */
@@ -111,7 +95,9 @@ interface DriverResult {
  */
 export abstract class RNNBase extends Module {
   /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
-  readonly mode: RNNMode;
+  readonly mode: TorchMode;
+  /** The cell kind of `mode` ('lstm', 'gru', 'rnn_tanh', 'rnn_relu'), as the ops below `nn` spell it. */
+  readonly cellKind: CellKind;
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -132,7 +118,7 @@ export abstract class RNNBase extends Module {
 
   protected constructor(
     opName: string,
-    mode: RNNMode,
+    mode: TorchMode,
     inputSize: number,
     hiddenSize: number,
     options: RNNBaseOptions & { projSize?: number },
@@ -142,14 +128,13 @@ export abstract class RNNBase extends Module {
     super();
     this.opName = opName;
     this.cellVariant = variant;
-    checkOptionKeys(opName, options, [...BASE_KEYS, ...extraKeys]);
-    checkPositiveInt(inputSize, 'inputSize', opName);
-    checkPositiveInt(hiddenSize, 'hiddenSize', opName);
-    const numLayers = options.numLayers ?? 1;
-    checkPositiveInt(numLayers, 'numLayers', opName);
-    const bias = checkBool(opName, 'bias', options.bias ?? true);
-    const batchFirst = checkBool(opName, 'batchFirst', options.batchFirst ?? false);
-    const bidirectional = checkBool(opName, 'bidirectional', options.bidirectional ?? false);
+    checkRecurrentOptions(opName, options, [...BASE_KEYS, ...extraKeys]);
+    checkPositiveInt(opName, 'inputSize', inputSize);
+    checkPositiveInt(opName, 'hiddenSize', hiddenSize);
+    const numLayers = checkPositiveInt(opName, 'numLayers', options.numLayers ?? 1);
+    const bias = checkBoolean(opName, 'bias', options.bias ?? true);
+    const batchFirst = checkBoolean(opName, 'batchFirst', options.batchFirst ?? false);
+    const bidirectional = checkBoolean(opName, 'bidirectional', options.bidirectional ?? false);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
       throw new ConfigError(
@@ -170,6 +155,7 @@ export abstract class RNNBase extends Module {
       throw new ConfigError(`${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`);
     }
     this.mode = mode;
+    this.cellKind = cellKindFromMode(mode);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = numLayers;
@@ -179,7 +165,7 @@ export abstract class RNNBase extends Module {
     this.bidirectional = bidirectional;
     this.projSize = projSize;
 
-    const gateSize = this.gateCount * hiddenSize;
+    const gateSize = gateCount(this.cellKind) * hiddenSize;
     const D = bidirectional ? 2 : 1;
     const realHidden = projSize > 0 ? projSize : hiddenSize;
     const stdv = 1 / Math.sqrt(hiddenSize);
@@ -209,11 +195,6 @@ export abstract class RNNBase extends Module {
     this.allWeightsNames = Object.freeze(all.map((n) => Object.freeze(n)));
   }
 
-  /** Gates per step: 4 (LSTM), 3 (GRU), 1 (RNN). */
-  protected get gateCount(): number {
-    return this.mode === 'LSTM' ? 4 : this.mode === 'GRU' ? 3 : 1;
-  }
-
   /** Number of directions D (2 when bidirectional). */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
@@ -228,17 +209,16 @@ export abstract class RNNBase extends Module {
     return this.getParameter(name) as Parameter;
   }
 
-  private fusedMode(): RecurrentMode {
-    switch (this.mode) {
-      case 'LSTM':
-        return 'lstm';
-      case 'GRU':
-        return 'gru';
-      case 'RNN_TANH':
-        return 'rnn_tanh';
-      default:
-        return 'rnn_relu';
-    }
+  /** The weights of one layer and direction (`_reverse` names for `dir` 1), for the fused op. */
+  private layerWeights(layer: number, dir: number): RecurrentWeights {
+    const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+    return {
+      wIh: this.param(`weight_ih${sfx}`),
+      wHh: this.param(`weight_hh${sfx}`),
+      bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
+      bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
+      wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+    };
   }
 
   /**
@@ -275,7 +255,7 @@ export abstract class RNNBase extends Module {
   initState(options: RecurrentStateOptions = {}): RecurrentState {
     const op = `${this.opName}.initState`;
     const isLstm = this.mode === 'LSTM';
-    checkOptionKeys(op, options, ['batch', 'h0', 'c0']);
+    checkOptions(op, options, ['batch', 'h0', 'c0']);
     if (this.bidirectional) {
       throw new UnsupportedError(
         `${op}: a bidirectional layer cannot stream: its reverse direction needs the whole sequence (the future inputs); ` +
@@ -292,7 +272,7 @@ export abstract class RNNBase extends Module {
     if (c0 !== null && !(c0 instanceof Tensor)) throw new ShapeError(`${op}: c0 must be a Tensor; got ${String(c0)}`);
     let batch = options.batch;
     if (batch === undefined) batch = h0 !== null && h0.ndim === 3 ? h0.shape[1] : 1;
-    checkPositiveInt(batch, 'batch', op);
+    checkPositiveInt(op, 'batch', batch);
     const pdtype = this.param(this.flatWeightsNames[0]).dtype;
     const hOut = this.projSize > 0 ? this.projSize : this.hiddenSize;
     const given: Array<[Tensor | null, string, number]> = [
@@ -308,17 +288,8 @@ export abstract class RNNBase extends Module {
       if (t.dtype !== pdtype) throw new DTypeError(`${op}: ${name} dtype must match the parameters'; expected ${pdtype}, got ${t.dtype}`);
     }
     const layers: RecurrentWeights[] = [];
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const sfx = `_l${layer}`;
-      layers.push({
-        wIh: this.param(`weight_ih${sfx}`),
-        wHh: this.param(`weight_hh${sfx}`),
-        bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
-        bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
-        wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
-      });
-    }
-    const stepper = createRecurrentStep(this.fusedMode(), layers, batch, { op: `${this.opName}.step`, variant: this.cellVariant });
+    for (let layer = 0; layer < this.numLayers; layer++) layers.push(this.layerWeights(layer, 0));
+    const stepper = createRecurrentStep(this.cellKind, layers, batch, { op: `${this.opName}.step`, variant: this.cellVariant });
     const copy = (t: Tensor | null) => (t === null ? null : (t.data as FloatArray).slice());
     return new RecurrentState(this, stepper, copy(h0), copy(c0));
   }
@@ -442,23 +413,15 @@ export abstract class RNNBase extends Module {
     }
 
     // --- layers x directions: one fused op call each ---
-    const mode = this.fusedMode();
     const hNs: Tensor[] = [];
     const cNs: Tensor[] = [];
     let layerInput = rows;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
-        const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-        const weights: RecurrentWeights = {
-          wIh: this.param(`weight_ih${sfx}`),
-          wHh: this.param(`weight_hh${sfx}`),
-          bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
-          bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
-          wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
-        };
+        const weights = this.layerWeights(layer, dir);
         const idx = layer * D + dir;
-        const res = recurrentLayer(mode, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1, this.cellVariant);
+        const res = recurrentLayer(this.cellKind, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1, this.cellVariant);
         outs.push(res.output);
         hNs.push(res.hN);
         if (res.cN !== null) cNs.push(res.cN);

@@ -1,9 +1,11 @@
+import { gateCount, type CellKind } from '../../core/cell-kind.js';
+import { checkBoolean, checkPositiveInt } from '../../core/check.js';
 import { ShapeError, DTypeError } from '../../core/errors.js';
-import { checkPositiveInt, formatShape } from '../../core/shape.js';
-import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RecurrentMode, type RnnVariant } from '../../tensor/index.js';
+import { formatShape } from '../../core/shape.js';
+import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RnnVariant } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { checkBool, checkOptionKeys, uniformParameter } from './rnn-base.js';
+import { checkRecurrentOptions, uniformParameter } from './rnn-base.js';
 
 /**
  * Options shared by the cells.
@@ -36,6 +38,8 @@ export abstract class RNNCellBase extends Module {
   readonly bias_ih: Parameter | null;
   readonly bias_hh: Parameter | null;
   protected readonly opName: string;
+  /** The cell kind the fused step runs. */
+  protected readonly cellKind: CellKind;
   /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
   readonly cellVariant: RnnVariant | undefined;
 
@@ -44,21 +48,22 @@ export abstract class RNNCellBase extends Module {
     inputSize: number,
     hiddenSize: number,
     options: RNNCellBaseOptions,
-    numChunks: number,
+    kind: CellKind,
     extraKeys: readonly string[],
     variant?: RnnVariant,
   ) {
     super();
     this.opName = opName;
+    this.cellKind = kind;
     this.cellVariant = variant;
-    checkOptionKeys(opName, options, ['bias', ...extraKeys]);
-    checkPositiveInt(inputSize, 'inputSize', opName);
-    checkPositiveInt(hiddenSize, 'hiddenSize', opName);
+    checkRecurrentOptions(opName, options, ['bias', ...extraKeys]);
+    checkPositiveInt(opName, 'inputSize', inputSize);
+    checkPositiveInt(opName, 'hiddenSize', hiddenSize);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.bias = checkBool(opName, 'bias', options.bias ?? true);
+    this.bias = checkBoolean(opName, 'bias', options.bias ?? true);
     const k = 1 / Math.sqrt(hiddenSize);
-    const G = numChunks * hiddenSize;
+    const G = gateCount(kind) * hiddenSize;
     this.weight_ih = this.registerParameter('weight_ih', uniformParameter([G, inputSize], k));
     this.weight_hh = this.registerParameter('weight_hh', uniformParameter([G, hiddenSize], k));
     this.bias_ih = this.registerParameter('bias_ih', this.bias ? uniformParameter([G], k) : null);
@@ -108,8 +113,8 @@ export abstract class RNNCellBase extends Module {
   }
 
   /** One fused step over `(N, H_in)`; returns `(N, H)` states. */
-  protected step(mode: RecurrentMode, x: Tensor, h: Tensor, c: Tensor | null): { h: Tensor; c: Tensor | null } {
-    const res = recurrentLayer(mode, x, new Int32Array([x.shape[0]]), h, c, {
+  protected step(x: Tensor, h: Tensor, c: Tensor | null): { h: Tensor; c: Tensor | null } {
+    const res = recurrentLayer(this.cellKind, x, new Int32Array([x.shape[0]]), h, c, {
       wIh: this.weight_ih,
       wHh: this.weight_hh,
       bIh: this.bias_ih,

@@ -42,7 +42,7 @@ export class RNNCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
     const v = rnnVariant('RNNCell', options ?? {});
     const nonlinearity = v === null ? checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
-    super('RNNCell', inputSize, hiddenSize, options, 1, ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
+    super('RNNCell', inputSize, hiddenSize, options, nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
     this.nonlinearity = nonlinearity;
   }
 
@@ -54,6 +54,6 @@ export class RNNCell extends RNNCellBase {
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step(this.nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', x, h, null).h, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 }

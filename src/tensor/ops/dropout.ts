@@ -1,3 +1,4 @@
+import { checkOptions } from '../../core/check.js';
 import { allocate } from '../../core/dtype.js';
 import { ConfigError } from '../../core/errors.js';
 import { defaultGenerator, type Generator } from '../../core/rng.js';
@@ -44,6 +45,7 @@ export function checkDropoutP(p: number, op: string): void {
  */
 export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
   checkDropoutP(p, 'dropout');
+  checkOptions('dropout', options, ['generator']);
   requireFloat(x, 'dropout');
   if (!training) return x;
   const g = options.generator ?? defaultGenerator;

@@ -35,13 +35,16 @@ function binary(
   rule: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
   saveOut = false,
   forceFloat = false,
+  readsInputs = true,
 ): Tensor {
   let dtype = promote(x, y);
   if (forceFloat && dtype === 'int32') dtype = 'float32';
   const a = asTensor(x, dtype);
   const b = asTensor(y, dtype);
   const out = apply2(op, a, b, f, dtype);
-  const saved = saveOut ? [a, b, out] : [a, b];
+  // a rule that reads only g (add, sub) saves nothing, so in-place edits of the inputs
+  // after the op leave its gradient valid (as in PyTorch)
+  const saved = readsInputs ? (saveOut ? [a, b, out] : [a, b]) : saveOut ? [out] : [];
   return record(op, [a, b], out, saved, (g) => {
     const [ga, gb] = rule(g, a, b, out);
     return [ga === null ? null : sumTo(ga, a.shape), gb === null ? null : sumTo(gb, b.shape)];
@@ -52,7 +55,7 @@ function binary(
 
 /** a + b with broadcasting. @example add(x, 1); x.add(y) */
 export function add(a: Operand, b: Operand): Tensor {
-  return binary('add', a, b, (x, y) => x + y, (g) => [g, g]);
+  return binary('add', a, b, (x, y) => x + y, (g) => [g, g], false, false, false);
 }
 
 /**
@@ -62,7 +65,7 @@ export function add(a: Operand, b: Operand): Tensor {
  * sub(tensor([3, 4]), 1); // [2, 3]
  */
 export function sub(a: Operand, b: Operand): Tensor {
-  return binary('sub', a, b, (x, y) => x - y, (g) => [g, neg(g)]);
+  return binary('sub', a, b, (x, y) => x - y, (g) => [g, neg(g)], false, false, false);
 }
 
 /**
@@ -266,11 +269,7 @@ export function sigmoid(x: Tensor): Tensor {
   return unary('sigmoid', x, sigmoidScalar, (g, _x, y) => mul(g, map(y, (s) => s * (1 - s))));
 }
 
-/**
- * @example
- * sigmoidScalar(0); // 0.5
- */
-export function sigmoidScalar(v: number): number {
+function sigmoidScalar(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 

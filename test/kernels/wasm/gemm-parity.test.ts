@@ -17,15 +17,8 @@ import {
 } from '../../../src/kernels/f32-gemm-5x8-wasmsimd.js';
 import { f32GemmModule, initF32GemmModule } from '../../../src/kernels/wasm/f32-gemm-module.js';
 import { wasmSimdSupported } from '../../../src/kernels/wasm/simd-probe.js';
+import { lcg } from '../../helpers/random.js';
 
-/** Deterministic uniform numbers in [-1, 1). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296) * 2 - 1;
-  };
-}
 
 /** [alpha, beta] pairs; beta = 0 always starts from a C window full of NaN. */
 const ALPHA_BETA: [number, number][] = [

@@ -19,16 +19,9 @@ import {
   padSequence,
 } from '../../../src/nn/rnn/index.js';
 import { ones, randn, Tensor } from '../../../src/tensor/index.js';
+import { throwsWith } from '../../helpers/assert.js';
 
-type ErrorClass = new (...args: never[]) => Error;
 
-function throwsWith(fn: () => unknown, cls: ErrorClass, ...fragments: string[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
-    for (const f of fragments) assert.ok((e as Error).message.includes(f), `message "${(e as Error).message}" lacks "${f}"`);
-    return true;
-  });
-}
 
 /** Calls with arguments TypeScript would reject (what a JS caller can do). */
 function loose<T>(v: unknown): T {
@@ -81,9 +74,9 @@ test('errors: constructor options (projSize, dropout, sizes, nonlinearity, unkno
   throwsWith(() => new LSTM(3, 4, { projSize: 1.5 }), ConfigError, 'got 1.5');
   throwsWith(() => new GRU(3, 4, loose({ projSize: 2 })), ConfigError, 'GRU: projSize argument is only supported for LSTM', 'got projSize=2');
   throwsWith(() => new RNN(3, 4, loose({ projSize: 2 })), ConfigError, 'RNN: projSize argument is only supported for LSTM');
-  throwsWith(() => new LSTM(3, 4, loose({ numLayer: 2 })), ConfigError, "LSTM: unknown option 'numLayer'", 'expected one of numLayers');
-  throwsWith(() => new GRU(3, 4, loose({ nonlinearity: 'relu' })), ConfigError, "unknown option 'nonlinearity'");
-  throwsWith(() => new LSTMCell(3, 4, loose({ numLayers: 2 })), ConfigError, "LSTMCell: unknown option 'numLayers'");
+  throwsWith(() => new LSTM(3, 4, loose({ numLayer: 2 })), ConfigError, 'LSTM: unknown option "numLayer"', 'expected one of numLayers');
+  throwsWith(() => new GRU(3, 4, loose({ nonlinearity: 'relu' })), ConfigError, 'unknown option "nonlinearity"');
+  throwsWith(() => new LSTMCell(3, 4, loose({ numLayers: 2 })), ConfigError, 'LSTMCell: unknown option "numLayers"');
   for (const d of [-0.1, 1.5, NaN, loose<number>(true), loose<number>('0.5')]) {
     throwsWith(() => new LSTM(3, 4, { numLayers: 2, dropout: d }), ConfigError, 'dropout should be a number in range [0, 1]', `got ${String(d)}`);
   }
@@ -94,7 +87,7 @@ test('errors: constructor options (projSize, dropout, sizes, nonlinearity, unkno
   throwsWith(() => new LSTM(3, 4, { numLayers: 1.5 }), ConfigError, 'got 1.5');
   throwsWith(() => new LSTMCell(3, 0), ConfigError, 'LSTMCell: hiddenSize', 'got 0');
   throwsWith(() => new GRUCell(0, 3), ConfigError, 'GRUCell: inputSize', 'got 0');
-  throwsWith(() => new LSTM(3, 4, loose({ bidirectional: 'yes' })), ConfigError, 'bidirectional must be a boolean', 'got yes');
+  throwsWith(() => new LSTM(3, 4, loose({ bidirectional: 'yes' })), ConfigError, 'bidirectional must be a boolean', 'got "yes"');
   throwsWith(() => new RNN(3, 4, loose({ nonlinearity: 'sigmoid' })), ConfigError, "RNN: Unknown nonlinearity 'sigmoid'", "expected 'tanh' or 'relu'");
   throwsWith(() => new RNNCell(3, 4, loose({ nonlinearity: 'gelu' })), ConfigError, "RNNCell: Unknown nonlinearity 'gelu'");
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { assertClose } from '../../helpers/gradcheck.js';
-import { composedRnn, type ComposedMode } from '../../helpers/rnn-composed.js';
+import type { TorchMode } from '../../../src/core/cell-kind.js';
+import { composedRnn } from '../../helpers/rnn-composed.js';
 import { Generator } from '../../../src/core/rng.js';
 import {
   GRU,
@@ -35,7 +36,7 @@ function leafCopy(t: Tensor): Tensor {
 }
 
 interface Case {
-  mode: ComposedMode;
+  mode: TorchMode;
   numLayers: number;
   bidirectional: boolean;
   batchFirst: boolean;
@@ -52,7 +53,7 @@ interface Case {
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  mode: fc.constantFrom<ComposedMode>('LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'),
+  mode: fc.constantFrom<TorchMode>('LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'),
   numLayers: fc.integer({ min: 1, max: 3 }),
   bidirectional: fc.boolean(),
   batchFirst: fc.boolean(),

@@ -26,7 +26,7 @@ import {
   type RNNBase,
 } from '../../../src/index.js';
 import { f32RnnStepWasmSimdSteps } from '../../../src/kernels/f32-rnn-step-wasmsimd.js';
-import { wasmSimdSupported } from '../../../src/kernels/wasm/simd-probe.js';
+import { skipUnlessSimd } from '../../helpers/simd.js';
 
 type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -120,7 +120,7 @@ describe('streaming step matches forward step for step', () => {
           } else {
             assert.equal(s.c, null);
           }
-          if (dtype === 'float32' && wasmSimdSupported()) assert.equal(s.implementation, 'f32-rnn-step-wasmsimd');
+          if (dtype === 'float32' && skipUnlessSimd() === false) assert.equal(s.implementation, 'f32-rnn-step-wasmsimd');
           if (dtype === 'float64') assert.equal(s.implementation, 'rnn-step-ref');
         });
       }
@@ -267,7 +267,7 @@ describe('streaming errors', () => {
 });
 
 describe('streaming speed properties', () => {
-  it('engages the wasm SIMD kernel for float32', { skip: !wasmSimdSupported() }, () => {
+  it('engages the wasm SIMD kernel for float32', { skip: skipUnlessSimd() }, () => {
     const m = new LSTM(1, 64);
     const s = m.initState();
     assert.equal(s.implementation, 'f32-rnn-step-wasmsimd');

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { type CellKind } from '../../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 
 import { ConfigError, DTypeError, ShapeError } from '../../../src/core/errors.js';
@@ -21,7 +22,6 @@ import {
   sub,
   tanh,
   Tensor,
-  type RecurrentMode,
   type RecurrentResult,
   type RecurrentWeights,
 } from '../../../src/tensor/index.js';
@@ -32,7 +32,7 @@ import { assertClose, gradcheck } from '../../helpers/gradcheck.js';
 
 /** The same layer built from ordinary ops with ordinary autograd (slices the active rows). */
 function composed(
-  mode: RecurrentMode,
+  mode: CellKind,
   x: Tensor,
   batchSizes: Int32Array,
   h0: Tensor,
@@ -87,7 +87,7 @@ function composed(
 // ---------------------------------------------------------------- cases
 
 interface Case {
-  mode: RecurrentMode;
+  mode: CellKind;
   I: number;
   H: number;
   proj: number; // 0 = none
@@ -96,7 +96,7 @@ interface Case {
   batchSizes: number[];
 }
 
-const MODES: RecurrentMode[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+const MODES: CellKind[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
 
 function cases(): Case[] {
   const out: Case[] = [];
@@ -336,7 +336,7 @@ test('recurrentLayer rejects bad input with typed errors naming expected and act
   const H = 4;
   const I = 2;
   const good = () => ({
-    mode: 'lstm' as RecurrentMode,
+    mode: 'lstm' as CellKind,
     x: f64([6, I]),
     bs: Int32Array.from([3, 2, 1]) as Int32Array,
     h0: f64([B, H]),
@@ -348,7 +348,7 @@ test('recurrentLayer rejects bad input with typed errors naming expected and act
   const call = (a: Args): RecurrentResult => recurrentLayer(a.mode, a.x, a.bs, a.h0, a.c0, a.w, a.reverse);
   call(good()); // sanity: the good input passes
   const cases: Array<[string, (a: Args) => void, new (...args: never[]) => Error, RegExp]> = [
-    ['unknown mode', (a) => { a.mode = 'lstmx' as RecurrentMode; }, ConfigError, /mode must be one of .*got lstmx/],
+    ['unknown mode', (a) => { a.mode = 'lstmx' as CellKind; }, ConfigError, /mode must be one of .*got lstmx/],
     ['h0 wrong shape', (a) => { a.h0 = f64([3, 5]); }, ShapeError, /h0 must have shape \[3, 4\]; expected \[3, 4\], got \[3, 5\]/],
     ['h0 wrong rank', (a) => { a.h0 = f64([1, 3, 4]); }, ShapeError, /h0 .*expected \[3, 4\], got \[1, 3, 4\]/],
     ['c0 wrong shape', (a) => { a.c0 = f64([2, 4]); }, ShapeError, /c0 .*expected \[3, 4\], got \[2, 4\]/],
@@ -397,7 +397,7 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
   const cfg = fx.config as Record<string, number | boolean | string>;
   const inputs = fx.inputs as Record<string, FixtureTensor>;
   const paramsFx = fx.params as Record<string, FixtureTensor>;
-  const mode: RecurrentMode = module === 'LSTM' ? 'lstm' : module === 'GRU' ? 'gru' : cfg.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+  const mode: CellKind = module === 'LSTM' ? 'lstm' : module === 'GRU' ? 'gru' : cfg.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
   const layers = cfg.num_layers as number;
   const D = cfg.bidirectional === true ? 2 : 1;
   const H = cfg.hidden_size as number;
