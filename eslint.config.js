@@ -34,7 +34,11 @@ export default defineConfig(
       // node:test's test()/describe()/it() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
       // Reported as warnings until the code that predates the type-aware lint is cleaned
       // (about 120 places, most in files under active change: models/sequential-model,

@@ -8,7 +8,11 @@
 // Usage: npm run build && node bench/gemm.mjs [--reps 7] [--only square|rnn] [--no-ref]
 import { gemmRef } from '../dist/src/kernels/ref/f-gemm-ref.js';
 import { f32Gemm4x4Js } from '../dist/src/kernels/f32-gemm-4x4-js.js';
-import { f32GemmWasmSimd, f32GemmWasmRelaxed, f32GemmImplementation } from '../dist/src/kernels/f32-gemm-5x8-wasmsimd.js';
+import {
+  f32GemmWasmSimd,
+  f32GemmWasmRelaxed,
+  f32GemmImplementation,
+} from '../dist/src/kernels/f32-gemm-5x8-wasmsimd.js';
 import { wasmRelaxedSimdSupported } from '../dist/src/kernels/wasm/relaxed-probe.js';
 import { f32GemmModule } from '../dist/src/kernels/wasm/f32-gemm-module.js';
 import { nativeBlas } from '../dist/src/kernels/native/blas-loader.js';
@@ -28,7 +32,8 @@ const JS_MAX_FLOP = 7e9;
 
 const shapes = [];
 if (only === 'all' || only === 'square') {
-  for (const n of [64, 128, 256, 512, 1024]) shapes.push({ name: `square ${n}`, ta: false, tb: false, M: n, N: n, K: n });
+  for (const n of [64, 128, 256, 512, 1024])
+    shapes.push({ name: `square ${n}`, ta: false, tb: false, M: n, N: n, K: n });
 }
 if (only === 'all' || only === 'rnn') {
   shapes.push({ name: 'h W^T (step)', ta: false, tb: true, M: 64, N: 2048, K: 512 });
@@ -58,24 +63,50 @@ const cpuNow = () => {
 
 const mod = f32GemmModule();
 const blas = nativeBlas();
-console.log(`node ${process.version}, ${os.cpus()[0]?.model}, 1 thread, wasm kernel: ${f32GemmImplementation()}` +
-  (mod ? ` (MR=${mod.MR} NR=${mod.NR} KC=${mod.KC} MC=${mod.MC} NC=${mod.NC})` : '') +
-  `, BLAS: ${blas ? `${blas.vendor} ${blas.path}` : 'none'}`);
-console.log(`GFLOP/s from the median CPU time of ${reps} interleaved reps [GFLOP/s from median wall time]; ` +
-  'copy ms = wrapper - kernel (CPU medians)\n');
+console.log(
+  `node ${process.version}, ${os.cpus()[0]?.model}, 1 thread, wasm kernel: ${f32GemmImplementation()}` +
+    (mod ? ` (MR=${mod.MR} NR=${mod.NR} KC=${mod.KC} MC=${mod.MC} NC=${mod.NC})` : '') +
+    `, BLAS: ${blas ? `${blas.vendor} ${blas.path}` : 'none'}`,
+);
+console.log(
+  `GFLOP/s from the median CPU time of ${reps} interleaved reps [GFLOP/s from median wall time]; ` +
+    'copy ms = wrapper - kernel (CPU medians)\n',
+);
 
-const header = ['shape', 'M', 'N', 'K', 'ref', 'js-4x4', 'wasm (wrapper)', 'wasm-kernel', 'copy ms', 'relaxed (wrapper)', 'blas'];
+const header = [
+  'shape',
+  'M',
+  'N',
+  'K',
+  'ref',
+  'js-4x4',
+  'wasm (wrapper)',
+  'wasm-kernel',
+  'copy ms',
+  'relaxed (wrapper)',
+  'blas',
+];
 const rows = [header];
 for (const s of shapes) {
   const { ta, tb, M, N, K } = s;
   const flop = 2 * M * N * K;
-  const A = rand(M * K, 1), B = rand(K * N, 2), C = rand(M * N, 3);
-  const lda = ta ? M : K, ldb = tb ? K : N, ldc = N;
+  const A = rand(M * K, 1),
+    B = rand(K * N, 2),
+    C = rand(M * N, 3);
+  const lda = ta ? M : K,
+    ldb = tb ? K : N,
+    ldc = N;
   const kernels = [];
-  if (!noRef && flop <= REF_MAX_FLOP) kernels.push(['ref', () => gemmRef(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
-  if (flop <= JS_MAX_FLOP) kernels.push(['js', () => f32Gemm4x4Js(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
+  if (!noRef && flop <= REF_MAX_FLOP)
+    kernels.push(['ref', () => gemmRef(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
+  if (flop <= JS_MAX_FLOP)
+    kernels.push(['js', () => f32Gemm4x4Js(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
   kernels.push(['wasm', () => f32GemmWasmSimd(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
-  if (wasmRelaxedSimdSupported()) kernels.push(['relaxed', () => f32GemmWasmRelaxed(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc)]);
+  if (wasmRelaxedSimdSupported())
+    kernels.push([
+      'relaxed',
+      () => f32GemmWasmRelaxed(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc),
+    ]);
   if (blas) kernels.push(['blas', () => blas.sgemm(ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)]);
   if (mod) {
     // the same call with operands already in wasm memory (what the wrapper copies in)
@@ -84,12 +115,20 @@ for (const s of shapes) {
     const pa = Math.min(mod.MC, Math.ceil(M / mod.MR) * mod.MR) * Math.min(mod.KC, K);
     const pb = Math.min(mod.KC, K) * Math.ceil(Math.min(mod.NC, N) / mod.NR) * mod.NR;
     ar.reserve(4 * (M * K + K * N + M * N + pa + pb + 64) + 1024);
-    const aP = ar.alloc(4 * M * K), bP = ar.alloc(4 * K * N), cP = ar.alloc(4 * M * N);
-    const paP = ar.alloc(4 * pa), pbP = ar.alloc(4 * pb), tP = ar.alloc(4 * 64);
+    const aP = ar.alloc(4 * M * K),
+      bP = ar.alloc(4 * K * N),
+      cP = ar.alloc(4 * M * N);
+    const paP = ar.alloc(4 * pa),
+      pbP = ar.alloc(4 * pb),
+      tP = ar.alloc(4 * 64);
     const mem = ar.f32();
     mem.set(A, aP >>> 2);
     mem.set(B, bP >>> 2);
-    kernels.push(['kernel', () => mod.exports.f32_gemm(ta ? 1 : 0, tb ? 1 : 0, M, N, K, 1, aP, lda, bP, ldb, 0, cP, ldc, paP, pbP, tP)]);
+    kernels.push([
+      'kernel',
+      () =>
+        mod.exports.f32_gemm(ta ? 1 : 0, tb ? 1 : 0, M, N, K, 1, aP, lda, bP, ldb, 0, cP, ldc, paP, pbP, tP),
+    ]);
   }
   const times = Object.fromEntries(kernels.map(([n]) => [n, []]));
   const walls = Object.fromEntries(kernels.map(([n]) => [n, []]));
@@ -120,7 +159,21 @@ for (const s of shapes) {
     return `${(flop / ms / 1e6).toFixed(1)} [${(flop / wall / 1e6).toFixed(1)}] ${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
   };
   const copy = times.wasm && times.kernel ? (median(times.wasm) - median(times.kernel)).toFixed(2) : '-';
-  rows.push([s.name, M, N, K, cell('ref'), cell('js'), cell('wasm'), cell('kernel'), copy, cell('relaxed'), cell('blas')].map(String));
+  rows.push(
+    [
+      s.name,
+      M,
+      N,
+      K,
+      cell('ref'),
+      cell('js'),
+      cell('wasm'),
+      cell('kernel'),
+      copy,
+      cell('relaxed'),
+      cell('blas'),
+    ].map(String),
+  );
   console.error(`done ${s.name}`);
 }
 const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));

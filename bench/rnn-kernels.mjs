@@ -127,8 +127,12 @@ for (const id of only) {
   if (c.flops) res.gflops = c.flops / (res.wallMs * 1e6);
   results.push(res);
   if (!asJson) {
-    const g = res.gflops ? `  ${res.gflops.toFixed(1)} GFLOP/s (min-time ${(c.flops / (res.minMs * 1e6)).toFixed(1)})` : '';
-    console.log(`${id.padEnd(5)} median ${res.wallMs.toFixed(1)} ms  min ${res.minMs.toFixed(1)} ms  cpu ${res.cpuMs.toFixed(1)} ms  (${reps} reps)${g}`);
+    const g = res.gflops
+      ? `  ${res.gflops.toFixed(1)} GFLOP/s (min-time ${(c.flops / (res.minMs * 1e6)).toFixed(1)})`
+      : '';
+    console.log(
+      `${id.padEnd(5)} median ${res.wallMs.toFixed(1)} ms  min ${res.minMs.toFixed(1)} ms  cpu ${res.cpuMs.toFixed(1)} ms  (${reps} reps)${g}`,
+    );
   }
 }
 if (asJson) console.log(JSON.stringify({ ...info, results }));

@@ -38,7 +38,15 @@ const REPO = C.REPO;
 const SHARED = path.resolve(REPO, '..', 'shared', 'peers');
 const ANCHOR_FILE = path.join(SHARED, 'results', 'latest.json');
 const TORCH_RUNNER = path.join(SHARED, 'runners', 'torch_runner.py');
-const TORCH_VENDOR_OB = path.join(SHARED, 'vendor', 'openblas', 'usr', 'lib', 'x86_64-linux-gnu', 'openblas-openmp');
+const TORCH_VENDOR_OB = path.join(
+  SHARED,
+  'vendor',
+  'openblas',
+  'usr',
+  'lib',
+  'x86_64-linux-gnu',
+  'openblas-openmp',
+);
 const PY = '/usr/bin/python3'; // Debian python with python3-torch (not a pyenv python on PATH)
 const TORCH2_PY = path.join(SHARED, 'vendor', 'torch2', 'bin', 'python'); // PyTorch 2 CPU wheel (MKL, oneDNN)
 
@@ -55,9 +63,30 @@ const DEFAULT_SEQ = {
   brainjs: 'W2=8',
 };
 
-const UNITS = [['W1', 'train'], ['W1', 'infer'], ['W2', 'train'], ['W3', 'stream'], ['W4', 'fwdbwd'], ['W5', 'train']];
+const UNITS = [
+  ['W1', 'train'],
+  ['W1', 'infer'],
+  ['W2', 'train'],
+  ['W3', 'stream'],
+  ['W4', 'fwdbwd'],
+  ['W5', 'train'],
+];
 
-const KNOWN_FLAGS = ['only', 'peers', 'threads', 'seq', 'full', 'torch', 'no-topup', 'no-build', 'build', 'sweep', 'kernels', 'out', 'help'];
+const KNOWN_FLAGS = [
+  'only',
+  'peers',
+  'threads',
+  'seq',
+  'full',
+  'torch',
+  'no-topup',
+  'no-build',
+  'build',
+  'sweep',
+  'kernels',
+  'out',
+  'help',
+];
 const KERNEL_SETS = ['fast', 'ref', 'js', 'wasm-simd', 'wasm-relaxed', 'native-blas'];
 const USAGE = `npm run bench -- [options]
   --only W1:train,W3     units to run (W1:train, W1:infer, W2:train, W3:stream, W4:fwdbwd, W5:train)
@@ -77,12 +106,17 @@ if (args.help) {
   console.error(USAGE);
   process.exit(0);
 }
-const THREAD_LIST = String(args.threads === undefined || args.threads === true ? '1,2' : args.threads).split(',').map(Number);
-if (!THREAD_LIST.every((t) => Number.isInteger(t) && t >= 1)) die(`--threads takes positive integers like 1,2; got ${args.threads}`);
+const THREAD_LIST = String(args.threads === undefined || args.threads === true ? '1,2' : args.threads)
+  .split(',')
+  .map(Number);
+if (!THREAD_LIST.every((t) => Number.isInteger(t) && t >= 1))
+  die(`--threads takes positive integers like 1,2; got ${args.threads}`);
 const THREADS = Math.max(...THREAD_LIST);
 const FULL = !!args.full;
-const KERNEL_LIST = args.kernels === undefined || args.kernels === true ? [null] : String(args.kernels).split(',');
-for (const k of KERNEL_LIST) if (k !== null && !KERNEL_SETS.includes(k)) die(`--kernels takes ${KERNEL_SETS.join(', ')}; got ${k}`);
+const KERNEL_LIST =
+  args.kernels === undefined || args.kernels === true ? [null] : String(args.kernels).split(',');
+for (const k of KERNEL_LIST)
+  if (k !== null && !KERNEL_SETS.includes(k)) die(`--kernels takes ${KERNEL_SETS.join(', ')}; got ${k}`);
 // one set: inherited by the longshort processes and read by the library (also for the header below)
 if (KERNEL_LIST.length === 1 && KERNEL_LIST[0] !== null) process.env.LONGSHORT_KERNELS = KERNEL_LIST[0];
 const OUT = args.out && args.out !== true ? path.resolve(String(args.out)) : path.join(BENCH, 'results');
@@ -100,7 +134,9 @@ function newestMtime(dir) {
   if (!fs.existsSync(dir)) return t;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'generated') t = Math.max(t, newestMtime(p)); } else if (/\.ts$/.test(e.name)) t = Math.max(t, fs.statSync(p).mtimeMs);
+    if (e.isDirectory()) {
+      if (e.name !== 'generated') t = Math.max(t, newestMtime(p));
+    } else if (/\.ts$/.test(e.name)) t = Math.max(t, fs.statSync(p).mtimeMs);
   }
   return t;
 }
@@ -127,28 +163,42 @@ function ensureBuild() {
 let SNAPSHOT_DIST = path.join(REPO, 'dist');
 function snapshotDist(stamp) {
   const root = path.join(BENCH, '.snapshots');
-  if (fs.existsSync(root)) { // leftovers of killed runs, older than a day
+  if (fs.existsSync(root)) {
+    // leftovers of killed runs, older than a day
     for (const d of fs.readdirSync(root)) {
       const p = path.join(root, d);
       if (Date.now() - fs.statSync(p).mtimeMs > 864e5) fs.rmSync(p, { recursive: true, force: true });
     }
   }
   const dst = path.join(root, stamp, 'dist');
-  fs.cpSync(path.join(REPO, 'dist', 'src'), path.join(dst, 'src'), { recursive: true, filter: (f) => !/\.(map|d\.ts)$/.test(f) });
+  fs.cpSync(path.join(REPO, 'dist', 'src'), path.join(dst, 'src'), {
+    recursive: true,
+    filter: (f) => !/\.(map|d\.ts)$/.test(f),
+  });
   const h = crypto.createHash('sha256');
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else { h.update(path.relative(dst, p)); h.update(fs.readFileSync(p)); }
+      else {
+        h.update(path.relative(dst, p));
+        h.update(fs.readFileSync(p));
+      }
     }
   };
   walk(dst);
   SNAPSHOT_DIST = dst;
   process.env.BENCH_LONGSHORT_DIST = dst; // for the header facts below (same loader as the runner)
-  return { dir: dst, sha: h.digest('hex').slice(0, 12), built: fs.statSync(path.join(REPO, 'dist', 'src', 'index.js')).mtime.toISOString() };
+  return {
+    dir: dst,
+    sha: h.digest('hex').slice(0, 12),
+    built: fs.statSync(path.join(REPO, 'dist', 'src', 'index.js')).mtime.toISOString(),
+  };
 }
-const removeSnapshot = () => { if (SNAPSHOT_DIST !== path.join(REPO, 'dist')) fs.rmSync(path.dirname(SNAPSHOT_DIST), { recursive: true, force: true }); };
+const removeSnapshot = () => {
+  if (SNAPSHOT_DIST !== path.join(REPO, 'dist'))
+    fs.rmSync(path.dirname(SNAPSHOT_DIST), { recursive: true, force: true });
+};
 
 // ---------------------------------------------------------------------------------------------- peers
 const hasModule = (m) => fs.existsSync(path.join(BENCH, 'node_modules', ...m.split('/'), 'package.json'));
@@ -173,81 +223,176 @@ function peerTable() {
     for (const t of THREAD_LIST) {
       const key = ks === null || KERNEL_LIST.length === 1 ? `longshort-${t}t` : `longshort-${ks}-${t}t`;
       const env = { BENCH_LONGSHORT_DIST: SNAPSHOT_DIST, ...(ks === null ? {} : { LONGSHORT_KERNELS: ks }) };
-      P.push({ key, group: 'longshort', label: key, ok: true, env,
-        cmd: (u) => [node, [R('longshort.mjs'), '--threads', String(t), '--only', u, '--peer', key, ...seqArg('longshort'), ...topup]] });
+      P.push({
+        key,
+        group: 'longshort',
+        label: key,
+        ok: true,
+        env,
+        cmd: (u) => [
+          node,
+          [
+            R('longshort.mjs'),
+            '--threads',
+            String(t),
+            '--only',
+            u,
+            '--peer',
+            key,
+            ...seqArg('longshort'),
+            ...topup,
+          ],
+        ],
+      });
     }
   }
   const tfOk = hasModule('@tensorflow/tfjs');
-  P.push({ key: 'tfjs-wasm', label: 'tfjs-wasm', ok: tfOk && hasModule('@tensorflow/tfjs-backend-wasm'),
-    cmd: (u) => [node, [R('tfjs.mjs'), '--backend', 'wasm', '--only', u, ...seqArg('tfjs-wasm'), ...topup]] });
+  P.push({
+    key: 'tfjs-wasm',
+    label: 'tfjs-wasm',
+    ok: tfOk && hasModule('@tensorflow/tfjs-backend-wasm'),
+    cmd: (u) => [node, [R('tfjs.mjs'), '--backend', 'wasm', '--only', u, ...seqArg('tfjs-wasm'), ...topup]],
+  });
   // tfjs-cpu W1 train takes ~15-20 s per step: no top-up beyond the timed calls unless --full (as run-all.sh)
-  P.push({ key: 'tfjs-cpu', label: 'tfjs-cpu', ok: tfOk,
-    cmd: (u) => [node, [R('tfjs.mjs'), '--backend', 'cpu', '--only', u, ...seqArg('tfjs-cpu'),
-      ...(u === 'W1:train' && !FULL ? ['--no-topup'] : topup)]] });
-  P.push({ key: 'brainjs', label: 'brainjs', ok: hasModule('brain.js'),
-    cmd: (u) => [node, [R('brain.mjs'), '--only', u, ...seqArg('brainjs'), ...topup]] });
+  P.push({
+    key: 'tfjs-cpu',
+    label: 'tfjs-cpu',
+    ok: tfOk,
+    cmd: (u) => [
+      node,
+      [
+        R('tfjs.mjs'),
+        '--backend',
+        'cpu',
+        '--only',
+        u,
+        ...seqArg('tfjs-cpu'),
+        ...(u === 'W1:train' && !FULL ? ['--no-topup'] : topup),
+      ],
+    ],
+  });
+  P.push({
+    key: 'brainjs',
+    label: 'brainjs',
+    ok: hasModule('brain.js'),
+    cmd: (u) => [node, [R('brain.mjs'), '--only', u, ...seqArg('brainjs'), ...topup]],
+  });
   for (const t of THREAD_LIST) {
-    P.push({ key: `ort-${t}t`, group: 'ort', label: `ort-node-${t}t`, ok: hasModule('onnxruntime-node'),
-      cmd: (u) => [node, [R('ort.mjs'), '--threads', String(t), '--only', u]] });
+    P.push({
+      key: `ort-${t}t`,
+      group: 'ort',
+      label: `ort-node-${t}t`,
+      ok: hasModule('onnxruntime-node'),
+      cmd: (u) => [node, [R('ort.mjs'), '--threads', String(t), '--only', u]],
+    });
   }
   // ONNX Runtime Web on its wasm backend (the peer with longshort's constraints: wasm, no native code), in Node
   for (const t of THREAD_LIST) {
-    P.push({ key: `ort-web-${t}t`, group: 'ort-web', label: `ort-web-wasm-${t}t`, ok: hasModule('onnxruntime-web'),
-      cmd: (u) => [node, [R('ort.mjs'), '--web', '--threads', String(t), '--only', u]] });
+    P.push({
+      key: `ort-web-${t}t`,
+      group: 'ort-web',
+      label: `ort-web-wasm-${t}t`,
+      ok: hasModule('onnxruntime-web'),
+      cmd: (u) => [node, [R('ort.mjs'), '--web', '--threads', String(t), '--only', u]],
+    });
   }
   if (args.torch) {
     // PyTorch 2 (the CPU wheel: MKL, oneDNN): the anchor, when ../shared/peers/setup.sh made its venv
-    P.push({ key: 'torch2', group: 'torch', label: 'torch2 (live)', ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(TORCH2_PY), env: {},
+    P.push({
+      key: 'torch2',
+      group: 'torch',
+      label: 'torch2 (live)',
+      ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(TORCH2_PY),
+      env: {},
       missing: `${TORCH2_PY} missing (bash ../shared/peers/setup.sh makes it)`,
-      cmd: (u) => [TORCH2_PY, [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup]] });
+      cmd: (u) => [
+        TORCH2_PY,
+        [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup],
+      ],
+    });
     // Debian's torch 1.13 stays a column where installed
     const vendored = fs.existsSync(path.join(TORCH_VENDOR_OB, 'libblas.so.3'));
-    const env = vendored ? { LD_LIBRARY_PATH: TORCH_VENDOR_OB } : { OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
-    P.push({ key: 'torch', group: 'torch', label: 'torch (live)', ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(PY), env, vendored,
+    const env = vendored
+      ? { LD_LIBRARY_PATH: TORCH_VENDOR_OB }
+      : { OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) };
+    P.push({
+      key: 'torch',
+      group: 'torch',
+      label: 'torch (live)',
+      ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(PY),
+      env,
+      vendored,
       missing: `${TORCH_RUNNER} or ${PY} missing`,
       // torch runs full size (fast); 'W3' includes the extra stream-cell mode (nn.LSTMCell)
-      cmd: (u) => [PY, [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup]] });
+      cmd: (u) => [
+        PY,
+        [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup],
+      ],
+    });
   }
   return P;
 }
 
 function selectedPeers(all) {
-  const want = args.peers && args.peers !== true ? new Set(String(args.peers).split(',').map((s) => s.trim())) : null;
+  const want =
+    args.peers && args.peers !== true
+      ? new Set(
+          String(args.peers)
+            .split(',')
+            .map((s) => s.trim()),
+        )
+      : null;
   if (want && args.torch) want.add('torch');
   const out = [];
   for (const p of all) {
     if (want && !want.has(p.group ?? p.key)) continue;
     if (!p.ok) {
-      log(p.group === 'torch'
-        ? `bench: --torch: ${p.missing}; ${p.label} not run`
-        : `bench: peer ${p.key} not installed in bench/node_modules: run \`npm run bench:install\` (skipped)`);
+      log(
+        p.group === 'torch'
+          ? `bench: --torch: ${p.missing}; ${p.label} not run`
+          : `bench: peer ${p.key} not installed in bench/node_modules: run \`npm run bench:install\` (skipped)`,
+      );
       continue;
     }
     out.push(p);
   }
-  if (want) for (const k of want) if (!all.some((p) => (p.group ?? p.key) === k)) die(`unknown peer ${k} (known: ${[...new Set(all.map((p) => p.group ?? p.key))].join(', ')})`);
+  if (want)
+    for (const k of want)
+      if (!all.some((p) => (p.group ?? p.key) === k))
+        die(`unknown peer ${k} (known: ${[...new Set(all.map((p) => p.group ?? p.key))].join(', ')})`);
   return out;
 }
 
 /** ort needs the ONNX models exported from PyTorch (bench/models/, regenerated when workloads.json changes). */
 function ensureOnnxModels() {
   const meta = path.join(BENCH, 'models', 'meta.json');
-  if (fs.existsSync(meta) && fs.statSync(meta).mtimeMs >= fs.statSync(path.join(BENCH, 'workloads.json')).mtimeMs) return true;
+  if (
+    fs.existsSync(meta) &&
+    fs.statSync(meta).mtimeMs >= fs.statSync(path.join(BENCH, 'workloads.json')).mtimeMs
+  )
+    return true;
   log('bench: exporting ONNX models for onnxruntime-node (bench/runners/export_onnx.py)');
-  const r = spawnSync(PY, [path.join(BENCH, 'runners', 'export_onnx.py')], { stdio: ['ignore', 2, 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(PY, [path.join(BENCH, 'runners', 'export_onnx.py')], {
+    stdio: ['ignore', 2, 'pipe'],
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
-    log(`bench: ONNX export failed (exit ${r.status}): ${(r.stderr || String(r.error || '')).trim().split('\n').slice(-3).join(' | ')}`);
+    log(
+      `bench: ONNX export failed (exit ${r.status}): ${(r.stderr || String(r.error || '')).trim().split('\n').slice(-3).join(' | ')}`,
+    );
     return false;
   }
   return true;
 }
 
 // ---------------------------------------------------------------------------------------------- machine
-function cpuTimes() { // whole machine, jiffies
+function cpuTimes() {
+  // whole machine, jiffies
   const v = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return { busy: v[0] + v[1] + v[2] + v[5] + v[6] + v[7], total: v.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
-function childrenCpuS() { // CPU of our waited-for children (cutime + cstime), seconds
+function childrenCpuS() {
+  // CPU of our waited-for children (cutime + cstime), seconds
   const f = fs.readFileSync('/proc/self/stat', 'utf8');
   const v = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(v[13]) + Number(v[14])) / 100; // USER_HZ = 100 on Linux
@@ -262,21 +407,32 @@ function runUnit(peer, unit, rawDir) {
   const errFile = fs.openSync(path.join(rawDir, `${name}.err`), 'w');
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(cmd, argv, { cwd: REPO, env: { ...process.env, ...(peer.env || {}) }, stdio: ['ignore', 'pipe', errFile] });
+    const child = spawn(cmd, argv, {
+      cwd: REPO,
+      env: { ...process.env, ...(peer.env || {}) },
+      stdio: ['ignore', 'pipe', errFile],
+    });
     const recs = [];
     let buf = '';
     const onLine = (line) => {
       fs.appendFileSync(path.join(rawDir, `${name}.jsonl`), line + '\n');
       if (!line.trim().startsWith('{')) return;
       let r;
-      try { r = JSON.parse(line); } catch { return; }
+      try {
+        r = JSON.parse(line);
+      } catch {
+        return;
+      }
       recs.push(r);
       if (peer.group === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
     };
     child.stdout.on('data', (d) => {
       buf += d;
       let i;
-      while ((i = buf.indexOf('\n')) >= 0) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
+      while ((i = buf.indexOf('\n')) >= 0) {
+        onLine(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
     });
     const finish = (code, signal) => {
       if (buf) onLine(buf);
@@ -284,16 +440,32 @@ function runUnit(peer, unit, rawDir) {
       const wall = (Date.now() - t0) / 1000;
       const [id, mode] = unit.split(':');
       if ((code !== 0 || signal) && !recs.some((r) => r.error)) {
-        const errLines = fs.readFileSync(path.join(rawDir, `${name}.err`), 'utf8').trim().split('\n');
-        const tail = (errLines.find((l) => /Error\b/.test(l)) || errLines.slice(-2).join(' | ')).trim().slice(0, 300);
-        const r = { peer: peer.label, workload: id, mode, error: `process ${signal ? `killed by ${signal}` : `exit ${code}`}: ${tail} (${path.relative(REPO, rawDir)}/${name}.err)` };
+        const errLines = fs
+          .readFileSync(path.join(rawDir, `${name}.err`), 'utf8')
+          .trim()
+          .split('\n');
+        const tail = (errLines.find((l) => /Error\b/.test(l)) || errLines.slice(-2).join(' | '))
+          .trim()
+          .slice(0, 300);
+        const r = {
+          peer: peer.label,
+          workload: id,
+          mode,
+          error: `process ${signal ? `killed by ${signal}` : `exit ${code}`}: ${tail} (${path.relative(REPO, rawDir)}/${name}.err)`,
+        };
         recs.push(r);
         if (peer.group === 'longshort') process.stdout.write(JSON.stringify(r) + '\n');
       }
-      for (const r of recs) { r.bench_peer_key = peer.key; r.process_wall_s = wall; }
+      for (const r of recs) {
+        r.bench_peer_key = peer.key;
+        r.process_wall_s = wall;
+      }
       resolve({ recs, code, wall });
     };
-    child.on('error', (e) => { fs.appendFileSync(path.join(rawDir, `${name}.err`), String(e)); finish(127, null); });
+    child.on('error', (e) => {
+      fs.appendFileSync(path.join(rawDir, `${name}.err`), String(e));
+      finish(127, null);
+    });
     child.on('close', finish);
   });
 }
@@ -325,7 +497,8 @@ const fmt = (v) => {
   const d = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
   return v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 };
-const fmtRatio = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)}×` : '—');
+const fmtRatio = (v) =>
+  Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)}×` : '—';
 
 /** The time of a record in the unit of its row (ms; W3 µs/step), full-length (extrapolated when †). */
 function cellValue(r, row) {
@@ -350,7 +523,8 @@ function buildReport(ctx) {
   const { records, peers, anchors, meta } = ctx;
   const cols = peers.map((p) => ({ key: p.key, group: p.group ?? p.key, label: p.label }));
   // live torch: the peer label comes from the runner (which BLAS it mapped)
-  const find = (key, w, m) => records.find((r) => r.bench_peer_key === key && r.workload === w && r.mode === m);
+  const find = (key, w, m) =>
+    records.find((r) => r.bench_peer_key === key && r.workload === w && r.mode === m);
   for (const c of cols) {
     if (c.group === 'torch') {
       const r = records.find((x) => x.bench_peer_key === c.key && x.peer);
@@ -358,7 +532,13 @@ function buildReport(ctx) {
     }
     if (c.group === 'longshort') {
       // the kernel set each longshort column ran, as its processes reported it
-      const sets = [...new Set(records.filter((x) => x.bench_peer_key === c.key && x.kernels).map((x) => String(x.kernels).split(' ')[0]))];
+      const sets = [
+        ...new Set(
+          records
+            .filter((x) => x.bench_peer_key === c.key && x.kernels)
+            .map((x) => String(x.kernels).split(' ')[0]),
+        ),
+      ];
       if (sets.length) c.label = `${c.label} [${sets.join('/')}]`;
     }
   }
@@ -381,46 +561,83 @@ function buildReport(ctx) {
   L.push(`# longshort benchmark (${meta.date})`);
   L.push('');
   L.push(`Command: \`${meta.command}\``);
-  L.push(`Machine: ${meta.cpu} × ${meta.ncpu} logical CPUs, ${meta.mem_gib} GiB, Node ${meta.node}, ${meta.platform}.`);
-  L.push(`longshort ${meta.longshort_version}: threads ${meta.longshort_threads}, kernel set \`${meta.kernels}\`` +
-    (meta.threads_note ? ` (${meta.threads_note})` : '') +
-    (meta.longshort_build ? `, build of ${meta.longshort_build.dist_built} (dist sha ${meta.longshort_build.dist_sha})` : '') + '.');
-  L.push(`Wall ${meta.wall_s.toFixed(0)} s; other processes used ${(meta.foreign_cpu_frac * 100).toFixed(0)}% of the machine during the run` +
-    (meta.foreign_cpu_frac > 0.1 ? ' — CONTENDED, timings inflated and noisy.' : '.') +
-    ` Load average at start ${meta.loadavg_start.map((x) => x.toFixed(2)).join(', ')}.`);
-  L.push('Order: per workload/mode every implementation runs in its own process, one after the other (rotating start), so noise hits all alike.');
+  L.push(
+    `Machine: ${meta.cpu} × ${meta.ncpu} logical CPUs, ${meta.mem_gib} GiB, Node ${meta.node}, ${meta.platform}.`,
+  );
+  L.push(
+    `longshort ${meta.longshort_version}: threads ${meta.longshort_threads}, kernel set \`${meta.kernels}\`` +
+      (meta.threads_note ? ` (${meta.threads_note})` : '') +
+      (meta.longshort_build
+        ? `, build of ${meta.longshort_build.dist_built} (dist sha ${meta.longshort_build.dist_sha})`
+        : '') +
+      '.',
+  );
+  L.push(
+    `Wall ${meta.wall_s.toFixed(0)} s; other processes used ${(meta.foreign_cpu_frac * 100).toFixed(0)}% of the machine during the run` +
+      (meta.foreign_cpu_frac > 0.1 ? ' — CONTENDED, timings inflated and noisy.' : '.') +
+      ` Load average at start ${meta.loadavg_start.map((x) => x.toFixed(2)).join(', ')}.`,
+  );
+  L.push(
+    'Order: per workload/mode every implementation runs in its own process, one after the other (rotating start), so noise hits all alike.',
+  );
   L.push('');
   const head = ['workload / mode', ...cols.map((c) => c.label), ...aPeers.map((p) => `${p} ‡`)];
   L.push(`| ${head.join(' | ')} |`);
-  L.push(`|---|${head.slice(1).map(() => '---:').join('|')}|`);
+  L.push(
+    `|---|${head
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
+  );
   for (const [w, m, title] of rows) {
     const mm = m === 'gflops' ? 'fwdbwd' : m;
     const cells = cols.map((c) => cellText(find(c.key, w, mm), m));
-    const ac = aPeers.map((p) => { const r = anchorCell(p, w, mm); return r ? cellText(r, m) : '—'; });
+    const ac = aPeers.map((p) => {
+      const r = anchorCell(p, w, mm);
+      return r ? cellText(r, m) : '—';
+    });
     L.push(`| ${title} | ${[...cells, ...ac].join(' | ')} |`);
   }
-  const rss = cols.map((c) => { const r = find(c.key, 'W1', 'train'); return r && !r.skipped && !r.error ? fmt(r.peak_rss_mb_so_far) : '—'; });
-  if (records.some((r) => r.workload === 'W1' && r.mode === 'train')) L.push(`| W1 train: process peak RSS (MB) | ${[...rss, ...aPeers.map(() => '—')].join(' | ')} |`);
+  const rss = cols.map((c) => {
+    const r = find(c.key, 'W1', 'train');
+    return r && !r.skipped && !r.error ? fmt(r.peak_rss_mb_so_far) : '—';
+  });
+  if (records.some((r) => r.workload === 'W1' && r.mode === 'train'))
+    L.push(`| W1 train: process peak RSS (MB) | ${[...rss, ...aPeers.map(() => '—')].join(' | ')} |`);
   L.push('');
-  L.push('Cells: median (ms unless noted). `n/e` = the peer cannot express / run this workload, `—` = not run, ' +
-    '`†` = measured at a shorter sequence and scaled linearly to the full length (GFLOP/s from the flop count of the shorter run), ' +
-    '`(!loss)` = loss did not decrease, `error` = the workload threw (see below).');
+  L.push(
+    'Cells: median (ms unless noted). `n/e` = the peer cannot express / run this workload, `—` = not run, ' +
+      '`†` = measured at a shorter sequence and scaled linearly to the full length (GFLOP/s from the flop count of the shorter run), ' +
+      '`(!loss)` = loss did not decrease, `error` = the workload threw (see below).',
+  );
   if (aPeers.length) {
-    L.push(`‡ = PyTorch anchors from the shared anchor file, not this run: \`${path.relative(REPO, anchors.file)}\` (generated ${anchors.generated_at}, ` +
-      'lowest median per cell over its runs, measured on this VM type at a quieter time).');
+    L.push(
+      `‡ = PyTorch anchors from the shared anchor file, not this run: \`${path.relative(REPO, anchors.file)}\` (generated ${anchors.generated_at}, ` +
+        'lowest median per cell over its runs, measured on this VM type at a quieter time).',
+    );
   } else {
     L.push('‡ PyTorch anchors: no shared anchor file found (../shared/peers/results/latest.json).');
   }
   // ratios
   for (const ls of cols.filter((c) => c.group === 'longshort')) {
     const lsHas = (w, m) => cellValue(find(ls.key, w, m), m) !== undefined;
-    const others = [...cols.filter((c) => c.group !== 'longshort').map((c) => ({ label: c.label, get: (w, m) => find(c.key, w, m) })),
-      ...aPeers.map((p) => ({ label: `${p} ‡`, get: (w, m) => anchorCell(p, w, m) }))]
+    const others = [
+      ...cols
+        .filter((c) => c.group !== 'longshort')
+        .map((c) => ({ label: c.label, get: (w, m) => find(c.key, w, m) })),
+      ...aPeers.map((p) => ({ label: `${p} ‡`, get: (w, m) => anchorCell(p, w, m) })),
+    ]
       // only peers with at least one value where this column has one: no empty ratio columns
-      .filter((o) => rows.some(([w, m]) => m !== 'gflops' && m !== 'stream-cell' && lsHas(w, m) && cellValue(o.get(w, m), m)));
+      .filter((o) =>
+        rows.some(
+          ([w, m]) => m !== 'gflops' && m !== 'stream-cell' && lsHas(w, m) && cellValue(o.get(w, m), m),
+        ),
+      );
     if (!others.length) {
       L.push('');
-      L.push(`Ratios for ${ls.label}: no peer or anchor has a comparable cell in this run (none run, none installed, or all errors).`);
+      L.push(
+        `Ratios for ${ls.label}: no peer or anchor has a comparable cell in this run (none run, none installed, or all errors).`,
+      );
       continue;
     }
     L.push('');
@@ -432,14 +649,19 @@ function buildReport(ctx) {
       if (m === 'gflops' || m === 'stream-cell') continue;
       const lr = find(ls.key, w, m);
       const lv = cellValue(lr, m);
-      const rs = others.map((o) => { const pv = cellValue(o.get(w, m), m); return lv !== undefined && pv ? fmtRatio(lv / pv) : '—'; });
+      const rs = others.map((o) => {
+        const pv = cellValue(o.get(w, m), m);
+        return lv !== undefined && pv ? fmtRatio(lv / pv) : '—';
+      });
       L.push(`| ${title} | ${cellText(lr, m)} | ${rs.join(' | ')} |`);
     }
     const tc = anchorCell('torch-openblas-1t', 'W3', 'stream-cell');
     const l3 = cellValue(find(ls.key, 'W3', 'stream'), 'stream');
     if (tc && l3 !== undefined) {
       L.push('');
-      L.push(`W3 against torch's leaner per-step API (nn.LSTMCell, torch-openblas-1t ‡): ${fmt(l3)} ÷ ${fmt(tc.us_per_step)} µs/step = ${fmtRatio(l3 / tc.us_per_step)}.`);
+      L.push(
+        `W3 against torch's leaner per-step API (nn.LSTMCell, torch-openblas-1t ‡): ${fmt(l3)} ÷ ${fmt(tc.us_per_step)} µs/step = ${fmtRatio(l3 / tc.us_per_step)}.`,
+      );
     }
   }
   // loss checks
@@ -449,13 +671,19 @@ function buildReport(ctx) {
     L.push('| loss check | peer | steps | loss first → last (min) | ok |');
     L.push('|---|---|---:|---|---|');
     for (const r of train) {
-      L.push(`| ${r.workload}:${r.mode} | ${r.peer} | ${r.val_steps} | ${Number(r.loss_first).toFixed(4)} → ${Number(r.loss_last).toFixed(4)} (${Number(r.loss_min).toFixed(4)}) | ${r.trains_ok ? 'yes' : '**NO**'} |`);
+      L.push(
+        `| ${r.workload}:${r.mode} | ${r.peer} | ${r.val_steps} | ${Number(r.loss_first).toFixed(4)} → ${Number(r.loss_last).toFixed(4)} (${Number(r.loss_min).toFixed(4)}) | ${r.trains_ok ? 'yes' : '**NO**'} |`,
+      );
     }
   }
   const ext = records.filter((r) => r.seq_full);
   if (ext.length) {
     L.push('');
-    L.push('† cells: ' + ext.map((r) => `${r.peer} ${r.workload} at seq ${r.seq_used}/${r.seq_full}`).join('; ') + '.');
+    L.push(
+      '† cells: ' +
+        ext.map((r) => `${r.peer} ${r.workload} at seq ${r.seq_used}/${r.seq_full}`).join('; ') +
+        '.',
+    );
   }
   const errs = records.filter((r) => r.error);
   if (errs.length) {
@@ -466,7 +694,11 @@ function buildReport(ctx) {
   const skipped = records.filter((r) => r.skipped);
   if (skipped.length) {
     L.push('');
-    L.push('Not expressible (n/e): ' + skipped.map((r) => `${r.peer} ${r.workload}:${r.mode}`).join(', ') + ' (reasons in latest.json).');
+    L.push(
+      'Not expressible (n/e): ' +
+        skipped.map((r) => `${r.peer} ${r.workload}:${r.mode}`).join(', ') +
+        ' (reasons in latest.json).',
+    );
   }
   if (meta.notes.length) {
     L.push('');
@@ -485,27 +717,43 @@ function trackedByGit(file) {
 async function main() {
   if (args.sweep) {
     ensureBuild();
-    const r = spawnSync(node, [path.join(BENCH, 'sweep.mjs'), ...process.argv.slice(2).filter((a) => a !== '--sweep')], { stdio: 'inherit' });
+    const r = spawnSync(
+      node,
+      [path.join(BENCH, 'sweep.mjs'), ...process.argv.slice(2).filter((a) => a !== '--sweep')],
+      { stdio: 'inherit' },
+    );
     process.exit(r.status ?? 1);
   }
   ensureBuild();
   const spec = C.loadWorkloads();
   const sel = C.makeSelector(args.only);
   const units = UNITS.filter(([id, m]) => sel(id, m)).map(([id, m]) => `${id}:${m}`);
-  if (!units.length) die(`--only ${args.only} selects nothing (units: ${UNITS.map((u) => u.join(':')).join(', ')})`);
+  if (!units.length)
+    die(`--only ${args.only} selects nothing (units: ${UNITS.map((u) => u.join(':')).join(', ')})`);
   const peers = selectedPeers(peerTable());
   const notes = [];
-  if (peers.some((p) => p.group === 'ort' || p.group === 'ort-web') && units.some((u) => u === 'W1:infer' || u === 'W3:stream') && !ensureOnnxModels()) {
-    notes.push('onnxruntime-node: ONNX export (needs /usr/bin/python3 with python3-torch) failed; its cells are errors.');
+  if (
+    peers.some((p) => p.group === 'ort' || p.group === 'ort-web') &&
+    units.some((u) => u === 'W1:infer' || u === 'W3:stream') &&
+    !ensureOnnxModels()
+  ) {
+    notes.push(
+      'onnxruntime-node: ONNX export (needs /usr/bin/python3 with python3-torch) failed; its cells are errors.',
+    );
   }
   const tp = peers.find((p) => p.key === 'torch');
   if (tp) {
-    notes.push(tp.vendored
-      ? `torch (live): ${TORCH_RUNNER} with the vendored OpenBLAS (LD_LIBRARY_PATH=${path.relative(REPO, TORCH_VENDOR_OB)}), ${THREADS} thread(s).`
-      : `torch (live): ${path.relative(REPO, path.join(SHARED, 'vendor'))} missing, so torch used the system libblas.so.3 (whatever BLAS the runtime label says; run ../shared/peers/setup.sh for the pinned OpenBLAS).`);
+    notes.push(
+      tp.vendored
+        ? `torch (live): ${TORCH_RUNNER} with the vendored OpenBLAS (LD_LIBRARY_PATH=${path.relative(REPO, TORCH_VENDOR_OB)}), ${THREADS} thread(s).`
+        : `torch (live): ${path.relative(REPO, path.join(SHARED, 'vendor'))} missing, so torch used the system libblas.so.3 (whatever BLAS the runtime label says; run ../shared/peers/setup.sh for the pinned OpenBLAS).`,
+    );
   }
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const snap = peers.some((p) => p.group === 'longshort') ? snapshotDist(stamp) : null;
   process.on('exit', removeSnapshot);
   process.on('SIGINT', () => process.exit(130));
@@ -519,9 +767,12 @@ async function main() {
   fs.mkdirSync(rawDir, { recursive: true });
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   log(`bench: ${command}`);
-  if (snap) log(`bench: longshort build: dist/ of ${snap.built}, sha ${snap.sha} (private copy for this run)`);
-  log(`bench: node ${process.version}, ${os.cpus()[0]?.model} x ${os.cpus().length}, longshort threads ${th.threads}, kernels ${kernels}; ` +
-    `peers: ${peers.map((p) => p.label).join(', ')}; units: ${units.join(', ')}; raw output ${path.relative(REPO, rawDir)}/`);
+  if (snap)
+    log(`bench: longshort build: dist/ of ${snap.built}, sha ${snap.sha} (private copy for this run)`);
+  log(
+    `bench: node ${process.version}, ${os.cpus()[0]?.model} x ${os.cpus().length}, longshort threads ${th.threads}, kernels ${kernels}; ` +
+      `peers: ${peers.map((p) => p.label).join(', ')}; units: ${units.join(', ')}; raw output ${path.relative(REPO, rawDir)}/`,
+  );
   log('bench: timings on a shared machine are noisy; compare cells of the same run.');
 
   const t0 = Date.now();
@@ -540,9 +791,14 @@ async function main() {
       const { recs, code, wall } = await runUnit(p, unit, rawDir);
       records.push(...recs);
       const rec = recs.find((r) => r.mode === unit.split(':')[1]) || recs[0];
-      const what = !rec ? 'no record' : rec.error ? `ERROR ${rec.error.slice(0, 120)}` : rec.skipped ? 'n/e'
-        : `${rec.workload === 'W3' ? `${fmt(rec.us_per_step)} µs/step` : `${fmt(rec.median_ms_extrapolated ?? rec.median_ms)} ms${rec.seq_full ? '†' : ''}`}` +
-          (rec.trains_ok === false ? ' (loss did not decrease!)' : '');
+      const what = !rec
+        ? 'no record'
+        : rec.error
+          ? `ERROR ${rec.error.slice(0, 120)}`
+          : rec.skipped
+            ? 'n/e'
+            : `${rec.workload === 'W3' ? `${fmt(rec.us_per_step)} µs/step` : `${fmt(rec.median_ms_extrapolated ?? rec.median_ms)} ms${rec.seq_full ? '†' : ''}`}` +
+              (rec.trains_ok === false ? ' (loss did not decrease!)' : '');
       log(`${wall.toFixed(1).padStart(6)} s  rc=${code}  ${what}`);
     }
   }
@@ -555,37 +811,79 @@ async function main() {
 
   const anchors = readAnchors();
   const meta = {
-    date: new Date().toISOString(), command, stamp, cpu: os.cpus()[0]?.model, ncpu: os.cpus().length,
-    mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`,
-    longshort_version: lib.VERSION, longshort_threads: th.threads, threads_note: th.note, kernels,
+    date: new Date().toISOString(),
+    command,
+    stamp,
+    cpu: os.cpus()[0]?.model,
+    ncpu: os.cpus().length,
+    mem_gib: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    longshort_version: lib.VERSION,
+    longshort_threads: th.threads,
+    threads_note: th.note,
+    kernels,
     longshort_build: snap && { dist_built: snap.built, dist_sha: snap.sha },
-    wall_s: wall, foreign_cpu_frac: foreign, loadavg_start: loadavgStart, units, peers: peers.map((p) => p.label), notes,
-    default_seq: FULL ? {} : { ...DEFAULT_SEQ, ...(args.seq && args.seq !== true ? { longshort: args.seq } : {}) },
+    wall_s: wall,
+    foreign_cpu_frac: foreign,
+    loadavg_start: loadavgStart,
+    units,
+    peers: peers.map((p) => p.label),
+    notes,
+    default_seq: FULL
+      ? {}
+      : { ...DEFAULT_SEQ, ...(args.seq && args.seq !== true ? { longshort: args.seq } : {}) },
   };
   const md = buildReport({ records, peers, anchors, meta });
   fs.writeFileSync(path.join(rawDir, 'report.md'), md);
   fs.mkdirSync(OUT, { recursive: true });
   const latestMd = path.join(OUT, 'latest.md');
   const latestJson = path.join(OUT, 'latest.json');
-  for (const f of [latestMd, latestJson]) if (trackedByGit(f)) die(`${path.relative(REPO, f)} is a file tracked by git: not overwritten (give --out)`, 1);
+  for (const f of [latestMd, latestJson])
+    if (trackedByGit(f))
+      die(`${path.relative(REPO, f)} is a file tracked by git: not overwritten (give --out)`, 1);
   fs.writeFileSync(latestMd, md);
-  fs.writeFileSync(latestJson,
-    JSON.stringify({ meta, timing_policy: spec.timing, validation_policy: spec.validation, records, anchors: anchors && { file: anchors.file, generated_at: anchors.generated_at, cells: Object.values(anchors.cells) } }, null, 1) + '\n');
+  fs.writeFileSync(
+    latestJson,
+    JSON.stringify(
+      {
+        meta,
+        timing_policy: spec.timing,
+        validation_policy: spec.validation,
+        records,
+        anchors: anchors && {
+          file: anchors.file,
+          generated_at: anchors.generated_at,
+          cells: Object.values(anchors.cells),
+        },
+      },
+      null,
+      1,
+    ) + '\n',
+  );
   log('');
   log(md);
-  log(`bench: table written to ${path.relative(REPO, latestMd)}, all records to ${path.relative(REPO, latestJson)}`);
+  log(
+    `bench: table written to ${path.relative(REPO, latestMd)}, all records to ${path.relative(REPO, latestJson)}`,
+  );
 
   // loud failure for longshort
   const lsRecs = records.filter((r) => String(r.bench_peer_key).startsWith('longshort-'));
   const lsErr = lsRecs.filter((r) => r.error);
   const lsBad = lsRecs.filter((r) => r.trains_ok === false);
-  const missing = units.filter((u) => peers.some((p) => p.group === 'longshort') && !lsRecs.some((r) => `${r.workload}:${r.mode}` === u));
+  const missing = units.filter(
+    (u) => peers.some((p) => p.group === 'longshort') && !lsRecs.some((r) => `${r.workload}:${r.mode}` === u),
+  );
   if (lsErr.length || lsBad.length || missing.length) {
     for (const r of lsErr) log(`bench: FAILED longshort ${r.workload}:${r.mode}: ${r.error}`);
-    for (const r of lsBad) log(`bench: FAILED longshort ${r.workload}:${r.mode}: loss did not decrease (trains_ok false)`);
+    for (const r of lsBad)
+      log(`bench: FAILED longshort ${r.workload}:${r.mode}: loss did not decrease (trains_ok false)`);
     for (const u of missing) log(`bench: FAILED longshort ${u}: no record`);
     process.exit(1);
   }
 }
 
-main().catch((e) => { log(e?.stack || String(e)); process.exit(1); });
+main().catch((e) => {
+  log(e?.stack || String(e));
+  process.exit(1);
+});

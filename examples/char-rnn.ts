@@ -74,7 +74,11 @@ const args = parseCli('char-rnn', "character-level LSTM language model with karp
   alpha: { type: 'string', default: '0.95', help: 'RMSprop smoothing constant (char-rnn decay_rate)' },
   'grad-clip': { type: 'string', default: '5', help: 'clamp every gradient element to [-clip, clip]' },
   'init-range': { type: 'string', default: '0.08', help: 'parameters start U(-range, range)' },
-  'train-frac': { type: 'string', default: '0.95', help: 'leading fraction of the batches (--split tail: of the characters) used for training' },
+  'train-frac': {
+    type: 'string',
+    default: '0.95',
+    help: 'leading fraction of the batches (--split tail: of the characters) used for training',
+  },
   split: {
     type: 'string',
     default: 'char-rnn',
@@ -84,12 +88,26 @@ const args = parseCli('char-rnn', "character-level LSTM language model with karp
   'log-every': { type: 'string', help: 'print the running training loss every N batches (default 10)' },
   'tiny-chars': { type: 'string', default: '20000', help: 'characters kept with --tiny' },
   seed: { type: 'string', default: '123', help: 'seed of the initialisation and the sampling' },
-  sample: { type: 'string', help: 'characters to generate at the end (default 500; 100 with --tiny); 0 for none' },
-  temperature: { type: 'string', default: '1', help: 'sampling temperature (lower is more conservative; 0 = argmax)' },
+  sample: {
+    type: 'string',
+    help: 'characters to generate at the end (default 500; 100 with --tiny); 0 for none',
+  },
+  temperature: {
+    type: 'string',
+    default: '1',
+    help: 'sampling temperature (lower is more conservative; 0 = argmax)',
+  },
   prime: { type: 'string', default: 'ROMEO:', help: 'text the sample starts from' },
   save: { type: 'string', help: 'write <prefix>.safetensors and <prefix>.vocab.json after training' },
-  load: { type: 'string', help: 'start from <prefix>.safetensors and <prefix>.vocab.json (no training unless --epochs)' },
-  tiny: { type: 'boolean', default: false, help: 'smoke-test size: a 20 KB slice, 1 epoch, hidden 32, batch 10, sequence 25' },
+  load: {
+    type: 'string',
+    help: 'start from <prefix>.safetensors and <prefix>.vocab.json (no training unless --epochs)',
+  },
+  tiny: {
+    type: 'boolean',
+    default: false,
+    help: 'smoke-test size: a 20 KB slice, 1 epoch, hidden 32, batch 10, sequence 25',
+  },
 });
 const tiny = args.tiny === true;
 const loadPrefix = typeof args.load === 'string' ? args.load : undefined;
@@ -126,7 +144,8 @@ class CharRNN extends Module {
     readonly embeddingDim: number,
   ) {
     super();
-    this.embed = embeddingDim > 0 ? this.registerModule('embed', new Embedding(vocabSize, embeddingDim)) : null;
+    this.embed =
+      embeddingDim > 0 ? this.registerModule('embed', new Embedding(vocabSize, embeddingDim)) : null;
     const inputSize = embeddingDim > 0 ? embeddingDim : vocabSize;
     this.lstm = this.registerModule('lstm', new LSTM(inputSize, hiddenSize, { numLayers, batchFirst: true }));
     this.decoder = this.registerModule('decoder', new Linear(hiddenSize, vocabSize));
@@ -173,12 +192,15 @@ if (loadPrefix) {
   const { tensors, metadata } = loadSafetensorsSync(`${loadPrefix}.safetensors`);
   const meta = (key: string): number => {
     const v = Number(metadata[key]);
-    if (!Number.isInteger(v) || v < 0) throw new Error(`char-rnn: ${loadPrefix}.safetensors lacks a valid "${key}" in its metadata`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`char-rnn: ${loadPrefix}.safetensors lacks a valid "${key}" in its metadata`);
     return v;
   };
   model = new CharRNN(vocab.size, meta('hidden_size'), meta('num_layers'), meta('embedding_dim'));
   model.loadStateDict(tensors);
-  console.log(`loaded ${loadPrefix}.safetensors (${tensors.size} tensors) and ${loadPrefix}.vocab.json (${vocab.size} characters) in ${since(t0)}`);
+  console.log(
+    `loaded ${loadPrefix}.safetensors (${tensors.size} tensors) and ${loadPrefix}.vocab.json (${vocab.size} characters) in ${since(t0)}`,
+  );
 } else {
   const hidden = optNum(args, 'hidden', { integer: true, min: 1 }) ?? (tiny ? 32 : 128);
   const layers = num(args, 'layers', { integer: true, min: 1 });
@@ -194,13 +216,17 @@ console.log(
 );
 
 function readText(): string {
-  const file = typeof args.data === 'string' ? args.data : path.join(repoRoot(), 'data', 'tinyshakespeare.txt');
+  const file =
+    typeof args.data === 'string' ? args.data : path.join(repoRoot(), 'data', 'tinyshakespeare.txt');
   if (!existsSync(file)) {
     console.error(`char-rnn: ${file} not found (pass --data <file>)`);
     process.exit(2);
   }
   let s = readFileSync(file, 'utf8');
-  if (tiny) s = Array.from(s).slice(0, num(args, 'tiny-chars', { integer: true, min: 100 })).join('');
+  if (tiny)
+    s = Array.from(s)
+      .slice(0, num(args, 'tiny-chars', { integer: true, min: 100 }))
+      .join('');
   return s;
 }
 
@@ -215,7 +241,10 @@ if (epochs > 0) {
     // char-rnn: one layout of the whole text; the last batches (columns of the streams) validate
     const all = [...charRnnBatches(ids, { batchSize, seqLength })];
     const nTrain = Math.floor(all.length * trainFrac);
-    if (nTrain < 1 || nTrain >= all.length) throw new Error(`char-rnn: ${all.length} batches leave no train or no validation batch at --train-frac ${trainFrac}`);
+    if (nTrain < 1 || nTrain >= all.length)
+      throw new Error(
+        `char-rnn: ${all.length} batches leave no train or no validation batch at --train-frac ${trainFrac}`,
+      );
     train = all.slice(0, nTrain);
     val = all.slice(nTrain);
   } else {
@@ -224,7 +253,10 @@ if (epochs > 0) {
     train = [...charRnnBatches(ids.subarray(0, nTrain), { batchSize, seqLength })];
     // the validation streams: the same layout, fewer rows if the slice is small
     valBatch = Math.min(batchSize, Math.floor((valIds.length - 1) / seqLength));
-    if (valBatch < 1) throw new Error(`char-rnn: the validation split (${valIds.length} characters) is shorter than one sequence`);
+    if (valBatch < 1)
+      throw new Error(
+        `char-rnn: the validation split (${valIds.length} characters) is shorter than one sequence`,
+      );
     val = [...charRnnBatches(valIds, { batchSize: valBatch, seqLength })];
   }
   const perEpoch = Math.min(train.length, maxBatches);
@@ -256,7 +288,8 @@ if (epochs > 0) {
       opt.step();
       state = [next[0].detach(), next[1].detach()]; // carry the state on, but no gradient through it (BlockGrad)
       const v = loss.item();
-      if (!Number.isFinite(v)) throw new Error(`char-rnn: the training loss is ${v} at epoch ${epoch} batch ${k + 1}`);
+      if (!Number.isFinite(v))
+        throw new Error(`char-rnn: the training loss is ${v} at epoch ${epoch} batch ${k + 1}`);
       batchTimes.push((performance.now() - tb) / 1000);
       k++;
       window += v;
@@ -274,11 +307,15 @@ if (epochs > 0) {
     const secs = (performance.now() - t0) / 1000;
     const tv = performance.now();
     const valLoss = evaluate(val);
-    console.log(`epoch ${epoch}/${epochs}: validation loss ${valLoss.toFixed(4)} nats/char, time ${seconds(secs)} (validation ${since(tv)})`);
+    console.log(
+      `epoch ${epoch}/${epochs}: validation loss ${valLoss.toFixed(4)} nats/char, time ${seconds(secs)} (validation ${since(tv)})`,
+    );
   }
   if (batchTimes.length > 1) {
     const rest = batchTimes.slice(1); // the first batch warms up
-    console.log(`time per batch: ${seconds(rest.reduce((a, b) => a + b, 0) / rest.length)} (mean of ${rest.length}, first batch ${seconds(batchTimes[0])})`);
+    console.log(
+      `time per batch: ${seconds(rest.reduce((a, b) => a + b, 0) / rest.length)} (mean of ${rest.length}, first batch ${seconds(batchTimes[0])})`,
+    );
   }
 }
 
@@ -315,14 +352,18 @@ if (savePrefix) {
     },
   });
   writeFileSync(`${savePrefix}.vocab.json`, `${JSON.stringify(vocab.toJSON())}\n`);
-  console.log(`saved ${savePrefix}.safetensors (keys ${Object.keys(model.stateDict()).join(', ')}) and ${savePrefix}.vocab.json`);
+  console.log(
+    `saved ${savePrefix}.safetensors (keys ${Object.keys(model.stateDict()).join(', ')}) and ${savePrefix}.vocab.json`,
+  );
 }
 
 // --- sample ---
 if (sampleLength > 0) {
   const unknown = Array.from(prime).filter((ch) => !vocab.has(ch));
   if (unknown.length > 0) {
-    console.error(`char-rnn: --prime contains characters outside the vocabulary: ${JSON.stringify(unknown.join(''))}`);
+    console.error(
+      `char-rnn: --prime contains characters outside the vocabulary: ${JSON.stringify(unknown.join(''))}`,
+    );
     process.exit(2);
   }
   const g = new Generator(seed);
@@ -341,7 +382,9 @@ if (sampleLength > 0) {
     }
     return vocab.decode(generated);
   });
-  console.log(`--- sample (${sampleLength} characters, temperature ${temperature}, prime ${JSON.stringify(prime)}, ${since(t0)}) ---`);
+  console.log(
+    `--- sample (${sampleLength} characters, temperature ${temperature}, prime ${JSON.stringify(prime)}, ${since(t0)}) ---`,
+  );
   console.log(prime + out);
   console.log('--- end of sample ---');
 }

@@ -24,39 +24,63 @@ import { forecastApp } from './lib/forecast-app.js';
 import { DATASETS, type DatasetName } from './lib/datasets.js';
 import { endProgress, optNum, parseCli, progress } from './lib/common.js';
 
-const args = parseCli('forecast', 'LSTM forecast of a series (default: Mauna Loa CO2) vs the naive and seasonal-naive baselines, with prediction intervals', {
-  dataset: { type: 'string', default: 'co2', help: `bundled vega-datasets series: ${Object.keys(DATASETS).join(' | ')}` },
-  csv: { type: 'string', help: 'a CSV file instead of the bundled data (with --column)' },
-  column: { type: 'string', help: 'the CSV column to forecast (default CO2 / price)' },
-  'date-column': { type: 'string', help: 'the CSV date column (default: a column named date/month/time)' },
-  where: { type: 'string', multiple: true, help: 'keep the rows where COLUMN=VALUE (long-format files; repeatable)' },
-  features: { type: 'string', help: 'other columns fed beside the target, comma-separated (a,b)' },
-  window: { type: 'string', help: 'input steps per sample (default 24 for CO2)' },
-  horizon: { type: 'string', help: 'steps predicted per origin (default 12 for CO2)' },
-  test: { type: 'string', help: 'points held out at the end (default 60 for CO2)' },
-  validation: { type: 'string', help: 'points before the tail for early stopping (default 60 for CO2)' },
-  season: { type: 'string', help: 'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)' },
-  interval: { type: 'string', help: 'nominal coverage of the prediction interval (default 0.8)' },
-  future: { type: 'string', help: 'points to forecast past the end of the data (CSV + plot)' },
-  'future-csv': { type: 'string', help: 'CSV of the future forecast (default <plot>-future.csv)' },
-  out: { type: 'string', help: 'save the trained forecaster into this folder' },
-  model: { type: 'string', help: 'forecast with a forecaster saved by --out (no training; needs --csv)' },
-  transform: { type: 'string', help: "'diff' (first differences, the default) or 'none' (levels)" },
-  hidden: { type: 'string', help: 'LSTM units (default 32)' },
-  layers: { type: 'string', help: 'stacked LSTM layers (default 1)' },
-  epochs: { type: 'string', help: 'maximum epochs (default 300; early stopping ends sooner)' },
-  patience: { type: 'string', help: 'early-stopping patience in epochs (default 30)' },
-  'batch-size': { type: 'string', help: 'mini-batch size (default 32)' },
-  lr: { type: 'string', help: 'Adam learning rate (default 0.003)' },
-  seed: { type: 'string', help: 'seed of the initialisation and the shuffling (default 0)' },
-  plot: { type: 'string', help: "SVG plot of actual vs forecasts (default out/forecast.svg, out/forecast-tiny.svg with --tiny; '' for none)" },
-  'log-every': { type: 'string', help: 'print a line every N epochs (default 25)' },
-  tiny: { type: 'boolean', default: false, help: 'smoke-test size: the last 240 months, window 12, 3 epochs, hidden 8' },
-});
+const args = parseCli(
+  'forecast',
+  'LSTM forecast of a series (default: Mauna Loa CO2) vs the naive and seasonal-naive baselines, with prediction intervals',
+  {
+    dataset: {
+      type: 'string',
+      default: 'co2',
+      help: `bundled vega-datasets series: ${Object.keys(DATASETS).join(' | ')}`,
+    },
+    csv: { type: 'string', help: 'a CSV file instead of the bundled data (with --column)' },
+    column: { type: 'string', help: 'the CSV column to forecast (default CO2 / price)' },
+    'date-column': { type: 'string', help: 'the CSV date column (default: a column named date/month/time)' },
+    where: {
+      type: 'string',
+      multiple: true,
+      help: 'keep the rows where COLUMN=VALUE (long-format files; repeatable)',
+    },
+    features: { type: 'string', help: 'other columns fed beside the target, comma-separated (a,b)' },
+    window: { type: 'string', help: 'input steps per sample (default 24 for CO2)' },
+    horizon: { type: 'string', help: 'steps predicted per origin (default 12 for CO2)' },
+    test: { type: 'string', help: 'points held out at the end (default 60 for CO2)' },
+    validation: { type: 'string', help: 'points before the tail for early stopping (default 60 for CO2)' },
+    season: {
+      type: 'string',
+      help: 'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)',
+    },
+    interval: { type: 'string', help: 'nominal coverage of the prediction interval (default 0.8)' },
+    future: { type: 'string', help: 'points to forecast past the end of the data (CSV + plot)' },
+    'future-csv': { type: 'string', help: 'CSV of the future forecast (default <plot>-future.csv)' },
+    out: { type: 'string', help: 'save the trained forecaster into this folder' },
+    model: { type: 'string', help: 'forecast with a forecaster saved by --out (no training; needs --csv)' },
+    transform: { type: 'string', help: "'diff' (first differences, the default) or 'none' (levels)" },
+    hidden: { type: 'string', help: 'LSTM units (default 32)' },
+    layers: { type: 'string', help: 'stacked LSTM layers (default 1)' },
+    epochs: { type: 'string', help: 'maximum epochs (default 300; early stopping ends sooner)' },
+    patience: { type: 'string', help: 'early-stopping patience in epochs (default 30)' },
+    'batch-size': { type: 'string', help: 'mini-batch size (default 32)' },
+    lr: { type: 'string', help: 'Adam learning rate (default 0.003)' },
+    seed: { type: 'string', help: 'seed of the initialisation and the shuffling (default 0)' },
+    plot: {
+      type: 'string',
+      help: "SVG plot of actual vs forecasts (default out/forecast.svg, out/forecast-tiny.svg with --tiny; '' for none)",
+    },
+    'log-every': { type: 'string', help: 'print a line every N epochs (default 25)' },
+    tiny: {
+      type: 'boolean',
+      default: false,
+      help: 'smoke-test size: the last 240 months, window 12, 3 epochs, hidden 8',
+    },
+  },
+);
 
 const dataset = String(args.dataset);
 if (!(dataset in DATASETS)) {
-  console.error(`forecast: --dataset must be one of ${Object.keys(DATASETS).join(', ')}; got ${JSON.stringify(dataset)}`);
+  console.error(
+    `forecast: --dataset must be one of ${Object.keys(DATASETS).join(', ')}; got ${JSON.stringify(dataset)}`,
+  );
   process.exit(2);
 }
 const transform = args.transform === undefined ? undefined : String(args.transform);
@@ -65,7 +89,8 @@ if (transform !== undefined && transform !== 'diff' && transform !== 'none') {
   process.exit(2);
 }
 const int = (key: string, min = 1): number | undefined => optNum(args, key, { integer: true, min });
-const str = (key: string): string | undefined => (typeof args[key] === 'string' ? (args[key] as string) : undefined);
+const str = (key: string): string | undefined =>
+  typeof args[key] === 'string' ? (args[key] as string) : undefined;
 
 try {
   const r = await forecastApp({

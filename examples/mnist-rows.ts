@@ -46,18 +46,35 @@ const SIDE = 28; // rows per image = time steps; pixels per row = input features
 const args = parseCli('mnist-rows', "row-by-row MNIST with a 2-layer LSTM (seed 002's model and settings)", {
   epochs: { type: 'string', help: 'training epochs (default 2; 1 with --tiny)' },
   seed: { type: 'string', default: '0', help: 'seed of the initialisation and the shuffling' },
-  rng: { type: 'string', default: 'xoshiro128**', help: "generator algorithm: 'xoshiro128**' or 'mt19937' (PyTorch's: the twin's own init and shuffle for --seed)" },
+  rng: {
+    type: 'string',
+    default: 'xoshiro128**',
+    help: "generator algorithm: 'xoshiro128**' or 'mt19937' (PyTorch's: the twin's own init and shuffle for --seed)",
+  },
   hidden: { type: 'string', help: 'LSTM hidden size (default 128; 32 with --tiny)' },
   layers: { type: 'string', default: '2', help: 'stacked LSTM layers' },
   lr: { type: 'string', default: '0.01', help: 'Adam learning rate' },
   'batch-size': { type: 'string', help: 'mini-batch size (default 100; 20 with --tiny)' },
-  'train-per-digit': { type: 'string', help: 'training images per digit, the rest test (default 800; 10 with --tiny)' },
-  'test-per-digit': { type: 'string', help: 'cap on test images per digit (default: all the rest; 10 with --tiny)' },
+  'train-per-digit': {
+    type: 'string',
+    help: 'training images per digit, the rest test (default 800; 10 with --tiny)',
+  },
+  'test-per-digit': {
+    type: 'string',
+    help: 'cap on test images per digit (default: all the rest; 10 with --tiny)',
+  },
   'log-every': { type: 'string', help: 'print the running loss every N steps (default 10; 1 with --tiny)' },
   'save-init': { type: 'string', help: 'write the initial weights (safetensors, PyTorch keys) to this file' },
-  'dump-order': { type: 'string', help: "write each epoch's batches of training indices (JSON) to this file" },
+  'dump-order': {
+    type: 'string',
+    help: "write each epoch's batches of training indices (JSON) to this file",
+  },
   'dump-losses': { type: 'string', help: "write every step's training loss (JSON, per epoch) to this file" },
-  tiny: { type: 'boolean', default: false, help: 'smoke-test size: 100 train / 100 test digits, hidden 32, 1 epoch' },
+  tiny: {
+    type: 'boolean',
+    default: false,
+    help: 'smoke-test size: 100 train / 100 test digits, hidden 32, 1 epoch',
+  },
 });
 const tiny = args.tiny === true;
 const epochs = optNum(args, 'epochs', { integer: true, min: 0 }) ?? (tiny ? 1 : 2);
@@ -120,7 +137,10 @@ class RowLSTM extends Module {
   readonly fc: Linear;
   constructor(hiddenSize: number, layers: number) {
     super();
-    this.lstm = this.registerModule('lstm', new LSTM(SIDE, hiddenSize, { numLayers: layers, batchFirst: true }));
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM(SIDE, hiddenSize, { numLayers: layers, batchFirst: true }),
+    );
     this.fc = this.registerModule('fc', new Linear(hiddenSize, 10));
   }
   /** (N, 28, 28) images -> (N, 10) logits, from the last row's h of the top layer. */
@@ -207,7 +227,9 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   }
   const secs = (performance.now() - t0) / 1000;
   epochSeconds.push(secs);
-  console.log(`epoch ${epoch}/${epochs}: train loss ${(sum / seen).toFixed(4)} (mean over the epoch), time ${seconds(secs)}`);
+  console.log(
+    `epoch ${epoch}/${epochs}: train loss ${(sum / seen).toFixed(4)} (mean over the epoch), time ${seconds(secs)}`,
+  );
 }
 
 if (dumpOrder) writeFileSync(dumpOrder, `${JSON.stringify(order)}\n`);
@@ -215,7 +237,9 @@ if (dumpLosses) writeFileSync(dumpLosses, `${JSON.stringify(losses)}\n`);
 
 t0 = performance.now();
 const { correct, total: n } = accuracy(test);
-console.log(`test accuracy: ${((100 * correct) / n).toFixed(2)}% (${correct}/${n}), evaluated in ${since(t0)}`);
+console.log(
+  `test accuracy: ${((100 * correct) / n).toFixed(2)}% (${correct}/${n}), evaluated in ${since(t0)}`,
+);
 if (epochSeconds.length > 0) {
   const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
   console.log(`time per epoch: ${seconds(mean)} (mean of ${epochSeconds.length})`);

@@ -48,7 +48,10 @@ const args = parseCli('seq2seq-addition', 'an encoder-decoder LSTM that learns 3
   lr: { type: 'string', default: '0.005', help: 'Adam learning rate' },
   digits: { type: 'string', default: '3', help: 'most digits per operand' },
   'test-size': { type: 'string', help: 'held-out test questions (default 2000; 100 with --tiny)' },
-  'val-size': { type: 'string', help: 'held-out validation questions, for stopping (default 1000; 100 with --tiny)' },
+  'val-size': {
+    type: 'string',
+    help: 'held-out validation questions, for stopping (default 1000; 100 with --tiny)',
+  },
   'eval-every': { type: 'string', help: 'validate every N steps (default 250; 20 with --tiny)' },
   target: { type: 'string', default: '99', help: 'stop once the validation accuracy (%) reaches this' },
   seed: { type: 'string', default: '0', help: 'seed of the data, the initialisation and the order' },
@@ -125,7 +128,9 @@ function encodeAnswers(qs: Question[]): { input: Tensor; target: Tensor } {
   const input = new Int32Array(qs.length * OUT_LEN).fill(PAD); // (N, OUT_LEN)
   const tgt = new Int32Array(qs.length * OUT_LEN).fill(IGNORE); // (N, OUT_LEN)
   qs.forEach((q, n) => {
-    const digits = Array.from(String(q.a + q.b)).reverse().map((c) => CHARS.indexOf(c));
+    const digits = Array.from(String(q.a + q.b))
+      .reverse()
+      .map((c) => CHARS.indexOf(c));
     const seq = [...digits, EOS];
     input[n * OUT_LEN] = GO;
     for (let t = 0; t < seq.length; t++) {
@@ -208,7 +213,9 @@ const opt = new Adam(model.parameters(), { lr });
 // halve the lr when the validation accuracy has not improved for 2 evaluations (the last few % need it)
 const plateau = new ReduceLROnPlateau(opt, { mode: 'max', factor: 0.5, patience: 2, minLr: lr / 64 });
 const nParams = model.parameters().reduce((s, p) => s + p.numel(), 0);
-console.log(`model: ${model.embed.toString()}, encoder ${model.encoder.toString()}, decoder ${model.decoder.toString()}, ${model.out.toString()}; ${nParams} parameters`);
+console.log(
+  `model: ${model.embed.toString()}, encoder ${model.encoder.toString()}, decoder ${model.decoder.toString()}, ${model.out.toString()}; ${nParams} parameters`,
+);
 console.log(
   `data: training questions a+b with 1..${maxDigits}-digit operands; ${test.length} test and ${val.length} validation questions ` +
     `(operands uniform in 0..${10 ** maxDigits - 1}) held out, never trained on; batch ${batchSize}, Adam lr ${lr}, at most ${maxSteps} steps, stop at ${target}% validation accuracy`,
@@ -263,5 +270,7 @@ console.log(
 const tt = performance.now();
 const acc = accuracy(model, test);
 console.log(`examples: ${acc.examples.join(', ')}`);
-console.log(`test accuracy: ${acc.pct.toFixed(2)}% exact match (${acc.correct}/${test.length} held-out sums), evaluated in ${since(tt)}`);
+console.log(
+  `test accuracy: ${acc.pct.toFixed(2)}% exact match (${acc.correct}/${test.length} held-out sums), evaluated in ${since(tt)}`,
+);
 console.log(`training time: ${seconds(trainTime)}`);

@@ -32,10 +32,17 @@ const args = parseCli('sine', 'LSTM forecast of a noisy sine wave vs the value o
   'batch-size': { type: 'string', default: '32', help: 'mini-batch size' },
   lr: { type: 'string', default: '0.003', help: 'Adam learning rate' },
   seed: { type: 'string', default: '0', help: 'seed of the data, the initialisation and the shuffling' },
-  plot: { type: 'string', help: "SVG plot of actual vs forecasts (default out/sine.svg, out/sine-tiny.svg with --tiny; '' for none)" },
+  plot: {
+    type: 'string',
+    help: "SVG plot of actual vs forecasts (default out/sine.svg, out/sine-tiny.svg with --tiny; '' for none)",
+  },
   interval: { type: 'string', default: '0.8', help: 'nominal coverage of the prediction interval' },
   'log-every': { type: 'string', help: 'print a line every N epochs (default 25; 1 with --tiny)' },
-  tiny: { type: 'boolean', default: false, help: 'smoke-test size: 300 points, window 25, 3 epochs, hidden 8' },
+  tiny: {
+    type: 'boolean',
+    default: false,
+    help: 'smoke-test size: 300 points, window 25, 3 epochs, hidden 8',
+  },
 });
 const tiny = args.tiny === true;
 const period = num(args, 'period', { integer: true, min: 2 });
@@ -51,7 +58,9 @@ const plot = typeof args.plot === 'string' ? args.plot : tiny ? 'out/sine-tiny.s
 const t0 = performance.now();
 const y = noisySine(length, period, noise, seed);
 console.log(`data: ${length} points of sin(2 pi t / ${period}) + N(0, ${noise}^2), seed ${seed}`);
-console.log(`split (chronological): train ${length - test - validation} | validation ${validation} (early stopping) | test ${test} held out (t = ${length - test} .. ${length - 1})`);
+console.log(
+  `split (chronological): train ${length - test - validation} | validation ${validation} (early stopping) | test ${test} held out (t = ${length - test} .. ${length - 1})`,
+);
 const o = {
   name: 'sine',
   window,
@@ -72,9 +81,15 @@ const o = {
   log: (line: string) => console.log(line),
   progress: (line: string) => (line ? progress(line) : endProgress()),
 };
-console.log(`model: LSTM(${o.hidden}) -> Dense(${horizon}); input: the last ${window} values (StandardScaler fitted on the training part); output: the next ${horizon} values`);
-console.log(`forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baselines: the last value (naive) and the value one period (${period} steps) earlier (seasonal naive)`);
-console.log(`training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept)`);
+console.log(
+  `model: LSTM(${o.hidden}) -> Dense(${horizon}); input: the last ${window} values (StandardScaler fitted on the training part); output: the next ${horizon} values`,
+);
+console.log(
+  `forecast: direct multi-step, a new origin every ${horizon} steps over the tail, each from actual history; baselines: the last value (naive) and the value one period (${period} steps) earlier (seasonal naive)`,
+);
+console.log(
+  `training: Adam lr ${o.lr}, batch ${o.batchSize}, up to ${o.epochs} epochs, early stopping patience ${o.patience} on val_loss (best weights kept)`,
+);
 try {
   const r = await runForecast(y, o);
   console.log(
@@ -85,9 +100,17 @@ try {
   console.log(coverageLine(r));
   // the noise floor: the clean wave's own error against the noisy tail
   const clean = Float64Array.from(r.actual, (_, i) => Math.sin((2 * Math.PI * (r.testStart + i)) / period));
-  console.log(`for reference, the noiseless wave itself scores RMSE ${errors(r.actual, clean).rmse.toFixed(4)} (the noise floor)`);
+  console.log(
+    `for reference, the noiseless wave itself scores RMSE ${errors(r.actual, clean).rmse.toFixed(4)} (the noise floor)`,
+  );
   if (plot !== '') {
-    await plotStep(console.log, plot, () => writeForecastPlot(plot, y, r, { title: `Noisy sine (period ${period}): LSTM vs the baselines`, yLabel: 'y', labels: null }));
+    await plotStep(console.log, plot, () =>
+      writeForecastPlot(plot, y, r, {
+        title: `Noisy sine (period ${period}): LSTM vs the baselines`,
+        yLabel: 'y',
+        labels: null,
+      }),
+    );
   }
   console.log(`total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (!Number.isFinite(r.model.rmse)) process.exitCode = 1;

@@ -26,13 +26,21 @@
 import { layers, manualSeed, sequential, tensor, type Callback, type Logs } from '../src/index.js';
 import { num, optNum, parseCli, since } from './lib/common.js';
 
-const args = parseCli('trend', "seed 003's Keras trend prediction: LSTM(5) + Dense(1) on 0, 0.2, ..., 1.0 -> 1.2", {
-  exact: { type: 'boolean', default: false, help: "the seed's settings verbatim: Adam lr 0.001 (Keras' default), 1000 epochs" },
-  epochs: { type: 'string', help: 'training epochs (default 2000; 1000 with --exact; 50 with --tiny)' },
-  lr: { type: 'string', help: 'Adam learning rate (default 0.01; 0.001 with --exact)' },
-  seed: { type: 'string', default: '7', help: 'seed of the initialisation and the shuffling' },
-  tiny: { type: 'boolean', default: false, help: 'a 50-epoch smoke run (does not reach 1.2)' },
-});
+const args = parseCli(
+  'trend',
+  "seed 003's Keras trend prediction: LSTM(5) + Dense(1) on 0, 0.2, ..., 1.0 -> 1.2",
+  {
+    exact: {
+      type: 'boolean',
+      default: false,
+      help: "the seed's settings verbatim: Adam lr 0.001 (Keras' default), 1000 epochs",
+    },
+    epochs: { type: 'string', help: 'training epochs (default 2000; 1000 with --exact; 50 with --tiny)' },
+    lr: { type: 'string', help: 'Adam learning rate (default 0.01; 0.001 with --exact)' },
+    seed: { type: 'string', default: '7', help: 'seed of the initialisation and the shuffling' },
+    tiny: { type: 'boolean', default: false, help: 'a 50-epoch smoke run (does not reach 1.2)' },
+  },
+);
 const exact = args.exact === true;
 const tiny = args.tiny === true;
 const epochs = optNum(args, 'epochs', { integer: true, min: 1 }) ?? (tiny ? 50 : exact ? 1000 : 2000);
@@ -47,7 +55,8 @@ const y = tensor(seq.slice(1).map((v) => [v])); // (5, 1)
 const T = tensor(seq.slice(1).map((v) => [[v]])); // (5, 1, 1)
 
 /** numpy's way of printing a 1-D float array, e.g. `[0.  0.2 0.4]`. */
-const np = (a: number[]): string => `[${a.map((v) => (Number.isInteger(v) ? `${v}.` : String(v)).padEnd(3)).join(' ')}]`;
+const np = (a: number[]): string =>
+  `[${a.map((v) => (Number.isInteger(v) ? `${v}.` : String(v)).padEnd(3)).join(' ')}]`;
 console.log('X', np(seq.slice(0, -1)));
 console.log('y', np(seq.slice(1)));
 
@@ -56,7 +65,11 @@ const nNeurons = length;
 const nBatch = length;
 console.log(
   `settings: Adam lr ${lr}, ${epochs} epochs, batch ${nBatch}, seed ${seed}` +
-    (exact ? " (the seed's exact settings)" : tiny ? ' (--tiny smoke run)' : " (the seed has lr 0.001 and 1000 epochs; --exact runs those)"),
+    (exact
+      ? " (the seed's exact settings)"
+      : tiny
+        ? ' (--tiny smoke run)'
+        : ' (the seed has lr 0.001 and 1000 epochs; --exact runs those)'),
 );
 // create LSTM
 manualSeed(seed);
@@ -68,7 +81,8 @@ const t0 = performance.now();
 const every = tiny ? 10 : 100;
 const logger: Callback = {
   onEpochEnd: (epoch: number, logs: Logs) => {
-    if ((epoch + 1) % every === 0 || epoch + 1 === epochs) console.log(`Epoch ${epoch + 1}/${epochs} - ${since(t0)} - loss: ${logs.loss.toExponential(4)}`);
+    if ((epoch + 1) % every === 0 || epoch + 1 === epochs)
+      console.log(`Epoch ${epoch + 1}/${epochs} - ${since(t0)} - loss: ${logs.loss.toExponential(4)}`);
   },
 };
 await model.fit(X, y, { epochs, batchSize: nBatch, verbose: 0, seed, callbacks: [logger] });
@@ -82,7 +96,9 @@ for (const value of values) console.log(value.toFixed(1));
 
 const next = values[values.length - 1];
 const ok = Math.abs(next - 1.2) <= 0.05;
-console.log(`prediction after 1.0: ${next.toFixed(4)} (target 1.2 +- 0.05: ${ok ? 'reached' : 'missed'}); trained in ${since(t0)}`);
+console.log(
+  `prediction after 1.0: ${next.toFixed(4)} (target 1.2 +- 0.05: ${ok ? 'reached' : 'missed'}); trained in ${since(t0)}`,
+);
 if (!ok && !tiny && !exact) {
   console.error('trend: the prediction after 1.0 missed 1.2 +- 0.05');
   process.exitCode = 1;

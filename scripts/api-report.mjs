@@ -11,7 +11,8 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const reportArg = process.argv.indexOf('--report');
-const REPORT = reportArg > 0 ? path.resolve(process.argv[reportArg + 1]) : path.join(ROOT, 'api', 'longshort.api.json');
+const REPORT =
+  reportArg > 0 ? path.resolve(process.argv[reportArg + 1]) : path.join(ROOT, 'api', 'longshort.api.json');
 const ENTRIES = { index: 'src/index.ts', browser: 'src/browser.ts' };
 
 /** The kind of a symbol, from its flags (after following aliases). */
@@ -33,8 +34,15 @@ function isInternal(sym) {
 }
 
 export function buildReport() {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  const program = ts.createProgram(Object.values(ENTRIES).map((f) => path.join(ROOT, f)), config.options);
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  const program = ts.createProgram(
+    Object.values(ENTRIES).map((f) => path.join(ROOT, f)),
+    config.options,
+  );
   const checker = program.getTypeChecker();
   const report = {};
   const internal = [];
@@ -53,7 +61,10 @@ export function buildReport() {
           if (isInternal(ms)) internal.push(`${entry}: ${exp.name}.${m.name}`);
           members[m.name] = kindOf(ms);
         }
-        out[exp.name] = { kind, members: Object.fromEntries(Object.entries(members).sort(([a], [b]) => (a < b ? -1 : 1))) };
+        out[exp.name] = {
+          kind,
+          members: Object.fromEntries(Object.entries(members).sort(([a], [b]) => (a < b ? -1 : 1))),
+        };
       } else {
         out[exp.name] = kind;
       }
@@ -70,16 +81,22 @@ function diff(oldR, newR) {
     const b = newR[entry];
     for (const k of Object.keys(b)) if (!(k in a)) lines.push(`+ ${entry}: ${k} (${JSON.stringify(b[k])})`);
     for (const k of Object.keys(a)) if (!(k in b)) lines.push(`- ${entry}: ${k}`);
-    for (const k of Object.keys(b)) if (k in a && JSON.stringify(a[k]) !== JSON.stringify(b[k])) lines.push(`~ ${entry}: ${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
+    for (const k of Object.keys(b))
+      if (k in a && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+        lines.push(`~ ${entry}: ${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
   }
   return lines;
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain =
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   const { report, internal } = buildReport();
   if (internal.length > 0) {
-    console.error(`api-report: exports tagged @internal (do not export internals from the entries):\n  ${internal.join('\n  ')}`);
+    console.error(
+      `api-report: exports tagged @internal (do not export internals from the entries):\n  ${internal.join('\n  ')}`,
+    );
     process.exit(1);
   }
   const text = JSON.stringify(report, null, 2) + '\n';
@@ -99,10 +116,14 @@ if (isMain) {
       );
       process.exit(1);
     }
-    console.log(`api-report: ${Object.keys(report.index).length} exports match ${path.relative(ROOT, REPORT)}`);
+    console.log(
+      `api-report: ${Object.keys(report.index).length} exports match ${path.relative(ROOT, REPORT)}`,
+    );
   } else {
     mkdirSync(path.dirname(REPORT), { recursive: true });
     writeFileSync(REPORT, text);
-    console.log(`api-report: wrote ${path.relative(ROOT, REPORT)} (${Object.keys(report.index).length} exports)`);
+    console.log(
+      `api-report: wrote ${path.relative(ROOT, REPORT)} (${Object.keys(report.index).length} exports)`,
+    );
   }
 }

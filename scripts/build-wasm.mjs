@@ -42,27 +42,50 @@ const modules = [
   },
   // The relaxed-SIMD builds (6x8 micro-kernel on f32x4.relaxed_madd) of the GEMM and the
   // fused layer, for the 'wasm-relaxed' kernel set where WebAssembly.validate accepts them.
-  { source: 'f32-gemm.ts', out: 'f32-gemm-relaxed-wasm.ts', constName: 'F32_GEMM_RELAXED_WASM_BASE64', flags: ['--enable', 'relaxed-simd'] },
-  { source: 'f32-rnn.ts', out: 'f32-rnn-relaxed-wasm.ts', constName: 'F32_RNN_RELAXED_WASM_BASE64', flags: ['--enable', 'relaxed-simd'] },
+  {
+    source: 'f32-gemm.ts',
+    out: 'f32-gemm-relaxed-wasm.ts',
+    constName: 'F32_GEMM_RELAXED_WASM_BASE64',
+    flags: ['--enable', 'relaxed-simd'],
+  },
+  {
+    source: 'f32-rnn.ts',
+    out: 'f32-rnn-relaxed-wasm.ts',
+    constName: 'F32_RNN_RELAXED_WASM_BASE64',
+    flags: ['--enable', 'relaxed-simd'],
+  },
   {
     source: 'f32-rnn.ts',
     out: 'f32-rnn-relaxed-shared-wasm.ts',
     constName: 'F32_RNN_RELAXED_SHARED_WASM_BASE64',
-    flags: ['--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory', '--maximumMemory', SHARED_MAX_PAGES],
+    flags: [
+      '--enable',
+      'relaxed-simd',
+      '--enable',
+      'threads',
+      '--sharedMemory',
+      '--maximumMemory',
+      SHARED_MAX_PAGES,
+    ],
   },
 ];
 
 // Flags common to every kernel module: 128-bit SIMD (relaxed SIMD only where listed above), memory imported
 // from `env.memory` (the JS side owns it and its arena), the smallest runtime, no asserts.
 const common = [
-  '--enable', 'simd',
+  '--enable',
+  'simd',
   '--importMemory',
-  '--runtime', 'stub',
+  '--runtime',
+  'stub',
   '--noAssert',
-  '--optimizeLevel', '3',
-  '--shrinkLevel', '0',
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
   '--converge',
-  '--use', 'abort=',
+  '--use',
+  'abort=',
 ];
 
 mkdirSync(outDir, { recursive: true });

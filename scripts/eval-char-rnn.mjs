@@ -13,14 +13,32 @@ const opts = evalArgs({ epochs: '10', embedding: '0', seed: '123' });
 const torch = { 1: 2.157, 5: 1.545, 10: 1.421 };
 const out = await runExample(
   'char-rnn',
-  ['--epochs', opts.epochs, '--embedding', opts.embedding, '--seed', opts.seed, '--log-every', '50', '--sample', '300', '--temperature', '0.8'],
+  [
+    '--epochs',
+    opts.epochs,
+    '--embedding',
+    opts.embedding,
+    '--seed',
+    opts.seed,
+    '--log-every',
+    '50',
+    '--sample',
+    '300',
+    '--temperature',
+    '0.8',
+  ],
   'char-rnn',
 );
 const lines = [...out.matchAll(/epoch (\d+)\/\d+: validation loss ([0-9.]+) nats\/char, time ([^(]+)/g)];
 console.log('\nepoch  validation loss  (PyTorch)  time');
 for (const [, e, loss, time] of lines) {
-  console.log(`${e.padStart(5)}  ${loss.padStart(15)}  ${String(torch[e] ?? '').padStart(9)}  ${time.trim()}`);
+  console.log(
+    `${e.padStart(5)}  ${loss.padStart(15)}  ${String(torch[e] ?? '').padStart(9)}  ${time.trim()}`,
+  );
 }
 const last = numbersAfter(out, 'validation loss').at(-1);
 console.log(out.match(/time per batch: .*/)?.[0] ?? '');
-verdict(last <= 1.43, `validation loss ${last.toFixed(4)} after ${opts.epochs} epochs (target <= 1.43; PyTorch 1.421)`);
+verdict(
+  last <= 1.43,
+  `validation loss ${last.toFixed(4)} after ${opts.epochs} epochs (target <= 1.43; PyTorch 1.421)`,
+);

@@ -13,7 +13,10 @@ export function runExample(name, args, label = name) {
   if (!existsSync(file)) throw new Error(`${file} is missing; run \`npm run build\` first`);
   console.log(`\n$ node dist/examples/${name}.js ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [file, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     let partial = '';
     child.stdout.setEncoding('utf8');
@@ -34,7 +37,9 @@ export function runExample(name, args, label = name) {
 
 /** Every number that follows `label` (a RegExp source) in `text`. */
 export function numbersAfter(text, label) {
-  return [...text.matchAll(new RegExp(`${label}\\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)`, 'g'))].map((m) => Number(m[1]));
+  return [...text.matchAll(new RegExp(`${label}\\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)`, 'g'))].map((m) =>
+    Number(m[1]),
+  );
 }
 
 /** Parses `--name value` / `--flag` arguments of an eval script. */
@@ -44,7 +49,11 @@ export function evalArgs(spec) {
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in spec)) {
-      console.error(`unknown option ${argv[i]}; expected ${Object.keys(spec).map((k) => `--${k}`).join(', ')}`);
+      console.error(
+        `unknown option ${argv[i]}; expected ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
       process.exit(2);
     }
     if (typeof spec[key] === 'boolean') out[key] = true;

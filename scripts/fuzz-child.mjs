@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { LOADERS, mutate, rng } from './fuzz-lib.mjs';
 
 const [name, seedArg, startArg, countArg, seedDir, dumpTo, skipArg] = process.argv.slice(2);
-const skip = new Set((skipArg ?? '').split(',').filter((x) => x !== '').map(Number));
+const skip = new Set(
+  (skipArg ?? '')
+    .split(',')
+    .filter((x) => x !== '')
+    .map(Number),
+);
 const loader = LOADERS[name];
 if (loader === undefined) throw new Error(`fuzz-child: unknown loader ${name}`);
 const seed = Number(seedArg);

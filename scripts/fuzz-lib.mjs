@@ -19,7 +19,22 @@ export function rng(seed, index) {
   return { next, int: (n) => Math.floor(next() * n), index };
 }
 
-const INTERESTING32 = [0, 1, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, -0x80000000, 0x40000000, 1e6 | 0, 20000];
+const INTERESTING32 = [
+  0,
+  1,
+  -1,
+  0x7f,
+  0x80,
+  0xff,
+  0x7fff,
+  0x8000,
+  0xffff,
+  0x7fffffff,
+  -0x80000000,
+  0x40000000,
+  1e6 | 0,
+  20000,
+];
 const INTERESTING8 = [0, 1, 0x7f, 0x80, 0xff, 0x28, 0x2e, 0x5b, 0x7b, 0x30, 0x39, 0x2d];
 
 /** One input: a seed with 1-8 random mutations (bit flips, interesting values, splices, cuts). */
@@ -37,7 +52,12 @@ export function mutate(seeds, r) {
         if (n > 0) b[at] = INTERESTING8[r.int(INTERESTING8.length)];
         break;
       case 2:
-        if (n >= 4) new DataView(b.buffer).setInt32(Math.min(at, n - 4), INTERESTING32[r.int(INTERESTING32.length)], r.next() < 0.5);
+        if (n >= 4)
+          new DataView(b.buffer).setInt32(
+            Math.min(at, n - 4),
+            INTERESTING32[r.int(INTERESTING32.length)],
+            r.next() < 0.5,
+          );
         break;
       case 3:
         if (n > 0) b[at] = r.int(256);
@@ -71,7 +91,12 @@ export function mutate(seeds, r) {
         break;
       }
       default:
-        if (n >= 8) new DataView(b.buffer).setBigInt64(Math.min(at, n - 8), BigInt.asIntN(64, BigInt(r.int(2 ** 31)) << BigInt(r.int(33))), true);
+        if (n >= 8)
+          new DataView(b.buffer).setBigInt64(
+            Math.min(at, n - 8),
+            BigInt.asIntN(64, BigInt(r.int(2 ** 31)) << BigInt(r.int(33))),
+            true,
+          );
     }
   }
   return b;
@@ -96,10 +121,15 @@ async function ptSeeds() {
   const out = [
     serializeTorchStateDict(new LSTM(3, 2).stateDict(), 'archive'),
     serializeTorchStateDict(new Linear(2, 2).stateDict(), 'm'),
-    serializeTorchStateDict({ a: tensor([1, 2, 3], { dtype: 'int32' }), b: tensor([[0.5]], { dtype: 'float64' }) }, 'x'),
+    serializeTorchStateDict(
+      { a: tensor([1, 2, 3], { dtype: 'int32' }), b: tensor([[0.5]], { dtype: 'float64' }) },
+      'x',
+    ),
   ];
   const fx = join(root, 'test', 'fixtures', 'pt');
-  if (existsSync(fx)) for (const f of readdirSync(fx).sort()) if (f.endsWith('.pt')) out.push(new Uint8Array(readFileSync(join(fx, f))));
+  if (existsSync(fx))
+    for (const f of readdirSync(fx).sort())
+      if (f.endsWith('.pt')) out.push(new Uint8Array(readFileSync(join(fx, f))));
   return out;
 }
 
@@ -110,8 +140,20 @@ export const LOADERS = {
       const { serializeSafetensors } = await dist('src/io/safetensors.js');
       const { tensor } = await dist('src/tensor/index.js');
       return [
-        serializeSafetensors({ w: tensor([[1, 2], [3, 4]]), b: tensor([0.5]) }, { metadata: { format: 'pt' } }),
-        serializeSafetensors({ x: tensor([1, 2, 3], { dtype: 'float64' }), i: tensor([7], { dtype: 'int32' }) }),
+        serializeSafetensors(
+          {
+            w: tensor([
+              [1, 2],
+              [3, 4],
+            ]),
+            b: tensor([0.5]),
+          },
+          { metadata: { format: 'pt' } },
+        ),
+        serializeSafetensors({
+          x: tensor([1, 2, 3], { dtype: 'float64' }),
+          i: tensor([7], { dtype: 'int32' }),
+        }),
         serializeSafetensors({}),
       ];
     },
@@ -135,11 +177,13 @@ export const LOADERS = {
       const out = [];
       for (const f of await ptSeeds()) {
         try {
-          const files = readZip(f, (n) => true, 'seed');
+          const files = readZip(f, () => true, 'seed');
           const pkl = [...files.keys()].find((k) => k.endsWith('data.pkl'));
           if (pkl === undefined) continue;
           const prefix = pkl.slice(0, -'data.pkl'.length);
-          const storages = [...files.keys()].filter((k) => k.startsWith(`${prefix}data/`)).map((k) => [k.slice(prefix.length + 5), files.get(k)]);
+          const storages = [...files.keys()]
+            .filter((k) => k.startsWith(`${prefix}data/`))
+            .map((k) => [k.slice(prefix.length + 5), files.get(k)]);
           out.push(encodeBundle(files.get(pkl), storages));
         } catch {
           // a seed that is not a zip (the legacy fixture)
@@ -149,7 +193,8 @@ export const LOADERS = {
     },
     async run(input) {
       const { ptArchive } = await dist('test/io/hostile-builders.js');
-      const { parseTorchCheckpoint, torchStateDict, torchOptimizerState } = await dist('src/io/torch-file.js');
+      const { parseTorchCheckpoint, torchStateDict, torchOptimizerState } =
+        await dist('src/io/torch-file.js');
       const [pkl, storages] = decodeBundle(input);
       const v = parseTorchCheckpoint(ptArchive(pkl, Object.fromEntries(storages)), 'fuzz.pt');
       try {
@@ -178,7 +223,10 @@ export const LOADERS = {
     async run(input, _work, r) {
       const { parseCsvColumns } = await dist('src/data/index.js');
       const text = new TextDecoder().decode(input);
-      const first = text.split('\n')[0].split(',').map((c) => c.replace(/"/g, ''));
+      const first = text
+        .split('\n')[0]
+        .split(',')
+        .map((c) => c.replace(/"/g, ''));
       const columns = first.length > 1 && r.next() < 0.8 ? first.slice(1) : [first[0] ?? 'x'];
       const missing = ['error', 'skip', 'interpolate'][r.int(3)];
       parseCsvColumns(text, { columns, missing, ...(r.next() < 0.5 ? { dateColumn: first[0] } : {}) });
@@ -189,8 +237,18 @@ export const LOADERS = {
     async seeds(seedDir) {
       const out = [];
       for (const d of readdirSync(seedDir).sort()) {
-        const files = ['model.json', 'weights.safetensors', 'optimizer.json', 'optimizer.safetensors'].map((f) => [f, existsSync(join(seedDir, d, f)) ? new Uint8Array(readFileSync(join(seedDir, d, f))) : null]);
-        out.push(encodeBundle(new Uint8Array(0), files.filter(([, v]) => v !== null)));
+        const files = ['model.json', 'weights.safetensors', 'optimizer.json', 'optimizer.safetensors'].map(
+          (f) => [
+            f,
+            existsSync(join(seedDir, d, f)) ? new Uint8Array(readFileSync(join(seedDir, d, f))) : null,
+          ],
+        );
+        out.push(
+          encodeBundle(
+            new Uint8Array(0),
+            files.filter(([, v]) => v !== null),
+          ),
+        );
       }
       return out;
     },
@@ -209,9 +267,24 @@ export const LOADERS = {
 // Loaders that misbehave on purpose (input 3 of each run), so tests can check that the
 // watchdog sees hangs, crashes, untyped errors and memory overruns. Not run by default.
 const one = async () => [Uint8Array.of(1)];
-LOADERS._hang = { seeds: one, run: async (_i, _w, r) => { if (r.index === 3) for (;;); } };
-LOADERS._crash = { seeds: one, run: async (_i, _w, r) => { if (r.index === 3) process.kill(process.pid, 'SIGSEGV'); } };
-LOADERS._untyped = { seeds: one, run: async (_i, _w, r) => { if (r.index === 3) throw new TypeError('boom'); } };
+LOADERS._hang = {
+  seeds: one,
+  run: async (_i, _w, r) => {
+    if (r.index === 3) for (;;);
+  },
+};
+LOADERS._crash = {
+  seeds: one,
+  run: async (_i, _w, r) => {
+    if (r.index === 3) process.kill(process.pid, 'SIGSEGV');
+  },
+};
+LOADERS._untyped = {
+  seeds: one,
+  run: async (_i, _w, r) => {
+    if (r.index === 3) throw new TypeError('boom');
+  },
+};
 LOADERS._memory = {
   seeds: one,
   run: async (_i, _w, r) => {
@@ -223,18 +296,42 @@ LOADERS._memory = {
 
 /** Writes the model-loader seeds: a few saved models, one per subdirectory of `dir`. */
 export async function writeModelSeeds(dir) {
-  const { sequential, lstm, gru, dense, embedding, dropout, bidirectional } = await dist('src/models/index.js');
+  const { sequential, lstm, gru, dense, embedding, dropout, bidirectional } =
+    await dist('src/models/index.js');
   const { manualSeed } = await dist('src/core/rng.js');
   const { tensor } = await dist('src/tensor/index.js');
   manualSeed(3);
   const a = sequential([lstm({ units: 3, inputShape: [4, 2] }), dense({ units: 1 })]);
-  const b = sequential([embedding({ inputDim: 5, outputDim: 2, inputShape: [3] }), gru({ units: 2 }), dropout({ rate: 0.1 }), dense({ units: 2, activation: 'softmax' })]);
+  const b = sequential([
+    embedding({ inputDim: 5, outputDim: 2, inputShape: [3] }),
+    gru({ units: 2 }),
+    dropout({ rate: 0.1 }),
+    dense({ units: 2, activation: 'softmax' }),
+  ]);
   b.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
-  await b.fit(tensor([[1, 2, 3], [0, 4, 1]], { dtype: 'int32' }), tensor([0, 1], { dtype: 'int32' }), { epochs: 1, verbose: 0, seed: 1 });
-  const c = sequential([bidirectional(lstm({ units: 2, returnSequences: true }), { inputShape: [3, 1] }), dense({ units: 1 })]);
+  await b.fit(
+    tensor(
+      [
+        [1, 2, 3],
+        [0, 4, 1],
+      ],
+      { dtype: 'int32' },
+    ),
+    tensor([0, 1], { dtype: 'int32' }),
+    { epochs: 1, verbose: 0, seed: 1 },
+  );
+  const c = sequential([
+    bidirectional(lstm({ units: 2, returnSequences: true }), { inputShape: [3, 1] }),
+    dense({ units: 1 }),
+  ]);
   c.compile({ loss: 'mse', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } });
   await c.fit(tensor([[[1], [2], [3]]]), tensor([[[1], [0], [1]]]), { epochs: 1, verbose: 0, seed: 2 });
-  for (const [k, m] of [['a', a], ['b', b], ['c', c]]) await m.save(join(dir, k));
+  for (const [k, m] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ])
+    await m.save(join(dir, k));
 }
 
 /** [bytes, [name, bytes][]] in one buffer: little-endian lengths before each piece. */

@@ -24,7 +24,12 @@ const inputs = Number(opt('inputs', '100000'));
 const seed = Number(opt('seed', '1'));
 const timeout = Number(opt('timeout', '2000'));
 const maxRss = Number(opt('max-rss', '500')) * 1e6;
-const names = opt('loaders', Object.keys(LOADERS).filter((k) => !k.startsWith('_')).join(',')).split(',');
+const names = opt(
+  'loaders',
+  Object.keys(LOADERS)
+    .filter((k) => !k.startsWith('_'))
+    .join(','),
+).split(',');
 const out = opt('out', join(root, 'out', 'fuzz'));
 const quiet = args.includes('--quiet');
 const child = join(root, 'scripts', 'fuzz-child.mjs');
@@ -41,13 +46,29 @@ function rssOf(pid) {
 async function dump(name, index, seedDir) {
   mkdirSync(out, { recursive: true });
   const file = join(out, `${name}-seed${seed}-${index}.bin`);
-  await new Promise((resolve) => fork(child, [name, String(seed), String(index), '1', seedDir, file], { stdio: 'inherit' }).on('exit', resolve));
+  await new Promise((resolve) =>
+    fork(child, [name, String(seed), String(index), '1', seedDir, file], { stdio: 'inherit' }).on(
+      'exit',
+      resolve,
+    ),
+  );
   return file;
 }
 
 /** Fuzzes one loader over inputs [0, inputs); restarts the child after each hang or crash. */
 function fuzzLoader(name, seedDir) {
-  const s = { name, inputs: 0, ok: 0, typed: 0, hangs: [], crashes: [], untyped: [], overMemory: [], peak: 0, ms: 0 };
+  const s = {
+    name,
+    inputs: 0,
+    ok: 0,
+    typed: 0,
+    hangs: [],
+    crashes: [],
+    untyped: [],
+    overMemory: [],
+    peak: 0,
+    ms: 0,
+  };
   const t0 = Date.now();
   return new Promise((resolve) => {
     let next = 0;
@@ -59,10 +80,14 @@ function fuzzLoader(name, seedDir) {
         return;
       }
       const from = next;
-      const p = fork(child, [name, String(seed), String(from), String(inputs - from), seedDir, '', skip.join(',')], {
-        execArgv: ['--max-old-space-size=1024', '--stack-size=984'],
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      });
+      const p = fork(
+        child,
+        [name, String(seed), String(from), String(inputs - from), seedDir, '', skip.join(',')],
+        {
+          execArgv: ['--max-old-space-size=1024', '--stack-size=984'],
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        },
+      );
       let stderr = '';
       p.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
       let current = -1;
@@ -99,7 +124,11 @@ function fuzzLoader(name, seedDir) {
         } else {
           // the input in flight is the culprit; inputs reported before it stay counted
           const at = Math.max(current, next);
-          const rec = { i: at, why: killedFor ?? `exit ${code ?? signal}`, stderr: killedFor === null ? stderr.slice(-400) : '' };
+          const rec = {
+            i: at,
+            why: killedFor ?? `exit ${code ?? signal}`,
+            stderr: killedFor === null ? stderr.slice(-400) : '',
+          };
           if (killedFor === 'hang') s.hangs.push(rec);
           else if (killedFor === 'memory') s.overMemory.push(rec);
           else s.crashes.push(rec);
@@ -121,25 +150,61 @@ mkdirSync(seedDir);
 await writeModelSeeds(seedDir);
 const results = [];
 for (const name of names) {
-  if (LOADERS[name] === undefined) throw new Error(`fuzz: unknown loader ${name}; expected one of ${Object.keys(LOADERS).join(', ')}`);
+  if (LOADERS[name] === undefined)
+    throw new Error(`fuzz: unknown loader ${name}; expected one of ${Object.keys(LOADERS).join(', ')}`);
   const r = await fuzzLoader(name, seedDir);
   results.push(r);
   if (!quiet) console.error(`fuzz: ${name} done in ${(r.ms / 1000).toFixed(1)} s`);
 }
 let bad = 0;
-const rows = [['loader', 'inputs', 'accepted', 'typed errors', 'hangs', 'crashes', 'untyped', 'over memory', 'peak RSS MB', 'seconds']];
+const rows = [
+  [
+    'loader',
+    'inputs',
+    'accepted',
+    'typed errors',
+    'hangs',
+    'crashes',
+    'untyped',
+    'over memory',
+    'peak RSS MB',
+    'seconds',
+  ],
+];
 for (const r of results) {
-  rows.push([r.name, r.inputs, r.ok, r.typed, r.hangs.length, r.crashes.length, r.untyped.length, r.overMemory.length, (r.peak / 1e6).toFixed(0), (r.ms / 1000).toFixed(1)].map(String));
+  rows.push(
+    [
+      r.name,
+      r.inputs,
+      r.ok,
+      r.typed,
+      r.hangs.length,
+      r.crashes.length,
+      r.untyped.length,
+      r.overMemory.length,
+      (r.peak / 1e6).toFixed(0),
+      (r.ms / 1000).toFixed(1),
+    ].map(String),
+  );
   const failures = [...r.hangs, ...r.crashes, ...r.untyped, ...r.overMemory];
   bad += failures.length + (r.peak > maxRss ? 1 : 0);
   for (const f of failures.slice(0, 10)) {
     const file = await dump(r.name, f.i, seedDir);
-    console.log(`  ${r.name} input ${f.i}: ${f.why ?? f.outcome} ${f.message ?? ''} ${f.stderr ?? ''}\n    -> ${file}`);
+    console.log(
+      `  ${r.name} input ${f.i}: ${f.why ?? f.outcome} ${f.message ?? ''} ${f.stderr ?? ''}\n    -> ${file}`,
+    );
   }
 }
 const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
-console.log(`fuzz: seed ${seed}, ${inputs} inputs per loader, hang limit ${timeout} ms, memory limit ${maxRss / 1e6} MB, node ${process.version}`);
-for (const row of rows) console.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
-console.log(bad === 0 ? 'fuzz: 0 hangs, 0 crashes, 0 untyped errors, peak RSS within the limit' : `fuzz: ${bad} failure(s)`);
+console.log(
+  `fuzz: seed ${seed}, ${inputs} inputs per loader, hang limit ${timeout} ms, memory limit ${maxRss / 1e6} MB, node ${process.version}`,
+);
+for (const row of rows)
+  console.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
+console.log(
+  bad === 0
+    ? 'fuzz: 0 hangs, 0 crashes, 0 untyped errors, peak RSS within the limit'
+    : `fuzz: ${bad} failure(s)`,
+);
 rmSync(work, { recursive: true, force: true });
 process.exit(bad === 0 ? 0 : 1);

@@ -52,8 +52,19 @@ function run(dir, killAfter) {
     });
     p.on('exit', (code, signal) => {
       if (signal === 'SIGKILL') resolve({ killed: true, resumedAt });
-      else if (code === 0) resolve({ killed: false, resumedAt, ms: Date.now() - began, result: JSON.parse(out.trim().split('\n').at(-1)) });
-      else reject(new Error(`kill-saves: the child failed (exit ${code}) after resuming at epoch ${resumedAt}:\n${err.slice(-1500)}`));
+      else if (code === 0)
+        resolve({
+          killed: false,
+          resumedAt,
+          ms: Date.now() - began,
+          result: JSON.parse(out.trim().split('\n').at(-1)),
+        });
+      else
+        reject(
+          new Error(
+            `kill-saves: the child failed (exit ${code}) after resuming at epoch ${resumedAt}:\n${err.slice(-1500)}`,
+          ),
+        );
     });
   });
 }
@@ -83,7 +94,8 @@ try {
       try {
         const m = await loadModel(dir);
         loads++;
-        if (leftovers(dir).length > 0) throw new Error(`leftovers after loading: ${leftovers(dir).join(', ')}`);
+        if (leftovers(dir).length > 0)
+          throw new Error(`leftovers after loading: ${leftovers(dir).join(', ')}`);
         if (!(m.epoch >= 1 && m.epoch <= epochs)) throw new Error(`epoch counter ${m.epoch}`);
       } catch (e) {
         failures++;

@@ -8,10 +8,14 @@ import path from 'node:path';
 const roots = ['src', 'cli', 'examples'].filter((p) => existsSync(p));
 // Resolve the local binary so the script also works outside `npm run`.
 const bin = path.join('node_modules', '.bin', process.platform === 'win32' ? 'depcruise.cmd' : 'depcruise');
-const result = spawnSync(existsSync(bin) ? bin : 'depcruise', ['--config', '.dependency-cruiser.cjs', ...roots], {
-  stdio: 'inherit',
-  shell: process.platform === 'win32',
-});
+const result = spawnSync(
+  existsSync(bin) ? bin : 'depcruise',
+  ['--config', '.dependency-cruiser.cjs', ...roots],
+  {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  },
+);
 if (result.error) {
   console.error(result.error.message);
   process.exit(1);

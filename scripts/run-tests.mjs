@@ -30,15 +30,23 @@ function findTests(dir) {
 }
 
 const all = findTests(distTests).sort();
-const stale = all.filter((f) => !existsSync(path.join('test', path.relative(distTests, f)).replace(/\.js$/, '.ts')));
+const stale = all.filter(
+  (f) => !existsSync(path.join('test', path.relative(distTests, f)).replace(/\.js$/, '.ts')),
+);
 for (const f of stale) console.warn(`run-tests: skipping ${f} (its test/**/*.ts source no longer exists)`);
 const files = all
   .filter((f) => !stale.includes(f))
-  .filter((f) => filters.length === 0 || filters.some((s) => path.relative(distTests, f).split(path.sep).join('/').includes(s)));
+  .filter(
+    (f) =>
+      filters.length === 0 ||
+      filters.some((s) => path.relative(distTests, f).split(path.sep).join('/').includes(s)),
+  );
 
 if (files.length === 0) {
-  console.error(`run-tests: no test files found under ${distTests}/ (did \`npm run build\` run?)` +
-    (filters.length ? ` matching ${filters.join(', ')}` : ''));
+  console.error(
+    `run-tests: no test files found under ${distTests}/ (did \`npm run build\` run?)` +
+      (filters.length ? ` matching ${filters.join(', ')}` : ''),
+  );
   process.exit(1);
 }
 

@@ -92,8 +92,12 @@ try {
 }
 
 const f = (v) => v.toFixed(1).padStart(7);
-console.log(`soak: node ${process.version}; MB after GC at start / middle / end of each phase; growth = end - middle (limits: heap ${maxHeap} MB, RSS ${maxRss} MB)`);
-console.log(`${'phase'.padEnd(22)} ${'count'.padStart(7)}   ${'RSS start'.padStart(9)} ${'mid'.padStart(7)} ${'end'.padStart(7)}   ${'heap start'.padStart(10)} ${'mid'.padStart(7)} ${'end'.padStart(7)}   growth heap / RSS   seconds`);
+console.log(
+  `soak: node ${process.version}; MB after GC at start / middle / end of each phase; growth = end - middle (limits: heap ${maxHeap} MB, RSS ${maxRss} MB)`,
+);
+console.log(
+  `${'phase'.padEnd(22)} ${'count'.padStart(7)}   ${'RSS start'.padStart(9)} ${'mid'.padStart(7)} ${'end'.padStart(7)}   ${'heap start'.padStart(10)} ${'mid'.padStart(7)} ${'end'.padStart(7)}   growth heap / RSS   seconds`,
+);
 for (const r of rows) {
   console.log(
     `${r.name.padEnd(22)} ${String(r.n).padStart(7)}   ${f(r.at[0].rss).padStart(9)} ${f(r.at[1].rss)} ${f(r.at[2].rss)}   ${f(r.at[0].heap).padStart(10)} ${f(r.at[1].heap)} ${f(r.at[2].heap)}   ${f(r.heapGrowth)} / ${f(r.rssGrowth)}   ${r.s.toFixed(1).padStart(6)} ${r.ok ? 'flat' : 'GROWS'}`,

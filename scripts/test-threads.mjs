@@ -15,9 +15,14 @@ const runs = [
 ];
 let failed = false;
 for (const env of runs) {
-  const label = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+  const label = Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   console.log(`test-threads: ${label}`);
-  const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) {
     console.error(`test-threads: FAILED with ${label}`);
     failed = true;

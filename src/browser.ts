@@ -18,7 +18,14 @@
  */
 export * from './core/errors.js';
 export { getDefaultDtype, setDefaultDtype, type DType, type FloatDType } from './core/dtype.js';
-export { Generator, manualSeed, defaultGenerator, type GeneratorState, type GeneratorAlgorithm, type GeneratorOptions } from './core/rng.js';
+export {
+  Generator,
+  manualSeed,
+  defaultGenerator,
+  type GeneratorState,
+  type GeneratorAlgorithm,
+  type GeneratorOptions,
+} from './core/rng.js';
 export type { Shape } from './core/shape.js';
 export {
   activeKernelSet,
@@ -46,21 +53,47 @@ export { serializeTorchStateDict } from './io/torch-write.js';
 export * from './io/torch-format.js';
 // data/index.ts less readCsvColumns (node:fs)
 export type { NumericData } from './data/as-matrix.js';
-export { timeseriesWindows, type TimeseriesWindowOptions, type TimeseriesWindows } from './data/timeseries-windows.js';
+export {
+  timeseriesWindows,
+  type TimeseriesWindowOptions,
+  type TimeseriesWindows,
+} from './data/timeseries-windows.js';
 export { Scaler } from './data/scaler.js';
 export { MinMaxScaler, type MinMaxScalerOptions, type MinMaxScalerJSON } from './data/min-max-scaler.js';
 export { StandardScaler, type StandardScalerJSON } from './data/standard-scaler.js';
-export { chronologicalSplit, type IndexRange, type Sliceable, type Split, type SplitFractions } from './data/chronological-split.js';
-export { parseCsvColumns, type CsvColumns, type CsvColumnsOptions, type MissingPolicy } from './data/parse-csv-columns.js';
+export {
+  chronologicalSplit,
+  type IndexRange,
+  type Sliceable,
+  type Split,
+  type SplitFractions,
+} from './data/chronological-split.js';
+export {
+  parseCsvColumns,
+  type CsvColumns,
+  type CsvColumnsOptions,
+  type MissingPolicy,
+} from './data/parse-csv-columns.js';
 export { CharVocab, type CharVocabJSON } from './data/char-vocab.js';
 export { batches, type BatchOptions } from './data/batches.js';
 export { takeRows } from './data/take-rows.js';
-export { charRnnBatches, type CharRnnBatch, type CharRnnBatches, type CharRnnBatchOptions } from './data/char-rnn-batches.js';
+export {
+  charRnnBatches,
+  type CharRnnBatch,
+  type CharRnnBatches,
+  type CharRnnBatchOptions,
+} from './data/char-rnn-batches.js';
 export * as layers from './models/layers.js';
 // models/index.ts less loadModel (node:fs)
 export { Layer } from './models/layer.js';
 export { RecurrentLayer, type RecurrentLayerOptions } from './models/recurrent-layer.js';
-export { DenseLayer, DropoutLayer, EmbeddingLayer, type DenseOptions, type EmbeddingLayerOptions } from './models/core-layers.js';
+export {
+  DenseLayer,
+  DropoutLayer,
+  EmbeddingLayer,
+  type DenseOptions,
+  type EmbeddingLayerOptions,
+} from './models/core-layers.js';
 export type { LossName } from './models/losses.js';
 export type { OptimizerName } from './models/optimizers.js';
 export * as callbacks from './models/callbacks-namespace.js';

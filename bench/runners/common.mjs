@@ -31,7 +31,12 @@ export function parseArgs(argv) {
 /** 'W1:train,W3' -> predicate(id, mode) */
 export function makeSelector(only) {
   if (!only || only === true) return () => true;
-  const set = new Set(String(only).split(',').map((s) => s.trim()).filter(Boolean));
+  const set = new Set(
+    String(only)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return (id, mode) => set.has(`${id}:${mode}`) || set.has(id);
 }
 
@@ -80,12 +85,18 @@ export async function measure(fn, timing) {
     warm = timing.warmup;
     for (let i = 0; i < warm - 1; i++) await fn();
     let total = 0;
-    while ((ms.length < timing.min_reps || total < timing.min_total_s * 1000) && ms.length < timing.max_reps) {
+    while (
+      (ms.length < timing.min_reps || total < timing.min_total_s * 1000) &&
+      ms.length < timing.max_reps
+    ) {
       total += await one();
     }
   } else {
     warm = 1;
-    const reps = Math.max(timing.slow_min_reps, Math.min(timing.slow_max_reps, Math.ceil(timing.min_total_s / t1)));
+    const reps = Math.max(
+      timing.slow_min_reps,
+      Math.min(timing.slow_max_reps, Math.ceil(timing.min_total_s / t1)),
+    );
     for (let i = 0; i < reps; i++) await one();
   }
   return summarize(ms, warm, cpu);
@@ -140,7 +151,10 @@ export function seqFields(w, res) {
   if (!w.seq_full || res.median_ms === undefined) return {};
   const k = w.seq_full / w.seq;
   return {
-    seq_used: w.seq, seq_full: w.seq_full, median_ms_extrapolated: res.median_ms * k, min_ms_extrapolated: res.min_ms * k,
+    seq_used: w.seq,
+    seq_full: w.seq_full,
+    median_ms_extrapolated: res.median_ms * k,
+    min_ms_extrapolated: res.min_ms * k,
     extrapolation: `linear in seq: measured at seq ${w.seq}, scaled x${k}`,
   };
 }
@@ -201,7 +215,10 @@ export function dataW1(w, r) {
     for (let k = 0; k < 10; k++) {
       let s = 0;
       for (let t = 0; t < T; t++) s += x[(b * T + t) * I + k];
-      if (s > best) { best = s; bi = k; }
+      if (s > best) {
+        best = s;
+        bi = k;
+      }
     }
     y[b] = bi;
   }

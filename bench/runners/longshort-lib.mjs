@@ -20,7 +20,9 @@ export const VERSION = JSON.parse(fs.readFileSync(path.join(C.REPO, 'package.jso
 
 // Not part of the API: only read for the label when the public entry does not say which kernels run.
 const INTERNAL_GEMM = path.join(DIST, 'src', 'kernels', 'gemm.js');
-const internal = fs.existsSync(INTERNAL_GEMM) ? await import(pathToFileURL(INTERNAL_GEMM).href).catch(() => ({})) : {};
+const internal = fs.existsSync(INTERNAL_GEMM)
+  ? await import(pathToFileURL(INTERNAL_GEMM).href).catch(() => ({}))
+  : {};
 
 /**
  * Name of the active kernel set: from the public entry when it exports it (kernelSetName() etc.); otherwise
@@ -31,7 +33,11 @@ export function kernelSetName(lib = L) {
     for (const k of ['kernelSetName', 'kernelSet', 'getKernelSet', 'getKernelInfo', 'kernelInfo']) {
       const v = o[k];
       let r;
-      try { r = typeof v === 'function' ? v() : v; } catch { r = undefined; }
+      try {
+        r = typeof v === 'function' ? v() : v;
+      } catch {
+        r = undefined;
+      }
       if (typeof r === 'string' && r) return r;
       if (r && typeof r === 'object' && typeof r.name === 'string') return r.name;
     }
@@ -46,12 +52,18 @@ export function kernelSetName(lib = L) {
 /** --threads N via setNumThreads when the library exports it; otherwise 1 thread (and a note). */
 export function configureThreads(requested) {
   const n = requested === undefined || requested === true ? 1 : Number(requested);
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`--threads must be a positive integer, got ${requested}`);
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new Error(`--threads must be a positive integer, got ${requested}`);
   if (typeof L.setNumThreads === 'function') {
     L.setNumThreads(n);
     const got = typeof L.getNumThreads === 'function' ? Number(L.getNumThreads()) : n;
     return { threads: got, note: null };
   }
-  return { threads: 1, note: n !== 1 ? `--threads ${n} requested but longshort has no setNumThreads export yet: ran with 1 thread` : null };
+  return {
+    threads: 1,
+    note:
+      n !== 1
+        ? `--threads ${n} requested but longshort has no setNumThreads export yet: ran with 1 thread`
+        : null,
+  };
 }
-

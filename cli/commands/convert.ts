@@ -4,7 +4,15 @@
  * - between model files: Keras `.keras` / `.h5` and longshort's saved model directory
  *   (any OUT without a model extension), through importModel / exportModel.
  */
-import { exportModel, formatFromName, FormatError, importModel, loadTorchCheckpoint, saveSafetensors, torchStateDict } from '../../src/index.js';
+import {
+  exportModel,
+  formatFromName,
+  FormatError,
+  importModel,
+  loadTorchCheckpoint,
+  saveSafetensors,
+  torchStateDict,
+} from '../../src/index.js';
 
 export interface ConvertCommandOptions {
   key?: string;
@@ -15,9 +23,16 @@ function isTorch(path: string): boolean {
   return /\.(pt|pth)$/i.test(path);
 }
 
-export async function convertCommand(input: string, output: string, opts: ConvertCommandOptions): Promise<void> {
+export async function convertCommand(
+  input: string,
+  output: string,
+  opts: ConvertCommandOptions,
+): Promise<void> {
   if (isTorch(input)) {
-    if (!/\.safetensors$/i.test(output)) throw new Error(`convert: a PyTorch checkpoint converts to .safetensors; expected OUT ending .safetensors, got ${output}`);
+    if (!/\.safetensors$/i.test(output))
+      throw new Error(
+        `convert: a PyTorch checkpoint converts to .safetensors; expected OUT ending .safetensors, got ${output}`,
+      );
     const ckpt = await loadTorchCheckpoint(input);
     let sd: ReturnType<typeof torchStateDict>;
     try {
@@ -27,19 +42,26 @@ export async function convertCommand(input: string, output: string, opts: Conver
       const m = e instanceof FormatError ? /; pass \{ key: (.+) \}$/.exec(e.message) : null;
       if (m === null) throw e;
       const keys = m[1].split(' | ').map((k) => `--key ${k.replace(/^'|'$/g, '')}`);
-      throw new FormatError(`${e instanceof Error ? e.message.slice(0, m.index) : ''}; pass ${keys.join(' or ')}`);
+      throw new FormatError(
+        `${e instanceof Error ? e.message.slice(0, m.index) : ''}; pass ${keys.join(' or ')}`,
+      );
     }
     if (sd.size === 0) throw new Error(`${input}: the state dict is empty; nothing to write`);
-    await saveSafetensors(output, sd, { metadata: { format: 'pt', source: input.split(/[\\/]/).pop() ?? input } });
+    await saveSafetensors(output, sd, {
+      metadata: { format: 'pt', source: input.split(/[\\/]/).pop() ?? input },
+    });
     let params = 0;
     for (const t of sd.values()) params += t.numel();
     console.log(`${output}: ${sd.size} tensors, ${params.toLocaleString('en-US')} values`);
     for (const [k, t] of sd) console.log(`  ${k.padEnd(32)} ${t.dtype.padEnd(8)} [${t.shape.join(', ')}]`);
     return;
   }
-  if (opts.key !== undefined || opts.stripPrefix !== undefined) throw new Error('convert: --key and --strip-prefix apply to PyTorch checkpoints only');
+  if (opts.key !== undefined || opts.stripPrefix !== undefined)
+    throw new Error('convert: --key and --strip-prefix apply to PyTorch checkpoints only');
   const model = await importModel(input);
   const format = formatFromName(output) ?? 'longshort';
   await exportModel(model, output, { format });
-  console.log(`${output}: ${format} model "${model.name}", ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`);
+  console.log(
+    `${output}: ${format} model "${model.name}", ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`,
+  );
 }

@@ -66,7 +66,9 @@ export class ProgressLines implements Callback {
 
   onEpochEnd(epoch: number, logs: Logs): void {
     const p = this.params as TrainingParams;
-    this.print(`Epoch ${epoch + 1}/${p.epochs} - ${duration((performance.now() - this.epochStart) / 1000)} - ${formatLogs(logs)}`);
+    this.print(
+      `Epoch ${epoch + 1}/${p.epochs} - ${duration((performance.now() - this.epochStart) / 1000)} - ${formatLogs(logs)}`,
+    );
   }
 }
 

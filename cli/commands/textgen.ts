@@ -71,13 +71,35 @@ export interface TextgenSampleOptions {
 const VOCAB_FILE = 'vocab.json';
 const LAYOUT_FILE = 'textgen.json';
 /** What `--tiny` changes when the option is not given (a smoke test; its own output directory). */
-const TINY = { epochs: 1, hidden: 32, layers: 1, embedding: 16, seqLength: 25, batchSize: 10, maxBatches: 20, sample: 50, out: 'out/textgen-tiny' };
+const TINY = {
+  epochs: 1,
+  hidden: 32,
+  layers: 1,
+  embedding: 16,
+  seqLength: 25,
+  batchSize: 10,
+  maxBatches: 20,
+  sample: 50,
+  out: 'out/textgen-tiny',
+};
 /** Fixed by the saved model (or its textgen.json) when resuming. */
 const FIXED_ON_RESUME = ['hidden', 'layers', 'embedding', 'seqLength', 'batchSize', 'lr'] as const;
-const FLAG: Record<string, string> = { hidden: '--hidden', layers: '--layers', embedding: '--embedding', seqLength: '--seq-length', batchSize: '--batch-size', lr: '--lr' };
+const FLAG: Record<string, string> = {
+  hidden: '--hidden',
+  layers: '--layers',
+  embedding: '--embedding',
+  seqLength: '--seq-length',
+  batchSize: '--batch-size',
+  lr: '--lr',
+};
 
 /** Rows of the first `limit` batches, in batch order: x and y int32 (numBatches * batchSize, seqLength). */
-function stack(data: CharRnnBatches, batchSize: number, seqLength: number, limit = Infinity): { x: Tensor; y: Tensor } {
+function stack(
+  data: CharRnnBatches,
+  batchSize: number,
+  seqLength: number,
+  limit = Infinity,
+): { x: Tensor; y: Tensor } {
   const nb = Math.min(data.numBatches, limit);
   const n = nb * batchSize;
   const x = new Int32Array(n * seqLength); // (n, seqLength)
@@ -93,15 +115,25 @@ function stack(data: CharRnnBatches, batchSize: number, seqLength: number, limit
 }
 
 /** The model; `batchSize` fixes the stateful batch (the text streams). */
-function buildModel(V: number, o: { embedding: number; hidden: number; layers: number }, batchSize: number): SequentialModel {
-  const stackLayers: Layer[] = [layers.embedding({ inputDim: V, outputDim: o.embedding, batchSize, inputShape: [null] })];
-  for (let l = 0; l < o.layers; l++) stackLayers.push(layers.lstm({ units: o.hidden, returnSequences: true, stateful: true }));
+function buildModel(
+  V: number,
+  o: { embedding: number; hidden: number; layers: number },
+  batchSize: number,
+): SequentialModel {
+  const stackLayers: Layer[] = [
+    layers.embedding({ inputDim: V, outputDim: o.embedding, batchSize, inputShape: [null] }),
+  ];
+  for (let l = 0; l < o.layers; l++)
+    stackLayers.push(layers.lstm({ units: o.hidden, returnSequences: true, stateful: true }));
   stackLayers.push(layers.dense({ units: V }));
   return sequential(stackLayers, { name: 'textgen' });
 }
 
 function compileModel(model: SequentialModel, lr: number): void {
-  model.compile({ loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true }, optimizer: { type: 'adam', lr } });
+  model.compile({
+    loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
+    optimizer: { type: 'adam', lr },
+  });
 }
 
 interface Layout {
@@ -115,16 +147,26 @@ interface Layout {
 
 function readLayout(dir: string): Layout {
   const file = path.join(dir, LAYOUT_FILE);
-  if (!existsSync(file)) throw new ConfigError(`--resume ${dir}: no ${LAYOUT_FILE}; expected a directory written by textgen train`);
+  if (!existsSync(file))
+    throw new ConfigError(
+      `--resume ${dir}: no ${LAYOUT_FILE}; expected a directory written by textgen train`,
+    );
   const j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   for (const k of ['seqLength', 'batchSize', 'embedding', 'hidden', 'layers', 'lr']) {
-    if (typeof j[k] !== 'number') throw new FormatError(`${file}: field "${k}" must be a number; got ${JSON.stringify(j[k])}`);
+    if (typeof j[k] !== 'number')
+      throw new FormatError(`${file}: field "${k}" must be a number; got ${JSON.stringify(j[k])}`);
   }
   return j as unknown as Layout;
 }
 
 /** Times two training batches on a copy of the model: seconds per batch. */
-async function timeBatches(model: SequentialModel, V: number, o: Layout, x: Tensor, y: Tensor): Promise<number> {
+async function timeBatches(
+  model: SequentialModel,
+  V: number,
+  o: Layout,
+  x: Tensor,
+  y: Tensor,
+): Promise<number> {
   const probe = buildModel(V, o, o.batchSize);
   compileModel(probe, o.lr);
   probe.build([null]);
@@ -139,7 +181,13 @@ async function timeBatches(model: SequentialModel, V: number, o: Layout, x: Tens
       t = now;
     },
   };
-  await probe.fit(x.slice(0, 0, n), y.slice(0, 0, n), { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0, callbacks: [timer] });
+  await probe.fit(x.slice(0, 0, n), y.slice(0, 0, n), {
+    epochs: 1,
+    batchSize: o.batchSize,
+    shuffle: false,
+    verbose: 0,
+    callbacks: [timer],
+  });
   const warm = times.length > 1 ? times.slice(1) : times; // the first batch warms up
   return warm.reduce((a, b) => a + b, 0) / warm.length / 1000;
 }
@@ -147,11 +195,14 @@ async function timeBatches(model: SequentialModel, V: number, o: Layout, x: Tens
 export async function textgenTrain(file: string, opts: TextgenTrainOptions): Promise<void> {
   const explicit = new Set(opts.explicit ?? []);
   const o = { ...opts };
-  if (o.tiny === true) for (const [k, v] of Object.entries(TINY)) if (!explicit.has(k)) (o as Record<string, unknown>)[k] = v;
+  if (o.tiny === true)
+    for (const [k, v] of Object.entries(TINY)) if (!explicit.has(k)) (o as Record<string, unknown>)[k] = v;
   if (o.resume !== undefined) {
     const given = FIXED_ON_RESUME.filter((k) => explicit.has(k));
     if (given.length > 0) {
-      throw new ConfigError(`--resume continues the saved model and its batch layout; expected no ${given.map((k) => FLAG[k]).join(', ')}, got ${given.map((k) => `${FLAG[k]} ${String(opts[k])}`).join(', ')}`);
+      throw new ConfigError(
+        `--resume continues the saved model and its batch layout; expected no ${given.map((k) => FLAG[k]).join(', ')}, got ${given.map((k) => `${FLAG[k]} ${String(opts[k])}`).join(', ')}`,
+      );
     }
     if (!explicit.has('out')) o.out = o.resume;
   }
@@ -163,18 +214,32 @@ export async function textgenTrain(file: string, opts: TextgenTrainOptions): Pro
   let layout: Layout;
   if (o.resume !== undefined) {
     const dir = o.resume;
-    if (!existsSync(path.join(dir, 'model.json'))) throw new ConfigError(`--resume ${dir}: not a saved model (no model.json)`);
-    if (!existsSync(path.join(dir, VOCAB_FILE))) throw new ConfigError(`--resume ${dir}: no ${VOCAB_FILE}; it is not a textgen model`);
+    if (!existsSync(path.join(dir, 'model.json')))
+      throw new ConfigError(`--resume ${dir}: not a saved model (no model.json)`);
+    if (!existsSync(path.join(dir, VOCAB_FILE)))
+      throw new ConfigError(`--resume ${dir}: no ${VOCAB_FILE}; it is not a textgen model`);
     layout = readLayout(dir);
     vocab = CharVocab.fromJSON(JSON.parse(readFileSync(path.join(dir, VOCAB_FILE), 'utf8')));
     const unknown = [...new Set(Array.from(text).filter((ch) => !vocab.has(ch)))];
     if (unknown.length > 0) {
-      throw new ConfigError(`--resume ${dir}: ${file} has characters outside the saved vocabulary; expected only its ${vocab.size} characters, got ${JSON.stringify(unknown.slice(0, 20).join(''))}`);
+      throw new ConfigError(
+        `--resume ${dir}: ${file} has characters outside the saved vocabulary; expected only its ${vocab.size} characters, got ${JSON.stringify(unknown.slice(0, 20).join(''))}`,
+      );
     }
     model = await loadModel(dir);
-    if (model.fixedBatchSize !== layout.batchSize) throw new FormatError(`${path.join(dir, LAYOUT_FILE)}: batchSize must match the model's; expected ${String(model.fixedBatchSize)}, got ${layout.batchSize}`);
+    if (model.fixedBatchSize !== layout.batchSize)
+      throw new FormatError(
+        `${path.join(dir, LAYOUT_FILE)}: batchSize must match the model's; expected ${String(model.fixedBatchSize)}, got ${layout.batchSize}`,
+      );
   } else {
-    layout = { seqLength: o.seqLength, batchSize: o.batchSize, embedding: o.embedding, hidden: o.hidden, layers: o.layers, lr: o.lr };
+    layout = {
+      seqLength: o.seqLength,
+      batchSize: o.batchSize,
+      embedding: o.embedding,
+      hidden: o.hidden,
+      layers: o.layers,
+      lr: o.lr,
+    };
     vocab = CharVocab.fromText(text);
     manualSeed(o.seed);
     model = buildModel(vocab.size, layout, layout.batchSize);
@@ -194,22 +259,31 @@ export async function textgenTrain(file: string, opts: TextgenTrainOptions): Pro
   const layoutOpts = { batchSize, seqLength };
   const all = charRnnBatches(ids.subarray(0, nTrain), layoutOpts);
   const train = stack(all, batchSize, seqLength, o.maxBatches);
-  const val = nTrain < ids.length ? stack(charRnnBatches(ids.subarray(nTrain), layoutOpts), batchSize, seqLength) : null;
+  const val =
+    nTrain < ids.length
+      ? stack(charRnnBatches(ids.subarray(nTrain), layoutOpts), batchSize, seqLength)
+      : null;
   const nb = train.x.shape[0] / batchSize;
   console.log(
     `data: ${file}, ${ids.length} characters, vocabulary ${vocab.size}; train ${nTrain} (${nb} batches of ${batchSize} x ${seqLength}` +
       `${nb < all.numBatches ? ` of ${all.numBatches}, --max-batches` : ''})` +
-      (val ? `, validation ${ids.length - nTrain} (${val.x.shape[0] / batchSize} batches)` : ', no validation (the text is too short for a 5% split)'),
+      (val
+        ? `, validation ${ids.length - nTrain} (${val.x.shape[0] / batchSize} batches)`
+        : ', no validation (the text is too short for a 5% split)'),
   );
   if (o.resume === undefined) model.summary();
   const start = model.epoch;
   const end = start + o.epochs;
   console.log(
-    (o.resume !== undefined ? `resuming ${o.resume} after epoch ${start}: epochs ${start + 1}..${end}` : `training: ${o.epochs} epoch(s)`) +
+    (o.resume !== undefined
+      ? `resuming ${o.resume} after epoch ${start}: epochs ${start + 1}..${end}`
+      : `training: ${o.epochs} epoch(s)`) +
       `, Adam lr ${layout.lr}, state carried across batches (detached), reset each epoch; seed ${o.seed}`,
   );
   const perBatchS = await timeBatches(model, vocab.size, layout, train.x, train.y);
-  console.log(`estimated time per epoch: ${duration(perBatchS * nb)} (${nb} batches at ${duration(perBatchS)} each, timed on a copy) plus validation`);
+  console.log(
+    `estimated time per epoch: ${duration(perBatchS * nb)} (${nb} batches at ${duration(perBatchS)} each, timed on a copy) plus validation`,
+  );
   const states: Callback = {
     onEpochBegin: () => model.resetStates(),
     onEpochEnd: (_epoch: number, logs: Logs) => {
@@ -232,22 +306,44 @@ export async function textgenTrain(file: string, opts: TextgenTrainOptions): Pro
   await model.save(o.out);
   writeFileAtomicSync(path.join(o.out, VOCAB_FILE), `${JSON.stringify(vocab.toJSON())}\n`);
   writeFileAtomicSync(path.join(o.out, LAYOUT_FILE), `${JSON.stringify(layout)}\n`);
-  console.log(`saved ${o.out} (model.json, weights.safetensors, ${VOCAB_FILE}, ${LAYOUT_FILE}); epoch ${model.epoch}`);
-  if (o.sample > 0) await textgenSample(o.out, { length: o.sample, temperature: o.temperature, seed: o.seed, ...(o.prime !== undefined ? { prime: o.prime } : {}) });
+  console.log(
+    `saved ${o.out} (model.json, weights.safetensors, ${VOCAB_FILE}, ${LAYOUT_FILE}); epoch ${model.epoch}`,
+  );
+  if (o.sample > 0)
+    await textgenSample(o.out, {
+      length: o.sample,
+      temperature: o.temperature,
+      seed: o.seed,
+      ...(o.prime !== undefined ? { prime: o.prime } : {}),
+    });
 }
 
 export async function textgenSample(dir: string, o: TextgenSampleOptions): Promise<void> {
   const vocabFile = path.join(dir, VOCAB_FILE);
-  if (!existsSync(path.join(dir, 'model.json'))) throw new ConfigError(`${dir} is not a saved model (no model.json); train one with: longshort textgen train FILE --out ${dir}`);
+  if (!existsSync(path.join(dir, 'model.json')))
+    throw new ConfigError(
+      `${dir} is not a saved model (no model.json); train one with: longshort textgen train FILE --out ${dir}`,
+    );
   if (!existsSync(vocabFile)) throw new ConfigError(`${dir} has no ${VOCAB_FILE}; it is not a textgen model`);
   const vocab = CharVocab.fromJSON(JSON.parse(readFileSync(vocabFile, 'utf8')));
   const model = await loadModel(dir);
   const prime = o.prime ?? (vocab.has('\n') ? '\n' : vocab.chars[0]);
   const unknown = [...new Set(Array.from(prime).filter((ch) => !vocab.has(ch)))];
-  if (unknown.length > 0) throw new ConfigError(`--prime has characters outside the model's vocabulary: ${JSON.stringify(unknown.join(''))}`);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `--prime has characters outside the model's vocabulary: ${JSON.stringify(unknown.join(''))}`,
+    );
   if (prime.length === 0) throw new ConfigError('--prime must not be empty');
-  const text = generateText(model, vocab, { prime, length: o.length, temperature: o.temperature, seed: o.seed, ...(o.topK !== undefined ? { topK: o.topK } : {}) });
-  console.log(`--- sample (${o.length} characters, temperature ${o.temperature}${o.topK !== undefined ? `, top ${o.topK}` : ''}, seed ${o.seed}) ---`);
+  const text = generateText(model, vocab, {
+    prime,
+    length: o.length,
+    temperature: o.temperature,
+    seed: o.seed,
+    ...(o.topK !== undefined ? { topK: o.topK } : {}),
+  });
+  console.log(
+    `--- sample (${o.length} characters, temperature ${o.temperature}${o.topK !== undefined ? `, top ${o.topK}` : ''}, seed ${o.seed}) ---`,
+  );
   console.log(text);
   console.log('--- end of sample ---');
 }

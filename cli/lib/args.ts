@@ -9,7 +9,8 @@ import { InvalidArgumentError } from 'commander';
 export function int(min: number): (value: string) => number {
   return (value: string) => {
     const v = Number(value);
-    if (value.trim() === '' || !Number.isInteger(v) || v < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    if (value.trim() === '' || !Number.isInteger(v) || v < min)
+      throw new InvalidArgumentError(`expected an integer >= ${min}`);
     return v;
   };
 }

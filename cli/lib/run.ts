@@ -6,7 +6,9 @@
 /** A live progress line on a terminal (nothing when stdout is piped); '' ends it. */
 export function progressLine(line: string): void {
   if (!process.stdout.isTTY) return;
-  process.stdout.write(line === '' ? '\r\x1b[K' : `\r${line.slice(0, (process.stdout.columns || 100) - 1)}\x1b[K`);
+  process.stdout.write(
+    line === '' ? '\r\x1b[K' : `\r${line.slice(0, (process.stdout.columns || 100) - 1)}\x1b[K`,
+  );
 }
 
 /**

@@ -22,14 +22,29 @@ export type OptionSpec = {
  * Parses `process.argv` with node:util parseArgs (strict: unknown options are errors),
  * prints usage and exits on `--help`, and exits with code 2 and a message on bad input.
  */
-export function parseCli(name: string, summary: string, options: Record<string, OptionSpec>): Record<string, string | boolean | string[] | undefined> {
-  const all: Record<string, OptionSpec> = { ...options, help: { type: 'boolean', short: 'h', help: 'show this help' } };
+export function parseCli(
+  name: string,
+  summary: string,
+  options: Record<string, OptionSpec>,
+): Record<string, string | boolean | string[] | undefined> {
+  const all: Record<string, OptionSpec> = {
+    ...options,
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  };
   const config: ParseArgsConfig = {
     args: process.argv.slice(2),
     strict: true,
     allowPositionals: false,
     options: Object.fromEntries(
-      Object.entries(all).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]),
+      Object.entries(all).map(([k, o]) => [
+        k,
+        {
+          type: o.type,
+          ...(o.short ? { short: o.short } : {}),
+          ...(o.multiple ? { multiple: true } : {}),
+          ...(o.default !== undefined ? { default: o.default } : {}),
+        },
+      ]),
     ) as ParseArgsConfig['options'],
   };
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -52,10 +67,15 @@ export function parseCli(name: string, summary: string, options: Record<string, 
 }
 
 /** A CLI value as a number (integer if `integer`), or exit 2 with a clear message. */
-export function num(values: Record<string, string | boolean | string[] | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number {
+export function num(
+  values: Record<string, string | boolean | string[] | undefined>,
+  key: string,
+  opts: { integer?: boolean; min?: number } = {},
+): number {
   const raw = values[key];
   const v = typeof raw === 'string' ? Number(raw) : NaN;
-  const bad = !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min);
+  const bad =
+    !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min);
   if (bad) {
     const what = `${opts.integer ? 'an integer' : 'a number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}`;
     console.error(`--${key} must be ${what}; got ${JSON.stringify(raw)}`);
@@ -65,7 +85,11 @@ export function num(values: Record<string, string | boolean | string[] | undefin
 }
 
 /** A CLI value that must be one of `choices`, or exit 2 with a clear message. */
-export function choice<T extends string>(values: Record<string, string | boolean | string[] | undefined>, key: string, choices: readonly T[]): T {
+export function choice<T extends string>(
+  values: Record<string, string | boolean | string[] | undefined>,
+  key: string,
+  choices: readonly T[],
+): T {
   const raw = values[key];
   if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
     console.error(`--${key} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`);
@@ -75,7 +99,11 @@ export function choice<T extends string>(values: Record<string, string | boolean
 }
 
 /** Like `num`, but `undefined` when the option was not given. */
-export function optNum(values: Record<string, string | boolean | string[] | undefined>, key: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+export function optNum(
+  values: Record<string, string | boolean | string[] | undefined>,
+  key: string,
+  opts: { integer?: boolean; min?: number } = {},
+): number | undefined {
   return values[key] === undefined ? undefined : num(values, key, opts);
 }
 

@@ -169,9 +169,7 @@ async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plo
     );
   const { forecaster, meta } = await loadForecaster(dir);
   if (a.column !== undefined && a.column !== meta.column)
-    throw new ConfigError(
-      `the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`,
-    );
+    throw new ConfigError(`the forecaster in ${dir} forecasts "${meta.column}"; got --column ${a.column}`);
   const asked = featureList(a.features);
   if (asked.length > 0 && asked.join(',') !== forecaster.features.join(',')) {
     throw new ConfigError(

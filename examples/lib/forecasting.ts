@@ -146,8 +146,7 @@ function checkSizes(n: number, o: ForecastOptions): void {
     );
   }
   const level = o.level ?? 0.8;
-  if (!(level > 0 && level < 1))
-    throw new ConfigError(`the interval level must be in (0, 1); got ${level}`);
+  if (!(level > 0 && level < 1)) throw new ConfigError(`the interval level must be in (0, 1); got ${level}`);
 }
 
 /** The training targets of origins [from, to]: (N, H) rows in the data's units (changes for 'diff'). */

@@ -26,7 +26,9 @@ export function gateCount(kind: CellKind): number {
 /** The kind of a PyTorch mode name; a ConfigError for anything else. */
 export function cellKindFromMode(mode: string): CellKind {
   for (const [kind, info] of Object.entries(CELL_KINDS)) if (info.mode === mode) return kind as CellKind;
-  throw new ConfigError(`cellKindFromMode: mode must be one of LSTM, GRU, RNN_TANH, RNN_RELU; got ${String(mode)}`);
+  throw new ConfigError(
+    `cellKindFromMode: mode must be one of LSTM, GRU, RNN_TANH, RNN_RELU; got ${String(mode)}`,
+  );
 }
 
 /** PyTorch's mode name of a kind. */

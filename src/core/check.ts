@@ -43,7 +43,13 @@ export function checkFinite(op: string, name: string, value: unknown): number {
  * checkNumber('StepLR', 'gamma', 0.5, Number.isFinite, 'a finite number'); // 0.5
  * ```
  */
-export function checkNumber(op: string, name: string, value: unknown, ok: (v: number) => boolean, want: string): number {
+export function checkNumber(
+  op: string,
+  name: string,
+  value: unknown,
+  ok: (v: number) => boolean,
+  want: string,
+): number {
   if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) {
     throw new ConfigError(`${op}: ${name} must be ${want}; got ${show(value)}`);
   }
@@ -52,12 +58,18 @@ export function checkNumber(op: string, name: string, value: unknown, ok: (v: nu
 
 /** Throws unless `value` is a boolean; returns it. */
 export function checkBoolean(op: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(`${op}: ${name} must be a boolean; got ${show(value)}`);
+  if (typeof value !== 'boolean')
+    throw new ConfigError(`${op}: ${name} must be a boolean; got ${show(value)}`);
   return value;
 }
 
 /** Throws unless `value` is one of `allowed`; returns it. */
-export function checkOneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  op: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(`${op}: ${name} must be one of ${allowed.join(', ')}; got ${show(value)}`);
   }

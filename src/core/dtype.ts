@@ -48,7 +48,9 @@ export function allocate(dtype: DType, n: number): DataArray {
     case 'int32':
       return new Int32Array(n);
     default:
-      throw new DTypeError(`allocate: unknown dtype; expected float32, float64 or int32, got ${String(dtype)}`);
+      throw new DTypeError(
+        `allocate: unknown dtype; expected float32, float64 or int32, got ${String(dtype)}`,
+      );
   }
 }
 

@@ -82,14 +82,17 @@ export class Generator {
   seed(seed: number, options: GeneratorOptions = {}): void {
     const algo = options.algorithm ?? this.algo;
     if (algo !== 'xoshiro128**' && algo !== 'mt19937') {
-      throw new ConfigError(`Generator: algorithm must be 'xoshiro128**' or 'mt19937'; got ${JSON.stringify(algo)}`);
+      throw new ConfigError(
+        `Generator: algorithm must be 'xoshiro128**' or 'mt19937'; got ${JSON.stringify(algo)}`,
+      );
     }
     this.algo = algo;
     this.spare = null;
     if (algo === 'mt19937') {
       const mt = new Uint32Array(MT_N);
       mt[0] = Math.floor(seed) >>> 0;
-      for (let i = 1; i < MT_N; i++) mt[i] = (Math.imul(1812433253, mt[i - 1] ^ (mt[i - 1] >>> 30)) + i) >>> 0;
+      for (let i = 1; i < MT_N; i++)
+        mt[i] = (Math.imul(1812433253, mt[i - 1] ^ (mt[i - 1] >>> 30)) + i) >>> 0;
       this.mt = mt;
       this.mti = MT_N;
       return;
@@ -115,7 +118,8 @@ export class Generator {
    * so a resumed run draws the same numbers as an uninterrupted one.
    */
   getState(): GeneratorState {
-    if (this.mt !== null) return { algorithm: 'mt19937', s: Array.from(this.mt), index: this.mti, spare: this.spare };
+    if (this.mt !== null)
+      return { algorithm: 'mt19937', s: Array.from(this.mt), index: this.mti, spare: this.spare };
     return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
   }
 
@@ -123,15 +127,32 @@ export class Generator {
   setState(state: GeneratorState): void {
     const s = state?.s;
     const mt = state?.algorithm === 'mt19937';
-    if (state?.algorithm !== undefined && state.algorithm !== 'mt19937' && state.algorithm !== 'xoshiro128**') {
-      throw new FormatError(`Generator.setState: algorithm must be 'xoshiro128**' or 'mt19937'; got ${JSON.stringify(state.algorithm)}`);
+    if (
+      state?.algorithm !== undefined &&
+      state.algorithm !== 'mt19937' &&
+      state.algorithm !== 'xoshiro128**'
+    ) {
+      throw new FormatError(
+        `Generator.setState: algorithm must be 'xoshiro128**' or 'mt19937'; got ${JSON.stringify(state.algorithm)}`,
+      );
     }
     const words = mt ? MT_N : 4;
-    if (!Array.isArray(s) || s.length !== words || s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new FormatError(`Generator.setState: s must be ${words} unsigned 32-bit integers; got ${Array.isArray(s) ? `${s.length} values` : JSON.stringify(s)}`);
+    if (
+      !Array.isArray(s) ||
+      s.length !== words ||
+      s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    ) {
+      throw new FormatError(
+        `Generator.setState: s must be ${words} unsigned 32-bit integers; got ${Array.isArray(s) ? `${s.length} values` : JSON.stringify(s)}`,
+      );
     }
-    if (mt && (!Number.isInteger(state.index) || (state.index as number) < 0 || (state.index as number) > MT_N)) {
-      throw new FormatError(`Generator.setState: index must be an integer in 0..${MT_N}; got ${JSON.stringify(state.index)}`);
+    if (
+      mt &&
+      (!Number.isInteger(state.index) || (state.index as number) < 0 || (state.index as number) > MT_N)
+    ) {
+      throw new FormatError(
+        `Generator.setState: index must be an integer in 0..${MT_N}; got ${JSON.stringify(state.index)}`,
+      );
     }
     if (state.spare !== null && typeof state.spare !== 'number') {
       throw new FormatError(`Generator.setState: spare must be a number or null; got ${typeof state.spare}`);

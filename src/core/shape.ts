@@ -80,7 +80,8 @@ export function inferShape(requested: Shape, total: number, op: string): number[
   for (let i = 0; i < requested.length; i++) {
     const s = requested[i];
     if (s === -1) {
-      if (infer >= 0) throw new ShapeError(`${op}: only one dimension can be -1; got ${formatShape(requested)}`);
+      if (infer >= 0)
+        throw new ShapeError(`${op}: only one dimension can be -1; got ${formatShape(requested)}`);
       infer = i;
     } else if (!Number.isInteger(s) || s < 0) {
       throw new ShapeError(`${op}: invalid size ${s} in ${formatShape(requested)}`);
@@ -93,8 +94,9 @@ export function inferShape(requested: Shape, total: number, op: string): number[
     }
     out[infer] = total / known;
   } else if (known !== total) {
-    throw new ShapeError(`${op}: shape ${formatShape(requested)} is invalid for input of size ${total}; expected ${total} elements, got ${known}`);
+    throw new ShapeError(
+      `${op}: shape ${formatShape(requested)} is invalid for input of size ${total}; expected ${total} elements, got ${known}`,
+    );
   }
   return out;
 }
-

@@ -15,7 +15,8 @@ interface ProcessLike {
 
 function defaultHandler(message: string): void {
   const proc = (globalThis as { process?: ProcessLike }).process;
-  if (proc !== undefined && typeof proc.emitWarning === 'function') proc.emitWarning(message, 'LongshortWarning');
+  if (proc !== undefined && typeof proc.emitWarning === 'function')
+    proc.emitWarning(message, 'LongshortWarning');
   else console.warn(`LongshortWarning: ${message}`);
 }
 

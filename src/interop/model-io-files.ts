@@ -24,7 +24,9 @@ export async function readModelSource(path: string, dirLike: boolean): Promise<M
 
 /** The files `names` (relative to `path`'s directory) concatenated, in order. */
 export async function readSiblings(path: string, names: readonly string[]): Promise<Uint8Array> {
-  const parts = await Promise.all(names.map(async (n) => new Uint8Array(await readFile(join(dirname(path), n)))));
+  const parts = await Promise.all(
+    names.map(async (n) => new Uint8Array(await readFile(join(dirname(path), n)))),
+  );
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let off = 0;
   for (const p of parts) {

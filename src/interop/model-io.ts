@@ -64,20 +64,26 @@ export function formatFromName(name: string): ModelFormat | null {
  * @example formatFromBytes(new Uint8Array(readFileSync('m.h5'))) // 'h5'
  */
 export function formatFromBytes(bytes: Uint8Array): ModelFormat | null {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) return 'h5';
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'keras';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46)
+    return 'h5';
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)
+    return 'keras';
   return null;
 }
 
 function checkFormat(op: string, f: unknown): ModelFormat | undefined {
   if (f === undefined) return undefined;
-  if (!FORMATS.includes(f as ModelFormat)) throw new ConfigError(`${op}: format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(f)}`);
+  if (!FORMATS.includes(f as ModelFormat))
+    throw new ConfigError(`${op}: format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(f)}`);
   return f as ModelFormat;
 }
 
 function checkKeys(op: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options)) if (!allowed.includes(k)) throw new ConfigError(`${op}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
+  for (const k of Object.keys(options))
+    if (!allowed.includes(k))
+      throw new ConfigError(`${op}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
 }
 
 /**
@@ -95,14 +101,18 @@ function checkKeys(op: string, options: object, allowed: readonly string[]): voi
  * const model = await importModel('model.keras');
  * model.predict(x); // (N, ...) as Keras predicts
  */
-export async function importModel(source: ModelSource, options: ImportModelOptions = {}): Promise<SequentialModel> {
+export async function importModel(
+  source: ModelSource,
+  options: ImportModelOptions = {},
+): Promise<SequentialModel> {
   const op = 'importModel';
   checkKeys(op, options, ['format']);
   let format = checkFormat(op, options.format);
   let name = 'model';
   let bytes: Uint8Array;
   if (source !== null && typeof source === 'object' && 'modelJson' in source) {
-    const data = source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
+    const data =
+      source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
     return readTfjsModel(source.modelJson, data, 'model.json');
   }
   if (typeof source === 'string') {
@@ -111,12 +121,15 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
     if (format === undefined && source.toLowerCase().endsWith('.json')) format = 'tfjs';
     if (format === 'tfjs') {
       const read = await readModelSource(source, false);
-      if (read.kind === 'model') throw new FormatError(`${op}: ${source}: expected a model.json file, got a directory`);
+      if (read.kind === 'model')
+        throw new FormatError(`${op}: ${source}: expected a model.json file, got a directory`);
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder().decode(read.bytes));
       } catch (e) {
-        throw new FormatError(`${op}: ${source}: a TF.js model.json must be JSON; got ${(e as Error).message}`);
+        throw new FormatError(
+          `${op}: ${source}: a TF.js model.json must be JSON; got ${(e as Error).message}`,
+        );
       }
       return readTfjsModel(json, await readSiblings(source, tfjsManifest(json, source).paths), source);
     }
@@ -136,7 +149,9 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
   }
   format ??= formatFromBytes(bytes) ?? undefined;
   if (format === undefined) {
-    throw new FormatError(`${op}: ${name}: cannot tell the format; expected a .keras archive or an HDF5 .h5 file (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    throw new FormatError(
+      `${op}: ${name}: cannot tell the format; expected a .keras archive or an HDF5 .h5 file (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
   }
   switch (format) {
     case 'keras':
@@ -144,9 +159,13 @@ export async function importModel(source: ModelSource, options: ImportModelOptio
     case 'h5':
       return readKerasH5(bytes, name);
     case 'tfjs':
-      throw new UnsupportedError(`${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`);
+      throw new UnsupportedError(
+        `${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`,
+      );
     default:
-      throw new UnsupportedError(`${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`);
+      throw new UnsupportedError(
+        `${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`,
+      );
   }
 }
 
@@ -167,18 +186,30 @@ function siblingPath(path: string, name: string): string {
  * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
  * const bytes = await exportModel(model, null, { format: 'h5' });
  */
-export async function exportModel(model: SequentialModel, dest: string | null, options: ExportModelOptions = {}): Promise<Uint8Array | undefined> {
+export async function exportModel(
+  model: SequentialModel,
+  dest: string | null,
+  options: ExportModelOptions = {},
+): Promise<Uint8Array | undefined> {
   const op = 'exportModel';
   checkKeys(op, options, ['format']);
-  const format = checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
-  if (format === undefined) throw new ConfigError(`${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras or .h5 name, or { format }`);
+  const format =
+    checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
+  if (format === undefined)
+    throw new ConfigError(
+      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras or .h5 name, or { format }`,
+    );
   if (format === 'longshort') {
-    if (dest === null) throw new ConfigError(`${op}: format 'longshort' is a directory; expected a path, got null`);
+    if (dest === null)
+      throw new ConfigError(`${op}: format 'longshort' is a directory; expected a path, got null`);
     await model.save(dest);
     return undefined;
   }
   if (format === 'tfjs') {
-    if (dest === null) throw new ConfigError(`${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`);
+    if (dest === null)
+      throw new ConfigError(
+        `${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`,
+      );
     const { modelJson, weightData } = writeTfjsModel(model);
     await writeModelDest(siblingPath(dest, 'weights.bin'), weightData);
     await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));

@@ -8,7 +8,18 @@
 export type ElementType = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 /** Bytes per element. */
-export const ELEMENT_SIZE: Readonly<Record<ElementType, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+export const ELEMENT_SIZE: Readonly<Record<ElementType, number>> = {
+  F32: 4,
+  F64: 8,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 
 /** Whether this machine stores numbers little-endian (the on-disk order). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -23,7 +34,11 @@ function copyBytes(raw: Uint8Array): ArrayBuffer {
  * Decodes `raw` (a whole number of elements) into a fresh typed array. An I64 value
  * outside int32 calls `overflow(index, value)`, which must throw.
  */
-export function decodeElements(raw: Uint8Array, type: ElementType, overflow: (index: number, value: bigint) => never): Float32Array | Float64Array | Int32Array {
+export function decodeElements(
+  raw: Uint8Array,
+  type: ElementType,
+  overflow: (index: number, value: bigint) => never,
+): Float32Array | Float64Array | Int32Array {
   const count = raw.length / ELEMENT_SIZE[type];
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (type) {

@@ -152,7 +152,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
   const fail = (msg: string): FormatError => new FormatError(`${source}: ${msg} (at byte ${pos})`);
   const need = (n: number): void => {
     if (n < 0) throw fail(`negative length ${n}; expected a length >= 0`);
-    if (pos + n > bytes.length) throw fail(`truncated; expected ${n} more byte(s), got ${bytes.length - pos}`);
+    if (pos + n > bytes.length)
+      throw fail(`truncated; expected ${n} more byte(s), got ${bytes.length - pos}`);
   };
   const u8 = (): number => {
     need(1);
@@ -197,7 +198,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
     return s;
   };
   const pop = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1])) throw fail('stack underflow');
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]))
+      throw fail('stack underflow');
     return stack.pop();
   };
   const top = (): unknown => {
@@ -209,10 +211,12 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
     if (m === undefined) throw fail('no MARK to pop to');
     return stack.splice(m);
   };
-  const int = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+  const int = (v: bigint): number | bigint =>
+    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   const longLE = (b: Uint8Array): number | bigint => {
     if (b.length === 0) return 0;
-    if (b.length > MAX_LONG_BYTES) throw fail(`integer of ${b.length} bytes; expected at most ${MAX_LONG_BYTES}`);
+    if (b.length > MAX_LONG_BYTES)
+      throw fail(`integer of ${b.length} bytes; expected at most ${MAX_LONG_BYTES}`);
     // one hex string and one BigInt parse: linear in the length (a byte-by-byte shift is quadratic)
     let hex = '';
     for (let i = b.length - 1; i >= 0; i--) hex += HEX[b[i]];
@@ -222,12 +226,14 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
   };
   const decimal = (s: string, what: string): bigint => {
     const t = s.trim().replace(/L$/, '');
-    if (!/^[+-]?\d+$/.test(t) || t.length > MAX_LONG_BYTES) throw fail(`${what} argument must be a decimal integer; got ${JSON.stringify(t.slice(0, 40))}`);
+    if (!/^[+-]?\d+$/.test(t) || t.length > MAX_LONG_BYTES)
+      throw fail(`${what} argument must be a decimal integer; got ${JSON.stringify(t.slice(0, 40))}`);
     return BigInt(t);
   };
   const index = (s: string, what: string): number => {
     const t = s.trim();
-    if (!/^\d{1,15}$/.test(t)) throw fail(`${what} argument must be a memo index; got ${JSON.stringify(t.slice(0, 40))}`);
+    if (!/^\d{1,15}$/.test(t))
+      throw fail(`${what} argument must be a memo index; got ${JSON.stringify(t.slice(0, 40))}`);
     return Number(t);
   };
   const construct = (callable: unknown, args: readonly unknown[]): unknown => {
@@ -315,14 +321,23 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
         stack.push(utf8.decode(take(u64())));
         break;
       case OP.UNICODE: // (protocol 0, raw-unicode-escape)
-        stack.push(line().replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
+        stack.push(
+          line().replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+        );
         break;
       case OP.STRING: {
         // (protocol 0: a quoted Python 2 str literal)
         const s = line().trim();
         const q = s[0];
-        if ((q !== "'" && q !== '"') || s[s.length - 1] !== q) throw fail(`STRING argument must be quoted; got ${JSON.stringify(s.slice(0, 40))}`);
-        stack.push(s.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_m, e: string) => (e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e)));
+        if ((q !== "'" && q !== '"') || s[s.length - 1] !== q)
+          throw fail(`STRING argument must be quoted; got ${JSON.stringify(s.slice(0, 40))}`);
+        stack.push(
+          s
+            .slice(1, -1)
+            .replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_m, e: string) =>
+              e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+            ),
+        );
         break;
       }
       case OP.BINSTRING: // (Python 2 str)
@@ -448,7 +463,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
       case OP.STACK_GLOBAL: {
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') throw fail('STACK_GLOBAL needs two strings');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw fail('STACK_GLOBAL needs two strings');
         stack.push(new PickleGlobal(module, name));
         break;
       }
@@ -495,9 +511,13 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'p
         throw fail('out-of-band buffers (pickle protocol 5) are not supported');
       case OP.INST:
       case OP.OBJ:
-        throw fail(`protocol 0/1 object creation (opcode ${JSON.stringify(String.fromCharCode(op))}) is not supported`);
+        throw fail(
+          `protocol 0/1 object creation (opcode ${JSON.stringify(String.fromCharCode(op))}) is not supported`,
+        );
       default:
-        throw fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}${OP_NAMES.has(op) ? ` (${OP_NAMES.get(op)})` : ''}`);
+        throw fail(
+          `unknown opcode 0x${op.toString(16).padStart(2, '0')}${OP_NAMES.has(op) ? ` (${OP_NAMES.get(op)})` : ''}`,
+        );
     }
   }
 }

@@ -76,7 +76,14 @@ export interface SerializeSafetensorsOptions {
  */
 export type TensorDict = Record<string, Tensor> | Map<string, Tensor>;
 
-const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: ELEMENT_SIZE.F32, F64: ELEMENT_SIZE.F64, F16: ELEMENT_SIZE.F16, BF16: ELEMENT_SIZE.BF16, I64: ELEMENT_SIZE.I64, I32: ELEMENT_SIZE.I32 };
+const ITEM_SIZE: Record<SafetensorsDType, number> = {
+  F32: ELEMENT_SIZE.F32,
+  F64: ELEMENT_SIZE.F64,
+  F16: ELEMENT_SIZE.F16,
+  BF16: ELEMENT_SIZE.BF16,
+  I64: ELEMENT_SIZE.I64,
+  I32: ELEMENT_SIZE.I32,
+};
 const READ_DTYPES = 'F32, F64, F16, BF16, I64, I32';
 const METADATA_KEY = '__metadata__';
 /** Rank in the reference implementation's dtype enum (increasing alignment); larger is written first. */
@@ -177,7 +184,9 @@ export function parseSafetensorsAs(bytes: Uint8Array, op: string, source?: strin
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    throw fail(`header length exceeds the limit; expected at most ${MAX_HEADER_BYTES} bytes, got ${headerLength}`);
+    throw fail(
+      `header length exceeds the limit; expected at most ${MAX_HEADER_BYTES} bytes, got ${headerLength}`,
+    );
   }
   const n = Number(headerLength);
   if (n > bytes.length - 8) {
@@ -212,12 +221,17 @@ function parseHeader(
     throw fail(`header must begin with '{'; expected a JSON object, got ${got}`);
   }
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) throw fail(`header nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; expected at most ${MAX_JSON_DEPTH}`);
+  if (depth > MAX_JSON_DEPTH)
+    throw fail(
+      `header nests ${depth > 10_000 ? 'more than 10000' : depth} levels deep; expected at most ${MAX_JSON_DEPTH}`,
+    );
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (err) {
-    throw fail(`header is not valid JSON; expected a JSON object, got a parse error (${(err as Error).message})`);
+    throw fail(
+      `header is not valid JSON; expected a JSON object, got a parse error (${(err as Error).message})`,
+    );
   }
   if (!isPlainObject(header)) {
     throw fail(`header must be a JSON object; expected an object, got ${describe(header)}`);
@@ -245,7 +259,9 @@ function parseMetadata(value: unknown, fail: Fail): Record<string, string> {
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (typeof v !== 'string') {
-      throw fail(`__metadata__[${JSON.stringify(key)}] must be a string; expected a string, got ${describe(v)}`);
+      throw fail(
+        `__metadata__[${JSON.stringify(key)}] must be a string; expected a string, got ${describe(v)}`,
+      );
     }
     pairs.push([key, v]);
   }
@@ -263,7 +279,8 @@ function parseEntry(name: string, value: unknown, fail: Fail): Entry {
   if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) {
     throw fail(`${at}: unsupported dtype; expected one of ${READ_DTYPES}, got ${describe(dtype)}`);
   }
-  if (shape === undefined) throw fail(`${at}: missing field "shape"; expected an array of non-negative integers`);
+  if (shape === undefined)
+    throw fail(`${at}: missing field "shape"; expected an array of non-negative integers`);
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw fail(`${at}: invalid shape; expected an array of non-negative integers, got ${describe(shape)}`);
   }
@@ -271,7 +288,9 @@ function parseEntry(name: string, value: unknown, fail: Fail): Entry {
     throw fail(`${at}: missing field "data_offsets"; expected [begin, end]`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw fail(`${at}: invalid data_offsets; expected [begin, end] of non-negative integers, got ${describe(offsets)}`);
+    throw fail(
+      `${at}: invalid data_offsets; expected [begin, end] of non-negative integers, got ${describe(offsets)}`,
+    );
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) {
@@ -330,7 +349,9 @@ function checkLayout(entries: Entry[], dataLength: number, fail: Fail): void {
 /** Decodes an entry's bytes (little-endian, any alignment) into a fresh typed array. */
 function decode(raw: Uint8Array, e: Entry, fail: Fail): Float32Array | Float64Array | Int32Array {
   return decodeElements(raw, e.dtype, (i, v) => {
-    throw fail(`tensor ${JSON.stringify(e.name)}: I64 value at flat index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`);
+    throw fail(
+      `tensor ${JSON.stringify(e.name)}: I64 value at flat index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`,
+    );
   });
 }
 
@@ -364,7 +385,10 @@ function compareCodePoints(a: string, b: string): number {
  * const bytes = serializeSafetensors({ 'fc.weight': w, 'fc.bias': b }, { metadata: { format: 'pt' } });
  * parseSafetensors(bytes).tensors.get('fc.bias'); // a copy of b
  */
-export function serializeSafetensors(tensors: TensorDict, options: SerializeSafetensorsOptions = {}): Uint8Array {
+export function serializeSafetensors(
+  tensors: TensorDict,
+  options: SerializeSafetensorsOptions = {},
+): Uint8Array {
   return serializeSafetensorsAs(tensors, options, 'serializeSafetensors');
 }
 
@@ -384,22 +408,27 @@ export function serializeSafetensorsAs(
     }
   }
   if (options.dtype !== undefined && options.dtype !== 'F32') {
-    throw new ConfigError(`${op}: options.dtype must be 'F32' or absent; expected 'F32', got ${describe(options.dtype)}`);
+    throw new ConfigError(
+      `${op}: options.dtype must be 'F32' or absent; expected 'F32', got ${describe(options.dtype)}`,
+    );
   }
   const toF32 = options.dtype === 'F32';
 
   let pairs: [string, unknown][];
   if (tensors instanceof Map) pairs = [...tensors.entries()];
-  else if (isPlainObject(tensors)) pairs = Object.keys(tensors).map((k) => [k, (tensors as Record<string, unknown>)[k]]);
+  else if (isPlainObject(tensors))
+    pairs = Object.keys(tensors).map((k) => [k, (tensors as Record<string, unknown>)[k]]);
   else throw fail(`tensors must be a Map or an object of named tensors; got ${describe(tensors)}`);
 
   const items = pairs.map(([name, t]) => {
     if (typeof name !== 'string') throw fail(`tensor names must be strings; got ${describe(name)}`);
-    if (name === METADATA_KEY) throw fail(`"${METADATA_KEY}" is reserved for metadata; expected another tensor name`);
+    if (name === METADATA_KEY)
+      throw fail(`"${METADATA_KEY}" is reserved for metadata; expected another tensor name`);
     if (!(t instanceof Tensor)) {
       throw fail(`value of ${JSON.stringify(name)} must be a Tensor; got ${describe(t)}`);
     }
-    const dtype: SafetensorsWriteDType = t.dtype === 'int32' ? 'I32' : t.dtype === 'float64' && !toF32 ? 'F64' : 'F32';
+    const dtype: SafetensorsWriteDType =
+      t.dtype === 'int32' ? 'I32' : t.dtype === 'float64' && !toF32 ? 'F64' : 'F32';
     let data = t.data;
     if (dtype === 'F32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
     return { name, dtype, shape: t.shape.slice(), data };

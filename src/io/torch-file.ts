@@ -37,6 +37,8 @@ export function loadTorchCheckpointSync(path: string): TorchValue {
  * @example await saveTorchStateDict('lstm.pt', lstm.stateDict()); // model.load_state_dict(torch.load('lstm.pt'))
  */
 export async function saveTorchStateDict(path: string, dict: TensorDict): Promise<void> {
-  const stem = (path.split(/[\\/]/).pop() ?? 'archive').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
+  const stem =
+    (path.split(/[\\/]/).pop() ?? 'archive').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') ||
+    'archive';
   await writeFileAtomic(path, serializeTorchStateDict(dict, stem));
 }

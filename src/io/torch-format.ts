@@ -58,7 +58,9 @@ class Storage {
 
   data(): Float32Array | Float64Array | Int32Array {
     this.decoded ??= decodeElements(this.bytes, this.type, (i, v) => {
-      throw this.fail(`storage ${this.key}: int64 value at index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`);
+      throw this.fail(
+        `storage ${this.key}: int64 value at index ${i} does not fit int32; expected -2147483648..2147483647, got ${v}`,
+      );
     });
     return this.decoded;
   }
@@ -88,28 +90,41 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
     );
   }
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-    throw fail(`not a PyTorch checkpoint; expected a zip archive (torch.save), got ${bytes.length} bytes starting ${hex(bytes.subarray(0, 4))}`);
+    throw fail(
+      `not a PyTorch checkpoint; expected a zip archive (torch.save), got ${bytes.length} bytes starting ${hex(bytes.subarray(0, 4))}`,
+    );
   }
   // only the records a checkpoint reader needs are extracted (never, e.g., bundled code or extra data)
-  const zip = readZip(bytes, (name) => /(^|\/)(data\.pkl|byteorder|version|constants\.pkl)$|\/data\/[^/]+$/.test(name), source);
+  const zip = readZip(
+    bytes,
+    (name) => /(^|\/)(data\.pkl|byteorder|version|constants\.pkl)$|\/data\/[^/]+$/.test(name),
+    source,
+  );
   const files = (name: string): Uint8Array | undefined => zip.get(name);
   const names = [...zip.keys()];
   const pkl = names.find((n) => /^[^/]+\/data\.pkl$/.test(n) || n === 'data.pkl');
   if (pkl === undefined) {
     if (names.some((n) => n.endsWith('constants.pkl'))) {
-      throw new UnsupportedError(`${source}: this is a TorchScript archive (torch.jit.save); expected a torch.save checkpoint: save model.state_dict() with torch.save`);
+      throw new UnsupportedError(
+        `${source}: this is a TorchScript archive (torch.jit.save); expected a torch.save checkpoint: save model.state_dict() with torch.save`,
+      );
     }
-    throw fail(`no data.pkl in the archive; expected <name>/data.pkl, got ${names.slice(0, 5).join(', ') || 'no files'}`);
+    throw fail(
+      `no data.pkl in the archive; expected <name>/data.pkl, got ${names.slice(0, 5).join(', ') || 'no files'}`,
+    );
   }
   const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
   const order = files(`${prefix}byteorder`);
   if (order !== undefined && new TextDecoder().decode(order).trim() !== 'little') {
-    throw new UnsupportedError(`${source}: the checkpoint was written big-endian; expected byteorder 'little'`);
+    throw new UnsupportedError(
+      `${source}: the checkpoint was written big-endian; expected byteorder 'little'`,
+    );
   }
   const storages = new Map<string, Storage>();
   const budget: Budget = { elements: 0, extra: 0 };
   const persistentLoad = (pid: unknown): Storage => {
-    if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) throw fail(`unexpected persistent id ${short(pid)}; expected ('storage', type, key, location, numel)`);
+    if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5)
+      throw fail(`unexpected persistent id ${short(pid)}; expected ('storage', type, key, location, numel)`);
     const [, cls, key, , numel] = pid as [string, unknown, unknown, unknown, unknown];
     if (typeof key !== 'string') throw fail(`storage key must be a string; got ${short(key)}`);
     const known = storages.get(key);
@@ -117,13 +132,21 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
     const typeName = cls instanceof PickleGlobal ? cls.name : short(cls);
     const type = Object.hasOwn(STORAGE_TYPES, typeName) ? STORAGE_TYPES[typeName] : undefined;
     if (type === undefined) {
-      throw new UnsupportedError(`${source}: storage ${key} is a ${cls instanceof PickleGlobal ? cls.fullName : typeName}; expected one of torch.${Object.keys(STORAGE_TYPES).join(', torch.')}`);
+      throw new UnsupportedError(
+        `${source}: storage ${key} is a ${cls instanceof PickleGlobal ? cls.fullName : typeName}; expected one of torch.${Object.keys(STORAGE_TYPES).join(', torch.')}`,
+      );
     }
     const raw = files(`${prefix}data/${key}`);
-    if (raw === undefined) throw fail(`storage ${key} is missing; expected ${prefix}data/${key} in the archive`);
-    if (raw.length % ELEMENT_SIZE[type] !== 0) throw fail(`storage ${key} has ${raw.length} bytes; expected a multiple of ${ELEMENT_SIZE[type]} for ${typeName}`);
+    if (raw === undefined)
+      throw fail(`storage ${key} is missing; expected ${prefix}data/${key} in the archive`);
+    if (raw.length % ELEMENT_SIZE[type] !== 0)
+      throw fail(
+        `storage ${key} has ${raw.length} bytes; expected a multiple of ${ELEMENT_SIZE[type]} for ${typeName}`,
+      );
     if (numel !== undefined && (!isInt(numel) || raw.length !== numel * ELEMENT_SIZE[type])) {
-      throw fail(`storage ${key} has ${raw.length} bytes; expected ${short(numel)} x ${ELEMENT_SIZE[type]} for ${typeName}`);
+      throw fail(
+        `storage ${key} has ${raw.length} bytes; expected ${short(numel)} x ${ELEMENT_SIZE[type]} for ${typeName}`,
+      );
     }
     budget.elements += raw.length / ELEMENT_SIZE[type];
     const s = new Storage(key, type, raw, fail);
@@ -131,15 +154,25 @@ export function parseTorchCheckpoint(bytes: Uint8Array, source = 'parseTorchChec
     return s;
   };
   const data = files(pkl) as Uint8Array;
-  return unpickle(data, { persistentLoad, construct: (c, a) => construct(c, a, fail, budget), build }, `${source} (${pkl})`);
+  return unpickle(
+    data,
+    { persistentLoad, construct: (c, a) => construct(c, a, fail, budget), build },
+    `${source} (${pkl})`,
+  );
 }
 
-function construct(callable: unknown, args: readonly unknown[], fail: (msg: string) => FormatError, budget: Budget): unknown {
+function construct(
+  callable: unknown,
+  args: readonly unknown[],
+  fail: (msg: string) => FormatError,
+  budget: Budget,
+): unknown {
   const name = callable instanceof PickleGlobal ? callable.fullName : String(callable);
   switch (name) {
     case 'collections.OrderedDict': {
       const m = new Map();
-      if (Array.isArray(args[0])) for (const kv of args[0] as unknown[]) if (Array.isArray(kv) && kv.length === 2) m.set(kv[0], kv[1]);
+      if (Array.isArray(args[0]))
+        for (const kv of args[0] as unknown[]) if (Array.isArray(kv) && kv.length === 2) m.set(kv[0], kv[1]);
       return m;
     }
     case 'torch._utils._rebuild_tensor':
@@ -180,17 +213,32 @@ export const MAX_VIEW_EXPANSION = 1 << 24;
 
 function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatError, budget: Budget): Tensor {
   const [storage, offset, size, stride] = args;
-  if (!(storage instanceof Storage)) throw fail(`a tensor's storage must be a persistent storage; got ${short(storage)}`);
-  if (!isInt(offset) || !Array.isArray(size) || !size.every(isInt) || !Array.isArray(stride) || !stride.every(isInt) || size.length !== stride.length) {
-    throw fail(`tensor on storage ${storage.key}: invalid offset/size/stride ${short(offset)}, ${short(size)}, ${short(stride)}`);
+  if (!(storage instanceof Storage))
+    throw fail(`a tensor's storage must be a persistent storage; got ${short(storage)}`);
+  if (
+    !isInt(offset) ||
+    !Array.isArray(size) ||
+    !size.every(isInt) ||
+    !Array.isArray(stride) ||
+    !stride.every(isInt) ||
+    size.length !== stride.length
+  ) {
+    throw fail(
+      `tensor on storage ${storage.key}: invalid offset/size/stride ${short(offset)}, ${short(size)}, ${short(stride)}`,
+    );
   }
   const shape = size as number[];
   const strides = stride as number[];
-  if (shape.some((d) => d < 0) || shape.length > 64) throw fail(`tensor on storage ${storage.key}: sizes must be non-negative and at most 64 of them; got ${short(size)}`);
+  if (shape.some((d) => d < 0) || shape.length > 64)
+    throw fail(
+      `tensor on storage ${storage.key}: sizes must be non-negative and at most 64 of them; got ${short(size)}`,
+    );
   const numel = shape.reduce((a, b) => a * b, 1);
   const extra = budget.extra + Math.max(0, numel - budget.elements);
   if (extra > MAX_VIEW_EXPANSION) {
-    throw fail(`tensor on storage ${storage.key} of size ${short(size)} holds ${numel} elements; expected at most ${budget.elements + MAX_VIEW_EXPANSION - budget.extra} (the stored elements not yet read plus MAX_VIEW_EXPANSION)`);
+    throw fail(
+      `tensor on storage ${storage.key} of size ${short(size)} holds ${numel} elements; expected at most ${budget.elements + MAX_VIEW_EXPANSION - budget.extra} (the stored elements not yet read plus MAX_VIEW_EXPANSION)`,
+    );
   }
   budget.extra = extra;
   budget.elements -= Math.min(budget.elements, numel);
@@ -198,7 +246,9 @@ function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatEr
   let last = offset;
   for (let d = 0; d < shape.length; d++) if (shape[d] > 0) last += (shape[d] - 1) * strides[d];
   if (numel > 0 && (offset < 0 || last >= src.length || strides.some((s) => s < 0))) {
-    throw fail(`tensor on storage ${storage.key} (${src.length} elements) reaches element ${last}; expected at most ${src.length - 1}`);
+    throw fail(
+      `tensor on storage ${storage.key} (${src.length} elements) reaches element ${last}; expected at most ${src.length - 1}`,
+    );
   }
   const out = new (src.constructor as { new (n: number): Float32Array | Float64Array | Int32Array })(numel);
   // copy in row-major order of `shape`, reading through `strides`
@@ -275,26 +325,40 @@ export interface TorchStateDictOptions {
 export function torchStateDict(value: TorchValue, options: TorchStateDictOptions = {}): Map<string, Tensor> {
   let v = value;
   if (options.key !== undefined) {
-    if (!(v instanceof Map)) throw new FormatError(`torchStateDict: key '${options.key}' needs a checkpoint dict; got ${describe(v)}`);
-    if (!v.has(options.key)) throw new FormatError(`torchStateDict: the checkpoint has no entry '${options.key}'; expected one of ${[...v.keys()].map(keyName).join(', ')}`);
+    if (!(v instanceof Map))
+      throw new FormatError(
+        `torchStateDict: key '${options.key}' needs a checkpoint dict; got ${describe(v)}`,
+      );
+    if (!v.has(options.key))
+      throw new FormatError(
+        `torchStateDict: the checkpoint has no entry '${options.key}'; expected one of ${[...v.keys()].map(keyName).join(', ')}`,
+      );
     v = v.get(options.key);
   }
   if (v instanceof PickleObject) {
     const fromModule = moduleStateDict(v, '', options.stripPrefix);
     if (fromModule !== null) return fromModule;
-    throw new FormatError(`torchStateDict: the file holds a pickled ${v.className} object; expected a dict of tensors (in Python, torch.save(model.state_dict(), path)) or a pickled nn.Module`);
+    throw new FormatError(
+      `torchStateDict: the file holds a pickled ${v.className} object; expected a dict of tensors (in Python, torch.save(model.state_dict(), path)) or a pickled nn.Module`,
+    );
   }
-  if (!(v instanceof Map)) throw new FormatError(`torchStateDict: expected a dict of tensors; got ${describe(v)}`);
+  if (!(v instanceof Map))
+    throw new FormatError(`torchStateDict: expected a dict of tensors; got ${describe(v)}`);
   const out = new Map<string, Tensor>();
   const bad: string[] = [];
   for (const [k, t] of v) {
     if (typeof k === 'string' && t instanceof Tensor) {
-      const name = options.stripPrefix !== undefined && k.startsWith(options.stripPrefix) ? k.slice(options.stripPrefix.length) : k;
+      const name =
+        options.stripPrefix !== undefined && k.startsWith(options.stripPrefix)
+          ? k.slice(options.stripPrefix.length)
+          : k;
       out.set(name, t);
     } else bad.push(keyName(k));
   }
   if (bad.length > 0) {
-    const candidates = [...v].filter(([, x]) => x instanceof Map && x.size > 0 && [...x.values()].every((y) => y instanceof Tensor)).map(([k]) => `'${keyName(k)}'`);
+    const candidates = [...v]
+      .filter(([, x]) => x instanceof Map && x.size > 0 && [...x.values()].every((y) => y instanceof Tensor))
+      .map(([k]) => `'${keyName(k)}'`);
     throw new FormatError(
       `torchStateDict: expected a dict of tensors; got a dict whose entries ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''} are not tensors` +
         (candidates.length > 0 ? `; pass { key: ${candidates.join(' | ')} }` : ''),
@@ -332,32 +396,46 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
   let v = value;
   if (options.key !== undefined) {
     if (!(v instanceof Map) || !v.has(options.key)) {
-      throw new FormatError(`torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(keyName).join(', ') : `a dict, got ${describe(v)}`}`);
+      throw new FormatError(
+        `torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(keyName).join(', ') : `a dict, got ${describe(v)}`}`,
+      );
     }
     v = v.get(options.key);
   }
   const st = v instanceof Map ? v.get('state') : undefined;
   const groups = v instanceof Map ? v.get('param_groups') : undefined;
   if (!(st instanceof Map) || !Array.isArray(groups)) {
-    throw new FormatError(`torchOptimizerState: expected an optimizer state dict { state, param_groups }; got ${describe(v)}`);
+    throw new FormatError(
+      `torchOptimizerState: expected an optimizer state dict { state, param_groups }; got ${describe(v)}`,
+    );
   }
   const state: TorchOptimizerState['state'] = {};
   for (const [i, entry] of st) {
-    if (typeof i !== 'number' || !(entry instanceof Map)) throw new FormatError(`torchOptimizerState: state entries must be parameter index -> dict; got ${keyName(i)} -> ${describe(entry)}`);
+    if (typeof i !== 'number' || !(entry instanceof Map))
+      throw new FormatError(
+        `torchOptimizerState: state entries must be parameter index -> dict; got ${keyName(i)} -> ${describe(entry)}`,
+      );
     const out: Record<string, Tensor | number | null> = {};
     for (const [k, x] of entry) {
-      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null) throw new FormatError(`torchOptimizerState: state[${i}].${keyName(k)} is ${describe(x)}; expected a tensor, a number or None`);
+      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null)
+        throw new FormatError(
+          `torchOptimizerState: state[${i}].${keyName(k)} is ${describe(x)}; expected a tensor, a number or None`,
+        );
       out[keyName(k)] = x;
     }
     state[i] = out;
   }
   const param_groups = groups.map((g, gi) => {
-    if (!(g instanceof Map)) throw new FormatError(`torchOptimizerState: param_groups[${gi}] is ${describe(g)}; expected a dict`);
+    if (!(g instanceof Map))
+      throw new FormatError(`torchOptimizerState: param_groups[${gi}] is ${describe(g)}; expected a dict`);
     const out: Record<string, number | boolean | number[] | null> = {};
     for (const [k, x] of g) {
       if (Array.isArray(x) && x.every((y) => typeof y === 'number')) out[keyName(k)] = [...(x as number[])];
       else if (typeof x === 'number' || typeof x === 'boolean' || x === null) out[keyName(k)] = x;
-      else throw new FormatError(`torchOptimizerState: param_groups[${gi}].${keyName(k)} is ${describe(x)}; expected a number, a bool, None or numbers`);
+      else
+        throw new FormatError(
+          `torchOptimizerState: param_groups[${gi}].${keyName(k)} is ${describe(x)}; expected a number, a bool, None or numbers`,
+        );
     }
     return out;
   });
@@ -369,10 +447,20 @@ export function torchOptimizerState(value: TorchValue, options: { key?: string }
  * orders it: each module's parameters, then its persistent buffers, then its children
  * by name. Null when `obj` is not a module.
  */
-function moduleStateDict(obj: PickleObject, prefix: string, strip: string | undefined, out = new Map<string, Tensor>(), depth = 0): Map<string, Tensor> | null {
-  if (depth > 100) throw new FormatError(`torchStateDict: modules must nest at most 100 deep (or the module tree has a cycle); got more at '${prefix.slice(0, 80)}...'`);
+function moduleStateDict(
+  obj: PickleObject,
+  prefix: string,
+  strip: string | undefined,
+  out = new Map<string, Tensor>(),
+  depth = 0,
+): Map<string, Tensor> | null {
+  if (depth > 100)
+    throw new FormatError(
+      `torchStateDict: modules must nest at most 100 deep (or the module tree has a cycle); got more at '${prefix.slice(0, 80)}...'`,
+    );
   const st = obj.state;
-  if (!(st instanceof Map) || !(st.get('_parameters') instanceof Map) || !(st.get('_modules') instanceof Map)) return null;
+  if (!(st instanceof Map) || !(st.get('_parameters') instanceof Map) || !(st.get('_modules') instanceof Map))
+    return null;
   const nonPersistent = st.get('_non_persistent_buffers_set');
   const put = (name: string, t: unknown): void => {
     if (!(t instanceof Tensor)) return; // None entries (e.g. bias=False)
@@ -381,10 +469,17 @@ function moduleStateDict(obj: PickleObject, prefix: string, strip: string | unde
   };
   for (const [name, t] of st.get('_parameters') as Map<unknown, unknown>) put(keyName(name), t);
   const buffers = st.get('_buffers');
-  if (buffers instanceof Map) for (const [name, t] of buffers) if (!(nonPersistent instanceof Set && nonPersistent.has(name))) put(keyName(name), t);
+  if (buffers instanceof Map)
+    for (const [name, t] of buffers)
+      if (!(nonPersistent instanceof Set && nonPersistent.has(name))) put(keyName(name), t);
   for (const [name, child] of st.get('_modules') as Map<unknown, unknown>) {
-    if (child instanceof PickleObject && moduleStateDict(child, `${prefix}${keyName(name)}.`, strip, out, depth + 1) === null) {
-      throw new FormatError(`torchStateDict: submodule '${prefix}${keyName(name)}' is a ${child.className} without module state`);
+    if (
+      child instanceof PickleObject &&
+      moduleStateDict(child, `${prefix}${keyName(name)}.`, strip, out, depth + 1) === null
+    ) {
+      throw new FormatError(
+        `torchStateDict: submodule '${prefix}${keyName(name)}' is a ${child.className} without module state`,
+      );
     }
   }
   return out;

@@ -11,7 +11,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { LITTLE_ENDIAN } from './decode-elements.js';
 import type { TensorDict } from './safetensors-format.js';
 
-const STORAGE: Record<string, string> = { float32: 'FloatStorage', float64: 'DoubleStorage', int32: 'IntStorage' };
+const STORAGE: Record<string, string> = {
+  float32: 'FloatStorage',
+  float64: 'DoubleStorage',
+  int32: 'IntStorage',
+};
 
 /** A protocol 2 pickle writer for the few values a state dict needs. */
 class PickleWriter {
@@ -36,7 +40,8 @@ class PickleWriter {
 
   int(v: number): this {
     if (v >= 0 && v < 256) return this.op(0x4b, v); // BININT1
-    if (v >= -(2 ** 31) && v < 2 ** 31) return this.op(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >> 24) & 0xff); // BININT
+    if (v >= -(2 ** 31) && v < 2 ** 31)
+      return this.op(0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >> 24) & 0xff); // BININT
     // LONG1: little-endian two's complement, 8 bytes are plenty for array sizes
     let big = BigInt(v);
     const bytes: number[] = [];
@@ -91,17 +96,32 @@ function elementBytes(t: Tensor): Uint8Array {
  */
 export function serializeTorchStateDict(dict: TensorDict, archiveName = 'archive'): Uint8Array {
   const entries = dict instanceof Map ? [...dict] : Object.entries(dict);
-  if (!/^[A-Za-z0-9_.-]+$/.test(archiveName)) throw new ConfigError(`serializeTorchStateDict: archiveName must be a plain file name; got ${JSON.stringify(archiveName)}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(archiveName))
+    throw new ConfigError(
+      `serializeTorchStateDict: archiveName must be a plain file name; got ${JSON.stringify(archiveName)}`,
+    );
   const files: Record<string, Uint8Array> = {};
   const p = new PickleWriter().op(0x80, 2).emptyOrderedDict().op(0x28); // PROTO 2, OrderedDict(), MARK
   entries.forEach(([name, t], k) => {
-    if (typeof name !== 'string' || name === '') throw new ConfigError(`serializeTorchStateDict: keys must be non-empty strings; got ${JSON.stringify(name)}`);
-    if (!(t instanceof Tensor)) throw new ConfigError(`serializeTorchStateDict: "${name}" must be a Tensor; got ${t === null ? 'null' : typeof t}`);
+    if (typeof name !== 'string' || name === '')
+      throw new ConfigError(
+        `serializeTorchStateDict: keys must be non-empty strings; got ${JSON.stringify(name)}`,
+      );
+    if (!(t instanceof Tensor))
+      throw new ConfigError(
+        `serializeTorchStateDict: "${name}" must be a Tensor; got ${t === null ? 'null' : typeof t}`,
+      );
     const shape = [...t.shape];
     const stride = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
     p.str(name);
     p.global('torch._utils', '_rebuild_tensor_v2').op(0x28); // MARK (args)
-    p.op(0x28).str('storage').global('torch', STORAGE[t.dtype]).str(String(k)).str('cpu').int(t.numel()).op(0x74, 0x51); // (pid) TUPLE BINPERSID
+    p.op(0x28)
+      .str('storage')
+      .global('torch', STORAGE[t.dtype])
+      .str(String(k))
+      .str('cpu')
+      .int(t.numel())
+      .op(0x74, 0x51); // (pid) TUPLE BINPERSID
     p.int(0).tuple(shape).tuple(stride).op(0x89).emptyOrderedDict(); // offset, size, stride, requires_grad=False, hooks
     p.op(0x74, 0x52); // TUPLE REDUCE
     files[`${archiveName}/data/${k}`] = elementBytes(t);

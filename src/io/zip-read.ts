@@ -54,7 +54,11 @@ interface Entry {
  *   UnsupportedError for encrypted records, multi-disk archives and compression methods
  *   other than stored and deflate.
  */
-export function readZip(bytes: Uint8Array, want: (name: string) => boolean, source: string): Map<string, Uint8Array> {
+export function readZip(
+  bytes: Uint8Array,
+  want: (name: string) => boolean,
+  source: string,
+): Map<string, Uint8Array> {
   const fail = (msg: string): FormatError => new FormatError(`${source}: zip: ${msg}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;
@@ -74,7 +78,8 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean, sour
     }
   }
   if (eocd < 0) throw fail(`no end-of-central-directory record in ${n} bytes; expected a zip archive`);
-  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0) throw new UnsupportedError(`${source}: zip: multi-disk archives are not supported`);
+  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0)
+    throw new UnsupportedError(`${source}: zip: multi-disk archives are not supported`);
   let count = u16(eocd + 10);
   let cdSize = u32(eocd + 12);
   let cdOffset = u32(eocd + 16);
@@ -83,26 +88,35 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean, sour
     const loc = eocd - 20;
     if (loc < 0 || u32(loc) !== 0x07064b50) throw fail('zip64 fields without a zip64 locator');
     const rec = u64(loc + 8, 'zip64 end record offset');
-    if (rec + 56 > loc || u32(rec) !== 0x06064b50) throw fail(`zip64 end record offset ${rec} does not point at a zip64 end record`);
+    if (rec + 56 > loc || u32(rec) !== 0x06064b50)
+      throw fail(`zip64 end record offset ${rec} does not point at a zip64 end record`);
     count = u64(rec + 32, 'zip64 entry count');
     cdSize = u64(rec + 40, 'zip64 central directory size');
     cdOffset = u64(rec + 48, 'zip64 central directory offset');
     cdEnd = rec;
   }
-  if (cdOffset + cdSize > cdEnd) throw fail(`central directory (offset ${cdOffset}, ${cdSize} bytes) runs past its end record at ${cdEnd}`);
-  if (count * 46 > cdSize) throw fail(`entry count ${count} cannot fit in a ${cdSize}-byte central directory (46 bytes each at least)`);
+  if (cdOffset + cdSize > cdEnd)
+    throw fail(
+      `central directory (offset ${cdOffset}, ${cdSize} bytes) runs past its end record at ${cdEnd}`,
+    );
+  if (count * 46 > cdSize)
+    throw fail(
+      `entry count ${count} cannot fit in a ${cdSize}-byte central directory (46 bytes each at least)`,
+    );
   const latin1 = new TextDecoder('latin1');
   const utf8 = new TextDecoder('utf-8');
   const entries = new Map<string, Entry>();
   let at = cdOffset;
   for (let e = 0; e < count; e++) {
-    if (at + 46 > cdOffset + cdSize || u32(at) !== 0x02014b50) throw fail(`central entry ${e} at byte ${at}: bad signature or truncated`);
+    if (at + 46 > cdOffset + cdSize || u32(at) !== 0x02014b50)
+      throw fail(`central entry ${e} at byte ${at}: bad signature or truncated`);
     const flags = u16(at + 8);
     const nameLen = u16(at + 28);
     const extraLen = u16(at + 30);
     const commentLen = u16(at + 32);
     const next = at + 46 + nameLen + extraLen + commentLen;
-    if (next > cdOffset + cdSize) throw fail(`central entry ${e} at byte ${at} runs past the central directory`);
+    if (next > cdOffset + cdSize)
+      throw fail(`central entry ${e} at byte ${at} runs past the central directory`);
     const rawName = bytes.subarray(at + 46, at + 46 + nameLen);
     const name = (flags & 0x800 ? utf8 : latin1).decode(rawName);
     let compressed = u32(at + 20);
@@ -146,24 +160,42 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean, sour
   for (const en of entries.values()) {
     const where = `record ${JSON.stringify(en.name)}`;
     if (en.flags & 1) throw new UnsupportedError(`${source}: zip: ${where} is encrypted`);
-    if (en.offset + 30 > cdOffset || u32(en.offset) !== 0x04034b50) throw fail(`${where}: local header offset ${en.offset} does not point at a local header`);
+    if (en.offset + 30 > cdOffset || u32(en.offset) !== 0x04034b50)
+      throw fail(`${where}: local header offset ${en.offset} does not point at a local header`);
     const start = en.offset + 30 + u16(en.offset + 26) + u16(en.offset + 28);
-    if (start + en.compressed > cdOffset) throw fail(`${where}: ${en.compressed} bytes at ${start} run past the central directory at ${cdOffset}`);
+    if (start + en.compressed > cdOffset)
+      throw fail(
+        `${where}: ${en.compressed} bytes at ${start} run past the central directory at ${cdOffset}`,
+      );
     const data = bytes.subarray(start, start + en.compressed);
     let content: Uint8Array;
     if (en.method === 0) {
-      if (en.size !== en.compressed) throw fail(`${where}: a stored record must state equal sizes; got ${en.compressed} stored and ${en.size} uncompressed`);
+      if (en.size !== en.compressed)
+        throw fail(
+          `${where}: a stored record must state equal sizes; got ${en.compressed} stored and ${en.size} uncompressed`,
+        );
       content = data;
     } else if (en.method === 8) {
       inflated += en.size;
-      if (inflated > MAX_INFLATED_BYTES) throw fail(`${where}: deflated records would inflate to ${inflated} bytes; expected at most ${MAX_INFLATED_BYTES} (MAX_INFLATED_BYTES)`);
-      if (en.size > en.compressed * 1032 + 64) throw fail(`${where}: states ${en.size} bytes from ${en.compressed} deflated ones, more than deflate can produce`);
+      if (inflated > MAX_INFLATED_BYTES)
+        throw fail(
+          `${where}: deflated records would inflate to ${inflated} bytes; expected at most ${MAX_INFLATED_BYTES} (MAX_INFLATED_BYTES)`,
+        );
+      if (en.size > en.compressed * 1032 + 64)
+        throw fail(
+          `${where}: states ${en.size} bytes from ${en.compressed} deflated ones, more than deflate can produce`,
+        );
       content = inflateChecked(data, en.size, (m) => fail(`${where}: ${m}`));
     } else {
-      throw new UnsupportedError(`${source}: zip: ${where} uses compression method ${en.method}; expected 0 (stored) or 8 (deflate)`);
+      throw new UnsupportedError(
+        `${source}: zip: ${where} uses compression method ${en.method}; expected 0 (stored) or 8 (deflate)`,
+      );
     }
     const crc = crc32(content);
-    if (crc !== en.crc) throw fail(`${where}: CRC-32 mismatch (the file is corrupt); expected ${hex8(en.crc)}, got ${hex8(crc)}`);
+    if (crc !== en.crc)
+      throw fail(
+        `${where}: CRC-32 mismatch (the file is corrupt); expected ${hex8(en.crc)}, got ${hex8(crc)}`,
+      );
     out.set(en.name, content);
   }
   return out;
@@ -185,7 +217,8 @@ function inflateChecked(data: Uint8Array, size: number, fail: (msg: string) => F
     if (final) done = true;
   });
   try {
-    for (let i = 0; i < data.length; i += INFLATE_SLICE) inf.push(data.subarray(i, i + INFLATE_SLICE), i + INFLATE_SLICE >= data.length);
+    for (let i = 0; i < data.length; i += INFLATE_SLICE)
+      inf.push(data.subarray(i, i + INFLATE_SLICE), i + INFLATE_SLICE >= data.length);
     if (data.length === 0) inf.push(data, true);
   } catch (e) {
     if (e instanceof FormatError) throw e;

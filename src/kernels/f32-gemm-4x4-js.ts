@@ -88,26 +88,68 @@ export const f32Gemm4x4Js: Gemm = function f32Gemm4x4Js(
         }
         for (let q = 0; q < nc; q += NR) {
           const nr = Math.min(NR, nc - q);
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-          let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0;
+          let c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0;
+          let c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
           let ia = 0;
           let ib = q * kc;
           for (let k = 0; k < kc; k++) {
-            const a0 = pa[ia], a1 = pa[ia + 1], a2 = pa[ia + 2], a3 = pa[ia + 3];
-            const b0 = pb[ib], b1 = pb[ib + 1], b2 = pb[ib + 2], b3 = pb[ib + 3];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            const a0 = pa[ia],
+              a1 = pa[ia + 1],
+              a2 = pa[ia + 2],
+              a3 = pa[ia + 3];
+            const b0 = pb[ib],
+              b1 = pb[ib + 1],
+              b2 = pb[ib + 2],
+              b3 = pb[ib + 3];
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
             ia += MR;
             ib += NR;
           }
-          tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-          tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-          tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-          tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+          tile[0] = c00;
+          tile[1] = c01;
+          tile[2] = c02;
+          tile[3] = c03;
+          tile[4] = c10;
+          tile[5] = c11;
+          tile[6] = c12;
+          tile[7] = c13;
+          tile[8] = c20;
+          tile[9] = c21;
+          tile[10] = c22;
+          tile[11] = c23;
+          tile[12] = c30;
+          tile[13] = c31;
+          tile[14] = c32;
+          tile[15] = c33;
           for (let r = 0; r < mr; r++) {
             const cRow = cOff + (i0 + r) * ldc + jc + q;
             const t = r * NR;

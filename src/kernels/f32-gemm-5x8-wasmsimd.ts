@@ -58,7 +58,14 @@ function place(rows: number, cols: number, ld: number): Placement {
 }
 
 function copyIn(
-  mem: Float32Array, dst: number, p: Placement, src: Float32Array, off: number, rows: number, cols: number, ld: number,
+  mem: Float32Array,
+  dst: number,
+  p: Placement,
+  src: Float32Array,
+  off: number,
+  rows: number,
+  cols: number,
+  ld: number,
 ): void {
   const d = dst >>> 2;
   if (p.span) mem.set(src.subarray(off, off + p.elems), d);
@@ -150,9 +157,22 @@ function makeWasmGemm(flavor: WasmFlavor): Gemm {
 
     wasmCalls[flavor]++;
     mod.exports.f32_gemm(
-      transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha,
-      aPtr, pA.ld, bPtr, pB.ld, beta, cPtr, pC.ld,
-      packAPtr, packBPtr, tilePtr,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      M,
+      N,
+      K,
+      alpha,
+      aPtr,
+      pA.ld,
+      bPtr,
+      pB.ld,
+      beta,
+      cPtr,
+      pC.ld,
+      packAPtr,
+      packBPtr,
+      tilePtr,
     );
 
     mem = arena.f32();

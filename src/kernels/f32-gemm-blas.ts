@@ -62,5 +62,19 @@ export const f32GemmBlas: Gemm = function f32GemmBlas(
     return;
   }
   blasCalls++;
-  blas.sgemm(transA, transB, M, N, K, alpha, A.subarray(aOff), lda, B.subarray(bOff), ldb, beta, C.subarray(cOff), ldc);
+  blas.sgemm(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    alpha,
+    A.subarray(aOff),
+    lda,
+    B.subarray(bOff),
+    ldb,
+    beta,
+    C.subarray(cOff),
+    ldc,
+  );
 };

@@ -100,8 +100,19 @@ export interface OuterGemm {
   wants(M: number, N: number, K: number): boolean;
   /** C = op(A) op(B) + beta C on `threads` threads (row-major; arrays start at each matrix). */
   run(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number, threads: number,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Float32Array,
+    lda: number,
+    B: Float32Array,
+    ldb: number,
+    beta: number,
+    C: Float32Array,
+    ldc: number,
+    threads: number,
   ): void;
 }
 
@@ -143,7 +154,15 @@ export function f32RnnSequenceImplementation(): string {
 }
 
 /** Sizes shared by forward and backward. */
-function dims(p: RnnSequenceInputs): { G: number; GH: number; L: number; B: number; rows: number; offs: Int32Array; proj: boolean } {
+function dims(p: RnnSequenceInputs): {
+  G: number;
+  GH: number;
+  L: number;
+  B: number;
+  rows: number;
+  offs: Int32Array;
+  proj: boolean;
+} {
   const G = gateCount(p.kind);
   const L = p.batchSizes.length;
   const offs = new Int32Array(L);
@@ -259,7 +278,21 @@ export function rnnSequenceForwardF32(
       const b = mem.subarray(f[F_BIAS] >>> 2, (f[F_BIAS] >>> 2) + GH);
       for (let r = 0; r < rows; r++) mem.set(b, g0 + r * GH);
     }
-    outer.run(false, true, rows, GH, I, mem.subarray(f[F_X] >>> 2), I, mem.subarray(f[F_WIH] >>> 2), I, hasBias ? 1 : 0, mem.subarray(g0), GH, nt);
+    outer.run(
+      false,
+      true,
+      rows,
+      GH,
+      I,
+      mem.subarray(f[F_X] >>> 2),
+      I,
+      mem.subarray(f[F_WIH] >>> 2),
+      I,
+      hasBias ? 1 : 0,
+      mem.subarray(g0),
+      GH,
+      nt,
+    );
     f[F_FLAGS] |= 1;
   }
   lay.write(k, P);
@@ -410,14 +443,25 @@ export function rnnSequenceBackwardF32(
 
 /** The dX, dW_ih, dW_hh (and dW_hr) GEMMs of a backward pass, outside the module. */
 function backwardTail(
-  k: F32RnnKernel, f: Int32Array, outer: OuterGemm, p: RnnSequenceInputs, rows: number, GH: number, proj: boolean,
-  grads: RnnSequenceInputGrads, nt: number,
+  k: F32RnnKernel,
+  f: Int32Array,
+  outer: OuterGemm,
+  p: RnnSequenceInputs,
+  rows: number,
+  GH: number,
+  proj: boolean,
+  grads: RnnSequenceInputGrads,
+  nt: number,
 ): void {
   const { I, H, Hout } = p;
   const mem = k.arena.f32();
   const at = (field: number): Float32Array => mem.subarray(f[field] >>> 2);
-  if (grads.dX !== null) outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
-  if (grads.dWIh !== null) outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
-  if (grads.dWHh !== null) outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
-  if (grads.dWHr !== null && proj) outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
+  if (grads.dX !== null)
+    outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
+  if (grads.dWIh !== null)
+    outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
+  if (grads.dWHh !== null)
+    outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+  if (grads.dWHr !== null && proj)
+    outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
 }

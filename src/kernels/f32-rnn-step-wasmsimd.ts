@@ -1,6 +1,10 @@
 import type { CellKind } from '../core/cell-kind.js';
 import type { RnnStepConfig, RnnStepKernel, RnnStepLayerWeights } from './ref/rnn-step-ref.js';
-import { f32RnnStepModule, instantiateF32RnnStep, type F32RnnStepExports } from './wasm/f32-rnn-step-module.js';
+import {
+  f32RnnStepModule,
+  instantiateF32RnnStep,
+  type F32RnnStepExports,
+} from './wasm/f32-rnn-step-module.js';
 
 /** Implementation name of the WebAssembly SIMD one-step kernel. */
 export const F32_RNN_STEP_WASMSIMD_NAME = 'f32-rnn-step-wasmsimd';
@@ -55,7 +59,13 @@ function packMap(
 }
 
 /** Packs a bias with S slots: [g][s][lane]; outputs past M are zero. */
-function packBias(dst: Float32Array, off: number, S: number, M: number, get: (s: number, j: number) => number): void {
+function packBias(
+  dst: Float32Array,
+  off: number,
+  S: number,
+  M: number,
+  get: (s: number, j: number) => number,
+): void {
   const Mg = (M + 3) >> 2;
   for (let g = 0; g < Mg; g++) {
     for (let s = 0; s < S; s++) {
@@ -172,9 +182,19 @@ class F32RnnStepWasmSimd implements RnnStepKernel {
     } else if (this.kind === 'gru') {
       // slots r, z, n_x (input part of n), n_h (recurrent part of n, multiplied by r)
       packMap(f, ly.wx >> 2, 4, 1, H, I, (s, j, k) => (s < 3 ? wIh[(s * H + j) * I + k] : 0));
-      packMap(f, ly.wh >> 2, 4, 1, H, H, (s, j, k) => (s < 2 ? wHh[(s * H + j) * H + k] : s === 3 ? wHh[(2 * H + j) * H + k] : 0));
+      packMap(f, ly.wh >> 2, 4, 1, H, H, (s, j, k) =>
+        s < 2 ? wHh[(s * H + j) * H + k] : s === 3 ? wHh[(2 * H + j) * H + k] : 0,
+      );
       packBias(f, ly.b >> 2, 4, H, (s, j) =>
-        s < 2 ? bsum(s * H + j) : s === 2 ? (bIh === null ? 0 : bIh[2 * H + j]) : bHh === null ? 0 : bHh[2 * H + j],
+        s < 2
+          ? bsum(s * H + j)
+          : s === 2
+            ? bIh === null
+              ? 0
+              : bIh[2 * H + j]
+            : bHh === null
+              ? 0
+              : bHh[2 * H + j],
       );
     } else {
       packMap(f, ly.wx >> 2, 1, 4, H, I, (_s, j, k) => wIh[j * I + k]);
@@ -188,7 +208,22 @@ class F32RnnStepWasmSimd implements RnnStepKernel {
     const N = this.N;
     if (this.single) {
       const ly = this.l0;
-      if (this.kind === 'lstm') ex.lstm_step(N, ly.I, ly.H, ly.Hout, ly.x, ly.h, ly.c, ly.wx, ly.wh, ly.b, ly.wr, this.hraw, this.hnew);
+      if (this.kind === 'lstm')
+        ex.lstm_step(
+          N,
+          ly.I,
+          ly.H,
+          ly.Hout,
+          ly.x,
+          ly.h,
+          ly.c,
+          ly.wx,
+          ly.wh,
+          ly.b,
+          ly.wr,
+          this.hraw,
+          this.hnew,
+        );
       else this.stepLayer(ly);
       stepCount++;
       return;
@@ -202,8 +237,10 @@ class F32RnnStepWasmSimd implements RnnStepKernel {
   private stepLayer(ly: LayerLayout): void {
     const ex = this.ex;
     const N = this.N;
-    if (this.kind === 'lstm') ex.lstm_step(N, ly.I, ly.H, ly.Hout, ly.x, ly.h, ly.c, ly.wx, ly.wh, ly.b, ly.wr, this.hraw, this.hnew);
+    if (this.kind === 'lstm')
+      ex.lstm_step(N, ly.I, ly.H, ly.Hout, ly.x, ly.h, ly.c, ly.wx, ly.wh, ly.b, ly.wr, this.hraw, this.hnew);
     else if (this.kind === 'gru') ex.gru_step(N, ly.I, ly.H, ly.x, ly.h, ly.wx, ly.wh, ly.b, this.hnew);
-    else ex.rnn_step(N, this.kind === 'rnn_relu' ? 1 : 0, ly.I, ly.H, ly.x, ly.h, ly.wx, ly.wh, ly.b, this.hnew);
+    else
+      ex.rnn_step(N, this.kind === 'rnn_relu' ? 1 : 0, ly.I, ly.H, ly.x, ly.h, ly.wx, ly.wh, ly.b, this.hnew);
   }
 }

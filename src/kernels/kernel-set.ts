@@ -21,7 +21,13 @@ import type { WasmFlavor } from './wasm/relaxed-probe.js';
 export type KernelSetName = 'ref' | 'js' | 'wasm-simd' | 'wasm-relaxed' | 'native-blas';
 
 /** Every kernel set, fastest first: the probe picks the first that can run. */
-export const KERNEL_SET_NAMES = ['native-blas', 'wasm-relaxed', 'wasm-simd', 'js', 'ref'] as const satisfies readonly KernelSetName[];
+export const KERNEL_SET_NAMES = [
+  'native-blas',
+  'wasm-relaxed',
+  'wasm-simd',
+  'js',
+  'ref',
+] as const satisfies readonly KernelSetName[];
 
 /**
  * One kernel set: a float32 GEMM, the fused recurrent layer (forward and backward over
@@ -45,7 +51,10 @@ export interface KernelSet {
   /** The kernel build the team must run (`rnnTeam(teamFlavor)`). */
   readonly teamFlavor: WasmFlavor;
   /** `rnnSequenceForwardRef`'s contract; `options.team` only where `threaded`. */
-  rnnSequenceForward(p: RnnSequenceInputs, options: RnnForwardOptions): { out: RnnSequenceOutputs; saved: RnnSequenceSaved };
+  rnnSequenceForward(
+    p: RnnSequenceInputs,
+    options: RnnForwardOptions,
+  ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved };
   /** `rnnSequenceBackwardRef`'s contract. */
   rnnSequenceBackward(
     p: RnnSequenceInputs,

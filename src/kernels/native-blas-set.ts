@@ -41,7 +41,8 @@ export const NATIVE_BLAS_KERNELS: KernelSet = {
   threaded: true,
   teamFlavor: 'simd',
   rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, outer: blasOuter }),
-  rnnSequenceBackward: (p, saved, og, grads, team) => rnnSequenceBackwardF32(p, saved, og, grads, team, blasOuter),
+  rnnSequenceBackward: (p, saved, og, grads, team) =>
+    rnnSequenceBackwardF32(p, saved, og, grads, team, blasOuter),
   recycleSaved: recycleRnnSaved,
   createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
 };

@@ -24,7 +24,11 @@ import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from './f32-rnn-
 import { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
 import { NATIVE_BLAS_KERNELS } from './native-blas-set.js';
 import { gemmRef } from './ref/f-gemm-ref.js';
-import { rnnSequenceBackwardRef, rnnSequenceForwardRef, type RnnSequenceSaved } from './ref/rnn-sequence-ref.js';
+import {
+  rnnSequenceBackwardRef,
+  rnnSequenceForwardRef,
+  type RnnSequenceSaved,
+} from './ref/rnn-sequence-ref.js';
 import { createRnnStepRef, RNN_STEP_REF_NAME } from './ref/rnn-step-ref.js';
 
 export { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
@@ -67,7 +71,8 @@ export const JS_KERNELS: KernelSet = {
 export const WASM_SIMD_KERNELS: KernelSet = {
   name: 'wasm-simd',
   available: () => f32GemmModule() !== null && f32RnnModule() !== null && f32RnnStepModule() !== null,
-  describe: () => `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
+  describe: () =>
+    `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
   gemm: f32GemmWasmSimd,
   threaded: true,
   teamFlavor: 'simd',
@@ -84,13 +89,16 @@ export const WASM_SIMD_KERNELS: KernelSet = {
  */
 export const WASM_RELAXED_KERNELS: KernelSet = {
   name: 'wasm-relaxed',
-  available: () => wasmRelaxedSimdSupported() && f32GemmModule('relaxed') !== null && f32RnnModule('relaxed') !== null,
-  describe: () => `${F32_GEMM_WASMRELAXED_NAME}, ${F32_RNN_SEQUENCE_WASMRELAXED_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
+  available: () =>
+    wasmRelaxedSimdSupported() && f32GemmModule('relaxed') !== null && f32RnnModule('relaxed') !== null,
+  describe: () =>
+    `${F32_GEMM_WASMRELAXED_NAME}, ${F32_RNN_SEQUENCE_WASMRELAXED_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
   gemm: f32GemmWasmRelaxed,
   threaded: true,
   teamFlavor: 'relaxed',
   rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, flavor: 'relaxed' }),
-  rnnSequenceBackward: (p, saved, og, grads, team) => rnnSequenceBackwardF32(p, saved, og, grads, team, null, 'relaxed'),
+  rnnSequenceBackward: (p, saved, og, grads, team) =>
+    rnnSequenceBackwardF32(p, saved, og, grads, team, null, 'relaxed'),
   recycleSaved: recycleRnnSaved,
   createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
 };
@@ -124,7 +132,9 @@ export function resolveKernelSet(request: string, op = 'setKernelSet'): KernelSe
   }
   const set = SETS[request as KernelSetName];
   if (!set.available()) {
-    throw new UnsupportedError(`${op}: kernel set '${request}' cannot run on this engine; expected one of the available sets, got '${request}'`);
+    throw new UnsupportedError(
+      `${op}: kernel set '${request}' cannot run on this engine; expected one of the available sets, got '${request}'`,
+    );
   }
   return set;
 }

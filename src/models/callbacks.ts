@@ -74,7 +74,8 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 function resolveMode(op: string, mode: MonitorMode | undefined, monitor: string): 'min' | 'max' {
   const m = mode ?? 'auto';
-  if (m !== 'auto' && m !== 'min' && m !== 'max') throw new ConfigError(`${op}: mode must be 'auto', 'min' or 'max'; got ${String(m)}`);
+  if (m !== 'auto' && m !== 'min' && m !== 'max')
+    throw new ConfigError(`${op}: mode must be 'auto', 'min' or 'max'; got ${String(m)}`);
   if (m !== 'auto') return m;
   return /acc/.test(monitor) ? 'max' : 'min';
 }
@@ -82,20 +83,25 @@ function resolveMode(op: string, mode: MonitorMode | undefined, monitor: string)
 function nonNegative(op: string, name: string, v: unknown, dflt: number, integer = false): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !(v >= 0) || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(`${op}: ${name} must be a non-negative ${integer ? 'integer' : 'number'}; got ${String(v)}`);
+    throw new ConfigError(
+      `${op}: ${name} must be a non-negative ${integer ? 'integer' : 'number'}; got ${String(v)}`,
+    );
   }
   return v;
 }
 
 function requireModel(op: string, m: CallbackModel | null): CallbackModel {
-  if (m === null) throw new StateError(`${op}: the callback is not attached to a model; pass it to fit({ callbacks })`);
+  if (m === null)
+    throw new StateError(`${op}: the callback is not attached to a model; pass it to fit({ callbacks })`);
   return m;
 }
 
 function monitored(op: string, logs: Logs, monitor: string): number {
   const v = logs[monitor];
   if (v === undefined) {
-    throw new ConfigError(`${op}: the monitored value '${monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')} (val_* needs validation data)`);
+    throw new ConfigError(
+      `${op}: the monitored value '${monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')} (val_* needs validation data)`,
+    );
   }
   return v;
 }
@@ -144,12 +150,14 @@ export class EarlyStopping implements Callback {
     const op = 'earlyStopping';
     checkKeys(op, options, ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights']);
     this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string') throw new ConfigError(`${op}: monitor must be a string; got ${String(this.monitor)}`);
+    if (typeof this.monitor !== 'string')
+      throw new ConfigError(`${op}: monitor must be a string; got ${String(this.monitor)}`);
     this.patience = nonNegative(op, 'patience', options.patience, 0, true);
     this.minDelta = nonNegative(op, 'minDelta', Math.abs(options.minDelta ?? 0), 0);
     this.mode = resolveMode(op, options.mode, this.monitor);
     const r = options.restoreBestWeights ?? false;
-    if (typeof r !== 'boolean') throw new ConfigError(`${op}: restoreBestWeights must be a boolean; got ${String(r)}`);
+    if (typeof r !== 'boolean')
+      throw new ConfigError(`${op}: restoreBestWeights must be a boolean; got ${String(r)}`);
     this.restoreBestWeights = r;
   }
 
@@ -226,12 +234,14 @@ export class ModelCheckpoint implements Callback {
 
   constructor(dir: string, options: ModelCheckpointOptions = {}) {
     const op = 'modelCheckpoint';
-    if (typeof dir !== 'string' || dir === '') throw new ConfigError(`${op}: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
+    if (typeof dir !== 'string' || dir === '')
+      throw new ConfigError(`${op}: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
     checkKeys(op, options, ['monitor', 'saveBestOnly', 'mode']);
     this.dir = dir;
     this.monitor = options.monitor ?? 'val_loss';
     const s = options.saveBestOnly ?? false;
-    if (typeof s !== 'boolean') throw new ConfigError(`${op}: saveBestOnly must be a boolean; got ${String(s)}`);
+    if (typeof s !== 'boolean')
+      throw new ConfigError(`${op}: saveBestOnly must be a boolean; got ${String(s)}`);
     this.saveBestOnly = s;
     this.mode = resolveMode(op, options.mode, this.monitor);
     this.best = this.mode === 'min' ? Infinity : -Infinity;
@@ -252,7 +262,9 @@ export class ModelCheckpoint implements Callback {
     // never replace a checkpoint with non-finite weights (training diverged)
     for (const [k, t] of model.getWeights()) {
       if (t.dtype !== 'int32' && !t.data.every(Number.isFinite)) {
-        throw new StateError(`modelCheckpoint: weights must be finite to be saved; "${k}" holds NaN or Infinity at epoch ${epoch} (the last checkpoint is kept)`);
+        throw new StateError(
+          `modelCheckpoint: weights must be finite to be saved; "${k}" holds NaN or Infinity at epoch ${epoch} (the last checkpoint is kept)`,
+        );
       }
     }
     await model.save(this.dir.replace(/\{epoch\}/g, String(epoch + 1)));
@@ -321,7 +333,8 @@ export class ReduceLROnPlateauCallback implements Callback {
 
   onTrainBegin(): void {
     const model = requireModel('reduceLROnPlateau', this.model);
-    if (model.optimizer === null) throw new StateError('reduceLROnPlateau: the model has no optimizer; compile it first');
+    if (model.optimizer === null)
+      throw new StateError('reduceLROnPlateau: the model has no optimizer; compile it first');
     const o = this.options;
     this.scheduler = new ReduceLROnPlateau(model.optimizer, {
       mode: this.mode,
@@ -389,7 +402,8 @@ export class ProgressBar implements Callback {
   constructor(options: ProgressBarOptions = {}) {
     checkKeys('progressBar', options, ['mode', 'print']);
     const mode = options.mode ?? 'bar';
-    if (mode !== 'bar' && mode !== 'epoch') throw new ConfigError(`progressBar: mode must be 'bar' or 'epoch'; got ${String(mode)}`);
+    if (mode !== 'bar' && mode !== 'epoch')
+      throw new ConfigError(`progressBar: mode must be 'bar' or 'epoch'; got ${String(mode)}`);
     this.mode = mode;
     this.print = options.print ?? ((line: string) => console.log(line));
   }
@@ -400,7 +414,12 @@ export class ProgressBar implements Callback {
     if (this.mode === 'bar' && stdout?.isTTY === true) {
       const mod = await import('cli-progress');
       this.bar = new mod.SingleBar(
-        { format: 'Epoch {epoch} [{bar}] {value}/{total} | {logs}', hideCursor: false, clearOnComplete: false, stream: stdout },
+        {
+          format: 'Epoch {epoch} [{bar}] {value}/{total} | {logs}',
+          hideCursor: false,
+          clearOnComplete: false,
+          stream: stdout,
+        },
         mod.Presets.shades_classic,
       );
     }

@@ -56,11 +56,12 @@ export class DenseLayer extends Layer {
 
   /** @internal use `dense`. */
   constructor(options: DenseOptions) {
-    super('Dense', options ?? ({}));
+    super('Dense', options ?? {});
     checkOptions('Dense', options, [...BASE_KEYS, 'units', 'activation', 'useBias']);
     this.units = checkPositiveInt('Dense', 'units', options.units);
     const act = options.activation ?? 'linear';
-    if (!ACTIVATIONS.includes(act)) throw new ConfigError(`Dense: activation must be one of ${ACTIVATIONS.join(', ')}; got ${String(act)}`);
+    if (!ACTIVATIONS.includes(act))
+      throw new ConfigError(`Dense: activation must be one of ${ACTIVATIONS.join(', ')}; got ${String(act)}`);
     this.activation = act;
     this.useBias = boolOpt('Dense', 'useBias', options.useBias, true);
   }
@@ -75,7 +76,10 @@ export class DenseLayer extends Layer {
 
   protected createModule(inputShape: ShapeSpec): Module {
     const F = inputShape[inputShape.length - 1];
-    if (F === null) throw new ConfigError(`${this.label}: the last input dim must be known to build; got ${formatSpec(inputShape)}`);
+    if (F === null)
+      throw new ConfigError(
+        `${this.label}: the last input dim must be known to build; got ${formatSpec(inputShape)}`,
+      );
     return new Linear(F, this.units, { bias: this.useBias });
   }
 
@@ -123,9 +127,10 @@ export class DropoutLayer extends Layer {
 
   /** @internal use `dropout`. */
   constructor(options: DropoutLayerOptions) {
-    super('Dropout', options ?? ({}));
+    super('Dropout', options ?? {});
     checkOptions('Dropout', options, [...BASE_KEYS, 'rate']);
-    if (options.rate === undefined) throw new ConfigError('Dropout: rate is required; expected a number in [0, 1), got undefined');
+    if (options.rate === undefined)
+      throw new ConfigError('Dropout: rate is required; expected a number in [0, 1), got undefined');
     this.rate = rateOpt('Dropout', 'rate', options.rate, 0);
   }
 
@@ -177,9 +182,12 @@ export interface EmbeddingLayerOptions extends BaseLayerOptions {
 
 /** Maps Embedding's `inputLength` onto `inputShape` (rejecting both at once). */
 function withInputLength(options: EmbeddingLayerOptions): EmbeddingLayerOptions {
-  if (options === null || typeof options !== 'object' || options.inputLength === undefined) return options ?? ({} as EmbeddingLayerOptions);
+  if (options === null || typeof options !== 'object' || options.inputLength === undefined)
+    return options ?? ({} as EmbeddingLayerOptions);
   if (options.inputShape !== undefined || options.batchInputShape !== undefined) {
-    throw new ConfigError(`Embedding: inputLength is the same as inputShape: [inputLength]; expected only one of them; got inputLength and ${options.inputShape !== undefined ? 'inputShape' : 'batchInputShape'}`);
+    throw new ConfigError(
+      `Embedding: inputLength is the same as inputShape: [inputLength]; expected only one of them; got inputLength and ${options.inputShape !== undefined ? 'inputShape' : 'batchInputShape'}`,
+    );
   }
   return { ...options, inputShape: [options.inputLength] };
 }
@@ -229,7 +237,8 @@ export class EmbeddingLayer extends Layer {
       const d = new Int32Array(x.numel());
       const s = x.data;
       for (let i = 0; i < d.length; i++) {
-        if (!Number.isInteger(s[i])) throw new DTypeError(`${this.label}: ids must be integers; got ${s[i]} at flat index ${i}`);
+        if (!Number.isInteger(s[i]))
+          throw new DTypeError(`${this.label}: ids must be integers; got ${s[i]} at flat index ${i}`);
         d[i] = s[i];
       }
       ids = new Tensor(d, x.shape);
@@ -246,7 +255,11 @@ export class EmbeddingLayer extends Layer {
   }
 
   getConfig(): { [key: string]: JsonValue } {
-    const c: { [key: string]: JsonValue } = { ...this.baseConfig(), inputDim: this.inputDim, outputDim: this.outputDim };
+    const c: { [key: string]: JsonValue } = {
+      ...this.baseConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+    };
     if (this.maskZero) c.maskZero = true;
     return c;
   }

@@ -16,14 +16,21 @@ import type { Compiled, Data, EvaluateOptions, ModelInternals, RunResult } from 
 export function toTensor(x: Data, what: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number' || Array.isArray(x)) return tensor(x);
-  throw new ShapeError(`${what} must be a Tensor or nested arrays of numbers; got ${x === null ? 'null' : typeof x}`);
+  throw new ShapeError(
+    `${what} must be a Tensor or nested arrays of numbers; got ${x === null ? 'null' : typeof x}`,
+  );
 }
 
 /**
  * Calls `body(rows, start)` for each run of `batchSize` consecutive sample indices of
  * `order` (the identity when omitted), the last run shorter.
  */
-export function forEachBatch(n: number, batchSize: number, body: (rows: number[], index: number) => void, order?: readonly number[]): void {
+export function forEachBatch(
+  n: number,
+  batchSize: number,
+  body: (rows: number[], index: number) => void,
+  order?: readonly number[],
+): void {
   for (let s = 0, b = 0; s < n; s += batchSize, b++) {
     const end = Math.min(s + batchSize, n);
     const rows = order !== undefined ? order.slice(s, end) : Array.from({ length: end - s }, (_, i) => s + i);
@@ -46,7 +53,12 @@ export function batchLoss(c: Compiled, r: RunResult, y: Tensor): Tensor {
 }
 
 /** Accumulates [sum, count] of each metric for a batch. */
-export function accumulateMetrics(c: Compiled, r: RunResult, y: Tensor, acc: Map<string, [number, number]>): void {
+export function accumulateMetrics(
+  c: Compiled,
+  r: RunResult,
+  y: Tensor,
+  acc: Map<string, [number, number]>,
+): void {
   noGrad(() => {
     for (const name of c.metrics) {
       const v = metricValues(name, c.loss, r.output.detach(), y);
@@ -74,7 +86,9 @@ export function batchSizeOf(model: ModelInternals, op: string, requested: number
     throw new ConfigError(`${op}: batchSize must be a positive integer; got ${String(requested)}`);
   }
   if (fixed !== null && requested !== fixed) {
-    throw new ConfigError(`${op}: the model has a fixed batch size (first layer's batchSize); expected ${fixed}, got ${requested}`);
+    throw new ConfigError(
+      `${op}: the model has a fixed batch size (first layer's batchSize); expected ${fixed}, got ${requested}`,
+    );
   }
   return requested;
 }
@@ -82,12 +96,17 @@ export function batchSizeOf(model: ModelInternals, op: string, requested: number
 /** Checks that x and y hold the same (non-zero, fixed-batch-compatible) number of samples. */
 export function checkPair(model: ModelInternals, op: string, x: Tensor, y: Tensor): void {
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
-    throw new ShapeError(`${op}: x and y must hold the same number of samples (dim 0); got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      `${op}: x and y must hold the same number of samples (dim 0); got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`,
+    );
   }
-  if (x.shape[0] === 0) throw new ShapeError(`${op}: x and y must hold at least one sample; got x ${formatShape(x.shape)}`);
+  if (x.shape[0] === 0)
+    throw new ShapeError(`${op}: x and y must hold at least one sample; got x ${formatShape(x.shape)}`);
   const fixed = model.fixedBatchSize;
   if (fixed !== null && x.shape[0] % fixed !== 0) {
-    throw new ShapeError(`${op}: with a fixed batch size of ${fixed} the sample count must be a multiple of it; got ${x.shape[0]} samples`);
+    throw new ShapeError(
+      `${op}: with a fixed batch size of ${fixed} the sample count must be a multiple of it; got ${x.shape[0]} samples`,
+    );
   }
 }
 
@@ -103,7 +122,13 @@ function inEvalMode<T>(model: ModelInternals, body: () => T): T {
 }
 
 /** The loss and metrics of (x, y), batch by batch, in evaluation mode. */
-export function evaluateTensors(model: ModelInternals, c: Compiled, x: Tensor, y: Tensor, batchSize: number): Logs {
+export function evaluateTensors(
+  model: ModelInternals,
+  c: Compiled,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+): Logs {
   return inEvalMode(model, () => {
     const n = x.shape[0];
     let lossSum = 0;
@@ -119,7 +144,12 @@ export function evaluateTensors(model: ModelInternals, c: Compiled, x: Tensor, y
 }
 
 /** `SequentialModel.evaluate`. */
-export function evaluateModel(model: ModelInternals, xData: Data, yData: Data, options: EvaluateOptions): Logs {
+export function evaluateModel(
+  model: ModelInternals,
+  xData: Data,
+  yData: Data,
+  options: EvaluateOptions,
+): Logs {
   const c = model.requireCompiled('evaluate');
   checkKeys('evaluate', options, ['batchSize']);
   const x = matchFloatDtype(toTensor(xData, 'evaluate: x'), model.parameters());

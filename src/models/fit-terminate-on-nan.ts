@@ -41,14 +41,22 @@ export class TerminateOnNaN implements Callback {
   onBatchGradients(epoch: number, batch: number, loss: number, params: readonly Tensor[]): void {
     const where = `epoch ${epoch}, batch ${batch} (0-based: "Epoch ${epoch + 1}" in the progress lines)`;
     if (!Number.isFinite(loss)) {
-      throw new NonFiniteError(`fit: the loss must be finite; got ${loss} at ${where} (lower the learning rate, clip gradients, or check the data)`, epoch, batch);
+      throw new NonFiniteError(
+        `fit: the loss must be finite; got ${loss} at ${where} (lower the learning rate, clip gradients, or check the data)`,
+        epoch,
+        batch,
+      );
     }
     params.forEach((p, i) => {
       const g = p.grad;
       if (g === null) return;
       const at = firstNonFinite(g.data);
       if (at >= 0) {
-        throw new NonFiniteError(`fit: gradients must be finite; got ${g.data[at]} in parameter ${i} (element ${at}) at ${where} (clip gradients or lower the learning rate)`, epoch, batch);
+        throw new NonFiniteError(
+          `fit: gradients must be finite; got ${g.data[at]} in parameter ${i} (element ${at}) at ${where} (clip gradients or lower the learning rate)`,
+          epoch,
+          batch,
+        );
       }
     });
   }

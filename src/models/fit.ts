@@ -9,14 +9,40 @@ import { formatShape } from '../core/shape.js';
 import { takeRows } from '../data/take-rows.js';
 import type { Tensor } from '../tensor/index.js';
 import { ProgressBar, type Callback, type Logs, type TrainingParams } from './callbacks.js';
-import { accumulateMetrics, batchLoss, batchSizeOf, checkPair, evaluateTensors, forEachBatch, logsOf, toTensor } from './evaluate-predict.js';
+import {
+  accumulateMetrics,
+  batchLoss,
+  batchSizeOf,
+  checkPair,
+  evaluateTensors,
+  forEachBatch,
+  logsOf,
+  toTensor,
+} from './evaluate-predict.js';
 import { firstNonFinite, TerminateOnNaN } from './fit-terminate-on-nan.js';
 import { checkClassTargets } from './losses.js';
 import { matchFloatDtype } from './float-data.js';
 import { clipGradients } from './optimizers.js';
-import { isOptimizer, type Data, type FitOptions, type History, type ModelInternals } from './sequential-model-types.js';
+import {
+  isOptimizer,
+  type Data,
+  type FitOptions,
+  type History,
+  type ModelInternals,
+} from './sequential-model-types.js';
 
-const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'callbacks', 'verbose', 'initialEpoch', 'terminateOnNaN'];
+const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'seed',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'terminateOnNaN',
+];
 
 /** Mixed into `fit`'s seed for the dropout stream (distinct from the shuffle's). */
 const DROPOUT_STREAM = 0x5bd1e995;
@@ -37,20 +63,34 @@ function yieldToEventLoop(): Promise<void> {
 function checkFiniteData(what: string, t: Tensor): void {
   if (t.dtype === 'int32') return;
   const at = firstNonFinite(t.data);
-  if (at >= 0) throw new ConfigError(`fit: ${what} must hold finite numbers; got ${t.data[at]} at flat index ${at} of ${formatShape(t.shape)}`);
+  if (at >= 0)
+    throw new ConfigError(
+      `fit: ${what} must hold finite numbers; got ${t.data[at]} at flat index ${at} of ${formatShape(t.shape)}`,
+    );
 }
 
 function checkCallbacks(cbs: unknown): Callback[] {
   if (cbs === undefined) return [];
-  if (!Array.isArray(cbs)) throw new ConfigError(`fit: callbacks must be an array of callbacks; got ${typeof cbs === 'string' ? JSON.stringify(cbs) : typeof cbs}`);
+  if (!Array.isArray(cbs))
+    throw new ConfigError(
+      `fit: callbacks must be an array of callbacks; got ${typeof cbs === 'string' ? JSON.stringify(cbs) : typeof cbs}`,
+    );
   cbs.forEach((cb, i) => {
-    if (cb === null || typeof cb !== 'object') throw new ConfigError(`fit: callbacks[${i}] must be a callback object; got ${JSON.stringify(cb) ?? typeof cb}`);
+    if (cb === null || typeof cb !== 'object')
+      throw new ConfigError(
+        `fit: callbacks[${i}] must be a callback object; got ${JSON.stringify(cb) ?? typeof cb}`,
+      );
   });
   return [...(cbs as Callback[])];
 }
 
 /** `SequentialModel.fit` (see there). */
-export async function fitModel(model: ModelInternals, xData: Data, yData: Data, options: FitOptions): Promise<History> {
+export async function fitModel(
+  model: ModelInternals,
+  xData: Data,
+  yData: Data,
+  options: FitOptions,
+): Promise<History> {
   const c = model.requireCompiled('fit');
   checkOptions('fit', options, FIT_KEYS);
   const x = matchFloatDtype(toTensor(xData, 'fit: x'), model.parameters());
@@ -58,18 +98,24 @@ export async function fitModel(model: ModelInternals, xData: Data, yData: Data, 
   checkPair(model, 'fit', x, y);
   const epochs = options.epochs ?? 1;
   const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: epochs must be a non-negative integer; got ${String(epochs)}`);
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit: initialEpoch must be a non-negative integer; got ${String(initialEpoch)}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ConfigError(`fit: epochs must be a non-negative integer; got ${String(epochs)}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
+    throw new ConfigError(`fit: initialEpoch must be a non-negative integer; got ${String(initialEpoch)}`);
   const batchSize = batchSizeOf(model, 'fit', options.batchSize);
   const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw new ConfigError(`fit: shuffle must be a boolean; got ${String(shuffle)}`);
+  if (typeof shuffle !== 'boolean')
+    throw new ConfigError(`fit: shuffle must be a boolean; got ${String(shuffle)}`);
   const seed = options.seed === undefined ? undefined : checkFinite('fit', 'seed', options.seed);
   const verbose = options.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2; got ${String(verbose)}`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+    throw new ConfigError(`fit: verbose must be 0, 1 or 2; got ${String(verbose)}`);
   const split = options.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: validationSplit must be in [0, 1); got ${String(split)}`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1))
+    throw new ConfigError(`fit: validationSplit must be in [0, 1); got ${String(split)}`);
   const guard = options.terminateOnNaN ?? true;
-  if (typeof guard !== 'boolean') throw new ConfigError(`fit: terminateOnNaN must be a boolean; got ${String(guard)}`);
+  if (typeof guard !== 'boolean')
+    throw new ConfigError(`fit: terminateOnNaN must be a boolean; got ${String(guard)}`);
   const userCallbacks = checkCallbacks(options.callbacks);
   checkFiniteData('x', x);
   checkFiniteData('y', y);
@@ -91,7 +137,9 @@ export async function fitModel(model: ModelInternals, xData: Data, yData: Data, 
     const n = x.shape[0];
     const at = Math.floor(n * (1 - split));
     if (at === 0 || at === n) {
-      throw new ConfigError(`fit: validationSplit ${split} of ${n} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples; use a larger dataset or another split`);
+      throw new ConfigError(
+        `fit: validationSplit ${split} of ${n} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples; use a larger dataset or another split`,
+      );
     }
     const idx = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
     xTrain = takeRows(x, idx(0, at));
@@ -100,12 +148,16 @@ export async function fitModel(model: ModelInternals, xData: Data, yData: Data, 
   }
   if (!model.built) {
     const first = model.layers[0];
-    if (xTrain.ndim < 2) throw new ShapeError(`${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(xTrain.shape)}`);
+    if (xTrain.ndim < 2)
+      throw new ShapeError(
+        `${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(xTrain.shape)}`,
+      );
     model.build(first.inputShape ?? first.inferSpec(xTrain));
   }
   const classes = model.outputShapes().at(-1)?.at(-1) ?? null; // labels checked at their rows of the data
   checkClassTargets('fit', c.loss, y, classes);
-  if (options.validationData !== undefined && val !== null) checkClassTargets('fit', c.loss, val[1], classes, 'validationData y');
+  if (options.validationData !== undefined && val !== null)
+    checkClassTargets('fit', c.loss, val[1], classes, 'validationData y');
   const opt = model.ensureOptimizer();
   const clip = isOptimizer(c.optimizer) ? null : c.optimizer.clip;
   const n = xTrain.shape[0];
@@ -125,7 +177,11 @@ export async function fitModel(model: ModelInternals, xData: Data, yData: Data, 
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
     let order: number[];
     if (!shuffle) order = Array.from({ length: n }, (_, i) => i);
-    else order = seed !== undefined ? new Generator(epochSeed(seed, epoch)).permutation(n) : defaultGenerator.permutation(n);
+    else
+      order =
+        seed !== undefined
+          ? new Generator(epochSeed(seed, epoch)).permutation(n)
+          : defaultGenerator.permutation(n);
     // with a seed, the epoch's dropout masks come from their own stream too
     const masks = seed !== undefined ? new Generator(epochSeed(seed ^ DROPOUT_STREAM, epoch)) : undefined;
     let lossSum = 0;

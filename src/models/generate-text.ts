@@ -64,11 +64,16 @@ const OPTION_KEYS = ['prime', 'length', 'temperature', 'topK', 'seed'];
  * const model = await loadModel('out/shakespeare');   // trained by `longshort textgen train`
  * const sample = generateText(model, vocab, { prime: 'ROMEO:', length: 300, temperature: 0.8, topK: 10, seed: 1 });
  */
-export function generateText(model: SequentialModel, vocab: TextVocab, options: GenerateTextOptions = {}): string {
+export function generateText(
+  model: SequentialModel,
+  vocab: TextVocab,
+  options: GenerateTextOptions = {},
+): string {
   const op = 'generateText';
   checkOptions(op, options, OPTION_KEYS);
   const length = options.length === undefined ? 200 : checkNonNegativeInt(op, 'length', options.length);
-  const temperature = options.temperature === undefined ? 1 : checkFinite(op, 'temperature', options.temperature);
+  const temperature =
+    options.temperature === undefined ? 1 : checkFinite(op, 'temperature', options.temperature);
   if (temperature < 0) throw new ConfigError(`${op}: temperature must be >= 0; got ${temperature}`);
   const topK = options.topK === undefined ? null : checkPositiveInt(op, 'topK', options.topK);
   const seed = options.seed === undefined ? 0 : checkNonNegativeInt(op, 'seed', options.seed);
@@ -76,10 +81,13 @@ export function generateText(model: SequentialModel, vocab: TextVocab, options: 
     throw new ConfigError(`${op}: prime must be a string; got ${typeof options.prime}`);
   }
   const prime = options.prime ?? (vocab.has('\n') ? '\n' : vocab.decode([0]));
-  if (prime.length === 0) throw new ConfigError(`${op}: prime must not be empty; expected at least one character`);
+  if (prime.length === 0)
+    throw new ConfigError(`${op}: prime must not be empty; expected at least one character`);
   const unknown = [...new Set(Array.from(prime).filter((ch) => !vocab.has(ch)))];
   if (unknown.length > 0) {
-    throw new ConfigError(`${op}: the prime has characters outside the vocabulary; expected only known characters, got ${JSON.stringify(unknown.join(''))}`);
+    throw new ConfigError(
+      `${op}: the prime has characters outside the vocabulary; expected only known characters, got ${JSON.stringify(unknown.join(''))}`,
+    );
   }
   const { sampler, oneHot, probabilities } = samplerFor(model, vocab.size);
 
@@ -94,7 +102,9 @@ export function generateText(model: SequentialModel, vocab: TextVocab, options: 
   const step = (ids: readonly number[]): Float64Array => {
     const y = noGrad(() => sampler.forward(input(ids))); // (1, L, V) or (1, V)
     if (y.shape[y.ndim - 1] !== V || y.shape[0] !== 1 || y.ndim > 3) {
-      throw new ConfigError(`${op}: the model's output must be (N, L, V) or (N, V) with V = vocab.size; expected V = ${V}, got ${formatShape(y.shape)}`);
+      throw new ConfigError(
+        `${op}: the model's output must be (N, L, V) or (N, V) with V = vocab.size; expected V = ${V}, got ${formatShape(y.shape)}`,
+      );
     }
     const last = y.data.subarray(y.numel() - V);
     const scores = new Float64Array(V);
@@ -116,7 +126,12 @@ export function generateText(model: SequentialModel, vocab: TextVocab, options: 
  * Draws an index from softmax(scores / temperature) restricted to the `topK` largest
  * scores (all when null); the argmax (the first on ties) when temperature is 0.
  */
-export function drawNext(scores: ArrayLike<number>, temperature: number, topK: number | null, g: Generator): number {
+export function drawNext(
+  scores: ArrayLike<number>,
+  temperature: number,
+  topK: number | null,
+  g: Generator,
+): number {
   const V = scores.length;
   let best = 0;
   for (let i = 1; i < V; i++) if (scores[i] > scores[best]) best = i;
@@ -141,16 +156,23 @@ export function drawNext(scores: ArrayLike<number>, temperature: number, topK: n
 }
 
 /** A batch-1 copy of `model` with every recurrent layer stateful, and how to feed and read it. */
-function samplerFor(model: SequentialModel, V: number): { sampler: SequentialModel; oneHot: boolean; probabilities: boolean } {
+function samplerFor(
+  model: SequentialModel,
+  V: number,
+): { sampler: SequentialModel; oneHot: boolean; probabilities: boolean } {
   const op = 'generateText';
   const shape = model.inputShape;
   if (shape === null) {
-    throw new StateError(`${op}: the model must be built first (trained, loaded, or built with model.build(inputShape)); got an unbuilt model`);
+    throw new StateError(
+      `${op}: the model must be built first (trained, loaded, or built with model.build(inputShape)); got an unbuilt model`,
+    );
   }
   const configs: LayerJson[] = model.layerConfigs();
   for (const c of configs) {
     if (c.className === 'Bidirectional' || c.config.goBackwards === true) {
-      throw new ConfigError(`${op}: layers must run left to right to generate text; expected no Bidirectional or goBackwards layer, got ${c.className}${typeof c.config.name === 'string' ? ` "${c.config.name}"` : ''}`);
+      throw new ConfigError(
+        `${op}: layers must run left to right to generate text; expected no Bidirectional or goBackwards layer, got ${c.className}${typeof c.config.name === 'string' ? ` "${c.config.name}"` : ''}`,
+      );
     }
   }
   const firstClass = configs[0].className;
@@ -162,11 +184,15 @@ function samplerFor(model: SequentialModel, V: number): { sampler: SequentialMod
   }
   const head = configs[configs.length - 1];
   if (head.className !== 'Dense') {
-    throw new ConfigError(`${op}: the last layer must be a dense layer over the vocabulary; expected Dense, got ${head.className}`);
+    throw new ConfigError(
+      `${op}: the last layer must be a dense layer over the vocabulary; expected Dense, got ${head.className}`,
+    );
   }
   const probabilities = head.config.activation === 'softmax';
   if (head.config.activation !== undefined && !probabilities) {
-    throw new ConfigError(`${op}: the last dense layer must give logits or softmax probabilities; expected activation 'linear' or 'softmax', got '${String(head.config.activation)}'`);
+    throw new ConfigError(
+      `${op}: the last dense layer must give logits or softmax probabilities; expected activation 'linear' or 'softmax', got '${String(head.config.activation)}'`,
+    );
   }
   const layers = configs.map((c, i) => {
     const config: { [k: string]: JsonValue } = { ...c.config };
@@ -174,7 +200,8 @@ function samplerFor(model: SequentialModel, V: number): { sampler: SequentialMod
       delete config.batchInputShape;
       config.batchSize = 1;
     }
-    if (c.className === 'LSTM' || c.className === 'GRU' || c.className === 'SimpleRNN') config.stateful = true;
+    if (c.className === 'LSTM' || c.className === 'GRU' || c.className === 'SimpleRNN')
+      config.stateful = true;
     return layerFromConfig({ className: c.className, config });
   });
   const sampler = new SequentialModel(layers, { name: model.name });

@@ -8,7 +8,16 @@
  * await model.fit(x, y, { epochs: 1000, batchSize: 5, verbose: 2 });
  * model.predict(x);
  */
-export { Layer, formatSpec, type BaseLayerOptions, type CallContext, type JsonValue, type LayerJson, type LayerOutput, type ShapeSpec } from './layer.js';
+export {
+  Layer,
+  formatSpec,
+  type BaseLayerOptions,
+  type CallContext,
+  type JsonValue,
+  type LayerJson,
+  type LayerOutput,
+  type ShapeSpec,
+} from './layer.js';
 export {
   RecurrentLayer,
   lstm,
@@ -33,8 +42,22 @@ export {
   type DropoutLayerOptions,
   type EmbeddingLayerOptions,
 } from './core-layers.js';
-export { resolveLoss, type LossName, type LossConfig, type LossSpec, type CanonicalLoss, type MetricName, type ResolvedLoss } from './losses.js';
-export { KERAS_DEFAULT_LR, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type ClipKind } from './optimizers.js';
+export {
+  resolveLoss,
+  type LossName,
+  type LossConfig,
+  type LossSpec,
+  type CanonicalLoss,
+  type MetricName,
+  type ResolvedLoss,
+} from './losses.js';
+export {
+  KERAS_DEFAULT_LR,
+  type OptimizerName,
+  type OptimizerConfig,
+  type OptimizerSpec,
+  type ClipKind,
+} from './optimizers.js';
 export {
   EarlyStopping,
   ModelCheckpoint,

@@ -95,17 +95,22 @@ export function boolOpt(op: string, name: string, v: unknown, dflt: boolean): bo
 /** Validates a rate in [0, 1). */
 export function rateOpt(op: string, name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ConfigError(`${op}: ${name} must be a number in [0, 1); got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1))
+    throw new ConfigError(`${op}: ${name} must be a number in [0, 1); got ${String(v)}`);
   return v;
 }
 
 function checkInputShape(op: string, s: unknown): ShapeSpec {
   if (!Array.isArray(s) || s.length === 0) {
-    throw new ConfigError(`${op}: inputShape must be a non-empty array of sizes (null for a free size), without the batch; got ${JSON.stringify(s)}`);
+    throw new ConfigError(
+      `${op}: inputShape must be a non-empty array of sizes (null for a free size), without the batch; got ${JSON.stringify(s)}`,
+    );
   }
   for (const d of s) {
     if (d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d <= 0)) {
-      throw new ConfigError(`${op}: inputShape entries must be positive integers or null; got ${JSON.stringify(s)}`);
+      throw new ConfigError(
+        `${op}: inputShape entries must be positive integers or null; got ${JSON.stringify(s)}`,
+      );
     }
   }
   return Object.freeze([...(s as Array<number | null>)]);
@@ -141,17 +146,23 @@ export abstract class Layer {
   protected constructor(op: string, options: BaseLayerOptions) {
     const name = options.name;
     if (name !== undefined && (typeof name !== 'string' || name === '' || name.includes('.'))) {
-      throw new ConfigError(`${op}: name must be a non-empty string without '.'; got ${JSON.stringify(name)}`);
+      throw new ConfigError(
+        `${op}: name must be a non-empty string without '.'; got ${JSON.stringify(name)}`,
+      );
     }
     this.name = name ?? null;
     let { inputShape, batchSize } = options;
     const bis = options.batchInputShape;
     if (bis !== undefined) {
       if (inputShape !== undefined || batchSize !== undefined) {
-        throw new ConfigError(`${op}: batchInputShape replaces inputShape and batchSize; expected only one of them; got batchInputShape and ${inputShape !== undefined ? 'inputShape' : 'batchSize'}`);
+        throw new ConfigError(
+          `${op}: batchInputShape replaces inputShape and batchSize; expected only one of them; got batchInputShape and ${inputShape !== undefined ? 'inputShape' : 'batchSize'}`,
+        );
       }
       if (!Array.isArray(bis) || bis.length < 2) {
-        throw new ConfigError(`${op}: batchInputShape must be [batchSize or null, ...inputShape] with at least 2 entries; got ${JSON.stringify(bis)}`);
+        throw new ConfigError(
+          `${op}: batchInputShape must be [batchSize or null, ...inputShape] with at least 2 entries; got ${JSON.stringify(bis)}`,
+        );
       }
       inputShape = bis.slice(1);
       batchSize = bis[0] === null ? undefined : (bis[0] as number);
@@ -176,7 +187,9 @@ export abstract class Layer {
    */
   build(inputShape: ShapeSpec): void {
     if (this.builtInputShape !== null) {
-      const same = this.builtInputShape.length === inputShape.length && this.builtInputShape.every((d, i) => d === inputShape[i]);
+      const same =
+        this.builtInputShape.length === inputShape.length &&
+        this.builtInputShape.every((d, i) => d === inputShape[i]);
       if (!same) {
         throw new StateError(
           `${this.label}.build: the layer is already built for input shape ${formatSpec(this.builtInputShape)}; got ${formatSpec(inputShape)}`,
@@ -235,7 +248,8 @@ export abstract class Layer {
   /** Throws a ShapeError naming the layer unless `x` fits the built input shape. */
   checkInput(x: Tensor): void {
     const spec = this.builtInputShape;
-    if (spec === null) throw new StateError(`${this.label}: the layer is not built; call build(inputShape) or apply(x) first`);
+    if (spec === null)
+      throw new StateError(`${this.label}: the layer is not built; call build(inputShape) or apply(x) first`);
     const got = x.shape.slice(1);
     const ok = got.length === spec.length && spec.every((d, i) => d === null || d === got[i]);
     if (!ok) {

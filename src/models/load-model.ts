@@ -22,5 +22,9 @@ export { layerFromConfig } from './model-format.js';
  * await model.fit(x, y, { epochs: 20, initialEpoch: model.epoch, seed: 1 });
  */
 export async function loadModel(dir: string): Promise<SequentialModel> {
-  return readModelDir(dir, nodeModelFs, (layers: Layer[], name: string) => new SequentialModel(layers, { name }));
+  return readModelDir(
+    dir,
+    nodeModelFs,
+    (layers: Layer[], name: string) => new SequentialModel(layers, { name }),
+  );
 }

@@ -9,7 +9,22 @@ import { warn } from '../core/warn.js';
 import { binaryCrossEntropyWithLogits } from '../nn/losses/classification.js';
 import { crossEntropy, nllLoss } from '../nn/losses/classification.js';
 import { huberLoss, l1Loss, mseLoss } from '../nn/losses/regression.js';
-import { argmax, clamp, div, eq, gt, log, logSoftmax, mul, neg, reshape, sub, sum, Tensor, add } from '../tensor/index.js';
+import {
+  argmax,
+  clamp,
+  div,
+  eq,
+  gt,
+  log,
+  logSoftmax,
+  mul,
+  neg,
+  reshape,
+  sub,
+  sum,
+  Tensor,
+  add,
+} from '../tensor/index.js';
 
 /**
  * Loss names (Keras' camelCase and snake_case spellings).
@@ -51,7 +66,13 @@ export interface LossConfig {
 export type LossSpec = LossName | LossConfig;
 
 /** Canonical loss names. */
-export type CanonicalLoss = 'mse' | 'mae' | 'huber' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
+export type CanonicalLoss =
+  | 'mse'
+  | 'mae'
+  | 'huber'
+  | 'binaryCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy';
 
 const ALIASES: Record<LossName, CanonicalLoss> = {
   mse: 'mse',
@@ -91,24 +112,40 @@ export interface ResolvedLoss {
  * @example resolveLoss('mse').name // 'mse'
  */
 export function resolveLoss(spec: LossSpec): ResolvedLoss {
-  const type = typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
-  const name = typeof type === 'string' && Object.prototype.hasOwnProperty.call(ALIASES, type) ? ALIASES[type as LossName] : undefined;
+  const type =
+    typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
+  const name =
+    typeof type === 'string' && Object.prototype.hasOwnProperty.call(ALIASES, type)
+      ? ALIASES[type as LossName]
+      : undefined;
   if (name === undefined) {
-    throw new ConfigError(`compile: unknown loss ${JSON.stringify(type ?? spec)}; expected one of ${Object.keys(ALIASES).join(', ')} (or { type, fromLogits, delta })`);
+    throw new ConfigError(
+      `compile: unknown loss ${JSON.stringify(type ?? spec)}; expected one of ${Object.keys(ALIASES).join(', ')} (or { type, fromLogits, delta })`,
+    );
   }
   let fromLogits = false;
   let delta = 1;
   if (typeof spec === 'object') {
     for (const k of Object.keys(spec)) {
-      const allowed = name === 'huber' ? ['type', 'delta'] : name.endsWith('rossentropy') ? ['type', 'fromLogits'] : ['type'];
-      if (!allowed.includes(k)) throw new ConfigError(`compile: loss option '${k}' does not apply to ${name}; expected ${allowed.join(', ')}`);
+      const allowed =
+        name === 'huber'
+          ? ['type', 'delta']
+          : name.endsWith('rossentropy')
+            ? ['type', 'fromLogits']
+            : ['type'];
+      if (!allowed.includes(k))
+        throw new ConfigError(
+          `compile: loss option '${k}' does not apply to ${name}; expected ${allowed.join(', ')}`,
+        );
     }
     if (spec.fromLogits !== undefined) {
-      if (typeof spec.fromLogits !== 'boolean') throw new ConfigError(`compile: loss fromLogits must be a boolean; got ${String(spec.fromLogits)}`);
+      if (typeof spec.fromLogits !== 'boolean')
+        throw new ConfigError(`compile: loss fromLogits must be a boolean; got ${String(spec.fromLogits)}`);
       fromLogits = spec.fromLogits;
     }
     if (spec.delta !== undefined) {
-      if (typeof spec.delta !== 'number' || !(spec.delta > 0)) throw new ConfigError(`compile: huber delta must be a positive number; got ${String(spec.delta)}`);
+      if (typeof spec.delta !== 'number' || !(spec.delta > 0))
+        throw new ConfigError(`compile: huber delta must be a positive number; got ${String(spec.delta)}`);
       delta = spec.delta;
     }
   }
@@ -120,7 +157,9 @@ function floatLike(y: Tensor, pred: Tensor, loss: string): Tensor {
   if (t.dtype !== pred.dtype) t = t.to(pred.dtype);
   if (t.numel() === pred.numel() && t.shape.join() !== pred.shape.join()) t = reshape(t, pred.shape);
   if (t.shape.join() !== pred.shape.join()) {
-    throw new ShapeError(`${loss}: targets must have the predictions' shape; expected ${formatShape(pred.shape)}, got ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      `${loss}: targets must have the predictions' shape; expected ${formatShape(pred.shape)}, got ${formatShape(y.shape)}`,
+    );
   }
   return t;
 }
@@ -130,13 +169,18 @@ function classIds(y: Tensor, pred: Tensor, loss: string): Tensor {
   const want = pred.shape.slice(0, -1);
   const C = pred.shape[pred.ndim - 1];
   if (y.numel() !== want.reduce((a, b) => a * b, 1)) {
-    throw new ShapeError(`${loss}: targets must hold one class id per prediction row; expected shape ${formatShape(want)}, got ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      `${loss}: targets must hold one class id per prediction row; expected shape ${formatShape(want)}, got ${formatShape(y.shape)}`,
+    );
   }
   const d = new Int32Array(y.numel());
   const s = y.data;
   for (let i = 0; i < d.length; i++) {
     const v = s[i];
-    if (!Number.isInteger(v) || v < 0 || v >= C) throw new ShapeError(`${loss}: class ids must be integers in [0, ${C - 1}]; got ${v} at flat index ${i}`);
+    if (!Number.isInteger(v) || v < 0 || v >= C)
+      throw new ShapeError(
+        `${loss}: class ids must be integers in [0, ${C - 1}]; got ${v} at flat index ${i}`,
+      );
     d[i] = v;
   }
   return new Tensor(d, want);
@@ -170,7 +214,13 @@ function checkProbabilities(loss: ResolvedLoss, pred: Tensor): void {
  * (not at its place in a shuffled batch). A no-op for other losses.
  * @internal used by `fit`.
  */
-export function checkClassTargets(op: string, loss: ResolvedLoss, y: Tensor, classes: number | null, what = 'y'): void {
+export function checkClassTargets(
+  op: string,
+  loss: ResolvedLoss,
+  y: Tensor,
+  classes: number | null,
+  what = 'y',
+): void {
   if (loss.name !== 'sparseCategoricalCrossentropy' || classes === null) return;
   const perRow = y.ndim === 0 ? 1 : y.numel() / Math.max(1, y.shape[0]);
   const s = y.data;
@@ -179,7 +229,9 @@ export function checkClassTargets(op: string, loss: ResolvedLoss, y: Tensor, cla
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
       const row = Math.floor(i / perRow);
       const at = perRow > 1 ? `row ${row} (element ${i - row * perRow} of the row)` : `row ${row}`;
-      throw new ShapeError(`${op}: sparseCategoricalCrossentropy class ids must be integers in [0, ${classes - 1}] (the model has ${classes} outputs); got ${v} at ${what} ${at}`);
+      throw new ShapeError(
+        `${op}: sparseCategoricalCrossentropy class ids must be integers in [0, ${classes - 1}] (the model has ${classes} outputs); got ${v} at ${what} ${at}`,
+      );
     }
   }
 }
@@ -201,7 +253,8 @@ export function lossValues(loss: ResolvedLoss, pred: Tensor, y: Tensor, logits: 
     case 'binaryCrossentropy': {
       const t = floatLike(y, pred, 'binaryCrossentropy');
       if (loss.fromLogits) return binaryCrossEntropyWithLogits(pred, t, { reduction: 'none' }).mean(-1);
-      if (logits !== null && logits.kind === 'sigmoid') return binaryCrossEntropyWithLogits(logits.logits, t, { reduction: 'none' }).mean(-1);
+      if (logits !== null && logits.kind === 'sigmoid')
+        return binaryCrossEntropyWithLogits(logits.logits, t, { reduction: 'none' }).mean(-1);
       checkProbabilities(loss, pred);
       const p = clamp(pred, EPS, 1 - EPS);
       const l = neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p)))));
@@ -223,10 +276,13 @@ export function lossValues(loss: ResolvedLoss, pred: Tensor, y: Tensor, logits: 
       const rows = (x: Tensor): Tensor => reshape(x, [-1, C]);
       let l: Tensor;
       if (loss.fromLogits) l = crossEntropy(rows(pred), ids, { reduction: 'none' });
-      else if (logits !== null && logits.kind === 'softmax') l = crossEntropy(rows(logits.logits), ids, { reduction: 'none' });
+      else if (logits !== null && logits.kind === 'softmax')
+        l = crossEntropy(rows(logits.logits), ids, { reduction: 'none' });
       else {
         checkProbabilities(loss, pred);
-        l = nllLoss(log(clamp(div(rows(pred), sum(rows(pred), -1, true)), EPS, 1 - EPS)), ids, { reduction: 'none' });
+        l = nllLoss(log(clamp(div(rows(pred), sum(rows(pred), -1, true)), EPS, 1 - EPS)), ids, {
+          reduction: 'none',
+        });
       }
       return reshape(l, lead);
     }
@@ -240,11 +296,16 @@ const METRICS: readonly MetricName[] = ['accuracy', 'acc', 'mae', 'mse'];
 /** Checks metric names; a ConfigError lists the valid ones. */
 export function resolveMetrics(metrics: readonly MetricName[] | undefined): MetricName[] {
   if (metrics === undefined) return [];
-  if (!Array.isArray(metrics)) throw new ConfigError(`compile: metrics must be an array of names; got ${String(metrics)}`);
+  if (!Array.isArray(metrics))
+    throw new ConfigError(`compile: metrics must be an array of names; got ${String(metrics)}`);
   for (const m of metrics) {
-    if (!METRICS.includes(m)) throw new ConfigError(`compile: unknown metric ${JSON.stringify(m)}; expected one of ${METRICS.join(', ')}`);
+    if (!METRICS.includes(m))
+      throw new ConfigError(
+        `compile: unknown metric ${JSON.stringify(m)}; expected one of ${METRICS.join(', ')}`,
+      );
   }
-  if (new Set(metrics).size !== metrics.length) throw new ConfigError(`compile: metrics must not repeat; got ${metrics.join(', ')}`);
+  if (new Set(metrics).size !== metrics.length)
+    throw new ConfigError(`compile: metrics must not repeat; got ${metrics.join(', ')}`);
   return [...metrics];
 }
 

@@ -127,7 +127,9 @@ export async function writeModelFiles(dir: string, files: readonly ModelFile[]):
 }
 
 function readError(path: string, e: unknown): FormatError {
-  const err = new FormatError(`loadModel: ${path}: cannot read the file (${e instanceof Error ? e.message : String(e)})`);
+  const err = new FormatError(
+    `loadModel: ${path}: cannot read the file (${e instanceof Error ? e.message : String(e)})`,
+  );
   (err as { cause?: unknown }).cause = e;
   return err;
 }
@@ -149,7 +151,8 @@ export const nodeModelFs: ModelFileSystem = {
     } catch (e) {
       throw new FormatError(`loadModel: ${path}: invalid JSON (${(e as Error).message})`);
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FormatError(`loadModel: ${path}: expected a JSON object at the top level`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new FormatError(`loadModel: ${path}: expected a JSON object at the top level`);
     return v as { [k: string]: JsonValue };
   },
   async readSafetensors(path) {

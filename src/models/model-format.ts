@@ -17,12 +17,24 @@ import { formatShape, shapesEqual } from '../core/shape.js';
 import type { LoadStateDictResult } from '../nn/module.js';
 import type { OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/index.js';
-import { DenseLayer, DropoutLayer, EmbeddingLayer, type DenseOptions, type DropoutLayerOptions, type EmbeddingLayerOptions } from './core-layers.js';
+import {
+  DenseLayer,
+  DropoutLayer,
+  EmbeddingLayer,
+  type DenseOptions,
+  type DropoutLayerOptions,
+  type EmbeddingLayerOptions,
+} from './core-layers.js';
 import type { JsonValue, Layer, ShapeSpec } from './layer.js';
 import type { LossSpec, MetricName } from './losses.js';
 import type { ModelFile, ModelFileSystem } from './model-files.js';
 import type { OptimizerConfig } from './optimizers.js';
-import { RecurrentLayer, type BidirectionalOptions, type RecurrentKind, type SimpleRNNOptions } from './recurrent-layer.js';
+import {
+  RecurrentLayer,
+  type BidirectionalOptions,
+  type RecurrentKind,
+  type SimpleRNNOptions,
+} from './recurrent-layer.js';
 import type { CompileOptions, ModelInternals } from './sequential-model-types.js';
 
 type Json = { [k: string]: JsonValue };
@@ -78,8 +90,14 @@ export function checkpointFiles(model: ModelInternals): ModelFile[] {
   if (o !== null) {
     const own = model.parameters();
     const groups = o.paramGroups;
-    if (groups.length !== 1 || groups[0].params.length !== own.length || !groups[0].params.every((p, i) => p === own[i])) {
-      throw new UnsupportedError('save: the optimizer must have one parameter group over model.parameters() in order; got another layout');
+    if (
+      groups.length !== 1 ||
+      groups[0].params.length !== own.length ||
+      !groups[0].params.every((p, i) => p === own[i])
+    ) {
+      throw new UnsupportedError(
+        'save: the optimizer must have one parameter group over model.parameters() in order; got another layout',
+      );
     }
     opt = packOptimizerState(o.stateDict(), id);
   }
@@ -94,7 +112,13 @@ export function checkpointFiles(model: ModelInternals): ModelFile[] {
     epoch: model.epoch,
     optimizerState: opt !== null,
   };
-  const files: ModelFile[] = [{ name: MODEL_FILES.weights, tensors: { ...model.stateDict() }, metadata: { format: 'pt', checkpointId: id } }];
+  const files: ModelFile[] = [
+    {
+      name: MODEL_FILES.weights,
+      tensors: { ...model.stateDict() },
+      metadata: { format: 'pt', checkpointId: id },
+    },
+  ];
   if (opt !== null) {
     files.push({ name: MODEL_FILES.optimizerTensors, tensors: opt[0], metadata: { checkpointId: id } });
     files.push({ name: MODEL_FILES.optimizerState, text: `${JSON.stringify(opt[1], null, 2)}\n` });
@@ -112,14 +136,26 @@ export function checkpointFiles(model: ModelInternals): ModelFile[] {
  */
 export function layerFromConfig(json: { className: string; config: Json }): Layer {
   const { className, config } = json;
-  if (Object.hasOwn(RECURRENT, className)) return new RecurrentLayer(RECURRENT[className], config as unknown as SimpleRNNOptions);
+  if (Object.hasOwn(RECURRENT, className))
+    return new RecurrentLayer(RECURRENT[className], config as unknown as SimpleRNNOptions);
   switch (className) {
     case 'Bidirectional': {
       const { layer, ...wrapper } = config;
-      if (!isObject(layer) || typeof layer.className !== 'string' || !Object.hasOwn(RECURRENT, layer.className) || !isObject(layer.config)) {
-        throw new FormatError('layerFromConfig: Bidirectional needs config.layer = { className: LSTM | GRU | SimpleRNN, config }');
+      if (
+        !isObject(layer) ||
+        typeof layer.className !== 'string' ||
+        !Object.hasOwn(RECURRENT, layer.className) ||
+        !isObject(layer.config)
+      ) {
+        throw new FormatError(
+          'layerFromConfig: Bidirectional needs config.layer = { className: LSTM | GRU | SimpleRNN, config }',
+        );
       }
-      return new RecurrentLayer(RECURRENT[layer.className], layer.config as unknown as SimpleRNNOptions, wrapper as unknown as BidirectionalOptions);
+      return new RecurrentLayer(
+        RECURRENT[layer.className],
+        layer.config as unknown as SimpleRNNOptions,
+        wrapper as unknown as BidirectionalOptions,
+      );
     }
     case 'Dense':
       return new DenseLayer(config as unknown as DenseOptions);
@@ -128,7 +164,9 @@ export function layerFromConfig(json: { className: string; config: Json }): Laye
     case 'Embedding':
       return new EmbeddingLayer(config as unknown as EmbeddingLayerOptions);
     default:
-      throw new FormatError(`layerFromConfig: unknown layer class ${JSON.stringify(className)}; expected LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout or Embedding`);
+      throw new FormatError(
+        `layerFromConfig: unknown layer class ${JSON.stringify(className)}; expected LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout or Embedding`,
+      );
   }
 }
 
@@ -155,23 +193,38 @@ export interface LoadTarget extends ModelInternals {
 }
 
 /** `loadModel` (see there), with the model class given by `create`. */
-export async function readModelDir<M extends LoadTarget>(dir: string, fs: ModelFileSystem, create: (layers: Layer[], name: string) => M): Promise<M> {
+export async function readModelDir<M extends LoadTarget>(
+  dir: string,
+  fs: ModelFileSystem,
+  create: (layers: Layer[], name: string) => M,
+): Promise<M> {
   await fs.recover(dir);
   const modelPath = fs.join(dir, MODEL_FILES.model);
   const mj = await fs.readJson(modelPath);
   const bad = (field: string, expected: string): never => {
-    throw new FormatError(`loadModel: ${modelPath}: field "${field}" must be ${expected}; got ${JSON.stringify(mj[field.split(/[.[]/)[0]])}`.slice(0, 600));
+    throw new FormatError(
+      `loadModel: ${modelPath}: field "${field}" must be ${expected}; got ${JSON.stringify(mj[field.split(/[.[]/)[0]])}`.slice(
+        0,
+        600,
+      ),
+    );
   };
   if (mj.format !== MODEL_FORMAT) bad('format', JSON.stringify(MODEL_FORMAT));
   if (mj.version !== 1) bad('version', '1');
   if (typeof mj.checkpointId !== 'string') bad('checkpointId', 'a string');
   if (typeof mj.name !== 'string' || mj.name === '') bad('name', 'a non-empty string');
-  if (!Array.isArray(mj.layers) || mj.layers.length === 0) bad('layers', 'a non-empty array of { className, config }');
+  if (!Array.isArray(mj.layers) || mj.layers.length === 0)
+    bad('layers', 'a non-empty array of { className, config }');
   const shape = mj.inputShape;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))) {
+  if (
+    !Array.isArray(shape) ||
+    shape.length === 0 ||
+    !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))
+  ) {
     bad('inputShape', 'an array of positive integers or nulls');
   }
-  if (typeof mj.epoch !== 'number' || !Number.isInteger(mj.epoch) || mj.epoch < 0) bad('epoch', 'a non-negative integer');
+  if (typeof mj.epoch !== 'number' || !Number.isInteger(mj.epoch) || mj.epoch < 0)
+    bad('epoch', 'a non-negative integer');
   if (typeof mj.optimizerState !== 'boolean') bad('optimizerState', 'a boolean');
   if (mj.compile !== null && !isObject(mj.compile)) bad('compile', 'null or { loss, optimizer, metrics }');
   const id = mj.checkpointId as string;
@@ -179,7 +232,9 @@ export async function readModelDir<M extends LoadTarget>(dir: string, fs: ModelF
   // layer configs (no parameters exist yet)
   const layers: Layer[] = (mj.layers as JsonValue[]).map((lj, i) => {
     if (!isObject(lj) || typeof lj.className !== 'string' || !isObject(lj.config)) {
-      throw new FormatError(`loadModel: ${modelPath}: field "layers[${i}]" must be { className, config }; got ${JSON.stringify(lj)?.slice(0, 200)}`);
+      throw new FormatError(
+        `loadModel: ${modelPath}: field "layers[${i}]" must be { className, config }; got ${JSON.stringify(lj)?.slice(0, 200)}`,
+      );
     }
     try {
       return layerFromConfig({ className: lj.className, config: lj.config });
@@ -192,19 +247,25 @@ export async function readModelDir<M extends LoadTarget>(dir: string, fs: ModelF
   const weightsPath = fs.join(dir, MODEL_FILES.weights);
   const w = await fs.readSafetensors(weightsPath);
   if (w.metadata.checkpointId !== id) {
-    throw new FormatError(`loadModel: ${weightsPath}: __metadata__.checkpointId must match model.json's; expected ${id}, got ${String(w.metadata.checkpointId)} (a save was interrupted)`);
+    throw new FormatError(
+      `loadModel: ${weightsPath}: __metadata__.checkpointId must match model.json's; expected ${id}, got ${String(w.metadata.checkpointId)} (a save was interrupted)`,
+    );
   }
   let stored = 0;
   for (const t of w.tensors.values()) stored += t.numel();
   const sizes: Array<[string, number]> = [];
-  (mj.layers as JsonValue[]).forEach((lj, i) => statedSizes((lj as Json).config, `layers[${i}].config`, sizes));
+  (mj.layers as JsonValue[]).forEach((lj, i) =>
+    statedSizes((lj as Json).config, `layers[${i}].config`, sizes),
+  );
   if (!(layers[0] instanceof EmbeddingLayer)) {
     const last = (shape as Array<number | null>)[(shape as unknown[]).length - 1];
     if (last !== null) sizes.push(['inputShape[-1]', last]);
   }
   for (const [field, v] of sizes) {
     if (v > stored) {
-      throw new FormatError(`loadModel: ${modelPath}: field "${field}" states a size the weights cannot hold; expected at most ${stored} (the parameters in ${MODEL_FILES.weights}), got ${v}`);
+      throw new FormatError(
+        `loadModel: ${modelPath}: field "${field}" states a size the weights cannot hold; expected at most ${stored} (the parameters in ${MODEL_FILES.weights}), got ${v}`,
+      );
     }
   }
 
@@ -220,11 +281,15 @@ export async function readModelDir<M extends LoadTarget>(dir: string, fs: ModelF
   for (const [k, t] of Object.entries(own)) {
     const src = w.tensors.get(k);
     if (src === undefined) problems.push(`missing "${k}"`);
-    else if (!shapesEqual(src.shape, t.shape)) problems.push(`"${k}" has shape ${formatShape(src.shape)}, expected ${formatShape(t.shape)}`);
+    else if (!shapesEqual(src.shape, t.shape))
+      problems.push(`"${k}" has shape ${formatShape(src.shape)}, expected ${formatShape(t.shape)}`);
     else if (src.dtype === 'int32') problems.push(`"${k}" is int32, expected a float tensor`);
   }
   for (const k of w.tensors.keys()) if (!(k in own)) problems.push(`unexpected "${k}"`);
-  if (problems.length > 0) throw new FormatError(`loadModel: ${weightsPath}: tensors do not match the architecture: ${problems.slice(0, 8).join('; ')}`);
+  if (problems.length > 0)
+    throw new FormatError(
+      `loadModel: ${weightsPath}: tensors do not match the architecture: ${problems.slice(0, 8).join('; ')}`,
+    );
 
   // compile
   const cj = mj.compile as Json | null;
@@ -252,33 +317,60 @@ export async function readModelDir<M extends LoadTarget>(dir: string, fs: ModelF
   return model;
 }
 
-async function loadOptimizerState(model: LoadTarget, dir: string, id: string, fs: ModelFileSystem): Promise<void> {
+async function loadOptimizerState(
+  model: LoadTarget,
+  dir: string,
+  id: string,
+  fs: ModelFileSystem,
+): Promise<void> {
   const osPath = fs.join(dir, MODEL_FILES.optimizerState);
   const otPath = fs.join(dir, MODEL_FILES.optimizerTensors);
   const oj = await fs.readJson(osPath);
   const ot = await fs.readSafetensors(otPath);
-  if (oj.checkpointId !== id) throw new FormatError(`loadModel: ${osPath}: field "checkpointId" must match model.json's; expected ${id}, got ${JSON.stringify(oj.checkpointId)}`);
-  if (ot.metadata.checkpointId !== id) throw new FormatError(`loadModel: ${otPath}: __metadata__.checkpointId must match model.json's; expected ${id}, got ${String(ot.metadata.checkpointId)}`);
-  if (!Array.isArray(oj.param_groups) || !oj.param_groups.every(isObject)) throw new FormatError(`loadModel: ${osPath}: field "param_groups" must be an array of objects`);
+  if (oj.checkpointId !== id)
+    throw new FormatError(
+      `loadModel: ${osPath}: field "checkpointId" must match model.json's; expected ${id}, got ${JSON.stringify(oj.checkpointId)}`,
+    );
+  if (ot.metadata.checkpointId !== id)
+    throw new FormatError(
+      `loadModel: ${otPath}: __metadata__.checkpointId must match model.json's; expected ${id}, got ${String(ot.metadata.checkpointId)}`,
+    );
+  if (!Array.isArray(oj.param_groups) || !oj.param_groups.every(isObject))
+    throw new FormatError(`loadModel: ${osPath}: field "param_groups" must be an array of objects`);
   if (!isObject(oj.state)) throw new FormatError(`loadModel: ${osPath}: field "state" must be an object`);
   const state: Record<number, ParamState> = {};
   for (const [i, entry] of Object.entries(oj.state)) {
-    if (!/^\d{1,9}$/.test(i) || !isObject(entry)) throw new FormatError(`loadModel: ${osPath}: field "state.${i}" must be an object under a parameter index`);
+    if (!/^\d{1,9}$/.test(i) || !isObject(entry))
+      throw new FormatError(
+        `loadModel: ${osPath}: field "state.${i}" must be an object under a parameter index`,
+      );
     const ps: ParamState = {};
     for (const [k, v] of Object.entries(entry)) {
       if (v === null || typeof v === 'number') ps[k] = v;
       else if (isObject(v) && typeof v.tensor === 'string') {
         const t: Tensor | undefined = ot.tensors.get(v.tensor);
-        if (t === undefined) throw new FormatError(`loadModel: ${otPath}: tensor "${v.tensor}" (named by optimizer.json state.${i}.${k}) is missing`);
+        if (t === undefined)
+          throw new FormatError(
+            `loadModel: ${otPath}: tensor "${v.tensor}" (named by optimizer.json state.${i}.${k}) is missing`,
+          );
         ps[k] = t;
-      } else throw new FormatError(`loadModel: ${osPath}: field "state.${i}.${k}" must be a number, null or { tensor }; got ${JSON.stringify(v)?.slice(0, 100)}`);
+      } else
+        throw new FormatError(
+          `loadModel: ${osPath}: field "state.${i}.${k}" must be a number, null or { tensor }; got ${JSON.stringify(v)?.slice(0, 100)}`,
+        );
     }
     state[Number(i)] = ps;
   }
-  const optDict: OptimizerStateDict = { state, param_groups: oj.param_groups as unknown as OptimizerStateDict['param_groups'] };
+  const optDict: OptimizerStateDict = {
+    state,
+    param_groups: oj.param_groups as unknown as OptimizerStateDict['param_groups'],
+  };
   const opt = model.optimizer;
   const modelPath = fs.join(dir, MODEL_FILES.model);
-  if (opt === null) throw new FormatError(`loadModel: ${modelPath}: field "compile.optimizer" is missing but optimizer state was saved`);
+  if (opt === null)
+    throw new FormatError(
+      `loadModel: ${modelPath}: field "compile.optimizer" is missing but optimizer state was saved`,
+    );
   try {
     opt.loadStateDict(optDict);
   } catch (e) {

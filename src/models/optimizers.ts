@@ -75,9 +75,12 @@ export interface NormalizedOptimizerConfig {
 
 /** Validates an optimizer name or config (not an instance); ConfigError lists the valid names. */
 export function normalizeOptimizer(spec: OptimizerName | OptimizerConfig): NormalizedOptimizerConfig {
-  const type = typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
+  const type =
+    typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
   if (typeof type !== 'string' || !NAMES.includes(type as OptimizerName)) {
-    throw new ConfigError(`compile: unknown optimizer ${JSON.stringify(type ?? String(spec))}; expected one of ${NAMES.join(', ')}, a config { type, lr, ... } or an Optimizer`);
+    throw new ConfigError(
+      `compile: unknown optimizer ${JSON.stringify(type ?? String(spec))}; expected one of ${NAMES.join(', ')}, a config { type, lr, ... } or an Optimizer`,
+    );
   }
   const t = type as OptimizerName;
   const options: { [k: string]: JsonValue } = {};
@@ -87,14 +90,19 @@ export function normalizeOptimizer(spec: OptimizerName | OptimizerConfig): Norma
       if (k === 'type' || v === undefined) continue;
       if ((CLIP_KINDS as readonly string[]).includes(k)) {
         if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-          throw new ConfigError(`compile: optimizer ${k} must be a positive finite number; got ${JSON.stringify(v)}`);
+          throw new ConfigError(
+            `compile: optimizer ${k} must be a positive finite number; got ${JSON.stringify(v)}`,
+          );
         }
         if (clip !== null) {
-          throw new ConfigError(`compile: only one of clipnorm, globalClipnorm and clipvalue can be set; got ${clip.kind} and ${k}`);
+          throw new ConfigError(
+            `compile: only one of clipnorm, globalClipnorm and clipvalue can be set; got ${clip.kind} and ${k}`,
+          );
         }
         clip = { kind: k as ClipKind, value: v };
       } else if (k === 'learningRate') {
-        if (spec.lr !== undefined) throw new ConfigError('compile: optimizer lr and learningRate are the same option; give one');
+        if (spec.lr !== undefined)
+          throw new ConfigError('compile: optimizer lr and learningRate are the same option; give one');
         options.lr = v;
       } else options[k] = v;
     }
@@ -137,11 +145,24 @@ export function createOptimizer(cfg: NormalizedOptimizerConfig, params: Tensor[]
 /** The config that recreates an optimizer instance (its type and defaults), for `save`. */
 export function describeOptimizer(opt: Optimizer<LrHyper>): NormalizedOptimizerConfig {
   const type: OptimizerName | null =
-    opt instanceof AdamW ? 'adamw' : opt instanceof Adam ? 'adam' : opt instanceof SGD ? 'sgd' : opt instanceof RMSprop ? 'rmsprop' : opt instanceof Adagrad ? 'adagrad' : null;
+    opt instanceof AdamW
+      ? 'adamw'
+      : opt instanceof Adam
+        ? 'adam'
+        : opt instanceof SGD
+          ? 'sgd'
+          : opt instanceof RMSprop
+            ? 'rmsprop'
+            : opt instanceof Adagrad
+              ? 'adagrad'
+              : null;
   if (type === null) {
-    throw new UnsupportedError(`save: cannot serialise an optimizer of class ${opt.constructor.name}; expected Adam, AdamW, SGD, RMSprop or Adagrad`);
+    throw new UnsupportedError(
+      `save: cannot serialise an optimizer of class ${opt.constructor.name}; expected Adam, AdamW, SGD, RMSprop or Adagrad`,
+    );
   }
   const options: { [k: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(opt.defaults)) options[k] = Array.isArray(v) ? [...(v as number[])] : (v as JsonValue);
+  for (const [k, v] of Object.entries(opt.defaults))
+    options[k] = Array.isArray(v) ? [...(v as number[])] : (v as JsonValue);
   return { type, options, clip: null };
 }

@@ -110,7 +110,17 @@ export interface BidirectionalOptions extends BaseLayerOptions {
   mergeMode?: MergeMode;
 }
 
-const REC_KEYS = [...BASE_KEYS, 'units', 'returnSequences', 'returnState', 'stateful', 'goBackwards', 'dropout', 'useBias', 'activation'];
+const REC_KEYS = [
+  ...BASE_KEYS,
+  'units',
+  'returnSequences',
+  'returnState',
+  'stateful',
+  'goBackwards',
+  'dropout',
+  'useBias',
+  'activation',
+];
 const KIND_KEYS: Record<RecurrentKind, string[]> = {
   lstm: [...REC_KEYS, 'recurrentActivation'],
   gru: [...REC_KEYS, 'recurrentActivation', 'resetAfter'],
@@ -175,7 +185,8 @@ export class RecurrentLayer extends Layer {
     const op = wrapper === null ? CLASS_NAMES[kind] : 'Bidirectional';
     const base: BaseLayerOptions = wrapper === null ? options : wrapper;
     super(op, base);
-    if (options === null || typeof options !== 'object') throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError(`${op}: options must be an object with units; got ${String(options)}`);
     checkOptions(CLASS_NAMES[kind], options, KIND_KEYS[kind]);
     this.kind = kind;
     this.bidirectional = wrapper !== null;
@@ -189,16 +200,23 @@ export class RecurrentLayer extends Layer {
     this.dropout = rateOpt(op, 'dropout', options.dropout, 0);
     this.useBias = boolOpt(op, 'useBias', options.useBias, true);
     this.activation = activationOption(resolveActivation(op, 'activation', options.activation, 'tanh'));
-    this.recurrentActivation = activationOption(resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'));
+    this.recurrentActivation = activationOption(
+      resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'),
+    );
     this.resetAfter = boolOpt(op, 'resetAfter', options.resetAfter, true);
     this.cellKind = kind === 'simpleRNN' ? (this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh') : kind;
     if (wrapper !== null) {
       checkOptions('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
       const mm = wrapper.mergeMode ?? 'concat';
-      if (!MERGE_MODES.includes(mm)) throw new ConfigError(`Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`);
+      if (!MERGE_MODES.includes(mm))
+        throw new ConfigError(
+          `Bidirectional: mergeMode must be one of ${MERGE_MODES.join(', ')}; got ${String(mm)}`,
+        );
       this.mergeMode = mm;
       if (this.goBackwards) {
-        throw new ConfigError('Bidirectional: the wrapped layer must not set goBackwards; expected goBackwards false, got true (the wrapper runs both directions)');
+        throw new ConfigError(
+          'Bidirectional: the wrapped layer must not set goBackwards; expected goBackwards false, got true (the wrapper runs both directions)',
+        );
       }
     } else {
       this.mergeMode = 'concat';
@@ -223,11 +241,21 @@ export class RecurrentLayer extends Layer {
 
   protected createModule(inputShape: ShapeSpec): Module {
     const F = inputShape[1];
-    if (F === null) throw new ConfigError(`${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`);
+    if (F === null)
+      throw new ConfigError(
+        `${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`,
+      );
     const opts = { batchFirst: true, bias: this.useBias, bidirectional: this.bidirectional };
     const [gateActivation, cellActivation] = [this.recurrentActivation, this.activation];
-    if (this.kind === 'lstm') return new LSTM(F, this.units, { ...opts, gateActivation, cellActivation, outActivation: cellActivation });
-    if (this.kind === 'gru') return new GRU(F, this.units, { ...opts, gateActivation, cellActivation, resetAfter: this.resetAfter });
+    if (this.kind === 'lstm')
+      return new LSTM(F, this.units, {
+        ...opts,
+        gateActivation,
+        cellActivation,
+        outActivation: cellActivation,
+      });
+    if (this.kind === 'gru')
+      return new GRU(F, this.units, { ...opts, gateActivation, cellActivation, resetAfter: this.resetAfter });
     return new RNN(F, this.units, { ...opts, activation: this.activation });
   }
 
@@ -244,21 +272,31 @@ export class RecurrentLayer extends Layer {
     const N = x.shape[0];
     const L = x.shape[1];
     const F = x.shape[2];
-    if (L === 0) throw new ShapeError(`${this.label}: the input needs at least one time step; got shape ${formatSpec(x.shape.slice(1), N)}`);
+    if (L === 0)
+      throw new ShapeError(
+        `${this.label}: the input needs at least one time step; got shape ${formatSpec(x.shape.slice(1), N)}`,
+      );
     let xin = x;
     if (ctx.training && this.dropout > 0) {
-      const keep = dropoutOp(ones([N, 1, F], { dtype: x.dtype }), this.dropout, true, { generator: ctx.generator }); // (N, 1, F)
+      const keep = dropoutOp(ones([N, 1, F], { dtype: x.dtype }), this.dropout, true, {
+        generator: ctx.generator,
+      }); // (N, 1, F)
       xin = mul(x, keep);
     }
     let m: Tensor | null = null; // (N, L) float 0/1
     if (mask !== null) {
       if (mask.ndim !== 2 || mask.shape[0] !== N || mask.shape[1] !== L) {
-        throw new ShapeError(`${this.label}: the mask must have shape (N, L) = (${N}, ${L}); got ${formatSpec(mask.shape.slice(1), mask.shape[0])}`);
+        throw new ShapeError(
+          `${this.label}: the mask must have shape (N, L) = (${N}, ${L}); got ${formatSpec(mask.shape.slice(1), mask.shape[0])}`,
+        );
       }
       m = mask.dtype === x.dtype ? mask : toFloatMask(mask, x.dtype);
     }
     if (this.goBackwards) {
-      const rev = new Tensor(Int32Array.from({ length: L }, (_, i) => L - 1 - i), [L]);
+      const rev = new Tensor(
+        Int32Array.from({ length: L }, (_, i) => L - 1 - i),
+        [L],
+      );
       xin = indexSelect(xin, 1, rev);
       if (m !== null) m = indexSelect(m, 1, rev);
     }
@@ -301,7 +339,9 @@ export class RecurrentLayer extends Layer {
     if (this.returnSequences) {
       output = this.bidirectional ? merge(this.mergeMode, seq.slice(2, 0, H), seq.slice(2, H, 2 * H)) : seq;
     } else {
-      output = this.bidirectional ? merge(this.mergeMode, select(hN, 0, 0), select(hN, 0, 1)) : select(hN, 0, 0);
+      output = this.bidirectional
+        ? merge(this.mergeMode, select(hN, 0, 0), select(hN, 0, 1))
+        : select(hN, 0, 0);
     }
     const out: LayerOutput = { output, mask: this.returnSequences ? mask : null };
     if (this.returnState) {
@@ -316,7 +356,11 @@ export class RecurrentLayer extends Layer {
   }
 
   /** Runs the PyTorch module; returns [output, hN, cN]. */
-  private forwardModule(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null): [Tensor | PackedSequence, Tensor, Tensor | null] {
+  private forwardModule(
+    input: Tensor | PackedSequence,
+    h0: Tensor | null,
+    c0: Tensor | null,
+  ): [Tensor | PackedSequence, Tensor, Tensor | null] {
     const mod = this.module;
     if (mod instanceof LSTM) {
       const [o, [h, c]] = mod.forward(input, h0 === null ? null : [h0, c0 as Tensor]);
@@ -333,14 +377,26 @@ export class RecurrentLayer extends Layer {
    * General masks: each direction step by step with the fused op on one step, keeping
    * the state where the mask is 0 (Keras' `where` formulation).
    */
-  private stepwise(x: Tensor, m: Tensor, h0: Tensor | null, c0: Tensor | null, zeroOut: boolean): [Tensor, Tensor, Tensor | null] {
+  private stepwise(
+    x: Tensor,
+    m: Tensor,
+    h0: Tensor | null,
+    c0: Tensor | null,
+    zeroOut: boolean,
+  ): [Tensor, Tensor, Tensor | null] {
     const mod = this.module as Module;
     const N = x.shape[0];
     const L = x.shape[1];
     const H = this.units;
     const isLstm = this.kind === 'lstm';
     const rnnMod = mod as RNNBase;
-    const mode: CellKind = isLstm ? 'lstm' : this.kind === 'gru' ? 'gru' : rnnMod.mode === 'RNN_RELU' ? 'rnn_relu' : 'rnn_tanh';
+    const mode: CellKind = isLstm
+      ? 'lstm'
+      : this.kind === 'gru'
+        ? 'gru'
+        : rnnMod.mode === 'RNN_RELU'
+          ? 'rnn_relu'
+          : 'rnn_tanh';
     const bs = Int32Array.of(N);
     const outs: Tensor[] = [];
     const hs: Tensor[] = [];
@@ -356,7 +412,11 @@ export class RecurrentLayer extends Layer {
         wHr: null,
       };
       let h = h0 === null ? zeros([N, H], { dtype: x.dtype }) : select(h0, 0, d);
-      let c: Tensor | null = isLstm ? (c0 === null ? zeros([N, H], { dtype: x.dtype }) : select(c0, 0, d)) : null;
+      let c: Tensor | null = isLstm
+        ? c0 === null
+          ? zeros([N, H], { dtype: x.dtype })
+          : select(c0, 0, d)
+        : null;
       const stepOut: Tensor[] = new Array<Tensor>(L);
       for (let k = 0; k < L; k++) {
         const t = d === 1 ? L - 1 - k : k;
@@ -382,10 +442,15 @@ export class RecurrentLayer extends Layer {
     if (this.dropout !== 0) inner.dropout = this.dropout;
     if (!this.useBias) inner.useBias = false;
     if (this.activation !== 'tanh') inner.activation = this.activation;
-    if (this.kind !== 'simpleRNN' && this.recurrentActivation !== 'sigmoid') inner.recurrentActivation = this.recurrentActivation;
+    if (this.kind !== 'simpleRNN' && this.recurrentActivation !== 'sigmoid')
+      inner.recurrentActivation = this.recurrentActivation;
     if (this.kind === 'gru' && !this.resetAfter) inner.resetAfter = false;
     if (!this.bidirectional) return { ...this.baseConfig(), ...inner };
-    return { ...this.baseConfig(), mergeMode: this.mergeMode, layer: { className: CLASS_NAMES[this.kind], config: inner } };
+    return {
+      ...this.baseConfig(),
+      mergeMode: this.mergeMode,
+      layer: { className: CLASS_NAMES[this.kind], config: inner },
+    };
   }
 }
 
@@ -471,11 +536,18 @@ export function simpleRNN(options: SimpleRNNOptions): RecurrentLayer {
  */
 export function bidirectional(layer: RecurrentLayer, options: BidirectionalOptions = {}): RecurrentLayer {
   if (!(layer instanceof RecurrentLayer) || layer.bidirectional) {
-    throw new ConfigError(`Bidirectional: expected an lstm, gru or simpleRNN layer; got ${layer instanceof RecurrentLayer ? 'a Bidirectional layer' : String(layer)}`);
+    throw new ConfigError(
+      `Bidirectional: expected an lstm, gru or simpleRNN layer; got ${layer instanceof RecurrentLayer ? 'a Bidirectional layer' : String(layer)}`,
+    );
   }
-  if (layer.built || layer.owner !== null) throw new ConfigError(`Bidirectional: the wrapped layer ${layer.label} must not be built or in a model yet`);
+  if (layer.built || layer.owner !== null)
+    throw new ConfigError(
+      `Bidirectional: the wrapped layer ${layer.label} must not be built or in a model yet`,
+    );
   if (layer.name !== null) {
-    throw new ConfigError(`Bidirectional: the wrapped layer must not have a name (its keys use the wrapper's); expected no name, got "${layer.name}"; pass { name } to bidirectional instead`);
+    throw new ConfigError(
+      `Bidirectional: the wrapped layer must not have a name (its keys use the wrapper's); expected no name, got "${layer.name}"; pass { name } to bidirectional instead`,
+    );
   }
   const cfg = layer.getConfig() as unknown as SimpleRNNOptions;
   const { inputShape, batchSize, ...inner } = cfg;

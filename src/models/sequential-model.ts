@@ -17,7 +17,13 @@ import { fitModel } from './fit.js';
 import { checkKeys, formatSpec, Layer, type JsonValue, type LayerJson, type ShapeSpec } from './layer.js';
 import { resolveLoss, resolveMetrics, type Logits } from './losses.js';
 import { checkpointFiles } from './model-format.js';
-import { createOptimizer, describeOptimizer, normalizeOptimizer, optimizerConfigJson, type NormalizedOptimizerConfig } from './optimizers.js';
+import {
+  createOptimizer,
+  describeOptimizer,
+  normalizeOptimizer,
+  optimizerConfigJson,
+  type NormalizedOptimizerConfig,
+} from './optimizers.js';
 import { RecurrentLayer } from './recurrent-layer.js';
 import {
   isOptimizer,
@@ -34,7 +40,15 @@ import {
 } from './sequential-model-types.js';
 import { summaryText } from './summary.js';
 
-export type { CompileOptions, Data, EvaluateOptions, FitOptions, History, SequentialOptions, SummaryOptions } from './sequential-model-types.js';
+export type {
+  CompileOptions,
+  Data,
+  EvaluateOptions,
+  FitOptions,
+  History,
+  SequentialOptions,
+  SummaryOptions,
+} from './sequential-model-types.js';
 export { MODEL_FILES, MODEL_FORMAT } from './model-format.js';
 
 /**
@@ -82,33 +96,46 @@ export class SequentialModel extends Module implements ModelInternals {
     super();
     checkKeys('sequential', options, ['name']);
     const name = options.name ?? 'sequential';
-    if (typeof name !== 'string' || name === '') throw new ConfigError(`sequential: name must be a non-empty string; got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '')
+      throw new ConfigError(`sequential: name must be a non-empty string; got ${JSON.stringify(name)}`);
     this.name = name;
     if (!Array.isArray(layers) || layers.length === 0) {
-      throw new ConfigError(`sequential: expected a non-empty array of layers; got ${Array.isArray(layers) ? 'an empty array' : String(layers)}`);
+      throw new ConfigError(
+        `sequential: expected a non-empty array of layers; got ${Array.isArray(layers) ? 'an empty array' : String(layers)}`,
+      );
     }
     layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) throw new ConfigError(`sequential: layers[${i}] is not a layer; got ${String(l)}`);
-      if (l.owner !== null) throw new ConfigError(`sequential: layers[${i}] (${l.label}) already belongs to a model; create a new layer`);
+      if (!(l instanceof Layer))
+        throw new ConfigError(`sequential: layers[${i}] is not a layer; got ${String(l)}`);
+      if (l.owner !== null)
+        throw new ConfigError(
+          `sequential: layers[${i}] (${l.label}) already belongs to a model; create a new layer`,
+        );
       if (l instanceof RecurrentLayer && l.returnState) {
         throw new ConfigError(
           `sequential: layers[${i}] (${l.label}) has returnState: true; expected single-output layers (a Sequential model cannot pass [output, h, c] on); use the layer on its own with apply()`,
         );
       }
       if (i > 0 && (l.inputShape !== null || l.batchSize !== null)) {
-        throw new ConfigError(`sequential: only the first layer may set inputShape or batchSize; layers[${i}] (${l.label}) sets ${l.inputShape !== null ? 'inputShape' : 'batchSize'}`);
+        throw new ConfigError(
+          `sequential: only the first layer may set inputShape or batchSize; layers[${i}] (${l.label}) sets ${l.inputShape !== null ? 'inputShape' : 'batchSize'}`,
+        );
       }
-      if (i > 0 && l instanceof EmbeddingLayer) throw new ConfigError(`sequential: an embedding layer must come first; got it at layers[${i}]`);
+      if (i > 0 && l instanceof EmbeddingLayer)
+        throw new ConfigError(`sequential: an embedding layer must come first; got it at layers[${i}]`);
     });
     const stateful = layers.some((l) => l instanceof RecurrentLayer && l.stateful);
     if (stateful && layers[0].batchSize === null) {
-      throw new ConfigError('sequential: stateful layers need a fixed batch size; pass batchSize to the first layer (e.g. lstm({ ..., stateful: true, batchSize: 8, inputShape: [10, 3] }))');
+      throw new ConfigError(
+        'sequential: stateful layers need a fixed batch size; pass batchSize to the first layer (e.g. lstm({ ..., stateful: true, batchSize: 8, inputShape: [10, 3] }))',
+      );
     }
     // names
     const taken = new Set<string>();
     for (const l of layers) {
       if (l.name === null) continue;
-      if (taken.has(l.name)) throw new ConfigError(`sequential: layer names must be unique; "${l.name}" appears twice`);
+      if (taken.has(l.name))
+        throw new ConfigError(`sequential: layer names must be unique; "${l.name}" appears twice`);
       taken.add(l.name);
     }
     const counts = new Map<string, number>();
@@ -161,8 +188,12 @@ export class SequentialModel extends Module implements ModelInternals {
    */
   build(inputShape: ShapeSpec): void {
     if (this.inputSpec !== null) {
-      const same = this.inputSpec.length === inputShape.length && this.inputSpec.every((d, i) => d === inputShape[i]);
-      if (!same) throw new StateError(`${this.name}.build: already built for input shape ${formatSpec(this.inputSpec)}; got ${formatSpec(inputShape)}`);
+      const same =
+        this.inputSpec.length === inputShape.length && this.inputSpec.every((d, i) => d === inputShape[i]);
+      if (!same)
+        throw new StateError(
+          `${this.name}.build: already built for input shape ${formatSpec(this.inputSpec)}; got ${formatSpec(inputShape)}`,
+        );
       return;
     }
     let spec: ShapeSpec = [...inputShape];
@@ -220,9 +251,11 @@ export class SequentialModel extends Module implements ModelInternals {
    * @example model.compile({ loss: 'mse', optimizer: 'adam' })
    */
   compile(options: CompileOptions): void {
-    if (options === null || typeof options !== 'object') throw new ConfigError(`compile: expected { loss, optimizer, metrics }; got ${String(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError(`compile: expected { loss, optimizer, metrics }; got ${String(options)}`);
     checkKeys('compile', options, ['loss', 'optimizer', 'metrics']);
-    if (options.loss === undefined) throw new ConfigError('compile: loss is required; expected a loss name or config, got undefined');
+    if (options.loss === undefined)
+      throw new ConfigError('compile: loss is required; expected a loss name or config, got undefined');
     const loss = resolveLoss(options.loss);
     const metrics = resolveMetrics(options.metrics);
     const spec = options.optimizer ?? 'rmsprop';
@@ -234,16 +267,21 @@ export class SequentialModel extends Module implements ModelInternals {
       const own = new Set(this.parameters());
       const theirs = instance.paramGroups.flatMap((g) => g.params);
       if (theirs.length !== own.size || !theirs.every((p) => own.has(p))) {
-        throw new ConfigError(`compile: the optimizer must hold exactly this model's parameters; expected ${own.size} parameters, got ${theirs.length} (some not the model's)`);
+        throw new ConfigError(
+          `compile: the optimizer must hold exactly this model's parameters; expected ${own.size} parameters, got ${theirs.length} (some not the model's)`,
+        );
       }
       instance.paramGroups.forEach((g, i) => checkFinite('compile', `optimizer.paramGroups[${i}].lr`, g.lr));
       optimizer = instance;
     } else {
       optimizer = normalizeOptimizer(spec);
-      for (const [k, v] of Object.entries(optimizer.options)) if (typeof v === 'number') checkFinite('compile', `optimizer.${k}`, v);
+      for (const [k, v] of Object.entries(optimizer.options))
+        if (typeof v === 'number') checkFinite('compile', `optimizer.${k}`, v);
     }
     this.compiled = { loss, optimizer, metrics };
-    this.opt = instance ?? (this.built ? createOptimizer(optimizer as NormalizedOptimizerConfig, this.parameters()) : null);
+    this.opt =
+      instance ??
+      (this.built ? createOptimizer(optimizer as NormalizedOptimizerConfig, this.parameters()) : null);
   }
 
   /** The compile configuration as JSON (for `model.json`); null before `compile`. */
@@ -263,14 +301,19 @@ export class SequentialModel extends Module implements ModelInternals {
     let x = xIn;
     if (!this.built) {
       const first = this.layers[0];
-      if (x.ndim < 2) throw new ShapeError(`${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(x.shape)}`);
+      if (x.ndim < 2)
+        throw new ShapeError(
+          `${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(x.shape)}`,
+        );
       this.build(first.inputShape ?? first.inferSpec(x));
     }
     const first = this.layers[0];
     first.checkInput(x);
     const fixed = this.fixedBatchSize;
     if (fixed !== null && x.shape[0] !== fixed) {
-      throw new ShapeError(`${first.label}: the model has a fixed batch size; expected batches of ${fixed}, got ${x.shape[0]}`);
+      throw new ShapeError(
+        `${first.label}: the model has a fixed batch size; expected batches of ${fixed}, got ${x.shape[0]}`,
+      );
     }
     if (x.dtype === 'int32' && !(first instanceof EmbeddingLayer)) x = x.to('float32');
     let mask: Tensor | null = null;
@@ -280,7 +323,11 @@ export class SequentialModel extends Module implements ModelInternals {
       const r = l.call(x, mask, { training, generator });
       x = r.output;
       mask = r.mask;
-      if (i === last && r.logits !== undefined) logits = { kind: (l as unknown as { activation: 'softmax' | 'sigmoid' }).activation, logits: r.logits };
+      if (i === last && r.logits !== undefined)
+        logits = {
+          kind: (l as unknown as { activation: 'softmax' | 'sigmoid' }).activation,
+          logits: r.logits,
+        };
     });
     return { output: x, mask, logits };
   }
@@ -314,7 +361,9 @@ export class SequentialModel extends Module implements ModelInternals {
   /** @internal The compiled configuration; StateError before `compile`. */
   requireCompiled(op: string): Compiled {
     if (this.compiled === null) {
-      throw new StateError(`${this.name}.${op}: the model must be compiled first; call model.compile({ loss, optimizer }) before ${op}`);
+      throw new StateError(
+        `${this.name}.${op}: the model must be compiled first; call model.compile({ loss, optimizer }) before ${op}`,
+      );
     }
     return this.compiled;
   }
@@ -323,7 +372,8 @@ export class SequentialModel extends Module implements ModelInternals {
   ensureOptimizer(): Optimizer<LrHyper> {
     const c = this.requireCompiled('fit');
     if (this.opt === null) {
-      if (isOptimizer(c.optimizer)) throw new StateError(`${this.name}.fit: the compiled optimizer is not attached; compile again`);
+      if (isOptimizer(c.optimizer))
+        throw new StateError(`${this.name}.fit: the compiled optimizer is not attached; compile again`);
       this.opt = createOptimizer(c.optimizer, this.parameters());
     }
     return this.opt;
@@ -388,7 +438,8 @@ export class SequentialModel extends Module implements ModelInternals {
    */
   async save(dir: string): Promise<void> {
     this.requireBuilt('save');
-    if (typeof dir !== 'string' || dir === '') throw new ConfigError(`save: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
+    if (typeof dir !== 'string' || dir === '')
+      throw new ConfigError(`save: dir must be a non-empty path; got ${JSON.stringify(dir)}`);
     const files = checkpointFiles(this);
     // imported on use: the module writes files with node:fs (a browser bundle maps it to a stub)
     const { writeModelFiles } = await import('./model-files.js');

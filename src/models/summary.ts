@@ -9,8 +9,16 @@ export function summaryText(model: ModelInternals, options: SummaryOptions): str
   checkKeys('summary', options, ['print']);
   const shapes = model.outputShapes();
   const fmt = (n: number): string => n.toLocaleString('en-US');
-  const rows = model.layers.map((l, i) => [`${l.name} (${l.className})`, formatSpec(shapes[i], model.fixedBatchSize), fmt(l.countParams())]);
-  const w = [Math.max(28, ...rows.map((r) => r[0].length + 2)), Math.max(26, ...rows.map((r) => r[1].length + 2)), 12];
+  const rows = model.layers.map((l, i) => [
+    `${l.name} (${l.className})`,
+    formatSpec(shapes[i], model.fixedBatchSize),
+    fmt(l.countParams()),
+  ]);
+  const w = [
+    Math.max(28, ...rows.map((r) => r[0].length + 2)),
+    Math.max(26, ...rows.map((r) => r[1].length + 2)),
+    12,
+  ];
   const total = w[0] + w[1] + w[2];
   const line = (c: string[]): string => c[0].padEnd(w[0]) + c[1].padEnd(w[1]) + c[2];
   const params = model.parameters();

@@ -44,7 +44,12 @@ export class Dropout extends Module {
 
   /** (*) -> (*). */
   forward(input: Tensor): Tensor {
-    return dropout(input, this.p, this.training, this.generator === undefined ? {} : { generator: this.generator });
+    return dropout(
+      input,
+      this.p,
+      this.training,
+      this.generator === undefined ? {} : { generator: this.generator },
+    );
   }
 
   override extraRepr(): string {

@@ -78,7 +78,10 @@ export class Embedding extends Module {
       // fromPretrained: copy the given table; draw nothing, zero nothing (PyTorch's `_weight`)
       this.weight = this.registerParameter('weight', new Parameter(pretrained));
     } else {
-      this.weight = this.registerParameter('weight', new Parameter(zeros([numEmbeddings, embeddingDim], { dtype })));
+      this.weight = this.registerParameter(
+        'weight',
+        new Parameter(zeros([numEmbeddings, embeddingDim], { dtype })),
+      );
       this.resetParameters(options.generator === undefined ? {} : { generator: options.generator });
     }
   }
@@ -97,7 +100,9 @@ export class Embedding extends Module {
       );
     }
     if (weights.dtype === 'int32') {
-      throw new DTypeError('Embedding.fromPretrained: embeddings must be a float tensor; expected float32 or float64, got int32');
+      throw new DTypeError(
+        'Embedding.fromPretrained: embeddings must be a float tensor; expected float32 or float64, got int32',
+      );
     }
     const [n, d] = weights.shape;
     Embedding.adopting = weights;
@@ -128,14 +133,19 @@ export class Embedding extends Module {
 
   /** int32 (*) -> (*, embedding_dim). */
   forward(input: Tensor): Tensor {
-    if (!(input instanceof Tensor)) throw new DTypeError(`Embedding: input must be an int32 Tensor; got ${typeof input}`);
+    if (!(input instanceof Tensor))
+      throw new DTypeError(`Embedding: input must be an int32 Tensor; got ${typeof input}`);
     if (input.dtype !== 'int32') {
-      throw new DTypeError(`Embedding: input must be an int32 tensor of ids; expected int32, got ${input.dtype}`);
+      throw new DTypeError(
+        `Embedding: input must be an int32 tensor of ids; expected int32, got ${input.dtype}`,
+      );
     }
     const ids = input.data;
     for (const i of ids) {
       if (i < 0 || i >= this.numEmbeddings) {
-        throw new ShapeError(`Embedding: index out of range; expected ids in [0, ${this.numEmbeddings - 1}], got ${i}`);
+        throw new ShapeError(
+          `Embedding: index out of range; expected ids in [0, ${this.numEmbeddings - 1}], got ${i}`,
+        );
       }
     }
     return embedding(input, this.weight, this.paddingIdx);
@@ -149,7 +159,9 @@ export class Embedding extends Module {
 function normalizePaddingIdx(p: number | null, n: number): number | null {
   if (p === null) return null;
   if (typeof p !== 'number' || !Number.isInteger(p) || p < -n || p >= n) {
-    throw new ConfigError(`Embedding: paddingIdx must be within numEmbeddings; expected an integer in [${-n}, ${n - 1}], got ${String(p)}`);
+    throw new ConfigError(
+      `Embedding: paddingIdx must be within numEmbeddings; expected an integer in [${-n}, ${n - 1}], got ${String(p)}`,
+    );
   }
   return p < 0 ? p + n : p;
 }

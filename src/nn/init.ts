@@ -72,7 +72,9 @@ export interface KaimingOptions extends InitOptions {
 }
 
 const INIT_KEYS = ['generator'] as const satisfies ReadonlyArray<keyof InitOptions>;
-const KAIMING_KEYS = [...INIT_KEYS, 'a', 'mode', 'nonlinearity'] as const satisfies ReadonlyArray<keyof KaimingOptions>;
+const KAIMING_KEYS = [...INIT_KEYS, 'a', 'mode', 'nonlinearity'] as const satisfies ReadonlyArray<
+  keyof KaimingOptions
+>;
 
 const LINEAR_GAIN_ONE: ReadonlySet<string> = new Set([
   'linear',
@@ -187,7 +189,8 @@ export function normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {})
 
 /** Fills with `value`. @example constant_(bias, 0.1) */
 export function constant_(t: Tensor, value: number): Tensor {
-  if (typeof value !== 'number') throw new ConfigError(`constant_: value must be a number; got ${typeof value}`);
+  if (typeof value !== 'number')
+    throw new ConfigError(`constant_: value must be a number; got ${typeof value}`);
   return fill(t, 'constant_', () => value);
 }
 
@@ -284,9 +287,14 @@ export function orthogonal_(t: Tensor, gain = 1, options: InitOptions = {}): Ten
   checkOptions('orthogonal_', options, INIT_KEYS);
   checkFinite('orthogonal_', 'gain', gain);
   if (t.ndim < 2) {
-    throw new ShapeError(`orthogonal_: only tensors with 2 or more dimensions are supported; expected >= 2 dims, got ${formatShape(t.shape)}`);
+    throw new ShapeError(
+      `orthogonal_: only tensors with 2 or more dimensions are supported; expected >= 2 dims, got ${formatShape(t.shape)}`,
+    );
   }
-  if (t.dtype === 'int32') throw new DTypeError('orthogonal_: tensor must be a float tensor; expected float32 or float64, got int32');
+  if (t.dtype === 'int32')
+    throw new DTypeError(
+      'orthogonal_: tensor must be a float tensor; expected float32 or float64, got int32',
+    );
   if (t.numel() === 0) return t;
   const rows = t.shape[0];
   const cols = t.numel() / rows;

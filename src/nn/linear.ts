@@ -64,8 +64,14 @@ export class Linear extends Module {
     checkNonNegativeInt('Linear', 'outFeatures', outFeatures);
     const dtype = resolveFloatDtype(options.dtype, 'Linear');
     const init: InitOptions = options.generator === undefined ? {} : { generator: options.generator };
-    this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], { dtype })));
-    this.bias = this.registerParameter('bias', options.bias ?? true ? new Parameter(zeros([outFeatures], { dtype })) : null);
+    this.weight = this.registerParameter(
+      'weight',
+      new Parameter(zeros([outFeatures, inFeatures], { dtype })),
+    );
+    this.bias = this.registerParameter(
+      'bias',
+      (options.bias ?? true) ? new Parameter(zeros([outFeatures], { dtype })) : null,
+    );
     this.resetParameters(init);
   }
 
@@ -81,14 +87,17 @@ export class Linear extends Module {
 
   /** (*, in_features) -> (*, out_features). */
   forward(input: Tensor): Tensor {
-    if (!(input instanceof Tensor)) throw new ShapeError(`Linear: input must be a Tensor; got ${typeof input}`);
+    if (!(input instanceof Tensor))
+      throw new ShapeError(`Linear: input must be a Tensor; got ${typeof input}`);
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
         `Linear: input.size(-1) must equal inFeatures; expected ${this.inFeatures}, got ${input.ndim === 0 ? 'a 0-d tensor' : input.shape[input.ndim - 1]} (input shape ${formatShape(input.shape)})`,
       );
     }
     if (input.dtype !== this.weight.dtype) {
-      throw new DTypeError(`Linear: input dtype must match the weight's; expected ${this.weight.dtype}, got ${input.dtype}`);
+      throw new DTypeError(
+        `Linear: input dtype must match the weight's; expected ${this.weight.dtype}, got ${input.dtype}`,
+      );
     }
     return linear(input, this.weight, this.bias);
   }
@@ -99,7 +108,8 @@ export class Linear extends Module {
    * Inference only: no autograd graph is recorded. Returns `out`.
    */
   forwardInto(input: Tensor, out: Tensor): Tensor {
-    if (!(input instanceof Tensor) || !(out instanceof Tensor)) throw new ShapeError('Linear.forwardInto: input and out must be Tensors');
+    if (!(input instanceof Tensor) || !(out instanceof Tensor))
+      throw new ShapeError('Linear.forwardInto: input and out must be Tensors');
     return linearInto(input, this.weight, this.bias, out, 'Linear.forwardInto');
   }
 

@@ -167,7 +167,10 @@ export abstract class Module {
    * const { tensors } = await loadSafetensors('model.safetensors');
    * model.loadStateDict(tensors);
    */
-  loadStateDict(dict: StateDict | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(
+    dict: StateDict | Map<string, Tensor>,
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
     checkOptions(`${this.constructor.name}.loadStateDict`, options, ['strict']);
     const strict = checkBoolean(`${this.constructor.name}.loadStateDict`, 'strict', options.strict ?? true);
     const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
@@ -182,8 +185,10 @@ export abstract class Module {
     const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
     const errors: string[] = [];
     const name = this.constructor.name;
-    if (strict && missingKeys.length > 0) errors.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
-    if (strict && unexpectedKeys.length > 0) errors.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
+    if (strict && missingKeys.length > 0)
+      errors.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
+    if (strict && unexpectedKeys.length > 0)
+      errors.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
     const plan: Array<[Tensor, Tensor]> = [];
     for (const [k, target] of own) {
       const src = entries.get(k);
@@ -193,7 +198,9 @@ export abstract class Module {
         continue;
       }
       if (!shapesEqual(src.shape, target.shape)) {
-        errors.push(`size mismatch for "${k}": expected ${formatShape(target.shape)}, got ${formatShape(src.shape)}`);
+        errors.push(
+          `size mismatch for "${k}": expected ${formatShape(target.shape)}, got ${formatShape(src.shape)}`,
+        );
         continue;
       }
       if ((src.dtype === 'int32') !== (target.dtype === 'int32')) {
@@ -262,7 +269,9 @@ export abstract class Module {
   /** Converts every parameter and buffer to `dtype` in place (the same objects). */
   to(dtype: FloatDType): this {
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new DTypeError(`${this.constructor.name}.to: dtype must be float32 or float64; got ${String(dtype)}`);
+      throw new DTypeError(
+        `${this.constructor.name}.to: dtype must be float32 or float64; got ${String(dtype)}`,
+      );
     }
     for (const m of this.modules()) {
       for (const t of [...m.paramMap.values(), ...m.bufferMap.values()]) {
@@ -301,7 +310,9 @@ export abstract class Module {
 
 function checkName(name: string, m: Module): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
-    throw new ConfigError(`${m.constructor.name}: a registered name must be a non-empty string without '.'; got "${String(name)}"`);
+    throw new ConfigError(
+      `${m.constructor.name}: a registered name must be a non-empty string without '.'; got "${String(name)}"`,
+    );
   }
 }
 
@@ -316,7 +327,8 @@ function unregisteredSubmodules(root: Module): Array<[string, Module]> {
     for (const [k, v] of Object.entries(m)) {
       const items: unknown[] = Array.isArray(v) ? v : [v];
       items.forEach((c, i) => {
-        if (c instanceof Module && !registered.has(c)) out.push([`${p === '' ? '' : `${p}.`}${k}${Array.isArray(v) ? `[${i}]` : ''}`, c]);
+        if (c instanceof Module && !registered.has(c))
+          out.push([`${p === '' ? '' : `${p}.`}${k}${Array.isArray(v) ? `[${i}]` : ''}`, c]);
       });
     }
   }

@@ -33,7 +33,9 @@ export class Sequential extends Module {
   /** Adds a module at the end (named by its position); returns this. */
   append(module: TensorModule): this {
     if (!(module instanceof Module) || typeof (module as { forward?: unknown }).forward !== 'function') {
-      throw new ConfigError(`Sequential: every item must be a Module with a forward(x) method; got ${describe(module)}`);
+      throw new ConfigError(
+        `Sequential: every item must be a Module with a forward(x) method; got ${describe(module)}`,
+      );
     }
     this.registerModule(String(this.items.length), module);
     this.items.push(module);
@@ -49,7 +51,9 @@ export class Sequential extends Module {
   at(index: number): TensorModule {
     const n = this.items.length;
     if (!Number.isInteger(index) || index < -n || index >= n) {
-      throw new ConfigError(`Sequential.at: index out of range; expected an integer in [${-n}, ${n - 1}], got ${index}`);
+      throw new ConfigError(
+        `Sequential.at: index out of range; expected an integer in [${-n}, ${n - 1}], got ${index}`,
+      );
     }
     return this.items[index < 0 ? index + n : index];
   }
@@ -69,6 +73,6 @@ export class Sequential extends Module {
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return (v).constructor?.name ?? 'object';
+  if (typeof v === 'object') return v.constructor?.name ?? 'object';
   return typeof v;
 }

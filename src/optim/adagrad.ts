@@ -1,6 +1,14 @@
 import type { FloatArray } from '../core/dtype.js';
 import type { Tensor } from '../tensor/index.js';
-import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
+import {
+  checkBoolean,
+  checkNonNegative,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  type StateKind,
+} from './optimizer.js';
 
 /**
  * Adagrad's hyper-parameters (each also settable per parameter group).
@@ -44,7 +52,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
    * @param options defaults: `lr` 1e-2, `lrDecay` 0, `weightDecay` 0, `initialAccumulatorValue` 0, `eps` 1e-10, `maximize` false
    */
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options);
+    super(
+      'Adagrad',
+      params,
+      { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+      options,
+    );
   }
 
   protected validateHyper(h: AdagradOptions): void {
@@ -70,7 +83,13 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     return true;
   }
 
-  protected update(x: FloatArray, g: FloatArray, st: ParamState, group: ParamGroup<AdagradOptions>, p: Tensor): void {
+  protected update(
+    x: FloatArray,
+    g: FloatArray,
+    st: ParamState,
+    group: ParamGroup<AdagradOptions>,
+    p: Tensor,
+  ): void {
     const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
     if (st.sum === undefined) {
       st.step = 0;

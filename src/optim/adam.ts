@@ -1,7 +1,15 @@
 import type { FloatArray } from '../core/dtype.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
-import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
+import {
+  checkBoolean,
+  checkNonNegative,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  type StateKind,
+} from './optimizer.js';
 
 /**
  * Adam's (and AdamW's) hyper-parameters (each also settable per parameter group).
@@ -29,7 +37,9 @@ export function validateAdamHyper(owner: string, h: AdamOptions): void {
   checkNonNegative(owner, 'lr', h.lr);
   checkNonNegative(owner, 'eps', h.eps);
   if (!Array.isArray(h.betas) || h.betas.length !== 2) {
-    throw new ConfigError(`${owner}: betas must be a pair of numbers [beta1, beta2]; got ${JSON.stringify(h.betas)}`);
+    throw new ConfigError(
+      `${owner}: betas must be a pair of numbers [beta1, beta2]; got ${JSON.stringify(h.betas)}`,
+    );
   }
   for (let k = 0; k < 2; k++) {
     const b = h.betas[k];
@@ -77,7 +87,10 @@ export function adamUpdate(
   const m = mT.data as FloatArray;
   const v = vT.data as FloatArray;
   const mxT = amsgrad ? (st.max_exp_avg_sq as Tensor | undefined) : undefined;
-  if (amsgrad && mxT === undefined) throw new StateError(`${opt.name}.step: amsgrad was switched on after the first step; max_exp_avg_sq is missing`);
+  if (amsgrad && mxT === undefined)
+    throw new StateError(
+      `${opt.name}.step: amsgrad was switched on after the first step; max_exp_avg_sq is missing`,
+    );
   const mx = mxT === undefined ? null : (mxT.data as FloatArray);
   const bc1 = 1 - beta1 ** step;
   const bc2 = 1 - beta2 ** step;
@@ -141,7 +154,12 @@ export class Adam extends Optimizer<AdamOptions> {
    * @param options defaults: `lr` 1e-3, `betas` [0.9, 0.999], `eps` 1e-8, `weightDecay` 0, `amsgrad` false, `maximize` false
    */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, options);
+    super(
+      'Adam',
+      params,
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
+      options,
+    );
   }
 
   private readonly helper = { name: 'Adam', zeros: (t: Tensor): Tensor => this.zerosLike(t) };
@@ -158,7 +176,13 @@ export class Adam extends Optimizer<AdamOptions> {
     return true;
   }
 
-  protected update(x: FloatArray, g: FloatArray, st: ParamState, group: ParamGroup<AdamOptions>, p: Tensor): void {
+  protected update(
+    x: FloatArray,
+    g: FloatArray,
+    st: ParamState,
+    group: ParamGroup<AdamOptions>,
+    p: Tensor,
+  ): void {
     adamUpdate(this.helper, x, g, st, group, p, false);
   }
 }

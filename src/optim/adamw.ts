@@ -1,7 +1,13 @@
 import type { FloatArray } from '../core/dtype.js';
 import type { Tensor } from '../tensor/index.js';
 import { adamStateSpec, adamUpdate, validateAdamHyper, type AdamOptions } from './adam.js';
-import { Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
+import {
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  type StateKind,
+} from './optimizer.js';
 
 /**
  * AdamW: Adam with decoupled weight decay, after `torch.optim.AdamW` (PyTorch 1.13,
@@ -19,7 +25,12 @@ export class AdamW extends Optimizer<AdamOptions> {
    * @param options defaults: `lr` 1e-3, `betas` [0.9, 0.999], `eps` 1e-8, `weightDecay` 1e-2, `amsgrad` false, `maximize` false
    */
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, options);
+    super(
+      'AdamW',
+      params,
+      { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false },
+      options,
+    );
   }
 
   private readonly helper = { name: 'AdamW', zeros: (t: Tensor): Tensor => this.zerosLike(t) };
@@ -36,7 +47,13 @@ export class AdamW extends Optimizer<AdamOptions> {
     return true;
   }
 
-  protected update(x: FloatArray, g: FloatArray, st: ParamState, group: ParamGroup<AdamOptions>, p: Tensor): void {
+  protected update(
+    x: FloatArray,
+    g: FloatArray,
+    st: ParamState,
+    group: ParamGroup<AdamOptions>,
+    p: Tensor,
+  ): void {
     adamUpdate(this.helper, x, g, st, group, p, true);
   }
 }

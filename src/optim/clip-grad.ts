@@ -18,7 +18,9 @@ export interface ClipGradNormOptions {
 function gradsOf(parameters: Iterable<Tensor> | Tensor, op: string): Tensor[] {
   if (parameters instanceof Tensor) parameters = [parameters];
   if (parameters === null || typeof parameters !== 'object' || !(Symbol.iterator in parameters)) {
-    throw new ConfigError(`${op}: parameters must be a Tensor or an iterable of Tensors; got ${String(parameters)}`);
+    throw new ConfigError(
+      `${op}: parameters must be a Tensor or an iterable of Tensors; got ${String(parameters)}`,
+    );
   }
   const grads: Tensor[] = [];
   for (const p of parameters) {
@@ -45,7 +47,11 @@ function gradsOf(parameters: Iterable<Tensor> | Tensor, op: string): Tensor[] {
  * const norm = clipGradNorm(model.parameters(), 1.0);
  * opt.step();
  */
-export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(
+  parameters: Iterable<Tensor> | Tensor,
+  maxNorm: number,
+  options: ClipGradNormOptions = {},
+): number {
   checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const normType = options.normType ?? 2;
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
@@ -53,7 +59,9 @@ export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: num
     throw new ConfigError(`clipGradNorm: maxNorm must be a number; got ${String(maxNorm)}`);
   }
   if (typeof normType !== 'number' || !(normType > 0)) {
-    throw new UnsupportedError(`clipGradNorm: normType must be a positive number or Infinity; got ${String(normType)}`);
+    throw new UnsupportedError(
+      `clipGradNorm: normType must be a positive number or Infinity; got ${String(normType)}`,
+    );
   }
   const grads = gradsOf(parameters, 'clipGradNorm');
   if (grads.length === 0) return 0;

@@ -1,6 +1,11 @@
 import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import {
+  LRScheduler,
+  stateNumber,
+  type LRSchedulerOptions,
+  type SchedulerStateDict,
+} from './lr-scheduler.js';
 
 /**
  * CosineAnnealingLR's options.
@@ -41,8 +46,20 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer<LrHyper>, options: CosineAnnealingLROptions) {
     checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch']);
     super('CosineAnnealingLR', optimizer, options.lastEpoch ?? -1);
-    this.tMax = checkNumber('CosineAnnealingLR', 'tMax', options.tMax, (v) => v > 0 && Number.isFinite(v), 'a positive number');
-    this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, Number.isFinite, 'a finite number');
+    this.tMax = checkNumber(
+      'CosineAnnealingLR',
+      'tMax',
+      options.tMax,
+      (v) => v > 0 && Number.isFinite(v),
+      'a positive number',
+    );
+    this.etaMin = checkNumber(
+      'CosineAnnealingLR',
+      'etaMin',
+      options.etaMin ?? 0,
+      Number.isFinite,
+      'a finite number',
+    );
     this.initialStep();
   }
 
@@ -51,13 +68,18 @@ export class CosineAnnealingLR extends LRScheduler {
     const { tMax, etaMin, lastEpoch: t } = this;
     if (t === 0) return groups.map((g) => g.lr);
     if (this.stepCount === 1 && t > 0) {
-      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((t * Math.PI) / tMax))) / 2);
+      return this.baseLrs.map(
+        (base) => etaMin + ((base - etaMin) * (1 + Math.cos((t * Math.PI) / tMax))) / 2,
+      );
     }
     if ((((t - 1 - tMax) % (2 * tMax)) + 2 * tMax) % (2 * tMax) === 0) {
       return groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
     }
     return groups.map(
-      (g) => ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (g.lr - etaMin) + etaMin,
+      (g) =>
+        ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) *
+          (g.lr - etaMin) +
+        etaMin,
     );
   }
 

@@ -1,6 +1,11 @@
 import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { LRScheduler, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import {
+  LRScheduler,
+  stateNumber,
+  type LRSchedulerOptions,
+  type SchedulerStateDict,
+} from './lr-scheduler.js';
 
 /**
  * ExponentialLR's options.

@@ -42,11 +42,16 @@ export class LambdaLR extends LRScheduler {
   constructor(optimizer: Optimizer<LrHyper>, options: LambdaLROptions) {
     checkOptions('LambdaLR', options, ['lrLambda', 'lastEpoch']);
     const n = Array.isArray(optimizer?.paramGroups) ? optimizer.paramGroups.length : 0;
-    const fns: unknown[] = Array.isArray(options.lrLambda) ? [...(options.lrLambda as LrLambda[])] : new Array<unknown>(n).fill(options.lrLambda);
+    const fns: unknown[] = Array.isArray(options.lrLambda)
+      ? [...(options.lrLambda as LrLambda[])]
+      : new Array<unknown>(n).fill(options.lrLambda);
     if (Array.isArray(options.lrLambda) && fns.length !== n) {
-      throw new ConfigError(`LambdaLR: expected ${n} lrLambdas (one per parameter group), but got ${fns.length}`);
+      throw new ConfigError(
+        `LambdaLR: expected ${n} lrLambdas (one per parameter group), but got ${fns.length}`,
+      );
     }
-    if (!fns.every((f) => typeof f === 'function')) throw new ConfigError('LambdaLR: lrLambda must be a function or an array of functions');
+    if (!fns.every((f) => typeof f === 'function'))
+      throw new ConfigError('LambdaLR: lrLambda must be a function or an array of functions');
     super('LambdaLR', optimizer, options.lastEpoch ?? -1);
     this.lrLambdas = fns as LrLambda[];
     this.initialStep();
@@ -62,8 +67,13 @@ export class LambdaLR extends LRScheduler {
 
   protected loadOwnState(dict: SchedulerStateDict): () => void {
     const v = dict.lr_lambdas;
-    if (v !== undefined && (!Array.isArray(v) || v.length !== this.lrLambdas.length || !v.every((x) => x === null))) {
-      throw new StateError(`LambdaLR.loadStateDict: "lr_lambdas" must be a list of ${this.lrLambdas.length} nulls; got ${JSON.stringify(v)}`);
+    if (
+      v !== undefined &&
+      (!Array.isArray(v) || v.length !== this.lrLambdas.length || !v.every((x) => x === null))
+    ) {
+      throw new StateError(
+        `LambdaLR.loadStateDict: "lr_lambdas" must be a list of ${this.lrLambdas.length} nulls; got ${JSON.stringify(v)}`,
+      );
     }
     return () => {};
   }

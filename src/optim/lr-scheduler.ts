@@ -25,7 +25,6 @@ export interface LRSchedulerOptions {
   lastEpoch?: number;
 }
 
-
 /**
  * Base class of the epoch-based learning-rate schedulers, after PyTorch 1.13's
  * `_LRScheduler`: construction performs the initial step (epoch 0); each `step()`
@@ -64,7 +63,9 @@ export abstract class LRScheduler {
     } else {
       optimizer.paramGroups.forEach((g, i) => {
         if (g.initialLr === undefined) {
-          throw new ConfigError(`${name}: param 'initial_lr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`);
+          throw new ConfigError(
+            `${name}: param 'initial_lr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`,
+          );
         }
       });
     }
@@ -131,7 +132,8 @@ export abstract class LRScheduler {
    */
   loadStateDict(dict: SchedulerStateDict): void {
     const where = `${this.name}.loadStateDict`;
-    if (typeof dict !== 'object' || dict === null) throw new StateError(`${where}: expected an object; got ${String(dict)}`);
+    if (typeof dict !== 'object' || dict === null)
+      throw new StateError(`${where}: expected an object; got ${String(dict)}`);
     const nGroups = this.optimizer.paramGroups.length;
     const baseLrs = numberList(where, dict, 'base_lrs', nGroups);
     const lastLr = numberList(where, dict, '_last_lr', nGroups);
@@ -150,9 +152,11 @@ export abstract class LRScheduler {
 export function numberList(where: string, dict: SchedulerStateDict, key: string, n: number): number[] {
   const v = dict[key];
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number')) {
-    throw new StateError(`${where}: "${key}" must be a list of ${n} numbers (one per parameter group); got ${JSON.stringify(v)}`);
+    throw new StateError(
+      `${where}: "${key}" must be a list of ${n} numbers (one per parameter group); got ${JSON.stringify(v)}`,
+    );
   }
-  return (v).slice();
+  return v.slice();
 }
 
 /** @internal reads an integer >= min from a state dict. */
@@ -165,8 +169,14 @@ export function stateInt(where: string, dict: SchedulerStateDict, key: string, m
 }
 
 /** @internal reads a number (any, or satisfying `ok`) from a state dict. */
-export function stateNumber(where: string, dict: SchedulerStateDict, key: string, ok: (v: number) => boolean = () => true): number {
+export function stateNumber(
+  where: string,
+  dict: SchedulerStateDict,
+  key: string,
+  ok: (v: number) => boolean = () => true,
+): number {
   const v = dict[key];
-  if (typeof v !== 'number' || Number.isNaN(v) || !ok(v)) throw new StateError(`${where}: "${key}" must be a valid number; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v) || !ok(v))
+    throw new StateError(`${where}: "${key}" must be a valid number; got ${JSON.stringify(v)}`);
   return v;
 }

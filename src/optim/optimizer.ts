@@ -124,7 +124,8 @@ export function checkBoolean(owner: string, name: string, value: unknown): void 
 }
 
 function sameType(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && b.every((x) => typeof x === 'number');
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && b.every((x) => typeof x === 'number');
   return typeof a === typeof b;
 }
 
@@ -173,8 +174,15 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     const defaults = { ...base, ...definedEntries(options) } as H;
     this.validateHyper(defaults);
     this.defaults = Object.freeze(defaults);
-    if (params instanceof Tensor || params === null || typeof params !== 'object' || !(Symbol.iterator in params)) {
-      throw new ConfigError(`${name}: params must be an array of tensors or of parameter groups; got ${params instanceof Tensor ? 'a single Tensor' : String(params)}`);
+    if (
+      params instanceof Tensor ||
+      params === null ||
+      typeof params !== 'object' ||
+      !(Symbol.iterator in params)
+    ) {
+      throw new ConfigError(
+        `${name}: params must be an array of tensors or of parameter groups; got ${params instanceof Tensor ? 'a single Tensor' : String(params)}`,
+      );
     }
     const list: unknown[] = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ConfigError(`${name}: got an empty parameter list`);
@@ -190,7 +198,9 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
    */
   addParamGroup(group: ParamGroupInput<H>): void {
     if (!isParamGroupInput(group)) {
-      throw new ConfigError(`${this.name}: a parameter group must be an object with a params array; got ${String(group)}`);
+      throw new ConfigError(
+        `${this.name}: a parameter group must be an object with a params array; got ${String(group)}`,
+      );
     }
     const { params, ...overrides } = group as { params: Iterable<Tensor> } & Record<string, unknown>;
     this.checkKeys(overrides, 'a parameter group');
@@ -199,11 +209,18 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
     const own = new Set<Tensor>();
     for (const p of list) {
-      if (!(p instanceof Tensor)) throw new ConfigError(`${this.name}: can only optimize Tensors; got ${typeof p}`);
-      if (p.dtype === 'int32') throw new ConfigError(`${this.name}: can only optimize float tensors; got int32`);
-      if (!p.isLeaf) throw new ConfigError(`${this.name}: can't optimize a non-leaf Tensor; pass parameters (leaves), not results of ops`);
-      if (own.has(p)) throw new ConfigError(`${this.name}: a parameter group contains the same parameter twice`);
-      if (seen.has(p)) throw new ConfigError(`${this.name}: some parameters appear in more than one parameter group`);
+      if (!(p instanceof Tensor))
+        throw new ConfigError(`${this.name}: can only optimize Tensors; got ${typeof p}`);
+      if (p.dtype === 'int32')
+        throw new ConfigError(`${this.name}: can only optimize float tensors; got int32`);
+      if (!p.isLeaf)
+        throw new ConfigError(
+          `${this.name}: can't optimize a non-leaf Tensor; pass parameters (leaves), not results of ops`,
+        );
+      if (own.has(p))
+        throw new ConfigError(`${this.name}: a parameter group contains the same parameter twice`);
+      if (seen.has(p))
+        throw new ConfigError(`${this.name}: some parameters appear in more than one parameter group`);
       own.add(p);
     }
     const full = { ...this.defaults, ...definedEntries(overrides) } as unknown as H;
@@ -226,7 +243,9 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
         const g = p.grad;
         if (g === null) continue;
         if (g.numel() !== p.numel()) {
-          throw new ShapeError(`${this.name}.step: a gradient must have its parameter's shape; expected ${formatShape(p.shape)}, got ${formatShape(g.shape)}`);
+          throw new ShapeError(
+            `${this.name}.step: a gradient must have its parameter's shape; expected ${formatShape(p.shape)}, got ${formatShape(g.shape)}`,
+          );
         }
         let st = this.state.get(p);
         if (st === undefined) {
@@ -286,7 +305,8 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
       const out: ParamState = {};
       for (const [k, v] of Object.entries(st)) {
         if (v instanceof Tensor) out[k] = v.clone().detach();
-        else if (k === 'step' && stepAsTensor && typeof v === 'number') out[k] = new Tensor(Float32Array.of(v), []);
+        else if (k === 'step' && stepAsTensor && typeof v === 'number')
+          out[k] = new Tensor(Float32Array.of(v), []);
         else out[k] = v;
       }
       state[i] = out;
@@ -304,12 +324,20 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const where = `${this.name}.loadStateDict`;
-    if (typeof dict !== 'object' || dict === null || !Array.isArray(dict.param_groups) || typeof dict.state !== 'object' || dict.state === null) {
+    if (
+      typeof dict !== 'object' ||
+      dict === null ||
+      !Array.isArray(dict.param_groups) ||
+      typeof dict.state !== 'object' ||
+      dict.state === null
+    ) {
       throw new StateError(`${where}: expected { state, param_groups }; got ${String(dict)}`);
     }
     const saved = dict.param_groups;
     if (saved.length !== this.paramGroups.length) {
-      throw new StateError(`${where}: loaded state dict has a different number of parameter groups; expected ${this.paramGroups.length}, got ${saved.length}`);
+      throw new StateError(
+        `${where}: loaded state dict has a different number of parameter groups; expected ${this.paramGroups.length}, got ${saved.length}`,
+      );
     }
     const idMap = new Map<number, Tensor>();
     const newGroups: Array<ParamGroup<H>> = [];
@@ -334,19 +362,28 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
         }
         const ck = toCamelCase(k);
         if (ck === 'initialLr') {
-          if (typeof v !== 'number') throw new StateError(`${where}: param_groups[${gi}].initial_lr must be a number; got ${String(v)}`);
+          if (typeof v !== 'number')
+            throw new StateError(
+              `${where}: param_groups[${gi}].initial_lr must be a number; got ${String(v)}`,
+            );
           hyper[ck] = v;
           continue;
         }
         if (!(ck in this.defaults)) {
-          throw new StateError(`${where}: param_groups[${gi}] has an unknown option "${k}"; expected ${Object.keys(this.defaults).map(toSnakeCase).join(', ')}`);
+          throw new StateError(
+            `${where}: param_groups[${gi}] has an unknown option "${k}"; expected ${Object.keys(this.defaults).map(toSnakeCase).join(', ')}`,
+          );
         }
         const def = (this.defaults as Record<string, unknown>)[ck];
-        if (!sameType(def, v)) throw new StateError(`${where}: param_groups[${gi}].${k} must be like ${JSON.stringify(def)}; got ${JSON.stringify(v)}`);
+        if (!sameType(def, v))
+          throw new StateError(
+            `${where}: param_groups[${gi}].${k} must be like ${JSON.stringify(def)}; got ${JSON.stringify(v)}`,
+          );
         hyper[ck] = Array.isArray(v) ? [...(v as number[])] : v;
       }
       for (const k of Object.keys(this.defaults)) {
-        if (!(k in hyper)) throw new StateError(`${where}: param_groups[${gi}] lacks the option "${toSnakeCase(k)}"`);
+        if (!(k in hyper))
+          throw new StateError(`${where}: param_groups[${gi}] lacks the option "${toSnakeCase(k)}"`);
       }
       try {
         this.validateHyper(hyper as unknown as H);
@@ -359,23 +396,29 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     for (const [key, entry] of Object.entries(dict.state)) {
       const id = Number(key);
       const p = idMap.get(id);
-      if (p === undefined) throw new StateError(`${where}: state for parameter ${key}, which no parameter group lists`);
+      if (p === undefined)
+        throw new StateError(`${where}: state for parameter ${key}, which no parameter group lists`);
       const group = newGroups.find((g) => g.params.includes(p)) as ParamGroup<H>;
       const spec = this.stateSpec(group);
-      if (typeof entry !== 'object' || entry === null) throw new StateError(`${where}: state[${key}] must be an object`);
+      if (typeof entry !== 'object' || entry === null)
+        throw new StateError(`${where}: state[${key}] must be an object`);
       const out: ParamState = {};
       for (const k of Object.keys(entry)) {
         if (!(k in spec)) {
-          throw new StateError(`${where}: state[${key}] has an unexpected key "${k}"; expected ${Object.keys(spec).join(', ')}`);
+          throw new StateError(
+            `${where}: state[${key}] has an unexpected key "${k}"; expected ${Object.keys(spec).join(', ')}`,
+          );
         }
       }
       for (const [k, kind] of Object.entries(spec)) {
-        const v = (entry)[k];
+        const v = entry[k];
         if (v === undefined) throw new StateError(`${where}: state[${key}] lacks "${k}"`);
         if (kind === 'step') {
           const n = v instanceof Tensor && v.numel() === 1 ? v.data[0] : v;
           if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-            throw new StateError(`${where}: state[${key}].${k} must be a non-negative integer (or a one-element tensor); got ${String(v)}`);
+            throw new StateError(
+              `${where}: state[${key}].${k} must be a non-negative integer (or a one-element tensor); got ${String(v)}`,
+            );
           }
           out[k] = n;
           continue;
@@ -385,10 +428,14 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
           continue;
         }
         if (!(v instanceof Tensor) || v.dtype === 'int32') {
-          throw new StateError(`${where}: state[${key}].${k} must be a float Tensor; got ${v === null ? 'null' : typeof v}`);
+          throw new StateError(
+            `${where}: state[${key}].${k} must be a float Tensor; got ${v === null ? 'null' : typeof v}`,
+          );
         }
         if (!shapesEqual(v.shape, p.shape)) {
-          throw new ShapeError(`${where}: state[${key}].${k} must have its parameter's shape; expected ${formatShape(p.shape)}, got ${formatShape(v.shape)}`);
+          throw new ShapeError(
+            `${where}: state[${key}].${k} must have its parameter's shape; expected ${formatShape(p.shape)}, got ${formatShape(v.shape)}`,
+          );
         }
         const buf = allocate(p.dtype, p.numel());
         buf.set(v.data);
@@ -407,7 +454,11 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
 
   /** @internal throws a ConfigError for option names this optimizer does not know. */
   protected checkKeys(options: object, what: string): void {
-    checkOptions(what === 'options' ? this.name : `${this.name} (${what})`, options, Object.keys(this.defaults));
+    checkOptions(
+      what === 'options' ? this.name : `${this.name} (${what})`,
+      options,
+      Object.keys(this.defaults),
+    );
   }
 
   /** @internal creates a zero buffer shaped and typed like `p`. */
@@ -422,7 +473,13 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
   /** The state keys one parameter of `group` has after its first step. */
   protected abstract stateSpec(group: ParamGroup<H>): Record<string, StateKind>;
   /** Updates one parameter in place from its gradient. */
-  protected abstract update(x: FloatArray, g: FloatArray, state: ParamState, group: ParamGroup<H>, p: Tensor): void;
+  protected abstract update(
+    x: FloatArray,
+    g: FloatArray,
+    state: ParamState,
+    group: ParamGroup<H>,
+    p: Tensor,
+  ): void;
   /** Called once per group at the start of `step()`. */
   protected beginGroup(_group: ParamGroup<H>): void {}
   /** Creates state eagerly for a new group (Adagrad); lazily otherwise. */

@@ -77,22 +77,49 @@ export class ReduceLROnPlateau {
     this.optimizer = optimizer;
     this.factor = checkNumber(N, 'factor', options.factor ?? 0.1, (v) => v < 1, 'less than 1.0');
     const mode = options.mode ?? 'min';
-    if (mode !== 'min' && mode !== 'max') throw new ConfigError(`${N}: mode must be 'min' or 'max'; got ${String(mode)}`);
+    if (mode !== 'min' && mode !== 'max')
+      throw new ConfigError(`${N}: mode must be 'min' or 'max'; got ${String(mode)}`);
     this.mode = mode;
     const tm = options.thresholdMode ?? 'rel';
-    if (tm !== 'rel' && tm !== 'abs') throw new ConfigError(`${N}: thresholdMode must be 'rel' or 'abs'; got ${String(tm)}`);
+    if (tm !== 'rel' && tm !== 'abs')
+      throw new ConfigError(`${N}: thresholdMode must be 'rel' or 'abs'; got ${String(tm)}`);
     this.thresholdMode = tm;
-    this.patience = checkNumber(N, 'patience', options.patience ?? 10, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
-    this.threshold = checkNumber(N, 'threshold', options.threshold ?? 1e-4, Number.isFinite, 'a finite number');
-    this.cooldown = checkNumber(N, 'cooldown', options.cooldown ?? 0, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+    this.patience = checkNumber(
+      N,
+      'patience',
+      options.patience ?? 10,
+      (v) => Number.isInteger(v) && v >= 0,
+      'a non-negative integer',
+    );
+    this.threshold = checkNumber(
+      N,
+      'threshold',
+      options.threshold ?? 1e-4,
+      Number.isFinite,
+      'a finite number',
+    );
+    this.cooldown = checkNumber(
+      N,
+      'cooldown',
+      options.cooldown ?? 0,
+      (v) => Number.isInteger(v) && v >= 0,
+      'a non-negative integer',
+    );
     this.eps = checkNumber(N, 'eps', options.eps ?? 1e-8, (v) => v >= 0, 'a non-negative number');
     const nGroups = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;
     if (Array.isArray(minLr)) {
-      if (minLr.length !== nGroups) throw new ConfigError(`${N}: expected ${nGroups} minLrs (one per parameter group), got ${minLr.length}`);
-      this.minLrs = minLr.map((v, i) => checkNumber(N, `minLr[${i}]`, v, (x) => x >= 0, 'a non-negative number'));
+      if (minLr.length !== nGroups)
+        throw new ConfigError(
+          `${N}: expected ${nGroups} minLrs (one per parameter group), got ${minLr.length}`,
+        );
+      this.minLrs = minLr.map((v, i) =>
+        checkNumber(N, `minLr[${i}]`, v, (x) => x >= 0, 'a non-negative number'),
+      );
     } else {
-      this.minLrs = new Array<number>(nGroups).fill(checkNumber(N, 'minLr', minLr, (x) => x >= 0, 'a non-negative number'));
+      this.minLrs = new Array<number>(nGroups).fill(
+        checkNumber(N, 'minLr', minLr, (x) => x >= 0, 'a non-negative number'),
+      );
     }
     this.best = this.modeWorse;
     this.lastLr = optimizer.paramGroups.map((g) => g.lr);
@@ -122,7 +149,8 @@ export class ReduceLROnPlateau {
    * @example sched.step(valLoss)
    */
   step(metric: number): void {
-    if (typeof metric !== 'number') throw new ConfigError(`ReduceLROnPlateau.step: metric must be a number; got ${typeof metric}`);
+    if (typeof metric !== 'number')
+      throw new ConfigError(`ReduceLROnPlateau.step: metric must be a number; got ${typeof metric}`);
     this.lastEpoch += 1;
     if (this.isBetter(metric, this.best)) {
       this.best = metric;
@@ -185,12 +213,15 @@ export class ReduceLROnPlateau {
    */
   loadStateDict(dict: SchedulerStateDict): void {
     const w = 'ReduceLROnPlateau.loadStateDict';
-    if (typeof dict !== 'object' || dict === null) throw new StateError(`${w}: expected an object; got ${String(dict)}`);
+    if (typeof dict !== 'object' || dict === null)
+      throw new StateError(`${w}: expected an object; got ${String(dict)}`);
     const n = this.optimizer.paramGroups.length;
     const mode = dict.mode;
-    if (mode !== 'min' && mode !== 'max') throw new StateError(`${w}: "mode" must be 'min' or 'max'; got ${JSON.stringify(mode)}`);
+    if (mode !== 'min' && mode !== 'max')
+      throw new StateError(`${w}: "mode" must be 'min' or 'max'; got ${JSON.stringify(mode)}`);
     const tm = dict.threshold_mode;
-    if (tm !== 'rel' && tm !== 'abs') throw new StateError(`${w}: "threshold_mode" must be 'rel' or 'abs'; got ${JSON.stringify(tm)}`);
+    if (tm !== 'rel' && tm !== 'abs')
+      throw new StateError(`${w}: "threshold_mode" must be 'rel' or 'abs'; got ${JSON.stringify(tm)}`);
     const next = {
       factor: stateNumber(w, dict, 'factor', (v) => v < 1),
       minLrs: numberList(w, dict, 'min_lrs', n),

@@ -1,7 +1,15 @@
 import type { FloatArray } from '../core/dtype.js';
 import { StateError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
-import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
+import {
+  checkBoolean,
+  checkNonNegative,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  type StateKind,
+} from './optimizer.js';
 
 /**
  * RMSprop's hyper-parameters (each also settable per parameter group).
@@ -51,7 +59,12 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
    * @param options defaults: `lr` 1e-2, `alpha` 0.99, `eps` 1e-8, `weightDecay` 0, `momentum` 0, `centered` false, `maximize` false
    */
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options);
+    super(
+      'RMSprop',
+      params,
+      { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+      options,
+    );
   }
 
   protected validateHyper(h: RMSpropOptions): void {
@@ -71,7 +84,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     return spec;
   }
 
-  protected update(x: FloatArray, g: FloatArray, st: ParamState, group: ParamGroup<RMSpropOptions>, p: Tensor): void {
+  protected update(
+    x: FloatArray,
+    g: FloatArray,
+    st: ParamState,
+    group: ParamGroup<RMSpropOptions>,
+    p: Tensor,
+  ): void {
     const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
     if (st.step === undefined) {
       st.step = 0;
@@ -85,7 +104,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const gaT = centered ? (st.grad_avg as Tensor | undefined) : undefined;
     const bufT = momentum > 0 ? (st.momentum_buffer as Tensor | undefined) : undefined;
     if ((centered && gaT === undefined) || (momentum > 0 && bufT === undefined)) {
-      throw new StateError('RMSprop.step: centered or momentum was switched on after the first step; its state buffer is missing');
+      throw new StateError(
+        'RMSprop.step: centered or momentum was switched on after the first step; its state buffer is missing',
+      );
     }
     const ga = gaT === undefined ? null : (gaT.data as FloatArray);
     const buf = bufT === undefined ? null : (bufT.data as FloatArray);

@@ -1,7 +1,15 @@
 import type { FloatArray } from '../core/dtype.js';
 import { ConfigError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
-import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type ParamsInput, type ParamState, type StateKind } from './optimizer.js';
+import {
+  checkBoolean,
+  checkNonNegative,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+  type StateKind,
+} from './optimizer.js';
 
 /**
  * SGD's hyper-parameters (each also settable per parameter group).
@@ -24,7 +32,14 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
-const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+const DEFAULTS: SGDOptions = {
+  lr: 1e-3,
+  momentum: 0,
+  dampening: 0,
+  weightDecay: 0,
+  nesterov: false,
+  maximize: false,
+};
 
 /**
  * Stochastic gradient descent with optional momentum, after `torch.optim.SGD`
@@ -72,7 +87,13 @@ export class SGD extends Optimizer<SGDOptions> {
     return { momentum_buffer: 'buffer?' };
   }
 
-  protected update(x: FloatArray, g: FloatArray, st: ParamState, group: ParamGroup<SGDOptions>, p: Tensor): void {
+  protected update(
+    x: FloatArray,
+    g: FloatArray,
+    st: ParamState,
+    group: ParamGroup<SGDOptions>,
+    p: Tensor,
+  ): void {
     const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
     const n = x.length;
     if (momentum === 0) {

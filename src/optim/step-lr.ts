@@ -1,6 +1,12 @@
 import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import { LRScheduler, stateInt, stateNumber, type LRSchedulerOptions, type SchedulerStateDict } from './lr-scheduler.js';
+import {
+  LRScheduler,
+  stateInt,
+  stateNumber,
+  type LRSchedulerOptions,
+  type SchedulerStateDict,
+} from './lr-scheduler.js';
 
 /**
  * StepLR's options.
@@ -36,7 +42,13 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer<LrHyper>, options: StepLROptions) {
     checkOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
     super('StepLR', optimizer, options.lastEpoch ?? -1);
-    this.stepSize = checkNumber('StepLR', 'stepSize', options.stepSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+    this.stepSize = checkNumber(
+      'StepLR',
+      'stepSize',
+      options.stepSize,
+      (v) => Number.isInteger(v) && v > 0,
+      'a positive integer',
+    );
     this.gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, Number.isFinite, 'a finite number');
     this.initialStep();
   }

@@ -1,1 +1,10 @@
-export { setNumThreads, getNumThreads, startThreads, rnnTeam, poolStats, shutdownThreads, MAX_THREADS, type PoolStats } from './pool.js';
+export {
+  setNumThreads,
+  getNumThreads,
+  startThreads,
+  rnnTeam,
+  poolStats,
+  shutdownThreads,
+  MAX_THREADS,
+  type PoolStats,
+} from './pool.js';

@@ -41,12 +41,20 @@ export const nodePlatform: ThreadPlatform | null = (() => {
   if (typeof get !== 'function') return null;
   const os = get.call(proc, 'node:os') as typeof import('node:os');
   const wt = get.call(proc, 'node:worker_threads') as typeof import('node:worker_threads');
-  return makeNodePlatform({ availableParallelism: () => os.availableParallelism(), Worker: wt.Worker, execArgv: proc?.execArgv ?? [] });
+  return makeNodePlatform({
+    availableParallelism: () => os.availableParallelism(),
+    Worker: wt.Worker,
+    execArgv: proc?.execArgv ?? [],
+  });
 })();
 
 /** Node's threads through dynamic imports, for Node versions without `process.getBuiltinModule`. */
 export async function loadNodePlatform(): Promise<ThreadPlatform> {
   const [os, wt] = await Promise.all([import('node:os'), import('node:worker_threads')]);
   const proc = (globalThis as { process?: { execArgv?: string[] } }).process;
-  return makeNodePlatform({ availableParallelism: () => os.availableParallelism(), Worker: wt.Worker, execArgv: proc?.execArgv ?? [] });
+  return makeNodePlatform({
+    availableParallelism: () => os.availableParallelism(),
+    Worker: wt.Worker,
+    execArgv: proc?.execArgv ?? [],
+  });
 }

@@ -1,7 +1,11 @@
 import { ConfigError, StateError } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
-import { f32RnnSharedModule, instantiateF32RnnShared, type F32RnnKernel } from '../kernels/wasm/f32-rnn-module.js';
+import {
+  f32RnnSharedModule,
+  instantiateF32RnnShared,
+  type F32RnnKernel,
+} from '../kernels/wasm/f32-rnn-module.js';
 import type { WasmFlavor } from '../kernels/wasm/relaxed-probe.js';
 import { WasmArena } from '../kernels/wasm/wasm-arena.js';
 import {
@@ -268,16 +272,21 @@ class Pool implements RnnTeam {
     const exited = Atomics.load(ctl, C_EXITED);
     if (late || exited !== 0) {
       abortBarrier(this.kernel.arena.memory, bar);
-      this.lost = late ? `worker threads did not finish within ${deadline - t1} ms of the caller's share` : `worker thread ${exited - 1} exited`;
+      this.lost = late
+        ? `worker threads did not finish within ${deadline - t1} ms of the caller's share`
+        : `worker thread ${exited - 1} exited`;
     }
     const failed = Atomics.load(ctl, C_ERR);
     if (failed !== 0) {
       const len = Atomics.load(ctl, C_MSG_LEN);
       let msg = '';
       for (let i = 0; i < len; i++) msg += String.fromCharCode(ctl[C_MSG + i]);
-      throw new StateError(`${op}: worker thread ${failed - 1} failed: ${msg}${this.lost !== null ? '; the pool restarts for the next call' : ''}`);
+      throw new StateError(
+        `${op}: worker thread ${failed - 1} failed: ${msg}${this.lost !== null ? '; the pool restarts for the next call' : ''}`,
+      );
     }
-    if (this.lost !== null) throw new StateError(`${op}: ${this.lost} during the call; the pool restarts for the next call`);
+    if (this.lost !== null)
+      throw new StateError(`${op}: ${this.lost} during the call; the pool restarts for the next call`);
     if (mine !== null) throw mine;
   }
 

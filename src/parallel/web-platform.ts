@@ -22,7 +22,8 @@ declare const Worker: WorkerCtor;
  */
 export const webPlatform: ThreadPlatform = {
   name: 'web',
-  availableParallelism: () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
+  availableParallelism: () =>
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
   canBlock: () => typeof (globalThis as { document?: unknown }).document === 'undefined',
   startNeedsEventLoop: true,
   spawn(init: WorkerInit, onError: (err: unknown) => void): WorkerHandle {

@@ -93,7 +93,7 @@ export function runWorker(init: WorkerInit, host?: WorkerHost): void {
       if (entry === E_FORWARD) ex.rnn_forward(P, tid, nt);
       else if (entry === E_BACKWARD) ex.rnn_backward(P, tid, nt);
       else if (entry === E_TEST_EXIT) host?.exit(3);
-      else if (entry === E_TEST_HANG) for (const end = Date.now() + 60_000; Date.now() < end; );
+      else if (entry === E_TEST_HANG) for (const end = Date.now() + 60_000; Date.now() < end;);
       else if (entry === E_TEST_THROW) throw new Error(`test failure requested on worker ${tid}`);
       else throw new Error(`unknown job entry ${entry}`);
     } catch (e) {
@@ -109,4 +109,3 @@ export function runWorker(init: WorkerInit, host?: WorkerHost): void {
     Atomics.notify(ctl, C_DONE);
   }
 }
-

@@ -4,4 +4,7 @@ import { workerData } from 'node:worker_threads';
 import type { WorkerInit } from './platform-types.js';
 import { runWorker } from './worker-loop.js';
 
-runWorker(workerData as WorkerInit, { onExit: (fn) => process.on('exit', fn), exit: (code) => process.exit(code) });
+runWorker(workerData as WorkerInit, {
+  onExit: (fn) => process.on('exit', fn),
+  exit: (code) => process.exit(code),
+});

@@ -1,5 +1,12 @@
 import { checkOptions } from '../core/check.js';
-import { allocate, allocateFloat, getDefaultDtype, type DataArray, type DType, type FloatDType } from '../core/dtype.js';
+import {
+  allocate,
+  allocateFloat,
+  getDefaultDtype,
+  type DataArray,
+  type DType,
+  type FloatDType,
+} from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/rng.js';
 import { checkShape, numel, type Shape } from '../core/shape.js';
@@ -55,7 +62,9 @@ export function tensor(
   if (ArrayBuffer.isView(values)) {
     const arr = values;
     const shape = options.shape ?? [arr.length];
-    const dtype = options.dtype ?? (arr instanceof Int32Array ? 'int32' : arr instanceof Float64Array ? 'float64' : 'float32');
+    const dtype =
+      options.dtype ??
+      (arr instanceof Int32Array ? 'int32' : arr instanceof Float64Array ? 'float64' : 'float32');
     const out = allocate(dtype, arr.length);
     out.set(arr);
     return make(out, shape, options);
@@ -69,7 +78,8 @@ export function tensor(
   const flat: number[] = [];
   const walk = (v: unknown, d: number): void => {
     if (d === shape.length) {
-      if (typeof v !== 'number') throw new ShapeError(`tensor: expected a number at depth ${d}, got ${typeof v}`);
+      if (typeof v !== 'number')
+        throw new ShapeError(`tensor: expected a number at depth ${d}, got ${typeof v}`);
       flat.push(v);
       return;
     }
@@ -107,7 +117,9 @@ function fullAs(op: string, shape: Shape, value: number, options: CreateOptions)
     data = allocate(dtype, numel(shape));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new ShapeError(`full: the tensor must fit in memory; expected at most ${2 ** 32 - 1} elements that can be allocated, got shape [${shape.join(', ')}] (${numel(shape)} elements)`);
+    throw new ShapeError(
+      `full: the tensor must fit in memory; expected at most ${2 ** 32 - 1} elements that can be allocated, got shape [${shape.join(', ')}] (${numel(shape)} elements)`,
+    );
   }
   if (value !== 0) data.fill(value);
   return make(data, shape, options);
@@ -176,10 +188,16 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
  * @example
  * randint(0, 10, [5]); // int32, each in [0, 10)
  */
-export function randint(low: number, high: number, shape: Shape, options: { generator?: Generator } = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: Shape,
+  options: { generator?: Generator } = {},
+): Tensor {
   checkOptions('randint', options, ['generator']);
   checkShape(shape, 'randint');
-  if (!(high > low)) throw new ConfigError(`randint: high must exceed low; expected high > ${low}, got ${high}`);
+  if (!(high > low))
+    throw new ConfigError(`randint: high must exceed low; expected high > ${low}, got ${high}`);
   const g = options.generator ?? defaultGenerator;
   const data = new Int32Array(numel(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + g.randint(high - low);
@@ -196,9 +214,12 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     end = start;
     start = 0;
   }
-  if (step === 0 || !Number.isFinite(step)) throw new ConfigError(`arange: step must be a non-zero finite number; got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ConfigError(`arange: step must be a non-zero finite number; got ${step}`);
   if ((step > 0 && end < start) || (step < 0 && end > start)) {
-    throw new ConfigError(`arange: upper bound and lower bound inconsistent with step sign; expected step of sign ${Math.sign(end - start)}, got ${step}`);
+    throw new ConfigError(
+      `arange: upper bound and lower bound inconsistent with step sign; expected step of sign ${Math.sign(end - start)}, got ${step}`,
+    );
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(step) && Number.isInteger(end);
@@ -216,7 +237,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   checkOptions('linspace', options, CREATE_KEYS);
-  if (!Number.isInteger(steps) || steps < 0) throw new ConfigError(`linspace: steps must be a non-negative integer; got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ConfigError(`linspace: steps must be a non-negative integer; got ${steps}`);
   const data = allocateFloat(floatDtype('linspace', options.dtype), steps);
   for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return make(data, [steps], options);

@@ -22,7 +22,13 @@ export interface PrintOptions {
   sciMode?: boolean | null;
 }
 
-const DEFAULTS = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sciMode: null as boolean | null };
+const DEFAULTS = {
+  precision: 4,
+  threshold: 1000,
+  edgeitems: 3,
+  linewidth: 80,
+  sciMode: null as boolean | null,
+};
 const opts = { ...DEFAULTS };
 
 /**
@@ -42,12 +48,17 @@ export function setPrintOptions(options?: PrintOptions): void {
   const op = 'setPrintOptions';
   checkOptions(op, options, ['precision', 'threshold', 'edgeitems', 'linewidth', 'sciMode']);
   const next = { ...opts };
-  if (options.precision !== undefined) next.precision = checkNonNegativeInt(op, 'precision', options.precision);
-  if (next.precision > 20) throw new ConfigError(`${op}: precision must be at most 20; got ${next.precision}`);
-  if (options.threshold !== undefined) next.threshold = checkNonNegativeInt(op, 'threshold', options.threshold);
-  if (options.edgeitems !== undefined) next.edgeitems = checkNonNegativeInt(op, 'edgeitems', options.edgeitems);
+  if (options.precision !== undefined)
+    next.precision = checkNonNegativeInt(op, 'precision', options.precision);
+  if (next.precision > 20)
+    throw new ConfigError(`${op}: precision must be at most 20; got ${next.precision}`);
+  if (options.threshold !== undefined)
+    next.threshold = checkNonNegativeInt(op, 'threshold', options.threshold);
+  if (options.edgeitems !== undefined)
+    next.edgeitems = checkNonNegativeInt(op, 'edgeitems', options.edgeitems);
   if (options.linewidth !== undefined) next.linewidth = checkPositiveInt(op, 'linewidth', options.linewidth);
-  if (options.sciMode !== undefined) next.sciMode = options.sciMode === null ? null : checkBoolean(op, 'sciMode', options.sciMode);
+  if (options.sciMode !== undefined)
+    next.sciMode = options.sciMode === null ? null : checkBoolean(op, 'sciMode', options.sciMode);
   Object.assign(opts, next);
 }
 
@@ -111,7 +122,11 @@ class Formatter {
         this.intMode = nz.every((v) => v === Math.ceil(v));
         this.sciMode = opts.sciMode ?? (max / min > 1000 || max > 1e8 || min < 1e-4);
         for (const v of nz) {
-          const w = this.sciMode ? pyFormat(v, p, true).length : this.intMode ? pyFormat(v, 0, false).length + 1 : pyFormat(v, p, false).length;
+          const w = this.sciMode
+            ? pyFormat(v, p, true).length
+            : this.intMode
+              ? pyFormat(v, 0, false).length + 1
+              : pyFormat(v, p, false).length;
           this.maxWidth = Math.max(this.maxWidth, w);
         }
       }
@@ -148,7 +163,11 @@ function sub(v: View, i: number): View {
 /** The indices shown along a dimension of size n. */
 function shown(n: number, summarize: boolean): { head: number[]; tail: number[] } {
   const e = opts.edgeitems;
-  if (summarize && n > 2 * e) return { head: Array.from({ length: e }, (_, i) => i), tail: Array.from({ length: e }, (_, i) => n - e + i) };
+  if (summarize && n > 2 * e)
+    return {
+      head: Array.from({ length: e }, (_, i) => i),
+      tail: Array.from({ length: e }, (_, i) => n - e + i),
+    };
   return { head: Array.from({ length: n }, (_, i) => i), tail: [] };
 }
 
@@ -242,7 +261,8 @@ export function formatTensor(t: Printable): string {
     const f = new Formatter(t.dtype !== 'int32', values);
     body = tensorStr(view, indent, summarize, f);
   }
-  if (t.gradFn !== null) suffixes.push(`grad_fn=<${t.gradFn.name.charAt(0).toUpperCase()}${t.gradFn.name.slice(1)}Backward>`);
+  if (t.gradFn !== null)
+    suffixes.push(`grad_fn=<${t.gradFn.name.charAt(0).toUpperCase()}${t.gradFn.name.slice(1)}Backward>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
   return addSuffixes(prefix + body, suffixes, indent);
 }

@@ -150,7 +150,9 @@ export interface BackwardOptions {
 export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOptions = {}): void {
   checkOptions('backward', options, ['retainGraph']);
   if (!root.requiresGrad) {
-    throw new StateError('backward: the tensor does not require grad and has no gradFn; expected requiresGrad true, got false');
+    throw new StateError(
+      'backward: the tensor does not require grad and has no gradFn; expected requiresGrad true, got false',
+    );
   }
   let seed: Tensor;
   if (grad === undefined || grad === null) {
@@ -163,10 +165,14 @@ export function backward(root: Tensor, grad?: Tensor | null, options: BackwardOp
     seed = new Tensor(one, root.shape);
   } else {
     if (!shapesEqual(grad.shape, root.shape)) {
-      throw new ShapeError(`backward: grad must have the output's shape; expected ${formatShape(root.shape)}, got ${formatShape(grad.shape)}`);
+      throw new ShapeError(
+        `backward: grad must have the output's shape; expected ${formatShape(root.shape)}, got ${formatShape(grad.shape)}`,
+      );
     }
     if (grad.dtype !== root.dtype) {
-      throw new DTypeError(`backward: grad must have the output's dtype; expected ${root.dtype}, got ${grad.dtype}`);
+      throw new DTypeError(
+        `backward: grad must have the output's dtype; expected ${root.dtype}, got ${grad.dtype}`,
+      );
     }
     seed = grad;
   }

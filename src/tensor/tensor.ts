@@ -77,7 +77,9 @@ export class Tensor {
     this.dtypeRef = dtypeOf(storage.data);
     const rg = options.requiresGrad ?? false;
     if (rg && this.dtype === 'int32') {
-      throw new DTypeError('Tensor: only floating-point tensors can require gradients; expected float32 or float64, got int32');
+      throw new DTypeError(
+        'Tensor: only floating-point tensors can require gradients; expected float32 or float64, got int32',
+      );
     }
     this.requiresGrad = rg;
   }
@@ -99,7 +101,9 @@ export class Tensor {
    */
   setData(data: DataArray): void {
     if (data.length !== this.storageRef.data.length) {
-      throw new ShapeError(`setData: data length must equal numel; expected ${this.storageRef.data.length}, got ${data.length}`);
+      throw new ShapeError(
+        `setData: data length must equal numel; expected ${this.storageRef.data.length}, got ${data.length}`,
+      );
     }
     this.storageRef = { data, version: this.storageRef.version + 1 };
     this.dtypeRef = dtypeOf(data);
@@ -141,7 +145,9 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.numel() !== 1) {
-      throw new ShapeError(`item: only one-element tensors can be converted to a number; expected 1 element, got ${this.numel()}`);
+      throw new ShapeError(
+        `item: only one-element tensors can be converted to a number; expected 1 element, got ${this.numel()}`,
+      );
     }
     return this.storage.data[0];
   }
@@ -181,7 +187,9 @@ export class Tensor {
       );
     }
     if (!this.isLeaf && this.requiresGrad && isGradEnabled()) {
-      throw new StateError(`${op}: in-place changes to a tensor that is part of a recorded graph are not supported; use the out-of-place op`);
+      throw new StateError(
+        `${op}: in-place changes to a tensor that is part of a recorded graph are not supported; use the out-of-place op`,
+      );
     }
   }
 

@@ -45,7 +45,19 @@ describe('the public API report', () => {
 
   it('keeps internals out of the entries', () => {
     const doc = JSON.parse(readFileSync(REPORT, 'utf8')) as Record<string, Record<string, unknown>>;
-    for (const name of ['checkDropoutP', 'sigmoidScalar', 'record', 'recordMulti', 'needsGrad', 'toCamelCase', 'toSnakeCase', 'castTo', 'sumTo', 'createRecurrentStep', 'linearInto']) {
+    for (const name of [
+      'checkDropoutP',
+      'sigmoidScalar',
+      'record',
+      'recordMulti',
+      'needsGrad',
+      'toCamelCase',
+      'toSnakeCase',
+      'castTo',
+      'sumTo',
+      'createRecurrentStep',
+      'linearInto',
+    ]) {
       assert.ok(!(name in doc.index), `${name} is exported from src/index.ts`);
     }
     assert.equal((doc.index.callbacks as { kind: string }).kind, 'namespace');

@@ -20,7 +20,13 @@ function leaf(name: string, log: string[], got: number[]): N {
 }
 
 /** y = sum_i w_i * x_i: passes w_i * g to input i. */
-function lin(name: string, inputs: Array<N | null>, weights: number[], log: string[], released?: string[]): N {
+function lin(
+  name: string,
+  inputs: Array<N | null>,
+  weights: number[],
+  log: string[],
+  released?: string[],
+): N {
   return {
     name,
     next: inputs,
@@ -108,7 +114,16 @@ describe('runBackward', () => {
     const got: number[] = [];
     const x = leaf('x', [], got);
     const edges = Array.from({ length: 10000 }, (_, i) => lin(`e${i}`, [x], [1], []));
-    runBackward(lin('root', edges, edges.map(() => 1), []), 1, plus);
+    runBackward(
+      lin(
+        'root',
+        edges,
+        edges.map(() => 1),
+        [],
+      ),
+      1,
+      plus,
+    );
     assert.deepEqual(got, [10000]);
   });
 });

@@ -39,7 +39,12 @@ const CHROMIUM_FLAGS = [
 function findChromium(): string | null {
   const fromEnv = process.env.LONGSHORT_CHROMIUM;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']) {
+  for (const p of [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ]) {
     if (existsSync(p)) return p;
   }
   return null;
@@ -120,13 +125,18 @@ function nodeReference(o: ComputeOptions): ComputeResult {
 }
 
 function assertSameNumbers(actual: ComputeResult, expected: ComputeResult, what: string): void {
-  assert.deepEqual(Object.keys(actual.values).sort(), Object.keys(expected.values).sort(), `${what}: result names`);
+  assert.deepEqual(
+    Object.keys(actual.values).sort(),
+    Object.keys(expected.values).sort(),
+    `${what}: result names`,
+  );
   for (const [name, exp] of Object.entries(expected.values)) {
     const got = actual.values[name];
     assert.equal(got.length, exp.length, `${what}: ${name} length`);
     for (let i = 0; i < exp.length; i++) {
       // the same WebAssembly kernels and JS code: expect the same float32 bits
-      if (!Object.is(got[i], exp[i])) assert.fail(`${what}: ${name}[${i}] = ${got[i]} in Chromium, ${exp[i]} in Node`);
+      if (!Object.is(got[i], exp[i]))
+        assert.fail(`${what}: ${name}[${i}] = ${got[i]} in Chromium, ${exp[i]} in Node`);
     }
   }
 }
@@ -166,7 +176,11 @@ it('the browser entry statically imports nothing from node: (only csv-parse/sync
   const ext = staticExternalImports(path.join(repoRoot, 'dist', 'src', 'browser.js'));
   assert.deepEqual([...ext].sort(), ['csv-parse/sync', 'fflate']);
   // while the Node entry does (the file helpers), which the check must see
-  assert.ok([...staticExternalImports(path.join(repoRoot, 'dist', 'src', 'index.js'))].some((s) => s.startsWith('node:')));
+  assert.ok(
+    [...staticExternalImports(path.join(repoRoot, 'dist', 'src', 'index.js'))].some((s) =>
+      s.startsWith('node:'),
+    ),
+  );
 });
 
 let bundling: Promise<BrowserBundle> | null = null;
@@ -177,25 +191,50 @@ const bundle = (): Promise<BrowserBundle> => (bundling ??= buildBrowserBundle(re
 it('an esbuild browser bundle of the package leaves out the Node-only modules and computes what Node computes', async () => {
   const b = await bundle();
   assert.ok(!/["']node:/.test(b.text), 'the bundle imports no node: module');
-  for (const gone of ['dist/src/parallel/node-platform.js', 'dist/src/models/model-files.js', 'dist/src/io/atomic-write.js', 'dist/src/io/safetensors.js']) {
+  for (const gone of [
+    'dist/src/parallel/node-platform.js',
+    'dist/src/models/model-files.js',
+    'dist/src/io/atomic-write.js',
+    'dist/src/io/safetensors.js',
+  ]) {
     assert.ok(!b.inputs.includes(gone), `${gone} is not bundled`);
   }
   assert.ok(!b.inputs.some((p) => p.includes('node_modules/cli-progress/')), 'cli-progress is not bundled');
   // protobufjs (ONNX, behind a dynamic import) maps its optional `fs` out by its own browser field
   const ours = b.disabled.filter((p) => !/(^|\/)fs$/.test(p));
-  assert.deepEqual(ours.sort(), ['dist/src/parallel/node-platform.js', 'node_modules/cli-progress/cli-progress.js']);
-  assert.ok(b.inputs.includes('dist/src/models/model-files-browser.js'), 'the browser stand-in for saving is');
-  assert.ok(b.inputs.includes('dist/src/interop/onnx/onnx-file-browser.js'), 'the browser stand-in for ONNX files is');
-  assert.ok(b.inputs.includes('node_modules/csv-parse/dist/esm/sync.js'), "csv-parse's browser build (no Node Buffer) is");
+  assert.deepEqual(ours.sort(), [
+    'dist/src/parallel/node-platform.js',
+    'node_modules/cli-progress/cli-progress.js',
+  ]);
+  assert.ok(
+    b.inputs.includes('dist/src/models/model-files-browser.js'),
+    'the browser stand-in for saving is',
+  );
+  assert.ok(
+    b.inputs.includes('dist/src/interop/onnx/onnx-file-browser.js'),
+    'the browser stand-in for ONNX files is',
+  );
+  assert.ok(
+    b.inputs.includes('node_modules/csv-parse/dist/esm/sync.js'),
+    "csv-parse's browser build (no Node Buffer) is",
+  );
   assert.ok(b.inputs.includes('dist/src/browser.js'), "'longshort' resolves to the browser entry");
   // the bundle also loads in Node (one thread: its Node thread adapter is left out)
-  const m = (await import(pathToFileURL(b.app).href)) as { lib: typeof lib; pool: typeof pool; rnn: typeof rnn; compute: typeof compute };
+  const m = (await import(pathToFileURL(b.app).href)) as {
+    lib: typeof lib;
+    pool: typeof pool;
+    rnn: typeof rnn;
+    compute: typeof compute;
+  };
   const r = m.compute(m.lib, m.pool, m.rnn, { ...SMALL, threads: 2 });
   assert.equal(r.env.numThreads, 1);
   assertSameNumbers(r, nodeReference(SMALL), 'esbuild bundle in Node');
   const model = m.lib.sequential([m.lib.layers.dense({ units: 1, inputShape: [2] })]);
   model.build([2]);
-  await assert.rejects(model.save('/tmp/never'), (e: Error) => e.name === 'UnsupportedError' && /needs a file system/.test(e.message));
+  await assert.rejects(
+    model.save('/tmp/never'),
+    (e: Error) => e.name === 'UnsupportedError' && /needs a file system/.test(e.message),
+  );
 });
 
 type Browser = import('playwright-core').Browser;
@@ -226,8 +265,18 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       '/__bt__/page.html': ['text/html; charset=utf-8', PAGE],
       '/__bt__/worker.js': ['text/javascript; charset=utf-8', WORKER],
     };
-    servers.plain = await startStaticServer({ root: repoRoot, isolated: false, virtual, rewriteJs: resolveBareImports });
-    servers.isolated = await startStaticServer({ root: repoRoot, isolated: true, virtual, rewriteJs: resolveBareImports });
+    servers.plain = await startStaticServer({
+      root: repoRoot,
+      isolated: false,
+      virtual,
+      rewriteJs: resolveBareImports,
+    });
+    servers.isolated = await startStaticServer({
+      root: repoRoot,
+      isolated: true,
+      virtual,
+      rewriteJs: resolveBareImports,
+    });
     try {
       // launch() gives Chromium a fresh temporary profile (--user-data-dir) of its own
       browser = await playwright.chromium.launch({
@@ -270,7 +319,11 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
     if (skipReason !== null) return t.skip(skipReason);
     const page = await openPage('plain');
     try {
-      const r = (await page.evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, threads: 4 }).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      const r = (await page
+        .evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, threads: 4 })
+        .catch((e) => {
+          throw withLogs(e);
+        })) as ComputeResult;
       report(t, 'main thread, not isolated', r);
       assert.equal(r.env.crossOriginIsolated, false);
       assert.equal(r.env.sharedArrayBuffer, false);
@@ -288,7 +341,11 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
     if (skipReason !== null) return t.skip(skipReason);
     const page = await openPage('plain');
     try {
-      const w = (await page.evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...SMALL, threads: 4 }).catch((e) => { throw withLogs(e); })) as WorkerResults;
+      const w = (await page
+        .evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...SMALL, threads: 4 })
+        .catch((e) => {
+          throw withLogs(e);
+        })) as WorkerResults;
       report(t, 'worker, not isolated', w.first);
       t.diagnostic(`startThreads() -> ${w.started} in ${w.startMs} ms`);
       assert.equal(w.started, 1, 'no shared memory: startThreads() resolves with 1');
@@ -309,7 +366,11 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
     if (skipReason !== null) return t.skip(skipReason);
     const page = await openPage('isolated');
     try {
-      const r = (await page.evaluate((o) => (window as unknown as TestWindow).runMain(o), THREADED).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      const r = (await page
+        .evaluate((o) => (window as unknown as TestWindow).runMain(o), THREADED)
+        .catch((e) => {
+          throw withLogs(e);
+        })) as ComputeResult;
       report(t, 'main thread, isolated', r);
       assert.equal(r.env.crossOriginIsolated, true);
       assert.equal(r.env.sharedArrayBuffer, true);
@@ -326,7 +387,11 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
     if (skipReason !== null) return t.skip(skipReason);
     const page = await openPage('isolated');
     try {
-      const w = (await page.evaluate((o) => (window as unknown as TestWindow).runWorker(o), THREADED).catch((e) => { throw withLogs(e); })) as WorkerResults;
+      const w = (await page
+        .evaluate((o) => (window as unknown as TestWindow).runWorker(o), THREADED)
+        .catch((e) => {
+          throw withLogs(e);
+        })) as WorkerResults;
       report(t, 'worker, isolated, before startThreads', w.first);
       t.diagnostic(`startThreads() -> ${w.started} in ${w.startMs} ms`);
       report(t, 'worker, isolated, after startThreads', w.second);
@@ -344,7 +409,10 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       assert.equal(w.started, 2, 'startThreads() brings up the pool');
       const before = w.first.env.pool.tasksOnWorkers;
       const pool2 = w.second.env.pool;
-      assert.ok(pool2.workers === 1 && pool2.ready === 1, `one pool worker started and ready: ${JSON.stringify(pool2)}`);
+      assert.ok(
+        pool2.workers === 1 && pool2.ready === 1,
+        `one pool worker started and ready: ${JSON.stringify(pool2)}`,
+      );
       assert.ok(pool2.tasksOnWorkers > before, `work ran on the pool's Web Worker: ${JSON.stringify(pool2)}`);
       assertSameNumbers(w.second, ref, 'isolated, worker, 2 threads');
     } finally {
@@ -357,30 +425,49 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
     await bundle();
     const plain = await openPage('plain');
     try {
-      const r = (await plain.evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, bundled: true }).catch((e) => { throw withLogs(e); })) as ComputeResult;
+      const r = (await plain
+        .evaluate((o) => (window as unknown as TestWindow).runMain(o), { ...SMALL, bundled: true })
+        .catch((e) => {
+          throw withLogs(e);
+        })) as ComputeResult;
       assert.match(r.env.kernelSet, /wasmsimd/);
       assertSameNumbers(r, nodeReference(SMALL), 'bundle, page');
       // csv-parse's browser build came along (its Node build needs Buffer)
       const csv = await plain.evaluate(async () => {
         const b = await import('/dist/test/browser/bundle/app.mjs' as string);
-        return Array.from(b.lib.parseCsvColumns('\ufeffdate,CO2\n1958-03,315.7\n1958-04,"317.45"\n', { columns: ['CO2'] }).columns.CO2 as Float64Array);
+        return Array.from(
+          b.lib.parseCsvColumns('\ufeffdate,CO2\n1958-03,315.7\n1958-04,"317.45"\n', { columns: ['CO2'] })
+            .columns.CO2 as Float64Array,
+        );
       });
       assert.deepEqual(csv, [315.7, 317.45]);
       // and fflate's: a torch.save checkpoint read in the page
       const pt = await plain.evaluate(async () => {
         const b = await import('/dist/test/browser/bundle/app.mjs' as string);
         const bytes = new Uint8Array(await (await fetch('/test/fixtures/pt/protocol4.pt')).arrayBuffer());
-        const sd = b.lib.torchStateDict(b.lib.parseTorchCheckpoint(bytes)) as Map<string, { shape: number[]; toArray(): number[] }>;
+        const sd = b.lib.torchStateDict(b.lib.parseTorchCheckpoint(bytes)) as Map<
+          string,
+          { shape: number[]; toArray(): number[] }
+        >;
         return [...sd].map(([k, t]) => [k, t.shape, t.toArray()]);
       });
-      assert.deepEqual(pt, [['w', [2, 2], [1, 2, 3, 4]], ['b', [2], [0.5, -0.5]]]);
+      assert.deepEqual(pt, [
+        ['w', [2, 2], [1, 2, 3, 4]],
+        ['b', [2], [0.5, -0.5]],
+      ]);
     } finally {
       await plain.close();
     }
     const isolated = await openPage('isolated');
     try {
-      const w = (await isolated.evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...THREADED, bundled: true }).catch((e) => { throw withLogs(e); })) as WorkerResults;
-      t.diagnostic(`bundle: startThreads() -> ${w.started} in ${w.startMs} ms; ${JSON.stringify(w.second.env.pool)}`);
+      const w = (await isolated
+        .evaluate((o) => (window as unknown as TestWindow).runWorker(o), { ...THREADED, bundled: true })
+        .catch((e) => {
+          throw withLogs(e);
+        })) as WorkerResults;
+      t.diagnostic(
+        `bundle: startThreads() -> ${w.started} in ${w.startMs} ms; ${JSON.stringify(w.second.env.pool)}`,
+      );
       assert.equal(w.started, 2, "startThreads() brings up the pool from the bundle's worker-web.js");
       assert.ok(w.second.env.pool.tasksOnWorkers > w.first.env.pool.tasksOnWorkers, 'work ran on the pool');
       assertSameNumbers(w.second, nodeReference(THREADED), 'bundle, worker, 2 threads');

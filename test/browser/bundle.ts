@@ -32,7 +32,13 @@ export async function buildBrowserBundle(repoRoot: string): Promise<BrowserBundl
     `export * as rnn from ${abs('dist/src/kernels/f32-rnn-sequence-wasmsimd.js')};`,
     `export { compute } from ${abs('dist/test/browser/compute.js')};`,
   ].join('\n');
-  const common = { bundle: true, format: 'esm', platform: 'browser', logLevel: 'silent', absWorkingDir: dir } as const;
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+    absWorkingDir: dir,
+  } as const;
   const app = await esbuild.build({
     ...common,
     stdin: { contents: entry, resolveDir: dir, sourcefile: 'app-entry.js', loader: 'js' },
@@ -51,7 +57,9 @@ export async function buildBrowserBundle(repoRoot: string): Promise<BrowserBundl
   writeFileSync(out.path, out.contents);
   const keys = Object.keys(app.metafile.inputs);
   const rel = (p: string): string => path.relative(repoRoot, path.resolve(dir, p)).split(path.sep).join('/');
-  const disabled = keys.filter((p) => p.startsWith('(disabled):')).map((p) => rel(p.slice('(disabled):'.length)));
+  const disabled = keys
+    .filter((p) => p.startsWith('(disabled):'))
+    .map((p) => rel(p.slice('(disabled):'.length)));
   const inputs = keys.filter((p) => !p.startsWith('(disabled):')).map(rel);
   return { dir, app: out.path, worker: path.join(dir, 'worker-web.js'), inputs, disabled, text: out.text };
 }

@@ -38,7 +38,12 @@ export interface ComputeResult {
 }
 
 /** A 2-layer batch-first float32 LSTM from a seeded init: forward, a weighted loss, backward. */
-export function compute(lib: typeof Lib, pool: typeof PoolModule, rnn: typeof RnnKernel, o: ComputeOptions): ComputeResult {
+export function compute(
+  lib: typeof Lib,
+  pool: typeof PoolModule,
+  rnn: typeof RnnKernel,
+  o: ComputeOptions,
+): ComputeResult {
   const t0 = Date.now();
   // the deterministic 128-bit kernels: the same bits in Chromium and Node (the probed
   // default may be relaxed SIMD in one and the native BLAS in the other)

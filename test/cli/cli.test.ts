@@ -26,7 +26,11 @@ interface Result {
 
 function cli(args: string[], env: Record<string, string> = {}): Result {
   assert.ok(existsSync(CLI), `${CLI} is missing; run npm run build`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -62,15 +66,22 @@ test('the built CLI keeps its shebang', () => {
 test('longshort --help lists every command and the global --threads option', () => {
   const out = ok(['--help']);
   assert.match(out, /^Usage: longshort \[options\] \[command\]/);
-  for (const c of ['forecast', 'textgen', 'classify-mnist', 'summary', 'convert', 'bench']) assert.match(out, new RegExp(`^  ${c}\\b`, 'm'));
+  for (const c of ['forecast', 'textgen', 'classify-mnist', 'summary', 'convert', 'bench'])
+    assert.match(out, new RegExp(`^  ${c}\\b`, 'm'));
   assert.match(out, /--threads <n>/);
 });
 
 test('every subcommand has --help', () => {
   const cases: [string[], RegExp][] = [
-    [['forecast'], /--csv <file>[^]*--column <name>[^]*--window <n>[^]*--horizon <n>[^]*--epochs <n>[^]*--plot <file>/],
+    [
+      ['forecast'],
+      /--csv <file>[^]*--column <name>[^]*--window <n>[^]*--horizon <n>[^]*--epochs <n>[^]*--plot <file>/,
+    ],
     [['textgen'], /train \[options\] <file>[^]*sample \[options\] <model>/],
-    [['textgen', 'train'], /--epochs <n>[^]*--hidden <n>[^]*--layers <n>[^]*--seq-length <n>[^]*--batch-size <n>[^]*--out <dir>/],
+    [
+      ['textgen', 'train'],
+      /--epochs <n>[^]*--hidden <n>[^]*--layers <n>[^]*--seq-length <n>[^]*--batch-size <n>[^]*--out <dir>/,
+    ],
     [['textgen', 'sample'], /--length <n>[^]*--temperature <t>[^]*--prime <text>/],
     [['classify-mnist'], /--epochs <n>[^]*--seed <n>/],
     [['summary'], /<model>/],
@@ -87,7 +98,17 @@ test('every subcommand has --help', () => {
 test('forecast on a small CSV: one epoch, RMSE table, SVG plot', () => {
   withTmp((dir) => {
     const plot = join(dir, 'small.svg');
-    const out = ok(['forecast', '--csv', join(FIXTURES, 'monthly.csv'), '--column', 'value', '--epochs', '1', '--plot', plot]);
+    const out = ok([
+      'forecast',
+      '--csv',
+      join(FIXTURES, 'monthly.csv'),
+      '--column',
+      'value',
+      '--epochs',
+      '1',
+      '--plot',
+      plot,
+    ]);
     assert.match(out, /column "value": 120 points \(2000-01 \.\. 2009-12\)/);
     assert.match(out, /seasonal naive \(the value 12 steps earlier\); season 12: found/); // a seasonal series
     assert.match(out, /^LSTM \(direct, 12 steps ahead\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
@@ -101,18 +122,42 @@ test('textgen train on a tiny text, then sample, then summary of the saved model
   withTmp((dir) => {
     const model = join(dir, 'model');
     const train = ok([
-      'textgen', 'train', join(FIXTURES, 'tiny.txt'),
-      '--epochs', '1', '--hidden', '16', '--layers', '2', '--embedding', '8', '--seq-length', '20', '--batch-size', '8',
-      '--out', model, '--sample', '0',
+      'textgen',
+      'train',
+      join(FIXTURES, 'tiny.txt'),
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--layers',
+      '2',
+      '--embedding',
+      '8',
+      '--seq-length',
+      '20',
+      '--batch-size',
+      '8',
+      '--out',
+      model,
+      '--sample',
+      '0',
     ]);
     assert.match(train, /3000 characters, vocabulary \d+/);
     assert.match(train, /Epoch 1\/1 .*loss: \d/);
-    for (const f of ['model.json', 'weights.safetensors', 'vocab.json']) assert.ok(existsSync(join(model, f)), `${f} missing`);
+    for (const f of ['model.json', 'weights.safetensors', 'vocab.json'])
+      assert.ok(existsSync(join(model, f)), `${f} missing`);
 
     const sample = ok(['textgen', 'sample', model, '--length', '30', '--prime', 'First', '--seed', '3']);
     const text = /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(sample)?.[1];
-    assert.ok(text !== undefined && text.startsWith('First') && Array.from(text).length === 35, `sample: ${JSON.stringify(text)}`);
-    assert.equal(ok(['textgen', 'sample', model, '--length', '30', '--prime', 'First', '--seed', '3']), sample, 'same seed, same sample');
+    assert.ok(
+      text !== undefined && text.startsWith('First') && Array.from(text).length === 35,
+      `sample: ${JSON.stringify(text)}`,
+    );
+    assert.equal(
+      ok(['textgen', 'sample', model, '--length', '30', '--prime', 'First', '--seed', '3']),
+      sample,
+      'same seed, same sample',
+    );
 
     const summary = ok(['--threads', '1', 'summary', model]);
     assert.match(summary, /Model: "textgen"/);
@@ -121,7 +166,10 @@ test('textgen train on a tiny text, then sample, then summary of the saved model
     assert.match(summary, /Total params: [\d,]+/);
     assert.match(summary, /trained epochs: 1/);
 
-    fails(['textgen', 'sample', model, '--prime', '\u00e9\u00e9'], /^longshort textgen sample: --prime has characters outside the model's vocabulary/);
+    fails(
+      ['textgen', 'sample', model, '--prime', '\u00e9\u00e9'],
+      /^longshort textgen sample: --prime has characters outside the model's vocabulary/,
+    );
   });
 });
 
@@ -136,8 +184,14 @@ test('convert: a torch.save checkpoint to safetensors with the same keys and val
     const got = loadSafetensorsSync(out).tensors;
     assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
     for (const [k, t] of want) assert.deepEqual(got.get(k)!.toArray(), t.toArray(), k);
-    fails(['convert', pt, out], /^longshort convert: torchStateDict: expected a dict of tensors.*; pass --key model$/);
-    fails(['convert', join(repoRoot, 'test', 'fixtures', 'pt', 'legacy.pt'), out], /^longshort convert: .*legacy torch\.save format/);
+    fails(
+      ['convert', pt, out],
+      /^longshort convert: torchStateDict: expected a dict of tensors.*; pass --key model$/,
+    );
+    fails(
+      ['convert', join(repoRoot, 'test', 'fixtures', 'pt', 'legacy.pt'), out],
+      /^longshort convert: .*legacy torch\.save format/,
+    );
   });
 });
 
@@ -145,14 +199,29 @@ test('bad arguments: one line on stderr naming the problem, non-zero exit', () =
   const csv = join(FIXTURES, 'monthly.csv');
   fails(['forecast', '--epoch', '3'], /unknown option '--epoch'/);
   fails(['frobnicate'], /unknown command 'frobnicate'/);
-  fails(['forecast', '--csv', csv, '--column', 'value', '--epochs', 'two'], /option '--epochs <n>' argument 'two' is invalid\. expected an integer >= 1/);
+  fails(
+    ['forecast', '--csv', csv, '--column', 'value', '--epochs', 'two'],
+    /option '--epochs <n>' argument 'two' is invalid\. expected an integer >= 1/,
+  );
   fails(['--threads', 'x', 'summary', 'm'], /option '--threads <n>' argument 'x' is invalid/);
-  fails(['forecast', '--csv', join(FIXTURES, 'missing.csv'), '--column', 'value'], /^longshort forecast: readCsvColumns: cannot read ".*missing\.csv"/);
-  fails(['forecast', '--csv', csv, '--column', 'price'], /^longshort forecast: .*column "price" not found.*available columns: "month", "value", "note"/);
+  fails(
+    ['forecast', '--csv', join(FIXTURES, 'missing.csv'), '--column', 'value'],
+    /^longshort forecast: readCsvColumns: cannot read ".*missing\.csv"/,
+  );
+  fails(
+    ['forecast', '--csv', csv, '--column', 'price'],
+    /^longshort forecast: .*column "price" not found.*available columns: "month", "value", "note"/,
+  );
   fails(['forecast', '--csv', csv], /--column NAME is required with --csv/);
-  fails(['textgen', 'train', join(FIXTURES, 'missing.txt')], /^longshort textgen train: no such file: .*missing\.txt/);
+  fails(
+    ['textgen', 'train', join(FIXTURES, 'missing.txt')],
+    /^longshort textgen train: no such file: .*missing\.txt/,
+  );
   fails(['textgen', 'sample'], /missing required argument 'model'/);
-  fails(['summary', join(FIXTURES, 'nope')], /^longshort summary: loadModel: .*nope.*model\.json: cannot read the file/);
+  fails(
+    ['summary', join(FIXTURES, 'nope')],
+    /^longshort summary: loadModel: .*nope.*model\.json: cannot read the file/,
+  );
 });
 
 test('longshort --version prints the version of package.json', () => {
@@ -168,40 +237,92 @@ function weights(dir: string): Map<string, Tensor> {
 
 test('textgen train --resume: one epoch, then one more from the saved run, equals two epochs straight', () => {
   withTmp((dir) => {
-    const base = ['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--hidden', '12', '--layers', '1', '--embedding', '6', '--seq-length', '20', '--batch-size', '8', '--sample', '0'];
-    const straight = ok([...base, '--epochs', '2', '--out', join(dir, 'straight'), '--progress-seconds', '0']);
+    const base = [
+      'textgen',
+      'train',
+      join(FIXTURES, 'tiny.txt'),
+      '--hidden',
+      '12',
+      '--layers',
+      '1',
+      '--embedding',
+      '6',
+      '--seq-length',
+      '20',
+      '--batch-size',
+      '8',
+      '--sample',
+      '0',
+    ];
+    const straight = ok([
+      ...base,
+      '--epochs',
+      '2',
+      '--out',
+      join(dir, 'straight'),
+      '--progress-seconds',
+      '0',
+    ]);
     // not a terminal: an estimate first, then progress lines (every batch at --progress-seconds 0) and one line per epoch
     assert.match(straight, /estimated time per epoch: [\d.]+ m?s \(18 batches at [\d.]+ m?s each/);
     assert.ok(straight.indexOf('estimated time per epoch') < straight.indexOf('batch 1/18'), straight);
-    assert.match(straight, /^ {2}batch 9\/18 \(50%\) - loss: \d\.\d+ - [\d.]+ m?s\/batch - epoch ETA [\d.]+ m?s$/m);
+    assert.match(
+      straight,
+      /^ {2}batch 9\/18 \(50%\) - loss: \d\.\d+ - [\d.]+ m?s\/batch - epoch ETA [\d.]+ m?s$/m,
+    );
     assert.match(straight, /^Epoch 2\/2 - [\d.]+ m?s - loss: \d/m);
     const half = join(dir, 'half');
     ok([...base, '--epochs', '1', '--out', half]);
-    const resumed = ok(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', half, '--epochs', '1', '--sample', '0']);
+    const resumed = ok([
+      'textgen',
+      'train',
+      join(FIXTURES, 'tiny.txt'),
+      '--resume',
+      half,
+      '--epochs',
+      '1',
+      '--sample',
+      '0',
+    ]);
     assert.match(resumed, /resuming .*half after epoch 1: epochs 2\.\.2/);
-    assert.doesNotMatch(resumed, /batch \d+\/18/, 'the default interval prints no batch lines on so short an epoch');
+    assert.doesNotMatch(
+      resumed,
+      /batch \d+\/18/,
+      'the default interval prints no batch lines on so short an epoch',
+    );
     assert.match(ok(['summary', half]), /trained epochs: 2/);
     const a = weights(join(dir, 'straight'));
     const b = weights(half);
     assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
     for (const [k, t] of a) assert.deepEqual(b.get(k)!.toArray(), t.toArray(), k);
     // the layout is the saved one: changing it is an error, not silently ignored
-    fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', half, '--hidden', '32'], /^longshort textgen train: --resume continues the saved model .*expected no --hidden, got --hidden 32$/);
-    fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', join(dir, 'none')], /^longshort textgen train: --resume .*none: not a saved model/);
+    fails(
+      ['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', half, '--hidden', '32'],
+      /^longshort textgen train: --resume continues the saved model .*expected no --hidden, got --hidden 32$/,
+    );
+    fails(
+      ['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--resume', join(dir, 'none')],
+      /^longshort textgen train: --resume .*none: not a saved model/,
+    );
     // --max-batches trains on the first batches of each epoch only
     const few = ok([...base, '--epochs', '1', '--max-batches', '3', '--out', join(dir, 'few')]);
     assert.match(few, /3 batches of 8 x 20 of 18, --max-batches/);
     // sampling: top-k 1 is the argmax
     const s1 = ok(['textgen', 'sample', half, '--length', '20', '--top-k', '1', '--seed', '4']);
     const s0 = ok(['textgen', 'sample', half, '--length', '20', '--temperature', '0']);
-    const body = (out: string): string | undefined => /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(out)?.[1];
+    const body = (out: string): string | undefined =>
+      /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(out)?.[1];
     assert.equal(body(s1), body(s0));
   });
 });
 
-test('textgen train --tiny writes out/textgen-tiny, never the full run\'s out/textgen', () => {
+test("textgen train --tiny writes out/textgen-tiny, never the full run's out/textgen", () => {
   withTmp((dir) => {
-    const r = spawnSync(process.execPath, [CLI, 'textgen', 'train', join(FIXTURES, 'tiny.txt'), '--tiny', '--sample', '0'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'textgen', 'train', join(FIXTURES, 'tiny.txt'), '--tiny', '--sample', '0'],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.ok(existsSync(join(dir, 'out', 'textgen-tiny', 'model.json')));
     assert.ok(!existsSync(join(dir, 'out', 'textgen')));
@@ -210,5 +331,8 @@ test('textgen train --tiny writes out/textgen-tiny, never the full run\'s out/te
 });
 
 test('CLI errors carry the command prefix once', () => {
-  fails(['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--batch-size', '500'], /^longshort textgen train: [^:]*tiny\.txt holds 3000 characters, fewer than one batch needs/);
+  fails(
+    ['textgen', 'train', join(FIXTURES, 'tiny.txt'), '--batch-size', '500'],
+    /^longshort textgen train: [^:]*tiny\.txt holds 3000 characters, fewer than one batch needs/,
+  );
 });

@@ -12,7 +12,10 @@ const CLI = fileURLToPath(new URL('../../cli/longshort.js', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../../test/fixtures/keras/models/', import.meta.url));
 
 function run(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CLI, '--threads', '1', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, '--threads', '1', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 

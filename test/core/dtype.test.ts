@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocate, allocateFloat, dtypeOf, getDefaultDtype, isFloat, setDefaultDtype } from '../../src/core/dtype.js';
+import {
+  allocate,
+  allocateFloat,
+  dtypeOf,
+  getDefaultDtype,
+  isFloat,
+  setDefaultDtype,
+} from '../../src/core/dtype.js';
 import { DTypeError } from '../../src/core/errors.js';
 import { tensor } from '../../src/tensor/index.js';
 
@@ -28,6 +35,9 @@ describe('dtype helpers', () => {
       setDefaultDtype('float32');
     }
     assert.equal(tensor([1.5]).dtype, 'float32');
-    assert.throws(() => setDefaultDtype('int32' as never), (e: unknown) => e instanceof DTypeError && /got int32/.test(e.message));
+    assert.throws(
+      () => setDefaultDtype('int32' as never),
+      (e: unknown) => e instanceof DTypeError && /got int32/.test(e.message),
+    );
   });
 });

@@ -22,9 +22,17 @@ type Step =
   | { op: 'randint'; low: number; high: number; shape: number[]; values: number[] }
   | { op: 'randperm'; n: number; values: number[] }
   | { op: 'dropout'; input: number[]; p: number; values: number[] }
-  | { op: 'module'; kind: string; args: number[]; kwargs: Record<string, unknown>; values: Array<[string, number[], number[]]> };
+  | {
+      op: 'module';
+      kind: string;
+      args: number[];
+      kwargs: Record<string, unknown>;
+      values: Array<[string, number[], number[]]>;
+    };
 
-const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'rng', 'torch_mt19937.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(join(repoRoot, 'test', 'fixtures', 'rng', 'torch_mt19937.json'), 'utf8'),
+) as {
   torch: string;
   cases: Array<{ seed: number; steps: Step[] }>;
 };
@@ -70,7 +78,11 @@ for (const { seed, steps } of fixture.cases) {
           assert.deepEqual(Array.from(rand(step.shape, { dtype: step.dtype }).data), step.values, at);
           break;
         case 'uniform_':
-          assert.deepEqual(Array.from(uniform_(zeros(step.shape), step.low, step.high).data), step.values, at);
+          assert.deepEqual(
+            Array.from(uniform_(zeros(step.shape), step.low, step.high).data),
+            step.values,
+            at,
+          );
           break;
         case 'randint':
           assert.deepEqual(Array.from(randint(step.low, step.high, step.shape).data), step.values, at);
@@ -84,7 +96,11 @@ for (const { seed, steps } of fixture.cases) {
         case 'module': {
           const m = makeModule(step.kind, step.args, step.kwargs);
           const sd = m.stateDict();
-          assert.deepEqual(Object.keys(sd), step.values.map(([k]) => k), `${at}: keys`);
+          assert.deepEqual(
+            Object.keys(sd),
+            step.values.map(([k]) => k),
+            `${at}: keys`,
+          );
           for (const [k, shape, values] of step.values) {
             assert.deepEqual(sd[k].shape, shape, `${at}: ${k} shape`);
             assert.deepEqual(Array.from(sd[k].data), values, `${at}: ${k}`);
@@ -108,6 +124,17 @@ test('mt19937 state: getState / setState resume the stream; the algorithm sticks
   g.seed(9);
   assert.equal(g.algorithm, 'mt19937');
   assert.equal(new Generator(1).algorithm, 'xoshiro128**');
-  throwsWith(() => h.setState({ algorithm: 'mt19937', s: [1, 2, 3, 4], spare: null }), FormatError, '624 unsigned 32-bit integers', '4 values');
-  throwsWith(() => h.setState({ algorithm: 'mt19937', s: st.s, index: 700, spare: null }), FormatError, 'index', '0..624', '700');
+  throwsWith(
+    () => h.setState({ algorithm: 'mt19937', s: [1, 2, 3, 4], spare: null }),
+    FormatError,
+    '624 unsigned 32-bit integers',
+    '4 values',
+  );
+  throwsWith(
+    () => h.setState({ algorithm: 'mt19937', s: st.s, index: 700, spare: null }),
+    FormatError,
+    'index',
+    '0..624',
+    '700',
+  );
 });

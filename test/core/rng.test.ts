@@ -75,12 +75,18 @@ describe('Generator', () => {
     const g = new Generator(4);
     for (const n of [0, 1, 2, 5, 100]) {
       const p = g.permutation(n);
-      assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        [...p].sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
     }
     const a = g.permutation(20);
     const b = g.permutation(20);
     assert.notDeepEqual(a, b);
-    assert.notDeepEqual(a, Array.from({ length: 20 }, (_, i) => i));
+    assert.notDeepEqual(
+      a,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   });
 
   it('every position of a shuffle is reached (no off-by-one in Fisher-Yates)', () => {
@@ -117,6 +123,9 @@ test('getState/setState resumes the exact sequence, including a cached normal', 
 
 test('setState rejects a malformed state with a FormatError', () => {
   const g = new Generator(1);
-  assert.throws(() => g.setState({ s: [1, 2, 3], spare: null }), (e: unknown) => e instanceof FormatError && /4 unsigned 32-bit integers/.test((e as Error).message));
+  assert.throws(
+    () => g.setState({ s: [1, 2, 3], spare: null }),
+    (e: unknown) => e instanceof FormatError && /4 unsigned 32-bit integers/.test((e as Error).message),
+  );
   assert.throws(() => g.setState({ s: [1, 2, 3, -1], spare: null }), FormatError);
 });

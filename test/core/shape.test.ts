@@ -13,7 +13,6 @@ import {
 } from '../../src/core/shape.js';
 import { throwsWith } from '../helpers/assert.js';
 
-
 describe('shape helpers', () => {
   it('numel, stridesOf, formatShape, shapesEqual', () => {
     assert.equal(numel([]), 1);
@@ -33,7 +32,6 @@ describe('shape helpers', () => {
     throwsWith(() => checkShape([2, -1], 'zeros'), ShapeError, 'zeros', '[2, -1]');
     throwsWith(() => checkShape([1.5], 'zeros'), ShapeError, '[1.5]');
   });
-
 });
 
 describe('inferShape', () => {
@@ -83,9 +81,32 @@ describe('broadcastShapes', () => {
     assert.deepEqual(broadcastShapes([1, 1], [], 'op'), [1, 1]);
   });
   it('errors name the op, both shapes, the dim, the expected and the actual size', () => {
-    throwsWith(() => broadcastShapes([2, 3], [4], 'add'), ShapeError, 'add', '[2, 3]', '[4]', 'dimension -1', 'expected size 3 or 1', 'got 4');
-    throwsWith(() => broadcastShapes([2, 4, 3], [5, 3], 'mul'), ShapeError, 'mul', 'dimension -2', 'expected size 4 or 1', 'got 5');
-    throwsWith(() => broadcastShapes([5, 3], [2, 4, 3], 'mul'), ShapeError, 'mul', 'dimension -2', 'expected size 5 or 1', 'got 4');
+    throwsWith(
+      () => broadcastShapes([2, 3], [4], 'add'),
+      ShapeError,
+      'add',
+      '[2, 3]',
+      '[4]',
+      'dimension -1',
+      'expected size 3 or 1',
+      'got 4',
+    );
+    throwsWith(
+      () => broadcastShapes([2, 4, 3], [5, 3], 'mul'),
+      ShapeError,
+      'mul',
+      'dimension -2',
+      'expected size 4 or 1',
+      'got 5',
+    );
+    throwsWith(
+      () => broadcastShapes([5, 3], [2, 4, 3], 'mul'),
+      ShapeError,
+      'mul',
+      'dimension -2',
+      'expected size 5 or 1',
+      'got 4',
+    );
     throwsWith(() => broadcastShapes([0], [2], 'sub'), ShapeError, 'sub', 'expected size 0 or 1', 'got 2');
   });
 });

@@ -23,7 +23,11 @@ function run(name: string, args: string[]): string {
   assert.ok(existsSync(file), `${file} is missing; run npm run build`);
   const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 60_000 });
   const out = `${r.stdout}${r.stderr}`;
-  assert.equal(r.status, 0, `${name} ${args.join(' ')} exited with ${r.status} (${r.signal ?? 'no signal'}):\n${out}`);
+  assert.equal(
+    r.status,
+    0,
+    `${name} ${args.join(' ')} exited with ${r.status} (${r.signal ?? 'no signal'}):\n${out}`,
+  );
   return r.stdout;
 }
 
@@ -78,7 +82,10 @@ test("mnist-rows --rng mt19937 starts from PyTorch's initialisation for the seed
     const fc = new Linear(32, 10);
     manualSeed(0, { algorithm: 'xoshiro128**' });
     const saved = loadSafetensorsSync(init).tensors;
-    for (const [k, t] of [...Object.entries(lstm.stateDict()).map(([k, t]) => [`lstm.${k}`, t] as const), ...Object.entries(fc.stateDict()).map(([k, t]) => [`fc.${k}`, t] as const)]) {
+    for (const [k, t] of [
+      ...Object.entries(lstm.stateDict()).map(([k, t]) => [`lstm.${k}`, t] as const),
+      ...Object.entries(fc.stateDict()).map(([k, t]) => [`fc.${k}`, t] as const),
+    ]) {
       assert.deepEqual(saved.get(k)?.toArray(), t.toArray(), k);
     }
   } finally {
@@ -97,13 +104,17 @@ test('char-rnn --tiny trains, validates, saves, reloads and samples', () => {
     assert.match(out, /time per batch:/);
     assert.match(out, /--- sample .*\n(ROMEO:[^]*)\n--- end of sample ---/);
     assert.ok(existsSync(`${prefix}.safetensors`) && existsSync(`${prefix}.vocab.json`));
-    assert.match(out, /keys lstm\.weight_ih_l0, lstm\.weight_hh_l0, lstm\.bias_ih_l0, lstm\.bias_hh_l0, .*decoder\.weight, decoder\.bias/);
+    assert.match(
+      out,
+      /keys lstm\.weight_ih_l0, lstm\.weight_hh_l0, lstm\.bias_ih_l0, lstm\.bias_hh_l0, .*decoder\.weight, decoder\.bias/,
+    );
 
     // the saved model, reloaded: no training, and the same sample for the same seed
     const again = run('char-rnn', ['--load', prefix, '--sample', '40', '--prime', 'ROMEO:']);
     assert.match(again, /loaded .*tiny\.safetensors \(10 tensors\)/);
     assert.doesNotMatch(again, /validation loss/);
-    const sample = (s: string): string => /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(s)?.[1] ?? 'missing';
+    const sample = (s: string): string =>
+      /--- sample [^\n]*\n([^]*)\n--- end of sample ---/.exec(s)?.[1] ?? 'missing';
     assert.equal(sample(again), sample(out));
   } finally {
     rmSync(dir, { recursive: true, force: true });

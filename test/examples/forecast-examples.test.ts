@@ -39,7 +39,10 @@ function row(out: string, label: RegExp): { rmse: number; mae: number } {
 /** Checks a table row: finite, non-negative, MAE <= RMSE. */
 function saneRow(out: string, label: RegExp): void {
   const { rmse, mae } = row(out, label);
-  assert.ok(Number.isFinite(rmse) && Number.isFinite(mae) && rmse >= 0 && mae >= 0 && mae <= rmse + 1e-9, `${label}: RMSE ${rmse} MAE ${mae}`);
+  assert.ok(
+    Number.isFinite(rmse) && Number.isFinite(mae) && rmse >= 0 && mae >= 0 && mae <= rmse + 1e-9,
+    `${label}: RMSE ${rmse} MAE ${mae}`,
+  );
 }
 
 /** Checks a Vega-Lite SVG: a document with the lines, the band, the legend and the held-out marker. */
@@ -50,8 +53,19 @@ function saneSvg(file: string, extra: RegExp[] = []): void {
   assert.ok(svg.trimEnd().endsWith('</svg>'));
   // Vega draws each line and area as one path with many segments
   const longPaths = (svg.match(/<path [^>]*d="M(?:[^"]*L){5}[^"]*"/g) ?? []).length;
-  assert.ok(longPaths >= 4, `expected the actual, forecast, baseline and band paths; got ${longPaths} paths of 5+ segments`);
-  for (const label of [/>actual</, />LSTM forecast</, />80% interval</, />naive \(last known value\)</, />held-out tail</, ...extra]) assert.match(svg, label);
+  assert.ok(
+    longPaths >= 4,
+    `expected the actual, forecast, baseline and band paths; got ${longPaths} paths of 5+ segments`,
+  );
+  for (const label of [
+    />actual</,
+    />LSTM forecast</,
+    />80% interval</,
+    />naive \(last known value\)</,
+    />held-out tail</,
+    ...extra,
+  ])
+    assert.match(svg, label);
   assert.doesNotMatch(svg, /NaN/);
 }
 
@@ -86,12 +100,18 @@ test('sine --tiny forecasts the tail, prints RMSE/MAE for model and baseline, wr
   withTmp((dir) => {
     const plot = join(dir, 'sine.svg');
     const out = run('sine', ['--tiny', '--plot', plot]);
-    assert.match(out, /split \(chronological\): train 100 \| validation 100 \(early stopping\) \| test 100 held out/);
+    assert.match(
+      out,
+      /split \(chronological\): train 100 \| validation 100 \(early stopping\) \| test 100 held out/,
+    );
     assert.match(out, /forecaster\s+RMSE\s+MAE/);
     saneRow(out, /LSTM \(direct, 10 steps ahead\)/);
     saneRow(out, /seasonal naive \(value 50 steps earlier\)/);
     saneRow(out, /naive \(last known value\)/);
-    assert.match(out, /80% prediction interval .*: coverage on the held-out tail \d+\/100 = \d+\.\d% \(nominal 80%\)/);
+    assert.match(
+      out,
+      /80% prediction interval .*: coverage on the held-out tail \d+\/100 = \d+\.\d% \(nominal 80%\)/,
+    );
     assert.match(out, /noiseless wave itself scores RMSE 0\.\d+/);
     saneSvg(plot);
   });
@@ -120,7 +140,10 @@ test('forecast --tiny --dataset sp500: no season in the prices, so only the naiv
     const plot = join(dir, 'sp500.svg');
     const out = run('forecast', ['--tiny', '--dataset', 'sp500', '--plot', plot]);
     assert.match(out, /sp500\.csv, column "price"/);
-    assert.match(out, /baselines: naive \(the last known value\); season none: none found in the training part/);
+    assert.match(
+      out,
+      /baselines: naive \(the last known value\); season none: none found in the training part/,
+    );
     saneRow(out, /naive \(last known value\)/);
     assert.doesNotMatch(out, /seasonal naive \(value/);
     saneSvg(plot);

@@ -21,7 +21,11 @@ import { repoRoot } from '../helpers/fixtures.js';
 function fuzz(args: string[]): { status: number | null; out: string } {
   const out = mkdtempSync(join(tmpdir(), 'ls-fuzz-test-'));
   try {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'fuzz.mjs'), '--quiet', '--out', out, ...args], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'scripts', 'fuzz.mjs'), '--quiet', '--out', out, ...args],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     return { status: r.status, out: r.stdout + r.stderr };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -86,7 +90,10 @@ test('property: safetensors round-trips any shape, and any cut of the file is a 
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 }), fc.nat(), (shape, cutAt) => {
       const n = shape.reduce((a, b) => a * b, 1);
-      const t = tensor(Array.from({ length: n }, (_, i) => i / 3), { shape, dtype: 'float32' });
+      const t = tensor(
+        Array.from({ length: n }, (_, i) => i / 3),
+        { shape, dtype: 'float32' },
+      );
       const bytes = serializeSafetensors({ t });
       const back = parseSafetensors(bytes).tensors.get('t');
       assert.ok(back !== undefined);

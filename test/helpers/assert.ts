@@ -28,13 +28,20 @@ export function throwsWith(fn: () => unknown, cls: ErrorClass, ...fragments: Arr
 }
 
 /** `throwsWith`, and the error is exactly `cls` (not a subclass, nor a broader class). */
-export function throwsExactly(fn: () => unknown, cls: ErrorClass, ...fragments: Array<string | RegExp>): void {
+export function throwsExactly(
+  fn: () => unknown,
+  cls: ErrorClass,
+  ...fragments: Array<string | RegExp>
+): void {
   throwsWith(
     () => {
       try {
         fn();
       } catch (e) {
-        assert.ok(e instanceof Error && e.constructor === cls, `expected exactly ${cls.name}, got ${String(e)}`);
+        assert.ok(
+          e instanceof Error && e.constructor === cls,
+          `expected exactly ${cls.name}, got ${String(e)}`,
+        );
         throw e;
       }
     },

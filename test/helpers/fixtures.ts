@@ -25,11 +25,18 @@ export function loadFixtures(dir = fixtureDir()): Array<{ file: string; fx: Reco
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, fx: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown> }));
+    .map((file) => ({
+      file,
+      fx: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>,
+    }));
 }
 
 /** A fixture tensor as a Tensor of the given float dtype. */
-export function toTensor(t: FixtureTensor, dtype: 'float32' | 'float64' = 'float64', requiresGrad = false): Tensor {
+export function toTensor(
+  t: FixtureTensor,
+  dtype: 'float32' | 'float64' = 'float64',
+  requiresGrad = false,
+): Tensor {
   const data = dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data);
   return new Tensor(data, t.shape, { requiresGrad });
 }

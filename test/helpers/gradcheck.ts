@@ -86,13 +86,19 @@ export function assertClose(
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
   const what = opts.what ?? 'value';
-  assert.equal(actual.length, expected.length, `${what}: length mismatch; expected ${expected.length}, got ${actual.length}`);
+  assert.equal(
+    actual.length,
+    expected.length,
+    `${what}: length mismatch; expected ${expected.length}, got ${actual.length}`,
+  );
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      assert.fail(`${what}[${i}]: expected ${e}, got ${a} (|diff| ${Math.abs(a - e)} > ${atol} + ${rtol}*|expected|)`);
+      assert.fail(
+        `${what}[${i}]: expected ${e}, got ${a} (|diff| ${Math.abs(a - e)} > ${atol} + ${rtol}*|expected|)`,
+      );
     }
   }
 }

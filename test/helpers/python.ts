@@ -20,7 +20,11 @@ export function torchSkipReason(): string | null {
 
 /** Runs `python3 -c code args...` and returns its stdout; a failure fails the test with stderr. */
 export function runPython(code: string, ...args: string[]): string {
-  const r = spawnSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(PYTHON, ['-c', code, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }

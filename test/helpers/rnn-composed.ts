@@ -5,7 +5,22 @@
  * variable lengths. It shares no code with the module driver or the fused op.
  */
 import type { TorchMode } from '../../src/core/cell-kind.js';
-import { add, chunk, matmul, mul, ones, relu, select, sigmoid, stack, cat, sub, tanh, Tensor, zeros } from '../../src/tensor/index.js';
+import {
+  add,
+  chunk,
+  matmul,
+  mul,
+  ones,
+  relu,
+  select,
+  sigmoid,
+  stack,
+  cat,
+  sub,
+  tanh,
+  Tensor,
+  zeros,
+} from '../../src/tensor/index.js';
 
 export interface ComposedConfig {
   mode: TorchMode;
@@ -30,7 +45,13 @@ function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 }
 
 /** One step of one cell on `(N, *)` tensors: PyTorch's equations literally. */
-export function composedCellStep(mode: TorchMode, x: Tensor, h: Tensor, c: Tensor | null, p: CellParams): { h: Tensor; c: Tensor | null } {
+export function composedCellStep(
+  mode: TorchMode,
+  x: Tensor,
+  h: Tensor,
+  c: Tensor | null,
+  p: CellParams,
+): { h: Tensor; c: Tensor | null } {
   const gi = lin(x, p.weight_ih, p.bias_ih);
   const gh = lin(h, p.weight_hh, p.bias_hh);
   if (mode === 'LSTM') {
@@ -117,7 +138,8 @@ export function composedRnn(
       if (c !== null) cNs.push(c);
     }
     layerIn = [];
-    for (let t = 0; t < L; t++) layerIn.push(D === 1 ? dirOuts[0][t] : cat([dirOuts[0][t], dirOuts[1][t]], 1));
+    for (let t = 0; t < L; t++)
+      layerIn.push(D === 1 ? dirOuts[0][t] : cat([dirOuts[0][t], dirOuts[1][t]], 1));
   }
   return { output: stack(layerIn, 0), hN: stack(hNs, 0), cN: lstm ? stack(cNs, 0) : null };
 }

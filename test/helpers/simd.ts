@@ -4,7 +4,8 @@
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 
 /** True where WebAssembly SIMD must be available (every Node longshort supports). */
-export const SIMD_REQUIRED = typeof process !== 'undefined' && Number(process.versions.node?.split('.')[0] ?? 0) >= 17;
+export const SIMD_REQUIRED =
+  typeof process !== 'undefined' && Number(process.versions.node?.split('.')[0] ?? 0) >= 17;
 
 /** A `skip` value for the "the SIMD kernel ran" checks: false (run) wherever SIMD is required. */
 export function skipUnlessSimd(): false | string {

@@ -66,7 +66,8 @@ export async function startStaticServer(o: StaticServerOptions): Promise<StaticS
         return;
       }
       const ext = path.extname(file).toLowerCase();
-      if ((ext === '.js' || ext === '.mjs') && o.rewriteJs) body = o.rewriteJs(urlPath, body.toString('utf8'));
+      if ((ext === '.js' || ext === '.mjs') && o.rewriteJs)
+        body = o.rewriteJs(urlPath, body.toString('utf8'));
       res.writeHead(200, { ...headers, 'Content-Type': MIME[ext] ?? 'application/octet-stream' });
       res.end(body);
     })();

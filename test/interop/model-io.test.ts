@@ -16,12 +16,21 @@ import { randn, Tensor } from '../../src/tensor/index.js';
 const fixture = join(repoRoot, 'test', 'fixtures', 'keras', 'models', 'seq_lstm_gru');
 
 test('importModel reads a path, bytes and { bytes, name }, detecting the format', async () => {
-  const fx = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as { x: { shape: number[]; data: number[] }; y: { data: number[] } };
+  const fx = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as {
+    x: { shape: number[]; data: number[] };
+    y: { data: number[] };
+  };
   const x = new Tensor(Float32Array.from(fx.x.data), fx.x.shape);
   const bytes = new Uint8Array(readFileSync(`${fixture}.keras`));
   assert.equal(formatFromBytes(bytes), 'keras');
   assert.equal(formatFromBytes(new Uint8Array(readFileSync(`${fixture}.h5`))), 'h5');
-  for (const src of [`${fixture}.keras`, `${fixture}.h5`, bytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), { bytes, name: 'm.keras' }]) {
+  for (const src of [
+    `${fixture}.keras`,
+    `${fixture}.h5`,
+    bytes,
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    { bytes, name: 'm.keras' },
+  ]) {
     const m = await importModel(src);
     const y = m.predict(x);
     for (let i = 0; i < y.numel(); i++) assert.ok(Math.abs(y.data[i] - fx.y.data[i]) < 1e-5);
@@ -37,9 +46,15 @@ test('exportModel writes by extension or format, returns bytes for a null dest, 
   try {
     for (const dest of ['m.keras', 'm.h5', 'saved']) {
       const path = join(dir, dest);
-      assert.equal(await exportModel(model, path, dest === 'saved' ? { format: 'longshort' } : {}), undefined);
+      assert.equal(
+        await exportModel(model, path, dest === 'saved' ? { format: 'longshort' } : {}),
+        undefined,
+      );
       const back = await importModel(path);
-      assert.deepEqual(Array.from(back.predict(x).data).map((v) => v.toFixed(5)), want.map((v) => v.toFixed(5)));
+      assert.deepEqual(
+        Array.from(back.predict(x).data).map((v) => v.toFixed(5)),
+        want.map((v) => v.toFixed(5)),
+      );
     }
     const bytes = await exportModel(model, null, { format: 'h5' });
     assert.ok(bytes instanceof Uint8Array && formatFromBytes(bytes) === 'h5');
@@ -66,9 +81,15 @@ test('importModel / exportModel: TF.js model.json with its weights.bin, by path 
     const path = join(dir, 'model.json');
     await exportModel(model, path);
     const back = await importModel(path);
-    assert.deepEqual(Array.from(back.predict(x).data).map((v) => v.toFixed(5)), want.map((v) => v.toFixed(5)));
+    assert.deepEqual(
+      Array.from(back.predict(x).data).map((v) => v.toFixed(5)),
+      want.map((v) => v.toFixed(5)),
+    );
     const modelJson = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    const again = await importModel({ modelJson, weightData: new Uint8Array(readFileSync(join(dir, 'weights.bin'))) });
+    const again = await importModel({
+      modelJson,
+      weightData: new Uint8Array(readFileSync(join(dir, 'weights.bin'))),
+    });
     assert.deepEqual(Array.from(again.predict(x).data), Array.from(back.predict(x).data));
   } finally {
     rmSync(dir, { recursive: true, force: true });

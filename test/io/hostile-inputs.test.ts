@@ -29,11 +29,16 @@ function typedFast(fn: () => unknown, cls: new (...a: never[]) => Error, ...frag
   }
   const ms = performance.now() - t0;
   assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
-  for (const f of fragments) assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
+  for (const f of fragments)
+    assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms; expected under 1 s`);
 }
 
-async function typedFastAsync(fn: () => Promise<unknown>, cls: new (...a: never[]) => Error, ...fragments: string[]): Promise<void> {
+async function typedFastAsync(
+  fn: () => Promise<unknown>,
+  cls: new (...a: never[]) => Error,
+  ...fragments: string[]
+): Promise<void> {
   const t0 = performance.now();
   let err: unknown = null;
   try {
@@ -43,11 +48,13 @@ async function typedFastAsync(fn: () => Promise<unknown>, cls: new (...a: never[
   }
   const ms = performance.now() - t0;
   assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
-  for (const f of fragments) assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
+  for (const f of fragments)
+    assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms; expected under 1 s`);
 }
 
-const pt = (pkl: Uint8Array, storages: Record<string, Uint8Array> = {}, method: 0 | 8 = 0): Uint8Array => ptArchive(pkl, storages, method);
+const pt = (pkl: Uint8Array, storages: Record<string, Uint8Array> = {}, method: 0 | 8 = 0): Uint8Array =>
+  ptArchive(pkl, storages, method);
 const parse = (b: Uint8Array): unknown => parseTorchCheckpoint(b, 'evil.pt');
 
 test('pickle: a negative BINSTRING length is a FormatError, not a backwards cursor', () => {
@@ -68,8 +75,16 @@ test('pickle: LONG4 is bounded and linear; protocol-0 INT / LONG must be decimal
   b[4095] = 0x7f;
   const v = unpickle(bytes(0x8b, u32le(4096), b, 0x2e)) as bigint;
   assert.equal(v, (1n << (8n * 4096n - 1n)) - 1n);
-  typedFast(() => unpickle(bytes(0x49, '12x\n', 0x2e)), FormatError, 'INT argument must be a decimal integer');
-  typedFast(() => unpickle(bytes(0x4c, '0x10L\n', 0x2e)), FormatError, 'LONG argument must be a decimal integer');
+  typedFast(
+    () => unpickle(bytes(0x49, '12x\n', 0x2e)),
+    FormatError,
+    'INT argument must be a decimal integer',
+  );
+  typedFast(
+    () => unpickle(bytes(0x4c, '0x10L\n', 0x2e)),
+    FormatError,
+    'LONG argument must be a decimal integer',
+  );
   assert.equal(unpickle(bytes(0x4c, '-123L\n', 0x2e)), -123);
   typedFast(() => unpickle(bytes(0x70, 'abc\n', 0x2e)), FormatError, 'PUT argument must be a memo index');
 });
@@ -93,14 +108,36 @@ test('torch: stride-0 20000x20000 views, negative sizes, odd storages are reject
   const rss = process.memoryUsage().rss;
   typedFast(() => parse(stride0), FormatError, 'holds 400000000 elements', 'MAX_VIEW_EXPANSION');
   assert.ok(process.memoryUsage().rss - rss < 200e6, 'allocated before the check');
-  typedFast(() => parse(pt(tensorPickle(1, [-3], [1]), { 0: one })), FormatError, 'sizes must be non-negative');
-  typedFast(() => parse(pt(tensorPickle(2, [2], [1]), { 0: new Uint8Array(5) })), FormatError, 'storage 0 has 5 bytes; expected a multiple of 4');
+  typedFast(
+    () => parse(pt(tensorPickle(1, [-3], [1]), { 0: one })),
+    FormatError,
+    'sizes must be non-negative',
+  );
+  typedFast(
+    () => parse(pt(tensorPickle(2, [2], [1]), { 0: new Uint8Array(5) })),
+    FormatError,
+    'storage 0 has 5 bytes; expected a multiple of 4',
+  );
   // a small expanded view is fine, as torch.save writes them
-  const ok = parse(pt(tensorPickle(1, [3, 2], [0, 0]), { 0: new Uint8Array(new Float32Array([2.5]).buffer) })) as { shape: number[]; data: Float32Array };
+  const ok = parse(
+    pt(tensorPickle(1, [3, 2], [0, 0]), { 0: new Uint8Array(new Float32Array([2.5]).buffer) }),
+  ) as { shape: number[]; data: Float32Array };
   assert.deepEqual(ok.shape, [3, 2]);
   assert.deepEqual([...ok.data], [2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
   // storage classes are looked up as own keys only
-  const proto = bytes(0x80, 2, 0x28, str('storage'), str('constructor'), str('0'), str('cpu'), int(1), 0x74, 0x51, 0x2e);
+  const proto = bytes(
+    0x80,
+    2,
+    0x28,
+    str('storage'),
+    str('constructor'),
+    str('0'),
+    str('cpu'),
+    int(1),
+    0x74,
+    0x51,
+    0x2e,
+  );
   typedFast(() => parse(pt(proto, { 0: one })), LongshortError, 'storage 0 is a');
 });
 
@@ -121,7 +158,16 @@ test('zip: a zip64 entry count beyond the file, a zip bomb, a lying size and a f
   typedFast(() => parse(bomb), FormatError, 'archive/data/0', 'MAX_INFLATED_BYTES');
   assert.ok(process.memoryUsage().rss - rss < 100e6);
   // stating less than it inflates to: stops at the stated size
-  const liar = zip([{ name: 'archive/data.pkl', data: pkl }, { name: 'archive/data/0', data: zeros1m, method: 8, statedSize: 1000, crc: crc32(zeros1m.subarray(0, 1000)) }]);
+  const liar = zip([
+    { name: 'archive/data.pkl', data: pkl },
+    {
+      name: 'archive/data/0',
+      data: zeros1m,
+      method: 8,
+      statedSize: 1000,
+      crc: crc32(zeros1m.subarray(0, 1000)),
+    },
+  ]);
   typedFast(() => parse(liar), FormatError, 'inflates past its stated size of 1000 bytes');
   // one flipped bit in a stored weight
   const sd = serializeTorchStateDict({ w: tensor([1, 2, 3, 4]) }, 'archive');
@@ -147,12 +193,19 @@ test('safetensors: deeply nested header JSON is a FormatError', () => {
   const file = bytes(u32le(h.length), u32le(0), h);
   typedFast(() => parseSafetensors(file), FormatError, 'levels deep; expected at most 16');
   // a real file still parses
-  assert.deepEqual([...parseSafetensors(serializeSafetensors({ w: tensor([1, 2]) })).tensors.get('w')!.data], [1, 2]);
+  assert.deepEqual(
+    [...parseSafetensors(serializeSafetensors({ w: tensor([1, 2]) })).tensors.get('w')!.data],
+    [1, 2],
+  );
 });
 
 test('tensors and CSV: zeros([1e10]) and 1e999 are typed errors', () => {
   typedFast(() => zeros([1e10]), ShapeError, 'full: the tensor must fit in memory');
-  typedFast(() => parseCsvColumns('x\n1\n1e999\n', { columns: ['x'] }), FormatError, 'expected a finite number, got "1e999"');
+  typedFast(
+    () => parseCsvColumns('x\n1\n1e999\n', { columns: ['x'] }),
+    FormatError,
+    'expected a finite number, got "1e999"',
+  );
 });
 
 test('loadModel: units 1e8 / 1e9 fail fast without allocating; a missing weights file; save onto a file', async () => {
@@ -165,12 +218,24 @@ test('loadModel: units 1e8 / 1e9 fail fast without allocating; a missing weights
     for (const units of [1e8, 1e9]) {
       writeFileSync(mj, original.replace('"units": 3', `"units": ${units}`));
       const rss = process.memoryUsage().rss;
-      await typedFastAsync(() => loadModel(join(dir, 'm')), FormatError, 'model.json', 'layers[0].config.units', 'expected at most');
+      await typedFastAsync(
+        () => loadModel(join(dir, 'm')),
+        FormatError,
+        'model.json',
+        'layers[0].config.units',
+        'expected at most',
+      );
       assert.ok(process.memoryUsage().rss - rss < 100e6, 'allocated the architecture before checking');
     }
     writeFileSync(mj, original);
     rmSync(join(dir, 'm', 'weights.safetensors'));
-    await typedFastAsync(() => loadModel(join(dir, 'm')), FormatError, 'weights.safetensors', 'cannot read the file', 'ENOENT');
+    await typedFastAsync(
+      () => loadModel(join(dir, 'm')),
+      FormatError,
+      'weights.safetensors',
+      'cannot read the file',
+      'ENOENT',
+    );
     writeFileSync(join(dir, 'file'), 'x');
     await typedFastAsync(() => model.save(join(dir, 'file')), ConfigError, 'save: dir must be a directory');
     // a config key named like an Object.prototype member is no layer class

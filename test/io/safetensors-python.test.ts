@@ -35,7 +35,11 @@ function skipReason(): string | null {
 const SKIP = skipReason();
 
 function python(...args: string[]): string {
-  const r = spawnSync(PYTHON, [SCRIPT!, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(PYTHON, [SCRIPT!, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
   assert.equal(r.status, 0, `python ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -61,7 +65,12 @@ function assertSameValues(actual: ArrayLike<number>, expected: ArrayLike<number>
 }
 
 const EXPECTED_DTYPE: Record<string, string> = {
-  F64: 'float64', F32: 'float32', F16: 'float32', BF16: 'float32', I64: 'int32', I32: 'int32',
+  F64: 'float64',
+  F32: 'float32',
+  F16: 'float32',
+  BF16: 'float32',
+  I64: 'int32',
+  I32: 'int32',
 };
 
 function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {

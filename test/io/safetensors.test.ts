@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +28,11 @@ import {
 const enc = new TextEncoder();
 
 /** Builds a file from a header (object or raw JSON text) and a data buffer. */
-function rawFile(header: object | string, data: Uint8Array | number = 0, headerLength?: number | bigint): Uint8Array {
+function rawFile(
+  header: object | string,
+  data: Uint8Array | number = 0,
+  headerLength?: number | bigint,
+): Uint8Array {
   const json = enc.encode(typeof header === 'string' ? header : JSON.stringify(header));
   const body = typeof data === 'number' ? new Uint8Array(data) : data;
   const out = new Uint8Array(8 + json.length + body.length);
@@ -72,7 +84,10 @@ const i32 = (values: number[], shape: number[]) => new Tensor(Int32Array.from(va
 
 function sampleTensors(): Map<string, Tensor> {
   return new Map([
-    ['lstm.weight_ih_l0', f32([1.5, -2.25, 0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4028234663852886e38, 0.1, 7, 8], [3, 4])],
+    [
+      'lstm.weight_ih_l0',
+      f32([1.5, -2.25, 0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4028234663852886e38, 0.1, 7, 8], [3, 4]),
+    ],
     ['lstm.bias', f64([Math.PI, -0, 5e-324, Number.MAX_VALUE, NaN, -Infinity], [2, 3])],
     ['tokens', i32([-2147483648, 2147483647, 0, -1, 5, 6], [2, 1, 3])],
     ['scalar', f32([-7.25], [])],
@@ -129,7 +144,9 @@ test('layout follows the reference library byte for byte', () => {
   assert.deepEqual(serializeSafetensors({ 'attn.0': data }), rawFile(header, expectData));
 
   const padded = '{"attn0":{"dtype":"F32","shape":[1,1,2,3],"data_offsets":[0,24]}}' + ' '.repeat(7);
-  const got = serializeSafetensors({ attn0: new Tensor(Float32Array.from([0, 1, 2, 3, 4, 5]), [1, 1, 2, 3]) });
+  const got = serializeSafetensors({
+    attn0: new Tensor(Float32Array.from([0, 1, 2, 3, 4, 5]), [1, 1, 2, 3]),
+  });
   assert.deepEqual(got, rawFile(padded, expectData));
 
   assert.deepEqual(serializeSafetensors({}), rawFile('{}      '));
@@ -157,7 +174,10 @@ test('tensors are ordered by dtype alignment then name; every tensor is aligned'
   assert.ok(text.startsWith('{"__metadata__":{"k":"v"},'));
   const order = ['c', '10', '9', 'a', '\uFFFF', '\u{1F600}', 'b'];
   const positions = order.map((name) => text.indexOf(`${JSON.stringify(name)}:{"dtype"`));
-  assert.ok(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1])), `header order: ${text}`);
+  assert.ok(
+    positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1])),
+    `header order: ${text}`,
+  );
   const header = JSON.parse(text) as Record<string, { dtype: string; data_offsets: [number, number] }>;
   let expected = 0;
   for (const name of order) {
@@ -189,7 +209,8 @@ test('a Node Buffer input is copied too (Buffer.slice would alias)', () => {
 test('unaligned data offsets and unaligned input views are read correctly', () => {
   // A 3-byte header padding puts the data at an odd file offset.
   const values = new Float64Array([1.25, -3.5e-300]);
-  const h = '{"b":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F64","shape":[2],"data_offsets":[4,20]}}   ';
+  const h =
+    '{"b":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F64","shape":[2],"data_offsets":[4,20]}}   ';
   const data = new Uint8Array(20);
   new DataView(data.buffer).setInt32(0, -42, true);
   data.set(new Uint8Array(values.buffer), 4);
@@ -205,7 +226,19 @@ test('unaligned data offsets and unaligned input views are read correctly', () =
 
 test('F16 and BF16 are converted to float32 exactly (subnormals, infinities, NaN, -0)', () => {
   const halves = [0x3c00, 0xc000, 0x0001, 0x03ff, 0x0400, 0x7bff, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x3555];
-  const halfValues = [1, -2, 2 ** -24, 1023 * 2 ** -24, 2 ** -14, 65504, -0, Infinity, -Infinity, NaN, 0.333251953125];
+  const halfValues = [
+    1,
+    -2,
+    2 ** -24,
+    1023 * 2 ** -24,
+    2 ** -14,
+    65504,
+    -0,
+    Infinity,
+    -Infinity,
+    NaN,
+    0.333251953125,
+  ];
   const bfs = [0x3f80, 0xc040, 0x0001, 0x7f7f, 0x8000, 0x7f80, 0xff80, 0x7fc0, 0x3eab];
   const bfValues = [1, -3, 2 ** -133, 3.3895313892515355e38, -0, Infinity, -Infinity, NaN, 0.333984375];
   const h = u16(...halves);
@@ -231,12 +264,15 @@ test('F16 and BF16 are converted to float32 exactly (subnormals, infinities, NaN
 
 test('I64 is read as int32; values outside the int32 range are a FormatError', () => {
   const ok = i64(-2147483648n, 2147483647n, 0n, -1n, 7n);
-  const { tensors } = parseSafetensors(rawFile({ t: { dtype: 'I64', shape: [5], data_offsets: [0, 40] } }, ok));
+  const { tensors } = parseSafetensors(
+    rawFile({ t: { dtype: 'I64', shape: [5], data_offsets: [0, 40] } }, ok),
+  );
   assert.equal(tensors.get('t')!.dtype, 'int32');
   assertSameValues(tensors.get('t')!.data, [-2147483648, 2147483647, 0, -1, 7]);
   for (const bad of [2147483648n, -2147483649n, 1n << 40n]) {
     assertFormatError(
-      () => parseSafetensors(rawFile({ t: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, i64(1n, bad))),
+      () =>
+        parseSafetensors(rawFile({ t: { dtype: 'I64', shape: [2], data_offsets: [0, 16] } }, i64(1n, bad))),
       `I64 value at flat index 1 does not fit int32; expected -2147483648..2147483647, got ${bad}`,
     );
   }
@@ -270,7 +306,10 @@ test('metadata keys that look special stay plain data', () => {
 const F32_2 = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
 
 test('truncated files are FormatErrors', () => {
-  assertFormatError(() => parseSafetensors(new Uint8Array(0)), 'file too short for the 8-byte header length; expected at least 8 bytes, got 0');
+  assertFormatError(
+    () => parseSafetensors(new Uint8Array(0)),
+    'file too short for the 8-byte header length; expected at least 8 bytes, got 0',
+  );
   assertFormatError(() => parseSafetensors(new Uint8Array(7)), 'expected at least 8 bytes, got 7');
   const file = rawFile({ a: F32_2 }, 8);
   assertFormatError(
@@ -292,13 +331,19 @@ test('header length over 100 MB is rejected before anything else', () => {
 });
 
 test('header text: must begin with {, be UTF-8 and be JSON', () => {
-  assertFormatError(() => parseSafetensors(rawFile('', 0)), "header must begin with '{'; expected a JSON object, got an empty header");
+  assertFormatError(
+    () => parseSafetensors(rawFile('', 0)),
+    "header must begin with '{'; expected a JSON object, got an empty header",
+  );
   assertFormatError(() => parseSafetensors(rawFile(' {}', 0)), "header must begin with '{'");
   assertFormatError(() => parseSafetensors(rawFile('[]', 0)), 'got "[]"');
   const bad = rawFile('{"?"}');
   bad[10] = 0xff; // replaces the '?'
   assertFormatError(() => parseSafetensors(bad), 'header is not valid UTF-8');
-  assertFormatError(() => parseSafetensors(rawFile('{"a": ')), 'header is not valid JSON; expected a JSON object, got a parse error');
+  assertFormatError(
+    () => parseSafetensors(rawFile('{"a": ')),
+    'header is not valid JSON; expected a JSON object, got a parse error',
+  );
   assertFormatError(() => parseSafetensors(rawFile('{} x')), 'header is not valid JSON');
 });
 
@@ -309,21 +354,43 @@ test('invalid tensor entries name the tensor and the field', () => {
     [{ a: { shape: [2], data_offsets: [0, 8] } }, 'tensor "a": missing field "dtype"'],
     [{ a: { dtype: 'F32', data_offsets: [0, 8] } }, 'tensor "a": missing field "shape"'],
     [{ a: { dtype: 'F32', shape: [2] } }, 'tensor "a": missing field "data_offsets"'],
-    [{ a: { ...F32_2, dtype: 'U8' } }, 'tensor "a": unsupported dtype; expected one of F32, F64, F16, BF16, I64, I32, got string "U8"'],
+    [
+      { a: { ...F32_2, dtype: 'U8' } },
+      'tensor "a": unsupported dtype; expected one of F32, F64, F16, BF16, I64, I32, got string "U8"',
+    ],
     [{ a: { ...F32_2, dtype: 'f32' } }, 'unsupported dtype'],
-    [{ a: { ...F32_2, dtype: 3 } }, 'unsupported dtype; expected one of F32, F64, F16, BF16, I64, I32, got number 3'],
-    [{ a: { ...F32_2, shape: [-2] } }, 'tensor "a": invalid shape; expected an array of non-negative integers, got array [-2]'],
+    [
+      { a: { ...F32_2, dtype: 3 } },
+      'unsupported dtype; expected one of F32, F64, F16, BF16, I64, I32, got number 3',
+    ],
+    [
+      { a: { ...F32_2, shape: [-2] } },
+      'tensor "a": invalid shape; expected an array of non-negative integers, got array [-2]',
+    ],
     [{ a: { ...F32_2, shape: [1.5] } }, 'invalid shape'],
     [{ a: { ...F32_2, shape: 2 } }, 'invalid shape'],
-    [{ a: { ...F32_2, data_offsets: [0, 4, 8] } }, 'tensor "a": invalid data_offsets; expected [begin, end] of non-negative integers, got array [0,4,8]'],
+    [
+      { a: { ...F32_2, data_offsets: [0, 4, 8] } },
+      'tensor "a": invalid data_offsets; expected [begin, end] of non-negative integers, got array [0,4,8]',
+    ],
     [{ a: { ...F32_2, data_offsets: [-8, 0] } }, 'invalid data_offsets'],
     [{ a: { ...F32_2, data_offsets: ['0', '8'] } }, 'invalid data_offsets'],
-    [{ a: { ...F32_2, data_offsets: [8, 0] } }, 'tensor "a": data_offsets end before they begin; expected end >= 8, got [8, 0]'],
-    [{ a: { ...F32_2, shape: [3] } }, 'tensor "a": byte range does not match shape [3] and dtype F32; expected 12 bytes, got 8'],
+    [
+      { a: { ...F32_2, data_offsets: [8, 0] } },
+      'tensor "a": data_offsets end before they begin; expected end >= 8, got [8, 0]',
+    ],
+    [
+      { a: { ...F32_2, shape: [3] } },
+      'tensor "a": byte range does not match shape [3] and dtype F32; expected 12 bytes, got 8',
+    ],
     [{ a: { ...F32_2, dtype: 'F64' } }, 'expected 16 bytes, got 8'],
-    [{ a: { ...F32_2, shape: [2 ** 40, 2 ** 40] } }, 'tensor "a": shape [1099511627776, 1099511627776] overflows'],
+    [
+      { a: { ...F32_2, shape: [2 ** 40, 2 ** 40] } },
+      'tensor "a": shape [1099511627776, 1099511627776] overflows',
+    ],
   ];
-  for (const [header, fragment] of cases) assertFormatError(() => parseSafetensors(rawFile(header, 8)), fragment);
+  for (const [header, fragment] of cases)
+    assertFormatError(() => parseSafetensors(rawFile(header, 8)), fragment);
 });
 
 test('offsets must tile the data buffer: no overlap, no gap, full coverage', () => {
@@ -370,7 +437,10 @@ test('metadata must be an object of strings', () => {
 });
 
 test('parseSafetensors rejects a non-Uint8Array argument', () => {
-  assertFormatError(() => parseSafetensors('abc' as unknown as Uint8Array), 'expected the file\'s bytes as a Uint8Array, got string "abc"');
+  assertFormatError(
+    () => parseSafetensors('abc' as unknown as Uint8Array),
+    'expected the file\'s bytes as a Uint8Array, got string "abc"',
+  );
 });
 
 test('serializeSafetensors rejects bad input', () => {
@@ -378,14 +448,26 @@ test('serializeSafetensors rejects bad input', () => {
     () => serializeSafetensors({ a: [1, 2] as unknown as Tensor }),
     'serializeSafetensors: value of "a" must be a Tensor; got array [1,2]',
   );
-  assertFormatError(() => serializeSafetensors({ __metadata__: f32([1], [1]) }), '"__metadata__" is reserved');
+  assertFormatError(
+    () => serializeSafetensors({ __metadata__: f32([1], [1]) }),
+    '"__metadata__" is reserved',
+  );
   assertFormatError(
     () => serializeSafetensors({}, { metadata: { a: 1 as unknown as string } }),
     'metadata["a"] must be a string; expected a string, got number 1',
   );
-  assertFormatError(() => serializeSafetensors(null as unknown as Map<string, Tensor>), 'tensors must be a Map or an object');
-  assert.throws(() => serializeSafetensors({}, { dtype: 'F16' as 'F32' }), (e: unknown) => e instanceof ConfigError && /expected 'F32', got string "F16"/.test(e.message));
-  assert.throws(() => serializeSafetensors({}, { metdata: {} } as object), (e: unknown) => e instanceof ConfigError && /unknown option "metdata"/.test(e.message));
+  assertFormatError(
+    () => serializeSafetensors(null as unknown as Map<string, Tensor>),
+    'tensors must be a Map or an object',
+  );
+  assert.throws(
+    () => serializeSafetensors({}, { dtype: 'F16' as 'F32' }),
+    (e: unknown) => e instanceof ConfigError && /expected 'F32', got string "F16"/.test(e.message),
+  );
+  assert.throws(
+    () => serializeSafetensors({}, { metdata: {} } as object),
+    (e: unknown) => e instanceof ConfigError && /unknown option "metdata"/.test(e.message),
+  );
 });
 
 // ---------------------------------------------------------------- files
@@ -446,8 +528,14 @@ test('an I/O failure at rename removes the temporary file', async () => {
   try {
     const target = join(dir, 'occupied');
     mkdirSync(join(target, 'child'), { recursive: true }); // rename onto a non-empty directory fails
-    await assert.rejects(saveSafetensors(target, { w: f32([1], [1]) }), (e: NodeJS.ErrnoException) => typeof e.code === 'string');
-    assert.throws(() => saveSafetensorsSync(target, { w: f32([1], [1]) }), (e: NodeJS.ErrnoException) => typeof e.code === 'string');
+    await assert.rejects(
+      saveSafetensors(target, { w: f32([1], [1]) }),
+      (e: NodeJS.ErrnoException) => typeof e.code === 'string',
+    );
+    assert.throws(
+      () => saveSafetensorsSync(target, { w: f32([1], [1]) }),
+      (e: NodeJS.ErrnoException) => typeof e.code === 'string',
+    );
     assert.deepEqual(readdirSync(dir), ['occupied']);
     assert.deepEqual(readdirSync(target), ['child']);
     // A missing directory fails before any file exists.
@@ -473,7 +561,10 @@ test('load errors name the function and the file', async () => {
       );
       return true;
     });
-    assert.throws(() => loadSafetensorsSync(path), /^FormatError: loadSafetensorsSync: .*broken\.safetensors: header length exceeds the file/);
+    assert.throws(
+      () => loadSafetensorsSync(path),
+      /^FormatError: loadSafetensorsSync: .*broken\.safetensors: header length exceeds the file/,
+    );
     await assert.rejects(loadSafetensors(join(dir, 'nope.safetensors')), { code: 'ENOENT' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,9 +31,26 @@ import { throwsWith } from '../helpers/assert.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'pt');
 
-type Expected = { __tensor__: true; dtype: string; shape: number[]; values: number[] } | { __dict__: Array<[unknown, Expected]> } | { __list__: Expected[] } | { __tuple__: Expected[] } | { __object__: string; state: Expected } | number | string | boolean | null;
+type Expected =
+  | { __tensor__: true; dtype: string; shape: number[]; values: number[] }
+  | { __dict__: Array<[unknown, Expected]> }
+  | { __list__: Expected[] }
+  | { __tuple__: Expected[] }
+  | { __object__: string; state: Expected }
+  | number
+  | string
+  | boolean
+  | null;
 
-const DTYPES: Record<string, string> = { float32: 'float32', float16: 'float32', bfloat16: 'float32', float64: 'float64', int64: 'int32', int32: 'int32', bool: 'int32' };
+const DTYPES: Record<string, string> = {
+  float32: 'float32',
+  float16: 'float32',
+  bfloat16: 'float32',
+  float64: 'float64',
+  int64: 'int32',
+  int32: 'int32',
+  bool: 'int32',
+};
 
 function toTensor(e: { shape: number[]; values: number[] }): Tensor {
   return tensor(e.values, { shape: e.shape, dtype: 'float32' });
@@ -49,7 +66,11 @@ function same(actual: unknown, e: Expected, at: string): void {
     assert.deepEqual(Array.from(actual.data, Number), e.values, `${at}: values`);
   } else if ('__dict__' in e) {
     assert.ok(actual instanceof Map, `${at}: a dict`);
-    assert.deepEqual([...actual.keys()], e.__dict__.map(([k]) => k), `${at}: keys in order`);
+    assert.deepEqual(
+      [...actual.keys()],
+      e.__dict__.map(([k]) => k),
+      `${at}: keys in order`,
+    );
     for (const [k, v] of e.__dict__) same(actual.get(k), v, `${at}/${String(k)}`);
   } else if ('__list__' in e || '__tuple__' in e) {
     const items = '__list__' in e ? e.__list__ : e.__tuple__;
@@ -69,7 +90,9 @@ class Net extends Module {
   readonly fc = this.registerModule('fc', new Linear(8, 2));
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('the fixture folder holds checkpoints to read', () => {
   assert.ok(files.length >= 4, `${files.length} fixtures in ${dir}`);
@@ -83,12 +106,18 @@ for (const file of files) {
       error?: { name: string; match: string };
       model?: { input: { shape: number[]; values: number[] }; output: { shape: number[]; values: number[] } };
       stateDict?: Expected;
-      resume?: { input: { shape: number[]; values: number[] }; after: { __dict__: Array<[string, { shape: number[]; values: number[] }]> } };
+      resume?: {
+        input: { shape: number[]; values: number[] };
+        after: { __dict__: Array<[string, { shape: number[]; values: number[] }]> };
+      };
     };
     const path = join(dir, `${name}.pt`);
     if (spec.error !== undefined) {
       const err = spec.error;
-      await assert.rejects(loadTorchCheckpoint(path), (e: Error) => e.name === err.name && e.message.includes(err.match) && e.message.includes(path));
+      await assert.rejects(
+        loadTorchCheckpoint(path),
+        (e: Error) => e.name === err.name && e.message.includes(err.match) && e.message.includes(path),
+      );
       return;
     }
     const value = await loadTorchCheckpoint(path);
@@ -106,7 +135,14 @@ for (const file of files) {
       opt.step();
       const sd = net.stateDict();
       for (const [k, e] of spec.resume.after.__dict__) {
-        sd[k].toArray().forEach((v, i) => assert.ok(Math.abs(v - e.values[i]) <= 1e-6, `${k}[${i}] after the resumed step: ${v} vs PyTorch ${e.values[i]}`));
+        sd[k]
+          .toArray()
+          .forEach((v, i) =>
+            assert.ok(
+              Math.abs(v - e.values[i]) <= 1e-6,
+              `${k}[${i}] after the resumed step: ${v} vs PyTorch ${e.values[i]}`,
+            ),
+          );
       }
     }
     if (spec.model !== undefined) {
@@ -116,14 +152,25 @@ for (const file of files) {
       const [o] = net.lstm.forward(toTensor(spec.model.input));
       const y = net.fc.forward(o);
       assert.deepEqual(y.shape, spec.model.output.shape);
-      y.toArray().forEach((v, i) => assert.ok(Math.abs(v - spec.model!.output.values[i]) <= 1e-5, `output[${i}]: ${v} vs PyTorch ${spec.model!.output.values[i]}`));
+      y.toArray().forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - spec.model!.output.values[i]) <= 1e-5,
+          `output[${i}]: ${v} vs PyTorch ${spec.model!.output.values[i]}`,
+        ),
+      );
     }
   });
 }
 
 test('torchStateDict: picks a checkpoint entry, strips a prefix, says what to pass', () => {
   const ckpt = loadTorchCheckpointSync(join(dir, 'checkpoint.pt')) as Map<string, unknown>;
-  throwsWith(() => torchStateDict(ckpt), FormatError, 'expected a dict of tensors', 'epoch', "pass { key: 'model' }");
+  throwsWith(
+    () => torchStateDict(ckpt),
+    FormatError,
+    'expected a dict of tensors',
+    'epoch',
+    "pass { key: 'model' }",
+  );
   const sd = torchStateDict(ckpt, { key: 'model' });
   assert.equal(sd.get('fc.bias')?.shape[0], 2);
   const lstmOnly = torchStateDict(ckpt, { key: 'model', stripPrefix: 'lstm.' });
@@ -132,22 +179,71 @@ test('torchStateDict: picks a checkpoint entry, strips a prefix, says what to pa
   assert.deepEqual(r.missingKeys, []);
   assert.deepEqual(r.unexpectedKeys, ['fc.weight', 'fc.bias']);
   throwsWith(() => torchStateDict(ckpt, { key: 'nope' }), FormatError, "no entry 'nope'", 'epoch, model');
-  throwsWith(() => torchStateDict(ckpt, { key: 'epoch' }), FormatError, 'expected a dict of tensors', 'a number');
+  throwsWith(
+    () => torchStateDict(ckpt, { key: 'epoch' }),
+    FormatError,
+    'expected a dict of tensors',
+    'a number',
+  );
   throwsWith(() => torchStateDict(ckpt.get('args')), FormatError, 'argparse.Namespace', 'state_dict()');
-  throwsWith(() => torchOptimizerState(ckpt, { key: 'model' }), FormatError, 'expected an optimizer state dict', 'lstm.weight_ih_l0');
+  throwsWith(
+    () => torchOptimizerState(ckpt, { key: 'model' }),
+    FormatError,
+    'expected an optimizer state dict',
+    'lstm.weight_ih_l0',
+  );
   throwsWith(() => torchOptimizerState(ckpt, { key: 'opt' }), FormatError, "no entry 'opt'", 'optimizer');
 });
 
 test('malformed files are FormatErrors naming the source; other formats are UnsupportedErrors', () => {
-  throwsWith(() => parseTorchCheckpoint(new Uint8Array([1, 2, 3, 4, 5]), 'x.pt'), FormatError, 'x.pt', 'expected a zip archive', '01 02 03 04');
+  throwsWith(
+    () => parseTorchCheckpoint(new Uint8Array([1, 2, 3, 4, 5]), 'x.pt'),
+    FormatError,
+    'x.pt',
+    'expected a zip archive',
+    '01 02 03 04',
+  );
   const good = readFileSync(join(dir, 'protocol4.pt'));
-  throwsWith(() => parseTorchCheckpoint(good.subarray(0, good.length - 30), 'cut.pt'), FormatError, 'cut.pt', 'zip');
+  throwsWith(
+    () => parseTorchCheckpoint(good.subarray(0, good.length - 30), 'cut.pt'),
+    FormatError,
+    'cut.pt',
+    'zip',
+  );
   const pkl = Object.entries(unzipSync(good)).find(([n]) => n.endsWith('data.pkl'))!;
-  throwsWith(() => parseTorchCheckpoint(zipSync({ [pkl[0]]: pkl[1] }), 'nostorage.pt'), FormatError, 'storage 0 is missing');
-  throwsWith(() => parseTorchCheckpoint(zipSync({ 'a/other.txt': new Uint8Array(1) }), 'empty.pt'), FormatError, 'no data.pkl');
-  throwsWith(() => parseTorchCheckpoint(zipSync({ 'm/constants.pkl': new Uint8Array(1), 'm/code/x.py': new Uint8Array(1) }), 'ts.pt'), UnsupportedError, 'TorchScript');
-  throwsWith(() => parseTorchCheckpoint(zipSync({ 'a/data.pkl': new Uint8Array([0x80, 2, 0xff]) }), 'op.pt'), FormatError, 'unknown opcode 0xff');
-  throwsWith(() => parseTorchCheckpoint(zipSync({ 'a/data.pkl': new Uint8Array([0x80, 2, 0x58, 9, 0, 0, 0, 0x41]) }), 'trunc.pt'), FormatError, 'truncated');
+  throwsWith(
+    () => parseTorchCheckpoint(zipSync({ [pkl[0]]: pkl[1] }), 'nostorage.pt'),
+    FormatError,
+    'storage 0 is missing',
+  );
+  throwsWith(
+    () => parseTorchCheckpoint(zipSync({ 'a/other.txt': new Uint8Array(1) }), 'empty.pt'),
+    FormatError,
+    'no data.pkl',
+  );
+  throwsWith(
+    () =>
+      parseTorchCheckpoint(
+        zipSync({ 'm/constants.pkl': new Uint8Array(1), 'm/code/x.py': new Uint8Array(1) }),
+        'ts.pt',
+      ),
+    UnsupportedError,
+    'TorchScript',
+  );
+  throwsWith(
+    () => parseTorchCheckpoint(zipSync({ 'a/data.pkl': new Uint8Array([0x80, 2, 0xff]) }), 'op.pt'),
+    FormatError,
+    'unknown opcode 0xff',
+  );
+  throwsWith(
+    () =>
+      parseTorchCheckpoint(
+        zipSync({ 'a/data.pkl': new Uint8Array([0x80, 2, 0x58, 9, 0, 0, 0, 0x41]) }),
+        'trunc.pt',
+      ),
+    FormatError,
+    'truncated',
+  );
 });
 
 test('the pickle reader builds values only: a call to os.system stays an inert object', () => {
@@ -161,7 +257,14 @@ test('the pickle reader builds values only: a call to os.system stays an inert o
 
 test('serializeTorchStateDict / saveTorchStateDict: what is written reads back as written', async () => {
   const dict = new Map<string, Tensor>([
-    ['lstm.weight_ih_l0', tensor([[1.5, -2], [3, 4.25], [0, 1e-30]])],
+    [
+      'lstm.weight_ih_l0',
+      tensor([
+        [1.5, -2],
+        [3, 4.25],
+        [0, 1e-30],
+      ]),
+    ],
     ['scalar', tensor(7.5, { dtype: 'float64' })],
     ['ids', tensor([1, -2, 2147483647], { dtype: 'int32' })],
     ['empty', tensor([], { shape: [0, 3] })],
@@ -182,7 +285,11 @@ test('serializeTorchStateDict / saveTorchStateDict: what is written reads back a
   } finally {
     rmSync(dirPath, { recursive: true, force: true });
   }
-  throwsWith(() => serializeTorchStateDict({ a: 3 as unknown as Tensor }), ConfigError, '"a" must be a Tensor');
+  throwsWith(
+    () => serializeTorchStateDict({ a: 3 as unknown as Tensor }),
+    ConfigError,
+    '"a" must be a Tensor',
+  );
 });
 
 test('torch.load in Python reads what saveTorchStateDict wrote (also with weights_only=True)', async (t) => {
@@ -194,7 +301,10 @@ test('torch.load in Python reads what saveTorchStateDict wrote (also with weight
     const lstm = new LSTM(3, 4, { numLayers: 2, projSize: 2, bidirectional: true });
     const path = join(dirPath, 'lstm.pt');
     await saveTorchStateDict(path, lstm.stateDict());
-    const x = tensor(Array.from({ length: 15 }, (_, i) => Math.sin(i)), { shape: [5, 1, 3] });
+    const x = tensor(
+      Array.from({ length: 15 }, (_, i) => Math.sin(i)),
+      { shape: [5, 1, 3] },
+    );
     const [o] = lstm.forward(x);
     const out = runPython(
       [
@@ -210,7 +320,9 @@ test('torch.load in Python reads what saveTorchStateDict wrote (also with weight
     );
     const r = JSON.parse(out) as { keys: string[]; out: number[] };
     assert.deepEqual(r.keys, Object.keys(lstm.stateDict()));
-    o.toArray().forEach((v, i) => assert.ok(Math.abs(v - r.out[i]) <= 1e-5, `output[${i}]: ${v} vs PyTorch ${r.out[i]}`));
+    o.toArray().forEach((v, i) =>
+      assert.ok(Math.abs(v - r.out[i]) <= 1e-5, `output[${i}]: ${v} vs PyTorch ${r.out[i]}`),
+    );
   } finally {
     rmSync(dirPath, { recursive: true, force: true });
   }

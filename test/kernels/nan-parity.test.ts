@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CELL_KINDS, gateCount, type CellKind } from '../../src/core/cell-kind.js';
-import { KERNEL_SET_NAMES, REF_KERNELS, resolveKernelSet, type KernelSet } from '../../src/kernels/registry.js';
+import {
+  KERNEL_SET_NAMES,
+  REF_KERNELS,
+  resolveKernelSet,
+  type KernelSet,
+} from '../../src/kernels/registry.js';
 import type { RnnSequenceInputGrads, RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 1e30, -1e30];
@@ -27,7 +32,8 @@ function inputs(kind: CellKind, special: number): RnnSequenceInputs {
   const B = 3;
   const L = 3;
   const GH = gateCount(kind) * H;
-  const r = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(s * 7.3 + i * 1.7));
+  const r = (n: number, s: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(s * 7.3 + i * 1.7));
   const x = r(L * B * I, 1);
   // one special value per step, in different rows and columns (and one in h0)
   x[0] = special;
@@ -36,9 +42,20 @@ function inputs(kind: CellKind, special: number): RnnSequenceInputs {
   const h0 = r(B * H, 2);
   h0[H + 2] = special;
   return {
-    kind, I, H, Hout: H, batchSizes: Int32Array.from([B, B, 2]), reverse: false,
-    x: x.subarray(0, (B + B + 2) * I), h0, c0: kind === 'lstm' ? r(B * H, 3) : null,
-    wIh: r(GH * I, 4), wHh: r(GH * H, 5), bIh: r(GH, 6), bHh: r(GH, 7), wHr: null,
+    kind,
+    I,
+    H,
+    Hout: H,
+    batchSizes: Int32Array.from([B, B, 2]),
+    reverse: false,
+    x: x.subarray(0, (B + B + 2) * I),
+    h0,
+    c0: kind === 'lstm' ? r(B * H, 3) : null,
+    wIh: r(GH * I, 4),
+    wHh: r(GH * H, 5),
+    bIh: r(GH, 6),
+    bHh: r(GH, 7),
+    wHr: null,
   };
 }
 
@@ -65,16 +82,22 @@ describe('non-finite values: every kernel set agrees with the reference', () => 
           same(a.out.cN, b.out.cN, 'cN');
           const rows = p.x.length / p.I;
           const grads = (): RnnSequenceInputGrads => ({
-            dX: new Float32Array(p.x.length), dh0: new Float32Array(p.h0.length), dc0: p.c0 === null ? null : new Float32Array(p.c0.length),
-            dWIh: new Float32Array(p.wIh.length), dWHh: new Float32Array(p.wHh.length), dBIh: new Float32Array(p.wIh.length / p.I),
-            dBHh: new Float32Array(p.wIh.length / p.I), dWHr: null,
+            dX: new Float32Array(p.x.length),
+            dh0: new Float32Array(p.h0.length),
+            dc0: p.c0 === null ? null : new Float32Array(p.c0.length),
+            dWIh: new Float32Array(p.wIh.length),
+            dWHh: new Float32Array(p.wHh.length),
+            dBIh: new Float32Array(p.wIh.length / p.I),
+            dBHh: new Float32Array(p.wIh.length / p.I),
+            dWHr: null,
           });
           const og = { dOutput: new Float32Array(rows * p.H).fill(0.25), dhN: null, dcN: null };
           const ga = grads();
           const gb = grads();
           set.rnnSequenceBackward(p, a.saved, og, ga, null);
           REF_KERNELS.rnnSequenceBackward(p, b.saved, og, gb, null);
-          for (const k of ['dX', 'dh0', 'dWIh', 'dWHh', 'dBIh', 'dBHh'] as const) same(ga[k] as Float32Array, gb[k] as Float32Array, k);
+          for (const k of ['dX', 'dh0', 'dWIh', 'dWHh', 'dBIh', 'dBHh'] as const)
+            same(ga[k] as Float32Array, gb[k] as Float32Array, k);
         });
 
         it(`${set.name} ${kind} with ${special}: step kernel`, () => {

@@ -5,7 +5,10 @@
 import { gateCount, type CellKind } from '../../src/core/cell-kind.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from '../../src/kernels/f32-rnn-step-wasmsimd.js';
+import {
+  createF32RnnStepWasmSimd,
+  F32_RNN_STEP_WASMSIMD_NAME,
+} from '../../src/kernels/f32-rnn-step-wasmsimd.js';
 import { rnnSequenceForwardRef } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import {
   createRnnStepRef,
@@ -17,14 +20,20 @@ import {
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 import { lcg } from '../helpers/random.js';
 
-
 function fill(n: number, rnd: () => number): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = rnd();
   return a;
 }
 
-function weights(kind: CellKind, I: number, H: number, Hout: number, bias: boolean, rnd: () => number): RnnStepLayerWeights {
+function weights(
+  kind: CellKind,
+  I: number,
+  H: number,
+  Hout: number,
+  bias: boolean,
+  rnd: () => number,
+): RnnStepLayerWeights {
   const GH = gateCount(kind) * H;
   return {
     wIh: fill(GH * I, rnd),
@@ -35,11 +44,18 @@ function weights(kind: CellKind, I: number, H: number, Hout: number, bias: boole
   };
 }
 
-function close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 1e-4, atol = 5e-6): void {
+function close(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+  rtol = 1e-4,
+  atol = 5e-6,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= atol + rtol * Math.abs(expected[i]))) assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${d})`);
+    if (!(d <= atol + rtol * Math.abs(expected[i])))
+      assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${d})`);
   }
 }
 
@@ -67,7 +83,14 @@ function cases(): Case[] {
     for (const N of [1, 2, 3]) out.push({ kind, I: 3, H: 13, Hout: 13, N, layers: 2, bias: N !== 2 });
   }
   // LSTM projection: Hout remainders (and the 4-group blocks of the projection map)
-  for (const [H, Hout] of [[2, 1], [5, 3], [8, 4], [13, 5], [64, 17], [64, 32]]) {
+  for (const [H, Hout] of [
+    [2, 1],
+    [5, 3],
+    [8, 4],
+    [13, 5],
+    [64, 17],
+    [64, 32],
+  ]) {
     for (const N of [1, 3]) out.push({ kind: 'lstm', I: 3, H, Hout, N, layers: N === 3 ? 2 : 1, bias: true });
   }
   return out;
@@ -177,22 +200,42 @@ describe('rnn-step-ref', () => {
       };
       const x = Float64Array.from(fill(L * N * I, rnd));
       const seq = rnnSequenceForwardRef({
-        kind, I, H, Hout, batchSizes: new Int32Array(L).fill(N), reverse: false, x,
-        h0: new Float64Array(N * Hout), c0: new Float64Array(N * H), ...w,
+        kind,
+        I,
+        H,
+        Hout,
+        batchSizes: new Int32Array(L).fill(N),
+        reverse: false,
+        x,
+        h0: new Float64Array(N * Hout),
+        c0: new Float64Array(N * H),
+        ...w,
       });
       const k = createRnnStepRef({ kind, dtype: 'float64', N, layers: [{ I, H, Hout }] });
       k.setWeights(0, w);
       for (let t = 0; t < L; t++) {
         k.x.set(x.subarray(t * N * I, (t + 1) * N * I));
         k.step();
-        assert.deepEqual(Array.from(k.y), Array.from(seq.out.output.subarray(t * N * Hout, (t + 1) * N * Hout)), `${kind} t=${t}`);
+        assert.deepEqual(
+          Array.from(k.y),
+          Array.from(seq.out.output.subarray(t * N * Hout, (t + 1) * N * Hout)),
+          `${kind} t=${t}`,
+        );
       }
     }
   });
 
   it('linearRowsRef computes x W^T + b', () => {
     const out = new Float64Array(4);
-    linearRowsRef(2, 2, 3, Float64Array.from([1, 2, 3, 4, 5, 6]), Float64Array.from([1, 0, -1, 0.5, 0.5, 0.5]), Float64Array.from([10, 20]), out);
+    linearRowsRef(
+      2,
+      2,
+      3,
+      Float64Array.from([1, 2, 3, 4, 5, 6]),
+      Float64Array.from([1, 0, -1, 0.5, 0.5, 0.5]),
+      Float64Array.from([10, 20]),
+      out,
+    );
     assert.deepEqual(Array.from(out), [1 - 3 + 10, 3 + 20, 4 - 6 + 10, 7.5 + 20]);
   });
 });

@@ -11,7 +11,16 @@ import { ConfigError, StateError } from '../../src/core/errors.js';
 import { Generator, manualSeed } from '../../src/core/rng.js';
 import { CharVocab } from '../../src/data/char-vocab.js';
 import { charRnnBatches } from '../../src/data/char-rnn-batches.js';
-import { bidirectional, dense, embedding, loadModel, lstm, gru, sequential, type SequentialModel } from '../../src/models/index.js';
+import {
+  bidirectional,
+  dense,
+  embedding,
+  loadModel,
+  lstm,
+  gru,
+  sequential,
+  type SequentialModel,
+} from '../../src/models/index.js';
 import { drawNext, generateText } from '../../src/models/generate-text.js';
 import { Tensor } from '../../src/tensor/index.js';
 import { throwsWith } from '../helpers/assert.js';
@@ -41,7 +50,10 @@ async function trainedStateful(): Promise<SequentialModel> {
     gru({ units: 12, returnSequences: true, stateful: true }),
     dense({ units: vocab.size }),
   ]);
-  model.compile({ loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true }, optimizer: { type: 'adam', lr: 0.01 } });
+  model.compile({
+    loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
+    optimizer: { type: 'adam', lr: 0.01 },
+  });
   const { x, y } = rows();
   await model.fit(x, y, { epochs: 3, batchSize: B, shuffle: false, verbose: 0 });
   return model;
@@ -85,7 +97,10 @@ test('generateText: the same seed gives the same text, topK 1 is greedy, and a s
   const a = generateText(model, vocab, { prime: 'the', length: 40, temperature: 1, seed: 5 });
   assert.equal(generateText(model, vocab, { prime: 'the', length: 40, temperature: 1, seed: 5 }), a);
   assert.notEqual(generateText(model, vocab, { prime: 'the', length: 40, temperature: 1.5, seed: 6 }), a);
-  assert.equal(generateText(model, vocab, { prime: 'the', length: 20, topK: 1, seed: 9 }), generateText(model, vocab, { prime: 'the', length: 20, temperature: 0 }));
+  assert.equal(
+    generateText(model, vocab, { prime: 'the', length: 20, topK: 1, seed: 9 }),
+    generateText(model, vocab, { prime: 'the', length: 20, temperature: 0 }),
+  );
   for (const ch of a) assert.ok(vocab.has(ch));
   const dir = mkdtempSync(join(tmpdir(), 'longshort-gen-'));
   try {
@@ -100,7 +115,10 @@ test('generateText: the same seed gives the same text, topK 1 is greedy, and a s
 test('generateText: a one-hot model (no embedding) with a softmax head', async () => {
   manualSeed(1);
   const V = vocab.size;
-  const model = sequential([lstm({ units: 10, returnSequences: true, inputShape: [null, V] }), dense({ units: V, activation: 'softmax' })]);
+  const model = sequential([
+    lstm({ units: 10, returnSequences: true, inputShape: [null, V] }),
+    dense({ units: V, activation: 'softmax' }),
+  ]);
   model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'adam' });
   const { x, y } = rows();
   const oh = new Float32Array(x.numel() * V);
@@ -124,16 +142,33 @@ test('drawNext: topK keeps only the k largest scores; temperature 0 is argmax', 
 
 test('generateText: bad input is a typed error before any work', async () => {
   const model = await trainedStateful();
-  throwsWith(() => generateText(model, vocab, { prime: 'xyz!' }), ConfigError, 'outside the vocabulary', '"xyz!"');
+  throwsWith(
+    () => generateText(model, vocab, { prime: 'xyz!' }),
+    ConfigError,
+    'outside the vocabulary',
+    '"xyz!"',
+  );
   throwsWith(() => generateText(model, vocab, { prime: '' }), ConfigError, 'prime must not be empty');
   throwsWith(() => generateText(model, vocab, { length: -1 }), ConfigError, 'length');
-  throwsWith(() => generateText(model, vocab, { temperature: -0.5 }), ConfigError, 'temperature must be >= 0');
+  throwsWith(
+    () => generateText(model, vocab, { temperature: -0.5 }),
+    ConfigError,
+    'temperature must be >= 0',
+  );
   throwsWith(() => generateText(model, vocab, { topK: 0 }), ConfigError, 'topK');
   throwsWith(() => generateText(model, vocab, { temprature: 1 } as never), ConfigError, 'temprature');
   throwsWith(() => generateText(model, CharVocab.fromText('abc'), {}), ConfigError, 'V = 3');
-  const unbuilt = sequential([embedding({ inputDim: vocab.size, outputDim: 4 }), lstm({ units: 4, returnSequences: true }), dense({ units: vocab.size })]);
+  const unbuilt = sequential([
+    embedding({ inputDim: vocab.size, outputDim: 4 }),
+    lstm({ units: 4, returnSequences: true }),
+    dense({ units: vocab.size }),
+  ]);
   throwsWith(() => generateText(unbuilt, vocab), StateError, 'must be built');
-  const bi = sequential([embedding({ inputDim: vocab.size, outputDim: 4, inputShape: [null] }), bidirectional(lstm({ units: 4, returnSequences: true })), dense({ units: vocab.size })]);
+  const bi = sequential([
+    embedding({ inputDim: vocab.size, outputDim: 4, inputShape: [null] }),
+    bidirectional(lstm({ units: 4, returnSequences: true })),
+    dense({ units: vocab.size }),
+  ]);
   bi.build([null]);
   throwsWith(() => generateText(bi, vocab), ConfigError, 'left to right', 'Bidirectional');
 });

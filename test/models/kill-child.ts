@@ -6,7 +6,14 @@
 // moments, many of them during a save.
 import { existsSync } from 'node:fs';
 import { manualSeed } from '../../src/core/rng.js';
-import { dense, loadModel, lstm, modelCheckpoint, sequential, type SequentialModel } from '../../src/models/index.js';
+import {
+  dense,
+  loadModel,
+  lstm,
+  modelCheckpoint,
+  sequential,
+  type SequentialModel,
+} from '../../src/models/index.js';
 import { randn } from '../../src/tensor/index.js';
 
 const [dir, epochsArg] = process.argv.slice(2);
@@ -25,6 +32,13 @@ try {
   model.compile({ loss: 'mse', optimizer: 'adam' });
 }
 process.send?.({ resumedAt: model.epoch });
-await model.fit(x, y, { epochs, initialEpoch: model.epoch, batchSize: 4, verbose: 0, seed: 3, callbacks: [modelCheckpoint(dir)] });
+await model.fit(x, y, {
+  epochs,
+  initialEpoch: model.epoch,
+  batchSize: 4,
+  verbose: 0,
+  seed: 3,
+  callbacks: [modelCheckpoint(dir)],
+});
 const weights = [...model.getWeights()].map(([k, t]) => [k, Array.from(t.data)]);
 console.log(JSON.stringify({ epoch: model.epoch, prediction: Array.from(model.predict(x).data), weights }));

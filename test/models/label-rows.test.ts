@@ -17,21 +17,50 @@ test('fit: a label out of range names its row in the data (per-sample and per-st
   labels[17] = 3;
   const before = model.getWeights().get('lstm_1.weight_ih_l0')!.toArray();
   await throwsWithAsync(
-    () => model.fit(randn([40, 5, 2]), new Tensor(labels, [40]), { epochs: 1, batchSize: 8, shuffle: true, seed: 1, verbose: 0 }),
+    () =>
+      model.fit(randn([40, 5, 2]), new Tensor(labels, [40]), {
+        epochs: 1,
+        batchSize: 8,
+        shuffle: true,
+        seed: 1,
+        verbose: 0,
+      }),
     ShapeError,
     'class ids must be integers in [0, 2] (the model has 3 outputs); got 3 at y row 17',
   );
   assert.deepEqual(model.getWeights().get('lstm_1.weight_ih_l0')!.toArray(), before, 'no step was taken');
 
-  const seq = sequential([embedding({ inputDim: 6, outputDim: 3, inputShape: [4] }), lstm({ units: 4, returnSequences: true }), dense({ units: 6 })]);
+  const seq = sequential([
+    embedding({ inputDim: 6, outputDim: 3, inputShape: [4] }),
+    lstm({ units: 4, returnSequences: true }),
+    dense({ units: 6 }),
+  ]);
   seq.compile({ loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true }, optimizer: 'adam' });
-  const ids = new Tensor(Int32Array.from({ length: 40 }, (_, i) => i % 6), [10, 4]);
+  const ids = new Tensor(
+    Int32Array.from({ length: 40 }, (_, i) => i % 6),
+    [10, 4],
+  );
   const ys = Int32Array.from({ length: 40 }, (_, i) => (i + 1) % 6);
   ys[5 * 4 + 2] = -1;
-  await throwsWithAsync(() => seq.fit(ids, new Tensor(ys, [10, 4]), { epochs: 1, batchSize: 4, verbose: 0 }), ShapeError, 'got -1 at y row 5 (element 2 of the row)');
-  const val = new Tensor(Int32Array.from({ length: 8 }, () => 9), [2, 4]);
   await throwsWithAsync(
-    () => seq.fit(ids, new Tensor(Int32Array.from({ length: 40 }, () => 1), [10, 4]), { epochs: 1, verbose: 0, validationData: [ids.slice(0, 0, 2), val] }),
+    () => seq.fit(ids, new Tensor(ys, [10, 4]), { epochs: 1, batchSize: 4, verbose: 0 }),
+    ShapeError,
+    'got -1 at y row 5 (element 2 of the row)',
+  );
+  const val = new Tensor(
+    Int32Array.from({ length: 8 }, () => 9),
+    [2, 4],
+  );
+  await throwsWithAsync(
+    () =>
+      seq.fit(
+        ids,
+        new Tensor(
+          Int32Array.from({ length: 40 }, () => 1),
+          [10, 4],
+        ),
+        { epochs: 1, verbose: 0, validationData: [ids.slice(0, 0, 2), val] },
+      ),
     ShapeError,
     'got 9 at validationData y row 0 (element 0 of the row)',
   );

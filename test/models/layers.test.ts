@@ -25,7 +25,8 @@ function close(a: Tensor, b: Tensor, tol = 1e-5): void {
   assert.deepEqual(a.shape, b.shape);
   const x = a.toArray();
   const y = b.toArray();
-  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= tol, `index ${i}: ${x[i]} vs ${y[i]}`);
+  for (let i = 0; i < x.length; i++)
+    assert.ok(Math.abs(x[i] - y[i]) <= tol, `index ${i}: ${x[i]} vs ${y[i]}`);
 }
 
 /** PyTorch's parameter count of one recurrent layer and direction. */
@@ -34,7 +35,11 @@ function rnnParams(gates: number, input: number, hidden: number): number {
 }
 
 test('summary of seed 002 model: 80,896 + 132,096 + 1,290 parameters', () => {
-  const model = sequential([lstm({ units: 128, returnSequences: true, inputShape: [28, 28] }), lstm({ units: 128 }), dense({ units: 10 })]);
+  const model = sequential([
+    lstm({ units: 128, returnSequences: true, inputShape: [28, 28] }),
+    lstm({ units: 128 }),
+    dense({ units: 10 }),
+  ]);
   const lines: string[] = [];
   const text = model.summary({ print: (l) => lines.push(l) });
   assert.equal(lines.join('\n'), text);
@@ -42,13 +47,26 @@ test('summary of seed 002 model: 80,896 + 132,096 + 1,290 parameters', () => {
   assert.match(text, /lstm_2 \(LSTM\)\s+\(None, 128\)\s+132,096/);
   assert.match(text, /dense_1 \(Dense\)\s+\(None, 10\)\s+1,290/);
   assert.match(text, /Total params: 214,282/);
-  assert.deepEqual(model.layers.map((l) => l.countParams()), [rnnParams(4, 28, 128), rnnParams(4, 128, 128), 128 * 10 + 10]);
-  assert.deepEqual(model.layers.map((l) => l.countParams()), [80896, 132096, 1290]);
+  assert.deepEqual(
+    model.layers.map((l) => l.countParams()),
+    [rnnParams(4, 28, 128), rnnParams(4, 128, 128), 128 * 10 + 10],
+  );
+  assert.deepEqual(
+    model.layers.map((l) => l.countParams()),
+    [80896, 132096, 1290],
+  );
   // the keys are PyTorch's, prefixed by the layer names
   assert.deepEqual(Object.keys(model.stateDict()), [
-    'lstm_1.weight_ih_l0', 'lstm_1.weight_hh_l0', 'lstm_1.bias_ih_l0', 'lstm_1.bias_hh_l0',
-    'lstm_2.weight_ih_l0', 'lstm_2.weight_hh_l0', 'lstm_2.bias_ih_l0', 'lstm_2.bias_hh_l0',
-    'dense_1.weight', 'dense_1.bias',
+    'lstm_1.weight_ih_l0',
+    'lstm_1.weight_hh_l0',
+    'lstm_1.bias_ih_l0',
+    'lstm_1.bias_hh_l0',
+    'lstm_2.weight_ih_l0',
+    'lstm_2.weight_hh_l0',
+    'lstm_2.bias_ih_l0',
+    'lstm_2.bias_hh_l0',
+    'dense_1.weight',
+    'dense_1.bias',
   ]);
 });
 
@@ -62,9 +80,15 @@ test('summary of an embedding + bidirectional GRU model matches PyTorch formulas
   ]);
   const text = model.summary({ print: noPrint });
   const expected = [100 * 16, 2 * rnnParams(3, 16, 32), 2 * rnnParams(3, 64, 8), 0, 8 * 3 + 3];
-  assert.deepEqual(model.layers.map((l) => l.countParams()), expected);
+  assert.deepEqual(
+    model.layers.map((l) => l.countParams()),
+    expected,
+  );
   // the same counts as the PyTorch modules built directly
-  assert.equal(new GRU(16, 32, { bidirectional: true }).parameters().reduce((s, p) => s + p.numel(), 0), expected[1]);
+  assert.equal(
+    new GRU(16, 32, { bidirectional: true }).parameters().reduce((s, p) => s + p.numel(), 0),
+    expected[1],
+  );
   assert.match(text, /bidirectional_1 \(Bidirectional\)\s+\(None, None, 64\)\s+9,600/);
   assert.match(text, /bidirectional_2 \(Bidirectional\)\s+\(None, 8\)\s+3,552/);
   assert.match(text, /embedding_1 \(Embedding\)\s+\(None, None, 16\)\s+1,600/);
@@ -86,7 +110,13 @@ test('summary before the build is a StateError that says so; the first call buil
 
 test('wrong input shape is a ShapeError naming the layer and both shapes', () => {
   const model = sequential([lstm({ units: 4, inputShape: [10, 3] }), dense({ units: 1 })]);
-  throwsWith(() => model.predict(randn([2, 10, 4])), ShapeError, 'LSTM "lstm_1"', 'expected (None, 10, 3)', 'got (2, 10, 4)');
+  throwsWith(
+    () => model.predict(randn([2, 10, 4])),
+    ShapeError,
+    'LSTM "lstm_1"',
+    'expected (None, 10, 3)',
+    'got (2, 10, 4)',
+  );
   throwsWith(() => model.predict(randn([2, 3])), ShapeError, 'lstm_1', '(None, 10, 3)');
 });
 
@@ -144,7 +174,10 @@ test('lstm layer equals the PyTorch LSTM; goBackwards is Keras-style; bidirectio
   const bi = bidirectional(lstm({ units: 5, returnSequences: true }), { mergeMode: 'ave' });
   bi.build([null, 2]);
   const full = (bi.module as LSTM).forward(x)[0];
-  const ave = full.slice(2, 0, 5).add(full.slice(2, 5, 10)).div(2);
+  const ave = full
+    .slice(2, 0, 5)
+    .add(full.slice(2, 5, 10))
+    .div(2);
   close(bi.apply(x) as Tensor, ave, 1e-7);
 });
 
@@ -156,9 +189,15 @@ test('dense applies per time step on sequences', () => {
   assert.deepEqual(y.shape, [2, 4, 3]);
   const lin = layer.module as Linear;
   for (let t = 0; t < 4; t++) close(y.select(1, t), lin.forward(x.select(1, t)).tanh(), 1e-6);
-  const model = sequential([lstm({ units: 6, returnSequences: true, inputShape: [4, 5] }), dense({ units: 2 })]);
+  const model = sequential([
+    lstm({ units: 6, returnSequences: true, inputShape: [4, 5] }),
+    dense({ units: 2 }),
+  ]);
   assert.deepEqual(model.predict(x).shape, [2, 4, 2]);
-  assert.deepEqual(model.outputShapes(), [[4, 6], [4, 2]]);
+  assert.deepEqual(model.outputShapes(), [
+    [4, 6],
+    [4, 2],
+  ]);
 });
 
 test('masks: a padded sequence gives the unpadded result; padding leaves the final state alone', () => {
@@ -186,7 +225,8 @@ test('masks: a padded sequence gives the unpadded result; padding leaves the fin
     const last = kind({ units: 4, returnState: true });
     last.build([null, 3]);
     const [out, ...states] = last.apply(e, { mask }) as Tensor[];
-    const single = (n: number): Tensor[] => last.apply(e.narrow(0, n, 1).narrow(1, 0, lengths[n])) as Tensor[];
+    const single = (n: number): Tensor[] =>
+      last.apply(e.narrow(0, n, 1).narrow(1, 0, lengths[n])) as Tensor[];
     for (let n = 0; n < 3; n++) {
       const [o1, ...s1] = single(n);
       close(out.narrow(0, n, 1), o1, 1e-6);
@@ -199,7 +239,8 @@ test('masks: a padded sequence gives the unpadded result; padding leaves the fin
     for (let n = 0; n < 3; n++) {
       const alone = seqLayer.apply(e.narrow(0, n, 1).narrow(1, 0, lengths[n])) as Tensor;
       close(seq.narrow(0, n, 1).narrow(1, 0, lengths[n]), alone, 1e-6);
-      for (let t = lengths[n]; t < L; t++) close(seq.narrow(0, n, 1).select(1, t), alone.select(1, lengths[n] - 1), 1e-6);
+      for (let t = lengths[n]; t < L; t++)
+        close(seq.narrow(0, n, 1).select(1, t), alone.select(1, lengths[n] - 1), 1e-6);
     }
   }
 });
@@ -228,13 +269,21 @@ test('masks: the packed path (right padding) and the step-wise path agree; bidir
     // unidirectional: repeat semantics on both paths
     const uni = kind({ units: 3, returnSequences: true });
     uni.build([null, 2]);
-    close(uni.apply(x, { mask: right }) as Tensor, (uni.apply(x2, { mask: left }) as Tensor).narrow(1, 1, 5), 1e-6);
+    close(
+      uni.apply(x, { mask: right }) as Tensor,
+      (uni.apply(x2, { mask: left }) as Tensor).narrow(1, 1, 5),
+      1e-6,
+    );
   }
 });
 
 test('masks through a model: embedding + lstm ignores padding', () => {
   manualSeed(5);
-  const model = sequential([embedding({ inputDim: 20, outputDim: 4, maskZero: true, inputShape: [null] }), lstm({ units: 3 }), dense({ units: 1 })]);
+  const model = sequential([
+    embedding({ inputDim: 20, outputDim: 4, maskZero: true, inputShape: [null] }),
+    lstm({ units: 3 }),
+    dense({ units: 1 }),
+  ]);
   const padded = model.predict(tensor([[3, 4, 5, 0, 0]], { dtype: 'int32' }));
   const unpadded = model.predict(tensor([[3, 4, 5]], { dtype: 'int32' }));
   close(padded, unpadded, 1e-6);
@@ -242,8 +291,15 @@ test('masks through a model: embedding + lstm ignores padding', () => {
 
 test('stateful layers carry (detached) states across batches until resetStates', () => {
   manualSeed(2);
-  throwsWith(() => sequential([lstm({ units: 3, stateful: true, inputShape: [4, 2] })]), ConfigError, 'batchSize');
-  const model = sequential([lstm({ units: 3, stateful: true, batchSize: 2, inputShape: [4, 2] }), dense({ units: 1 })]);
+  throwsWith(
+    () => sequential([lstm({ units: 3, stateful: true, inputShape: [4, 2] })]),
+    ConfigError,
+    'batchSize',
+  );
+  const model = sequential([
+    lstm({ units: 3, stateful: true, batchSize: 2, inputShape: [4, 2] }),
+    dense({ units: 1 }),
+  ]);
   const x = randn([2, 4, 2]);
   const first = model.predict(x);
   const second = model.predict(x);
@@ -262,16 +318,41 @@ test('stateful layers carry (detached) states across batches until resetStates',
 });
 
 test('sequential rejects returnState layers, duplicate names and misplaced options', () => {
-  throwsWith(() => sequential([lstm({ units: 3, returnState: true, inputShape: [2, 2] })]), ConfigError, 'returnState', 'single-output');
-  throwsWith(() => sequential([dense({ units: 2, name: 'a' }), dense({ units: 2, name: 'a' })]), ConfigError, 'unique');
-  throwsWith(() => sequential([dense({ units: 2 }), dense({ units: 2, inputShape: [3] })]), ConfigError, 'only the first layer');
-  throwsWith(() => lstm({ units: 3, unknown: 1 } as unknown as { units: number }), ConfigError, 'unknown option "unknown"');
+  throwsWith(
+    () => sequential([lstm({ units: 3, returnState: true, inputShape: [2, 2] })]),
+    ConfigError,
+    'returnState',
+    'single-output',
+  );
+  throwsWith(
+    () => sequential([dense({ units: 2, name: 'a' }), dense({ units: 2, name: 'a' })]),
+    ConfigError,
+    'unique',
+  );
+  throwsWith(
+    () => sequential([dense({ units: 2 }), dense({ units: 2, inputShape: [3] })]),
+    ConfigError,
+    'only the first layer',
+  );
+  throwsWith(
+    () => lstm({ units: 3, unknown: 1 } as unknown as { units: number }),
+    ConfigError,
+    'unknown option "unknown"',
+  );
   throwsWith(() => lstm({ units: 0 }), ConfigError, 'units', 'positive integer');
   throwsWith(() => bidirectional(lstm({ units: 3, goBackwards: true })), ConfigError, 'goBackwards');
   throwsWith(() => bidirectional(lstm({ units: 3, name: 'x' })), ConfigError, 'name');
   // names: per kind, from 1; user names are kept
-  const m = sequential([lstm({ units: 2, returnSequences: true, inputShape: [3, 1] }), lstm({ units: 2, returnSequences: true, name: 'lstm_1x' }), lstm({ units: 2 }), dense({ units: 1 })]);
-  assert.deepEqual(m.layers.map((l) => l.name), ['lstm_1', 'lstm_1x', 'lstm_2', 'dense_1']);
+  const m = sequential([
+    lstm({ units: 2, returnSequences: true, inputShape: [3, 1] }),
+    lstm({ units: 2, returnSequences: true, name: 'lstm_1x' }),
+    lstm({ units: 2 }),
+    dense({ units: 1 }),
+  ]);
+  assert.deepEqual(
+    m.layers.map((l) => l.name),
+    ['lstm_1', 'lstm_1x', 'lstm_2', 'dense_1'],
+  );
   const used = lstm({ units: 2 });
   sequential([used]);
   throwsWith(() => sequential([used]), ConfigError, 'already belongs');
@@ -290,9 +371,30 @@ test("Keras' batchInputShape and Embedding's inputLength set the input shape and
   const bi = bidirectional(lstm({ units: 2 }), { batchInputShape: [3, 5, 4] });
   assert.deepEqual([bi.inputShape, bi.batchSize], [[5, 4], 3]);
   assert.deepEqual(embedding({ inputDim: 9, outputDim: 4, inputLength: null }).inputShape, [null]);
-  throwsWith(() => lstm({ units: 3, batchInputShape: [2, 4, 1], inputShape: [4, 1] }), ConfigError, 'batchInputShape', 'inputShape');
-  throwsWith(() => lstm({ units: 3, batchInputShape: [2, 4, 1], batchSize: 2 }), ConfigError, 'batchInputShape', 'batchSize');
+  throwsWith(
+    () => lstm({ units: 3, batchInputShape: [2, 4, 1], inputShape: [4, 1] }),
+    ConfigError,
+    'batchInputShape',
+    'inputShape',
+  );
+  throwsWith(
+    () => lstm({ units: 3, batchInputShape: [2, 4, 1], batchSize: 2 }),
+    ConfigError,
+    'batchInputShape',
+    'batchSize',
+  );
   throwsWith(() => lstm({ units: 3, batchInputShape: [2] }), ConfigError, 'at least 2 entries', '[2]');
-  throwsWith(() => lstm({ units: 3, batchInputShape: [0, 4, 1] }), ConfigError, 'batchSize', 'positive integer', 'got 0');
-  throwsWith(() => embedding({ inputDim: 9, outputDim: 4, inputLength: 6, inputShape: [6] }), ConfigError, 'inputLength', 'inputShape');
+  throwsWith(
+    () => lstm({ units: 3, batchInputShape: [0, 4, 1] }),
+    ConfigError,
+    'batchSize',
+    'positive integer',
+    'got 0',
+  );
+  throwsWith(
+    () => embedding({ inputDim: 9, outputDim: 4, inputLength: 6, inputShape: [6] }),
+    ConfigError,
+    'inputLength',
+    'inputShape',
+  );
 });

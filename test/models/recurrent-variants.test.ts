@@ -14,7 +14,13 @@ import { bidirectional, dense, gru, lstm, sequential, simpleRNN, loadModel } fro
 
 test('gru({ resetAfter: false }) and lstm({ recurrentActivation }) build variant modules that give the nn results', () => {
   manualSeed(3);
-  const g = gru({ units: 4, resetAfter: false, recurrentActivation: 'hardSigmoid', returnSequences: true, inputShape: [7, 3] });
+  const g = gru({
+    units: 4,
+    resetAfter: false,
+    recurrentActivation: 'hardSigmoid',
+    returnSequences: true,
+    inputShape: [7, 3],
+  });
   const model = sequential([g]);
   const x = randn([3, 7, 3]);
   const y = model.predict(x);
@@ -23,7 +29,12 @@ test('gru({ resetAfter: false }) and lstm({ recurrentActivation }) build variant
   assert.equal(mod.cellVariant?.gate.name, 'hardSigmoid');
   const [want] = mod.forward(x);
   assert.deepEqual(Array.from(y.data), Array.from(want.data));
-  const l = lstm({ units: 3, activation: 'relu', recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 }, inputShape: [5, 2] });
+  const l = lstm({
+    units: 3,
+    activation: 'relu',
+    recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 },
+    inputShape: [5, 2],
+  });
   sequential([l]);
   const lm = l.module as LSTM;
   assert.equal(lm.cellVariant?.cell.name, 'relu');
@@ -47,7 +58,9 @@ test('variant options under a mask run step by step with the variant', () => {
 test('variant options round-trip through getConfig and save/load', async () => {
   manualSeed(5);
   const model = sequential([
-    bidirectional(gru({ units: 3, resetAfter: false, activation: 'relu', returnSequences: true }), { inputShape: [6, 2] }),
+    bidirectional(gru({ units: 3, resetAfter: false, activation: 'relu', returnSequences: true }), {
+      inputShape: [6, 2],
+    }),
     lstm({ units: 2, recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 } }),
     dense({ units: 1 }),
   ]);

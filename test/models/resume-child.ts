@@ -6,7 +6,15 @@
 // layer and the recurrent layer's input dropout), so resuming must also redraw the masks.
 import { manualSeed } from '../../src/core/rng.js';
 import { randn, type Tensor } from '../../src/tensor/index.js';
-import { dense, dropout, gru, loadModel, lstm, sequential, type SequentialModel } from '../../src/models/index.js';
+import {
+  dense,
+  dropout,
+  gru,
+  loadModel,
+  lstm,
+  sequential,
+  type SequentialModel,
+} from '../../src/models/index.js';
 
 function data(): [Tensor, Tensor] {
   manualSeed(123);
@@ -15,7 +23,12 @@ function data(): [Tensor, Tensor] {
 }
 
 function build(): SequentialModel {
-  return sequential([lstm({ units: 6, returnSequences: true, dropout: 0.2, inputShape: [5, 3] }), dropout({ rate: 0.3 }), gru({ units: 4 }), dense({ units: 2 })]);
+  return sequential([
+    lstm({ units: 6, returnSequences: true, dropout: 0.2, inputShape: [5, 3] }),
+    dropout({ rate: 0.3 }),
+    gru({ units: 4 }),
+    dense({ units: 2 }),
+  ]);
 }
 
 const [mode, epochsArg, dir] = process.argv.slice(2);

@@ -10,7 +10,17 @@ import { FormatError } from '../../src/core/errors.js';
 import { manualSeed } from '../../src/core/rng.js';
 import { loadSafetensorsSync } from '../../src/io/safetensors.js';
 import { randn, tensor, type Tensor } from '../../src/tensor/index.js';
-import { bidirectional, dense, dropout, embedding, gru, loadModel, lstm, sequential, type SequentialModel } from '../../src/models/index.js';
+import {
+  bidirectional,
+  dense,
+  dropout,
+  embedding,
+  gru,
+  loadModel,
+  lstm,
+  sequential,
+  type SequentialModel,
+} from '../../src/models/index.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'longshort-models-'));
@@ -24,7 +34,11 @@ function data(): [Tensor, Tensor] {
 }
 
 function build(): SequentialModel {
-  return sequential([lstm({ units: 6, returnSequences: true, inputShape: [5, 3] }), gru({ units: 4 }), dense({ units: 2 })]);
+  return sequential([
+    lstm({ units: 6, returnSequences: true, inputShape: [5, 3] }),
+    gru({ units: 4 }),
+    dense({ units: 2 }),
+  ]);
 }
 
 test('save/load round trip: identical predictions, PyTorch keys, compile config', async () => {
@@ -38,7 +52,11 @@ test('save/load round trip: identical predictions, PyTorch keys, compile config'
     await model.save(dir);
     const st = loadSafetensorsSync(join(dir, 'weights.safetensors'));
     assert.deepEqual([...st.tensors.keys()].sort(), Object.keys(model.stateDict()).sort());
-    assert.ok(st.tensors.has('lstm_1.weight_ih_l0') && st.tensors.has('gru_1.bias_hh_l0') && st.tensors.has('dense_1.weight'));
+    assert.ok(
+      st.tensors.has('lstm_1.weight_ih_l0') &&
+        st.tensors.has('gru_1.bias_hh_l0') &&
+        st.tensors.has('dense_1.weight'),
+    );
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     assert.equal(json.epoch, 2);
     assert.deepEqual(json.compile, { loss: 'mse', optimizer: { type: 'adam', lr: 0.01 }, metrics: ['mae'] });
@@ -94,7 +112,13 @@ test('architectures with embedding, masks, bidirectional and dropout round-trip'
     ]);
     await model.save(dir); // not compiled: no optimizer files
     const loaded = await loadModel(dir);
-    const ids = tensor([[1, 5, 7, 0], [3, 2, 0, 0]], { dtype: 'int32' });
+    const ids = tensor(
+      [
+        [1, 5, 7, 0],
+        [3, 2, 0, 0],
+      ],
+      { dtype: 'int32' },
+    );
     assert.deepEqual(loaded.predict(ids).toArray(), model.predict(ids).toArray());
     assert.deepEqual(loaded.layerConfigs(), model.layerConfigs());
     assert.equal(loaded.isCompiled, false);
@@ -127,14 +151,39 @@ test('loadModel rejects bad files with a FormatError naming the file and field',
       return JSON.stringify(j);
     };
     await expectFormat('{ not json', 'model.json', 'invalid JSON');
-    await expectFormat(edit((j) => (j.epoch = -1)), 'model.json', '"epoch"');
-    await expectFormat(edit((j) => (j.layers = [{ className: 'Conv2D', config: {} }])), 'model.json', 'layers[0]', 'Conv2D');
-    await expectFormat(edit((j) => ((j.layers as Array<{ config: { units: number } }>)[1].config.units = 5)), 'weights.safetensors', 'gru_1.weight_ih_l0');
-    await expectFormat(edit((j) => (j.checkpointId = 'other')), 'weights.safetensors', 'checkpointId');
-    await expectFormat(edit((j) => ((j.compile as { loss: string }).loss = 'nope')), 'model.json', 'compile', 'unknown loss');
+    await expectFormat(
+      edit((j) => (j.epoch = -1)),
+      'model.json',
+      '"epoch"',
+    );
+    await expectFormat(
+      edit((j) => (j.layers = [{ className: 'Conv2D', config: {} }])),
+      'model.json',
+      'layers[0]',
+      'Conv2D',
+    );
+    await expectFormat(
+      edit((j) => ((j.layers as Array<{ config: { units: number } }>)[1].config.units = 5)),
+      'weights.safetensors',
+      'gru_1.weight_ih_l0',
+    );
+    await expectFormat(
+      edit((j) => (j.checkpointId = 'other')),
+      'weights.safetensors',
+      'checkpointId',
+    );
+    await expectFormat(
+      edit((j) => ((j.compile as { loss: string }).loss = 'nope')),
+      'model.json',
+      'compile',
+      'unknown loss',
+    );
     writeFileSync(path, good);
     writeFileSync(join(dir, 'optimizer.json'), '{}');
-    await assert.rejects(loadModel(dir), (e: unknown) => e instanceof FormatError && e.message.includes('optimizer.json'));
+    await assert.rejects(
+      loadModel(dir),
+      (e: unknown) => e instanceof FormatError && e.message.includes('optimizer.json'),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,7 +193,9 @@ test('saved mid-training and loaded in a new process, a model with dropout conti
   const dir = tmp();
   try {
     const child = fileURLToPath(new URL('./resume-child.js', import.meta.url));
-    const run = (...args: string[]): { epoch: number[]; history: Record<string, number[]>; prediction: number[] } => {
+    const run = (
+      ...args: string[]
+    ): { epoch: number[]; history: Record<string, number[]>; prediction: number[] } => {
       const out = execFileSync(process.execPath, [child, ...args], { encoding: 'utf8' });
       return JSON.parse(out.trim().split('\n').at(-1) as string);
     };

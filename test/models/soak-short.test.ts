@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { repoRoot } from '../helpers/fixtures.js';
 
 test('soak (short): memory stays flat over streaming, predicts and fit/save/load cycles', () => {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'soak.mjs'), '--steps', '3000', '--predicts', '300', '--cycles', '6'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'scripts', 'soak.mjs'), '--steps', '3000', '--predicts', '300', '--cycles', '6'],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /soak: flat/);
   assert.equal((r.stdout.match(/\d flat$/gm) ?? []).length, 3, r.stdout);

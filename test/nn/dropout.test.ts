@@ -16,7 +16,10 @@ test('dropout in training zeroes about p of the elements and scales the rest by 
     const zeros = d.filter((v) => v === 0).length / d.length;
     assert.ok(Math.abs(zeros - p) < 0.02, `p=${p}: zero fraction ${zeros}`);
     const scale = Math.fround(1 / (1 - p));
-    assert.ok(d.every((v) => v === 0 || v === scale), `p=${p}: survivors must equal ${scale}`);
+    assert.ok(
+      d.every((v) => v === 0 || v === scale),
+      `p=${p}: survivors must equal ${scale}`,
+    );
     const mean = d.reduce((a, b) => a + b, 0) / d.length;
     assert.ok(Math.abs(mean - 1) < 0.05, `p=${p}: mean ${mean} should stay near 1`);
   }
@@ -64,7 +67,12 @@ test('Dropout module: train() drops, eval() passes through; generator option; re
   drop.eval();
   assert.equal(drop.forward(x), x);
   drop.train();
-  assert.ok(drop.forward(x).toArray().some((v) => v === 0));
+  assert.ok(
+    drop
+      .forward(x)
+      .toArray()
+      .some((v) => v === 0),
+  );
   assert.equal(new Dropout().p, 0.5);
   assert.equal(new Dropout(0.2).toString(), 'Dropout(p=0.2, inplace=False)');
   assert.deepEqual(Object.keys(drop.stateDict()), []);

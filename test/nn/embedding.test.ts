@@ -20,9 +20,13 @@ interface EmbeddingCase {
   grads: { weight: FixtureTensor };
 }
 
-const cases = (JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'embedding.json'), 'utf8')) as { cases: EmbeddingCase[] })
-  .cases;
-const ids = (values: number[], shape?: number[]): Tensor => tensor(values, { dtype: 'int32', shape: shape ?? [values.length] });
+const cases = (
+  JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'embedding.json'), 'utf8')) as {
+    cases: EmbeddingCase[];
+  }
+).cases;
+const ids = (values: number[], shape?: number[]): Tensor =>
+  tensor(values, { dtype: 'int32', shape: shape ?? [values.length] });
 
 for (const dtype of ['float64', 'float32'] as const) {
   test(`Embedding matches PyTorch (repeated ids, paddingIdx, 0-d ids), output and weight gradient (${dtype})`, () => {
@@ -33,7 +37,11 @@ for (const dtype of ['float64', 'float32'] as const) {
       emb.loadStateDict({ weight: toTensor(c.inputs.weight, dtype) });
       const y = emb.forward(new Tensor(Int32Array.from(c.inputs.ids.data), c.inputs.ids.shape));
       assert.deepEqual(y.shape, c.output.shape, c.name);
-      assertClose(y.data, c.output.data, { rtol: 0, atol: dtype === 'float64' ? 0 : 1e-6, what: `${c.name} output` });
+      assertClose(y.data, c.output.data, {
+        rtol: 0,
+        atol: dtype === 'float64' ? 0 : 1e-6,
+        what: `${c.name} output`,
+      });
       y.backward(toTensor(c.gradOutput, dtype));
       const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-14 } : { rtol: 1e-5, atol: 1e-6 };
       assertClose(emb.weight.grad!.data, c.grads.weight.data, { ...tol, what: `${c.name} grad weight` });
@@ -61,7 +69,10 @@ test('paddingIdx: its row gets exactly no gradient, the others the same as witho
   const a = withPad.weight.grad!.toArray();
   const b = noPad.weight.grad!.toArray();
   for (let i = 0; i < a.length; i++) assert.equal(a[i], Math.floor(i / 3) === 2 ? 0 : b[i], `element ${i}`);
-  assert.ok(b.slice(6, 9).some((v) => v !== 0), 'the padding row would get a gradient without paddingIdx');
+  assert.ok(
+    b.slice(6, 9).some((v) => v !== 0),
+    'the padding row would get a gradient without paddingIdx',
+  );
   // numerically, the other rows are right with a padding row present (held constant here)
   const padRow = randn([1, 3], { dtype: 'float64', generator: g });
   const rows = (n: number): Tensor => randn([n, 3], { dtype: 'float64', generator: g, requiresGrad: true });
@@ -86,7 +97,13 @@ test('Embedding init: N(0, 1), padding row zero, negative paddingIdx counts from
 });
 
 test('Embedding.fromPretrained copies the table, freezes by default, keeps the padding row and draws no random numbers', () => {
-  const w = tensor([[1, 2.3, 3], [4, 5.1, 6.3]], { dtype: 'float64' });
+  const w = tensor(
+    [
+      [1, 2.3, 3],
+      [4, 5.1, 6.3],
+    ],
+    { dtype: 'float64' },
+  );
   manualSeed(9);
   const emb = Embedding.fromPretrained(w, { paddingIdx: 0 });
   const after = randn([3]).toArray();
@@ -105,9 +122,19 @@ test('Embedding.fromPretrained copies the table, freezes by default, keeps the p
 test('Embedding rejects float ids, out-of-range ids and bad configuration', () => {
   const emb = new Embedding(4, 3);
   throwsWith(() => emb.forward(tensor([0, 1])), DTypeError, 'int32', 'got float32');
-  throwsWith(() => emb.forward(ids([0, 4])), ShapeError, 'index out of range', 'expected ids in [0, 3], got 4');
+  throwsWith(
+    () => emb.forward(ids([0, 4])),
+    ShapeError,
+    'index out of range',
+    'expected ids in [0, 3], got 4',
+  );
   throwsWith(() => emb.forward(ids([-1])), ShapeError, 'got -1');
-  throwsWith(() => new Embedding(4, 3, { paddingIdx: 4 }), ConfigError, 'paddingIdx', 'expected an integer in [-4, 3], got 4');
+  throwsWith(
+    () => new Embedding(4, 3, { paddingIdx: 4 }),
+    ConfigError,
+    'paddingIdx',
+    'expected an integer in [-4, 3], got 4',
+  );
   throwsWith(() => new Embedding(4, 3, { paddingIdx: -5 }), ConfigError, 'got -5');
   throwsWith(() => new Embedding(-2, 3), ConfigError, 'numEmbeddings', 'got -2');
   throwsWith(() => Embedding.fromPretrained(tensor([1, 2, 3])), ShapeError, '2-dimensional', 'got [3]');

@@ -22,7 +22,10 @@ function stats(t: Tensor): { mean: number; std: number; min: number; max: number
 }
 
 function near(actual: number, expected: number, relTol: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= relTol * Math.abs(expected), `${what}: expected ~${expected}, got ${actual}`);
+  assert.ok(
+    Math.abs(actual - expected) <= relTol * Math.abs(expected),
+    `${what}: expected ~${expected}, got ${actual}`,
+  );
 }
 
 test('calculateGain matches torch.nn.init.calculate_gain', () => {
@@ -41,7 +44,12 @@ test('calculateGain matches torch.nn.init.calculate_gain', () => {
 test("fan in/out follow torch's _calculate_fan_in_and_fan_out", () => {
   assert.deepEqual(init.calculateFanInAndFanOut(zeros([8, 4])), { fanIn: 4, fanOut: 8 });
   assert.deepEqual(init.calculateFanInAndFanOut(zeros([8, 4, 3, 3])), { fanIn: 36, fanOut: 72 });
-  throwsWith(() => init.calculateFanInAndFanOut(zeros([5])), ShapeError, 'fewer than 2 dimensions', 'got [5]');
+  throwsWith(
+    () => init.calculateFanInAndFanOut(zeros([5])),
+    ShapeError,
+    'fewer than 2 dimensions',
+    'got [5]',
+  );
 });
 
 test('uniform_, normal_, constant_, zeros_, ones_ fill in place and return the tensor', () => {
@@ -55,9 +63,24 @@ test('uniform_, normal_, constant_, zeros_, ones_ fill in place and return the t
   const n = stats(t);
   near(n.mean, 1, 0.02, 'normal mean');
   near(n.std, 0.5, 0.02, 'normal std');
-  assert.ok(init.constant_(t, 0.25).toArray().every((v) => v === 0.25));
-  assert.ok(init.zeros_(t).toArray().every((v) => v === 0));
-  assert.ok(init.ones_(t).toArray().every((v) => v === 1));
+  assert.ok(
+    init
+      .constant_(t, 0.25)
+      .toArray()
+      .every((v) => v === 0.25),
+  );
+  assert.ok(
+    init
+      .zeros_(t)
+      .toArray()
+      .every((v) => v === 0),
+  );
+  assert.ok(
+    init
+      .ones_(t)
+      .toArray()
+      .every((v) => v === 1),
+  );
 });
 
 test('initialisers work on parameters that require grad, bump the version, and are reproducible', () => {
@@ -107,7 +130,7 @@ test('kaimingUniform_ and kaimingNormal_: gain from nonlinearity and a, fanIn or
   init.kaimingNormal_(t, { mode: 'fanOut', nonlinearity: 'relu' });
   near(stats(t).std, Math.sqrt(2 / 200), 0.02, 'kaiming normal std (fanOut)');
   init.kaimingNormal_(t, { nonlinearity: 'tanh' });
-  near(stats(t).std, (5 / 3) / Math.sqrt(400), 0.02, 'kaiming normal std (tanh, fanIn)');
+  near(stats(t).std, 5 / 3 / Math.sqrt(400), 0.02, 'kaiming normal std (tanh, fanIn)');
   const empty = zeros([0, 3]);
   assert.equal(init.kaimingUniform_(empty), empty);
 });
@@ -119,7 +142,8 @@ function gram(q: number[], rows: number, cols: number, byRows: boolean): number[
     for (let j = 0; j < n; j++) {
       let s = 0;
       const len = byRows ? cols : rows;
-      for (let k = 0; k < len; k++) s += byRows ? q[i * cols + k] * q[j * cols + k] : q[k * cols + i] * q[k * cols + j];
+      for (let k = 0; k < len; k++)
+        s += byRows ? q[i * cols + k] * q[j * cols + k] : q[k * cols + i] * q[k * cols + j];
       out.push(s);
     }
   }
@@ -143,13 +167,27 @@ test('orthogonal_ gives orthonormal columns (tall), rows (wide) and both (square
     for (const dtype of ['float64', 'float32'] as const) {
       const t = init.orthogonal_(zeros([rows, cols], { dtype }));
       const q = t.toArray();
-      if (rows >= cols) assertClose(gram(q, rows, cols, false), identity(cols), { atol: 1e-5, rtol: 0, what: `${rows}x${cols} QᵀQ` });
-      if (rows <= cols) assertClose(gram(q, rows, cols, true), identity(rows), { atol: 1e-5, rtol: 0, what: `${rows}x${cols} QQᵀ` });
+      if (rows >= cols)
+        assertClose(gram(q, rows, cols, false), identity(cols), {
+          atol: 1e-5,
+          rtol: 0,
+          what: `${rows}x${cols} QᵀQ`,
+        });
+      if (rows <= cols)
+        assertClose(gram(q, rows, cols, true), identity(rows), {
+          atol: 1e-5,
+          rtol: 0,
+          what: `${rows}x${cols} QQᵀ`,
+        });
     }
   }
   // gain, and >2-D tensors viewed as (size(0), rest)
   const t = init.orthogonal_(zeros([6, 2, 3], { dtype: 'float64' }), 2);
-  assertClose(gram(t.toArray(), 6, 6, true), identity(6, 4), { atol: 1e-10, rtol: 0, what: '6x(2*3) with gain 2' });
+  assertClose(gram(t.toArray(), 6, 6, true), identity(6, 4), {
+    atol: 1e-10,
+    rtol: 0,
+    what: '6x(2*3) with gain 2',
+  });
   const a = init.orthogonal_(zeros([4, 4]), 1, { generator: new Generator(3) }).toArray();
   const b = init.orthogonal_(zeros([4, 4]), 1, { generator: new Generator(3) }).toArray();
   assert.deepEqual(a, b);
@@ -157,12 +195,26 @@ test('orthogonal_ gives orthonormal columns (tall), rows (wide) and both (square
 
 test('init functions reject bad tensors and options with typed errors', () => {
   throwsWith(() => init.xavierUniform_(zeros([5])), ShapeError, 'fewer than 2 dimensions');
-  throwsWith(() => init.orthogonal_(zeros([5])), ShapeError, 'orthogonal_', '2 or more dimensions', 'got [5]');
+  throwsWith(
+    () => init.orthogonal_(zeros([5])),
+    ShapeError,
+    'orthogonal_',
+    '2 or more dimensions',
+    'got [5]',
+  );
   throwsWith(() => init.uniform_(tensor([1, 2], { dtype: 'int32' })), DTypeError, 'got int32');
   throwsWith(() => init.normal_(zeros([2]), 0, -1), ConfigError, 'std', 'got -1');
   throwsWith(() => init.uniform_(zeros([2]), 1, 0), ConfigError, 'a <= 0', 'got a = 1');
-  throwsWith(() => init.kaimingUniform_(zeros([2, 2]), { mode: 'fan_in' as 'fanIn' }), ConfigError, "got 'fan_in'");
-  throwsWith(() => init.kaimingNormal_(zeros([2, 2]), { nonlinearity: 'swish' as 'relu' }), ConfigError, "got 'swish'");
+  throwsWith(
+    () => init.kaimingUniform_(zeros([2, 2]), { mode: 'fan_in' as 'fanIn' }),
+    ConfigError,
+    "got 'fan_in'",
+  );
+  throwsWith(
+    () => init.kaimingNormal_(zeros([2, 2]), { nonlinearity: 'swish' as 'relu' }),
+    ConfigError,
+    "got 'swish'",
+  );
 });
 
 test('Linear parameters can be re-initialised with init helpers', () => {

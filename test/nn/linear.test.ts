@@ -19,7 +19,11 @@ interface LinearCase {
   grads: Record<string, FixtureTensor>;
 }
 
-const cases = (JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'linear.json'), 'utf8')) as { cases: LinearCase[] }).cases;
+const cases = (
+  JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'linear.json'), 'utf8')) as {
+    cases: LinearCase[];
+  }
+).cases;
 
 for (const dtype of ['float64', 'float32'] as const) {
   test(`Linear matches PyTorch's F.linear, output and gradients (${dtype})`, () => {
@@ -38,7 +42,8 @@ for (const dtype of ['float64', 'float32'] as const) {
       y.backward(toTensor(c.gradOutput, dtype));
       assertClose(x.grad!.data, c.grads.input.data, { ...tol, what: `${c.name} grad input` });
       assertClose(layer.weight.grad!.data, c.grads.weight.data, { ...tol, what: `${c.name} grad weight` });
-      if (c.inputs.bias) assertClose(layer.bias!.grad!.data, c.grads.bias.data, { ...tol, what: `${c.name} grad bias` });
+      if (c.inputs.bias)
+        assertClose(layer.bias!.grad!.data, c.grads.bias.data, { ...tol, what: `${c.name} grad bias` });
     }
   });
 }
@@ -67,7 +72,10 @@ test("Linear's default init is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias, a
       const mean = d.reduce((a, b) => a + b, 0) / d.length;
       const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
       assert.ok(Math.abs(mean) < 0.01 * bound, `weight mean ${mean}`);
-      assert.ok(Math.abs(std - bound / Math.sqrt(3)) < 0.01 * bound, `weight std ${std}, expected ${bound / Math.sqrt(3)}`);
+      assert.ok(
+        Math.abs(std - bound / Math.sqrt(3)) < 0.01 * bound,
+        `weight std ${std}, expected ${bound / Math.sqrt(3)}`,
+      );
     }
   }
 });
@@ -82,7 +90,10 @@ test('Linear: shapes, names, dtype, no bias, reproducible init and repr', () => 
   assert.equal(layer.toString(), 'Linear(in_features=4, out_features=8, bias=True)');
   const nb = new Linear(4, 8, { bias: false, dtype: 'float64' });
   assert.equal(nb.bias, null);
-  assert.deepEqual(nb.namedParameters().map(([n]) => n), ['weight']);
+  assert.deepEqual(
+    nb.namedParameters().map(([n]) => n),
+    ['weight'],
+  );
   assert.equal(nb.weight.dtype, 'float64');
   assert.equal(nb.toString(), 'Linear(in_features=4, out_features=8, bias=False)');
   const a = new Linear(3, 2, { generator: new Generator(5) });
@@ -98,8 +109,17 @@ test('Linear rejects bad sizes and inputs with typed errors', () => {
   throwsWith(() => new Linear(2.5, 3), ConfigError, 'inFeatures', 'got 2.5');
   throwsWith(() => new Linear(2, 3, { dtype: 'int32' as 'float32' }), DTypeError, 'got int32');
   const layer = new Linear(4, 3);
-  throwsWith(() => layer.forward(randn([2, 5])), ShapeError, 'Linear: input.size(-1) must equal inFeatures', 'expected 4, got 5');
+  throwsWith(
+    () => layer.forward(randn([2, 5])),
+    ShapeError,
+    'Linear: input.size(-1) must equal inFeatures',
+    'expected 4, got 5',
+  );
   throwsWith(() => layer.forward(tensor(1)), ShapeError, 'expected 4, got a 0-d tensor');
-  throwsWith(() => layer.forward(randn([2, 4], { dtype: 'float64' })), DTypeError, 'expected float32, got float64');
+  throwsWith(
+    () => layer.forward(randn([2, 4], { dtype: 'float64' })),
+    DTypeError,
+    'expected float32, got float64',
+  );
   throwsWith(() => layer.forward(tensor([1, 2, 3, 4], { dtype: 'int32' })), DTypeError, 'got int32');
 });

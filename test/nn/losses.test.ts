@@ -53,14 +53,20 @@ const LOSSES: Record<string, LossFn> = {
   binaryCrossEntropyWithLogits,
 };
 
-const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'losses.json'), 'utf8')) as { cases: LossCase[] };
+const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'nn', 'losses.json'), 'utf8')) as {
+  cases: LossCase[];
+};
 
 /** Fixture numbers: JSON has no NaN, so non-finite values come as strings ("NaN", "Infinity"). */
 function nums(data: ReadonlyArray<number | string>): number[] {
   return data.map(Number);
 }
 
-function fromFixture(t: FixtureTensor & { dtype?: string }, dtype: 'float32' | 'float64', requiresGrad = false): Tensor {
+function fromFixture(
+  t: FixtureTensor & { dtype?: string },
+  dtype: 'float32' | 'float64',
+  requiresGrad = false,
+): Tensor {
   if (t.dtype === 'int32') return new Tensor(Int32Array.from(t.data), t.shape);
   const data = dtype === 'float64' ? Float64Array.from(nums(t.data)) : Float32Array.from(nums(t.data));
   return new Tensor(data, t.shape, { requiresGrad });
@@ -87,7 +93,8 @@ for (const dtype of ['float64', 'float32'] as const) {
         const input = fromFixture(c.inputs.input, dtype, c.grads.input !== undefined);
         const target = fromFixture(c.inputs.target, dtype, c.grads.target !== undefined);
         const options: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(c.options)) options[k] = isFixtureTensor(v) ? fromFixture(v, dtype) : v;
+        for (const [k, v] of Object.entries(c.options))
+          options[k] = isFixtureTensor(v) ? fromFixture(v, dtype) : v;
         const out = LOSSES[c.fn](input, target, options);
         assert.deepEqual(out.shape, c.output.shape, `${c.name}: output shape`);
         assert.equal(out.dtype, dtype);
@@ -106,8 +113,10 @@ for (const dtype of ['float64', 'float32'] as const) {
 // ------------------------------------------------------------ gradient checks (float64)
 
 const g = new Generator(3);
-const f64 = (shape: number[], scale = 1): Tensor => noGrad(() => randn(shape, { dtype: 'float64', generator: g }).mul(scale)).requiresGrad_();
-const ids = (values: number[], shape?: number[]): Tensor => tensor(values, { dtype: 'int32', shape: shape ?? [values.length] });
+const f64 = (shape: number[], scale = 1): Tensor =>
+  noGrad(() => randn(shape, { dtype: 'float64', generator: g }).mul(scale)).requiresGrad_();
+const ids = (values: number[], shape?: number[]): Tensor =>
+  tensor(values, { dtype: 'int32', shape: shape ?? [values.length] });
 
 test('gradcheck: mse, l1, huber and smooth L1 w.r.t. input and target', () => {
   for (const r of ['mean', 'sum', 'none'] as const) {
@@ -125,8 +134,14 @@ test('gradcheck: nllLoss and crossEntropy with weight, ignoreIndex and label smo
   for (const r of ['mean', 'sum', 'none'] as const) {
     gradcheck((x) => nllLoss(logSoftmax(x, 1), t, { reduction: r, weight }), [f64([5, 4])]);
     gradcheck((x) => crossEntropy(x, t, { reduction: r, weight, labelSmoothing: 0.15 }), [f64([5, 4])]);
-    gradcheck((x) => crossEntropy(x, tIgnore2, { reduction: r, ignoreIndex: 2, labelSmoothing: 0.3 }), [f64([5, 4])]);
-    gradcheck((x) => crossEntropy(x, ids([1, 0, 3, 2, 0, 1], [2, 3]), { reduction: r, weight }), [f64([2, 4, 3])]);
+    gradcheck(
+      (x) => crossEntropy(x, tIgnore2, { reduction: r, ignoreIndex: 2, labelSmoothing: 0.3 }),
+      [f64([5, 4])],
+    );
+    gradcheck(
+      (x) => crossEntropy(x, ids([1, 0, 3, 2, 0, 1], [2, 3]), { reduction: r, weight }),
+      [f64([2, 4, 3])],
+    );
     gradcheck((x) => crossEntropy(x, ids([2], []), { reduction: r, labelSmoothing: 0.1 }), [f64([4])]);
   }
 });
@@ -146,14 +161,24 @@ test('gradcheck: binaryCrossEntropy and binaryCrossEntropyWithLogits (input and 
     const probs = noGrad(() => sigmoid(randn([4, 3], { dtype: 'float64', generator: g }))).requiresGrad_();
     const y = rand([4, 3], { dtype: 'float64', generator: g }).requiresGrad_();
     gradcheck((x, tt) => binaryCrossEntropy(x, tt, { reduction: r, weight }), [probs, y], { eps: 1e-7 });
-    gradcheck((x, tt) => binaryCrossEntropyWithLogits(x, tt, { reduction: r, weight, posWeight }), [f64([4, 3], 3), y]);
+    gradcheck(
+      (x, tt) => binaryCrossEntropyWithLogits(x, tt, { reduction: r, weight, posWeight }),
+      [f64([4, 3], 3), y],
+    );
   }
 });
 
 // ------------------------------------------------------------ semantics worth pinning down
 
 test('crossEntropy mean with weights divides by the summed weights of non-ignored targets', () => {
-  const x = tensor([[1, 2, 3], [1, 0, -1], [0.5, 0.5, 0.5]], { dtype: 'float64' });
+  const x = tensor(
+    [
+      [1, 2, 3],
+      [1, 0, -1],
+      [0.5, 0.5, 0.5],
+    ],
+    { dtype: 'float64' },
+  );
   const weight = tensor([1, 2, 4], { dtype: 'float64' });
   const t = ids([2, 0, -100]);
   const lp = logSoftmax(x, 1).toArray();
@@ -162,7 +187,16 @@ test('crossEntropy mean with weights divides by the summed weights of non-ignore
 });
 
 test('nllLoss with every target ignored gives NaN for mean and 0 for sum, as PyTorch', () => {
-  const x = logSoftmax(tensor([[1, 2], [3, 4]], { dtype: 'float64' }), 1);
+  const x = logSoftmax(
+    tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    ),
+    1,
+  );
   assert.ok(Number.isNaN(nllLoss(x, ids([-100, -100])).item()));
   assert.equal(nllLoss(x, ids([-100, -100]), { reduction: 'sum' }).item(), 0);
 });
@@ -198,7 +232,10 @@ test('loss modules forward to the functions and keep weights as PyTorch buffers'
   same(new MSELoss({ reduction: 'sum' }).forward(x, y), mseLoss(x, y, { reduction: 'sum' }));
   same(new L1Loss().forward(x, y), l1Loss(x, y));
   same(new HuberLoss({ delta: 0.3 }).forward(x, y), huberLoss(x, y, { delta: 0.3 }));
-  same(new SmoothL1Loss({ beta: 0.3, reduction: 'none' }).forward(x, y), smoothL1Loss(x, y, { beta: 0.3, reduction: 'none' }));
+  same(
+    new SmoothL1Loss({ beta: 0.3, reduction: 'none' }).forward(x, y),
+    smoothL1Loss(x, y, { beta: 0.3, reduction: 'none' }),
+  );
   const ce = new CrossEntropyLoss({ weight: w, labelSmoothing: 0.1, ignoreIndex: 1 });
   same(ce.forward(x, t), crossEntropy(x, t, { weight: w, labelSmoothing: 0.1, ignoreIndex: 1 }));
   assert.deepEqual(Object.keys(ce.stateDict()), ['weight']);
@@ -219,8 +256,17 @@ test('element-wise losses reject mismatched shapes, dtypes, int tensors and bad 
   const a = randn([3, 4]);
   throwsWith(() => mseLoss(a, randn([4, 3])), ShapeError, 'mseLoss', '[3, 4]', '[4, 3]');
   throwsWith(() => l1Loss(a, randn([1, 4])), ShapeError, 'l1Loss', 'expected [3, 4], got [1, 4]');
-  throwsWith(() => mseLoss(a, randn([3, 4], { dtype: 'float64' })), DTypeError, 'expected float32, got float64');
-  throwsWith(() => mseLoss(tensor([1, 2], { dtype: 'int32' }), tensor([1, 2], { dtype: 'int32' })), DTypeError, 'input', 'got int32');
+  throwsWith(
+    () => mseLoss(a, randn([3, 4], { dtype: 'float64' })),
+    DTypeError,
+    'expected float32, got float64',
+  );
+  throwsWith(
+    () => mseLoss(tensor([1, 2], { dtype: 'int32' }), tensor([1, 2], { dtype: 'int32' })),
+    DTypeError,
+    'input',
+    'got int32',
+  );
   throwsWith(() => mseLoss(a, a, { reduction: 'avg' as 'mean' }), ConfigError, "got 'avg'");
   throwsWith(() => huberLoss(a, a, { delta: 0 }), ConfigError, 'delta', 'got 0');
   throwsWith(() => new HuberLoss({ delta: -1 }), ConfigError, 'HuberLoss', 'got -1');
@@ -230,18 +276,57 @@ test('element-wise losses reject mismatched shapes, dtypes, int tensors and bad 
 
 test('nllLoss and crossEntropy reject bad targets, weights and options', () => {
   const x = randn([3, 4]);
-  throwsWith(() => crossEntropy(x, ids([0, 4, 1])), ShapeError, 'target 4 is out of bounds', 'expected class ids in [0, 3]', 'got 4');
+  throwsWith(
+    () => crossEntropy(x, ids([0, 4, 1])),
+    ShapeError,
+    'target 4 is out of bounds',
+    'expected class ids in [0, 3]',
+    'got 4',
+  );
   throwsWith(() => nllLoss(x, ids([0, -1, 1])), ShapeError, 'got -1');
   throwsWith(() => crossEntropy(x, ids([0, 1])), ShapeError, 'expected [3], got [2]');
   throwsWith(() => crossEntropy(x, ids([0, 1, 2], [1, 3])), ShapeError, 'expected [3], got [1, 3]');
-  throwsWith(() => crossEntropy(x, tensor([0, 1, 2])), DTypeError, 'int32 class ids', 'got float32', 'class probabilities');
+  throwsWith(
+    () => crossEntropy(x, tensor([0, 1, 2])),
+    DTypeError,
+    'int32 class ids',
+    'got float32',
+    'class probabilities',
+  );
   throwsWith(() => nllLoss(x, tensor([0, 1, 2])), DTypeError, 'expected int32, got float32');
-  throwsWith(() => crossEntropy(x, ids(new Array<number>(12).fill(0), [3, 4])), DTypeError, 'class probabilities', 'got int32');
-  throwsWith(() => crossEntropy(x, softmax(randn([3, 4]), 1), { ignoreIndex: 1 }), ConfigError, 'ignoreIndex', 'got 1');
-  throwsWith(() => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1]) }), ShapeError, 'expected shape [4], got [2]');
-  throwsWith(() => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1, 1, 1], { dtype: 'float64' }) }), DTypeError, 'expected float32, got float64');
-  throwsWith(() => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1, 1, 1], { requiresGrad: true }) }), UnsupportedError, 'weight');
-  throwsWith(() => crossEntropy(x, ids([0, 1, 2]), { labelSmoothing: 1.5 }), ConfigError, 'labelSmoothing', 'got 1.5');
+  throwsWith(
+    () => crossEntropy(x, ids(new Array<number>(12).fill(0), [3, 4])),
+    DTypeError,
+    'class probabilities',
+    'got int32',
+  );
+  throwsWith(
+    () => crossEntropy(x, softmax(randn([3, 4]), 1), { ignoreIndex: 1 }),
+    ConfigError,
+    'ignoreIndex',
+    'got 1',
+  );
+  throwsWith(
+    () => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1]) }),
+    ShapeError,
+    'expected shape [4], got [2]',
+  );
+  throwsWith(
+    () => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1, 1, 1], { dtype: 'float64' }) }),
+    DTypeError,
+    'expected float32, got float64',
+  );
+  throwsWith(
+    () => crossEntropy(x, ids([0, 1, 2]), { weight: tensor([1, 1, 1, 1], { requiresGrad: true }) }),
+    UnsupportedError,
+    'weight',
+  );
+  throwsWith(
+    () => crossEntropy(x, ids([0, 1, 2]), { labelSmoothing: 1.5 }),
+    ConfigError,
+    'labelSmoothing',
+    'got 1.5',
+  );
   throwsWith(() => crossEntropy(tensor(1), ids([0])), ShapeError, 'class dim', '0-d');
   throwsWith(() => new CrossEntropyLoss({ reduction: 'average' as 'mean' }), ConfigError, "'average'");
 });
@@ -249,7 +334,11 @@ test('nllLoss and crossEntropy reject bad targets, weights and options', () => {
 test('binary cross entropies reject out-of-range probabilities and bad weights', () => {
   const p = tensor([0.2, 1.5, 0.3]);
   throwsWith(() => binaryCrossEntropy(p, tensor([0, 1, 0])), ConfigError, 'between 0 and 1', 'got 1.5');
-  throwsWith(() => binaryCrossEntropyWithLogits(randn([2, 3]), randn([3])), ShapeError, 'expected [2, 3], got [3]');
+  throwsWith(
+    () => binaryCrossEntropyWithLogits(randn([2, 3]), randn([3])),
+    ShapeError,
+    'expected [2, 3], got [3]',
+  );
   throwsWith(
     () => binaryCrossEntropyWithLogits(randn([2, 3]), rand([2, 3]), { posWeight: tensor([1, 2]) }),
     ShapeError,
@@ -257,5 +346,9 @@ test('binary cross entropies reject out-of-range probabilities and bad weights',
     'broadcastable to [2, 3]',
     'got [2]',
   );
-  throwsWith(() => binaryCrossEntropy(rand([2, 3]), rand([2, 3]), { weight: tensor([1, 2, 3], { dtype: 'float64' }) }), DTypeError, 'weight');
+  throwsWith(
+    () => binaryCrossEntropy(rand([2, 3]), rand([2, 3]), { weight: tensor([1, 2, 3], { dtype: 'float64' }) }),
+    DTypeError,
+    'weight',
+  );
 });

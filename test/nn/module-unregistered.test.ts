@@ -34,7 +34,11 @@ test('loadStateDict names submodules that were never registered', () => {
     "this.lstm = this.registerModule('lstm', new LSTM(...))",
   );
   assert.deepEqual(bad.lstm.stateDict().weight_ih_l0.toArray(), before, 'nothing written');
-  throwsWith(() => new HalfRegistered().loadStateDict(sd), StateError, '"heads[0]" (Linear) is a property but never registered');
+  throwsWith(
+    () => new HalfRegistered().loadStateDict(sd),
+    StateError,
+    '"heads[0]" (Linear) is a property but never registered',
+  );
   // a registered module with a wrong key gets no such hint
   assert.throws(
     () => new Registered().loadStateDict({ ...sd, extra: sd['fc.bias'] }),

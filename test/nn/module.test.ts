@@ -15,7 +15,11 @@ class ReLU extends Module {
 
 function model(seed = 1): Sequential {
   const g = new Generator(seed);
-  return new Sequential(new Linear(4, 6, { generator: g }), new ReLU(), new Sequential(new Dropout(0.5), new Linear(6, 2, { generator: g })));
+  return new Sequential(
+    new Linear(4, 6, { generator: g }),
+    new ReLU(),
+    new Sequential(new Dropout(0.5), new Linear(6, 2, { generator: g })),
+  );
 }
 
 function snapshot(m: Module): Record<string, number[]> {
@@ -39,7 +43,12 @@ test('loadStateDict (strict) names missing and unexpected keys and changes nothi
   const dict: StateDict = { ...model(3).stateDict() };
   delete dict['2.1.bias'];
   dict['2.1.gamma'] = zeros([2]);
-  throwsWith(() => m.loadStateDict(dict), StateError, 'missing keys: "2.1.bias"', 'unexpected keys: "2.1.gamma"');
+  throwsWith(
+    () => m.loadStateDict(dict),
+    StateError,
+    'missing keys: "2.1.bias"',
+    'unexpected keys: "2.1.gamma"',
+  );
   assert.deepEqual(snapshot(m), before);
 });
 
@@ -49,9 +58,20 @@ test('loadStateDict rejects a mis-shaped entry (strict or not), naming key, expe
   const dict: StateDict = { ...model(3).stateDict(), '2.1.weight': zeros([2, 5]) };
   throwsWith(() => m.loadStateDict(dict), ShapeError, '"2.1.weight"', 'expected [2, 6], got [2, 5]');
   assert.deepEqual(snapshot(m), before);
-  throwsWith(() => m.loadStateDict(dict, { strict: false }), ShapeError, '"2.1.weight"', 'expected [2, 6], got [2, 5]');
+  throwsWith(
+    () => m.loadStateDict(dict, { strict: false }),
+    ShapeError,
+    '"2.1.weight"',
+    'expected [2, 6], got [2, 5]',
+  );
   assert.deepEqual(snapshot(m), before);
-  throwsWith(() => m.loadStateDict({ ...model(3).stateDict(), '0.bias': tensor([1, 2, 3, 4, 5, 6], { dtype: 'int32' }) }), StateError, '"0.bias"', 'expected float32, got int32');
+  throwsWith(
+    () =>
+      m.loadStateDict({ ...model(3).stateDict(), '0.bias': tensor([1, 2, 3, 4, 5, 6], { dtype: 'int32' }) }),
+    StateError,
+    '"0.bias"',
+    'expected float32, got int32',
+  );
   assert.deepEqual(snapshot(m), before);
 });
 
@@ -84,11 +104,15 @@ test('train() and eval() toggle dropout in nested modules', () => {
 
 test('zeroGrad clears gradients to null (default) or zeros', () => {
   const m = model().eval();
-  m.forward(randn([3, 4])).sum().backward();
+  m.forward(randn([3, 4]))
+    .sum()
+    .backward();
   assert.ok(m.parameters().every((p) => p.grad !== null));
   m.zeroGrad(false);
   assert.ok(m.parameters().every((p) => p.grad !== null && p.grad.toArray().every((v) => v === 0)));
-  m.forward(randn([3, 4])).sum().backward();
+  m.forward(randn([3, 4]))
+    .sum()
+    .backward();
   m.zeroGrad();
   assert.ok(m.parameters().every((p) => p.grad === null));
 });

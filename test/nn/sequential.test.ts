@@ -25,10 +25,25 @@ test('Sequential chains forward through its modules in order', () => {
 });
 
 test('Sequential names children 0, 1, ... and nests state-dict keys like PyTorch', () => {
-  const seq = new Sequential(new Linear(4, 8), new Sequential(new Linear(8, 8), new Dropout(0.1), new Linear(8, 2, { bias: false })));
-  assert.deepEqual(Object.keys(seq.stateDict()), ['0.weight', '0.bias', '1.0.weight', '1.0.bias', '1.2.weight']);
-  assert.deepEqual(seq.namedParameters().map(([n]) => n), ['0.weight', '0.bias', '1.0.weight', '1.0.bias', '1.2.weight']);
-  assert.deepEqual(seq.namedChildren().map(([n]) => n), ['0', '1']);
+  const seq = new Sequential(
+    new Linear(4, 8),
+    new Sequential(new Linear(8, 8), new Dropout(0.1), new Linear(8, 2, { bias: false })),
+  );
+  assert.deepEqual(Object.keys(seq.stateDict()), [
+    '0.weight',
+    '0.bias',
+    '1.0.weight',
+    '1.0.bias',
+    '1.2.weight',
+  ]);
+  assert.deepEqual(
+    seq.namedParameters().map(([n]) => n),
+    ['0.weight', '0.bias', '1.0.weight', '1.0.bias', '1.2.weight'],
+  );
+  assert.deepEqual(
+    seq.namedChildren().map(([n]) => n),
+    ['0', '1'],
+  );
   assert.equal(
     seq.toString(),
     [
@@ -62,7 +77,12 @@ test('Sequential rejects non-modules and out-of-range indices', () => {
   const seq = new Sequential(new Linear(2, 2));
   throwsWith(() => seq.at(1), ConfigError, 'index out of range', 'expected an integer in [-1, 0], got 1');
   throwsWith(() => seq.at(-2), ConfigError, 'got -2');
-  throwsWith(() => seq.append({ forward: (x: Tensor) => x } as unknown as TensorModule), ConfigError, 'Module with a forward', 'got Object');
+  throwsWith(
+    () => seq.append({ forward: (x: Tensor) => x } as unknown as TensorModule),
+    ConfigError,
+    'Module with a forward',
+    'got Object',
+  );
   class NoForward extends Module {}
   throwsWith(() => new Sequential(new NoForward() as unknown as TensorModule), ConfigError, 'got NoForward');
 });

@@ -6,8 +6,11 @@ import { clipGradNorm, clipGradValue } from '../../src/optim/index.js';
 import { assertClose } from '../helpers/gradcheck.js';
 
 function param(grad: number[] | null, dtype: 'float32' | 'float64' = 'float64'): Tensor {
-  const mk = (v: number[]): Float32Array | Float64Array => (dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v));
-  const p = new Tensor(mk(new Array<number>(grad?.length ?? 2).fill(0)), [grad?.length ?? 2], { requiresGrad: true });
+  const mk = (v: number[]): Float32Array | Float64Array =>
+    dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v);
+  const p = new Tensor(mk(new Array<number>(grad?.length ?? 2).fill(0)), [grad?.length ?? 2], {
+    requiresGrad: true,
+  });
   if (grad !== null) p.grad = new Tensor(mk(grad), [grad.length]);
   return p;
 }
@@ -57,11 +60,17 @@ test('clipGradNorm: non-finite norm with errorIfNonfinite throws a StateError na
   const a = param([NaN, 1]);
   assert.throws(
     () => clipGradNorm([a], 1, { errorIfNonfinite: true }),
-    (e: unknown) => e instanceof StateError && /total norm of order 2/.test(e.message) && /non-finite \(NaN\)/.test(e.message),
+    (e: unknown) =>
+      e instanceof StateError &&
+      /total norm of order 2/.test(e.message) &&
+      /non-finite \(NaN\)/.test(e.message),
   );
   assert.equal(a.grad!.data[1], 1, 'nothing changed');
   const b = param([Infinity, 1]);
-  assert.throws(() => clipGradNorm([b], 1, { errorIfNonfinite: true, normType: Infinity }), /order Infinity.*non-finite \(Infinity\)/);
+  assert.throws(
+    () => clipGradNorm([b], 1, { errorIfNonfinite: true, normType: Infinity }),
+    /order Infinity.*non-finite \(Infinity\)/,
+  );
   const n = clipGradNorm([a], 1);
   assert.ok(Number.isNaN(n));
   assert.ok(Number.isNaN(a.grad!.data[1]));

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { assertClose } from '../helpers/gradcheck.js';
 import { clipGradNorm, clipGradValue, type OptimizerStateDict } from '../../src/optim/index.js';
 import { Tensor } from '../../src/tensor/index.js';
-import { fxTensor, loadOptimFixtures, makeOptimizer, mseLossOf, type OptCase, type OptFile } from './helpers.js';
+import {
+  fxTensor,
+  loadOptimFixtures,
+  makeOptimizer,
+  mseLossOf,
+  type OptCase,
+  type OptFile,
+} from './helpers.js';
 
 const files = loadOptimFixtures();
 const optFiles = files.filter((f) => f.doc.kind === 'optimizer') as Array<{ file: string; doc: OptFile }>;
@@ -33,7 +40,8 @@ function train(
       const saved: OptimizerStateDict = opt.stateDict();
       const copies = params.map((p) => new Tensor(p.data.slice(), p.shape, { requiresGrad: true }));
       // scramble the old optimizer's buffers to prove the saved dict is a copy
-      for (const st of opt.state.values()) for (const v of Object.values(st)) if (v instanceof Tensor) v.data.fill(123);
+      for (const st of opt.state.values())
+        for (const v of Object.values(st)) if (v instanceof Tensor) v.data.fill(123);
       params = copies;
       opt = makeOptimizer(c, params);
       opt.loadStateDict(saved);
@@ -114,8 +122,18 @@ for (const { file, doc } of optFiles) {
         'float64',
         ref.length,
         (s, loss, params) => {
-          assertClose([loss], [ref[s].loss], { rtol: 1e-10, atol: 1e-12, what: `${c.name} resumed step ${s} loss` });
-          params.forEach((p, i) => assertClose(p.data, ref[s].params[i], { rtol: 1e-10, atol: 1e-12, what: `${c.name} resumed step ${s} param ${i}` }));
+          assertClose([loss], [ref[s].loss], {
+            rtol: 1e-10,
+            atol: 1e-12,
+            what: `${c.name} resumed step ${s} loss`,
+          });
+          params.forEach((p, i) =>
+            assertClose(p.data, ref[s].params[i], {
+              rtol: 1e-10,
+              atol: 1e-12,
+              what: `${c.name} resumed step ${s} param ${i}`,
+            }),
+          );
         },
         3,
       );

@@ -22,7 +22,8 @@ export interface OptCase {
   optimizer: string;
   options: Record<string, unknown>;
   groups?: Array<{ params: number[]; options: Record<string, unknown> }>;
-  clip?: { type: 'norm'; maxNorm: number; normType?: number | 'Infinity' } | { type: 'value'; clipValue: number };
+  clip?:
+    { type: 'norm'; maxNorm: number; normType?: number | 'Infinity' } | { type: 'value'; clipValue: number };
   unused_param?: boolean;
   steps: OptStep[];
   steps32: OptStep[];
@@ -61,7 +62,10 @@ export function loadOptimFixtures(): Array<{ file: string; doc: OptFile | SchedF
   return readdirSync(optimFixtureDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, doc: JSON.parse(readFileSync(join(optimFixtureDir, file), 'utf8')) as OptFile | SchedFile }));
+    .map((file) => ({
+      file,
+      doc: JSON.parse(readFileSync(join(optimFixtureDir, file), 'utf8')) as OptFile | SchedFile,
+    }));
 }
 
 export function fxTensor(t: FxTensor, dtype: 'float32' | 'float64', requiresGrad = false): Tensor {

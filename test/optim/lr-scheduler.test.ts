@@ -15,14 +15,20 @@ import {
 import { assertClose } from '../helpers/gradcheck.js';
 import { loadOptimFixtures, type SchedCase, type SchedFile } from './helpers.js';
 
-const schedFiles = loadOptimFixtures().filter((f) => f.doc.kind === 'scheduler') as Array<{ file: string; doc: SchedFile }>;
+const schedFiles = loadOptimFixtures().filter((f) => f.doc.kind === 'scheduler') as Array<{
+  file: string;
+  doc: SchedFile;
+}>;
 
 function param(): Tensor {
   return new Tensor(new Float64Array(2), [2], { requiresGrad: true });
 }
 
 function twoGroupSgd(lrs: number[]): SGD {
-  return new SGD(lrs.map((lr) => ({ params: [param()], lr })), { lr: 0.1 });
+  return new SGD(
+    lrs.map((lr) => ({ params: [param()], lr })),
+    { lr: 0.1 },
+  );
 }
 
 type AnySched = LRScheduler | ReduceLROnPlateau;
@@ -67,8 +73,15 @@ for (const { file, doc } of schedFiles) {
       for (let e = 0; e < c.lrs.length - 1; e++) {
         opt.step();
         stepOnce(s, c, e);
-        assertClose(s.getLastLr(), c.lrs[e + 1], { rtol: 1e-12, atol: 1e-18, what: `${c.name} epoch ${e + 1}` });
-        assert.deepEqual(s.getLastLr(), opt.paramGroups.map((g) => g.lr));
+        assertClose(s.getLastLr(), c.lrs[e + 1], {
+          rtol: 1e-12,
+          atol: 1e-18,
+          what: `${c.name} epoch ${e + 1}`,
+        });
+        assert.deepEqual(
+          s.getLastLr(),
+          opt.paramGroups.map((g) => g.lr),
+        );
       }
     });
 
@@ -86,7 +99,11 @@ for (const { file, doc } of schedFiles) {
       s2.loadStateDict(saved);
       for (let e = half; e < c.lrs.length - 1; e++) {
         stepOnce(s2, c, e);
-        assertClose(s2.getLastLr(), c.lrs[e + 1], { rtol: 1e-12, atol: 1e-18, what: `${c.name} resumed epoch ${e + 1}` });
+        assertClose(s2.getLastLr(), c.lrs[e + 1], {
+          rtol: 1e-12,
+          atol: 1e-18,
+          what: `${c.name} resumed epoch ${e + 1}`,
+        });
       }
     });
   }
@@ -104,9 +121,15 @@ test('CosineAnnealingLR keeps matching the closed form over several periods (eta
 
 test('schedulers set initialLr and resume with lastEpoch', () => {
   const opt = twoGroupSgd([0.1, 0.05]);
-  assert.throws(() => new StepLR(opt, { stepSize: 2, lastEpoch: 3 }), (e: unknown) => e instanceof ConfigError && /initial_lr/.test(e.message));
+  assert.throws(
+    () => new StepLR(opt, { stepSize: 2, lastEpoch: 3 }),
+    (e: unknown) => e instanceof ConfigError && /initial_lr/.test(e.message),
+  );
   const s = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
-  assert.deepEqual(opt.paramGroups.map((g) => g.initialLr), [0.1, 0.05]);
+  assert.deepEqual(
+    opt.paramGroups.map((g) => g.initialLr),
+    [0.1, 0.05],
+  );
   assert.equal(s.lastEpoch, 0);
   s.step();
   s.step();
@@ -120,7 +143,11 @@ test('schedulers set initialLr and resume with lastEpoch', () => {
   const opt3 = twoGroupSgd([0.1, 0.05]);
   for (const g of opt3.paramGroups) g.initialLr = g.lr;
   const c3 = new CosineAnnealingLR(opt3, { tMax: 10, lastEpoch: 3 });
-  assertClose(c3.getLastLr(), [0.1, 0.05].map((b) => (b * (1 + Math.cos((Math.PI * 4) / 10))) / 2), { rtol: 1e-12 });
+  assertClose(
+    c3.getLastLr(),
+    [0.1, 0.05].map((b) => (b * (1 + Math.cos((Math.PI * 4) / 10))) / 2),
+    { rtol: 1e-12 },
+  );
 });
 
 test('scheduler options are validated', () => {
@@ -129,7 +156,10 @@ test('scheduler options are validated', () => {
     [() => new StepLR(opt, { stepSize: 0 }), /StepLR: stepSize must be a positive integer; got 0/],
     [() => new StepLR(opt, { stepSize: 2.5 }), /stepSize/],
     [() => new StepLR(opt, { stepSize: 2, step_size: 3 } as never), /unknown option "step_size"/],
-    [() => new ExponentialLR(opt, {} as never), /ExponentialLR: gamma must be a finite number; got undefined/],
+    [
+      () => new ExponentialLR(opt, {} as never),
+      /ExponentialLR: gamma must be a finite number; got undefined/,
+    ],
     [() => new CosineAnnealingLR(opt, { tMax: 0 }), /tMax must be a positive number/],
     [() => new LambdaLR(opt, { lrLambda: [(e: number) => e, (e: number) => e] }), /expected 1 lrLambdas/],
     [() => new LambdaLR(opt, { lrLambda: 3 as never }), /lrLambda must be a function/],
@@ -139,7 +169,8 @@ test('scheduler options are validated', () => {
     [() => new ReduceLROnPlateau(opt, { minLr: [0, 0] }), /expected 1 minLrs/],
     [() => new StepLR({} as never, { stepSize: 1 }), /expected an Optimizer/],
   ];
-  for (const [fn, re] of bad) assert.throws(fn, (e: unknown) => e instanceof ConfigError && re.test(e.message), String(re));
+  for (const [fn, re] of bad)
+    assert.throws(fn, (e: unknown) => e instanceof ConfigError && re.test(e.message), String(re));
 });
 
 test('scheduler loadStateDict validates and changes nothing on failure', () => {
@@ -151,7 +182,14 @@ test('scheduler loadStateDict validates and changes nothing on failure', () => {
   assert.throws(() => s.loadStateDict({ ...before, step_size: 0 }), StateError);
   assert.throws(() => s.loadStateDict({ ...before, last_epoch: 'x' }), StateError);
   assert.deepEqual(s.stateDict(), before);
-  assert.deepEqual(Object.keys(before).sort(), ['_last_lr', '_step_count', 'base_lrs', 'gamma', 'last_epoch', 'step_size']);
+  assert.deepEqual(Object.keys(before).sort(), [
+    '_last_lr',
+    '_step_count',
+    'base_lrs',
+    'gamma',
+    'last_epoch',
+    'step_size',
+  ]);
   const p = new ReduceLROnPlateau(opt);
   p.step(1);
   const pb = p.stateDict();

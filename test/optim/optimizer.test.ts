@@ -44,7 +44,10 @@ test('hyper-parameters are validated like torch (ConfigError with the value)', (
     // per-group values are checked too
     [() => new SGD([{ params: ps, lr: -2 }]), /SGD: lr must be a non-negative number; got -2/],
     // unknown option names are rejected, not ignored
-    [() => new Adam(ps, { weight_decay: 0.1 } as never), /Adam: unknown option "weight_decay"; expected one of lr, betas/],
+    [
+      () => new Adam(ps, { weight_decay: 0.1 } as never),
+      /Adam: unknown option "weight_decay"; expected one of lr, betas/,
+    ],
     [() => new SGD([{ params: ps, mom: 0.9 } as never]), /SGD \(a parameter group\): unknown option "mom"/],
     // parameter lists
     [() => new SGD([]), /SGD: got an empty parameter list/],
@@ -63,14 +66,29 @@ test('hyper-parameters are validated like torch (ConfigError with the value)', (
 
 test('defaults and the harness call forms', () => {
   const ps = [p64([1, 2])];
-  assert.deepEqual({ ...new SGD(ps).defaults }, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
-  assert.deepEqual({ ...new Adam(ps).defaults }, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+  assert.deepEqual(
+    { ...new SGD(ps).defaults },
+    { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+  );
+  assert.deepEqual(
+    { ...new Adam(ps).defaults },
+    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
+  );
   assert.equal(new AdamW(ps).defaults.weightDecay, 1e-2);
-  assert.deepEqual({ ...new RMSprop(ps).defaults }, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
-  assert.deepEqual({ ...new Adagrad(ps).defaults }, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
+  assert.deepEqual(
+    { ...new RMSprop(ps).defaults },
+    { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+  );
+  assert.deepEqual(
+    { ...new Adagrad(ps).defaults },
+    { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+  );
   // undefined values take the default
   const lr: number | undefined = undefined;
-  assert.equal(new SGD(ps, { lr, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0 }).paramGroups[0].lr, 1e-3);
+  assert.equal(
+    new SGD(ps, { lr, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0 }).paramGroups[0].lr,
+    1e-3,
+  );
   // Module parameters (Parameter) work
   const w = new Parameter(new Float32Array([1, 2, 3]), [3]);
   const opt = new Adam([w], { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
@@ -147,8 +165,24 @@ test('stateDict layout: snake_case group options, indices, copies', () => {
   opt.step();
   const sd = opt.stateDict();
   assert.deepEqual(sd.param_groups, [
-    { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: true, maximize: false, params: [0] },
-    { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: true, maximize: false, params: [1] },
+    {
+      lr: 0.01,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0.1,
+      amsgrad: true,
+      maximize: false,
+      params: [0],
+    },
+    {
+      lr: 0.01,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: true,
+      maximize: false,
+      params: [1],
+    },
   ]);
   assert.deepEqual(Object.keys(sd.state[0]), ['step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq']);
   assert.equal((sd.state[0].step as Tensor).item(), 1);
@@ -160,7 +194,16 @@ test('stateDict layout: snake_case group options, indices, copies', () => {
   const rs = rms.stateDict();
   assert.deepEqual(Object.keys(rs.state[0]).sort(), ['grad_avg', 'momentum_buffer', 'square_avg', 'step']);
   assert.equal(rs.state[0].step, 1);
-  assert.deepEqual(Object.keys(rs.param_groups[0]).sort(), ['alpha', 'centered', 'eps', 'lr', 'maximize', 'momentum', 'params', 'weight_decay']);
+  assert.deepEqual(Object.keys(rs.param_groups[0]).sort(), [
+    'alpha',
+    'centered',
+    'eps',
+    'lr',
+    'maximize',
+    'momentum',
+    'params',
+    'weight_decay',
+  ]);
 });
 
 function trainedAdam(): { opt: Adam; params: Tensor[] } {
@@ -175,28 +218,86 @@ test('loadStateDict validates everything and changes nothing on failure', () => 
   const { opt } = trainedAdam();
   const good = opt.stateDict();
   const before = opt.stateDict();
-  const variants: Array<[(d: OptimizerStateDict) => OptimizerStateDict, RegExp, typeof StateError | typeof ShapeError]> = [
-    [(d) => ({ ...d, param_groups: d.param_groups.slice(0, 1) }), /different number of parameter groups; expected 2, got 1/, StateError],
-    [(d) => ({ ...d, param_groups: [{ ...d.param_groups[0], params: [0, 1] }, { ...d.param_groups[1], params: [] }] }), /doesn't match the size/, StateError],
-    [(d) => ({ ...d, param_groups: [{ ...d.param_groups[0], lr: -1 }, d.param_groups[1]] }), /lr must be a non-negative number/, StateError],
-    [(d) => ({ ...d, param_groups: [{ ...d.param_groups[0], momentum: 0.9 }, d.param_groups[1]] }), /unknown option "momentum"/, StateError],
-    [(d) => ({ ...d, param_groups: [{ ...d.param_groups[0], betas: 0.9 }, d.param_groups[1]] }), /betas must be like/, StateError],
-    [(d) => {
-      const { amsgrad: _a, ...g0 } = d.param_groups[0];
-      return { ...d, param_groups: [g0, d.param_groups[1]] };
-    }, /lacks the option "amsgrad"/, StateError],
-    [(d) => ({ ...d, state: { ...d.state, 0: { ...d.state[0], exp_avg: new Tensor(new Float64Array(3), [3]) } } }), /expected \[2\], got \[3\]/, ShapeError],
-    [(d) => ({ ...d, state: { ...d.state, 1: { step: 1, exp_avg: d.state[1].exp_avg } } }), /lacks "exp_avg_sq"/, StateError],
-    [(d) => ({ ...d, state: { ...d.state, 1: { ...d.state[1], momentum_buffer: null } } }), /unexpected key "momentum_buffer"/, StateError],
+  const variants: Array<
+    [(d: OptimizerStateDict) => OptimizerStateDict, RegExp, typeof StateError | typeof ShapeError]
+  > = [
+    [
+      (d) => ({ ...d, param_groups: d.param_groups.slice(0, 1) }),
+      /different number of parameter groups; expected 2, got 1/,
+      StateError,
+    ],
+    [
+      (d) => ({
+        ...d,
+        param_groups: [
+          { ...d.param_groups[0], params: [0, 1] },
+          { ...d.param_groups[1], params: [] },
+        ],
+      }),
+      /doesn't match the size/,
+      StateError,
+    ],
+    [
+      (d) => ({ ...d, param_groups: [{ ...d.param_groups[0], lr: -1 }, d.param_groups[1]] }),
+      /lr must be a non-negative number/,
+      StateError,
+    ],
+    [
+      (d) => ({ ...d, param_groups: [{ ...d.param_groups[0], momentum: 0.9 }, d.param_groups[1]] }),
+      /unknown option "momentum"/,
+      StateError,
+    ],
+    [
+      (d) => ({ ...d, param_groups: [{ ...d.param_groups[0], betas: 0.9 }, d.param_groups[1]] }),
+      /betas must be like/,
+      StateError,
+    ],
+    [
+      (d) => {
+        const { amsgrad: _a, ...g0 } = d.param_groups[0];
+        return { ...d, param_groups: [g0, d.param_groups[1]] };
+      },
+      /lacks the option "amsgrad"/,
+      StateError,
+    ],
+    [
+      (d) => ({
+        ...d,
+        state: { ...d.state, 0: { ...d.state[0], exp_avg: new Tensor(new Float64Array(3), [3]) } },
+      }),
+      /expected \[2\], got \[3\]/,
+      ShapeError,
+    ],
+    [
+      (d) => ({ ...d, state: { ...d.state, 1: { step: 1, exp_avg: d.state[1].exp_avg } } }),
+      /lacks "exp_avg_sq"/,
+      StateError,
+    ],
+    [
+      (d) => ({ ...d, state: { ...d.state, 1: { ...d.state[1], momentum_buffer: null } } }),
+      /unexpected key "momentum_buffer"/,
+      StateError,
+    ],
     [(d) => ({ ...d, state: { ...d.state, 7: d.state[0] } }), /state for parameter 7/, StateError],
-    [(d) => ({ ...d, state: { ...d.state, 0: { ...d.state[0], step: -1 } } }), /step must be a non-negative integer/, StateError],
+    [
+      (d) => ({ ...d, state: { ...d.state, 0: { ...d.state[0], step: -1 } } }),
+      /step must be a non-negative integer/,
+      StateError,
+    ],
   ];
   for (const [mutate, re, cls] of variants) {
-    assert.throws(() => opt.loadStateDict(mutate(good)), (e: unknown) => e instanceof cls && re.test((e).message), String(re));
+    assert.throws(
+      () => opt.loadStateDict(mutate(good)),
+      (e: unknown) => e instanceof cls && re.test(e.message),
+      String(re),
+    );
     const now = opt.stateDict();
     assert.deepEqual(now.param_groups, before.param_groups);
     assert.deepEqual(Object.keys(now.state), Object.keys(before.state));
-    assert.deepEqual((now.state[0].exp_avg as Tensor).toArray(), (before.state[0].exp_avg as Tensor).toArray());
+    assert.deepEqual(
+      (now.state[0].exp_avg as Tensor).toArray(),
+      (before.state[0].exp_avg as Tensor).toArray(),
+    );
   }
   // an SGD state dict does not load into Adam
   const sgd = new SGD([withGrad(p64([1, 2]), [1, 1]), withGrad(p64([3]), [1])], { momentum: 0.9 });
@@ -207,9 +308,15 @@ test('loadStateDict validates everything and changes nothing on failure', () => 
 test('loadStateDict restores hyper-parameters and converts buffers to the parameter dtype', () => {
   const { opt } = trainedAdam();
   const sd = opt.stateDict();
-  const f32 = [new Tensor(Float32Array.of(1, 2), [2], { requiresGrad: true }), new Tensor(Float32Array.of(3), [1], { requiresGrad: true })];
+  const f32 = [
+    new Tensor(Float32Array.of(1, 2), [2], { requiresGrad: true }),
+    new Tensor(Float32Array.of(3), [1], { requiresGrad: true }),
+  ];
   const other = new Adam([{ params: [f32[0]] }, { params: [f32[1]] }], { lr: 7 });
-  other.loadStateDict({ ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, foreach: null, differentiable: false })) });
+  other.loadStateDict({
+    ...sd,
+    param_groups: sd.param_groups.map((g) => ({ ...g, foreach: null, differentiable: false })),
+  });
   assert.equal(other.paramGroups[1].lr, 0.5);
   assert.equal(other.paramGroups[0].lr, 0.1);
   assert.equal(other.paramGroups[0].params[0], f32[0]);

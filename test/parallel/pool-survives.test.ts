@@ -8,7 +8,12 @@ import { StateError } from '../../src/core/errors.js';
 import { rnnSequenceForwardF32 } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
 import type { RnnSequenceInputs } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { poolStats, rnnTeam, setNumThreads } from '../../src/parallel/index.js';
-import { exitWorkerForTest, poolRestarts, setParallelThresholds, shutdownThreads } from '../../src/parallel/pool.js';
+import {
+  exitWorkerForTest,
+  poolRestarts,
+  setParallelThresholds,
+  shutdownThreads,
+} from '../../src/parallel/pool.js';
 
 const prev = setParallelThresholds(0, 0);
 after(() => {
@@ -28,8 +33,20 @@ function inputs(): RnnSequenceInputs {
   const T = 6;
   const B = 4;
   return {
-    kind: 'lstm', I, H, Hout: H, batchSizes: Int32Array.from({ length: T }, () => B), reverse: false,
-    x: a(T * B * I), h0: a(B * H), c0: a(B * H), wIh: a(4 * H * I), wHh: a(4 * H * H), bIh: a(4 * H), bHh: a(4 * H), wHr: null,
+    kind: 'lstm',
+    I,
+    H,
+    Hout: H,
+    batchSizes: Int32Array.from({ length: T }, () => B),
+    reverse: false,
+    x: a(T * B * I),
+    h0: a(B * H),
+    c0: a(B * H),
+    wIh: a(4 * H * I),
+    wHh: a(4 * H * H),
+    bIh: a(4 * H),
+    bHh: a(4 * H),
+    wHr: null,
   };
 }
 
@@ -51,7 +68,9 @@ test('a worker that exits mid-call: the call fails in under 5 s naming the op; t
   const t0 = Date.now();
   assert.throws(
     () => exitWorkerForTest('recurrentLayer'),
-    (e: unknown) => e instanceof StateError && /^recurrentLayer: worker thread 1 failed: the worker thread exited during the call/.test(e.message),
+    (e: unknown) =>
+      e instanceof StateError &&
+      /^recurrentLayer: worker thread 1 failed: the worker thread exited during the call/.test(e.message),
   );
   assert.ok(Date.now() - t0 < 5000, `failed after ${Date.now() - t0} ms`);
   const calls = poolStats().calls;
@@ -71,7 +90,9 @@ test('a worker that hangs: the call fails after the deadline naming the op; the 
   const t0 = Date.now();
   assert.throws(
     () => exitWorkerForTest('recurrentLayer', 'hang'),
-    (e: unknown) => e instanceof StateError && /^recurrentLayer: worker threads did not finish within \d+ ms/.test(e.message),
+    (e: unknown) =>
+      e instanceof StateError &&
+      /^recurrentLayer: worker threads did not finish within \d+ ms/.test(e.message),
   );
   assert.ok(Date.now() - t0 < 5000, `failed after ${Date.now() - t0} ms`);
   assert.deepEqual(forward(2), want);

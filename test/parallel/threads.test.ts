@@ -11,11 +11,19 @@ const entry = new URL('../../src/parallel/index.js', import.meta.url).href;
 
 /** getNumThreads() in a fresh process with `env` added. */
 function childThreads(env: Record<string, string>): { n: number; stderr: string } {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(m.getNumThreads());`], {
-    env: { ...process.env, LONGSHORT_NUM_THREADS: '', ...env },
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(entry)}); console.log(m.getNumThreads());`,
+    ],
+    {
+      env: { ...process.env, LONGSHORT_NUM_THREADS: '', ...env },
+      encoding: 'utf8',
+      timeout: 30000,
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   return { n: Number(r.stdout.trim()), stderr: r.stderr };
 }
@@ -35,7 +43,12 @@ it('setNumThreads accepts integers in 1..64 and getNumThreads reports them', () 
 
 it('setNumThreads rejects non-integers, values < 1 or > 64, and non-numbers with ConfigError', () => {
   for (const bad of [0, -1, 1.5, NaN, Infinity, MAX_THREADS + 1, '2', null, undefined]) {
-    assert.throws(() => setNumThreads(bad as unknown as number), (e: unknown) => e instanceof ConfigError && /setNumThreads: n must be an integer in 1\.\.64/.test(e.message), String(bad));
+    assert.throws(
+      () => setNumThreads(bad as unknown as number),
+      (e: unknown) =>
+        e instanceof ConfigError && /setNumThreads: n must be an integer in 1\.\.64/.test(e.message),
+      String(bad),
+    );
   }
 });
 

@@ -7,7 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { repoRoot } from '../helpers/fixtures.js';
@@ -39,8 +48,15 @@ export function tsBlocks(markdown: string): Block[] {
     while (k >= 0 && lines[k].trim() === '') k--;
     const opts = k >= 0 ? /<!--\s*readme-test:(.*)-->/.exec(lines[k]) : null;
     const words = opts === null ? [] : opts[1].trim().split(/\s+/);
-    const value = (key: string): string | null => words.find((w) => w.startsWith(`${key}=`))?.slice(key.length + 1) ?? null;
-    out.push({ line: i + 1, code, files: (value('files') ?? '').split(',').filter((f) => f !== ''), sameDir: words.includes('same-dir'), name: value('name') });
+    const value = (key: string): string | null =>
+      words.find((w) => w.startsWith(`${key}=`))?.slice(key.length + 1) ?? null;
+    out.push({
+      line: i + 1,
+      code,
+      files: (value('files') ?? '').split(',').filter((f) => f !== ''),
+      sameDir: words.includes('same-dir'),
+      name: value('name'),
+    });
     i = j;
   }
   return out;
@@ -60,21 +76,44 @@ test('every ```ts block of README.md compiles under strict and runs as pasted', 
   const project = mkdtempSync(join(tmpdir(), 'longshort-readme-'));
   try {
     linkModules(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-blocks', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'readme-blocks', private: true, type: 'module' }),
+    );
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true, types: ['node'] },
+        compilerOptions: {
+          strict: true,
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          skipLibCheck: true,
+          types: ['node'],
+        },
         include: ['b*/main.ts'],
       }),
     );
     blocks.forEach((b, i) => {
-      assert.match(b.code, /^import [^;]* from 'longshort';$/m, `README.md:${b.line}: the block does not import from 'longshort'`);
+      assert.match(
+        b.code,
+        /^import [^;]* from 'longshort';$/m,
+        `README.md:${b.line}: the block does not import from 'longshort'`,
+      );
       mkdirSync(join(project, `b${i}`));
       writeFileSync(join(project, `b${i}`, 'main.ts'), `${b.code}\n`);
     });
-    const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8', timeout: 180_000 });
-    const where = (s: string): string => s.replace(/b(\d+)\/main\.ts\((\d+),(\d+)\)/g, (_m, i: string, l: string) => `README.md:${blocks[Number(i)].line + Number(l)} (block at line ${blocks[Number(i)].line})`);
+    const tsc = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
+    const where = (s: string): string =>
+      s.replace(
+        /b(\d+)\/main\.ts\((\d+),(\d+)\)/g,
+        (_m, i: string, l: string) =>
+          `README.md:${blocks[Number(i)].line + Number(l)} (block at line ${blocks[Number(i)].line})`,
+      );
     assert.equal(tsc.status, 0, `tsc on the README blocks:\n${where(tsc.stdout)}${tsc.stderr}`);
 
     const stdout = new Map<string, string>();
@@ -85,13 +124,23 @@ test('every ```ts block of README.md compiles under strict and runs as pasted', 
         mkdirSync(dir);
       }
       for (const f of b.files) copyFileSync(join(repoRoot, f), join(dir, basename(f)));
-      const r = spawnSync(process.execPath, [join(project, `b${i}`, 'main.js')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-      assert.equal(r.status, 0, `README.md:${b.line}: the block exited with ${r.status}:\n${r.stdout}${r.stderr}`);
+      const r = spawnSync(process.execPath, [join(project, `b${i}`, 'main.js')], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(
+        r.status,
+        0,
+        `README.md:${b.line}: the block exited with ${r.status}:\n${r.stdout}${r.stderr}`,
+      );
       if (b.name !== null) stdout.set(b.name, r.stdout);
     });
 
     // the PyTorch recipes print PyTorch's output for the same input (test/tools/gen_pytorch_net.py)
-    const torch = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch-net', 'net.json'), 'utf8')) as { str: string };
+    const torch = JSON.parse(
+      readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch-net', 'net.json'), 'utf8'),
+    ) as { str: string };
     assert.equal(stdout.get('pytorch-module')?.trim(), torch.str);
     assert.equal(stdout.get('pytorch-keras')?.trim(), torch.str);
     // the classifier saved by one block is loaded by the next and predicts "rising"

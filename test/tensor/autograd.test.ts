@@ -17,8 +17,8 @@ import {
 import { recordMulti } from '../../src/tensor/record.js';
 import { throwsWith } from '../helpers/assert.js';
 
-const leaf = (v: number[], shape = [v.length]): Tensor => new Tensor(Float64Array.from(v), shape, { requiresGrad: true });
-
+const leaf = (v: number[], shape = [v.length]): Tensor =>
+  new Tensor(Float64Array.from(v), shape, { requiresGrad: true });
 
 describe('backward', () => {
   it('accumulates into .grad across calls until cleared', () => {
@@ -57,14 +57,34 @@ describe('backward', () => {
   it('on a non-scalar with an explicit gradient works', () => {
     const x = leaf([1, 2, 3, 4], [2, 2]);
     const y = mul(x, x);
-    y.backward(tensor([[1, 0], [0.5, 2]], { dtype: 'float64' }));
+    y.backward(
+      tensor(
+        [
+          [1, 0],
+          [0.5, 2],
+        ],
+        { dtype: 'float64' },
+      ),
+    );
     assert.deepEqual(x.grad?.toArray(), [2, 0, 3, 16]);
   });
 
   it('checks the explicit gradient: shape and dtype', () => {
     const y = mul(leaf([1, 2, 3, 4], [2, 2]), 2);
-    throwsWith(() => y.backward(ones([4], { dtype: 'float64' })), ShapeError, 'backward', 'expected [2, 2]', 'got [4]');
-    throwsWith(() => y.backward(ones([2, 2], { dtype: 'float32' })), DTypeError, 'backward', 'expected float64', 'got float32');
+    throwsWith(
+      () => y.backward(ones([4], { dtype: 'float64' })),
+      ShapeError,
+      'backward',
+      'expected [2, 2]',
+      'got [4]',
+    );
+    throwsWith(
+      () => y.backward(ones([2, 2], { dtype: 'float32' })),
+      DTypeError,
+      'backward',
+      'expected float64',
+      'got float32',
+    );
   });
 
   it('on a 1-element non-0-d tensor works without a gradient', () => {
@@ -128,7 +148,11 @@ describe('grad mode', () => {
   });
 
   it('noGrad restores the mode after a throw, and nests with enableGrad', () => {
-    assert.throws(() => noGrad(() => { throw new Error('boom'); }));
+    assert.throws(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    );
     assert.equal(isGradEnabled(), true);
     const x = leaf([1]);
     const y = noGrad(() => {
@@ -182,7 +206,14 @@ describe('in-place safety', () => {
     const y = x.sigmoid();
     const z = y.sum();
     noGrad(() => y.mul_(2));
-    throwsWith(() => z.backward(), StateError, 'sigmoid', 'modified by an in-place operation', 'expected version 0', 'got 1');
+    throwsWith(
+      () => z.backward(),
+      StateError,
+      'sigmoid',
+      'modified by an in-place operation',
+      'expected version 0',
+      'got 1',
+    );
   });
 
   it('changing a saved input in place makes backward throw StateError', () => {
@@ -237,7 +268,12 @@ describe('dtype rules for gradients', () => {
   it('int32 tensors cannot require grad', () => {
     throwsWith(() => new Tensor(new Int32Array(2), [2], { requiresGrad: true }), DTypeError, 'int32');
     throwsWith(() => tensor([1, 2], { dtype: 'int32', requiresGrad: true }), DTypeError, 'int32');
-    throwsWith(() => tensor([1, 2], { dtype: 'int32' }).requiresGrad_(), DTypeError, 'requiresGrad_', 'int32');
+    throwsWith(
+      () => tensor([1, 2], { dtype: 'int32' }).requiresGrad_(),
+      DTypeError,
+      'requiresGrad_',
+      'int32',
+    );
   });
 
   it('float32 leaves get float32 gradients', () => {
@@ -259,8 +295,14 @@ describe('dtype rules for gradients', () => {
 describe('recordMulti (multi-output ops)', () => {
   /** A toy op with two outputs: (2x, x^2); the rule combines both output gradients. */
   function twoOut(x: Tensor): readonly Tensor[] {
-    const a = new Tensor(x.data.map((v) => 2 * v), x.shape);
-    const b = new Tensor(x.data.map((v) => v * v), x.shape);
+    const a = new Tensor(
+      x.data.map((v) => 2 * v),
+      x.shape,
+    );
+    const b = new Tensor(
+      x.data.map((v) => v * v),
+      x.shape,
+    );
     let calls = 0;
     const outs = recordMulti('twoOut', [x], [a, b], [x], (gs) => {
       calls++;

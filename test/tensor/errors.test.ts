@@ -45,8 +45,6 @@ import {
 } from '../../src/tensor/index.js';
 import { throwsExactly } from '../helpers/assert.js';
 
-
-
 const f32 = (shape: number[]): Tensor => zeros(shape, { dtype: 'float32' });
 const f64 = (shape: number[]): Tensor => zeros(shape, { dtype: 'float64' });
 const i32 = (v: number[], shape = [v.length]): Tensor => new Tensor(Int32Array.from(v), shape);
@@ -65,7 +63,15 @@ describe('error classes', () => {
 
 describe('element-wise ops', () => {
   it('add/mul/where of non-broadcastable shapes: ShapeError naming both shapes and sizes', () => {
-    throwsExactly(() => add(f32([2, 3]), f32([4])), ShapeError, 'add', '[2, 3]', '[4]', 'expected size 3 or 1', 'got 4');
+    throwsExactly(
+      () => add(f32([2, 3]), f32([4])),
+      ShapeError,
+      'add',
+      '[2, 3]',
+      '[4]',
+      'expected size 3 or 1',
+      'got 4',
+    );
     throwsExactly(() => mul(f32([2, 3]), f32([3, 3])), ShapeError, 'mul', 'expected size 2 or 1', 'got 3');
     throwsExactly(() => where(f32([2]), f32([3]), 0), ShapeError, 'where', '[2]', '[3]');
   });
@@ -88,53 +94,130 @@ describe('element-wise ops', () => {
 
 describe('matmul', () => {
   it('inner dimension mismatch: ShapeError naming both shapes and sizes', () => {
-    throwsExactly(() => matmul(f32([2, 3]), f32([4, 5])), ShapeError, 'matmul', '[2, 3]', '[4, 5]', 'expected b.size(-2) = 3', 'got 4');
+    throwsExactly(
+      () => matmul(f32([2, 3]), f32([4, 5])),
+      ShapeError,
+      'matmul',
+      '[2, 3]',
+      '[4, 5]',
+      'expected b.size(-2) = 3',
+      'got 4',
+    );
     throwsExactly(() => matmul(f32([3]), f32([4])), ShapeError, 'matmul', 'expected b.size(0) = 3', 'got 4');
     throwsExactly(() => matmul(f32([2, 2, 3]), f32([2])), ShapeError, 'matmul', 'got 2');
   });
   it('non-broadcastable batch dims', () => {
-    throwsExactly(() => matmul(f32([2, 3, 4]), f32([3, 4, 5])), ShapeError, 'matmul', 'expected size 2 or 1', 'got 3');
+    throwsExactly(
+      () => matmul(f32([2, 3, 4]), f32([3, 4, 5])),
+      ShapeError,
+      'matmul',
+      'expected size 2 or 1',
+      'got 3',
+    );
   });
   it('0-d operands: ShapeError', () => {
     throwsExactly(() => matmul(f32([]), f32([3])), ShapeError, 'matmul', 'at least 1 dimension', 'got 0D');
     throwsExactly(() => matmul(f32([3]), f32([])), ShapeError, 'matmul', 'and 0D');
   });
   it('float32 @ float64 and int32: DTypeError', () => {
-    throwsExactly(() => matmul(f32([2, 2]), f64([2, 2])), DTypeError, 'matmul', 'expected float32', 'got float64');
-    throwsExactly(() => matmul(i32([1, 2, 3, 4], [2, 2]), f32([2, 2])), DTypeError, 'matmul', 'first operand', 'got int32');
-    throwsExactly(() => matmul(f32([2, 2]), i32([1, 2, 3, 4], [2, 2])), DTypeError, 'matmul', 'second operand', 'got int32');
+    throwsExactly(
+      () => matmul(f32([2, 2]), f64([2, 2])),
+      DTypeError,
+      'matmul',
+      'expected float32',
+      'got float64',
+    );
+    throwsExactly(
+      () => matmul(i32([1, 2, 3, 4], [2, 2]), f32([2, 2])),
+      DTypeError,
+      'matmul',
+      'first operand',
+      'got int32',
+    );
+    throwsExactly(
+      () => matmul(f32([2, 2]), i32([1, 2, 3, 4], [2, 2])),
+      DTypeError,
+      'matmul',
+      'second operand',
+      'got int32',
+    );
   });
 });
 
 describe('linear', () => {
   it('in_features mismatch', () => {
-    throwsExactly(() => linear(f32([2, 3]), f32([4, 5])), ShapeError, 'linear', 'in_features', 'expected 5', 'got 3');
+    throwsExactly(
+      () => linear(f32([2, 3]), f32([4, 5])),
+      ShapeError,
+      'linear',
+      'in_features',
+      'expected 5',
+      'got 3',
+    );
     throwsExactly(() => linear(f32([]), f32([4, 5])), ShapeError, 'linear', 'expected 5', '0-D');
   });
   it('bias shape and dtype', () => {
-    throwsExactly(() => linear(f32([2, 3]), f32([4, 3]), f32([3])), ShapeError, 'linear', 'bias', 'expected [4]', 'got [3]');
+    throwsExactly(
+      () => linear(f32([2, 3]), f32([4, 3]), f32([3])),
+      ShapeError,
+      'linear',
+      'bias',
+      'expected [4]',
+      'got [3]',
+    );
     throwsExactly(() => linear(f32([2, 3]), f32([4, 3]), f32([1, 4])), ShapeError, 'linear', 'got [1, 4]');
-    throwsExactly(() => linear(f32([2, 3]), f32([4, 3]), f64([4])), DTypeError, 'linear', 'expected float32', 'got float64');
+    throwsExactly(
+      () => linear(f32([2, 3]), f32([4, 3]), f64([4])),
+      DTypeError,
+      'linear',
+      'expected float32',
+      'got float64',
+    );
   });
   it('weight rank and dtype', () => {
     throwsExactly(() => linear(f32([2, 3]), f32([3])), ShapeError, 'linear', 'weight', '2-D', 'got 1D');
-    throwsExactly(() => linear(f32([2, 3]), f64([4, 3])), DTypeError, 'linear', 'expected float32', 'got float64');
+    throwsExactly(
+      () => linear(f32([2, 3]), f64([4, 3])),
+      DTypeError,
+      'linear',
+      'expected float32',
+      'got float64',
+    );
     throwsExactly(() => linear(i32([1, 2, 3], [1, 3]), f32([4, 3])), DTypeError, 'linear', 'got int32');
   });
 });
 
 describe('reshape and friends', () => {
   it('invalid size: ShapeError with the shape and both element counts', () => {
-    throwsExactly(() => reshape(f32([2, 3]), [4, 2]), ShapeError, 'reshape', '[4, 2]', 'expected 6 elements', 'got 8');
+    throwsExactly(
+      () => reshape(f32([2, 3]), [4, 2]),
+      ShapeError,
+      'reshape',
+      '[4, 2]',
+      'expected 6 elements',
+      'got 8',
+    );
     throwsExactly(() => reshape(f32([2, 3]), [4, -1]), ShapeError, 'reshape', '[4, -1]', 'size 6');
     throwsExactly(() => view(f32([2, 3]), [5]), ShapeError, 'reshape', 'expected 6 elements', 'got 5');
     throwsExactly(() => reshape(f32([2, 3]), [2, -3]), ShapeError, 'reshape', '-3');
   });
   it('two -1: ShapeError', () => {
-    throwsExactly(() => reshape(f32([2, 3]), [-1, -1]), ShapeError, 'reshape', 'only one dimension can be -1', '[-1, -1]');
+    throwsExactly(
+      () => reshape(f32([2, 3]), [-1, -1]),
+      ShapeError,
+      'reshape',
+      'only one dimension can be -1',
+      '[-1, -1]',
+    );
   });
   it('flatten / squeeze / unsqueeze / transpose / t dims out of range', () => {
-    throwsExactly(() => flatten(f32([2, 3]), 2), ShapeError, 'flatten', 'expected an integer in [-2, 1]', 'got 2');
+    throwsExactly(
+      () => flatten(f32([2, 3]), 2),
+      ShapeError,
+      'flatten',
+      'expected an integer in [-2, 1]',
+      'got 2',
+    );
     throwsExactly(() => flatten(f32([2, 3, 4]), 2, 1), ShapeError, 'flatten', '2 <= 1');
     throwsExactly(() => squeeze(f32([2, 1]), -3), ShapeError, 'squeeze', 'got -3');
     throwsExactly(() => unsqueeze(f32([2, 1]), 3), ShapeError, 'unsqueeze', '[-3, 2]', 'got 3');
@@ -156,15 +239,36 @@ describe('reshape and friends', () => {
 
 describe('cat / stack / split / chunk', () => {
   it('cat: dtype mix (DTypeError), size mismatch (ShapeError), empty list, rank mismatch, 0-d', () => {
-    throwsExactly(() => cat([f32([2, 3]), f64([2, 3])]), DTypeError, 'cat', 'expected float32', 'got float64', 'position 1');
-    throwsExactly(() => cat([f32([2, 3]), f32([2, 4])], 0), ShapeError, 'cat', 'expected [2, 3]', 'got [2, 4]', 'position 1');
+    throwsExactly(
+      () => cat([f32([2, 3]), f64([2, 3])]),
+      DTypeError,
+      'cat',
+      'expected float32',
+      'got float64',
+      'position 1',
+    );
+    throwsExactly(
+      () => cat([f32([2, 3]), f32([2, 4])], 0),
+      ShapeError,
+      'cat',
+      'expected [2, 3]',
+      'got [2, 4]',
+      'position 1',
+    );
     throwsExactly(() => cat([f32([2, 3]), f32([6])], 0), ShapeError, 'cat', 'got [6]');
     throwsExactly(() => cat([]), ShapeError, 'cat', 'non-empty', 'got 0 tensors');
     throwsExactly(() => cat([f32([2]), f32([2])], 1), ShapeError, 'cat', 'got 1');
     throwsExactly(() => cat([f32([]), f32([])]), ShapeError, 'cat', 'zero-dimensional', 'position 0');
   });
   it('stack: shape mismatch, empty list, dim out of range', () => {
-    throwsExactly(() => stack([f32([2, 3]), f32([3, 2])]), ShapeError, 'stack', 'expected [2, 3]', 'got [3, 2]', 'position 1');
+    throwsExactly(
+      () => stack([f32([2, 3]), f32([3, 2])]),
+      ShapeError,
+      'stack',
+      'expected [2, 3]',
+      'got [3, 2]',
+      'position 1',
+    );
     throwsExactly(() => stack([]), ShapeError, 'stack', 'got 0 tensors');
     throwsExactly(() => stack([f32([2]), f32([2])], 2), ShapeError, 'stack', 'got 2');
   });
@@ -182,18 +286,48 @@ describe('cat / stack / split / chunk', () => {
 
 describe('indexing ops', () => {
   it('gather / indexSelect with a float index: DTypeError', () => {
-    throwsExactly(() => gather(f32([2, 3]), 1, f32([2, 1])), DTypeError, 'gather', 'expected int32', 'got float32');
-    throwsExactly(() => indexSelect(f32([2, 3]), 0, f64([1])), DTypeError, 'indexSelect', 'expected int32', 'got float64');
+    throwsExactly(
+      () => gather(f32([2, 3]), 1, f32([2, 1])),
+      DTypeError,
+      'gather',
+      'expected int32',
+      'got float32',
+    );
+    throwsExactly(
+      () => indexSelect(f32([2, 3]), 0, f64([1])),
+      DTypeError,
+      'indexSelect',
+      'expected int32',
+      'got float64',
+    );
   });
   it('gather / indexSelect out of range: ShapeError with the valid range and the index', () => {
-    throwsExactly(() => gather(f32([2, 3]), 1, i32([0, 3], [2, 1])), ShapeError, 'gather', 'expected in [0, 2]', 'got 3');
+    throwsExactly(
+      () => gather(f32([2, 3]), 1, i32([0, 3], [2, 1])),
+      ShapeError,
+      'gather',
+      'expected in [0, 2]',
+      'got 3',
+    );
     throwsExactly(() => gather(f32([2, 3]), 0, i32([-1], [1, 1])), ShapeError, 'gather', 'got -1');
-    throwsExactly(() => indexSelect(f32([2, 3]), 1, i32([0, 5])), ShapeError, 'indexSelect', 'expected in [0, 2]', 'got 5');
+    throwsExactly(
+      () => indexSelect(f32([2, 3]), 1, i32([0, 5])),
+      ShapeError,
+      'indexSelect',
+      'expected in [0, 2]',
+      'got 5',
+    );
     throwsExactly(() => indexSelect(f32([2, 3]), 0, i32([-1])), ShapeError, 'indexSelect', 'got -1');
   });
   it('gather index rank / size, indexSelect index rank, dims out of range', () => {
     throwsExactly(() => gather(f32([2, 3]), 1, i32([0, 1])), ShapeError, 'gather', 'expected 2', 'got 1');
-    throwsExactly(() => gather(f32([2, 3]), 1, i32([0, 0, 0], [3, 1])), ShapeError, 'gather', 'expected <= 2', 'got 3');
+    throwsExactly(
+      () => gather(f32([2, 3]), 1, i32([0, 0, 0], [3, 1])),
+      ShapeError,
+      'gather',
+      'expected <= 2',
+      'got 3',
+    );
     throwsExactly(() => indexSelect(f32([2, 3]), 0, i32([0, 0], [1, 2])), ShapeError, 'indexSelect', 'got 2');
     throwsExactly(() => gather(f32([2, 3]), 2, i32([0, 0], [2, 1])), ShapeError, 'gather', 'got 2');
     throwsExactly(() => indexSelect(f32([2, 3]), -3, i32([0])), ShapeError, 'indexSelect', 'got -3');
@@ -203,7 +337,14 @@ describe('indexing ops', () => {
     throwsExactly(() => narrow(f32([2, 5]), 1, -1, 2), ShapeError, 'narrow', 'expected at most 5', 'got 6');
     throwsExactly(() => narrow(f32([2, 5]), 1, 0, -1), ShapeError, 'narrow', '-1');
     throwsExactly(() => narrow(f32([2, 5]), 2, 0, 1), ShapeError, 'narrow', 'got 2');
-    throwsExactly(() => narrow(f32([2, 5]), 1, -6, 1), ShapeError, 'narrow', 'start', 'expected an integer in [-5, 5]', 'got -6');
+    throwsExactly(
+      () => narrow(f32([2, 5]), 1, -6, 1),
+      ShapeError,
+      'narrow',
+      'start',
+      'expected an integer in [-5, 5]',
+      'got -6',
+    );
     throwsExactly(() => narrow(f32([2, 5]), 1, 6, 0), ShapeError, 'narrow', 'got 6');
   });
   it('select out of range', () => {
@@ -222,7 +363,13 @@ describe('indexing ops', () => {
 
 describe('reductions and softmax', () => {
   it('softmax / logSoftmax dim out of range', () => {
-    throwsExactly(() => softmax(f32([2, 3]), 2), ShapeError, 'softmax', 'expected an integer in [-2, 1]', 'got 2');
+    throwsExactly(
+      () => softmax(f32([2, 3]), 2),
+      ShapeError,
+      'softmax',
+      'expected an integer in [-2, 1]',
+      'got 2',
+    );
     throwsExactly(() => f32([2, 3]).logSoftmax(-3), ShapeError, 'logSoftmax', 'got -3');
     throwsExactly(() => softmax(i32([1, 2]), 0), DTypeError, 'softmax', 'got int32');
   });
@@ -256,7 +403,14 @@ describe('creation and construction', () => {
     throwsExactly(() => zeros([1.5]), ShapeError, 'zeros', '[1.5]');
   });
   it('Tensor constructor: data length must match the shape', () => {
-    throwsExactly(() => new Tensor(new Float32Array(5), [2, 3]), ShapeError, 'Tensor', '[2, 3]', 'expected 6', 'got 5');
+    throwsExactly(
+      () => new Tensor(new Float32Array(5), [2, 3]),
+      ShapeError,
+      'Tensor',
+      '[2, 3]',
+      'expected 6',
+      'got 5',
+    );
     throwsExactly(() => new Tensor(new Float32Array(0), [-1]), ShapeError, 'Tensor', '[-1]');
     throwsExactly(() => tensor([1, 2, 3], { shape: [2, 2] }), ShapeError, 'Tensor', 'expected 4', 'got 3');
   });

@@ -25,11 +25,20 @@ interface PrintCase {
   str: string;
 }
 
-const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'tensor', 'print.json'), 'utf8')) as { torch: string; cases: PrintCase[] };
+const fixture = JSON.parse(
+  readFileSync(join(repoRoot, 'test', 'fixtures', 'tensor', 'print.json'), 'utf8'),
+) as { torch: string; cases: PrintCase[] };
 
 function build(c: PrintCase): Tensor {
-  const values = c.data.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v));
-  const data = c.dtype === 'float32' ? Float32Array.from(values) : c.dtype === 'float64' ? Float64Array.from(values) : Int32Array.from(values);
+  const values = c.data.map((v) =>
+    v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v,
+  );
+  const data =
+    c.dtype === 'float32'
+      ? Float32Array.from(values)
+      : c.dtype === 'float64'
+        ? Float64Array.from(values)
+        : Int32Array.from(values);
   return new Tensor(data, c.shape, { requiresGrad: c.requiresGrad });
 }
 
@@ -52,7 +61,10 @@ test('util.inspect, console.log formatting and String() show the values', () => 
   assert.equal(inspect(t), 'tensor([[0.1000, 0.2000]])');
   assert.equal(inspect({ w: t }), '{ w: tensor([[0.1000, 0.2000]]) }');
   assert.equal(`${String(t)}`, 'tensor([[0.1000, 0.2000]])');
-  assert.equal(String(tensor([1, 2], { requiresGrad: true }).mul(2)), 'tensor([2., 4.], grad_fn=<MulBackward>)');
+  assert.equal(
+    String(tensor([1, 2], { requiresGrad: true }).mul(2)),
+    'tensor([2., 4.], grad_fn=<MulBackward>)',
+  );
 });
 
 test('the default dtype decides which dtype is shown', () => {

@@ -105,12 +105,21 @@ describe('gradcheck: broadcasting binary ops (both operands require grad)', () =
     const a = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
     const b = tensor([1, 3], { dtype: 'float64', requiresGrad: true });
     maximum(a, b).sum().backward();
-    assert.deepEqual([a.grad?.toArray(), b.grad?.toArray()], [[0.5, 0], [0.5, 1]]);
+    assert.deepEqual(
+      [a.grad?.toArray(), b.grad?.toArray()],
+      [
+        [0.5, 0],
+        [0.5, 1],
+      ],
+    );
     a.grad = null;
     b.grad = null;
     minimum(a, b).sum().backward();
     const grads = [a, b].map((t) => (t.grad as Tensor | null)?.toArray());
-    assert.deepEqual(grads, [[0.5, 1], [0.5, 0]]);
+    assert.deepEqual(grads, [
+      [0.5, 1],
+      [0.5, 0],
+    ]);
     const c = tensor([1, 5, 0, 6], { dtype: 'float64', requiresGrad: true });
     clamp(c, 1, 5).sum().backward();
     assert.deepEqual(c.grad?.toArray(), [1, 1, 0, 0]);
@@ -153,7 +162,9 @@ describe('gradcheck: unary ops', () => {
   it('tanh', () => gradcheck(tanh, [p([3, 4], -3, 3)]));
   it('relu (away from 0)', () => gradcheck(relu, [awayFromZero([3, 4])]));
   it('clamp both bounds (away from the kinks)', () => {
-    const x = new Tensor(Float64Array.from([-1.2, -0.31, -0.1, 0.2, 0.45, 0.9, 1.3, -0.7]), [2, 4], { requiresGrad: true });
+    const x = new Tensor(Float64Array.from([-1.2, -0.31, -0.1, 0.2, 0.45, 0.9, 1.3, -0.7]), [2, 4], {
+      requiresGrad: true,
+    });
     gradcheck((t) => clamp(t, -0.5, 0.6), [x]);
   });
   it('clamp min only / max only', () => {
@@ -168,7 +179,10 @@ describe('gradcheck: unary ops', () => {
   });
   it('to(float64) from float32 passes the gradient back in float32', () => {
     const x = new Tensor(Float32Array.from([0.5, -1, 2]), [3], { requiresGrad: true });
-    const y = x.to('float64').mul(tensor([1, 2, 3], { dtype: 'float64' })).sum();
+    const y = x
+      .to('float64')
+      .mul(tensor([1, 2, 3], { dtype: 'float64' }))
+      .sum();
     y.backward();
     assert.equal(x.grad?.dtype, 'float32');
     assert.deepEqual(x.grad?.toArray(), [1, 2, 3]);
@@ -245,7 +259,8 @@ describe('gradcheck: matmul and linear', () => {
   it('2-D @ 2-D', () => gradcheck(matmul, [p([3, 4]), p([4, 5])]));
   it('1-D @ 2-D', () => gradcheck(matmul, [p([4]), p([4, 2])]));
   it('2-D @ 1-D', () => gradcheck(matmul, [p([3, 4]), p([4])]));
-  it('batched with broadcast batch dims [2,1,3,4] @ [5,4,2]', () => gradcheck(matmul, [p([2, 1, 3, 4]), p([5, 4, 2])]));
+  it('batched with broadcast batch dims [2,1,3,4] @ [5,4,2]', () =>
+    gradcheck(matmul, [p([2, 1, 3, 4]), p([5, 4, 2])]));
   it('batched 3-D @ 2-D and 1-D @ 3-D', () => {
     gradcheck(matmul, [p([2, 3, 4]), p([4, 2])]);
     gradcheck(matmul, [p([4]), p([2, 4, 3])]);
@@ -334,22 +349,30 @@ describe('gradcheck: reused nodes', () => {
   });
   it('a node used by 3 consumers gets the sum of their gradients', () => {
     const w = p([3, 2]).detach();
-    gradcheck((x) => {
-      const h = x.tanh();
-      return add(add(h.exp(), h.square()), h.matmul(w).sum(1, true));
-    }, [p([4, 3])]);
+    gradcheck(
+      (x) => {
+        const h = x.tanh();
+        return add(add(h.exp(), h.square()), h.matmul(w).sum(1, true));
+      },
+      [p([4, 3])],
+    );
     const x = tensor([0.5, -1], { dtype: 'float64', requiresGrad: true });
     const h = x.mul(2);
-    add(add(h.mul(3), h.mul(5)), h.mul(7)).sum().backward();
+    add(add(h.mul(3), h.mul(5)), h.mul(7))
+      .sum()
+      .backward();
     assert.deepEqual(x.grad?.toArray(), [30, 30]);
   });
   it('a diamond graph', () => {
-    gradcheck((x) => {
-      const a = x.sigmoid();
-      const b = a.mul(2).exp();
-      const c = a.log();
-      return mul(b, c);
-    }, [p([3, 2])]);
+    gradcheck(
+      (x) => {
+        const a = x.sigmoid();
+        const b = a.mul(2).exp();
+        const c = a.log();
+        return mul(b, c);
+      },
+      [p([3, 2])],
+    );
     const x = tensor([2], { dtype: 'float64', requiresGrad: true });
     const a = x.square();
     mul(a.mul(3), a.add(1)).sum().backward(); // 3a(a+1), d/dx = 3(2a+1) * 2x
@@ -366,10 +389,13 @@ describe('gradcheck: reused nodes', () => {
   });
   it('a reused broadcast operand and a reused reduction', () => {
     gradcheck((x, b) => add(mul(x, b), b.exp()).sum(0).mul(b), [p([3, 4]), p([4])]);
-    gradcheck((x) => {
-      const s = x.sum(1, true);
-      return x.div(s).add(s.square());
-    }, [p([2, 3], 0.5, 1.5)]);
+    gradcheck(
+      (x) => {
+        const s = x.sum(1, true);
+        return x.div(s).add(s.square());
+      },
+      [p([2, 3], 0.5, 1.5)],
+    );
   });
   it('a composed LSTM-like step (sigmoid, tanh, linear, chunk)', () => {
     gradcheck(

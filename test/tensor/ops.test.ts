@@ -60,7 +60,9 @@ interface FxCase {
   outs?: FxTensor[];
 }
 
-const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'tensor', 'ops.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(join(repoRoot, 'test', 'fixtures', 'tensor', 'ops.json'), 'utf8'),
+) as {
   cases: FxCase[];
 };
 
@@ -206,19 +208,22 @@ function refBroadcast(a: number[], b: number[]): number[] | null {
 
 const shapeArb = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 });
 /** Two shapes that are often (not always) compatible: b derived from a by dropping/setting 1s. */
-const pairArb = fc.tuple(shapeArb, fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 4 }), fc.integer({ min: 0, max: 2 })).map(
-  ([a, ops, drop]) => {
+const pairArb = fc
+  .tuple(shapeArb, fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 4 }), fc.integer({ min: 0, max: 2 }))
+  .map(([a, ops, drop]) => {
     const b = a.slice(Math.min(drop, a.length)).map((s, i) => (ops[i] === 0 ? 1 : ops[i] === 1 ? s : s + 1));
     return [a, b] as const;
-  },
-);
+  });
 
 describe('broadcasting (property)', () => {
   it('broadcastShapes agrees with a reference, both ways round', () => {
     fc.assert(
       fc.property(pairArb, ([a, b]) => {
         const want = refBroadcast(a, b);
-        for (const [x, y] of [[a, b], [b, a]]) {
+        for (const [x, y] of [
+          [a, b],
+          [b, a],
+        ]) {
           if (want === null) assert.throws(() => broadcastShapes(x, y, 'add'), ShapeError);
           else assert.deepEqual(broadcastShapes(x, y, 'add'), want);
         }
@@ -229,31 +234,34 @@ describe('broadcasting (property)', () => {
 
   it('add(a, b) equals an explicit loop over the broadcast index', () => {
     fc.assert(
-      fc.property(pairArb.filter(([a, b]) => refBroadcast([...a], [...b]) !== null), ([a, b]) => {
-        const g = new Generator(numel(a) * 31 + numel(b));
-        const ta = rand(a, { dtype: 'float64', generator: g });
-        const tb = rand(b, { dtype: 'float64', generator: g });
-        const out = add(ta, tb);
-        const shape = refBroadcast([...a], [...b]) as number[];
-        assert.deepEqual(out.shape, shape);
-        const n = numel(shape);
-        const idx = new Array<number>(shape.length).fill(0);
-        const flat = (s: readonly number[]): number => {
-          let off = 0;
-          for (let i = 0; i < s.length; i++) {
-            const j = shape.length - s.length + i;
-            off = off * s[i] + (s[i] === 1 ? 0 : idx[j]);
+      fc.property(
+        pairArb.filter(([a, b]) => refBroadcast([...a], [...b]) !== null),
+        ([a, b]) => {
+          const g = new Generator(numel(a) * 31 + numel(b));
+          const ta = rand(a, { dtype: 'float64', generator: g });
+          const tb = rand(b, { dtype: 'float64', generator: g });
+          const out = add(ta, tb);
+          const shape = refBroadcast([...a], [...b]) as number[];
+          assert.deepEqual(out.shape, shape);
+          const n = numel(shape);
+          const idx = new Array<number>(shape.length).fill(0);
+          const flat = (s: readonly number[]): number => {
+            let off = 0;
+            for (let i = 0; i < s.length; i++) {
+              const j = shape.length - s.length + i;
+              off = off * s[i] + (s[i] === 1 ? 0 : idx[j]);
+            }
+            return off;
+          };
+          for (let o = 0; o < n; o++) {
+            assert.equal(out.data[o], ta.data[flat(a)] + tb.data[flat(b)], `element ${o}`);
+            for (let d = shape.length - 1; d >= 0; d--) {
+              if (++idx[d] < shape[d]) break;
+              idx[d] = 0;
+            }
           }
-          return off;
-        };
-        for (let o = 0; o < n; o++) {
-          assert.equal(out.data[o], ta.data[flat(a)] + tb.data[flat(b)], `element ${o}`);
-          for (let d = shape.length - 1; d >= 0; d--) {
-            if (++idx[d] < shape[d]) break;
-            idx[d] = 0;
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 300, seed: 12 },
     );
   });
@@ -264,13 +272,19 @@ describe('broadcasting (property)', () => {
     assert.deepEqual(add(tensor(2), zeros([2, 2])).shape, [2, 2]);
     assert.deepEqual(add(zeros([2, 2]), tensor(2)).toArray(), [2, 2, 2, 2]);
     assert.deepEqual(add(tensor([1]), tensor([1, 2, 3, 4, 5])).toArray(), [2, 3, 4, 5, 6]);
-    assert.deepEqual(sub(tensor([[1], [2]]), tensor([10, 20])).toNested(), [[-9, -19], [-8, -18]]);
+    assert.deepEqual(sub(tensor([[1], [2]]), tensor([10, 20])).toNested(), [
+      [-9, -19],
+      [-8, -18],
+    ]);
   });
 });
 
 describe('reductions with NaN and ties', () => {
   it('max and min propagate NaN like torch (values and index of the first NaN)', () => {
-    const x = tensor([[1, NaN, 3, NaN], [4, 2, 0, 1]]);
+    const x = tensor([
+      [1, NaN, 3, NaN],
+      [4, 2, 0, 1],
+    ]);
     assert.ok(Number.isNaN(max(x).item()));
     assert.ok(Number.isNaN(min(x).item()));
     const r = max(x, 1);
@@ -287,7 +301,13 @@ describe('reductions with NaN and ties', () => {
 
   it('sum and mean propagate NaN', () => {
     assert.ok(Number.isNaN(sum(tensor([1, NaN])).item()));
-    const m = mean(tensor([[1, NaN], [2, 4]]), 1);
+    const m = mean(
+      tensor([
+        [1, NaN],
+        [2, 4],
+      ]),
+      1,
+    );
     assert.ok(Number.isNaN(m.data[0]));
     assert.equal(m.data[1], 3);
   });
@@ -295,13 +315,38 @@ describe('reductions with NaN and ties', () => {
   it('argmax / argmin return the first index on ties', () => {
     assert.equal(argmax(tensor([1, 3, 3, 2, 3])).item(), 1);
     assert.equal(argmin(tensor([2, 0, 5, 0])).item(), 1);
-    assert.deepEqual(argmax(tensor([[7, 7], [1, 9], [7, 9]]), 0).toArray(), [0, 1]);
-    assert.deepEqual(argmin(tensor([[4, 4, 4], [5, 1, 1]]), 1, true).toNested(), [[0], [1]]);
+    assert.deepEqual(
+      argmax(
+        tensor([
+          [7, 7],
+          [1, 9],
+          [7, 9],
+        ]),
+        0,
+      ).toArray(),
+      [0, 1],
+    );
+    assert.deepEqual(
+      argmin(
+        tensor([
+          [4, 4, 4],
+          [5, 1, 1],
+        ]),
+        1,
+        true,
+      ).toNested(),
+      [[0], [1]],
+    );
     assert.deepEqual(max(tensor([[2, 5, 5]]), 1).indices.toArray(), [1]);
   });
 
   it('argmax over all elements indexes the flattened tensor', () => {
-    const r = argmax(tensor([[0, 1], [9, 2]]));
+    const r = argmax(
+      tensor([
+        [0, 1],
+        [9, 2],
+      ]),
+    );
     assert.equal(r.dtype, 'int32');
     assert.deepEqual(r.shape, []);
     assert.equal(r.item(), 2);
@@ -311,7 +356,14 @@ describe('reductions with NaN and ties', () => {
 describe('0-d tensors', () => {
   it('sum / mean / logsumexp / max over dim 0 or -1 return the value (as torch)', () => {
     const x = tensor(3, { dtype: 'float64' });
-    for (const r of [sum(x, 0), sum(x, -1, true), mean(x, 0), logsumexp(x, 0), max(x, 0).values, min(x, -1).values]) {
+    for (const r of [
+      sum(x, 0),
+      sum(x, -1, true),
+      mean(x, 0),
+      logsumexp(x, 0),
+      max(x, 0).values,
+      min(x, -1).values,
+    ]) {
       assert.deepEqual(r.shape, []);
       assert.equal(r.item(), 3);
     }
@@ -371,7 +423,11 @@ describe('creation', () => {
     assert.deepEqual(linspace(3, 9, 0).shape, [0]);
   });
   it('eye, zeros, ones, full', () => {
-    assert.deepEqual(eye(3).toNested(), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    assert.deepEqual(eye(3).toNested(), [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     const z = zeros([2, 0, 3]);
     assert.deepEqual(z.shape, [2, 0, 3]);
     assert.equal(z.numel(), 0);
@@ -418,7 +474,10 @@ describe('creation', () => {
     assert.ok(Math.abs(within1 - 0.6827) < 0.01, `P(|x|<1) = ${within1}`);
   });
   it('tensor() from nested arrays, numbers and typed arrays', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.deepEqual(t.shape, [2, 3]);
     assert.equal(t.dtype, 'float32');
     assert.deepEqual(t.toArray(), [1, 2, 3, 4, 5, 6]);
@@ -427,11 +486,18 @@ describe('creation', () => {
     assert.deepEqual(tensor([[[1], [2]]]).shape, [1, 2, 1]);
     const typed = tensor(new Float64Array([1, 2, 3, 4, 5, 6]), { shape: [3, 2] });
     assert.equal(typed.dtype, 'float64');
-    assert.deepEqual(typed.toNested(), [[1, 2], [3, 4], [5, 6]]);
+    assert.deepEqual(typed.toNested(), [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     assert.equal(tensor([1, 2], { dtype: 'int32' }).dtype, 'int32');
   });
   it('tensor() from ragged arrays throws ShapeError', () => {
-    assert.throws(() => tensor([[1, 2], [3]]), (e: unknown) => e instanceof ShapeError && /expected length 2.*got 1/.test(e.message));
+    assert.throws(
+      () => tensor([[1, 2], [3]]),
+      (e: unknown) => e instanceof ShapeError && /expected length 2.*got 1/.test(e.message),
+    );
     assert.throws(() => tensor([[1, 2], 3] as never), ShapeError);
     assert.throws(() => tensor([1, [2]] as never), ShapeError);
     assert.throws(() => tensor([[[1, 2]], [[3]]]), ShapeError);
@@ -442,7 +508,10 @@ describe('creation', () => {
     assert.equal(tensor(3.5).toNested(), 3.5);
     assert.equal(tensor([[2.5]]).item(), 2.5);
     assert.equal(sum(tensor([1, 2, 3])).item(), 6);
-    assert.throws(() => tensor([1, 2]).item(), (e: unknown) => e instanceof ShapeError && /item.*expected 1 element, got 2/.test(e.message));
+    assert.throws(
+      () => tensor([1, 2]).item(),
+      (e: unknown) => e instanceof ShapeError && /item.*expected 1 element, got 2/.test(e.message),
+    );
   });
 });
 
@@ -450,6 +519,11 @@ describe('pow exponents', () => {
   it('pow with number and tensor exponents', () => {
     assert.deepEqual(pow(tensor([1, 2, 3]), 2).toArray(), [1, 4, 9]);
     assert.deepEqual(pow(2, tensor([0, 1, 3])).toArray(), [1, 2, 8]);
-    assert.deepEqual(pow(tensor([-2], { dtype: 'float64' }), 0.5).toArray().map(Number.isNaN), [true]);
+    assert.deepEqual(
+      pow(tensor([-2], { dtype: 'float64' }), 0.5)
+        .toArray()
+        .map(Number.isNaN),
+      [true],
+    );
   });
 });

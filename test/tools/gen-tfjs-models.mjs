@@ -13,7 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'peers', 'package.json'));
 const tf = require('@tensorflow/tfjs');
 const out = join(here, '..', 'fixtures', 'tfjs');
-const N = 3, L = 7, F = 4;
+const N = 3,
+  L = 7,
+  F = 4;
 
 let seed = 7;
 function rand() {
@@ -36,34 +38,61 @@ const MODELS = {
     tf.sequential({
       layers: [
         tf.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: L }),
-        tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }), mergeMode: 'concat' }),
+        tf.layers.bidirectional({
+          layer: tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }),
+          mergeMode: 'concat',
+        }),
         tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2 }), mergeMode: 'sum' }),
         tf.layers.dense({ units: 1 }),
       ],
     }),
   hard_sigmoid_default: () =>
     tf.sequential({
-      layers: [tf.layers.lstm({ units: 4, inputShape: [L, F], goBackwards: true, returnSequences: true }), tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'tanh' }) })],
+      layers: [
+        tf.layers.lstm({ units: 4, inputShape: [L, F], goBackwards: true, returnSequences: true }),
+        tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'tanh' }) }),
+      ],
     }),
 };
 
 for (const [name, make] of Object.entries(MODELS)) {
   const model = make();
-  model.setWeights(model.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => rand()), w.shape)));
+  model.setWeights(
+    model.getWeights().map((w) =>
+      tf.tensor(
+        Array.from({ length: w.size }, () => rand()),
+        w.shape,
+      ),
+    ),
+  );
   const ids = name === 'bidir_embed';
-  const xs = Array.from({ length: ids ? N * L : N * L * F }, () => (ids ? Math.floor((rand() + 0.5) * 9.99) : rand() * 2));
+  const xs = Array.from({ length: ids ? N * L : N * L * F }, () =>
+    ids ? Math.floor((rand() + 0.5) * 9.99) : rand() * 2,
+  );
   const x = ids ? tf.tensor(xs, [N, L], 'int32') : tf.tensor(xs, [N, L, F]);
   const y = model.predict(x);
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (a) => {
-      const json = { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+      const json = {
+        modelTopology: a.modelTopology,
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
       writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
       writeFileSync(join(dir, 'weights.bin'), Buffer.from(a.weightData));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  writeFileSync(join(dir, 'io.json'), JSON.stringify({ x: { shape: x.shape, dtype: x.dtype, data: xs }, y: { shape: y.shape, data: Array.from(y.dataSync()) } }));
+  writeFileSync(
+    join(dir, 'io.json'),
+    JSON.stringify({
+      x: { shape: x.shape, dtype: x.dtype, data: xs },
+      y: { shape: y.shape, data: Array.from(y.dataSync()) },
+    }),
+  );
   console.log('wrote', name);
 }

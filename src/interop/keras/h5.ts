@@ -79,7 +79,9 @@ function attrsOf(obj: { attrs: Record<string, { value: unknown }> }): Record<str
 export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> {
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length < 8 || sig.some((b, i) => bytes[i] !== b)) {
-    throw new FormatError(`${file}: not an HDF5 file; expected the signature \\x89HDF\\r\\n\\x1a\\n, got ${Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    throw new FormatError(
+      `${file}: not an HDF5 file; expected the signature \\x89HDF\\r\\n\\x1a\\n, got ${Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
   }
   const m = await h5();
   const FS = m.FS as unknown as { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void };
@@ -98,11 +100,15 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
           const n = shape.reduce((a, b) => a * b, 1);
           const size = child.metadata.size;
           if (n * size > bytes.length) {
-            throw new FormatError(`${file}: dataset ${where} declares ${n} values of ${size} bytes; expected at most the file's ${bytes.length} bytes, got ${n * size}`);
+            throw new FormatError(
+              `${file}: dataset ${where} declares ${n} values of ${size} bytes; expected at most the file's ${bytes.length} bytes, got ${n * size}`,
+            );
           }
           const v = child.value;
           if (!(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
-            throw new UnsupportedError(`${file}: dataset ${where} must hold numbers; expected a float or integer dataset, got dtype ${String(child.dtype)}`);
+            throw new UnsupportedError(
+              `${file}: dataset ${where} must hold numbers; expected a float or integer dataset, got dtype ${String(child.dtype)}`,
+            );
           }
           const data = Float32Array.from(v as unknown as ArrayLike<number>);
           out.children.set(key, { kind: 'dataset', shape, data, attrs: attrsOf(child as never) });
@@ -127,9 +133,13 @@ export async function writeH5(root: H5Group): Promise<Uint8Array> {
   const name = `/longshort-write-${counter++}.h5`;
   const f = new m.File(name, 'w');
   try {
-    const setAttrs = (target: { create_attribute(n: string, d: never, s?: number[] | null, t?: string | null): void }, attrs: Record<string, unknown>): void => {
+    const setAttrs = (
+      target: { create_attribute(n: string, d: never, s?: number[] | null, t?: string | null): void },
+      attrs: Record<string, unknown>,
+    ): void => {
       for (const [k, v] of Object.entries(attrs)) {
-        if (Array.isArray(v) && v.length === 0) target.create_attribute(k, new Float64Array(0) as never, [0], '<d');
+        if (Array.isArray(v) && v.length === 0)
+          target.create_attribute(k, new Float64Array(0) as never, [0], '<d');
         else target.create_attribute(k, v as never);
       }
     };
@@ -138,7 +148,12 @@ export async function writeH5(root: H5Group): Promise<Uint8Array> {
       for (const [key, child] of src.children) {
         if (child.kind === 'group') walk(child, dst.create_group(key));
         else {
-          const ds = dst.create_dataset({ name: key, data: child.data, shape: [...child.shape], dtype: '<f' });
+          const ds = dst.create_dataset({
+            name: key,
+            data: child.data,
+            shape: [...child.shape],
+            dtype: '<f',
+          });
           setAttrs(ds as never, child.attrs);
         }
       }

@@ -28,7 +28,8 @@ const SIMPLE: Record<string, ActivationOption> = {
  * @example kerasActivation('hard_sigmoid', 'keras3', 'LSTM lstm_1') // { name: 'hardSigmoid', alpha: 1/6, beta: 0.5 }
  */
 export function kerasActivation(name: unknown, flavor: HardSigmoidFlavor, where: string): ActivationOption {
-  if (name === 'hard_sigmoid') return flavor === 'keras2' ? 'hardSigmoid' : { name: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 };
+  if (name === 'hard_sigmoid')
+    return flavor === 'keras2' ? 'hardSigmoid' : { name: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 };
   if (typeof name === 'string' && Object.hasOwn(SIMPLE, name)) return SIMPLE[name];
   throw new UnsupportedError(
     `${where}: activation must be one of ${[...Object.keys(SIMPLE), 'hard_sigmoid'].join(', ')}; got ${JSON.stringify(name) ?? String(name)}`,
@@ -40,7 +41,12 @@ export function kerasActivation(name: unknown, flavor: HardSigmoidFlavor, where:
  * (`'hard_sigmoid'` only for that flavor's definition).
  * @throws UnsupportedError for an activation Keras has no name for
  */
-export function kerasActivationName(a: ActivationOption | undefined, fallback: string, flavor: HardSigmoidFlavor, where: string): string {
+export function kerasActivationName(
+  a: ActivationOption | undefined,
+  fallback: string,
+  flavor: HardSigmoidFlavor,
+  where: string,
+): string {
   if (a === undefined) return fallback;
   const name = typeof a === 'string' ? a : a.name;
   if (name === 'hardSigmoid') {
@@ -53,6 +59,7 @@ export function kerasActivationName(a: ActivationOption | undefined, fallback: s
     );
   }
   if (typeof a === 'string' && Object.hasOwn(SIMPLE, name)) return name;
-  if (typeof a !== 'string' && Object.hasOwn(SIMPLE, name) && a.alpha === undefined && a.beta === undefined) return name;
+  if (typeof a !== 'string' && Object.hasOwn(SIMPLE, name) && a.alpha === undefined && a.beta === undefined)
+    return name;
   throw new UnsupportedError(`${where}: Keras has no activation for ${JSON.stringify(a)}`);
 }

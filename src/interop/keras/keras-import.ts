@@ -94,17 +94,28 @@ function checkKeys(w: string, c: Json, used: readonly string[]): void {
   for (const [k, v] of Object.entries(c)) {
     if (used.includes(k) || HARMLESS.has(k)) continue;
     if ((k.endsWith('_regularizer') || k.endsWith('_constraint')) && v === null) continue;
-    if (k === 'zero_output_for_mask' || k === 'time_major' || k === 'recurrent_dropout' || k === 'noise_shape') continue; // checked by the caller
-    throw new UnsupportedError(`${w}: option '${k}' is not supported; expected none of it, got ${JSON.stringify(v)}`);
+    if (
+      k === 'zero_output_for_mask' ||
+      k === 'time_major' ||
+      k === 'recurrent_dropout' ||
+      k === 'noise_shape'
+    )
+      continue; // checked by the caller
+    throw new UnsupportedError(
+      `${w}: option '${k}' is not supported; expected none of it, got ${JSON.stringify(v)}`,
+    );
   }
-  if (c.trainable === false) throw new UnsupportedError(`${w}: frozen layers are not supported; expected trainable true, got false`);
+  if (c.trainable === false)
+    throw new UnsupportedError(`${w}: frozen layers are not supported; expected trainable true, got false`);
   const dt = isObj(c.dtype) ? (isObj(c.dtype.config) ? c.dtype.config.name : undefined) : c.dtype;
-  if (dt !== undefined && dt !== null && dt !== 'float32') throw new UnsupportedError(`${w}: dtype must be float32; expected 'float32', got ${JSON.stringify(dt)}`);
+  if (dt !== undefined && dt !== null && dt !== 'float32')
+    throw new UnsupportedError(`${w}: dtype must be float32; expected 'float32', got ${JSON.stringify(dt)}`);
 }
 
 function num(w: string, c: Json, k: string, fallback?: number): number {
   const v = c[k] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${w}: ${k} must be a number; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new FormatError(`${w}: ${k} must be a number; got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -114,23 +125,58 @@ function bool(w: string, c: Json, k: string, fallback: boolean): boolean {
   return v;
 }
 
-function checkArray(w: string, what: string, a: KerasArray | undefined, shape: readonly number[]): Float32Array {
-  if (a === undefined) throw new FormatError(`${w}: weight ${what} is missing; expected shape (${shape.join(', ')}), got nothing`);
-  const ok = a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]) && a.data.length === shape.reduce((x, y) => x * y, 1);
-  if (!ok) throw new FormatError(`${w}: weight ${what} has the wrong shape; expected (${shape.join(', ')}), got (${a.shape.join(', ')})`);
+function checkArray(
+  w: string,
+  what: string,
+  a: KerasArray | undefined,
+  shape: readonly number[],
+): Float32Array {
+  if (a === undefined)
+    throw new FormatError(
+      `${w}: weight ${what} is missing; expected shape (${shape.join(', ')}), got nothing`,
+    );
+  const ok =
+    a.shape.length === shape.length &&
+    a.shape.every((d, i) => d === shape[i]) &&
+    a.data.length === shape.reduce((x, y) => x * y, 1);
+  if (!ok)
+    throw new FormatError(
+      `${w}: weight ${what} has the wrong shape; expected (${shape.join(', ')}), got (${a.shape.join(', ')})`,
+    );
   return a.data;
 }
 
 /** The options of a Keras recurrent layer config, checked. */
-function recurrentOptions(w: string, cell: KerasCell, c: Json, flavor: HardSigmoidFlavor, inBidirectional: boolean): RecurrentLayerOptions {
-  const used = ['units', 'activation', 'recurrent_activation', 'use_bias', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'dropout', 'reset_after'];
+function recurrentOptions(
+  w: string,
+  cell: KerasCell,
+  c: Json,
+  flavor: HardSigmoidFlavor,
+  inBidirectional: boolean,
+): RecurrentLayerOptions {
+  const used = [
+    'units',
+    'activation',
+    'recurrent_activation',
+    'use_bias',
+    'return_sequences',
+    'return_state',
+    'go_backwards',
+    'stateful',
+    'dropout',
+    'reset_after',
+  ];
   checkKeys(w, c, used);
   if (c.time_major === true) throw new UnsupportedError(`${w}: time_major must be false; got true`);
   if (typeof c.recurrent_dropout === 'number' && c.recurrent_dropout !== 0) {
-    throw new UnsupportedError(`${w}: recurrent_dropout is not supported; expected 0, got ${c.recurrent_dropout}`);
+    throw new UnsupportedError(
+      `${w}: recurrent_dropout is not supported; expected 0, got ${c.recurrent_dropout}`,
+    );
   }
   if (!inBidirectional && c.zero_output_for_mask === true) {
-    throw new UnsupportedError(`${w}: zero_output_for_mask is only supported inside Bidirectional; expected false, got true`);
+    throw new UnsupportedError(
+      `${w}: zero_output_for_mask is only supported inside Bidirectional; expected false, got true`,
+    );
   }
   const o: RecurrentLayerOptions = {
     units: num(w, c, 'units'),
@@ -142,21 +188,42 @@ function recurrentOptions(w: string, cell: KerasCell, c: Json, flavor: HardSigmo
     stateful: bool(w, c, 'stateful', false),
     dropout: num(w, c, 'dropout', 0),
   };
-  if (cell !== 'rnn') o.recurrentActivation = kerasActivation(c.recurrent_activation ?? (flavor === 'keras2' ? 'hard_sigmoid' : 'sigmoid'), flavor, w);
-  else if (c.recurrent_activation !== undefined) throw new FormatError(`${w}: SimpleRNN has no recurrent_activation; got ${JSON.stringify(c.recurrent_activation)}`);
+  if (cell !== 'rnn')
+    o.recurrentActivation = kerasActivation(
+      c.recurrent_activation ?? (flavor === 'keras2' ? 'hard_sigmoid' : 'sigmoid'),
+      flavor,
+      w,
+    );
+  else if (c.recurrent_activation !== undefined)
+    throw new FormatError(
+      `${w}: SimpleRNN has no recurrent_activation; got ${JSON.stringify(c.recurrent_activation)}`,
+    );
   if (cell === 'gru') o.resetAfter = bool(w, c, 'reset_after', flavor !== 'keras2');
-  else if (c.reset_after !== undefined) throw new FormatError(`${w}: only GRU has reset_after; got ${JSON.stringify(c.reset_after)}`);
+  else if (c.reset_after !== undefined)
+    throw new FormatError(`${w}: only GRU has reset_after; got ${JSON.stringify(c.reset_after)}`);
   return o;
 }
 
 /** State-dict entries of one direction of a recurrent layer from its Keras arrays. */
-function recurrentState(w: string, cell: KerasCell, name: string, sfx: string, I: number, o: RecurrentLayerOptions, arrays: readonly KerasArray[], at: number): Map<string, Tensor> {
+function recurrentState(
+  w: string,
+  cell: KerasCell,
+  name: string,
+  sfx: string,
+  I: number,
+  o: RecurrentLayerOptions,
+  arrays: readonly KerasArray[],
+  at: number,
+): Map<string, Tensor> {
   const H = o.units;
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const resetAfter = o.resetAfter ?? true;
   const kernel = checkArray(w, 'kernel', arrays[at], [I, G * H]);
   const rec = checkArray(w, 'recurrent_kernel', arrays[at + 1], [H, G * H]);
-  const bias = o.useBias === false ? null : checkArray(w, 'bias', arrays[at + 2], cell === 'gru' && resetAfter ? [2, G * H] : [G * H]);
+  const bias =
+    o.useBias === false
+      ? null
+      : checkArray(w, 'bias', arrays[at + 2], cell === 'gru' && resetAfter ? [2, G * H] : [G * H]);
   const t = kerasToTorchRecurrent(cell, I, H, { kernel, recurrentKernel: rec, bias }, resetAfter, w);
   const m = new Map<string, Tensor>();
   m.set(`${name}.weight_ih_l0${sfx}`, new Tensor(t.weightIh, [G * H, I]));
@@ -171,12 +238,20 @@ function recurrentState(w: string, cell: KerasCell, name: string, sfx: string, I
 /** Width of a layer's output features given its input features, for the weight shapes. */
 type Feat = { features: number | null };
 
-function denseOf(w: string, c: Json, name: string, feat: Feat, base: object): { layer: Layer; count: number; toState: KerasLayerPlan['toState'] } {
+function denseOf(
+  w: string,
+  c: Json,
+  name: string,
+  feat: Feat,
+  base: object,
+): { layer: Layer; count: number; toState: KerasLayerPlan['toState'] } {
   checkKeys(w, c, ['units', 'activation', 'use_bias']);
   const units = num(w, c, 'units');
   const act = c.activation ?? 'linear';
   if (act !== 'linear' && act !== 'relu' && act !== 'sigmoid' && act !== 'tanh' && act !== 'softmax') {
-    throw new UnsupportedError(`${w}: Dense activation must be one of linear, relu, sigmoid, tanh, softmax; got ${JSON.stringify(act)}`);
+    throw new UnsupportedError(
+      `${w}: Dense activation must be one of linear, relu, sigmoid, tanh, softmax; got ${JSON.stringify(act)}`,
+    );
   }
   const useBias = bool(w, c, 'use_bias', true);
   const F = feat.features;
@@ -185,12 +260,19 @@ function denseOf(w: string, c: Json, name: string, feat: Feat, base: object): { 
     layer: dense({ units, activation: act, useBias, ...base, name }),
     count: useBias ? 2 : 1,
     toState: (arrays) => {
-      if (F === null) throw new FormatError(`${w}: the input features are unknown; expected a model with a known input shape`);
+      if (F === null)
+        throw new FormatError(
+          `${w}: the input features are unknown; expected a model with a known input shape`,
+        );
       const k = checkArray(w, 'kernel', arrays[0], [F, units]);
       const wt = new Float32Array(units * F); // (units, F)
       for (let i = 0; i < F; i++) for (let j = 0; j < units; j++) wt[j * F + i] = k[i * units + j];
       const m = new Map<string, Tensor>([[`${name}.weight`, new Tensor(wt, [units, F])]]);
-      if (useBias) m.set(`${name}.bias`, new Tensor(Float32Array.from(checkArray(w, 'bias', arrays[1], [units])), [units]));
+      if (useBias)
+        m.set(
+          `${name}.bias`,
+          new Tensor(Float32Array.from(checkArray(w, 'bias', arrays[1], [units])), [units]),
+        );
       return m;
     },
   };
@@ -200,12 +282,22 @@ function denseOf(w: string, c: Json, name: string, feat: Feat, base: object): { 
  * One Keras layer config to a plan. `feat` carries the feature width through the chain
  * (the weight shapes depend on it).
  */
-function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Feat, base: { inputShape?: Array<number | null>; batchSize?: number }): KerasLayerPlan {
+function planLayer(
+  file: string,
+  json: Json,
+  flavor: HardSigmoidFlavor,
+  feat: Feat,
+  base: { inputShape?: Array<number | null>; batchSize?: number },
+): KerasLayerPlan {
   const cls = json.class_name;
   const c = json.config;
-  if (typeof cls !== 'string' || !isObj(c)) throw new FormatError(`${file}: a layer must be { class_name, config }; got ${JSON.stringify(json).slice(0, 120)}`);
+  if (typeof cls !== 'string' || !isObj(c))
+    throw new FormatError(
+      `${file}: a layer must be { class_name, config }; got ${JSON.stringify(json).slice(0, 120)}`,
+    );
   const name = typeof c.name === 'string' ? c.name : String(json.name ?? cls);
-  if (name.includes('.')) throw new UnsupportedError(`${file}: layer names with '.' are not supported; got '${name}'`);
+  if (name.includes('.'))
+    throw new UnsupportedError(`${file}: layer names with '.' are not supported; got '${name}'`);
   const w = where(file, cls, name);
   const none = (): Map<string, Tensor> => new Map();
   if (cls in RECURRENT) {
@@ -220,7 +312,10 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
       layer: make({ ...o, ...base, name }),
       weightCount: o.useBias === false ? 2 : 3,
       toState: (arrays) => {
-        if (I === null) throw new FormatError(`${w}: the input features are unknown; expected a model with a known input shape`);
+        if (I === null)
+          throw new FormatError(
+            `${w}: the input features are unknown; expected a model with a known input shape`,
+          );
         return recurrentState(w, cell, name, '', I, o, arrays, 0);
       },
     };
@@ -229,20 +324,49 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
     case 'Bidirectional': {
       checkKeys(w, c, ['layer', 'backward_layer', 'merge_mode']);
       const inner = c.layer;
-      if (!isObj(inner) || typeof inner.class_name !== 'string' || !(inner.class_name in RECURRENT) || !isObj(inner.config)) {
-        throw new UnsupportedError(`${w}: the wrapped layer must be LSTM, GRU or SimpleRNN; got ${isObj(inner) ? String(inner.class_name) : JSON.stringify(inner)}`);
+      if (
+        !isObj(inner) ||
+        typeof inner.class_name !== 'string' ||
+        !(inner.class_name in RECURRENT) ||
+        !isObj(inner.config)
+      ) {
+        throw new UnsupportedError(
+          `${w}: the wrapped layer must be LSTM, GRU or SimpleRNN; got ${isObj(inner) ? String(inner.class_name) : JSON.stringify(inner)}`,
+        );
       }
       const cell = RECURRENT[inner.class_name];
       const iw = where(file, inner.class_name, inner.config.name);
       const o = recurrentOptions(iw, cell, inner.config, flavor, true);
-      if (o.goBackwards === true) throw new UnsupportedError(`${iw}: a Bidirectional's forward layer must not go backwards; got go_backwards true`);
+      if (o.goBackwards === true)
+        throw new UnsupportedError(
+          `${iw}: a Bidirectional's forward layer must not go backwards; got go_backwards true`,
+        );
       if (isObj(c.backward_layer) && isObj(c.backward_layer.config)) {
-        const b = recurrentOptions(where(file, String(c.backward_layer.class_name), c.backward_layer.config.name), cell, c.backward_layer.config, flavor, true);
-        const same = b.units === o.units && b.goBackwards === true && JSON.stringify(b.activation) === JSON.stringify(o.activation) && b.useBias === o.useBias && b.returnSequences === o.returnSequences && JSON.stringify(b.recurrentActivation) === JSON.stringify(o.recurrentActivation) && b.resetAfter === o.resetAfter;
-        if (c.backward_layer.class_name !== inner.class_name || !same) throw new UnsupportedError(`${w}: the backward layer must mirror the forward one (going backwards); got a different configuration`);
+        const b = recurrentOptions(
+          where(file, String(c.backward_layer.class_name), c.backward_layer.config.name),
+          cell,
+          c.backward_layer.config,
+          flavor,
+          true,
+        );
+        const same =
+          b.units === o.units &&
+          b.goBackwards === true &&
+          JSON.stringify(b.activation) === JSON.stringify(o.activation) &&
+          b.useBias === o.useBias &&
+          b.returnSequences === o.returnSequences &&
+          JSON.stringify(b.recurrentActivation) === JSON.stringify(o.recurrentActivation) &&
+          b.resetAfter === o.resetAfter;
+        if (c.backward_layer.class_name !== inner.class_name || !same)
+          throw new UnsupportedError(
+            `${w}: the backward layer must mirror the forward one (going backwards); got a different configuration`,
+          );
       }
       const mm = c.merge_mode ?? 'concat';
-      if (mm !== 'concat' && mm !== 'sum' && mm !== 'mul' && mm !== 'ave') throw new UnsupportedError(`${w}: merge_mode must be concat, sum, mul or ave; got ${JSON.stringify(mm)}`);
+      if (mm !== 'concat' && mm !== 'sum' && mm !== 'mul' && mm !== 'ave')
+        throw new UnsupportedError(
+          `${w}: merge_mode must be concat, sum, mul or ave; got ${JSON.stringify(mm)}`,
+        );
       const { returnState: _rs, ...innerOpts } = o;
       const make = cell === 'lstm' ? lstm : cell === 'gru' ? gru : simpleRNN;
       const I = feat.features;
@@ -251,11 +375,18 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
       return {
         className: cls,
         name,
-        layer: bidirectional(make({ ...innerOpts, returnState: o.returnState }), { mergeMode: mm, ...base, name }),
+        layer: bidirectional(make({ ...innerOpts, returnState: o.returnState }), {
+          mergeMode: mm,
+          ...base,
+          name,
+        }),
         weightCount: 2 * per,
         toState: (arrays) => {
           if (I === null) throw new FormatError(`${w}: the input features are unknown`);
-          return new Map([...recurrentState(w, cell, name, '', I, o, arrays, 0), ...recurrentState(w, cell, name, '_reverse', I, o, arrays, per)]);
+          return new Map([
+            ...recurrentState(w, cell, name, '', I, o, arrays, 0),
+            ...recurrentState(w, cell, name, '_reverse', I, o, arrays, per),
+          ]);
         },
       };
     }
@@ -267,7 +398,9 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
       checkKeys(w, c, ['layer']);
       const inner = c.layer;
       if (!isObj(inner) || inner.class_name !== 'Dense' || !isObj(inner.config)) {
-        throw new UnsupportedError(`${w}: only TimeDistributed(Dense) is supported; got TimeDistributed(${isObj(inner) ? String(inner.class_name) : '?'})`);
+        throw new UnsupportedError(
+          `${w}: only TimeDistributed(Dense) is supported; got TimeDistributed(${isObj(inner) ? String(inner.class_name) : '?'})`,
+        );
       }
       const d = denseOf(where(file, 'Dense', inner.config.name), inner.config, name, feat, base);
       return { className: cls, name, layer: d.layer, weightCount: d.count, toState: d.toState };
@@ -282,13 +415,31 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
         name,
         layer: embedding({ inputDim, outputDim, maskZero: bool(w, c, 'mask_zero', false), ...base, name }),
         weightCount: 1,
-        toState: (arrays) => new Map([[`${name}.weight`, new Tensor(Float32Array.from(checkArray(w, 'embeddings', arrays[0], [inputDim, outputDim])), [inputDim, outputDim])]]),
+        toState: (arrays) =>
+          new Map([
+            [
+              `${name}.weight`,
+              new Tensor(Float32Array.from(checkArray(w, 'embeddings', arrays[0], [inputDim, outputDim])), [
+                inputDim,
+                outputDim,
+              ]),
+            ],
+          ]),
       };
     }
     case 'Dropout': {
       checkKeys(w, c, ['rate']);
-      if (c.noise_shape !== undefined && c.noise_shape !== null) throw new UnsupportedError(`${w}: noise_shape is not supported; expected null, got ${JSON.stringify(c.noise_shape)}`);
-      return { className: cls, name, layer: dropout({ rate: num(w, c, 'rate'), ...base, name }), weightCount: 0, toState: none };
+      if (c.noise_shape !== undefined && c.noise_shape !== null)
+        throw new UnsupportedError(
+          `${w}: noise_shape is not supported; expected null, got ${JSON.stringify(c.noise_shape)}`,
+        );
+      return {
+        className: cls,
+        name,
+        layer: dropout({ rate: num(w, c, 'rate'), ...base, name }),
+        weightCount: 0,
+        toState: none,
+      };
     }
     case 'InputLayer': {
       const { dtype, ...rest } = c;
@@ -297,7 +448,9 @@ function planLayer(file: string, json: Json, flavor: HardSigmoidFlavor, feat: Fe
       return { className: cls, name, layer: null, weightCount: 0, toState: none };
     }
     default:
-      throw new UnsupportedError(`${w}: unknown layer class '${cls}'; expected one of LSTM, GRU, SimpleRNN, Bidirectional, Dense, TimeDistributed(Dense), Embedding, Dropout, InputLayer`);
+      throw new UnsupportedError(
+        `${w}: unknown layer class '${cls}'; expected one of LSTM, GRU, SimpleRNN, Bidirectional, Dense, TimeDistributed(Dense), Embedding, Dropout, InputLayer`,
+      );
   }
 }
 
@@ -316,7 +469,8 @@ function inboundNames(layer: Json): string[] {
     if (isObj(node)) {
       const visit = (v: unknown): void => {
         if (isObj(v)) {
-          if (isObj(v.config) && Array.isArray(v.config.keras_history)) names.push(String(v.config.keras_history[0]));
+          if (isObj(v.config) && Array.isArray(v.config.keras_history))
+            names.push(String(v.config.keras_history[0]));
           else Object.values(v).forEach(visit);
         } else if (Array.isArray(v)) v.forEach(visit);
       };
@@ -336,23 +490,31 @@ function inboundNames(layer: Json): string[] {
  */
 export function planKerasModel(file: string, config: unknown, flavor: HardSigmoidFlavor): KerasModelPlan {
   if (!isObj(config) || typeof config.class_name !== 'string' || !isObj(config.config)) {
-    throw new FormatError(`${file}: the model config must be { class_name, config }; got ${JSON.stringify(config).slice(0, 120)}`);
+    throw new FormatError(
+      `${file}: the model config must be { class_name, config }; got ${JSON.stringify(config).slice(0, 120)}`,
+    );
   }
   const cls = config.class_name;
   const mc = config.config;
   const layers = mc.layers;
-  if (!Array.isArray(layers)) throw new FormatError(`${file}: ${cls} config needs a layers array; got ${JSON.stringify(layers)}`);
+  if (!Array.isArray(layers))
+    throw new FormatError(`${file}: ${cls} config needs a layers array; got ${JSON.stringify(layers)}`);
   if (cls === 'Functional' || cls === 'Model') {
     let prev: string | null = null;
     for (const l of layers as Json[]) {
       const ins = inboundNames(l);
       const nm = isObj(l.config) ? String(l.config.name) : String(l.name);
       const ok = prev === null ? ins.length === 0 : ins.length === 1 && ins[0] === prev;
-      if (!ok) throw new UnsupportedError(`${file}: only chain-shaped functional models are supported; layer '${nm}' takes [${ins.join(', ')}], expected [${prev ?? ''}]`);
+      if (!ok)
+        throw new UnsupportedError(
+          `${file}: only chain-shaped functional models are supported; layer '${nm}' takes [${ins.join(', ')}], expected [${prev ?? ''}]`,
+        );
       prev = nm;
     }
   } else if (cls !== 'Sequential') {
-    throw new UnsupportedError(`${file}: unknown model class '${cls}'; expected Sequential or a chain-shaped Functional model`);
+    throw new UnsupportedError(
+      `${file}: unknown model class '${cls}'; expected Sequential or a chain-shaped Functional model`,
+    );
   }
   let inputShape: Array<number | null> | null = null;
   let batchSize: number | null = null;
@@ -376,6 +538,13 @@ export function planKerasModel(file: string, config: unknown, flavor: HardSigmoi
     }
     return planLayer(file, l, flavor, feat, base);
   });
-  if (plans.filter((p) => p.layer !== null).length === 0) throw new ConfigError(`${file}: the model has no layers`);
-  return { modelClass: cls, name: typeof mc.name === 'string' ? mc.name : 'model', plans, inputShape, batchSize };
+  if (plans.filter((p) => p.layer !== null).length === 0)
+    throw new ConfigError(`${file}: the model has no layers`);
+  return {
+    modelClass: cls,
+    name: typeof mc.name === 'string' ? mc.name : 'model',
+    plans,
+    inputShape,
+    batchSize,
+  };
 }

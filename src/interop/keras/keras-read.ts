@@ -30,9 +30,15 @@ export function snakeCase(name: string): string {
   return a.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-function build(plan: KerasModelPlan, weightsOf: (p: KerasLayerPlan, index: number) => KerasArray[]): SequentialModel {
+function build(
+  plan: KerasModelPlan,
+  weightsOf: (p: KerasLayerPlan, index: number) => KerasArray[],
+): SequentialModel {
   const layers = plan.plans.filter((p) => p.layer !== null);
-  const model = sequential(layers.map((p) => p.layer as NonNullable<KerasLayerPlan['layer']>), { name: plan.name });
+  const model = sequential(
+    layers.map((p) => p.layer as NonNullable<KerasLayerPlan['layer']>),
+    { name: plan.name },
+  );
   const state = new Map<string, Tensor>();
   plan.plans.forEach((p, i) => {
     if (p.weightCount === 0) return;
@@ -42,8 +48,14 @@ function build(plan: KerasModelPlan, weightsOf: (p: KerasLayerPlan, index: numbe
   return model;
 }
 
-function datasets(file: string, g: H5Group | H5Dataset | undefined, path: string, count: number): KerasArray[] {
-  if (g === undefined || g.kind !== 'group') throw new FormatError(`${file}: the weights file has no group ${path}; expected ${count} weights there`);
+function datasets(
+  file: string,
+  g: H5Group | H5Dataset | undefined,
+  path: string,
+  count: number,
+): KerasArray[] {
+  if (g === undefined || g.kind !== 'group')
+    throw new FormatError(`${file}: the weights file has no group ${path}; expected ${count} weights there`);
   const keys = [...g.children.keys()].filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
   const out: KerasArray[] = [];
   for (const k of keys) {
@@ -58,11 +70,29 @@ function kerasVars(file: string, root: H5Group, key: string, p: KerasLayerPlan):
   const base = `layers/${key}`;
   let arrays: KerasArray[];
   if (p.className === 'Bidirectional') {
-    arrays = [...datasets(file, memberAt(root, `${base}/forward_layer/cell/vars`), `${base}/forward_layer/cell/vars`, p.weightCount / 2), ...datasets(file, memberAt(root, `${base}/backward_layer/cell/vars`), `${base}/backward_layer/cell/vars`, p.weightCount / 2)];
-  } else if (p.className === 'TimeDistributed') arrays = datasets(file, memberAt(root, `${base}/layer/vars`), `${base}/layer/vars`, p.weightCount);
-  else if (p.className === 'LSTM' || p.className === 'GRU' || p.className === 'SimpleRNN') arrays = datasets(file, memberAt(root, `${base}/cell/vars`), `${base}/cell/vars`, p.weightCount);
+    arrays = [
+      ...datasets(
+        file,
+        memberAt(root, `${base}/forward_layer/cell/vars`),
+        `${base}/forward_layer/cell/vars`,
+        p.weightCount / 2,
+      ),
+      ...datasets(
+        file,
+        memberAt(root, `${base}/backward_layer/cell/vars`),
+        `${base}/backward_layer/cell/vars`,
+        p.weightCount / 2,
+      ),
+    ];
+  } else if (p.className === 'TimeDistributed')
+    arrays = datasets(file, memberAt(root, `${base}/layer/vars`), `${base}/layer/vars`, p.weightCount);
+  else if (p.className === 'LSTM' || p.className === 'GRU' || p.className === 'SimpleRNN')
+    arrays = datasets(file, memberAt(root, `${base}/cell/vars`), `${base}/cell/vars`, p.weightCount);
   else arrays = datasets(file, memberAt(root, `${base}/vars`), `${base}/vars`, p.weightCount);
-  if (arrays.length !== p.weightCount) throw new FormatError(`${file}: layer '${p.name}' must have ${p.weightCount} weights; expected ${p.weightCount}, got ${arrays.length}`);
+  if (arrays.length !== p.weightCount)
+    throw new FormatError(
+      `${file}: layer '${p.name}' must have ${p.weightCount} weights; expected ${p.weightCount}, got ${arrays.length}`,
+    );
   return arrays;
 }
 
@@ -74,14 +104,20 @@ function kerasVars(file: string, root: H5Group, key: string, p: KerasLayerPlan):
 export async function readKerasArchive(bytes: Uint8Array, file: string): Promise<SequentialModel> {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes, { filter: (f) => f.name === 'config.json' || f.name === 'metadata.json' || f.name === 'model.weights.h5' });
+    entries = unzipSync(bytes, {
+      filter: (f) => f.name === 'config.json' || f.name === 'metadata.json' || f.name === 'model.weights.h5',
+    });
   } catch (e) {
     throw new FormatError(`${file}: a .keras file must be a zip archive; got ${(e as Error).message}`);
   }
   for (const need of ['config.json', 'model.weights.h5']) {
-    if (entries[need] === undefined) throw new FormatError(`${file}: a .keras archive must contain ${need}; got ${Object.keys(entries).join(', ') || 'none of its files'}`);
+    if (entries[need] === undefined)
+      throw new FormatError(
+        `${file}: a .keras archive must contain ${need}; got ${Object.keys(entries).join(', ') || 'none of its files'}`,
+      );
   }
-  const meta = entries['metadata.json'] === undefined ? {} : parseJson(file, 'metadata.json', entries['metadata.json']);
+  const meta =
+    entries['metadata.json'] === undefined ? {} : parseJson(file, 'metadata.json', entries['metadata.json']);
   const flavor = flavorOf((meta as { keras_version?: unknown }).keras_version);
   const plan = planKerasModel(file, parseJson(file, 'config.json', entries['config.json']), flavor);
   const root = await readH5(entries['model.weights.h5'], `${file}:model.weights.h5`);
@@ -113,7 +149,9 @@ export async function readKerasH5(bytes: Uint8Array, file: string): Promise<Sequ
   const root = await readH5(bytes, file);
   const cfg = root.attrs.model_config;
   if (typeof cfg !== 'string') {
-    throw new UnsupportedError(`${file}: the HDF5 file has no model_config attribute (a weights-only file?); expected a whole model saved with model.save('*.h5')`);
+    throw new UnsupportedError(
+      `${file}: the HDF5 file has no model_config attribute (a weights-only file?); expected a whole model saved with model.save('*.h5')`,
+    );
   }
   const flavor = flavorOf(root.attrs.keras_version);
   const plan = planKerasModel(file, parseJson(file, 'model_config', new TextEncoder().encode(cfg)), flavor);
@@ -121,12 +159,19 @@ export async function readKerasH5(bytes: Uint8Array, file: string): Promise<Sequ
   const weights = mw !== undefined && mw.kind === 'group' ? mw : root;
   return build(plan, (p) => {
     const g = weights.children.get(p.name);
-    if (g === undefined || g.kind !== 'group') throw new FormatError(`${file}: model_weights has no group for layer '${p.name}'; expected ${p.weightCount} weights`);
+    if (g === undefined || g.kind !== 'group')
+      throw new FormatError(
+        `${file}: model_weights has no group for layer '${p.name}'; expected ${p.weightCount} weights`,
+      );
     const names = strings(g.attrs.weight_names);
-    if (names.length !== p.weightCount) throw new FormatError(`${file}: layer '${p.name}' must have ${p.weightCount} weights; expected ${p.weightCount}, got ${names.length}`);
+    if (names.length !== p.weightCount)
+      throw new FormatError(
+        `${file}: layer '${p.name}' must have ${p.weightCount} weights; expected ${p.weightCount}, got ${names.length}`,
+      );
     return names.map((n) => {
       const d = memberAt(g, n);
-      if (d === undefined || d.kind !== 'dataset') throw new FormatError(`${file}: layer '${p.name}' names weight ${n}, which the file lacks`);
+      if (d === undefined || d.kind !== 'dataset')
+        throw new FormatError(`${file}: layer '${p.name}' names weight ${n}, which the file lacks`);
       return d;
     });
   });

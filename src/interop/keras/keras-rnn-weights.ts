@@ -49,7 +49,8 @@ function toTorchMatrix(cell: KerasCell, H: number, K: number, m: Float32Array): 
   const out = new Float32Array(G * H * K); // (G*H, K)
   for (let g = 0; g < G; g++) {
     const kg = p[g];
-    for (let j = 0; j < H; j++) for (let k = 0; k < K; k++) out[(g * H + j) * K + k] = m[k * G * H + kg * H + j];
+    for (let j = 0; j < H; j++)
+      for (let k = 0; k < K; k++) out[(g * H + j) * K + k] = m[k * G * H + kg * H + j];
   }
   return out;
 }
@@ -61,12 +62,19 @@ function toKerasMatrix(cell: KerasCell, H: number, K: number, m: Float32Array): 
   const out = new Float32Array(K * G * H); // (K, G*H)
   for (let g = 0; g < G; g++) {
     const kg = p[g];
-    for (let j = 0; j < H; j++) for (let k = 0; k < K; k++) out[k * G * H + kg * H + j] = m[(g * H + j) * K + k];
+    for (let j = 0; j < H; j++)
+      for (let k = 0; k < K; k++) out[k * G * H + kg * H + j] = m[(g * H + j) * K + k];
   }
   return out;
 }
 
-function permVector(cell: KerasCell, H: number, v: Float32Array, off: number, toTorch: boolean): Float32Array {
+function permVector(
+  cell: KerasCell,
+  H: number,
+  v: Float32Array,
+  off: number,
+  toTorch: boolean,
+): Float32Array {
   const G = gates(cell);
   const p = perm(cell);
   const out = new Float32Array(G * H);
@@ -85,11 +93,19 @@ function permVector(cell: KerasCell, H: number, v: Float32Array, off: number, to
  * the two PyTorch biases.
  * @throws ShapeError naming `where` when a size does not fit (I, H)
  */
-export function kerasToTorchRecurrent(cell: KerasCell, I: number, H: number, w: KerasRecurrentArrays, resetAfter: boolean, where: string): TorchRecurrentArrays {
+export function kerasToTorchRecurrent(
+  cell: KerasCell,
+  I: number,
+  H: number,
+  w: KerasRecurrentArrays,
+  resetAfter: boolean,
+  where: string,
+): TorchRecurrentArrays {
   const G = gates(cell);
   const GH = G * H;
   const check = (name: string, got: number, want: number): void => {
-    if (got !== want) throw new ShapeError(`${where}: ${name} must hold ${want} values; expected ${want}, got ${got}`);
+    if (got !== want)
+      throw new ShapeError(`${where}: ${name} must hold ${want} values; expected ${want}, got ${got}`);
   };
   check('kernel', w.kernel.length, I * GH);
   check('recurrent_kernel', w.recurrentKernel.length, H * GH);
@@ -108,7 +124,13 @@ export function kerasToTorchRecurrent(cell: KerasCell, I: number, H: number, w: 
  * into Keras' one (exact for LSTM, SimpleRNN and the reset-before GRU, where both only
  * ever appear added), or become the (2, 3H) rows of a reset-after GRU.
  */
-export function torchToKerasRecurrent(cell: KerasCell, I: number, H: number, w: TorchRecurrentArrays, resetAfter: boolean): KerasRecurrentArrays {
+export function torchToKerasRecurrent(
+  cell: KerasCell,
+  I: number,
+  H: number,
+  w: TorchRecurrentArrays,
+  resetAfter: boolean,
+): KerasRecurrentArrays {
   const GH = gates(cell) * H;
   const kernel = toKerasMatrix(cell, H, I, w.weightIh);
   const recurrentKernel = toKerasMatrix(cell, H, H, w.weightHh);

@@ -34,11 +34,20 @@ export async function writeKerasArchive(model: SequentialModel): Promise<Uint8Ar
     l.arrays.forEach((a, i) => {
       const path = l.varPaths[i];
       const cut = path.lastIndexOf('/');
-      groupAt(root, `${key}/${path.slice(0, cut)}`).children.set(path.slice(cut + 1), { kind: 'dataset', shape: a.shape, data: a.data, attrs: {} });
+      groupAt(root, `${key}/${path.slice(0, cut)}`).children.set(path.slice(cut + 1), {
+        kind: 'dataset',
+        shape: a.shape,
+        data: a.data,
+        attrs: {},
+      });
     });
   }
   const enc = new TextEncoder();
-  const meta = { keras_version: KERAS_FORMAT_VERSION, date_saved: new Date().toISOString(), producer: 'longshort' };
+  const meta = {
+    keras_version: KERAS_FORMAT_VERSION,
+    date_saved: new Date().toISOString(),
+    producer: 'longshort',
+  };
   return zipSync({
     'metadata.json': enc.encode(JSON.stringify(meta)),
     'config.json': enc.encode(JSON.stringify(config)),
@@ -54,16 +63,29 @@ export async function writeKerasArchive(model: SequentialModel): Promise<Uint8Ar
  */
 export async function writeKerasH5(model: SequentialModel): Promise<Uint8Array> {
   const { config, layers } = exportKerasModel(model, 'keras3');
-  const root = group({ keras_version: KERAS_FORMAT_VERSION, backend: 'jax', model_config: JSON.stringify(config) });
+  const root = group({
+    keras_version: KERAS_FORMAT_VERSION,
+    backend: 'jax',
+    model_config: JSON.stringify(config),
+  });
   const mw = groupAt(root, 'model_weights');
-  Object.assign(mw.attrs, { keras_version: KERAS_FORMAT_VERSION, backend: 'jax', layer_names: layers.map((l) => l.name) });
+  Object.assign(mw.attrs, {
+    keras_version: KERAS_FORMAT_VERSION,
+    backend: 'jax',
+    layer_names: layers.map((l) => l.name),
+  });
   for (const l of layers) {
     const g = groupAt(mw, l.name);
     g.attrs.weight_names = l.h5Names;
     l.arrays.forEach((a, i) => {
       const path = l.h5Names[i];
       const cut = path.lastIndexOf('/');
-      groupAt(g, path.slice(0, cut)).children.set(path.slice(cut + 1), { kind: 'dataset', shape: a.shape, data: a.data, attrs: {} });
+      groupAt(g, path.slice(0, cut)).children.set(path.slice(cut + 1), {
+        kind: 'dataset',
+        shape: a.shape,
+        data: a.data,
+        attrs: {},
+      });
     });
   }
   groupAt(mw, 'top_level_model_weights').attrs.weight_names = [];

@@ -16,7 +16,12 @@ export interface TfjsWeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number; original_dtype?: string };
+  quantization?: {
+    dtype: 'uint8' | 'uint16' | 'float16';
+    scale?: number;
+    min?: number;
+    original_dtype?: string;
+  };
 }
 
 function isObj(v: unknown): v is Json {
@@ -26,12 +31,15 @@ function isObj(v: unknown): v is Json {
 /** The weight specs of a model.json, in manifest order, with the shard paths. */
 export function tfjsManifest(modelJson: unknown, file: string): { paths: string[]; specs: TfjsWeightSpec[] } {
   if (!isObj(modelJson) || !isObj(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) {
-    throw new FormatError(`${file}: a TF.js layers model.json needs modelTopology and weightsManifest; got ${isObj(modelJson) ? Object.keys(modelJson).join(', ') : typeof modelJson}`);
+    throw new FormatError(
+      `${file}: a TF.js layers model.json needs modelTopology and weightsManifest; got ${isObj(modelJson) ? Object.keys(modelJson).join(', ') : typeof modelJson}`,
+    );
   }
   const paths: string[] = [];
   const specs: TfjsWeightSpec[] = [];
   for (const group of modelJson.weightsManifest as unknown[]) {
-    if (!isObj(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new FormatError(`${file}: a weightsManifest entry needs paths and weights`);
+    if (!isObj(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights))
+      throw new FormatError(`${file}: a weightsManifest entry needs paths and weights`);
     paths.push(...group.paths.map(String));
     specs.push(...(group.weights as TfjsWeightSpec[]));
   }
@@ -48,19 +56,33 @@ function halfToFloat(h: number): number {
 }
 
 /** Splits the concatenated shard bytes into float32 arrays, checking every size first. */
-export function decodeTfjsWeights(specs: readonly TfjsWeightSpec[], data: Uint8Array, file: string): KerasArray[] {
+export function decodeTfjsWeights(
+  specs: readonly TfjsWeightSpec[],
+  data: Uint8Array,
+  file: string,
+): KerasArray[] {
   let need = 0;
   const sizes = specs.map((s) => {
-    if (!Array.isArray(s.shape) || s.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new FormatError(`${file}: weight ${s.name} has a bad shape ${JSON.stringify(s.shape)}`);
+    if (!Array.isArray(s.shape) || s.shape.some((d) => !Number.isInteger(d) || d < 0))
+      throw new FormatError(`${file}: weight ${s.name} has a bad shape ${JSON.stringify(s.shape)}`);
     const n = s.shape.reduce((a, b) => a * b, 1);
     const q = s.quantization;
-    if (q !== undefined && q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16') throw new UnsupportedError(`${file}: weight ${s.name}: quantization dtype must be uint8, uint16 or float16; got ${String(q.dtype)}`);
-    if (q === undefined && s.dtype !== 'float32' && s.dtype !== 'int32') throw new UnsupportedError(`${file}: weight ${s.name}: dtype must be float32 or int32; got ${String(s.dtype)}`);
+    if (q !== undefined && q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16')
+      throw new UnsupportedError(
+        `${file}: weight ${s.name}: quantization dtype must be uint8, uint16 or float16; got ${String(q.dtype)}`,
+      );
+    if (q === undefined && s.dtype !== 'float32' && s.dtype !== 'int32')
+      throw new UnsupportedError(
+        `${file}: weight ${s.name}: dtype must be float32 or int32; got ${String(s.dtype)}`,
+      );
     const bytes = q === undefined ? 4 : q.dtype === 'uint8' ? 1 : 2;
     need += n * bytes;
     return { n, bytes };
   });
-  if (need !== data.length) throw new FormatError(`${file}: the weight shards must hold ${need} bytes for the manifest; expected ${need}, got ${data.length}`);
+  if (need !== data.length)
+    throw new FormatError(
+      `${file}: the weight shards must hold ${need} bytes for the manifest; expected ${need}, got ${data.length}`,
+    );
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const out: KerasArray[] = [];
   let off = 0;
@@ -72,7 +94,9 @@ export function decodeTfjsWeights(specs: readonly TfjsWeightSpec[], data: Uint8A
       const p = off + k * bytes;
       if (q === undefined) a[k] = s.dtype === 'int32' ? view.getInt32(p, true) : view.getFloat32(p, true);
       else if (q.dtype === 'float16') a[k] = halfToFloat(view.getUint16(p, true));
-      else a[k] = (q.dtype === 'uint8' ? view.getUint8(p) : view.getUint16(p, true)) * (q.scale ?? 1) + (q.min ?? 0);
+      else
+        a[k] =
+          (q.dtype === 'uint8' ? view.getUint8(p) : view.getUint16(p, true)) * (q.scale ?? 1) + (q.min ?? 0);
     }
     off += n * bytes;
     out.push({ shape: s.shape, data: a });
@@ -93,7 +117,10 @@ export function readTfjsModel(modelJson: unknown, weightData: Uint8Array, file: 
   const config = isObj(topo.model_config) ? topo.model_config : topo;
   const plan = planKerasModel(file, config, 'keras2');
   const layers = plan.plans.filter((p) => p.layer !== null);
-  const model = sequential(layers.map((p) => p.layer as NonNullable<typeof p.layer>), { name: plan.name });
+  const model = sequential(
+    layers.map((p) => p.layer as NonNullable<typeof p.layer>),
+    { name: plan.name },
+  );
   const state = new Map<string, Tensor>();
   const used = new Set<number>();
   for (const p of plan.plans) {
@@ -105,11 +132,17 @@ export function readTfjsModel(modelJson: unknown, weightData: Uint8Array, file: 
         used.add(i);
       }
     });
-    if (mine.length !== p.weightCount) throw new FormatError(`${file}: layer '${p.name}' must have ${p.weightCount} weights in the manifest; expected ${p.weightCount}, got ${mine.length}`);
+    if (mine.length !== p.weightCount)
+      throw new FormatError(
+        `${file}: layer '${p.name}' must have ${p.weightCount} weights in the manifest; expected ${p.weightCount}, got ${mine.length}`,
+      );
     for (const [k, t] of p.toState(mine)) state.set(k, t);
   }
   const extra = specs.filter((_, i) => !used.has(i)).map((s) => s.name);
-  if (extra.length > 0) throw new FormatError(`${file}: the manifest has weights of no layer; expected none, got ${extra.join(', ')}`);
+  if (extra.length > 0)
+    throw new FormatError(
+      `${file}: the manifest has weights of no layer; expected none, got ${extra.join(', ')}`,
+    );
   model.setWeights(state);
   return model;
 }

@@ -32,7 +32,8 @@ function clean(j: Json): Json {
     const c: Json = {};
     for (const [k, v] of Object.entries(out.config as Json)) {
       if (DROP_CONFIG.has(k) || k === 'backward_layer') continue;
-      c[k] = typeof v === 'object' && v !== null && !Array.isArray(v) && 'class_name' in v ? clean(v as Json) : v;
+      c[k] =
+        typeof v === 'object' && v !== null && !Array.isArray(v) && 'class_name' in v ? clean(v as Json) : v;
     }
     out.config = c;
   }
@@ -63,11 +64,16 @@ function floatToHalf(v: number): number {
  * const { modelJson, weightData } = writeTfjsModel(model);
  * // tf.loadLayersModel(tf.io.fromMemory({ ...modelJson, weightSpecs, weightData }))
  */
-export function writeTfjsModel(model: SequentialModel, options: WriteTfjsOptions = {}): { modelJson: Json; weightData: Uint8Array } {
+export function writeTfjsModel(
+  model: SequentialModel,
+  options: WriteTfjsOptions = {},
+): { modelJson: Json; weightData: Uint8Array } {
   for (const l of model.layers) {
     const r = l as unknown as { kind?: string; resetAfter?: boolean; name: string };
     if (r.kind === 'gru' && r.resetAfter === true) {
-      throw new UnsupportedError(`writeTfjsModel: layer '${r.name}': TF.js's GRU applies the reset gate before the recurrent matmul; expected resetAfter false, got true`);
+      throw new UnsupportedError(
+        `writeTfjsModel: layer '${r.name}': TF.js's GRU applies the reset gate before the recurrent matmul; expected resetAfter false, got true`,
+      );
     }
   }
   const { config, layers } = exportKerasModel(model, 'keras2');
@@ -75,7 +81,11 @@ export function writeTfjsModel(model: SequentialModel, options: WriteTfjsOptions
   const input = mc[0].config as Json;
   const tl = layers.map((l) => {
     const j = clean(l.json);
-    if (l.className === 'Bidirectional') ((j.config as Json).layer as Json).config = { ...(((j.config as Json).layer as Json).config as Json), name: `${l.name}_inner` };
+    if (l.className === 'Bidirectional')
+      ((j.config as Json).layer as Json).config = {
+        ...(((j.config as Json).layer as Json).config as Json),
+        name: `${l.name}_inner`,
+      };
     return j;
   });
   (tl[0].config as Json).batch_input_shape = input.batch_shape;
@@ -84,7 +94,10 @@ export function writeTfjsModel(model: SequentialModel, options: WriteTfjsOptions
   for (const l of layers) {
     const names =
       l.className === 'Bidirectional'
-        ? l.h5Names.map((n, i) => `${l.name}/${i < l.arrays.length / 2 ? 'forward' : 'backward'}_${l.name}_inner/${n.split('/').pop() as string}`)
+        ? l.h5Names.map(
+            (n, i) =>
+              `${l.name}/${i < l.arrays.length / 2 ? 'forward' : 'backward'}_${l.name}_inner/${n.split('/').pop() as string}`,
+          )
         : l.h5Names.map((n) => `${l.name}/${n.split('/').pop() as string}`);
     l.arrays.forEach((a, i) => {
       specs.push({ name: names[i], shape: [...a.shape], dtype: 'float32' });
@@ -117,7 +130,12 @@ export function writeTfjsModel(model: SequentialModel, options: WriteTfjsOptions
     off += p.length;
   }
   const modelJson: Json = {
-    modelTopology: { class_name: 'Sequential', config: { name: model.name, layers: tl }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: model.name, layers: tl },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
     format: 'layers-model',
     generatedBy: 'longshort',
     convertedBy: null,

@@ -51,7 +51,11 @@ const CANDIDATES: Record<string, string[]> = {
     'libmkl_rt.so.2',
     'libmkl_rt.so',
   ],
-  darwin: ['/System/Library/Frameworks/Accelerate.framework/Accelerate', 'libopenblas.dylib', '/opt/homebrew/opt/openblas/lib/libopenblas.dylib'],
+  darwin: [
+    '/System/Library/Frameworks/Accelerate.framework/Accelerate',
+    'libopenblas.dylib',
+    '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
+  ],
   win32: ['libopenblas.dll', 'mkl_rt.2.dll'],
 };
 
@@ -77,7 +81,8 @@ function nodeProcess(): NodeProcess | undefined {
 /** koffi, through Node's require (no static import: the module stays browser-safe). */
 function loadKoffi(): Koffi | null {
   const proc = nodeProcess();
-  const mod = proc?.getBuiltinModule?.('module') as { createRequire?: (url: string) => (id: string) => unknown } | undefined;
+  const mod = proc?.getBuiltinModule?.('module') as
+    { createRequire?: (url: string) => (id: string) => unknown } | undefined;
   if (mod?.createRequire === undefined) return null;
   try {
     return mod.createRequire(import.meta.url)('koffi') as Koffi;
@@ -88,7 +93,22 @@ function loadKoffi(): Koffi | null {
 
 function bind(koffi: Koffi, path: string): NativeBlas {
   const lib = koffi.load(path);
-  const f = lib.func('cblas_sgemm', 'void', ['int', 'int', 'int', 'int', 'int', 'int', 'float', 'float *', 'int', 'float *', 'int', 'float', 'float *', 'int']);
+  const f = lib.func('cblas_sgemm', 'void', [
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+    'float',
+    'float *',
+    'int',
+    'float *',
+    'int',
+    'float',
+    'float *',
+    'int',
+  ]);
   const vendor = vendorOf(path);
   let setThreads: (n: number) => void = () => {};
   for (const name of ['openblas_set_num_threads', 'bli_thread_set_num_threads', 'MKL_Set_Num_Threads']) {
@@ -135,7 +155,9 @@ export function nativeBlas(): NativeBlas | null {
     try {
       loaded = bind(koffi, explicit);
     } catch (e) {
-      throw new ConfigError(`LONGSHORT_BLAS: must name a BLAS library with cblas_sgemm; expected a loadable file, got ${explicit} (${(e as Error).message})`);
+      throw new ConfigError(
+        `LONGSHORT_BLAS: must name a BLAS library with cblas_sgemm; expected a loadable file, got ${explicit} (${(e as Error).message})`,
+      );
     }
   } else {
     for (const name of CANDIDATES[proc?.platform ?? ''] ?? []) {
@@ -146,7 +168,8 @@ export function nativeBlas(): NativeBlas | null {
         // try the next name
       }
     }
-    if (loaded === null) why = `no BLAS library found (tried ${(CANDIDATES[proc?.platform ?? ''] ?? []).join(', ')}; set LONGSHORT_BLAS)`;
+    if (loaded === null)
+      why = `no BLAS library found (tried ${(CANDIDATES[proc?.platform ?? ''] ?? []).join(', ')}; set LONGSHORT_BLAS)`;
   }
   loaded?.setThreads(1);
   return loaded;

@@ -209,7 +209,24 @@ export function rnnSequenceForwardRef(
     if (isLstm) {
       if (proj) {
         lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H, v);
-        gemm(false, true, bs, Hout, H, 1, hRaw, off * H, H, wHr as FloatArray, 0, H, 0, output, off * Hout, Hout);
+        gemm(
+          false,
+          true,
+          bs,
+          Hout,
+          H,
+          1,
+          hRaw,
+          off * H,
+          H,
+          wHr as FloatArray,
+          0,
+          H,
+          0,
+          output,
+          off * Hout,
+          Hout,
+        );
       } else {
         lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H, v);
       }
@@ -303,7 +320,8 @@ export function rnnSequenceBackwardRef(
   } else if (grads.dWHh !== null) {
     gemm(true, false, GH, Hout, rows, 1, dGh, 0, GH, hPrev, 0, Hout, 0, grads.dWHh, 0, Hout);
   }
-  if (grads.dWHr !== null && proj) gemm(true, false, Hout, H, rows, 1, dHall, 0, Hout, hRaw, 0, H, 0, grads.dWHr, 0, H);
+  if (grads.dWHr !== null && proj)
+    gemm(true, false, Hout, H, rows, 1, dHall, 0, Hout, hRaw, 0, H, 0, grads.dWHr, 0, H);
   if (grads.dBIh !== null) columnSums(dGx, rows, GH, grads.dBIh);
   if (grads.dBHh !== null) columnSums(dGh, rows, GH, grads.dBHh);
 }

@@ -189,7 +189,15 @@ class RnnStepRef implements RnnStepKernel {
  * out (M, N) = x (M, K) W^T (W: (N, K)) + b (N, or none): a dense layer on a few rows
  * without allocation (the streaming head). Accumulates in double precision.
  */
-export function linearRowsRef(M: number, N: number, K: number, x: FloatArray, w: FloatArray, b: FloatArray | null, out: FloatArray): void {
+export function linearRowsRef(
+  M: number,
+  N: number,
+  K: number,
+  x: FloatArray,
+  w: FloatArray,
+  b: FloatArray | null,
+  out: FloatArray,
+): void {
   for (let m = 0; m < M; m++) {
     const xr = m * K;
     for (let n = 0; n < N; n++) {

@@ -9,9 +9,22 @@ import { WasmArena } from './wasm-arena.js';
 export interface F32GemmExports {
   /** See the AssemblyScript source: pointers are byte offsets, leading dims in elements. */
   f32_gemm(
-    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
-    packA: number, packB: number, tile: number,
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    packA: number,
+    packB: number,
+    tile: number,
   ): void;
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;

@@ -15,9 +15,22 @@ export interface F32RnnExports {
   rnn_backward(P: number, tid: number, nt: number): void;
   /** The GEMM of f32-gemm.ts (same code), on this module's memory. */
   f32_gemm(
-    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
-    packA: number, packB: number, tile: number,
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    packA: number,
+    packB: number,
+    tile: number,
   ): void;
   KC: WebAssembly.Global;
   MC: WebAssembly.Global;
@@ -71,7 +84,9 @@ export function f32RnnModule(flavor: WasmFlavor = 'simd'): F32RnnKernel | null {
     if (available(flavor)) {
       try {
         const arena = new WasmArena();
-        const module = new WebAssembly.Module(decodeBase64(flavor === 'simd' ? F32_RNN_WASM_BASE64 : F32_RNN_RELAXED_WASM_BASE64));
+        const module = new WebAssembly.Module(
+          decodeBase64(flavor === 'simd' ? F32_RNN_WASM_BASE64 : F32_RNN_RELAXED_WASM_BASE64),
+        );
         k = wrap(new WebAssembly.Instance(module, { env: { memory: arena.memory } }), arena, false);
       } catch (_e) {
         k = null;
@@ -98,7 +113,9 @@ export function f32RnnSharedModule(flavor: WasmFlavor = 'simd'): WebAssembly.Mod
       try {
         // creating a small shared memory is the real probe (it fails without isolation)
         new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-        m = new WebAssembly.Module(decodeBase64(flavor === 'simd' ? F32_RNN_SHARED_WASM_BASE64 : F32_RNN_RELAXED_SHARED_WASM_BASE64));
+        m = new WebAssembly.Module(
+          decodeBase64(flavor === 'simd' ? F32_RNN_SHARED_WASM_BASE64 : F32_RNN_RELAXED_SHARED_WASM_BASE64),
+        );
       } catch (_e) {
         m = null;
       }
@@ -114,6 +131,9 @@ export function instantiateF32RnnShared(module: WebAssembly.Module, arena: WasmA
 }
 
 /** Instantiates the shared build over a shared memory received from another thread (workers). */
-export function instantiateF32RnnSharedMemory(module: WebAssembly.Module, memory: WebAssembly.Memory): F32RnnExports {
+export function instantiateF32RnnSharedMemory(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): F32RnnExports {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as F32RnnExports;
 }

@@ -4,12 +4,42 @@ import { compileSimdModule } from './load-module.js';
 /** The exports of the compiled src/kernels/wasm/assembly/f32-rnn-step.ts (pointers are byte offsets). */
 export interface F32RnnStepExports {
   lstm_step(
-    N: number, I: number, H: number, Hout: number, x: number, h: number, c: number,
-    wx: number, wh: number, b: number, wr: number, hraw: number, hnew: number,
+    N: number,
+    I: number,
+    H: number,
+    Hout: number,
+    x: number,
+    h: number,
+    c: number,
+    wx: number,
+    wh: number,
+    b: number,
+    wr: number,
+    hraw: number,
+    hnew: number,
   ): void;
-  gru_step(N: number, I: number, H: number, x: number, h: number, wx: number, wh: number, b: number, hnew: number): void;
+  gru_step(
+    N: number,
+    I: number,
+    H: number,
+    x: number,
+    h: number,
+    wx: number,
+    wh: number,
+    b: number,
+    hnew: number,
+  ): void;
   rnn_step(
-    N: number, relu: number, I: number, H: number, x: number, h: number, wx: number, wh: number, b: number, hnew: number,
+    N: number,
+    relu: number,
+    I: number,
+    H: number,
+    x: number,
+    h: number,
+    wx: number,
+    wh: number,
+    b: number,
+    hnew: number,
   ): void;
 }
 
@@ -25,6 +55,9 @@ export function f32RnnStepModule(): WebAssembly.Module | null {
 }
 
 /** Instantiates the step module over `memory`. */
-export function instantiateF32RnnStep(module: WebAssembly.Module, memory: WebAssembly.Memory): F32RnnStepExports {
+export function instantiateF32RnnStep(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): F32RnnStepExports {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as F32RnnStepExports;
 }

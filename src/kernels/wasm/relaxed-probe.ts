@@ -22,7 +22,8 @@ export function wasmRelaxedSimdSupported(): boolean {
         supported = WebAssembly.validate(bytes);
         if (!supported) {
           const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-          const v8 = proc?.getBuiltinModule?.('v8') as { setFlagsFromString?: (f: string) => void } | undefined;
+          const v8 = proc?.getBuiltinModule?.('v8') as
+            { setFlagsFromString?: (f: string) => void } | undefined;
           if (v8?.setFlagsFromString !== undefined) {
             v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
             supported = WebAssembly.validate(bytes);

@@ -60,4 +60,3 @@ export const F_ACC = 47; // (GH) f64 column sums
 export const F_FLAGS = 48;
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;
-

@@ -22,7 +22,10 @@ import {
   reduce,
   resolveReduction,
   type Reduction,
-  type ReductionOptions, LOSS_KEYS, checkPairLoss } from './reduction.js';
+  type ReductionOptions,
+  LOSS_KEYS,
+  checkPairLoss,
+} from './reduction.js';
 
 /**
  * Options of `nllLoss`.
@@ -92,12 +95,19 @@ interface ClassTargets {
 
 function classDimOf(op: string, input: Tensor): number {
   if (input.ndim === 0) {
-    throw new ShapeError(`${op}: input must have a class dim, (C), (N, C) or (N, C, d1, ...); expected >= 1 dims, got a 0-d tensor`);
+    throw new ShapeError(
+      `${op}: input must have a class dim, (C), (N, C) or (N, C, d1, ...); expected >= 1 dims, got a 0-d tensor`,
+    );
   }
   return input.ndim === 1 ? 0 : 1;
 }
 
-function checkClassWeight(op: string, weight: Tensor | null | undefined, input: Tensor, numClasses: number): Tensor | null {
+function checkClassWeight(
+  op: string,
+  weight: Tensor | null | undefined,
+  input: Tensor,
+  numClasses: number,
+): Tensor | null {
   if (weight === undefined || weight === null) return null;
   checkFloatTensor(op, 'weight', weight);
   if (weight.ndim !== 1 || weight.shape[0] !== numClasses) {
@@ -106,10 +116,14 @@ function checkClassWeight(op: string, weight: Tensor | null | undefined, input: 
     );
   }
   if (weight.dtype !== input.dtype) {
-    throw new DTypeError(`${op}: weight dtype must match the input's; expected ${input.dtype}, got ${weight.dtype}`);
+    throw new DTypeError(
+      `${op}: weight dtype must match the input's; expected ${input.dtype}, got ${weight.dtype}`,
+    );
   }
   if (weight.requiresGrad && isGradEnabled()) {
-    throw new UnsupportedError(`${op}: the derivative for 'weight' is not implemented (as in PyTorch); expected a weight without requiresGrad, got requiresGrad true; pass weight.detach()`);
+    throw new UnsupportedError(
+      `${op}: the derivative for 'weight' is not implemented (as in PyTorch); expected a weight without requiresGrad, got requiresGrad true; pass weight.detach()`,
+    );
   }
   return weight;
 }
@@ -130,10 +144,13 @@ function classTargets(
 ): ClassTargets {
   const classDim = classDimOf(op, input);
   const numClasses = input.shape[classDim];
-  if (!(target instanceof Tensor)) throw new DTypeError(`${op}: target must be a Tensor; got ${target === null ? 'null' : typeof target}`);
+  if (!(target instanceof Tensor))
+    throw new DTypeError(`${op}: target must be a Tensor; got ${target === null ? 'null' : typeof target}`);
   if (target.dtype !== 'int32') {
     const hint = probabilityHint ? ' (class probabilities need a float target shaped like the input)' : '';
-    throw new DTypeError(`${op}: target must hold int32 class ids; expected int32, got ${target.dtype}${hint}`);
+    throw new DTypeError(
+      `${op}: target must hold int32 class ids; expected int32, got ${target.dtype}${hint}`,
+    );
   }
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (!shapesEqual(target.shape, expected)) {
@@ -159,7 +176,9 @@ function classTargets(
     const id = ids[i];
     if (id === ignoreIndex) continue; // index 0, weight 0, mask 0
     if (id < 0 || id >= numClasses) {
-      throw new ShapeError(`${op}: target ${id} is out of bounds; expected class ids in [0, ${numClasses - 1}] or ignoreIndex (${ignoreIndex}), got ${id}`);
+      throw new ShapeError(
+        `${op}: target ${id} is out of bounds; expected class ids in [0, ${numClasses - 1}] or ignoreIndex (${ignoreIndex}), got ${id}`,
+      );
     }
     idx[i] = id;
     md[i] = 1;
@@ -185,7 +204,12 @@ function weightedMean(total: Tensor, wsum: number): Tensor {
   return wsum === 0 ? add(mul(total, 0), NaN) : total.div(wsum);
 }
 
-function nllFromTargets(logProbs: Tensor, t: ClassTargets, targetShape: readonly number[], reduction: Reduction): Tensor {
+function nllFromTargets(
+  logProbs: Tensor,
+  t: ClassTargets,
+  targetShape: readonly number[],
+  reduction: Reduction,
+): Tensor {
   const picked = gather(logProbs, t.classDim, t.index).reshape(targetShape); // (N, d1, ...)
   const losses = mul(neg(picked), t.w);
   if (reduction === 'none') return losses;
@@ -239,7 +263,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const r = resolveReduction(op, options.reduction);
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
-    throw new ConfigError(`${op}: labelSmoothing must be between 0.0 and 1.0; expected a number in [0, 1], got ${String(eps)}`);
+    throw new ConfigError(
+      `${op}: labelSmoothing must be between 0.0 and 1.0; expected a number in [0, 1], got ${String(eps)}`,
+    );
   }
   const ignoreIndex = options.ignoreIndex ?? -100;
   const classDim = classDimOf(op, input);
@@ -277,11 +303,15 @@ function crossEntropyProbs(
     );
   }
   if (target.dtype !== input.dtype) {
-    throw new DTypeError(`${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`);
+    throw new DTypeError(
+      `${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`,
+    );
   }
   checkIgnoreIndex(op, ignoreIndex);
   if (ignoreIndex >= 0) {
-    throw new ConfigError(`${op}: ignoreIndex is not supported for class-probability (float) targets; expected a negative value, got ${ignoreIndex}`);
+    throw new ConfigError(
+      `${op}: ignoreIndex is not supported for class-probability (float) targets; expected a negative value, got ${ignoreIndex}`,
+    );
   }
   const wt = checkClassWeight(op, weight, input, numClasses);
   const logp = logSoftmax(input, classDim);
@@ -313,7 +343,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   for (let i = 0; i < xd.length; i++) {
     const v = xd[i];
     if (!(v >= 0 && v <= 1)) {
-      throw new ConfigError(`${op}: all elements of input should be between 0 and 1; expected values in [0, 1], got ${v} at flat index ${i}`);
+      throw new ConfigError(
+        `${op}: all elements of input should be between 0 and 1; expected values in [0, 1], got ${v} at flat index ${i}`,
+      );
     }
   }
   let loss = binaryCrossEntropyPointwise(input, target);
@@ -333,7 +365,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
  *
  * @example binaryCrossEntropyWithLogits(logits, labels, { posWeight: full([3], 2) })
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: BCEWithLogitsLossOptions = {},
+): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
   const r = checkPairLoss(op, input, target, options, LOSS_KEYS.bceWithLogits);
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.dtype, input.shape);

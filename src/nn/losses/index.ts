@@ -1,5 +1,12 @@
 export { type Reduction, type ReductionOptions } from './reduction.js';
-export { mseLoss, l1Loss, huberLoss, smoothL1Loss, type HuberLossOptions, type SmoothL1LossOptions } from './regression.js';
+export {
+  mseLoss,
+  l1Loss,
+  huberLoss,
+  smoothL1Loss,
+  type HuberLossOptions,
+  type SmoothL1LossOptions,
+} from './regression.js';
 export {
   nllLoss,
   crossEntropy,
@@ -10,4 +17,13 @@ export {
   type BCELossOptions,
   type BCEWithLogitsLossOptions,
 } from './classification.js';
-export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './modules.js';
+export {
+  MSELoss,
+  L1Loss,
+  HuberLoss,
+  SmoothL1Loss,
+  NLLLoss,
+  CrossEntropyLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+} from './modules.js';

@@ -19,7 +19,9 @@ import {
   l1Loss,
   mseLoss,
   smoothL1Loss,
-  type HuberLossOptions, type SmoothL1LossOptions } from './regression.js';
+  type HuberLossOptions,
+  type SmoothL1LossOptions,
+} from './regression.js';
 
 /*
  * Loss modules, after torch.nn's: each holds its options (a class weight is a buffer
@@ -103,7 +105,11 @@ export class NLLLoss extends Loss {
   }
   /** input (N, C), (C) or (N, C, d1, ...); int32 target (N), () or (N, d1, ...). */
   forward(input: Tensor, target: Tensor): Tensor {
-    return nllLoss(input, target, { reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex });
+    return nllLoss(input, target, {
+      reduction: this.reduction,
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+    });
   }
 }
 
@@ -161,6 +167,10 @@ export class BCEWithLogitsLoss extends Loss {
   }
   /** input (*) logits, target (*) -> scalar, or (*) with reduction 'none'. */
   forward(input: Tensor, target: Tensor): Tensor {
-    return binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
+    return binaryCrossEntropyWithLogits(input, target, {
+      reduction: this.reduction,
+      weight: this.weight,
+      posWeight: this.posWeight,
+    });
   }
 }

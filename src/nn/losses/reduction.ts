@@ -47,7 +47,13 @@ export function resolveReduction(op: string, reduction: Reduction | undefined): 
  * The checks every element-wise loss starts with: its options (keys and reduction) and
  * an (input, target) pair of one float dtype and one shape. Returns the reduction.
  */
-export function checkPairLoss(op: string, input: unknown, target: unknown, options: ReductionOptions, keys: readonly string[]): Reduction {
+export function checkPairLoss(
+  op: string,
+  input: unknown,
+  target: unknown,
+  options: ReductionOptions,
+  keys: readonly string[],
+): Reduction {
   checkOptions(op, options, keys);
   checkSameShapePair(op, input, target);
   return resolveReduction(op, options.reduction);
@@ -61,7 +67,8 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
 
 /** Throws unless `t` is a Tensor holding floats. */
 export function checkFloatTensor(op: string, what: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new DTypeError(`${op}: ${what} must be a Tensor; got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor))
+    throw new DTypeError(`${op}: ${what} must be a Tensor; got ${t === null ? 'null' : typeof t}`);
   if (t.dtype === 'int32') {
     throw new DTypeError(`${op}: ${what} must be a float tensor; expected float32 or float64, got int32`);
   }
@@ -72,7 +79,9 @@ export function checkSameShapePair(op: string, input: unknown, target: unknown):
   checkFloatTensor(op, 'input', input);
   checkFloatTensor(op, 'target', target);
   if (target.dtype !== input.dtype) {
-    throw new DTypeError(`${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`);
+    throw new DTypeError(
+      `${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`,
+    );
   }
   if (!shapesEqual(input.shape, target.shape)) {
     throw new ShapeError(
@@ -85,10 +94,17 @@ export function checkSameShapePair(op: string, input: unknown, target: unknown):
  * Checks an optional element weight: a float tensor of the input's dtype whose shape
  * broadcasts to `shape` (without growing it). Returns it (or null).
  */
-export function checkBroadcastWeight(op: string, what: string, w: Tensor | null | undefined, dtype: string, shape: readonly number[]): Tensor | null {
+export function checkBroadcastWeight(
+  op: string,
+  what: string,
+  w: Tensor | null | undefined,
+  dtype: string,
+  shape: readonly number[],
+): Tensor | null {
   if (w === undefined || w === null) return null;
   checkFloatTensor(op, what, w);
-  if (w.dtype !== dtype) throw new DTypeError(`${op}: ${what} dtype must match the input's; expected ${dtype}, got ${w.dtype}`);
+  if (w.dtype !== dtype)
+    throw new DTypeError(`${op}: ${what} dtype must match the input's; expected ${dtype}, got ${w.dtype}`);
   const ok =
     w.ndim <= shape.length &&
     w.shape.every((s, i) => {

@@ -27,7 +27,9 @@ export interface SmoothL1LossOptions extends ReductionOptions {
 /** Returns `delta` if it is a finite number > 0; a ConfigError otherwise. */
 export function checkHuberDelta(op: string, delta: number): number {
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
-    throw new ConfigError(`${op}: huber_loss does not support non-positive values for delta; expected delta > 0, got ${String(delta)}`);
+    throw new ConfigError(
+      `${op}: huber_loss does not support non-positive values for delta; expected delta > 0, got ${String(delta)}`,
+    );
   }
   return delta;
 }
@@ -35,7 +37,9 @@ export function checkHuberDelta(op: string, delta: number): number {
 /** Returns `beta` if it is a finite number >= 0; a ConfigError otherwise. */
 export function checkSmoothL1Beta(op: string, beta: number): number {
   if (typeof beta !== 'number' || !(beta >= 0) || !Number.isFinite(beta)) {
-    throw new ConfigError(`${op}: smooth_l1_loss does not support negative values for beta; expected beta >= 0, got ${String(beta)}`);
+    throw new ConfigError(
+      `${op}: smooth_l1_loss does not support negative values for beta; expected beta >= 0, got ${String(beta)}`,
+    );
   }
   return beta;
 }

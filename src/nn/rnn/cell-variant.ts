@@ -5,7 +5,12 @@
  * those layers keep the fast kernels.
  */
 import { ConfigError } from '../../core/errors.js';
-import { RNN_ACTIVATIONS, type RnnActivation, type RnnActivationName, type RnnVariant } from '../../tensor/index.js';
+import {
+  RNN_ACTIVATIONS,
+  type RnnActivation,
+  type RnnActivationName,
+  type RnnVariant,
+} from '../../tensor/index.js';
 
 /**
  * An activation option: a name (`'sigmoid'`, `'tanh'`, `'relu'`, `'linear'`,
@@ -54,21 +59,31 @@ export const GRU_VARIANT_KEYS = ['gateActivation', 'cellActivation', 'resetAfter
 export const RNN_VARIANT_KEYS = ['activation'] as const;
 
 /** Checks an activation option; `fallback` when undefined. */
-export function resolveActivation(op: string, key: string, value: unknown, fallback: RnnActivationName): RnnActivation {
+export function resolveActivation(
+  op: string,
+  key: string,
+  value: unknown,
+  fallback: RnnActivationName,
+): RnnActivation {
   if (value === undefined) return { name: fallback, ...RNN_ACTIVATIONS[fallback] };
-  const obj = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { name: value };
+  const obj =
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : { name: value };
   const name = obj.name;
   if (typeof name !== 'string' || !Object.hasOwn(RNN_ACTIVATIONS, name)) {
-    throw new ConfigError(`${op}: ${key} must be one of ${Object.keys(RNN_ACTIVATIONS).join(', ')} (or { name, alpha, beta }); got ${JSON.stringify(name) ?? String(name)}`);
+    throw new ConfigError(
+      `${op}: ${key} must be one of ${Object.keys(RNN_ACTIVATIONS).join(', ')} (or { name, alpha, beta }); got ${JSON.stringify(name) ?? String(name)}`,
+    );
   }
   for (const k of Object.keys(obj)) {
-    if (k !== 'name' && k !== 'alpha' && k !== 'beta') throw new ConfigError(`${op}: ${key} has an unknown field '${k}'; expected name, alpha, beta`);
+    if (k !== 'name' && k !== 'alpha' && k !== 'beta')
+      throw new ConfigError(`${op}: ${key} has an unknown field '${k}'; expected name, alpha, beta`);
   }
   const defaults = RNN_ACTIVATIONS[name as RnnActivationName];
   const num = (k: 'alpha' | 'beta'): number => {
     const v = obj[k];
     if (v === undefined) return defaults[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${op}: ${key}.${k} must be a finite number; got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ConfigError(`${op}: ${key}.${k} must be a finite number; got ${String(v)}`);
     return v;
   };
   return { name: name as RnnActivationName, alpha: num('alpha'), beta: num('beta') };
@@ -98,7 +113,8 @@ export function gruVariant(op: string, o: GRUVariantOptions): RnnVariant | undef
   const gate = resolveActivation(op, 'gateActivation', o.gateActivation, 'sigmoid');
   const cell = resolveActivation(op, 'cellActivation', o.cellActivation, 'tanh');
   const resetAfter = o.resetAfter ?? true;
-  if (typeof resetAfter !== 'boolean') throw new ConfigError(`${op}: resetAfter must be a boolean; got ${String(resetAfter)}`);
+  if (typeof resetAfter !== 'boolean')
+    throw new ConfigError(`${op}: resetAfter must be a boolean; got ${String(resetAfter)}`);
   if (isPlain(gate, 'sigmoid') && isPlain(cell, 'tanh') && resetAfter) return undefined;
   return { gate, cell, out: { name: 'tanh', alpha: 0, beta: 0 }, resetAfter };
 }
@@ -107,10 +123,15 @@ export function gruVariant(op: string, o: GRUVariantOptions): RnnVariant | undef
  * The variant of an RNN's options, or undefined when the activation is tanh or relu
  * (the kinds `rnn_tanh` / `rnn_relu`), which is returned as `nonlinearity`.
  */
-export function rnnVariant(op: string, o: RNNVariantOptions & { nonlinearity?: unknown }): { variant: RnnVariant | undefined; relu: boolean } | null {
+export function rnnVariant(
+  op: string,
+  o: RNNVariantOptions & { nonlinearity?: unknown },
+): { variant: RnnVariant | undefined; relu: boolean } | null {
   if (o.activation === undefined) return null;
   if (o.nonlinearity !== undefined) {
-    throw new ConfigError(`${op}: give nonlinearity or activation, not both; got nonlinearity=${String(o.nonlinearity)} and an activation`);
+    throw new ConfigError(
+      `${op}: give nonlinearity or activation, not both; got nonlinearity=${String(o.nonlinearity)} and an activation`,
+    );
   }
   const cell = resolveActivation(op, 'activation', o.activation, 'tanh');
   if (isPlain(cell, 'tanh')) return { variant: undefined, relu: false };

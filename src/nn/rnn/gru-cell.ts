@@ -35,7 +35,15 @@ export interface GRUCellOptions extends RNNCellBaseOptions, GRUVariantOptions {}
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super('GRUCell', inputSize, hiddenSize, options, 'gru', GRU_VARIANT_KEYS, gruVariant('GRUCell', options ?? {}));
+    super(
+      'GRUCell',
+      inputSize,
+      hiddenSize,
+      options,
+      'gru',
+      GRU_VARIANT_KEYS,
+      gruVariant('GRUCell', options ?? {}),
+    );
   }
 
   override extraRepr(): string {

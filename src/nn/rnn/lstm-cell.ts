@@ -40,7 +40,15 @@ export interface LSTMCellOptions extends RNNCellBaseOptions, LSTMVariantOptions 
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMCellOptions = {}) {
-    super('LSTMCell', inputSize, hiddenSize, options, 'lstm', LSTM_VARIANT_KEYS, lstmVariant('LSTMCell', options ?? {}));
+    super(
+      'LSTMCell',
+      inputSize,
+      hiddenSize,
+      options,
+      'lstm',
+      LSTM_VARIANT_KEYS,
+      lstmVariant('LSTMCell', options ?? {}),
+    );
   }
 
   override extraRepr(): string {
@@ -50,7 +58,9 @@ export class LSTMCell extends RNNCellBase {
   /** One step: returns `[h_1, c_1]`. */
   forward(input: Tensor, state: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (state !== null && state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
-      throw new ShapeError(`LSTMCell: the state must be a pair [h_0, c_0]; got ${Array.isArray(state) ? `${state.length} tensors` : String(state)}`);
+      throw new ShapeError(
+        `LSTMCell: the state must be a pair [h_0, c_0]; got ${Array.isArray(state) ? `${state.length} tensors` : String(state)}`,
+      );
     }
     const { x, unbatched } = this.prepInput(input);
     const h = this.prepState(state?.[0] ?? null, 'hx[0]', x, unbatched);

@@ -84,17 +84,33 @@ export type LSTMState = readonly [Tensor, Tensor];
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
-    super('LSTM', 'LSTM', inputSize, hiddenSize, options, ['projSize', ...LSTM_VARIANT_KEYS], lstmVariant('LSTM', options ?? {}));
+    super(
+      'LSTM',
+      'LSTM',
+      inputSize,
+      hiddenSize,
+      options,
+      ['projSize', ...LSTM_VARIANT_KEYS],
+      lstmVariant('LSTM', options ?? {}),
+    );
   }
 
   /** Runs the LSTM over a padded tensor (see the class docs for shapes). */
   forward(input: Tensor, state?: LSTMState | null): [Tensor, [Tensor, Tensor]];
   /** Runs the LSTM over a packed batch; returns a PackedSequence with the same packing. */
   forward(input: PackedSequence, state?: LSTMState | null): [PackedSequence, [Tensor, Tensor]];
-  forward(input: Tensor | PackedSequence, state?: LSTMState | null): [Tensor | PackedSequence, [Tensor, Tensor]];
-  forward(input: Tensor | PackedSequence, state: LSTMState | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
+  forward(
+    input: Tensor | PackedSequence,
+    state?: LSTMState | null,
+  ): [Tensor | PackedSequence, [Tensor, Tensor]];
+  forward(
+    input: Tensor | PackedSequence,
+    state: LSTMState | null = null,
+  ): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (state !== null && state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
-      throw new ShapeError(`LSTM: the state must be a pair [h_0, c_0]; got ${Array.isArray(state) ? `${state.length} tensors` : String(state)}`);
+      throw new ShapeError(
+        `LSTM: the state must be a pair [h_0, c_0]; got ${Array.isArray(state) ? `${state.length} tensors` : String(state)}`,
+      );
     }
     const r = this.run(input, state?.[0] ?? null, state?.[1] ?? null, true);
     return [r.output, [r.hN, r.cN as Tensor]];

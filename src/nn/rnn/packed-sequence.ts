@@ -44,15 +44,21 @@ export function invertPermutation(permutation: Tensor | null): Tensor | null {
 
 function checkIndexTensor(t: Tensor, what: string, n: number): void {
   if (!(t instanceof Tensor) || t.dtype !== 'int32' || t.ndim !== 1) {
-    throw new DTypeError(`PackedSequence: ${what} must be a 1-D int32 tensor; got ${t instanceof Tensor ? `${t.ndim}-D ${t.dtype}` : typeof t}`);
+    throw new DTypeError(
+      `PackedSequence: ${what} must be a 1-D int32 tensor; got ${t instanceof Tensor ? `${t.ndim}-D ${t.dtype}` : typeof t}`,
+    );
   }
   if (t.numel() !== n) {
-    throw new ShapeError(`PackedSequence: ${what} must list every sequence of the batch; expected ${n} entries, got ${t.numel()}`);
+    throw new ShapeError(
+      `PackedSequence: ${what} must list every sequence of the batch; expected ${n} entries, got ${t.numel()}`,
+    );
   }
   const seen = new Uint8Array(n);
   for (const v of indexArray(t)) {
     if (v < 0 || v >= n || seen[v] === 1) {
-      throw new ConfigError(`PackedSequence: ${what} must be a permutation of 0..${n - 1}; got [${Array.from(indexArray(t)).join(', ')}]`);
+      throw new ConfigError(
+        `PackedSequence: ${what} must be a permutation of 0..${n - 1}; got [${Array.from(indexArray(t)).join(', ')}]`,
+      );
     }
     seen[v] = 1;
   }
@@ -102,15 +108,20 @@ export class PackedSequence {
     unsortedIndices: Tensor | null = null,
   ) {
     const bs = batchSizes instanceof Tensor ? batchSizes : int32Tensor(batchSizes);
-    if (!(data instanceof Tensor)) throw new ShapeError(`PackedSequence: data must be a Tensor; got ${typeof data}`);
+    if (!(data instanceof Tensor))
+      throw new ShapeError(`PackedSequence: data must be a Tensor; got ${typeof data}`);
     if (bs.dtype !== 'int32' || bs.ndim !== 1) {
-      throw new DTypeError(`PackedSequence: batchSizes must be a 1-D int32 tensor; got ${bs.ndim}-D ${bs.dtype}`);
+      throw new DTypeError(
+        `PackedSequence: batchSizes must be a 1-D int32 tensor; got ${bs.ndim}-D ${bs.dtype}`,
+      );
     }
     const b = indexArray(bs);
     let total = 0;
     for (let t = 0; t < b.length; t++) {
       if (!Number.isInteger(b[t]) || b[t] <= 0 || (t > 0 && b[t] > b[t - 1])) {
-        throw new ConfigError(`PackedSequence: batchSizes must be positive and non-increasing; got [${Array.from(b).join(', ')}]`);
+        throw new ConfigError(
+          `PackedSequence: batchSizes must be positive and non-increasing; got [${Array.from(b).join(', ')}]`,
+        );
       }
       total += b[t];
     }
@@ -123,7 +134,9 @@ export class PackedSequence {
     if (sortedIndices !== null) checkIndexTensor(sortedIndices, 'sortedIndices', n);
     if (unsortedIndices !== null) checkIndexTensor(unsortedIndices, 'unsortedIndices', n);
     if (unsortedIndices !== null && sortedIndices === null) {
-      throw new ConfigError('PackedSequence: unsortedIndices needs sortedIndices; expected both or neither, got only unsortedIndices');
+      throw new ConfigError(
+        'PackedSequence: unsortedIndices needs sortedIndices; expected both or neither, got only unsortedIndices',
+      );
     }
     this.data = data;
     this.batchSizes = bs;
@@ -149,7 +162,8 @@ export class PackedSequence {
 
 function readLengths(lengths: Lengths, op: string): number[] {
   if (lengths instanceof Tensor) {
-    if (lengths.ndim !== 1) throw new ShapeError(`${op}: lengths must be 1-D; expected 1 dimension, got ${lengths.ndim}`);
+    if (lengths.ndim !== 1)
+      throw new ShapeError(`${op}: lengths must be 1-D; expected 1 dimension, got ${lengths.ndim}`);
     return Array.from(lengths.data);
   }
   if (lengths === null || typeof lengths !== 'object' || typeof lengths.length !== 'number') {
@@ -190,27 +204,39 @@ export interface PackPaddedOptions {
  * const p = packPaddedSequence(x, [2, 4, 1], { enforceSorted: false });
  * p.batchSizes.toArray();                          // [3, 2, 1, 1]
  */
-export function packPaddedSequence(input: Tensor, lengths: Lengths, options: PackPaddedOptions = {}): PackedSequence {
+export function packPaddedSequence(
+  input: Tensor,
+  lengths: Lengths,
+  options: PackPaddedOptions = {},
+): PackedSequence {
   const op = 'packPaddedSequence';
   checkOptions(op, options, ['batchFirst', 'enforceSorted']);
   const batchFirst = options.batchFirst ?? false;
   const enforceSorted = options.enforceSorted ?? true;
   if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor; got ${typeof input}`);
   if (input.ndim < 2) {
-    throw new ShapeError(`${op}: input must have at least 2 dimensions, (T, B, *) or (B, T, *) with batchFirst; got ${input.ndim}-D ${formatShape(input.shape)}`);
+    throw new ShapeError(
+      `${op}: input must have at least 2 dimensions, (T, B, *) or (B, T, *) with batchFirst; got ${input.ndim}-D ${formatShape(input.shape)}`,
+    );
   }
   const B = batchFirst ? input.shape[0] : input.shape[1];
   const T = batchFirst ? input.shape[1] : input.shape[0];
   const lens = readLengths(lengths, op);
   if (lens.length !== B) {
-    throw new ShapeError(`${op}: Expected len(lengths) to be equal to batch_size; expected ${B}, got ${lens.length}`);
+    throw new ShapeError(
+      `${op}: Expected len(lengths) to be equal to batch_size; expected ${B}, got ${lens.length}`,
+    );
   }
   lens.forEach((l, i) => {
     if (!Number.isInteger(l) || l <= 0) {
-      throw new ShapeError(`${op}: Length of all samples has to be greater than 0; expected a positive integer, got ${l} at position ${i}`);
+      throw new ShapeError(
+        `${op}: Length of all samples has to be greater than 0; expected a positive integer, got ${l} at position ${i}`,
+      );
     }
     if (l > T) {
-      throw new ShapeError(`${op}: lengths must not exceed the padded sequence length; expected at most ${T}, got ${l} at position ${i}`);
+      throw new ShapeError(
+        `${op}: lengths must not exceed the padded sequence length; expected at most ${T}, got ${l} at position ${i}`,
+      );
     }
   });
   let order: number[];
@@ -275,10 +301,14 @@ export interface PadPackedOptions {
  * @example
  * const [padded, lengths] = padPackedSequence(packed, { batchFirst: true, totalLength: 4 });
  */
-export function padPackedSequence(sequence: PackedSequence, options: PadPackedOptions = {}): [Tensor, Tensor] {
+export function padPackedSequence(
+  sequence: PackedSequence,
+  options: PadPackedOptions = {},
+): [Tensor, Tensor] {
   const op = 'padPackedSequence';
   checkOptions(op, options, ['batchFirst', 'paddingValue', 'totalLength']);
-  if (!(sequence instanceof PackedSequence)) throw new ConfigError(`${op}: expected a PackedSequence; got ${String(sequence)}`);
+  if (!(sequence instanceof PackedSequence))
+    throw new ConfigError(`${op}: expected a PackedSequence; got ${String(sequence)}`);
   const batchFirst = options.batchFirst ?? false;
   const paddingValue = options.paddingValue ?? 0;
   const bs = indexArray(sequence.batchSizes);
@@ -344,13 +374,17 @@ export interface PadSequenceOptions {
 export function padSequence(sequences: readonly Tensor[], options: PadSequenceOptions = {}): Tensor {
   const op = 'padSequence';
   checkOptions(op, options, ['batchFirst', 'paddingValue']);
-  if (!Array.isArray(sequences)) throw new ConfigError(`${op}: expected an array of tensors; got ${typeof sequences}`);
-  if (sequences.length === 0) throw new ShapeError(`${op}: received an empty list of sequences; expected at least 1 tensor, got 0`);
+  if (!Array.isArray(sequences))
+    throw new ConfigError(`${op}: expected an array of tensors; got ${typeof sequences}`);
+  if (sequences.length === 0)
+    throw new ShapeError(`${op}: received an empty list of sequences; expected at least 1 tensor, got 0`);
   const batchFirst = options.batchFirst ?? false;
   const paddingValue = options.paddingValue ?? 0;
   const first = sequences[0];
   if (!(first instanceof Tensor) || first.ndim < 1) {
-    throw new ShapeError(`${op}: every sequence must be a tensor of at least 1 dimension (L, *); got ${first instanceof Tensor ? '0-D' : typeof first} at position 0`);
+    throw new ShapeError(
+      `${op}: every sequence must be a tensor of at least 1 dimension (L, *); got ${first instanceof Tensor ? '0-D' : typeof first} at position 0`,
+    );
   }
   const rest = first.shape.slice(1);
   sequences.forEach((s, i) => {
@@ -374,7 +408,8 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
   const padRow = off;
   const idx = new Int32Array(T * B);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) idx[batchFirst ? b * T + t : t * B + b] = t < sequences[b].shape[0] ? starts[b] + t : padRow;
+    for (let b = 0; b < B; b++)
+      idx[batchFirst ? b * T + t : t * B + b] = t < sequences[b].shape[0] ? starts[b] + t : padRow;
   }
   const flat = indexSelect(stacked, 0, new Tensor(idx, [idx.length]));
   return reshape(flat, batchFirst ? [B, T, ...rest] : [T, B, ...rest]);
@@ -400,7 +435,10 @@ export interface PackSequenceOptions {
  * @example
  * const p = packSequence([a, b, c], { enforceSorted: false });
  */
-export function packSequence(sequences: readonly Tensor[], options: PackSequenceOptions = {}): PackedSequence {
+export function packSequence(
+  sequences: readonly Tensor[],
+  options: PackSequenceOptions = {},
+): PackedSequence {
   checkOptions('packSequence', options, ['enforceSorted']);
   const padded = padSequence(sequences);
   return packPaddedSequence(

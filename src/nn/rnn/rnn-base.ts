@@ -55,7 +55,11 @@ export interface RNNBaseOptions {
 const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
 
 /** Initial uniform(-k, k) parameter with the default generator, in the default dtype. */
-export function uniformParameter(shape: readonly number[], k: number, dtype: FloatDType = getDefaultDtype()): Parameter {
+export function uniformParameter(
+  shape: readonly number[],
+  k: number,
+  dtype: FloatDType = getDefaultDtype(),
+): Parameter {
   const data = allocateFloat(dtype, numel(shape));
   defaultGenerator.fillUniform(data, -k, k);
   return new Parameter(data, shape);
@@ -68,7 +72,9 @@ export function uniformParameter(shape: readonly number[], k: number, dtype: Flo
 export function checkRecurrentOptions(op: string, options: object, allowed: readonly string[]): void {
   const projSize = (options as { projSize?: unknown } | null)?.projSize;
   if (projSize !== undefined && !allowed.includes('projSize')) {
-    throw new ConfigError(`${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String(projSize)}`);
+    throw new ConfigError(
+      `${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String(projSize)}`,
+    );
   }
   checkOptions(op, options, allowed);
 }
@@ -149,10 +155,14 @@ export abstract class RNNBase extends Module {
     }
     const projSize = options.projSize ?? 0;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
-      throw new ConfigError(`${opName}: projSize should be a positive integer or zero to disable projections; got ${String(projSize)}`);
+      throw new ConfigError(
+        `${opName}: projSize should be a positive integer or zero to disable projections; got ${String(projSize)}`,
+      );
     }
     if (projSize >= hiddenSize) {
-      throw new ConfigError(`${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`);
+      throw new ConfigError(
+        `${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`,
+      );
     }
     this.mode = mode;
     this.cellKind = cellKindFromMode(mode);
@@ -264,12 +274,17 @@ export abstract class RNNBase extends Module {
     }
     const h0 = options.h0 ?? null;
     const c0 = options.c0 ?? null;
-    if (!isLstm && c0 !== null) throw new ConfigError(`${op}: c0 is only used by LSTM; got a c0 for ${this.opName}`);
+    if (!isLstm && c0 !== null)
+      throw new ConfigError(`${op}: c0 is only used by LSTM; got a c0 for ${this.opName}`);
     if (isLstm && (h0 === null) !== (c0 === null)) {
-      throw new ConfigError(`${op}: give h0 and c0 together (or neither, for zeros); got only ${h0 === null ? 'c0' : 'h0'}`);
+      throw new ConfigError(
+        `${op}: give h0 and c0 together (or neither, for zeros); got only ${h0 === null ? 'c0' : 'h0'}`,
+      );
     }
-    if (h0 !== null && !(h0 instanceof Tensor)) throw new ShapeError(`${op}: h0 must be a Tensor; got ${String(h0)}`);
-    if (c0 !== null && !(c0 instanceof Tensor)) throw new ShapeError(`${op}: c0 must be a Tensor; got ${String(c0)}`);
+    if (h0 !== null && !(h0 instanceof Tensor))
+      throw new ShapeError(`${op}: h0 must be a Tensor; got ${String(h0)}`);
+    if (c0 !== null && !(c0 instanceof Tensor))
+      throw new ShapeError(`${op}: c0 must be a Tensor; got ${String(c0)}`);
     let batch = options.batch;
     if (batch === undefined) batch = h0 !== null && h0.ndim === 3 ? h0.shape[1] : 1;
     checkPositiveInt(op, 'batch', batch);
@@ -283,13 +298,21 @@ export abstract class RNNBase extends Module {
       if (t === null) continue;
       const expected = [this.numLayers, batch, width];
       if (!shapesEqual(t.shape, expected)) {
-        throw new ShapeError(`${op}: ${name} must have shape (numLayers, N, ${name === 'h0' ? 'H_out' : 'H_cell'}); expected ${formatShape(expected)}, got ${formatShape(t.shape)}`);
+        throw new ShapeError(
+          `${op}: ${name} must have shape (numLayers, N, ${name === 'h0' ? 'H_out' : 'H_cell'}); expected ${formatShape(expected)}, got ${formatShape(t.shape)}`,
+        );
       }
-      if (t.dtype !== pdtype) throw new DTypeError(`${op}: ${name} dtype must match the parameters'; expected ${pdtype}, got ${t.dtype}`);
+      if (t.dtype !== pdtype)
+        throw new DTypeError(
+          `${op}: ${name} dtype must match the parameters'; expected ${pdtype}, got ${t.dtype}`,
+        );
     }
     const layers: RecurrentWeights[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) layers.push(this.layerWeights(layer, 0));
-    const stepper = createRecurrentStep(this.cellKind, layers, batch, { op: `${this.opName}.step`, variant: this.cellVariant });
+    const stepper = createRecurrentStep(this.cellKind, layers, batch, {
+      op: `${this.opName}.step`,
+      variant: this.cellVariant,
+    });
     const copy = (t: Tensor | null) => (t === null ? null : (t.data as FloatArray).slice());
     return new RecurrentState(this, stepper, copy(h0), copy(c0));
   }
@@ -313,7 +336,9 @@ export abstract class RNNBase extends Module {
    */
   step(x: Tensor | Float32Array | Float64Array, state: RecurrentState): Tensor {
     if (!(state instanceof RecurrentState) || state.owner !== this) {
-      throw new StateError(`${this.opName}.step: the state must come from this layer's initState(); got ${state instanceof RecurrentState ? "another layer's state" : String(state)}`);
+      throw new StateError(
+        `${this.opName}.step: the state must come from this layer's initState(); got ${state instanceof RecurrentState ? "another layer's state" : String(state)}`,
+      );
     }
     return state.stepper.step(x);
   }
@@ -323,7 +348,12 @@ export abstract class RNNBase extends Module {
    * call each, and shapes the results for the caller. `isLstm` selects the (h, c)
    * state pair (messages say `hidden[0]`/`hidden[1]`; `hidden` otherwise).
    */
-  protected run(input: Tensor | PackedSequence, hx: Tensor | null, cx: Tensor | null, isLstm: boolean): DriverResult {
+  protected run(
+    input: Tensor | PackedSequence,
+    hx: Tensor | null,
+    cx: Tensor | null,
+    isLstm: boolean,
+  ): DriverResult {
     const op = this.opName;
     const D = this.numDirections;
     const hOut = this.projSize > 0 ? this.projSize : this.hiddenSize;
@@ -338,11 +368,13 @@ export abstract class RNNBase extends Module {
     let unbatched = false;
     if (packed) {
       x = input.data;
-      if (x.ndim !== 2) throw new ShapeError(`${op}: packed input data must have 2 dimensions; expected 2, got ${x.ndim}`);
+      if (x.ndim !== 2)
+        throw new ShapeError(`${op}: packed input data must have 2 dimensions; expected 2, got ${x.ndim}`);
       batchSizes = input.batchSizes.data as Int32Array;
       N = input.batchSize;
     } else {
-      if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor or a PackedSequence; got ${String(input)}`);
+      if (!(input instanceof Tensor))
+        throw new ShapeError(`${op}: input must be a Tensor or a PackedSequence; got ${String(input)}`);
       x = input;
       if (x.ndim !== 2 && x.ndim !== 3) {
         throw new ShapeError(
@@ -354,12 +386,17 @@ export abstract class RNNBase extends Module {
       L = unbatched ? x.shape[0] : this.batchFirst ? x.shape[1] : x.shape[0];
       batchSizes = new Int32Array(L).fill(N);
     }
-    if (x.dtype === 'int32') throw new DTypeError(`${op}: input must be a float tensor; expected ${pdtype}, got int32`);
+    if (x.dtype === 'int32')
+      throw new DTypeError(`${op}: input must be a float tensor; expected ${pdtype}, got int32`);
     if (x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new ShapeError(`${op}: input.size(-1) must be equal to input_size; expected ${this.inputSize}, got ${x.shape[x.ndim - 1]}`);
+      throw new ShapeError(
+        `${op}: input.size(-1) must be equal to input_size; expected ${this.inputSize}, got ${x.shape[x.ndim - 1]}`,
+      );
     }
     if (x.dtype !== pdtype) {
-      throw new DTypeError(`${op}: input dtype must match the parameters'; expected ${pdtype}, got ${x.dtype} (convert the input or call .to('${x.dtype}') on the module)`);
+      throw new DTypeError(
+        `${op}: input dtype must match the parameters'; expected ${pdtype}, got ${x.dtype} (convert the input or call .to('${x.dtype}') on the module)`,
+      );
     }
 
     // --- states ---
@@ -373,7 +410,8 @@ export abstract class RNNBase extends Module {
     if (hx !== null || cx !== null) {
       const given = states.map(([t]) => t);
       for (const t of given) {
-        if (!(t instanceof Tensor)) throw new ShapeError(`${op}: initial states must be Tensors; got ${String(t)}`);
+        if (!(t instanceof Tensor))
+          throw new ShapeError(`${op}: initial states must be Tensors; got ${String(t)}`);
       }
       const ranks = given.map((t) => (t as Tensor).ndim);
       if (ranks.some((r) => r !== stateRank)) {
@@ -390,9 +428,14 @@ export abstract class RNNBase extends Module {
       if (t === null) continue;
       const expected = unbatched ? [this.numLayers * D, width] : [this.numLayers * D, N, width];
       if (!shapesEqual(t.shape, expected)) {
-        throw new ShapeError(`${op}: Expected ${name} size (${expected.join(', ')}), got ${formatShape(t.shape)}`);
+        throw new ShapeError(
+          `${op}: Expected ${name} size (${expected.join(', ')}), got ${formatShape(t.shape)}`,
+        );
       }
-      if (t.dtype !== x.dtype) throw new DTypeError(`${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`);
+      if (t.dtype !== x.dtype)
+        throw new DTypeError(
+          `${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`,
+        );
     }
     const prepState = (t: Tensor | null, width: number): Tensor => {
       if (t === null) return zeros([this.numLayers * D, N, width], { dtype: x.dtype });
@@ -421,13 +464,23 @@ export abstract class RNNBase extends Module {
       for (let dir = 0; dir < D; dir++) {
         const weights = this.layerWeights(layer, dir);
         const idx = layer * D + dir;
-        const res = recurrentLayer(this.cellKind, layerInput, batchSizes, select(h0, 0, idx), c0 === null ? null : select(c0, 0, idx), weights, dir === 1, this.cellVariant);
+        const res = recurrentLayer(
+          this.cellKind,
+          layerInput,
+          batchSizes,
+          select(h0, 0, idx),
+          c0 === null ? null : select(c0, 0, idx),
+          weights,
+          dir === 1,
+          this.cellVariant,
+        );
         outs.push(res.output);
         hNs.push(res.hN);
         if (res.cN !== null) cNs.push(res.cN);
       }
       layerInput = D === 1 ? outs[0] : cat(outs, 1);
-      if (this.training && this.dropout > 0 && layer < this.numLayers - 1) layerInput = dropoutOp(layerInput, this.dropout, true);
+      if (this.training && this.dropout > 0 && layer < this.numLayers - 1)
+        layerInput = dropoutOp(layerInput, this.dropout, true);
     }
     let hN = stack(hNs, 0);
     let cN = isLstm ? stack(cNs, 0) : null;

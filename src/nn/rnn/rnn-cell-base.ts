@@ -77,16 +77,23 @@ export abstract class RNNCellBase extends Module {
   /** Checks the input; returns it as `(N, H_in)` and whether it was unbatched. */
   protected prepInput(input: Tensor): { x: Tensor; unbatched: boolean } {
     const op = this.opName;
-    if (!(input instanceof Tensor)) throw new ShapeError(`${op}: input must be a Tensor; got ${String(input)}`);
+    if (!(input instanceof Tensor))
+      throw new ShapeError(`${op}: input must be a Tensor; got ${String(input)}`);
     if (input.ndim !== 1 && input.ndim !== 2) {
-      throw new ShapeError(`${op}: Expected input to be 1-D or 2-D; expected 1 or 2 dimensions, got ${input.ndim}-D tensor`);
+      throw new ShapeError(
+        `${op}: Expected input to be 1-D or 2-D; expected 1 or 2 dimensions, got ${input.ndim}-D tensor`,
+      );
     }
     if (input.shape[input.ndim - 1] !== this.inputSize) {
-      throw new ShapeError(`${op}: input has inconsistent input_size; expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
+      throw new ShapeError(
+        `${op}: input has inconsistent input_size; expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`,
+      );
     }
     const pdtype = this.weight_ih.dtype;
     if (input.dtype !== pdtype) {
-      throw new DTypeError(`${op}: input dtype must match the parameters'; expected ${pdtype}, got ${input.dtype}`);
+      throw new DTypeError(
+        `${op}: input dtype must match the parameters'; expected ${pdtype}, got ${input.dtype}`,
+      );
     }
     const unbatched = input.ndim === 1;
     return { x: unbatched ? unsqueeze(input, 0) : input, unbatched };
@@ -100,27 +107,45 @@ export abstract class RNNCellBase extends Module {
     if (!(t instanceof Tensor)) throw new ShapeError(`${op}: ${name} must be a Tensor; got ${String(t)}`);
     const rank = unbatched ? 1 : 2;
     if (t.ndim !== rank) {
-      throw new ShapeError(`${op}: Expected ${name} to be ${rank}-D for ${unbatched ? 'unbatched 1-D' : 'batched 2-D'} input; got ${t.ndim}-D tensor (shape ${formatShape(t.shape)})`);
+      throw new ShapeError(
+        `${op}: Expected ${name} to be ${rank}-D for ${unbatched ? 'unbatched 1-D' : 'batched 2-D'} input; got ${t.ndim}-D tensor (shape ${formatShape(t.shape)})`,
+      );
     }
     if (!unbatched && t.shape[0] !== N) {
-      throw new ShapeError(`${op}: Input batch size ${N} doesn't match ${name} batch size; expected ${N}, got ${t.shape[0]}`);
+      throw new ShapeError(
+        `${op}: Input batch size ${N} doesn't match ${name} batch size; expected ${N}, got ${t.shape[0]}`,
+      );
     }
     if (t.shape[rank - 1] !== this.hiddenSize) {
-      throw new ShapeError(`${op}: ${name} has inconsistent hidden_size; expected ${this.hiddenSize}, got ${t.shape[rank - 1]}`);
+      throw new ShapeError(
+        `${op}: ${name} has inconsistent hidden_size; expected ${this.hiddenSize}, got ${t.shape[rank - 1]}`,
+      );
     }
-    if (t.dtype !== x.dtype) throw new DTypeError(`${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`);
+    if (t.dtype !== x.dtype)
+      throw new DTypeError(
+        `${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`,
+      );
     return unbatched ? unsqueeze(t, 0) : t;
   }
 
   /** One fused step over `(N, H_in)`; returns `(N, H)` states. */
   protected step(x: Tensor, h: Tensor, c: Tensor | null): { h: Tensor; c: Tensor | null } {
-    const res = recurrentLayer(this.cellKind, x, new Int32Array([x.shape[0]]), h, c, {
-      wIh: this.weight_ih,
-      wHh: this.weight_hh,
-      bIh: this.bias_ih,
-      bHh: this.bias_hh,
-      wHr: null,
-    }, false, this.cellVariant);
+    const res = recurrentLayer(
+      this.cellKind,
+      x,
+      new Int32Array([x.shape[0]]),
+      h,
+      c,
+      {
+        wIh: this.weight_ih,
+        wHh: this.weight_hh,
+        bIh: this.bias_ih,
+        bHh: this.bias_hh,
+        wHr: null,
+      },
+      false,
+      this.cellVariant,
+    );
     return { h: res.hN, c: res.cN };
   }
 

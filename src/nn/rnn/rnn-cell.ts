@@ -41,13 +41,26 @@ export class RNNCell extends RNNCellBase {
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
     const v = rnnVariant('RNNCell', options ?? {});
-    const nonlinearity = v === null ? checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
-    super('RNNCell', inputSize, hiddenSize, options, nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu', ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
+    const nonlinearity =
+      v === null ? checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
+    super(
+      'RNNCell',
+      inputSize,
+      hiddenSize,
+      options,
+      nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu',
+      ['nonlinearity', ...RNN_VARIANT_KEYS],
+      v?.variant,
+    );
     this.nonlinearity = nonlinearity;
   }
 
   override extraRepr(): string {
-    return super.extraRepr() + (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`) + variantRepr(this.cellVariant, 'rnn');
+    return (
+      super.extraRepr() +
+      (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`) +
+      variantRepr(this.cellVariant, 'rnn')
+    );
   }
 
   /** One step: returns `h_1`. */

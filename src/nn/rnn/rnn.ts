@@ -74,8 +74,17 @@ export class RNN extends RNNBase {
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     const v = rnnVariant('RNN', options ?? {});
-    const nonlinearity = v === null ? checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
-    super('RNN', nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options, ['nonlinearity', ...RNN_VARIANT_KEYS], v?.variant);
+    const nonlinearity =
+      v === null ? checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
+    super(
+      'RNN',
+      nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU',
+      inputSize,
+      hiddenSize,
+      options,
+      ['nonlinearity', ...RNN_VARIANT_KEYS],
+      v?.variant,
+    );
     this.nonlinearity = nonlinearity;
   }
 

@@ -25,10 +25,14 @@ export function binaryCrossEntropyPointwise(input: Tensor, target: Tensor): Tens
   requireFloat(input, op);
   requireFloat(target, op, 'target');
   if (input.dtype !== target.dtype) {
-    throw new DTypeError(`${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`);
+    throw new DTypeError(
+      `${op}: target dtype must match the input's; expected ${input.dtype}, got ${target.dtype}`,
+    );
   }
   if (!shapesEqual(input.shape, target.shape)) {
-    throw new ShapeError(`${op}: target size must equal input size; expected ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
+    throw new ShapeError(
+      `${op}: target size must equal input size; expected ${formatShape(input.shape)}, got ${formatShape(target.shape)}`,
+    );
   }
   const n = input.numel();
   const xd = input.data;
@@ -52,7 +56,8 @@ export function binaryCrossEntropyPointwise(input: Tensor, target: Tensor): Tens
     if (target.requiresGrad) {
       gt = new Tensor(allocate(g.dtype, n), target.shape);
       const r = gt.data;
-      for (let i = 0; i < n; i++) r[i] = gd[i] * (Math.max(Math.log1p(-xd[i]), -100) - Math.max(Math.log(xd[i]), -100));
+      for (let i = 0; i < n; i++)
+        r[i] = gd[i] * (Math.max(Math.log1p(-xd[i]), -100) - Math.max(Math.log(xd[i]), -100));
     }
     return [gx, gt];
   });

@@ -25,7 +25,9 @@ export interface DropoutOptions {
  */
 export function checkDropoutP(p: number, op: string): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new ConfigError(`${op}: dropout probability has to be between 0 and 1; expected p in [0, 1], got ${String(p)}`);
+    throw new ConfigError(
+      `${op}: dropout probability has to be between 0 and 1; expected p in [0, 1], got ${String(p)}`,
+    );
   }
 }
 

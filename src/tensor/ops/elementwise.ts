@@ -11,7 +11,13 @@ type Fn2 = (x: number, y: number) => number;
 /** Forward of a broadcasting binary op; no graph. */
 function apply2(op: string, a: Tensor, b: Tensor, f: Fn2, dtype: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = new Tensor(allocate(dtype, shape.reduce((p, s) => p * s, 1)), shape);
+  const out = new Tensor(
+    allocate(
+      dtype,
+      shape.reduce((p, s) => p * s, 1),
+    ),
+    shape,
+  );
   const od = out.data;
   if (shapesEqual(a.shape, b.shape)) {
     const ad = a.data;
@@ -22,7 +28,15 @@ function apply2(op: string, a: Tensor, b: Tensor, f: Fn2, dtype: DType): Tensor 
     const bv = b.data[0];
     for (let i = 0; i < od.length; i++) od[i] = f(ad[i], bv);
   } else {
-    binaryBroadcastRef(f, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), od, shape);
+    binaryBroadcastRef(
+      f,
+      a.data,
+      broadcastStrides(a.shape, shape),
+      b.data,
+      broadcastStrides(b.shape, shape),
+      od,
+      shape,
+    );
   }
   return out;
 }
@@ -55,7 +69,16 @@ function binary(
 
 /** a + b with broadcasting. @example add(x, 1); x.add(y) */
 export function add(a: Operand, b: Operand): Tensor {
-  return binary('add', a, b, (x, y) => x + y, (g) => [g, g], false, false, false);
+  return binary(
+    'add',
+    a,
+    b,
+    (x, y) => x + y,
+    (g) => [g, g],
+    false,
+    false,
+    false,
+  );
 }
 
 /**
@@ -65,7 +88,16 @@ export function add(a: Operand, b: Operand): Tensor {
  * sub(tensor([3, 4]), 1); // [2, 3]
  */
 export function sub(a: Operand, b: Operand): Tensor {
-  return binary('sub', a, b, (x, y) => x - y, (g) => [g, neg(g)], false, false, false);
+  return binary(
+    'sub',
+    a,
+    b,
+    (x, y) => x - y,
+    (g) => [g, neg(g)],
+    false,
+    false,
+    false,
+  );
 }
 
 /**
@@ -75,10 +107,13 @@ export function sub(a: Operand, b: Operand): Tensor {
  * mul(tensor([1, 2]), tensor([3, 4])); // [3, 8]
  */
 export function mul(a: Operand, b: Operand): Tensor {
-  return binary('mul', a, b, (x, y) => x * y, (g, ta, tb) => [
-    ta.requiresGrad ? mul(g, tb) : null,
-    tb.requiresGrad ? mul(g, ta) : null,
-  ]);
+  return binary(
+    'mul',
+    a,
+    b,
+    (x, y) => x * y,
+    (g, ta, tb) => [ta.requiresGrad ? mul(g, tb) : null, tb.requiresGrad ? mul(g, ta) : null],
+  );
 }
 
 /**
@@ -93,7 +128,10 @@ export function div(a: Operand, b: Operand): Tensor {
     a,
     b,
     (x, y) => x / y,
-    (g, ta, tb, out) => [ta.requiresGrad ? div(g, tb) : null, tb.requiresGrad ? neg(div(mul(g, out), tb)) : null],
+    (g, ta, tb, out) => [
+      ta.requiresGrad ? div(g, tb) : null,
+      tb.requiresGrad ? neg(div(mul(g, out), tb)) : null,
+    ],
     true,
     true,
   );
@@ -113,7 +151,15 @@ export function pow(a: Operand, b: Operand): Tensor {
     (x, y) => Math.pow(x, y),
     (g, ta, tb, out) => [
       ta.requiresGrad ? mul(g, mul(tb, pow(ta, sub(tb, 1)))) : null,
-      tb.requiresGrad ? mul(g, mul(out, map(ta, (v) => (v > 0 ? Math.log(v) : v === 0 ? 0 : NaN)))) : null,
+      tb.requiresGrad
+        ? mul(
+            g,
+            mul(
+              out,
+              map(ta, (v) => (v > 0 ? Math.log(v) : v === 0 ? 0 : NaN)),
+            ),
+          )
+        : null,
     ],
     true,
   );
@@ -126,10 +172,16 @@ export function pow(a: Operand, b: Operand): Tensor {
  * maximum(tensor([1, 5]), tensor([4, 2])); // [4, 5]
  */
 export function maximum(a: Operand, b: Operand): Tensor {
-  return binary('maximum', a, b, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)), (g, ta, tb) => {
-    const wa = apply2('maximum', ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), g.dtype);
-    return [mul(g, wa), mul(g, sub(1, wa))];
-  });
+  return binary(
+    'maximum',
+    a,
+    b,
+    (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
+    (g, ta, tb) => {
+      const wa = apply2('maximum', ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0), g.dtype);
+      return [mul(g, wa), mul(g, sub(1, wa))];
+    },
+  );
 }
 
 /**
@@ -139,10 +191,16 @@ export function maximum(a: Operand, b: Operand): Tensor {
  * minimum(tensor([1, 5]), tensor([4, 2])); // [1, 2]
  */
 export function minimum(a: Operand, b: Operand): Tensor {
-  return binary('minimum', a, b, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), (g, ta, tb) => {
-    const wa = apply2('minimum', ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0), g.dtype);
-    return [mul(g, wa), mul(g, sub(1, wa))];
-  });
+  return binary(
+    'minimum',
+    a,
+    b,
+    (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+    (g, ta, tb) => {
+      const wa = apply2('minimum', ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0), g.dtype);
+      return [mul(g, wa), mul(g, sub(1, wa))];
+    },
+  );
 }
 
 /**
@@ -256,7 +314,12 @@ export function abs(x: Tensor): Tensor {
  * square(tensor([3])); // [9]
  */
 export function square(x: Tensor): Tensor {
-  return unary('square', x, (v) => v * v, (g, xx) => mul(g, mul(xx, 2)));
+  return unary(
+    'square',
+    x,
+    (v) => v * v,
+    (g, xx) => mul(g, mul(xx, 2)),
+  );
 }
 
 /**
@@ -266,7 +329,12 @@ export function square(x: Tensor): Tensor {
  * sigmoid(tensor([0])); // [0.5]
  */
 export function sigmoid(x: Tensor): Tensor {
-  return unary('sigmoid', x, sigmoidScalar, (g, _x, y) => mul(g, map(y, (s) => s * (1 - s))));
+  return unary('sigmoid', x, sigmoidScalar, (g, _x, y) =>
+    mul(
+      g,
+      map(y, (s) => s * (1 - s)),
+    ),
+  );
 }
 
 function sigmoidScalar(v: number): number {
@@ -280,7 +348,12 @@ function sigmoidScalar(v: number): number {
  * tanh(tensor([0])); // [0]
  */
 export function tanh(x: Tensor): Tensor {
-  return unary('tanh', x, Math.tanh, (g, _x, y) => mul(g, map(y, (t) => 1 - t * t)));
+  return unary('tanh', x, Math.tanh, (g, _x, y) =>
+    mul(
+      g,
+      map(y, (t) => 1 - t * t),
+    ),
+  );
 }
 
 /**
@@ -290,7 +363,17 @@ export function tanh(x: Tensor): Tensor {
  * relu(tensor([-1, 2])); // [0, 2]
  */
 export function relu(x: Tensor): Tensor {
-  return unary('relu', x, (v) => (v > 0 ? v : 0), (g, xx) => mul(g, map(xx, (v) => (v > 0 ? 1 : 0))), false);
+  return unary(
+    'relu',
+    x,
+    (v) => (v > 0 ? v : 0),
+    (g, xx) =>
+      mul(
+        g,
+        map(xx, (v) => (v > 0 ? 1 : 0)),
+      ),
+    false,
+  );
 }
 
 /**
@@ -302,12 +385,17 @@ export function relu(x: Tensor): Tensor {
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (min == null && max == null) throw new ConfigError('clamp: at least one of min or max must be given; got neither');
+  if (min == null && max == null)
+    throw new ConfigError('clamp: at least one of min or max must be given; got neither');
   return unary(
     'clamp',
     x,
     (v) => (v < lo ? lo : v > hi ? hi : v),
-    (g, xx) => mul(g, map(xx, (v) => (v >= lo && v <= hi ? 1 : 0))),
+    (g, xx) =>
+      mul(
+        g,
+        map(xx, (v) => (v >= lo && v <= hi ? 1 : 0)),
+      ),
     false,
   );
 }
@@ -323,11 +411,35 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
   const n = shape.reduce((p, s) => p * s, 1);
   const c = new Tensor(allocate(cond.dtype, n), shape);
-  binaryBroadcastRef((v) => v, cond.data, broadcastStrides(cond.shape, shape), cond.data, broadcastStrides(cond.shape, shape), c.data, shape);
+  binaryBroadcastRef(
+    (v) => v,
+    cond.data,
+    broadcastStrides(cond.shape, shape),
+    cond.data,
+    broadcastStrides(cond.shape, shape),
+    c.data,
+    shape,
+  );
   const ea = new Tensor(allocate(dtype, n), shape);
-  binaryBroadcastRef((v) => v, ta.data, broadcastStrides(ta.shape, shape), ta.data, broadcastStrides(ta.shape, shape), ea.data, shape);
+  binaryBroadcastRef(
+    (v) => v,
+    ta.data,
+    broadcastStrides(ta.shape, shape),
+    ta.data,
+    broadcastStrides(ta.shape, shape),
+    ea.data,
+    shape,
+  );
   const out = new Tensor(allocate(dtype, n), shape);
-  binaryBroadcastRef((v) => v, tb.data, broadcastStrides(tb.shape, shape), tb.data, broadcastStrides(tb.shape, shape), out.data, shape);
+  binaryBroadcastRef(
+    (v) => v,
+    tb.data,
+    broadcastStrides(tb.shape, shape),
+    tb.data,
+    broadcastStrides(tb.shape, shape),
+    out.data,
+    shape,
+  );
   const cd = c.data;
   const od = out.data;
   const ad = ea.data;

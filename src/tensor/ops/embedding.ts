@@ -19,13 +19,18 @@ import { requireFloat } from './util.js';
  * @example embedding(tensor([[0, 2], [1, 1]], { dtype: 'int32' }), weight) // (2, 2, dim)
  */
 export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
-  if (!(ids instanceof Tensor)) throw new DTypeError(`embedding: ids must be an int32 Tensor; got ${typeof ids}`);
+  if (!(ids instanceof Tensor))
+    throw new DTypeError(`embedding: ids must be an int32 Tensor; got ${typeof ids}`);
   if (ids.dtype !== 'int32') {
-    throw new DTypeError(`embedding: ids must be an int32 tensor of indices; expected int32, got ${ids.dtype}`);
+    throw new DTypeError(
+      `embedding: ids must be an int32 tensor of indices; expected int32, got ${ids.dtype}`,
+    );
   }
   requireFloat(weight, 'embedding', 'weight');
   if (weight.ndim !== 2) {
-    throw new ShapeError(`embedding: weight must be 2-D (num_embeddings, embedding_dim); expected 2 dims, got ${formatShape(weight.shape)}`);
+    throw new ShapeError(
+      `embedding: weight must be 2-D (num_embeddings, embedding_dim); expected 2 dims, got ${formatShape(weight.shape)}`,
+    );
   }
   const [num, dim] = weight.shape;
   const idx = ids.data as Int32Array;

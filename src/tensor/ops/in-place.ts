@@ -18,17 +18,29 @@ function inPlace(op: string, x: Tensor, y: Operand, f: (a: number, b: number) =>
     for (let i = 0; i < xd.length; i++) xd[i] = f(xd[i], y);
   } else {
     if (x.dtype === 'int32' && y.dtype !== 'int32') {
-      throw new DTypeError(`${op}: result type float can't be cast to the int32 destination; expected int32, got ${y.dtype}`);
+      throw new DTypeError(
+        `${op}: result type float can't be cast to the int32 destination; expected int32, got ${y.dtype}`,
+      );
     }
     const shape = broadcastShapes(x.shape, y.shape, op);
     if (!shapesEqual(shape, x.shape)) {
-      throw new ShapeError(`${op}: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+      throw new ShapeError(
+        `${op}: output with shape ${formatShape(x.shape)} doesn't match the broadcast shape ${formatShape(shape)}`,
+      );
     }
     if (shapesEqual(x.shape, y.shape)) {
       const yd = y.data;
       for (let i = 0; i < xd.length; i++) xd[i] = f(xd[i], yd[i]);
     } else {
-      binaryBroadcastRef(f, xd, broadcastStrides(x.shape, shape), y.data, broadcastStrides(y.shape, shape), xd, shape);
+      binaryBroadcastRef(
+        f,
+        xd,
+        broadcastStrides(x.shape, shape),
+        y.data,
+        broadcastStrides(y.shape, shape),
+        xd,
+        shape,
+      );
     }
   }
   x.markModified();
@@ -100,7 +112,8 @@ export function zero_(x: Tensor): Tensor {
  * clamp_(p.grad, -5, 5); // char-rnn's gradient clamp
  */
 export function clamp_(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  if (min == null && max == null) throw new ConfigError('clamp_: at least one of min or max must be given; got neither');
+  if (min == null && max == null)
+    throw new ConfigError('clamp_: at least one of min or max must be given; got neither');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   return inPlace('clamp_', x, 0, (a) => (a < lo ? lo : a > hi ? hi : a));

@@ -41,7 +41,24 @@ function bmm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
       const db = d - (batch.length - bBatch.length);
       if (db >= 0) bi = bi * bBatch[db] + (bBatch[db] === 1 ? 0 : idx[d]);
     }
-    gemm(transA, transB, n, m, k, 1, a.data as FloatArray, ai * aStride, lda, b.data as FloatArray, bi * bStride, ldb, 0, out.data as FloatArray, p * n * m, m);
+    gemm(
+      transA,
+      transB,
+      n,
+      m,
+      k,
+      1,
+      a.data as FloatArray,
+      ai * aStride,
+      lda,
+      b.data as FloatArray,
+      bi * bStride,
+      ldb,
+      0,
+      out.data as FloatArray,
+      p * n * m,
+      m,
+    );
     for (let d = batch.length - 1; d >= 0; d--) {
       if (++idx[d] < batch[d]) break;
       idx[d] = 0;
@@ -59,7 +76,9 @@ function bmm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkPair('matmul', a, b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(`matmul: both arguments need at least 1 dimension; got ${a.ndim}D and ${b.ndim}D tensors`);
+    throw new ShapeError(
+      `matmul: both arguments need at least 1 dimension; got ${a.ndim}D and ${b.ndim}D tensors`,
+    );
   }
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
@@ -91,12 +110,19 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const inF = weight.shape[1];
   const outF = weight.shape[0];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
-    throw new ShapeError(`linear: input.size(-1) must equal in_features; expected ${inF}, got ${x.ndim === 0 ? 'a 0-D tensor' : x.shape[x.ndim - 1]}`);
+    throw new ShapeError(
+      `linear: input.size(-1) must equal in_features; expected ${inF}, got ${x.ndim === 0 ? 'a 0-D tensor' : x.shape[x.ndim - 1]}`,
+    );
   }
   if (bias !== null) {
-    if (bias.dtype !== x.dtype) throw new DTypeError(`linear: bias dtype must match the input's; expected ${x.dtype}, got ${bias.dtype}`);
+    if (bias.dtype !== x.dtype)
+      throw new DTypeError(
+        `linear: bias dtype must match the input's; expected ${x.dtype}, got ${bias.dtype}`,
+      );
     if (bias.ndim !== 1 || bias.shape[0] !== outF) {
-      throw new ShapeError(`linear: bias must have shape [${outF}]; expected [${outF}], got ${formatShape(bias.shape)}`);
+      throw new ShapeError(
+        `linear: bias must have shape [${outF}]; expected [${outF}], got ${formatShape(bias.shape)}`,
+      );
     }
   }
   const rows = numel(x.shape.slice(0, -1));
@@ -104,7 +130,24 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const out = new Tensor(allocate(x.dtype, rows * outF), outShape);
   const od = out.data as FloatArray;
   if (bias !== null) for (let r = 0; r < rows; r++) od.set(bias.data, r * outF);
-  gemm(false, true, rows, outF, inF, 1, x.data as FloatArray, 0, inF, weight.data as FloatArray, 0, inF, bias === null ? 0 : 1, od, 0, outF);
+  gemm(
+    false,
+    true,
+    rows,
+    outF,
+    inF,
+    1,
+    x.data as FloatArray,
+    0,
+    inF,
+    weight.data as FloatArray,
+    0,
+    inF,
+    bias === null ? 0 : 1,
+    od,
+    0,
+    outF,
+  );
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', inputs, out, [x, weight], (g) => {
     const gd = g.data as FloatArray;
@@ -113,11 +156,45 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
       gx = new Tensor(allocate(x.dtype, x.numel()), x.shape);
-      gemm(false, false, rows, inF, outF, 1, gd, 0, outF, weight.data as FloatArray, 0, inF, 0, gx.data as FloatArray, 0, inF);
+      gemm(
+        false,
+        false,
+        rows,
+        inF,
+        outF,
+        1,
+        gd,
+        0,
+        outF,
+        weight.data as FloatArray,
+        0,
+        inF,
+        0,
+        gx.data as FloatArray,
+        0,
+        inF,
+      );
     }
     if (weight.requiresGrad) {
       gw = new Tensor(allocate(x.dtype, outF * inF), weight.shape);
-      gemm(true, false, outF, inF, rows, 1, gd, 0, outF, x.data as FloatArray, 0, inF, 0, gw.data as FloatArray, 0, inF);
+      gemm(
+        true,
+        false,
+        outF,
+        inF,
+        rows,
+        1,
+        gd,
+        0,
+        outF,
+        x.data as FloatArray,
+        0,
+        inF,
+        0,
+        gw.data as FloatArray,
+        0,
+        inF,
+      );
     }
     if (bias !== null && bias.requiresGrad) {
       gb = new Tensor(allocate(x.dtype, outF), [outF]);

@@ -76,17 +76,27 @@ export class RecurrentStep {
   private readonly seenVersion: number[];
 
   /** @internal use `createRecurrentStep` */
-  constructor(mode: CellKind, layers: readonly RecurrentWeights[], batch: number, options: RecurrentStepOptions) {
+  constructor(
+    mode: CellKind,
+    layers: readonly RecurrentWeights[],
+    batch: number,
+    options: RecurrentStepOptions,
+  ) {
     const op = options.op ?? 'recurrentStep';
     this.op = op;
     if (!MODES.includes(mode)) {
-      throw new ConfigError(`${op}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; got ${String(mode)}`);
+      throw new ConfigError(
+        `${op}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; got ${String(mode)}`,
+      );
     }
-    if (!Number.isInteger(batch) || batch < 1) throw new ConfigError(`${op}: batch must be a positive integer; got ${String(batch)}`);
-    if (!Array.isArray(layers) || layers.length === 0) throw new ConfigError(`${op}: layers must be a non-empty array of weights`);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new ConfigError(`${op}: batch must be a positive integer; got ${String(batch)}`);
+    if (!Array.isArray(layers) || layers.length === 0)
+      throw new ConfigError(`${op}: layers must be a non-empty array of weights`);
     const G = gateCount(mode);
     const dtype = layers[0].wIh.dtype;
-    if (dtype !== 'float32' && dtype !== 'float64') throw new DTypeError(`${op}: weights must be float; expected float32 or float64, got ${dtype}`);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      throw new DTypeError(`${op}: weights must be float; expected float32 or float64, got ${dtype}`);
     const H = layers[0].wIh.shape[0] / G;
     const wHr0 = layers[0].wHr;
     const Hout = wHr0 === null ? H : wHr0.shape[0];
@@ -96,16 +106,31 @@ export class RecurrentStep {
       const I = w.wIh.shape[1];
       const expect = (t: Tensor | null, name: string, shape: number[]): void => {
         if (t === null) return;
-        if (t.dtype !== dtype) throw new DTypeError(`${op}: layer ${l} ${name} must have the dtype of the others; expected ${dtype}, got ${t.dtype}`);
+        if (t.dtype !== dtype)
+          throw new DTypeError(
+            `${op}: layer ${l} ${name} must have the dtype of the others; expected ${dtype}, got ${t.dtype}`,
+          );
         if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-          throw new ShapeError(`${op}: layer ${l} ${name} has the wrong shape; expected ${formatShape(shape)}, got ${formatShape(t.shape)}`);
+          throw new ShapeError(
+            `${op}: layer ${l} ${name} has the wrong shape; expected ${formatShape(shape)}, got ${formatShape(t.shape)}`,
+          );
         }
         tensors.push(t);
       };
-      if (w.wIh.ndim !== 2) throw new ShapeError(`${op}: layer ${l} wIh must be 2-D; expected (G*H, I), got ${formatShape(w.wIh.shape)}`);
-      if (mode !== 'lstm' && w.wHr !== null) throw new ConfigError(`${op}: wHr (projection) is only used by mode 'lstm'; got one for mode '${mode}'`);
-      if ((w.wHr === null) !== (wHr0 === null)) throw new ConfigError(`${op}: layer ${l}: every layer or none must have a projection`);
-      if (l > 0 && I !== Hout) throw new ShapeError(`${op}: layer ${l} input size must equal the previous layer's output size; expected ${Hout}, got ${I}`);
+      if (w.wIh.ndim !== 2)
+        throw new ShapeError(
+          `${op}: layer ${l} wIh must be 2-D; expected (G*H, I), got ${formatShape(w.wIh.shape)}`,
+        );
+      if (mode !== 'lstm' && w.wHr !== null)
+        throw new ConfigError(
+          `${op}: wHr (projection) is only used by mode 'lstm'; got one for mode '${mode}'`,
+        );
+      if ((w.wHr === null) !== (wHr0 === null))
+        throw new ConfigError(`${op}: layer ${l}: every layer or none must have a projection`);
+      if (l > 0 && I !== Hout)
+        throw new ShapeError(
+          `${op}: layer ${l} input size must equal the previous layer's output size; expected ${Hout}, got ${I}`,
+        );
       expect(w.wIh, 'wIh', [G * H, I]);
       expect(w.wHh, 'wHh', [G * H, Hout]);
       expect(w.bIh, 'bIh', [G * H]);
@@ -143,14 +168,22 @@ export class RecurrentStep {
     const { tensors, dtype, op } = this;
     for (let i = 0; i < tensors.length; i++) {
       if (tensors[i].dtype !== dtype) {
-        throw new StateError(`${op}: a weight changed dtype after the state was created; expected ${dtype}, got ${tensors[i].dtype} (create a new state)`);
+        throw new StateError(
+          `${op}: a weight changed dtype after the state was created; expected ${dtype}, got ${tensors[i].dtype} (create a new state)`,
+        );
       }
       this.seenStorage[i] = tensors[i].storage;
       this.seenVersion[i] = tensors[i].storage.version;
     }
     const fd = (t: Tensor | null): FloatArray | null => (t === null ? null : (t.data as FloatArray));
     this.layers.forEach((w, l) => {
-      this.kernel.setWeights(l, { wIh: w.wIh.data as FloatArray, wHh: w.wHh.data as FloatArray, bIh: fd(w.bIh), bHh: fd(w.bHh), wHr: fd(w.wHr) });
+      this.kernel.setWeights(l, {
+        wIh: w.wIh.data as FloatArray,
+        wHh: w.wHh.data as FloatArray,
+        bIh: fd(w.bIh),
+        bHh: fd(w.bHh),
+        wHr: fd(w.wHr),
+      });
     });
   }
 
@@ -179,20 +212,31 @@ export class RecurrentStep {
       const N = this.batch;
       const I = this.inputSize;
       if (!((s.length === 2 && s[0] === N && s[1] === I) || (s.length === 1 && N === 1 && s[0] === I))) {
-        throw new ShapeError(`${this.op}: input must have shape (N, H_in); expected ${formatShape([N, I])}, got ${formatShape(s)}`);
+        throw new ShapeError(
+          `${this.op}: input must have shape (N, H_in); expected ${formatShape([N, I])}, got ${formatShape(s)}`,
+        );
       }
-      if (x.dtype !== this.dtype) throw new DTypeError(`${this.op}: input dtype must match the parameters'; expected ${this.dtype}, got ${x.dtype}`);
+      if (x.dtype !== this.dtype)
+        throw new DTypeError(
+          `${this.op}: input dtype must match the parameters'; expected ${this.dtype}, got ${x.dtype}`,
+        );
       src = x.data;
     } else if (x instanceof Float32Array || x instanceof Float64Array) {
       if (x.length !== this.kx.length) {
-        throw new ShapeError(`${this.op}: input array must hold N * H_in values; expected ${this.kx.length}, got ${x.length}`);
+        throw new ShapeError(
+          `${this.op}: input array must hold N * H_in values; expected ${this.kx.length}, got ${x.length}`,
+        );
       }
-      if ((x instanceof Float64Array) !== (this.dtype === 'float64')) {
-        throw new DTypeError(`${this.op}: input array type must match the parameters' dtype; expected ${this.dtype}, got ${x.constructor.name}`);
+      if (x instanceof Float64Array !== (this.dtype === 'float64')) {
+        throw new DTypeError(
+          `${this.op}: input array type must match the parameters' dtype; expected ${this.dtype}, got ${x.constructor.name}`,
+        );
       }
       src = x;
     } else {
-      throw new ShapeError(`${this.op}: input must be a Tensor or a Float32Array/Float64Array; got ${String(x)}`);
+      throw new ShapeError(
+        `${this.op}: input must be a Tensor or a Float32Array/Float64Array; got ${String(x)}`,
+      );
     }
     const kx = this.kx;
     const n = kx.length;
@@ -244,27 +288,49 @@ export function createRecurrentStep(
  * const y = zeros([1, 1]);
  * linearInto(h, head.weight, head.bias, y); // y = h W^T + b, no allocation
  */
-export function linearInto(x: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, op = 'linearInto'): Tensor {
+export function linearInto(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  out: Tensor,
+  op = 'linearInto',
+): Tensor {
   const K = weight.shape[1];
   const N = weight.shape[0];
   const xs = x.shape;
   const os = out.shape;
-  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D (N, K); got ${formatShape(weight.shape)}`);
+  if (weight.ndim !== 2)
+    throw new ShapeError(`${op}: weight must be 2-D (N, K); got ${formatShape(weight.shape)}`);
   if (xs.length === 0 || xs[xs.length - 1] !== K) {
-    throw new ShapeError(`${op}: input.size(-1) must equal in_features; expected ${K}, got ${xs.length === 0 ? 'a 0-d tensor' : xs[xs.length - 1]}`);
+    throw new ShapeError(
+      `${op}: input.size(-1) must equal in_features; expected ${K}, got ${xs.length === 0 ? 'a 0-d tensor' : xs[xs.length - 1]}`,
+    );
   }
   let ok = os.length === xs.length && os[os.length - 1] === N;
   for (let i = 0; ok && i < xs.length - 1; i++) ok = os[i] === xs[i];
   if (!ok) {
     const want = xs.slice(0, -1).concat([N]);
-    throw new ShapeError(`${op}: out must have the input's leading dims and out_features; expected ${formatShape(want)}, got ${formatShape(os)}`);
+    throw new ShapeError(
+      `${op}: out must have the input's leading dims and out_features; expected ${formatShape(want)}, got ${formatShape(os)}`,
+    );
   }
-  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== N)) throw new ShapeError(`${op}: bias must have shape (${N}); got ${formatShape(bias.shape)}`);
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== N))
+    throw new ShapeError(`${op}: bias must have shape (${N}); got ${formatShape(bias.shape)}`);
   const dt = weight.dtype;
   if (x.dtype !== dt || out.dtype !== dt || (bias !== null && bias.dtype !== dt)) {
-    throw new DTypeError(`${op}: input, weight, bias and out must share one dtype; expected ${dt}, got input ${x.dtype}, out ${out.dtype}`);
+    throw new DTypeError(
+      `${op}: input, weight, bias and out must share one dtype; expected ${dt}, got input ${x.dtype}, out ${out.dtype}`,
+    );
   }
-  linearRowsRef(x.numel() / K, N, K, x.data as FloatArray, weight.data as FloatArray, bias === null ? null : (bias.data as FloatArray), out.data as FloatArray);
+  linearRowsRef(
+    x.numel() / K,
+    N,
+    K,
+    x.data as FloatArray,
+    weight.data as FloatArray,
+    bias === null ? null : (bias.data as FloatArray),
+    out.data as FloatArray,
+  );
   out.storage.version++;
   return out;
 }

@@ -47,13 +47,17 @@ const OP = 'recurrentLayer';
 
 function checkShapeIs(t: Tensor, name: string, expected: Shape): void {
   if (!shapesEqual(t.shape, expected)) {
-    throw new ShapeError(`${OP}: ${name} must have shape ${formatShape(expected)}; expected ${formatShape(expected)}, got ${formatShape(t.shape)}`);
+    throw new ShapeError(
+      `${OP}: ${name} must have shape ${formatShape(expected)}; expected ${formatShape(expected)}, got ${formatShape(t.shape)}`,
+    );
   }
 }
 
 function checkRank(t: Tensor, name: string, rank: number, what: string): void {
   if (t.ndim !== rank) {
-    throw new ShapeError(`${OP}: ${name} must be ${rank}-D ${what}; expected ${rank} dimensions, got ${t.ndim} (shape ${formatShape(t.shape)})`);
+    throw new ShapeError(
+      `${OP}: ${name} must be ${rank}-D ${what}; expected ${rank} dimensions, got ${t.ndim} (shape ${formatShape(t.shape)})`,
+    );
   }
 }
 
@@ -107,20 +111,38 @@ export function recurrentLayer(
 ): RecurrentResult {
   // ---- checks
   if (!MODES.includes(mode)) {
-    throw new ConfigError(`${OP}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; got ${String(mode)}`);
+    throw new ConfigError(
+      `${OP}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}; got ${String(mode)}`,
+    );
   }
   const isLstm = mode === 'lstm';
   const { wIh, wHh, bIh, bHh, wHr } = weights;
-  if (!isLstm && c0 !== null) throw new ConfigError(`${OP}: c0 is only used by mode 'lstm'; expected null for mode '${mode}', got a tensor`);
-  if (isLstm && c0 === null) throw new ConfigError(`${OP}: mode 'lstm' needs c0; expected a (B, H) tensor, got null`);
-  if (!isLstm && wHr !== null) throw new ConfigError(`${OP}: wHr (projection) is only used by mode 'lstm'; expected null for mode '${mode}', got a tensor`);
+  if (!isLstm && c0 !== null)
+    throw new ConfigError(
+      `${OP}: c0 is only used by mode 'lstm'; expected null for mode '${mode}', got a tensor`,
+    );
+  if (isLstm && c0 === null)
+    throw new ConfigError(`${OP}: mode 'lstm' needs c0; expected a (B, H) tensor, got null`);
+  if (!isLstm && wHr !== null)
+    throw new ConfigError(
+      `${OP}: wHr (projection) is only used by mode 'lstm'; expected null for mode '${mode}', got a tensor`,
+    );
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
     throw new DTypeError(`${OP}: x must be a float tensor; expected float32 or float64, got ${x.dtype}`);
   }
   const dtype: FloatDType = x.dtype;
-  const named: Array<[string, Tensor | null]> = [['h0', h0], ['c0', c0], ['wIh', wIh], ['wHh', wHh], ['bIh', bIh], ['bHh', bHh], ['wHr', wHr]];
+  const named: Array<[string, Tensor | null]> = [
+    ['h0', h0],
+    ['c0', c0],
+    ['wIh', wIh],
+    ['wHh', wHh],
+    ['bIh', bIh],
+    ['bHh', bHh],
+    ['wHr', wHr],
+  ];
   for (const [name, t] of named) {
-    if (t !== null && t.dtype !== dtype) throw new DTypeError(`${OP}: ${name} must have x's dtype; expected ${dtype}, got ${t.dtype}`);
+    if (t !== null && t.dtype !== dtype)
+      throw new DTypeError(`${OP}: ${name} must have x's dtype; expected ${dtype}, got ${t.dtype}`);
   }
   checkRank(x, 'x', 2, '(rows, inputSize)');
   checkRank(wIh, 'wIh', 2, '(G*hiddenSize, inputSize)');
@@ -128,36 +150,52 @@ export function recurrentLayer(
   const rows = x.shape[0];
   const I = x.shape[1];
   if (wIh.shape[0] % G !== 0 || wIh.shape[0] === 0) {
-    throw new ShapeError(`${OP}: wIh.size(0) must be a positive multiple of ${G} (${G} gates for '${mode}'); expected a multiple of ${G}, got ${wIh.shape[0]}`);
+    throw new ShapeError(
+      `${OP}: wIh.size(0) must be a positive multiple of ${G} (${G} gates for '${mode}'); expected a multiple of ${G}, got ${wIh.shape[0]}`,
+    );
   }
   const H = wIh.shape[0] / G;
   const GH = G * H;
-  if (wIh.shape[1] !== I) throw new ShapeError(`${OP}: wIh.size(1) must equal x.size(1) (inputSize); expected ${I}, got ${wIh.shape[1]}`);
+  if (wIh.shape[1] !== I)
+    throw new ShapeError(
+      `${OP}: wIh.size(1) must equal x.size(1) (inputSize); expected ${I}, got ${wIh.shape[1]}`,
+    );
   let Hout = H;
   if (wHr !== null) {
     checkRank(wHr, 'wHr', 2, '(projSize, hiddenSize)');
-    if (wHr.shape[1] !== H) throw new ShapeError(`${OP}: wHr.size(1) must equal hiddenSize; expected ${H}, got ${wHr.shape[1]}`);
-    if (wHr.shape[0] === 0) throw new ShapeError(`${OP}: wHr.size(0) (projSize) must be positive; expected at least 1, got 0`);
+    if (wHr.shape[1] !== H)
+      throw new ShapeError(`${OP}: wHr.size(1) must equal hiddenSize; expected ${H}, got ${wHr.shape[1]}`);
+    if (wHr.shape[0] === 0)
+      throw new ShapeError(`${OP}: wHr.size(0) (projSize) must be positive; expected at least 1, got 0`);
     Hout = wHr.shape[0];
   }
   checkShapeIs(wHh, 'wHh', [GH, Hout]);
   if (bIh !== null) checkShapeIs(bIh, 'bIh', [GH]);
   if (bHh !== null) checkShapeIs(bHh, 'bHh', [GH]);
   if (!(batchSizes instanceof Int32Array)) {
-    throw new ConfigError(`${OP}: batchSizes must be an Int32Array; got ${Object.prototype.toString.call(batchSizes)}`);
+    throw new ConfigError(
+      `${OP}: batchSizes must be an Int32Array; got ${Object.prototype.toString.call(batchSizes)}`,
+    );
   }
   const L = batchSizes.length;
-  if (L === 0) throw new ShapeError(`${OP}: batchSizes must be non-empty (sequence length > 0); expected at least 1 step, got 0`);
+  if (L === 0)
+    throw new ShapeError(
+      `${OP}: batchSizes must be non-empty (sequence length > 0); expected at least 1 step, got 0`,
+    );
   let sum = 0;
   for (let t = 0; t < L; t++) {
     const b = batchSizes[t];
-    if (b < 1) throw new ShapeError(`${OP}: batchSizes must be positive; expected batchSizes[${t}] >= 1, got ${b}`);
+    if (b < 1)
+      throw new ShapeError(`${OP}: batchSizes must be positive; expected batchSizes[${t}] >= 1, got ${b}`);
     if (t > 0 && b > batchSizes[t - 1]) {
-      throw new ShapeError(`${OP}: batchSizes must be non-increasing (sequences sorted by decreasing length); expected batchSizes[${t}] <= ${batchSizes[t - 1]}, got ${b}`);
+      throw new ShapeError(
+        `${OP}: batchSizes must be non-increasing (sequences sorted by decreasing length); expected batchSizes[${t}] <= ${batchSizes[t - 1]}, got ${b}`,
+      );
     }
     sum += b;
   }
-  if (sum !== rows) throw new ShapeError(`${OP}: sum(batchSizes) must equal x.size(0); expected ${rows}, got ${sum}`);
+  if (sum !== rows)
+    throw new ShapeError(`${OP}: sum(batchSizes) must equal x.size(0); expected ${rows}, got ${sum}`);
   const B = batchSizes[0];
   checkShapeIs(h0, 'h0', [B, Hout]);
   if (c0 !== null) checkShapeIs(c0, 'c0', [B, H]);
@@ -200,33 +238,42 @@ export function recurrentLayer(
   // ---- backward
   if (!grad) return { output, hN, cN };
   const outputs = cN === null ? [output, hN] : [output, hN, cN];
-  recordMulti(OP, inputs, outputs, inputs.slice(), (g) => {
-    const want = (t: Tensor | null): FloatArray | null => (t !== null && t.requiresGrad ? allocateFloat(dtype, t.numel()) : null);
-    const grads: RnnSequenceInputGrads = {
-      dX: want(x),
-      dh0: want(h0),
-      dc0: want(c0),
-      dWIh: want(wIh),
-      dWHh: want(wHh),
-      dBIh: want(bIh),
-      dBHh: want(bHh),
-      dWHr: want(wHr),
-    };
-    const gd = (k: number): FloatArray | null => {
-      const t = g[k];
-      return t === undefined || t === null ? null : (t.data as FloatArray);
-    };
-    const og = { dOutput: gd(0), dhN: gd(1), dcN: gd(2) };
-    set.rnnSequenceBackward(p, saved, og, grads, team);
-    const wrap = (d: FloatArray | null, t: Tensor): Tensor | null => (d === null ? null : new Tensor(d, t.shape));
-    const res: Array<Tensor | null> = [wrap(grads.dX, x), wrap(grads.dh0, h0)];
-    if (c0 !== null) res.push(wrap(grads.dc0, c0));
-    res.push(wrap(grads.dWIh, wIh), wrap(grads.dWHh, wHh));
-    if (bIh !== null) res.push(wrap(grads.dBIh, bIh));
-    if (bHh !== null) res.push(wrap(grads.dBHh, bHh));
-    if (wHr !== null) res.push(wrap(grads.dWHr, wHr));
-    return res;
-  }, () => set.recycleSaved(saved));
+  recordMulti(
+    OP,
+    inputs,
+    outputs,
+    inputs.slice(),
+    (g) => {
+      const want = (t: Tensor | null): FloatArray | null =>
+        t !== null && t.requiresGrad ? allocateFloat(dtype, t.numel()) : null;
+      const grads: RnnSequenceInputGrads = {
+        dX: want(x),
+        dh0: want(h0),
+        dc0: want(c0),
+        dWIh: want(wIh),
+        dWHh: want(wHh),
+        dBIh: want(bIh),
+        dBHh: want(bHh),
+        dWHr: want(wHr),
+      };
+      const gd = (k: number): FloatArray | null => {
+        const t = g[k];
+        return t === undefined || t === null ? null : (t.data as FloatArray);
+      };
+      const og = { dOutput: gd(0), dhN: gd(1), dcN: gd(2) };
+      set.rnnSequenceBackward(p, saved, og, grads, team);
+      const wrap = (d: FloatArray | null, t: Tensor): Tensor | null =>
+        d === null ? null : new Tensor(d, t.shape);
+      const res: Array<Tensor | null> = [wrap(grads.dX, x), wrap(grads.dh0, h0)];
+      if (c0 !== null) res.push(wrap(grads.dc0, c0));
+      res.push(wrap(grads.dWIh, wIh), wrap(grads.dWHh, wHh));
+      if (bIh !== null) res.push(wrap(grads.dBIh, bIh));
+      if (bHh !== null) res.push(wrap(grads.dBHh, bHh));
+      if (wHr !== null) res.push(wrap(grads.dWHr, wHr));
+      return res;
+    },
+    () => set.recycleSaved(saved),
+  );
   return { output, hN, cN };
 }
 

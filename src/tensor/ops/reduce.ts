@@ -88,7 +88,13 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   });
 }
 
-function maxMin(op: string, x: Tensor, dim: number, keepdim: boolean, sign: 1 | -1): { values: Tensor; indices: Tensor } {
+function maxMin(
+  op: string,
+  x: Tensor,
+  dim: number,
+  keepdim: boolean,
+  sign: 1 | -1,
+): { values: Tensor; indices: Tensor } {
   const d = normalizeDim(dim, x.ndim, op);
   const shape0 = x.ndim === 0 ? [1] : x.shape;
   const outer = numel(shape0.slice(0, d));
@@ -96,7 +102,10 @@ function maxMin(op: string, x: Tensor, dim: number, keepdim: boolean, sign: 1 | 
   const size = shape0[d];
   const vals = allocate(x.dtype, outer * inner);
   const idx = new Int32Array(outer * inner);
-  if (size === 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension; expected size > 0 at dim ${d}, got 0`);
+  if (size === 0)
+    throw new ShapeError(
+      `${op}: cannot reduce over an empty dimension; expected size > 0 at dim ${d}, got 0`,
+    );
   maxAxisRef(x.data, outer, size, inner, vals, idx, sign);
   const shape = x.ndim === 0 ? [] : reducedShape(x, [d], keepdim);
   const values = new Tensor(vals, shape);
@@ -214,7 +223,8 @@ export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
       for (let k = 0; k < size; k++) s += Math.exp(xd[(o * size + k) * inner + i] - m);
       const lse = m + Math.log(s);
       out[o * inner + i] = lse;
-      for (let k = 0; k < size; k++) soft.data[(o * size + k) * inner + i] = Math.exp(xd[(o * size + k) * inner + i] - lse);
+      for (let k = 0; k < size; k++)
+        soft.data[(o * size + k) * inner + i] = Math.exp(xd[(o * size + k) * inner + i] - lse);
     }
   }
   const keptShape = x.shape.slice();

@@ -1,6 +1,14 @@
 import { allocate } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../../core/errors.js';
-import { broadcastShapes, formatShape, inferShape, normalizeDim, numel, shapesEqual, type Shape } from '../../core/shape.js';
+import {
+  broadcastShapes,
+  formatShape,
+  inferShape,
+  normalizeDim,
+  numel,
+  shapesEqual,
+  type Shape,
+} from '../../core/shape.js';
 import { binaryBroadcastRef, broadcastStrides } from '../../kernels/ref/broadcast.js';
 import { permuteRef } from '../../kernels/ref/permute.js';
 import { record } from '../record.js';
@@ -62,7 +70,11 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * squeeze(zeros([1, 3, 1])); // (3)
  */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((s) => s !== 1),
+    );
   const d = normalizeDim(dim, x.ndim, 'squeeze');
   if (x.shape[d] !== 1) return x;
   const shape = x.shape.slice();
@@ -76,10 +88,13 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) {
-    throw new ShapeError(`permute: number of dims must match the input's rank; expected ${x.ndim}, got ${dims.length}`);
+    throw new ShapeError(
+      `permute: number of dims must match the input's rank; expected ${x.ndim}, got ${dims.length}`,
+    );
   }
   const perm = dims.map((d) => normalizeDim(d, x.ndim, 'permute'));
-  if (new Set(perm).size !== perm.length) throw new ShapeError(`permute: repeated dim in ${formatShape(dims)}`);
+  if (new Set(perm).size !== perm.length)
+    throw new ShapeError(`permute: repeated dim in ${formatShape(dims)}`);
   const shape = perm.map((p) => x.shape[p]);
   if (perm.every((p, i) => p === i)) return reshape(x, shape);
   const out = new Tensor(allocate(x.dtype, x.numel()), shape);
@@ -118,10 +133,15 @@ export function t(x: Tensor): Tensor {
  */
 export function expand(x: Tensor, shape: Shape): Tensor {
   const lead = shape.length - x.ndim;
-  if (lead < 0) throw new ShapeError(`expand: the target must have at least the input's rank; expected >= ${x.ndim} dims, got ${shape.length}`);
+  if (lead < 0)
+    throw new ShapeError(
+      `expand: the target must have at least the input's rank; expected >= ${x.ndim} dims, got ${shape.length}`,
+    );
   shape.forEach((s, i) => {
     if (s === -1 && i < lead) {
-      throw new ShapeError(`expand: -1 is not allowed in a leading, new dimension; expected a size at dim ${i}, got -1 in ${formatShape(shape)}`);
+      throw new ShapeError(
+        `expand: -1 is not allowed in a leading, new dimension; expected a size at dim ${i}, got -1 in ${formatShape(shape)}`,
+      );
     }
   });
   const target = shape.map((s, i) => (s === -1 ? x.shape[i - lead] : s));
@@ -143,7 +163,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
   const d = normalizeDim(dim, x.ndim, 'slice');
   const size = x.shape[d];
-  if (!Number.isInteger(step) || step <= 0) throw new ConfigError(`slice: step must be a positive integer; got ${step}`);
+  if (!Number.isInteger(step) || step <= 0)
+    throw new ConfigError(`slice: step must be a positive integer; got ${step}`);
   if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
     throw new ConfigError(`slice: start and end must be integers; got start ${start}, end ${String(end)}`);
   }
@@ -187,11 +208,15 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
   if (!Number.isInteger(start) || start < -size || start > size) {
-    throw new ShapeError(`narrow: start out of range; expected an integer in [${-size}, ${size}], got ${start}`);
+    throw new ShapeError(
+      `narrow: start out of range; expected an integer in [${-size}, ${size}], got ${start}`,
+    );
   }
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(length) || length < 0 || s < 0 || s + length > size) {
-    throw new ShapeError(`narrow: start (${start}) + length (${length}) exceeds dimension size; expected at most ${size}, got ${s + length}`);
+    throw new ShapeError(
+      `narrow: start (${start}) + length (${length}) exceeds dimension size; expected at most ${size}, got ${s + length}`,
+    );
   }
   return slice(x, d, s, s + length);
 }
@@ -206,7 +231,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'select');
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new ShapeError(`select: index out of range for dim ${d}; expected in [${-size}, ${size - 1}], got ${index}`);
+    throw new ShapeError(
+      `select: index out of range for dim ${d}; expected in [${-size}, ${size - 1}], got ${index}`,
+    );
   }
   return squeeze(slice(x, d, index < 0 ? index + size : index, (index < 0 ? index + size : index) + 1), d);
 }
@@ -219,11 +246,17 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('cat: expected a non-empty list of tensors; got 0 tensors');
   const first = tensors[0];
   for (const [i, x] of tensors.entries()) {
-    if (x.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensor (at position ${i}) cannot be concatenated; expected at least 1 dim, got 0`);
+    if (x.ndim === 0)
+      throw new ShapeError(
+        `cat: zero-dimensional tensor (at position ${i}) cannot be concatenated; expected at least 1 dim, got 0`,
+      );
   }
   const d = normalizeDim(dim, first.ndim, 'cat');
   for (const [i, x] of tensors.entries()) {
-    if (x.dtype !== first.dtype) throw new DTypeError(`cat: all tensors must have one dtype; expected ${first.dtype}, got ${x.dtype} at position ${i}`);
+    if (x.dtype !== first.dtype)
+      throw new DTypeError(
+        `cat: all tensors must have one dtype; expected ${first.dtype}, got ${x.dtype} at position ${i}`,
+      );
     if (x.ndim !== first.ndim || x.shape.some((s, k) => k !== d && s !== first.shape[k])) {
       throw new ShapeError(
         `cat: sizes must match except in dim ${d}; expected ${formatShape(first.shape)} (any size at dim ${d}), got ${formatShape(x.shape)} at position ${i}`,
@@ -241,23 +274,32 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (const x of tensors) {
     offsets.push(off);
     const len = x.shape[d] * inner;
-    for (let o = 0; o < outer; o++) out.data.set(x.data.subarray(o * len, (o + 1) * len), o * total * inner + off * inner);
+    for (let o = 0; o < outer; o++)
+      out.data.set(x.data.subarray(o * len, (o + 1) * len), o * total * inner + off * inner);
     off += x.shape[d];
   }
-  return record('cat', tensors, out, [], (g) => tensors.map((x, i) => slice(g, d, offsets[i], offsets[i] + x.shape[d])));
+  return record('cat', tensors, out, [], (g) =>
+    tensors.map((x, i) => slice(g, d, offsets[i], offsets[i] + x.shape[d])),
+  );
 }
 
 /** Stacks equal-shaped tensors along a new dim. @example stack([h1, h2]) */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new ShapeError('stack: expected a non-empty list of tensors; got 0 tensors');
+  if (tensors.length === 0)
+    throw new ShapeError('stack: expected a non-empty list of tensors; got 0 tensors');
   const first = tensors[0];
   for (const [i, x] of tensors.entries()) {
     if (!shapesEqual(x.shape, first.shape)) {
-      throw new ShapeError(`stack: all tensors must have one shape; expected ${formatShape(first.shape)}, got ${formatShape(x.shape)} at position ${i}`);
+      throw new ShapeError(
+        `stack: all tensors must have one shape; expected ${formatShape(first.shape)}, got ${formatShape(x.shape)} at position ${i}`,
+      );
     }
   }
   const d = normalizeDim(dim, first.ndim + 1, 'stack');
-  return cat(tensors.map((x) => unsqueeze(x, d)), d);
+  return cat(
+    tensors.map((x) => unsqueeze(x, d)),
+    d,
+  );
 }
 
 /**
@@ -271,16 +313,21 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   const size = x.shape[d];
   let sizes: number[];
   if (typeof splitSize === 'number') {
-    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new ConfigError(`split: splitSize must be a positive integer; got ${splitSize}`);
+    if (!Number.isInteger(splitSize) || splitSize <= 0)
+      throw new ConfigError(`split: splitSize must be a positive integer; got ${splitSize}`);
     sizes = [];
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
   } else {
     sizes = splitSize.slice();
     for (const s of sizes) {
-      if (!Number.isInteger(s) || s < 0) throw new ConfigError(`split: sizes must be non-negative integers; got ${s} in ${formatShape(sizes)}`);
+      if (!Number.isInteger(s) || s < 0)
+        throw new ConfigError(
+          `split: sizes must be non-negative integers; got ${s} in ${formatShape(sizes)}`,
+        );
     }
     const sum = sizes.reduce((a, b) => a + b, 0);
-    if (sum !== size) throw new ShapeError(`split: sizes must sum to the dim's size; expected ${size}, got ${sum}`);
+    if (sum !== size)
+      throw new ShapeError(`split: sizes must sum to the dim's size; expected ${size}, got ${sum}`);
   }
   const out: Tensor[] = [];
   let s = 0;
@@ -298,13 +345,15 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
  * const [a, b] = chunk(arange(6), 2); // [0, 1, 2], [3, 4, 5]
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ConfigError(`chunk: chunks must be a positive integer; got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0)
+    throw new ConfigError(`chunk: chunks must be a positive integer; got ${chunks}`);
   const d = normalizeDim(dim, x.ndim, 'chunk');
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
 
 function checkIndex(index: Tensor, op: string): void {
-  if (index.dtype !== 'int32') throw new DTypeError(`${op}: index must be an int32 tensor; expected int32, got ${index.dtype}`);
+  if (index.dtype !== 'int32')
+    throw new DTypeError(`${op}: index must be an int32 tensor; expected int32, got ${index.dtype}`);
 }
 
 /**
@@ -313,14 +362,18 @@ function checkIndex(index: Tensor, op: string): void {
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'indexSelect');
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-D or 1-D; expected <= 1 dims, got ${index.ndim}`);
+  if (index.ndim > 1)
+    throw new ShapeError(`indexSelect: index must be 0-D or 1-D; expected <= 1 dims, got ${index.ndim}`);
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
   const size = x.shape[d];
   const outer = numel(x.shape.slice(0, d));
   const inner = numel(x.shape.slice(d + 1));
   const idx = index.data as Int32Array;
   for (const i of idx) {
-    if (i < 0 || i >= size) throw new ShapeError(`indexSelect: index out of range for dim ${d}; expected in [0, ${size - 1}], got ${i}`);
+    if (i < 0 || i >= size)
+      throw new ShapeError(
+        `indexSelect: index out of range for dim ${d}; expected in [0, ${size - 1}], got ${i}`,
+      );
   }
   const n = idx.length;
   const shape = x.shape.slice();
@@ -357,10 +410,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, 'gather');
   const d = normalizeDim(dim, x.ndim, 'gather');
-  if (index.ndim !== x.ndim) throw new ShapeError(`gather: index must have the input's rank; expected ${x.ndim}, got ${index.ndim}`);
+  if (index.ndim !== x.ndim)
+    throw new ShapeError(`gather: index must have the input's rank; expected ${x.ndim}, got ${index.ndim}`);
   for (let k = 0; k < x.ndim; k++) {
     if (k !== d && index.shape[k] > x.shape[k]) {
-      throw new ShapeError(`gather: index size at dim ${k} must not exceed the input's; expected <= ${x.shape[k]}, got ${index.shape[k]}`);
+      throw new ShapeError(
+        `gather: index size at dim ${k} must not exceed the input's; expected <= ${x.shape[k]}, got ${index.shape[k]}`,
+      );
     }
   }
   const rank = x.ndim;
@@ -376,7 +432,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const pos = new Array<number>(rank).fill(0);
   for (let o = 0; o < n; o++) {
     const v = idx[o];
-    if (v < 0 || v >= x.shape[d]) throw new ShapeError(`gather: index out of range for dim ${d}; expected in [0, ${x.shape[d] - 1}], got ${v}`);
+    if (v < 0 || v >= x.shape[d])
+      throw new ShapeError(
+        `gather: index out of range for dim ${d}; expected in [0, ${x.shape[d] - 1}], got ${v}`,
+      );
     let off = 0;
     for (let k = 0; k < rank; k++) off += (k === d ? v : pos[k]) * xStrides[k];
     srcPos[o] = off;

@@ -12,11 +12,23 @@ import { repoRoot } from '../../helpers/fixtures.js';
 import { manualSeed } from '../../../src/core/rng.js';
 import { readKerasArchive, readKerasH5 } from '../../../src/interop/keras/keras-read.js';
 import { writeKerasArchive, writeKerasH5 } from '../../../src/interop/keras/keras-write.js';
-import { bidirectional, dense, dropout, embedding, gru, lstm, sequential, simpleRNN, type SequentialModel } from '../../../src/models/index.js';
+import {
+  bidirectional,
+  dense,
+  dropout,
+  embedding,
+  gru,
+  lstm,
+  sequential,
+  simpleRNN,
+  type SequentialModel,
+} from '../../../src/models/index.js';
 import { randint, randn, Tensor } from '../../../src/tensor/index.js';
 
 const PY = join(repoRoot, '.venv', 'bin', 'python');
-const keras = existsSync(PY) && spawnSync(PY, ['-c', 'import keras'], { env: { ...process.env, KERAS_BACKEND: 'jax' } }).status === 0;
+const keras =
+  existsSync(PY) &&
+  spawnSync(PY, ['-c', 'import keras'], { env: { ...process.env, KERAS_BACKEND: 'jax' } }).status === 0;
 
 function models(): Array<[string, SequentialModel, Tensor]> {
   manualSeed(21);
@@ -24,7 +36,12 @@ function models(): Array<[string, SequentialModel, Tensor]> {
   out.push([
     'stack',
     sequential([
-      lstm({ units: 5, returnSequences: true, recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 }, inputShape: [7, 4] }),
+      lstm({
+        units: 5,
+        returnSequences: true,
+        recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 },
+        inputShape: [7, 4],
+      }),
       dropout({ rate: 0.2 }),
       gru({ units: 4, resetAfter: false, returnSequences: true }),
       gru({ units: 3, activation: 'relu' }),
@@ -44,7 +61,11 @@ function models(): Array<[string, SequentialModel, Tensor]> {
   ]);
   out.push([
     'embed',
-    sequential([embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputShape: [7] }), lstm({ units: 4, goBackwards: true, returnSequences: true }), dense({ units: 2 })]),
+    sequential([
+      embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputShape: [7] }),
+      lstm({ units: 4, goBackwards: true, returnSequences: true }),
+      dense({ units: 2 }),
+    ]),
     randint(1, 9, [3, 7]),
   ]);
   return out;
@@ -55,58 +76,74 @@ for (const [name, model, x] of models()) {
   for (const ext of ['keras', 'h5'] as const) {
     test(`${name}: written as .${ext}, read back here, predicts the same`, async () => {
       const bytes = ext === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model);
-      const back = ext === 'keras' ? await readKerasArchive(bytes, `${name}.${ext}`) : await readKerasH5(bytes, `${name}.${ext}`);
+      const back =
+        ext === 'keras'
+          ? await readKerasArchive(bytes, `${name}.${ext}`)
+          : await readKerasH5(bytes, `${name}.${ext}`);
       const got = back.predict(x);
-      for (let i = 0; i < want.numel(); i++) assert.ok(Math.abs(got.data[i] - want.data[i]) <= 1e-6 * (1 + Math.abs(want.data[i])), `${i}`);
+      for (let i = 0; i < want.numel(); i++)
+        assert.ok(Math.abs(got.data[i] - want.data[i]) <= 1e-6 * (1 + Math.abs(want.data[i])), `${i}`);
     });
   }
 }
 
-test('files written as .keras and .h5: keras.saving.load_model predicts the same within 1e-5', { skip: keras ? false : 'no .venv with Keras (scripts/setup-python.sh)' }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ls-keras-'));
-  try {
-    const jobs: Array<{ file: string; x: string; want: Tensor }> = [];
-    for (const [name, model, x] of models()) {
-      const want = model.predict(x);
-      const xf = join(dir, `${name}.x.json`);
-      writeFileSync(xf, JSON.stringify({ shape: x.shape, data: Array.from(x.data), int: x.dtype === 'int32' }));
-      for (const ext of ['keras', 'h5'] as const) {
-        const file = join(dir, `${name}.${ext}`);
-        writeFileSync(file, ext === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model));
-        jobs.push({ file, x: xf, want });
+test(
+  'files written as .keras and .h5: keras.saving.load_model predicts the same within 1e-5',
+  { skip: keras ? false : 'no .venv with Keras (scripts/setup-python.sh)' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-keras-'));
+    try {
+      const jobs: Array<{ file: string; x: string; want: Tensor }> = [];
+      for (const [name, model, x] of models()) {
+        const want = model.predict(x);
+        const xf = join(dir, `${name}.x.json`);
+        writeFileSync(
+          xf,
+          JSON.stringify({ shape: x.shape, data: Array.from(x.data), int: x.dtype === 'int32' }),
+        );
+        for (const ext of ['keras', 'h5'] as const) {
+          const file = join(dir, `${name}.${ext}`);
+          writeFileSync(file, ext === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model));
+          jobs.push({ file, x: xf, want });
+        }
       }
+      // one Python process for all files (importing Keras dominates the time)
+      const code = [
+        'import json, sys, numpy as np, keras',
+        'out = []',
+        'for f, xf in zip(sys.argv[1::2], sys.argv[2::2]):',
+        '    x = json.load(open(xf))',
+        "    a = np.array(x['data'], dtype=np.int32 if x['int'] else np.float32).reshape(x['shape'])",
+        '    m = keras.saving.load_model(f)',
+        '    out.append(np.asarray(m.predict(a, verbose=0)).ravel().tolist())',
+        'print(json.dumps(out))',
+      ].join('\n');
+      const args = jobs.flatMap((j) => [j.file, j.x]);
+      const r = spawnSync(PY, ['-c', code, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, KERAS_BACKEND: 'jax' },
+        timeout: 300_000,
+        maxBuffer: 64 << 20,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n');
+      const ys = JSON.parse(lines[lines.length - 1]) as number[][];
+      jobs.forEach((j, k) => {
+        const y = ys[k];
+        assert.equal(y.length, j.want.numel(), j.file);
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < y.length; i++) {
+          num = Math.max(num, Math.abs(y[i] - j.want.data[i]));
+          den = Math.max(den, Math.abs(j.want.data[i]));
+        }
+        assert.ok(num / den < 1e-5, `${j.file}: relative error ${num / den}`);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    // one Python process for all files (importing Keras dominates the time)
-    const code = [
-      'import json, sys, numpy as np, keras',
-      'out = []',
-      'for f, xf in zip(sys.argv[1::2], sys.argv[2::2]):',
-      '    x = json.load(open(xf))',
-      "    a = np.array(x['data'], dtype=np.int32 if x['int'] else np.float32).reshape(x['shape'])",
-      '    m = keras.saving.load_model(f)',
-      '    out.append(np.asarray(m.predict(a, verbose=0)).ravel().tolist())',
-      'print(json.dumps(out))',
-    ].join('\n');
-    const args = jobs.flatMap((j) => [j.file, j.x]);
-    const r = spawnSync(PY, ['-c', code, ...args], { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'jax' }, timeout: 300_000, maxBuffer: 64 << 20 });
-    assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n');
-    const ys = JSON.parse(lines[lines.length - 1]) as number[][];
-    jobs.forEach((j, k) => {
-      const y = ys[k];
-      assert.equal(y.length, j.want.numel(), j.file);
-      let num = 0;
-      let den = 0;
-      for (let i = 0; i < y.length; i++) {
-        num = Math.max(num, Math.abs(y[i] - j.want.data[i]));
-        den = Math.max(den, Math.abs(j.want.data[i]));
-      }
-      assert.ok(num / den < 1e-5, `${j.file}: relative error ${num / den}`);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 test('an unbuilt model cannot be written', async () => {
   await assert.rejects(writeKerasArchive(sequential([lstm({ units: 2 })])), /built/);

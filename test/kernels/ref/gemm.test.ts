@@ -17,9 +17,22 @@ function randArray(C: Ctor, n: number, g: Generator): FloatArray {
 
 /** C = alpha op(A) op(B) + beta C by the definition, in float64; beta 0 ignores C (NaN included). */
 function naive(
-  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
-  beta: number, C: FloatArray, cOff: number, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: FloatArray,
+  aOff: number,
+  lda: number,
+  B: FloatArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  cOff: number,
+  ldc: number,
 ): Float64Array {
   const out = Float64Array.from(C);
   for (let i = 0; i < M; i++) {
@@ -102,8 +115,20 @@ describe('gemmRef vs a naive triple loop', () => {
         });
         it(`${name} transA=${transA} transB=${transB}: alpha/beta, offsets and leading dims > width`, () => {
           const g = new Generator(7);
-          for (const [alpha, beta] of [[1, 1], [0.5, -2], [-1.25, 0], [2, 0.5], [0, 3], [0, 0]]) {
-            for (const [M, N, K] of [[3, 5, 7], [9, 4, 13], [1, 17, 2], [16, 1, 1]]) {
+          for (const [alpha, beta] of [
+            [1, 1],
+            [0.5, -2],
+            [-1.25, 0],
+            [2, 0.5],
+            [0, 3],
+            [0, 0],
+          ]) {
+            for (const [M, N, K] of [
+              [3, 5, 7],
+              [9, 4, 13],
+              [1, 17, 2],
+              [16, 1, 1],
+            ]) {
               check(C, { transA, transB, M, N, K, alpha, beta, pad: 3, off: 5 }, g);
               check(C, { transA, transB, M, N, K, alpha, beta, pad: 1, off: 0 }, g);
             }
@@ -111,7 +136,11 @@ describe('gemmRef vs a naive triple loop', () => {
         });
         it(`${name} transA=${transA} transB=${transB}: beta 0 overwrites NaN in C (as BLAS)`, () => {
           const g = new Generator(3);
-          for (const [M, N, K] of [[3, 4, 5], [8, 9, 17], [2, 2, 0]]) {
+          for (const [M, N, K] of [
+            [3, 4, 5],
+            [8, 9, 17],
+            [2, 2, 0],
+          ]) {
             check(C, { transA, transB, M, N, K, alpha: 1.5, beta: 0, pad: 2, off: 4, nanC: true }, g);
           }
         });

@@ -37,7 +37,9 @@ function padded(vals: Float64Array, pad: number): Float64Array {
 }
 
 function assertSentinels(buf: Float64Array, from: number, to: number, what: string): void {
-  for (let i = 0; i < buf.length; i++) if (i < from || i >= to) assert.ok(Number.isNaN(buf[i]), `${what}[${i}] outside the active region was written`);
+  for (let i = 0; i < buf.length; i++)
+    if (i < from || i >= to)
+      assert.ok(Number.isNaN(buf[i]), `${what}[${i}] outside the active region was written`);
 }
 
 test('lstmStepForwardRef: equations, offsets, and nothing written outside the active rows', () => {
@@ -59,8 +61,21 @@ test('lstmStepForwardRef: equations, offsets, and nothing written outside the ac
       const a = (k: number): number => gx[b * 4 * H + k * H + j] + gh[b * 4 * H + k * H + j];
       const [i, f, gg, o] = [sig(a(0)), sig(a(1)), Math.tanh(a(2)), sig(a(3))];
       const cn = f * c[b * H + j] + i * gg;
-      assertClose([gates[pad + b * 4 * H + j], gates[pad + b * 4 * H + H + j], gates[pad + b * 4 * H + 2 * H + j], gates[pad + b * 4 * H + 3 * H + j]], [i, f, gg, o], { rtol: 1e-14, what: 'gates' });
-      assertClose([cNew[pad + b * H + j], cState[b * H + j], cPrev[pad + b * H + j], hOut[pad + b * H + j]], [cn, cn, c[b * H + j], o * Math.tanh(cn)], { rtol: 1e-14, what: 'state' });
+      assertClose(
+        [
+          gates[pad + b * 4 * H + j],
+          gates[pad + b * 4 * H + H + j],
+          gates[pad + b * 4 * H + 2 * H + j],
+          gates[pad + b * 4 * H + 3 * H + j],
+        ],
+        [i, f, gg, o],
+        { rtol: 1e-14, what: 'gates' },
+      );
+      assertClose(
+        [cNew[pad + b * H + j], cState[b * H + j], cPrev[pad + b * H + j], hOut[pad + b * H + j]],
+        [cn, cn, c[b * H + j], o * Math.tanh(cn)],
+        { rtol: 1e-14, what: 'state' },
+      );
     }
   }
   assert.deepEqual(Array.from(cState.slice(bs * H)), [7, 7, 7], 'inactive row kept');
@@ -123,7 +138,7 @@ test('gruStepForwardRef/BackwardRef: equations and central differences', () => {
       const r = sig(at(gx, 0) + at(gh, 0));
       const z = sig(at(gx, 1) + at(gh, 1));
       const n = Math.tanh(at(gx, 2) + r * (at(gh, 2) + bhn[j]));
-      assertClose([out[b * H + j]], [(1 - z) * n + z * h[b * H + j]], { rtol: 1e-14, what: 'h\'' });
+      assertClose([out[b * H + j]], [(1 - z) * n + z * h[b * H + j]], { rtol: 1e-14, what: "h'" });
     }
   }
   const objective = (): number => {
@@ -154,7 +169,11 @@ for (const relu of [false, true]) {
       return { gates, out };
     };
     const { gates, out } = fwd();
-    assertClose(out, Array.from(gx, (v, k) => (relu ? Math.max(0, v + gh[k]) : Math.tanh(v + gh[k]))), { rtol: 1e-15, what: 'h\'' });
+    assertClose(
+      out,
+      Array.from(gx, (v, k) => (relu ? Math.max(0, v + gh[k]) : Math.tanh(v + gh[k]))),
+      { rtol: 1e-15, what: "h'" },
+    );
     const objective = (): number => fwd().out.reduce((s, v, k) => s + v * wh[k], 0);
     const dGates = new Float64Array(n + 4).fill(NaN);
     rnnStepBackwardRef(1, n, relu, gates, 2, wh, dGates);
@@ -181,23 +200,62 @@ test('rnnSequence{Forward,Backward}Ref: one input GEMM, one GEMM per step, one G
         const rows = 8;
         const L = batchSizes.length;
         const p = {
-          kind, I, H, Hout, batchSizes, reverse: false,
-          x: rnd(rows * I), h0: rnd(3 * Hout), c0: kind === 'lstm' ? rnd(3 * H) : null,
-          wIh: rnd(G * H * I), wHh: rnd(G * H * Hout), bIh: rnd(G * H), bHh: rnd(G * H), wHr: proj > 0 ? rnd(proj * H) : null,
+          kind,
+          I,
+          H,
+          Hout,
+          batchSizes,
+          reverse: false,
+          x: rnd(rows * I),
+          h0: rnd(3 * Hout),
+          c0: kind === 'lstm' ? rnd(3 * H) : null,
+          wIh: rnd(G * H * I),
+          wHh: rnd(G * H * Hout),
+          bIh: rnd(G * H),
+          bHh: rnd(G * H),
+          wHr: proj > 0 ? rnd(proj * H) : null,
         };
         calls.length = 0;
         const { saved } = rnnSequenceForwardRef(p, counting);
         const perStepF = proj > 0 ? 2 : 1;
         assert.equal(calls.length, 1 + perStepF * L, `${kind} proj=${proj}: forward GEMM count`);
-        assert.deepEqual(calls[0], [rows, G * H, I], `${kind}: the input projection is one GEMM over all rows`);
+        assert.deepEqual(
+          calls[0],
+          [rows, G * H, I],
+          `${kind}: the input projection is one GEMM over all rows`,
+        );
         calls.length = 0;
         const buf = (n: number): Float64Array => new Float64Array(n);
-        rnnSequenceBackwardRef(p, saved, { dOutput: rnd(rows * Hout), dhN: rnd(3 * Hout), dcN: kind === 'lstm' ? rnd(3 * H) : null }, {
-          dX: buf(rows * I), dh0: buf(3 * Hout), dc0: kind === 'lstm' ? buf(3 * H) : null,
-          dWIh: buf(G * H * I), dWHh: buf(G * H * Hout), dBIh: buf(G * H), dBHh: buf(G * H), dWHr: proj > 0 ? buf(proj * H) : null,
-        }, counting);
-        assert.equal(calls.length, perStepF * L + 3 + (proj > 0 ? 1 : 0), `${kind} proj=${proj}: backward GEMM count`);
-        assert.deepEqual(calls.slice(-3 - (proj > 0 ? 1 : 0)).slice(0, 3), [[rows, I, G * H], [G * H, I, rows], [G * H, Hout, rows]], `${kind}: dX, dW_ih, dW_hh`);
+        rnnSequenceBackwardRef(
+          p,
+          saved,
+          { dOutput: rnd(rows * Hout), dhN: rnd(3 * Hout), dcN: kind === 'lstm' ? rnd(3 * H) : null },
+          {
+            dX: buf(rows * I),
+            dh0: buf(3 * Hout),
+            dc0: kind === 'lstm' ? buf(3 * H) : null,
+            dWIh: buf(G * H * I),
+            dWHh: buf(G * H * Hout),
+            dBIh: buf(G * H),
+            dBHh: buf(G * H),
+            dWHr: proj > 0 ? buf(proj * H) : null,
+          },
+          counting,
+        );
+        assert.equal(
+          calls.length,
+          perStepF * L + 3 + (proj > 0 ? 1 : 0),
+          `${kind} proj=${proj}: backward GEMM count`,
+        );
+        assert.deepEqual(
+          calls.slice(-3 - (proj > 0 ? 1 : 0)).slice(0, 3),
+          [
+            [rows, I, G * H],
+            [G * H, I, rows],
+            [G * H, Hout, rows],
+          ],
+          `${kind}: dX, dW_ih, dW_hh`,
+        );
       }
     }
   }

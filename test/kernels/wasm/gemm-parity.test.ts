@@ -19,7 +19,6 @@ import { f32GemmModule, initF32GemmModule } from '../../../src/kernels/wasm/f32-
 import { wasmSimdSupported } from '../../../src/kernels/wasm/simd-probe.js';
 import { lcg } from '../../helpers/random.js';
 
-
 /** [alpha, beta] pairs; beta = 0 always starts from a C window full of NaN. */
 const ALPHA_BETA: [number, number][] = [
   [1, 0],
@@ -61,7 +60,9 @@ function check(gemm: Gemm, c: Case): void {
   const pads = layout & 2 ? [3, 1, 5] : [0, 0, 0];
   const [aRows, aCols] = transA ? [K, M] : [M, K];
   const [bRows, bCols] = transB ? [N, K] : [K, N];
-  const lda = aCols + pads[0], ldb = bCols + pads[1], ldc = N + pads[2];
+  const lda = aCols + pads[0],
+    ldb = bCols + pads[1],
+    ldc = N + pads[2];
   const [aOff, bOff, cOff] = offs;
   // Padding and the elements around the windows are random too, so reading them shows.
   const A = Float32Array.from({ length: aOff + aRows * lda + 2 }, rnd);
@@ -71,11 +72,44 @@ function check(gemm: Gemm, c: Case): void {
   const C0 = C.slice();
 
   const ref = Float64Array.from(C);
-  gemmRef(transA, transB, M, N, K, alpha, Float64Array.from(A), aOff, lda, Float64Array.from(B), bOff, ldb, beta, ref, cOff, ldc);
+  gemmRef(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    alpha,
+    Float64Array.from(A),
+    aOff,
+    lda,
+    Float64Array.from(B),
+    bOff,
+    ldb,
+    beta,
+    ref,
+    cOff,
+    ldc,
+  );
   // bound[i,j] = |alpha| sum_k |a_ik b_kj| + |beta c_ij|
   const bound = abs(Float64Array.from(C));
-  gemmRef(transA, transB, M, N, K, Math.abs(alpha), abs(Float64Array.from(A)), aOff, lda,
-    abs(Float64Array.from(B)), bOff, ldb, Math.abs(beta), bound, cOff, ldc);
+  gemmRef(
+    transA,
+    transB,
+    M,
+    N,
+    K,
+    Math.abs(alpha),
+    abs(Float64Array.from(A)),
+    aOff,
+    lda,
+    abs(Float64Array.from(B)),
+    bOff,
+    ldb,
+    Math.abs(beta),
+    bound,
+    cOff,
+    ldc,
+  );
 
   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
 
@@ -90,7 +124,9 @@ function check(gemm: Gemm, c: Case): void {
       inWindow[p] = 1;
       const tol = eps * bound[p] + 1e-30;
       if (!(Math.abs(C[p] - ref[p]) <= tol)) {
-        assert.fail(`${name}: C[${i},${j}] = ${C[p]}, ref ${ref[p]}, |diff| ${Math.abs(C[p] - ref[p])} > tol ${tol}`);
+        assert.fail(
+          `${name}: C[${i},${j}] = ${C[p]}, ref ${ref[p]}, |diff| ${Math.abs(C[p] - ref[p])} > tol ${tol}`,
+        );
       }
     }
   }
@@ -144,7 +180,10 @@ for (const [kname, gemm] of KERNELS) {
       it(`${tName(transA, transB)}: shapes across the cache blocks`, () => {
         let n = 0;
         for (const [M, N, K] of BLOCK_SHAPES) {
-          for (const [alpha, beta] of [[1, 0], [-0.5, 1.5]]) {
+          for (const [alpha, beta] of [
+            [1, 0],
+            [-0.5, 1.5],
+          ]) {
             check(gemm, { transA, transB, M, N, K, alpha, beta, layout: n % 4, seed: 1000 + n });
             n++;
           }
@@ -188,7 +227,24 @@ describe('f32GemmWasmSimd engages WebAssembly SIMD', () => {
     assert.equal(f32GemmImplementation(), F32_GEMM_WASMSIMD_NAME);
     const before = f32GemmWasmSimdCalls();
     const C = new Float32Array(6 * 10);
-    f32GemmWasmSimd(false, false, 6, 10, 3, 1, new Float32Array(18).fill(1), 0, 3, new Float32Array(30).fill(2), 0, 10, 0, C, 0, 10);
+    f32GemmWasmSimd(
+      false,
+      false,
+      6,
+      10,
+      3,
+      1,
+      new Float32Array(18).fill(1),
+      0,
+      3,
+      new Float32Array(30).fill(2),
+      0,
+      10,
+      0,
+      C,
+      0,
+      10,
+    );
     assert.equal(f32GemmWasmSimdCalls(), before + 1, 'the call did not route through the wasm kernel');
     assert.ok(C.every((v) => v === 6));
   });
@@ -202,9 +258,23 @@ describe('f32GemmWasmSimd engages WebAssembly SIMD', () => {
     try {
       let n = 0;
       for (const [transA, transB] of TRANSPOSES) {
-        for (const [M, N, K] of [[37, 41, 150], [1, 2000, 40], [300, 9, 37]] as const) {
+        for (const [M, N, K] of [
+          [37, 41, 150],
+          [1, 2000, 40],
+          [300, 9, 37],
+        ] as const) {
           const before = f32GemmWasmSimdCalls();
-          check(f32GemmWasmSimd, { transA, transB, M, N, K, alpha: 0.75, beta: n % 2 ? 0 : -1, layout: n % 4, seed: 77 + n });
+          check(f32GemmWasmSimd, {
+            transA,
+            transB,
+            M,
+            N,
+            K,
+            alpha: 0.75,
+            beta: n % 2 ? 0 : -1,
+            layout: n % 4,
+            seed: 77 + n,
+          });
           if (M > 1) assert.ok(f32GemmWasmSimdCalls() - before > 1, 'the call was not split');
           n++;
         }
@@ -217,8 +287,24 @@ describe('f32GemmWasmSimd engages WebAssembly SIMD', () => {
   it('reuses its memory across calls of growing and shrinking size', () => {
     const mod = f32GemmModule();
     assert.ok(mod);
-    for (const [M, N, K] of [[3, 4, 5], [400, 300, 200], [2, 2, 2], [700, 9, 600], [5, 8, 1]] as const) {
-      check(f32GemmWasmSimd, { transA: false, transB: true, M, N, K, alpha: 1, beta: 0.5, layout: 3, seed: M * N });
+    for (const [M, N, K] of [
+      [3, 4, 5],
+      [400, 300, 200],
+      [2, 2, 2],
+      [700, 9, 600],
+      [5, 8, 1],
+    ] as const) {
+      check(f32GemmWasmSimd, {
+        transA: false,
+        transB: true,
+        M,
+        N,
+        K,
+        alpha: 1,
+        beta: 0.5,
+        layout: 3,
+        seed: M * N,
+      });
     }
   });
 });

@@ -22,7 +22,17 @@ import {
   type RNNCellBase,
 } from '../../../src/nn/rnn/index.js';
 import { Adam, AdamW, RMSprop, SGD, clipGradNorm } from '../../../src/optim/index.js';
-import { add, mul, noGrad, reshape, select, slice, squeeze, stack, Tensor } from '../../../src/tensor/index.js';
+import {
+  add,
+  mul,
+  noGrad,
+  reshape,
+  select,
+  slice,
+  squeeze,
+  stack,
+  Tensor,
+} from '../../../src/tensor/index.js';
 
 type Fx = Record<string, unknown>;
 type TensorMap = Record<string, FixtureTensor>;
@@ -37,7 +47,9 @@ const TOL: Record<FloatDType, Tol> = {
 };
 /** Loss sums many terms: its tolerance scales with the number of terms. */
 function lossTol(dtype: FloatDType, terms: number): Tol {
-  return dtype === 'float64' ? { rtol: 1e-9, atol: 1e-11 * terms } : { rtol: 1e-4, atol: 1e-5 * Math.sqrt(terms) };
+  return dtype === 'float64'
+    ? { rtol: 1e-9, atol: 1e-11 * terms }
+    : { rtol: 1e-4, atol: 1e-5 * Math.sqrt(terms) };
 }
 
 function close(actual: Tensor, expected: FixtureTensor, tol: Tol, what: string): void {
@@ -153,7 +165,10 @@ function runLayer(fx: Fx, dtype: FloatDType): void {
   else assert.equal(cN, null);
 
   const w = tensors(fx, 'loss_weights');
-  const pairs: Array<[Tensor, FixtureTensor]> = [[output, w.output], [hN, w.h_n]];
+  const pairs: Array<[Tensor, FixtureTensor]> = [
+    [output, w.output],
+    [hN, w.h_n],
+  ];
   if (w.c_n) pairs.push([cN as Tensor, w.c_n]);
   const loss = weightedSum(pairs, dtype);
   const terms = output.numel() + hN.numel() + (cN?.numel() ?? 0);
@@ -216,7 +231,10 @@ function runCell(fx: Fx, dtype: FloatDType): void {
     pairs.push([csT, w.c]);
   }
   const loss = weightedSum(pairs, dtype);
-  assertClose([loss.item()], [fx.loss as number], { ...lossTol(dtype, hsT.numel() * pairs.length), what: 'loss' });
+  assertClose([loss.item()], [fx.loss as number], {
+    ...lossTol(dtype, hsT.numel() * pairs.length),
+    what: 'loss',
+  });
   loss.backward();
   const named = new Map<string, Tensor>(m.namedParameters());
   named.set('inputs', xs);
@@ -283,12 +301,16 @@ function runTraining(fx: Fx, dtype: FloatDType): void {
   const emb = ce ? new Embedding(...(shapeOf('embedding.weight') as [number, number]), { dtype }) : null;
   const lstm = new LSTM(I, H, { batchFirst: true, bias: hasBias });
   const head = new Linear(H, O, { dtype });
-  const mods: Array<[string, Module]> = [['lstm', lstm], ['head', head]];
+  const mods: Array<[string, Module]> = [
+    ['lstm', lstm],
+    ['head', head],
+  ];
   if (emb !== null) mods.unshift(['embedding', emb]);
   const named = new Map<string, Tensor>();
   for (const [prefix, mod] of mods) {
     const own: TensorMap = {};
-    for (const [k, v] of Object.entries(init)) if (k.startsWith(`${prefix}.`)) own[k.slice(prefix.length + 1)] = v;
+    for (const [k, v] of Object.entries(init))
+      if (k.startsWith(`${prefix}.`)) own[k.slice(prefix.length + 1)] = v;
     loadParams(mod, own, dtype);
     for (const [k, p] of mod.namedParameters()) named.set(`${prefix}.${k}`, p);
   }
@@ -324,7 +346,12 @@ function runTraining(fx: Fx, dtype: FloatDType): void {
     for (const [k, expected] of Object.entries(after[step])) {
       const p = named.get(k);
       assert.ok(p !== undefined, `unknown parameter "${k}" after step ${step}`);
-      close(p, expected, dtype === 'float64' ? { rtol: 1e-9, atol: 1e-10 } : { rtol: 1e-3, atol: 1e-4 }, `${k} after step ${step}`);
+      close(
+        p,
+        expected,
+        dtype === 'float64' ? { rtol: 1e-9, atol: 1e-10 } : { rtol: 1e-3, atol: 1e-4 },
+        `${k} after step ${step}`,
+      );
     }
   }
 }

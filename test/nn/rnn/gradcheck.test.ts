@@ -32,7 +32,8 @@ function checkLayer(m: RNNBase, xShape: number[], stateShapes: number[][], lengt
   const params = m.parameters();
   gradcheck(
     (xx, ...rest) => {
-      const input = lengths === null ? xx : packPaddedSequence(xx, lengths, { batchFirst, enforceSorted: false });
+      const input =
+        lengths === null ? xx : packPaddedSequence(xx, lengths, { batchFirst, enforceSorted: false });
       let out: Tensor | PackedSequence;
       const hs: Tensor[] = [];
       if (m instanceof LSTM) {
@@ -44,7 +45,10 @@ function checkLayer(m: RNNBase, xShape: number[], stateShapes: number[][], lengt
         out = o;
         hs.push(h);
       }
-      const padded = out instanceof PackedSequence ? padPackedSequence(out, { batchFirst, totalLength: xShape[batchFirst ? 1 : 0] })[0] : out;
+      const padded =
+        out instanceof PackedSequence
+          ? padPackedSequence(out, { batchFirst, totalLength: xShape[batchFirst ? 1 : 0] })[0]
+          : out;
       return [padded, ...hs];
     },
     [x, ...states, ...params],
@@ -53,12 +57,28 @@ function checkLayer(m: RNNBase, xShape: number[], stateShapes: number[][], lengt
 
 test('gradcheck: LSTM (2 layers, batch_first) w.r.t. input, h0, c0 and all parameters', () => {
   manualSeed(1);
-  checkLayer(new LSTM(3, 4, { numLayers: 2, batchFirst: true }), [2, 3, 3], [[2, 2, 4], [2, 2, 4]], null);
+  checkLayer(
+    new LSTM(3, 4, { numLayers: 2, batchFirst: true }),
+    [2, 3, 3],
+    [
+      [2, 2, 4],
+      [2, 2, 4],
+    ],
+    null,
+  );
 });
 
 test('gradcheck: LSTM bidirectional + packed + projection', () => {
   manualSeed(2);
-  checkLayer(new LSTM(2, 4, { bidirectional: true, projSize: 2, numLayers: 2 }), [4, 3, 2], [[4, 3, 2], [4, 3, 4]], [2, 4, 1]);
+  checkLayer(
+    new LSTM(2, 4, { bidirectional: true, projSize: 2, numLayers: 2 }),
+    [4, 3, 2],
+    [
+      [4, 3, 2],
+      [4, 3, 4],
+    ],
+    [2, 4, 1],
+  );
 });
 
 test('gradcheck: GRU bidirectional packed (batch_first), no states', () => {
@@ -79,13 +99,24 @@ test('gradcheck: RNN tanh bidirectional packed, RNN relu unbatched', () => {
 
 test('gradcheck: LSTM unbatched with projection', () => {
   manualSeed(6);
-  checkLayer(new LSTM(2, 3, { projSize: 1 }), [3, 2], [[1, 1], [1, 3]], null);
+  checkLayer(
+    new LSTM(2, 3, { projSize: 1 }),
+    [3, 2],
+    [
+      [1, 1],
+      [1, 3],
+    ],
+    null,
+  );
 });
 
 test('gradcheck: cells (batched and unbatched)', () => {
   manualSeed(7);
   const lc = new LSTMCell(3, 4).double();
-  gradcheck((x, h, c) => lc.forward(x, [h, c]), [leaf([2, 3]), leaf([2, 4]), leaf([2, 4]), ...lc.parameters()]);
+  gradcheck(
+    (x, h, c) => lc.forward(x, [h, c]),
+    [leaf([2, 3]), leaf([2, 4]), leaf([2, 4]), ...lc.parameters()],
+  );
   const gc = new GRUCell(3, 2).double();
   gradcheck((x, h) => gc.forward(x, h), [leaf([3]), leaf([2]), ...gc.parameters()]);
   const rc = new RNNCell(2, 3, { nonlinearity: 'tanh', bias: false }).double();

@@ -65,14 +65,23 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   L: fc.integer({ min: 1, max: 5 }),
   withState: fc.boolean(),
   layout: fc.constantFrom<'padded' | 'packed' | 'unbatched'>('padded', 'packed', 'unbatched'),
-  lengthSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 4, maxLength: 4 }),
+  lengthSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), {
+    minLength: 4,
+    maxLength: 4,
+  }),
   seed: fc.integer({ min: 0, max: 1 << 30 }),
 });
 
 function build(c: Case): { m: RNNBase; projSize: number } {
   // projection on about half of the LSTM cases (needs H >= 2)
-  const projSize = c.mode === 'LSTM' && c.H >= 2 && c.projFrac < 0.5 ? 1 + Math.floor(c.projFrac * 2 * (c.H - 1)) : 0;
-  const base = { numLayers: c.numLayers, bidirectional: c.bidirectional, batchFirst: c.batchFirst, bias: c.bias };
+  const projSize =
+    c.mode === 'LSTM' && c.H >= 2 && c.projFrac < 0.5 ? 1 + Math.floor(c.projFrac * 2 * (c.H - 1)) : 0;
+  const base = {
+    numLayers: c.numLayers,
+    bidirectional: c.bidirectional,
+    batchFirst: c.batchFirst,
+    bias: c.bias,
+  };
   let m: RNNBase;
   if (c.mode === 'LSTM') m = new LSTM(c.I, c.H, { ...base, projSize });
   else if (c.mode === 'GRU') m = new GRU(c.I, c.H, base);
@@ -80,7 +89,12 @@ function build(c: Case): { m: RNNBase; projSize: number } {
   return { m: m.to('float64'), projSize };
 }
 
-function forward(m: RNNBase, input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null): [Tensor | PackedSequence, Tensor, Tensor | null] {
+function forward(
+  m: RNNBase,
+  input: Tensor | PackedSequence,
+  h0: Tensor | null,
+  c0: Tensor | null,
+): [Tensor | PackedSequence, Tensor, Tensor | null] {
   if (m instanceof LSTM) {
     const [o, [h, c]] = m.forward(input, h0 === null ? null : [h0, c0 as Tensor]);
     return [o, h, c];
@@ -99,7 +113,8 @@ test('properties: module (fused op) == composed oracle, forward and backward, wi
       const lstm = c.mode === 'LSTM';
       const unbatched = c.layout === 'unbatched';
       const N = unbatched ? 1 : c.N;
-      const lengths = c.layout === 'packed' ? c.lengthSeeds.slice(0, N).map((s) => 1 + Math.floor(s * c.L)) : null;
+      const lengths =
+        c.layout === 'packed' ? c.lengthSeeds.slice(0, N).map((s) => 1 + Math.floor(s * c.L)) : null;
       const xShape = unbatched ? [c.L, c.I] : c.batchFirst ? [N, c.L, c.I] : [c.L, N, c.I];
       const sShape = (w: number): number[] => (unbatched ? [D * c.numLayers, w] : [D * c.numLayers, N, w]);
       const x = rand(g, xShape, true);
@@ -107,9 +122,15 @@ test('properties: module (fused op) == composed oracle, forward and backward, wi
       const c0 = c.withState && lstm ? rand(g, sShape(c.H), true) : null;
 
       // module
-      const input = lengths === null ? x : packPaddedSequence(x, lengths, { batchFirst: c.batchFirst, enforceSorted: false });
+      const input =
+        lengths === null
+          ? x
+          : packPaddedSequence(x, lengths, { batchFirst: c.batchFirst, enforceSorted: false });
       const [o, hN, cN] = forward(m, input, h0, c0);
-      const out = o instanceof PackedSequence ? padPackedSequence(o, { batchFirst: c.batchFirst, totalLength: c.L })[0] : o;
+      const out =
+        o instanceof PackedSequence
+          ? padPackedSequence(o, { batchFirst: c.batchFirst, totalLength: c.L })[0]
+          : o;
       // shapes of every output
       const outShape = unbatched ? [c.L, D * hOut] : c.batchFirst ? [N, c.L, D * hOut] : [c.L, N, D * hOut];
       assert.deepEqual(out.shape, outShape);
@@ -126,8 +147,26 @@ test('properties: module (fused op) == composed oracle, forward and backward, wi
       const c0o = c0 === null ? null : leafCopy(c0);
       const xt = unbatched ? unsqueeze(xo, 1) : c.batchFirst ? transpose(xo, 0, 1) : xo;
       const st = (s: Tensor | null): Tensor | null => (s === null ? null : unbatched ? unsqueeze(s, 1) : s);
-      const ref = composedRnn({ mode: c.mode, hiddenSize: c.H, numLayers: c.numLayers, bias: c.bias, bidirectional: c.bidirectional, projSize }, pCopies, xt, lengths, st(h0o), st(c0o));
-      const refOut = unbatched ? squeeze(ref.output, 1) : c.batchFirst ? transpose(ref.output, 0, 1) : ref.output;
+      const ref = composedRnn(
+        {
+          mode: c.mode,
+          hiddenSize: c.H,
+          numLayers: c.numLayers,
+          bias: c.bias,
+          bidirectional: c.bidirectional,
+          projSize,
+        },
+        pCopies,
+        xt,
+        lengths,
+        st(h0o),
+        st(c0o),
+      );
+      const refOut = unbatched
+        ? squeeze(ref.output, 1)
+        : c.batchFirst
+          ? transpose(ref.output, 0, 1)
+          : ref.output;
       const refH = unbatched ? squeeze(ref.hN, 1) : ref.hN;
       const refC = ref.cN === null ? null : unbatched ? squeeze(ref.cN, 1) : ref.cN;
       assertClose(out.data, refOut.data, { ...TIGHT, what: 'output' });
@@ -162,7 +201,10 @@ const padArb = fc.record({
   T: fc.integer({ min: 1, max: 5 }),
   B: fc.integer({ min: 1, max: 4 }),
   F: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
-  lengthSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 4, maxLength: 4 }),
+  lengthSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), {
+    minLength: 4,
+    maxLength: 4,
+  }),
   batchFirst: fc.boolean(),
   seed: fc.integer({ min: 0, max: 1 << 30 }),
   extra: fc.integer({ min: 0, max: 2 }),
@@ -176,7 +218,10 @@ test('properties: padPackedSequence(packPaddedSequence(x, lengths)) is x with ze
       const shape = batchFirst ? [B, T, ...F] : [T, B, ...F];
       const x = rand(g, shape, true);
       const packed = packPaddedSequence(x, lengths, { batchFirst, enforceSorted: false });
-      assert.equal(packed.data.shape[0], lengths.reduce((a, b) => a + b, 0));
+      assert.equal(
+        packed.data.shape[0],
+        lengths.reduce((a, b) => a + b, 0),
+      );
       const bs = Array.from(packed.batchSizes.data);
       for (let t = 0; t < bs.length; t++) assert.equal(bs[t], lengths.filter((l) => l > t).length);
       const total = T + extra;
@@ -227,7 +272,8 @@ test('properties: packSequence / padSequence agree with packPaddedSequence / pad
         for (let b = 0; b < lens.length; b++) {
           for (let t = 0; t < T; t++) {
             const row = batchFirst ? select(select(padded, 0, b), 0, t) : select(select(padded, 0, t), 0, b);
-            const expected = t < lens[b] ? Array.from(select(seqs[b], 0, t).data) : new Array<number>(F).fill(paddingValue);
+            const expected =
+              t < lens[b] ? Array.from(select(seqs[b], 0, t).data) : new Array<number>(F).fill(paddingValue);
             assert.deepEqual(Array.from(row.data), expected);
           }
         }
@@ -270,7 +316,11 @@ test('properties: each sequence of a packed batch equals running it alone', () =
         const mine = slice(select(padded, 0, b), 0, 0, lengths[b]);
         assertClose(mine.data, (ob as Tensor).data, { ...TIGHT, what: `output of sequence ${b}` });
         assertClose(select(hN, 1, b).data, hb1.data, { ...TIGHT, what: `h_n of sequence ${b}` });
-        if (lstm) assertClose(select(cN as Tensor, 1, b).data, (cb1 as Tensor).data, { ...TIGHT, what: `c_n of sequence ${b}` });
+        if (lstm)
+          assertClose(select(cN as Tensor, 1, b).data, (cb1 as Tensor).data, {
+            ...TIGHT,
+            what: `c_n of sequence ${b}`,
+          });
       }
     }),
     { numRuns: 40, seed: 3 },

@@ -11,7 +11,18 @@ import { composedRnn } from '../../helpers/rnn-composed.js';
 import { StateError } from '../../../src/core/errors.js';
 import { manualSeed } from '../../../src/core/rng.js';
 import { GRU, LSTM, LSTMCell, RNN } from '../../../src/nn/index.js';
-import { add, cat, mul, noGrad, randn, select, slice, stack, Tensor, zeros } from '../../../src/tensor/index.js';
+import {
+  add,
+  cat,
+  mul,
+  noGrad,
+  randn,
+  select,
+  slice,
+  stack,
+  Tensor,
+  zeros,
+} from '../../../src/tensor/index.js';
 
 const EXACT = { rtol: 0, atol: 0 };
 
@@ -37,13 +48,25 @@ test('seed 001: two directions, output[-1, :, :H] == h_n[-2] and output[0, :, H:
     assert.deepEqual(out.shape, [7, 2, 2 * P]);
     assert.deepEqual(hN.shape, [4, 2, P]);
     assert.deepEqual(cN.shape, [4, 2, H]);
-    assertClose(slice(select(out, 0, -1), 1, 0, P).data, select(hN, 0, -2).data, { ...EXACT, what: 'forward final' });
-    assertClose(slice(select(out, 0, 0), 1, P, 2 * P).data, select(hN, 0, -1).data, { ...EXACT, what: 'reverse final' });
+    assertClose(slice(select(out, 0, -1), 1, 0, P).data, select(hN, 0, -2).data, {
+      ...EXACT,
+      what: 'forward final',
+    });
+    assertClose(slice(select(out, 0, 0), 1, P, 2 * P).data, select(hN, 0, -1).data, {
+      ...EXACT,
+      what: 'reverse final',
+    });
   }
   const [o, h] = new GRU(3, H, { bidirectional: true, batchFirst: true }).forward(randn([2, 7, 3]));
   // batchFirst: output is (N, L, 2H); states stay (D*layers, N, H)
-  assertClose(slice(select(o, 1, -1), 1, 0, H).data, select(h, 0, -2).data, { ...EXACT, what: 'GRU forward final' });
-  assertClose(slice(select(o, 1, 0), 1, H, 2 * H).data, select(h, 0, -1).data, { ...EXACT, what: 'GRU reverse final' });
+  assertClose(slice(select(o, 1, -1), 1, 0, H).data, select(h, 0, -2).data, {
+    ...EXACT,
+    what: 'GRU forward final',
+  });
+  assertClose(slice(select(o, 1, 0), 1, H, 2 * H).data, select(h, 0, -1).data, {
+    ...EXACT,
+    what: 'GRU reverse final',
+  });
 });
 
 test('seed 004: shape walk of LSTM(100, 20, num_layers=4) and LSTMCell loops', () => {
@@ -52,12 +75,25 @@ test('seed 004: shape walk of LSTM(100, 20, num_layers=4) and LSTMCell loops', (
   assert.equal(lstm.toString(), 'LSTM(100, 20, num_layers=4)');
   const x = randn([10, 3, 100]);
   const [out, [h, c]] = lstm.forward(x); // no h0: zeros
-  assert.deepEqual([out.shape, h.shape, c.shape], [[10, 3, 20], [4, 3, 20], [4, 3, 20]]);
+  assert.deepEqual(
+    [out.shape, h.shape, c.shape],
+    [
+      [10, 3, 20],
+      [4, 3, 20],
+      [4, 3, 20],
+    ],
+  );
 
   const cell = new LSTMCell(100, 20);
   let hc: [Tensor, Tensor] = [zeros([3, 20]), zeros([3, 20])];
   for (let t = 0; t < 10; t++) hc = cell.forward(select(x, 0, t), hc);
-  assert.deepEqual([hc[0].shape, hc[1].shape], [[3, 20], [3, 20]]);
+  assert.deepEqual(
+    [hc[0].shape, hc[1].shape],
+    [
+      [3, 20],
+      [3, 20],
+    ],
+  );
 
   const cell1 = new LSTMCell(100, 30);
   const cell2 = new LSTMCell(30, 20);
@@ -67,7 +103,13 @@ test('seed 004: shape walk of LSTM(100, 20, num_layers=4) and LSTMCell loops', (
     s1 = cell1.forward(select(x, 0, t), s1);
     s2 = cell2.forward(s1[0], s2);
   }
-  assert.deepEqual([s2[0].shape, s2[1].shape], [[3, 20], [3, 20]]);
+  assert.deepEqual(
+    [s2[0].shape, s2[1].shape],
+    [
+      [3, 20],
+      [3, 20],
+    ],
+  );
 });
 
 test('seed 001: an LSTMCell loop with the l0 parameters equals a one-layer LSTM', () => {
@@ -75,7 +117,12 @@ test('seed 001: an LSTMCell loop with the l0 parameters equals a one-layer LSTM'
   const lstm = new LSTM(4, 3).double();
   const cell = new LSTMCell(4, 3).double();
   const sd = lstm.stateDict();
-  cell.loadStateDict({ weight_ih: sd.weight_ih_l0, weight_hh: sd.weight_hh_l0, bias_ih: sd.bias_ih_l0, bias_hh: sd.bias_hh_l0 });
+  cell.loadStateDict({
+    weight_ih: sd.weight_ih_l0,
+    weight_hh: sd.weight_hh_l0,
+    bias_ih: sd.bias_ih_l0,
+    bias_hh: sd.bias_hh_l0,
+  });
   const x = randn([5, 2, 4], { dtype: 'float64' });
   const h0 = randn([1, 2, 3], { dtype: 'float64' });
   const c0 = randn([1, 2, 3], { dtype: 'float64' });
@@ -92,8 +139,18 @@ test('seed 001: an LSTMCell loop with the l0 parameters equals a one-layer LSTM'
 });
 
 test("toString() follows PyTorch's repr", () => {
-  const m = new LSTM(3, 4, { bias: false, batchFirst: true, dropout: 0.5, numLayers: 2, bidirectional: true, projSize: 2 });
-  assert.equal(m.toString(), 'LSTM(3, 4, proj_size=2, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)');
+  const m = new LSTM(3, 4, {
+    bias: false,
+    batchFirst: true,
+    dropout: 0.5,
+    numLayers: 2,
+    bidirectional: true,
+    projSize: 2,
+  });
+  assert.equal(
+    m.toString(),
+    'LSTM(3, 4, proj_size=2, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)',
+  );
   assert.equal(new LSTMCell(3, 4, { bias: false }).toString(), 'LSTMCell(3, 4, bias=False)');
 });
 
@@ -110,16 +167,34 @@ test("parameter names, order and shapes are PyTorch's (named_parameters == _flat
   for (const l of [0, 1]) {
     for (const sfx of ['', '_reverse']) {
       expected.push([`weight_ih_l${l}${sfx}`, [20, l === 0 ? 3 : 4]], [`weight_hh_l${l}${sfx}`, [20, 2]]);
-      expected.push([`bias_ih_l${l}${sfx}`, [20]], [`bias_hh_l${l}${sfx}`, [20]], [`weight_hr_l${l}${sfx}`, [2, 5]]);
+      expected.push(
+        [`bias_ih_l${l}${sfx}`, [20]],
+        [`bias_hh_l${l}${sfx}`, [20]],
+        [`weight_hr_l${l}${sfx}`, [2, 5]],
+      );
     }
   }
-  assert.deepEqual(m.namedParameters().map(([n, p]) => [n, p.shape]), expected);
-  assert.deepEqual(m.flatWeightsNames, expected.map(([n]) => n));
+  assert.deepEqual(
+    m.namedParameters().map(([n, p]) => [n, p.shape]),
+    expected,
+  );
+  assert.deepEqual(
+    m.flatWeightsNames,
+    expected.map(([n]) => n),
+  );
   assert.deepEqual(new GRU(3, 4, { bias: false }).flatWeightsNames, ['weight_ih_l0', 'weight_hh_l0']);
   const cell = new LSTMCell(3, 4, { bias: false });
-  assert.deepEqual(cell.namedParameters().map(([n]) => n), ['weight_ih', 'weight_hh']);
+  assert.deepEqual(
+    cell.namedParameters().map(([n]) => n),
+    ['weight_ih', 'weight_hh'],
+  );
   assert.equal(cell.bias_ih, null);
-  assert.deepEqual(Object.keys(new LSTMCell(3, 4).stateDict()), ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+  assert.deepEqual(Object.keys(new LSTMCell(3, 4).stateDict()), [
+    'weight_ih',
+    'weight_hh',
+    'bias_ih',
+    'bias_hh',
+  ]);
 });
 
 test('initialisation: every parameter U(-1/sqrt(H), 1/sqrt(H)) from the seeded default generator', () => {
@@ -143,8 +218,10 @@ test('initialisation: every parameter U(-1/sqrt(H), 1/sqrt(H)) from the seeded d
   for (const p of new LSTMCell(3, 7).parameters()) for (const v of p.data) assert.ok(Math.abs(v) <= cellK);
 });
 
-test('a PyTorch state dict (a fixture\'s params) loads unchanged and round-trips', () => {
-  const fx = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'torch', 'lstm_proj_bi_two_layers.json'), 'utf8')) as {
+test("a PyTorch state dict (a fixture's params) loads unchanged and round-trips", () => {
+  const fx = JSON.parse(
+    readFileSync(join(repoRoot, 'test', 'fixtures', 'torch', 'lstm_proj_bi_two_layers.json'), 'utf8'),
+  ) as {
     config: { input_size: number; hidden_size: number; proj_size: number; num_layers: number };
     params: Record<string, FixtureTensor>;
   };
@@ -178,14 +255,22 @@ test('dropout acts between layers, only in training mode', () => {
   assertClose(evH.data, refH.data, { ...EXACT, what: 'eval h_n' });
   m.train();
   const [tr, [trH]] = m.forward(x);
-  assert.ok(tr.data.some((v, i) => v !== ref.data[i]), 'training output differs');
+  assert.ok(
+    tr.data.some((v, i) => v !== ref.data[i]),
+    'training output differs',
+  );
   // the first layer's final state is before any dropout
   assertClose(select(trH, 0, 0).data, select(refH, 0, 0).data, { ...EXACT, what: 'layer 0 h_n' });
   // p = 1 in training: layer 1 sees zeros
   const m1 = new LSTM(3, 4, { numLayers: 2, dropout: 1 }).double();
   const zeroIn = new LSTM(3, 4).double();
   const sd1 = m1.stateDict();
-  zeroIn.loadStateDict({ weight_ih_l0: sd1.weight_ih_l1.slice(1, 0, 3), weight_hh_l0: sd1.weight_hh_l1, bias_ih_l0: sd1.bias_ih_l1, bias_hh_l0: sd1.bias_hh_l1 });
+  zeroIn.loadStateDict({
+    weight_ih_l0: sd1.weight_ih_l1.slice(1, 0, 3),
+    weight_hh_l0: sd1.weight_hh_l1,
+    bias_ih_l0: sd1.bias_ih_l1,
+    bias_hh_l0: sd1.bias_hh_l1,
+  });
   const [o1] = m1.forward(x);
   const [oz] = zeroIn.forward(zeros([5, 2, 3], { dtype: 'float64' }));
   assertClose(o1.data, oz.data, { rtol: 1e-15, atol: 0, what: 'dropout=1' });
@@ -206,22 +291,36 @@ test('truncated BPTT: state carried with detach() gives gradients through the la
 
   // explicit: the composed oracle from the (constant) state values after chunk 1
   const params: Record<string, Tensor> = {};
-  for (const [k, p] of m.namedParameters()) params[k] = new Tensor(p.data.slice(), p.shape, { requiresGrad: true });
+  for (const [k, p] of m.namedParameters())
+    params[k] = new Tensor(p.data.slice(), p.shape, { requiresGrad: true });
   const hConst = noGrad(() => new Tensor(h1.data.slice(), h1.shape));
   const cConst = noGrad(() => new Tensor(c1.data.slice(), c1.shape));
   const x2 = new Tensor(chunk2.data.slice(), chunk2.shape, { requiresGrad: true });
-  const ref = composedRnn({ mode: 'LSTM', hiddenSize: 3, numLayers: 1, bias: true, bidirectional: false, projSize: 0 }, params, x2, null, hConst, cConst);
+  const ref = composedRnn(
+    { mode: 'LSTM', hiddenSize: 3, numLayers: 1, bias: true, bidirectional: false, projSize: 0 },
+    params,
+    x2,
+    null,
+    hConst,
+    cConst,
+  );
   mul(ref.output, w).sum().backward();
   const tol = { rtol: 1e-10, atol: 1e-12 };
   assertClose(chunk2.grad!.data, x2.grad!.data, { ...tol, what: 'grad chunk2' });
-  for (const [k, p] of m.namedParameters()) assertClose(p.grad!.data, params[k].grad!.data, { ...tol, what: `grad ${k}` });
+  for (const [k, p] of m.namedParameters())
+    assertClose(p.grad!.data, params[k].grad!.data, { ...tol, what: `grad ${k}` });
 
   // and the full (untruncated) gradient is different: the truncation did something
   m.zeroGrad();
   const [outFull] = m.forward(cat([chunk1, slice(x, 0, 4, 8)], 0));
-  mul(slice(outFull, 0, 4, 8), w).sum().backward();
+  mul(slice(outFull, 0, 4, 8), w)
+    .sum()
+    .backward();
   const whh = m.getParameter('weight_hh_l0')!;
-  assert.ok(whh.grad!.data.some((v, i) => Math.abs(v - params.weight_hh_l0.grad!.data[i]) > 1e-8), 'full BPTT differs');
+  assert.ok(
+    whh.grad!.data.some((v, i) => Math.abs(v - params.weight_hh_l0.grad!.data[i]) > 1e-8),
+    'full BPTT differs',
+  );
 });
 
 test('without detach(), a second backward through the released first-chunk graph raises a StateError', () => {
@@ -232,7 +331,10 @@ test('without detach(), a second backward through the released first-chunk graph
   const [o1, h1] = m.forward(x1);
   o1.sum().backward();
   const [o2] = m.forward(x2, h1); // h1 still attached to chunk 1's (released) graph
-  assert.throws(() => add(o2.sum(), 0).backward(), (e: unknown) => e instanceof StateError && /second time/.test((e as Error).message));
+  assert.throws(
+    () => add(o2.sum(), 0).backward(),
+    (e: unknown) => e instanceof StateError && /second time/.test((e as Error).message),
+  );
   // with detach() the same thing works
   m.zeroGrad();
   const [p1, g1] = m.forward(x1);

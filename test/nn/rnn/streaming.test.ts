@@ -59,7 +59,13 @@ function full(m: RNNBase, x: Tensor, h0: Tensor | null, c0: Tensor | null): [Ten
   });
 }
 
-function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+function close(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol: number,
+  what: string,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs(actual[i] - expected[i]);
@@ -105,12 +111,21 @@ describe('streaming step matches forward step for step', () => {
           assert.equal(s.batch, c.N);
           let first: Tensor | null = null;
           for (let t = 0; t < L; t++) {
-            const xt = new Tensor((x.data as Float64Array | Float32Array).slice(t * c.N * c.I, (t + 1) * c.N * c.I), [c.N, c.I]);
+            const xt = new Tensor(
+              (x.data as Float64Array | Float32Array).slice(t * c.N * c.I, (t + 1) * c.N * c.I),
+              [c.N, c.I],
+            );
             const y = m.step(xt, s);
             if (first === null) first = y;
             assert.equal(y, first, 'step returns the same tensor object every call');
             assert.deepEqual(y.shape, [c.N, Hout]);
-            close(y.data, (out.data as Float64Array).subarray(t * c.N * Hout, (t + 1) * c.N * Hout), rtol, atol, `output[${t}]`);
+            close(
+              y.data,
+              (out.data as Float64Array).subarray(t * c.N * Hout, (t + 1) * c.N * Hout),
+              rtol,
+              atol,
+              `output[${t}]`,
+            );
           }
           assert.deepEqual(s.h.shape, [nl, c.N, Hout]);
           close(s.h.data, hN.data, rtol, atol, 'h_n');
@@ -120,7 +135,8 @@ describe('streaming step matches forward step for step', () => {
           } else {
             assert.equal(s.c, null);
           }
-          if (dtype === 'float32' && skipUnlessSimd() === false) assert.equal(s.implementation, 'f32-rnn-step-wasmsimd');
+          if (dtype === 'float32' && skipUnlessSimd() === false)
+            assert.equal(s.implementation, 'f32-rnn-step-wasmsimd');
           if (dtype === 'float64') assert.equal(s.implementation, 'rnn-step-ref');
         });
       }
@@ -146,7 +162,8 @@ describe('streaming state', () => {
     manualSeed(5);
     const m = new LSTM(2, 7, { numLayers: 2 });
     const xs = Array.from({ length: 6 }, () => randn([1, 2]));
-    const run = (s: ReturnType<LSTM['initState']>): number[][] => xs.map((x) => Array.from(m.step(x, s).data));
+    const run = (s: ReturnType<LSTM['initState']>): number[][] =>
+      xs.map((x) => Array.from(m.step(x, s).data));
     const s = m.initState();
     const first = run(s);
     s.reset();
@@ -196,9 +213,13 @@ describe('streaming state', () => {
       // optimizer step
       const opt = new SGD(m.parameters(), { lr: 0.5 });
       for (const p of m.parameters()) p.grad = randn(p.shape as number[], { dtype });
-      const before = Array.from(m.step(xs[2], m.initState({ h0: s.h.clone(), c0: (s.c as Tensor).clone() })).data);
+      const before = Array.from(
+        m.step(xs[2], m.initState({ h0: s.h.clone(), c0: (s.c as Tensor).clone() })).data,
+      );
       opt.step();
-      const after = Array.from(m.step(xs[2], m.initState({ h0: s.h.clone(), c0: (s.c as Tensor).clone() })).data);
+      const after = Array.from(
+        m.step(xs[2], m.initState({ h0: s.h.clone(), c0: (s.c as Tensor).clone() })).data,
+      );
       assert.notDeepEqual(before, after);
       check(2, 4);
       // in-place edit of one weight
@@ -223,10 +244,15 @@ describe('streaming state', () => {
 
 describe('streaming errors', () => {
   it('rejects bidirectional layers with an UnsupportedError naming the reason', () => {
-    for (const m of [new LSTM(2, 3, { bidirectional: true }), new GRU(2, 3, { bidirectional: true }), new RNN(2, 3, { bidirectional: true })]) {
+    for (const m of [
+      new LSTM(2, 3, { bidirectional: true }),
+      new GRU(2, 3, { bidirectional: true }),
+      new RNN(2, 3, { bidirectional: true }),
+    ]) {
       assert.throws(
         () => m.initState(),
-        (e: unknown) => e instanceof UnsupportedError && /bidirectional/.test(e.message) && /future/.test(e.message),
+        (e: unknown) =>
+          e instanceof UnsupportedError && /bidirectional/.test(e.message) && /future/.test(e.message),
       );
     }
   });
@@ -239,11 +265,21 @@ describe('streaming errors', () => {
     );
     assert.throws(
       () => m.initState({ h0: zeros([2, 1, 3]), c0: zeros([1, 1, 4]) }),
-      (e: unknown) => e instanceof ShapeError && /c0/.test(e.message) && /expected \[2, 1, 4\], got \[1, 1, 4\]/.test(e.message),
+      (e: unknown) =>
+        e instanceof ShapeError &&
+        /c0/.test(e.message) &&
+        /expected \[2, 1, 4\], got \[1, 1, 4\]/.test(e.message),
     );
     assert.throws(() => m.initState({ batch: 2, h0: zeros([2, 1, 3]), c0: zeros([2, 1, 4]) }), ShapeError);
     assert.throws(() => m.initState({ h0: zeros([2, 1, 3]) }), ConfigError);
-    assert.throws(() => m.initState({ h0: zeros([2, 1, 3], { dtype: 'float64' }), c0: zeros([2, 1, 4], { dtype: 'float64' }) }), DTypeError);
+    assert.throws(
+      () =>
+        m.initState({
+          h0: zeros([2, 1, 3], { dtype: 'float64' }),
+          c0: zeros([2, 1, 4], { dtype: 'float64' }),
+        }),
+      DTypeError,
+    );
     assert.throws(() => m.initState({ batch: 0 }), ConfigError);
     assert.throws(() => m.initState({ bacth: 2 } as never), ConfigError);
     assert.throws(() => new GRU(2, 4).initState({ h0: zeros([1, 1, 4]), c0: zeros([1, 1, 4]) }), ConfigError);
@@ -333,7 +369,13 @@ describe('Linear.forwardInto', () => {
         const x = randn([2, 4, 5], { dtype });
         const out = zeros([2, 4, 3], { dtype });
         assert.equal(fc.forwardInto(x, out), out);
-        close(out.data, noGrad(() => fc.forward(x)).data, dtype === 'float64' ? 1e-14 : 1e-6, 1e-7, 'forwardInto');
+        close(
+          out.data,
+          noGrad(() => fc.forward(x)).data,
+          dtype === 'float64' ? 1e-14 : 1e-6,
+          1e-7,
+          'forwardInto',
+        );
       }
     }
     const fc = new Linear(5, 3);

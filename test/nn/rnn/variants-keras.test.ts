@@ -24,10 +24,14 @@ interface Case {
   states: FixtureTensor[];
 }
 
-const fx = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'keras', 'cells.json'), 'utf8')) as { cases: Case[] };
+const fx = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'keras', 'cells.json'), 'utf8')) as {
+  cases: Case[];
+};
 
 function act(name: string): ActivationOption {
-  return name === 'hard_sigmoid_keras2' ? kerasActivation('hard_sigmoid', 'keras2', 't') : kerasActivation(name, 'keras3', 't');
+  return name === 'hard_sigmoid_keras2'
+    ? kerasActivation('hard_sigmoid', 'keras2', 't')
+    : kerasActivation(name, 'keras3', 't');
 }
 
 function build(c: Case): RNNBase {
@@ -37,11 +41,35 @@ function build(c: Case): RNNBase {
   const resetAfter = c.config.reset_after ?? true;
   const base = { batchFirst: true, bias: c.config.use_bias };
   let m: RNNBase;
-  if (cell === 'lstm') m = new LSTM(F, H, { ...base, gateActivation: act(c.config.recurrent_activation), cellActivation: act(c.config.activation), outActivation: act(c.config.activation) });
-  else if (cell === 'gru') m = new GRU(F, H, { ...base, gateActivation: act(c.config.recurrent_activation), cellActivation: act(c.config.activation), resetAfter });
+  if (cell === 'lstm')
+    m = new LSTM(F, H, {
+      ...base,
+      gateActivation: act(c.config.recurrent_activation),
+      cellActivation: act(c.config.activation),
+      outActivation: act(c.config.activation),
+    });
+  else if (cell === 'gru')
+    m = new GRU(F, H, {
+      ...base,
+      gateActivation: act(c.config.recurrent_activation),
+      cellActivation: act(c.config.activation),
+      resetAfter,
+    });
   else m = new RNN(F, H, { ...base, activation: act(c.config.activation) });
-  const f32 = (t: FixtureTensor | undefined): Float32Array | null => (t === undefined ? null : Float32Array.from(t.data));
-  const w = kerasToTorchRecurrent(cell, F, H, { kernel: f32(c.weights[0]) as Float32Array, recurrentKernel: f32(c.weights[1]) as Float32Array, bias: f32(c.weights[2]) }, resetAfter, c.name);
+  const f32 = (t: FixtureTensor | undefined): Float32Array | null =>
+    t === undefined ? null : Float32Array.from(t.data);
+  const w = kerasToTorchRecurrent(
+    cell,
+    F,
+    H,
+    {
+      kernel: f32(c.weights[0]) as Float32Array,
+      recurrentKernel: f32(c.weights[1]) as Float32Array,
+      bias: f32(c.weights[2]),
+    },
+    resetAfter,
+    c.name,
+  );
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const sd: Record<string, Tensor> = {
     weight_ih_l0: new Tensor(w.weightIh, [G * H, F]),
@@ -78,7 +106,14 @@ function run(m: RNNBase, x: Tensor): Tensor[] {
 
 test('the fixtures cover every variant the issue names', () => {
   const names = fx.cases.map((c) => c.name);
-  for (const want of ['gru_before_default', 'lstm_hard_sigmoid_k3', 'gru_before_hard_sigmoid_k2', 'simplernn_relu', 'lstm_linear_nobias']) assert.ok(names.includes(want), want);
+  for (const want of [
+    'gru_before_default',
+    'lstm_hard_sigmoid_k3',
+    'gru_before_hard_sigmoid_k2',
+    'simplernn_relu',
+    'lstm_linear_nobias',
+  ])
+    assert.ok(names.includes(want), want);
   for (const c of fx.cases) {
     assert.ok(c.x.shape[0] >= 3 && c.x.shape[1] >= 7, `${c.name}: batch >= 3 and sequence >= 7`);
   }
@@ -90,7 +125,9 @@ for (const c of fx.cases) {
     const outs = run(m, toTensor(c.x, 'float32'));
     const want = [c.sequence, ...c.states];
     // Keras' LSTM states are [h, c]; GRU and SimpleRNN [h]
-    outs.forEach((o, k) => assert.ok(relErr(o, want[k]) < 1e-5, `${c.name} output ${k}: relative error ${relErr(o, want[k])}`));
+    outs.forEach((o, k) =>
+      assert.ok(relErr(o, want[k]) < 1e-5, `${c.name} output ${k}: relative error ${relErr(o, want[k])}`),
+    );
   });
   test(`Keras ${c.class_name} ${c.name}: float64 agrees with Keras' float32 to float32 precision`, () => {
     const m = build(c);
@@ -102,7 +139,15 @@ for (const c of fx.cases) {
 
 test('a variant that differs changes the output (the options are not ignored)', () => {
   const c = fx.cases.find((k) => k.name === 'gru_before_default') as Case;
-  const after = build({ ...c, config: { ...c.config, reset_after: true }, weights: [c.weights[0], c.weights[1], { shape: [2, 15], data: [...c.weights[2].data, ...new Array<number>(15).fill(0)] }] });
+  const after = build({
+    ...c,
+    config: { ...c.config, reset_after: true },
+    weights: [
+      c.weights[0],
+      c.weights[1],
+      { shape: [2, 15], data: [...c.weights[2].data, ...new Array<number>(15).fill(0)] },
+    ],
+  });
   const outs = run(after, toTensor(c.x, 'float32'));
   assert.ok(relErr(outs[0], c.sequence) > 1e-3, 'reset-after must not reproduce the reset-before fixture');
 });

@@ -51,7 +51,8 @@ function composed(
   let h = h0;
   let c = c0;
   const outs: Tensor[] = new Array<Tensor>(L);
-  const keep = (next: Tensor, state: Tensor, bs: number): Tensor => (bs < B ? cat([next, slice(state, 0, bs, B)], 0) : next);
+  const keep = (next: Tensor, state: Tensor, bs: number): Tensor =>
+    bs < B ? cat([next, slice(state, 0, bs, B)], 0) : next;
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
     const bs = batchSizes[t];
@@ -116,7 +117,8 @@ function cases(): Case[] {
   }
   for (const batchSizes of [[3, 3, 3], [4, 3, 3, 1], [1]]) {
     for (const bias of [true, false]) {
-      for (const reverse of [false, true]) out.push({ mode: 'lstm', I: 3, H: 4, proj: 2, bias, reverse, batchSizes });
+      for (const reverse of [false, true])
+        out.push({ mode: 'lstm', I: 3, H: 4, proj: 2, bias, reverse, batchSizes });
     }
   }
   out.push({ mode: 'lstm', I: 2, H: 3, proj: 1, bias: true, reverse: false, batchSizes: [2, 1] });
@@ -171,7 +173,10 @@ function makeData(c: Case, seed: number, f32Values: boolean): CaseData {
 
 function tensors(d: CaseData, dtype: 'float32' | 'float64', requiresGrad = true): Tensor[] {
   return d.values.map(
-    (v, i) => new Tensor(dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v), d.shapes[i], { requiresGrad }),
+    (v, i) =>
+      new Tensor(dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v), d.shapes[i], {
+        requiresGrad,
+      }),
   );
 }
 
@@ -187,7 +192,13 @@ function run(fn: LayerFn, c: Case, d: CaseData, ts: Tensor[]): RecurrentResult {
     Int32Array.from(c.batchSizes),
     by.get('h0') as Tensor,
     get('c0'),
-    { wIh: by.get('wIh') as Tensor, wHh: by.get('wHh') as Tensor, bIh: get('bIh'), bHh: get('bHh'), wHr: get('wHr') },
+    {
+      wIh: by.get('wIh') as Tensor,
+      wHh: by.get('wHh') as Tensor,
+      bIh: get('bIh'),
+      bHh: get('bHh'),
+      wHr: get('wHr'),
+    },
     c.reverse,
   );
 }
@@ -197,7 +208,13 @@ function outputsOf(r: RecurrentResult): Tensor[] {
 }
 
 /** Forward + backward with fixed cotangents; returns outputs and grads as float64 arrays. */
-function evaluate(fn: LayerFn, c: Case, d: CaseData, dtype: 'float32' | 'float64', cotSeed: number): { outs: number[][]; grads: number[][] } {
+function evaluate(
+  fn: LayerFn,
+  c: Case,
+  d: CaseData,
+  dtype: 'float32' | 'float64',
+  cotSeed: number,
+): { outs: number[][]; grads: number[][] } {
   const ts = tensors(d, dtype);
   const outs = outputsOf(run(fn, c, d, ts));
   const g = new Generator(cotSeed);
@@ -225,14 +242,22 @@ for (const [ci, c] of cases().entries()) {
     const fused = evaluate(recurrentLayer, c, d, 'float64', 5);
     const ref = evaluate(composed, c, d, 'float64', 5);
     assert.equal(fused.outs.length, c.mode === 'lstm' ? 3 : 2);
-    fused.outs.forEach((o, k) => assertClose(o, ref.outs[k], { rtol: 1e-10, atol: 1e-12, what: `f64 ${OUT_NAMES[k]}` }));
-    fused.grads.forEach((g, k) => assertClose(g, ref.grads[k], { rtol: 1e-10, atol: 1e-12, what: `f64 grad ${d.names[k]}` }));
+    fused.outs.forEach((o, k) =>
+      assertClose(o, ref.outs[k], { rtol: 1e-10, atol: 1e-12, what: `f64 ${OUT_NAMES[k]}` }),
+    );
+    fused.grads.forEach((g, k) =>
+      assertClose(g, ref.grads[k], { rtol: 1e-10, atol: 1e-12, what: `f64 grad ${d.names[k]}` }),
+    );
     // float32 fused against the float64 composed reference on the same (float32) values
     const d32 = makeData(c, 100 + ci, true);
     const f32 = evaluate(recurrentLayer, c, d32, 'float32', 5);
     const ref64 = evaluate(composed, c, d32, 'float64', 5);
-    f32.outs.forEach((o, k) => assertClose(o, ref64.outs[k], { rtol: 1e-4, atol: 1e-5, what: `f32 ${OUT_NAMES[k]}` }));
-    f32.grads.forEach((g, k) => assertClose(g, ref64.grads[k], { rtol: 1e-4, atol: 1e-5, what: `f32 grad ${d32.names[k]}` }));
+    f32.outs.forEach((o, k) =>
+      assertClose(o, ref64.outs[k], { rtol: 1e-4, atol: 1e-5, what: `f32 ${OUT_NAMES[k]}` }),
+    );
+    f32.grads.forEach((g, k) =>
+      assertClose(g, ref64.grads[k], { rtol: 1e-4, atol: 1e-5, what: `f32 grad ${d32.names[k]}` }),
+    );
   });
 }
 
@@ -264,18 +289,24 @@ test('recurrentLayer: only the outputs that got a gradient count (others as zero
   const d = makeData(c, 77, false);
   const pick = (k: number): number[][] => {
     const ts = tensors(d, 'float64', true);
-    outputsOf(run(recurrentLayer, c, d, ts))[k].sum().backward();
+    outputsOf(run(recurrentLayer, c, d, ts))
+      [k].sum()
+      .backward();
     return ts.map((t) => Array.from((t.grad as Tensor).data));
   };
   const pickRef = (k: number): number[][] => {
     const ts = tensors(d, 'float64', true);
-    outputsOf(run(composed, c, d, ts))[k].sum().backward();
+    outputsOf(run(composed, c, d, ts))
+      [k].sum()
+      .backward();
     return ts.map((t) => (t.grad === null ? new Array<number>(t.numel()).fill(0) : Array.from(t.grad.data)));
   };
   for (const k of [0, 1, 2]) {
     const a = pick(k);
     const e = pickRef(k);
-    a.forEach((g, i) => assertClose(g, e[i], { rtol: 1e-10, atol: 1e-12, what: `${OUT_NAMES[k]} -> grad ${d.names[i]}` }));
+    a.forEach((g, i) =>
+      assertClose(g, e[i], { rtol: 1e-10, atol: 1e-12, what: `${OUT_NAMES[k]} -> grad ${d.names[i]}` }),
+    );
   }
 });
 
@@ -311,27 +342,62 @@ test('recurrentLayer: a padded (L, N, I) input is the packed layout with batchSi
   const c0 = new Tensor(rnd(2 * H), [2, H]);
   const full = recurrentLayer('lstm', new Tensor(xs, [6, I]), Int32Array.from([2, 2, 2]), h0, c0, w, false);
   // packed: steps 0, 1 hold both entries, step 2 only entry 0
-  const packed = recurrentLayer('lstm', new Tensor(xs.slice(0, 5 * I), [5, I]), Int32Array.from([2, 2, 1]), h0, c0, w, false);
-  assertClose(packed.output.data, full.output.data.slice(0, 5 * H), { rtol: 0, atol: 0, what: 'packed output' });
+  const packed = recurrentLayer(
+    'lstm',
+    new Tensor(xs.slice(0, 5 * I), [5, I]),
+    Int32Array.from([2, 2, 1]),
+    h0,
+    c0,
+    w,
+    false,
+  );
+  assertClose(packed.output.data, full.output.data.slice(0, 5 * H), {
+    rtol: 0,
+    atol: 0,
+    what: 'packed output',
+  });
   // entry 1's final state = its output at step 1
-  assertClose(packed.hN.data.slice(H), full.output.data.slice(3 * H, 4 * H), { rtol: 0, atol: 0, what: 'hN[1]' });
+  assertClose(packed.hN.data.slice(H), full.output.data.slice(3 * H, 4 * H), {
+    rtol: 0,
+    atol: 0,
+    what: 'hN[1]',
+  });
   assertClose(packed.hN.data.slice(0, H), full.hN.data.slice(0, H), { rtol: 0, atol: 0, what: 'hN[0]' });
   // reverse: entry 1 starts from h0[1] at its last valid step (t = 1)
-  const rev = recurrentLayer('lstm', new Tensor(xs.slice(0, 5 * I), [5, I]), Int32Array.from([2, 2, 1]), h0, c0, w, true);
+  const rev = recurrentLayer(
+    'lstm',
+    new Tensor(xs.slice(0, 5 * I), [5, I]),
+    Int32Array.from([2, 2, 1]),
+    h0,
+    c0,
+    w,
+    true,
+  );
   const x1 = new Tensor(Float64Array.from([...xs.slice(1 * I, 2 * I), ...xs.slice(3 * I, 4 * I)]), [2, I]);
   const one = recurrentLayer(
-    'lstm', x1, Int32Array.from([1, 1]),
-    new Tensor(h0.data.slice(H), [1, H]), new Tensor(c0.data.slice(H), [1, H]), w, true,
+    'lstm',
+    x1,
+    Int32Array.from([1, 1]),
+    new Tensor(h0.data.slice(H), [1, H]),
+    new Tensor(c0.data.slice(H), [1, H]),
+    w,
+    true,
   );
   assertClose(rev.hN.data.slice(H), one.hN.data, { rtol: 0, atol: 0, what: 'reverse hN[1]' });
-  assertClose(rev.output.data.slice(3 * H, 4 * H), one.output.data.slice(H, 2 * H), { rtol: 0, atol: 0, what: 'reverse output t=1' });
+  assertClose(rev.output.data.slice(3 * H, 4 * H), one.output.data.slice(H, 2 * H), {
+    rtol: 0,
+    atol: 0,
+    what: 'reverse output t=1',
+  });
 });
 
 // ---------------------------------------------------------------- bad input
 
 test('recurrentLayer rejects bad input with typed errors naming expected and actual', () => {
-  const f64 = (shape: number[]): Tensor => new Tensor(new Float64Array(shape.reduce((a, b) => a * b, 1)), shape);
-  const f32 = (shape: number[]): Tensor => new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  const f64 = (shape: number[]): Tensor =>
+    new Tensor(new Float64Array(shape.reduce((a, b) => a * b, 1)), shape);
+  const f32 = (shape: number[]): Tensor =>
+    new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
   const B = 3;
   const H = 4;
   const I = 2;
@@ -341,46 +407,221 @@ test('recurrentLayer rejects bad input with typed errors naming expected and act
     bs: Int32Array.from([3, 2, 1]) as Int32Array,
     h0: f64([B, H]),
     c0: f64([B, H]) as Tensor | null,
-    w: { wIh: f64([4 * H, I]), wHh: f64([4 * H, H]), bIh: f64([4 * H]) as Tensor | null, bHh: f64([4 * H]) as Tensor | null, wHr: null as Tensor | null },
+    w: {
+      wIh: f64([4 * H, I]),
+      wHh: f64([4 * H, H]),
+      bIh: f64([4 * H]) as Tensor | null,
+      bHh: f64([4 * H]) as Tensor | null,
+      wHr: null as Tensor | null,
+    },
     reverse: false,
   });
   type Args = ReturnType<typeof good>;
   const call = (a: Args): RecurrentResult => recurrentLayer(a.mode, a.x, a.bs, a.h0, a.c0, a.w, a.reverse);
   call(good()); // sanity: the good input passes
   const cases: Array<[string, (a: Args) => void, new (...args: never[]) => Error, RegExp]> = [
-    ['unknown mode', (a) => { a.mode = 'lstmx' as CellKind; }, ConfigError, /mode must be one of .*got lstmx/],
-    ['h0 wrong shape', (a) => { a.h0 = f64([3, 5]); }, ShapeError, /h0 must have shape \[3, 4\]; expected \[3, 4\], got \[3, 5\]/],
-    ['h0 wrong rank', (a) => { a.h0 = f64([1, 3, 4]); }, ShapeError, /h0 .*expected \[3, 4\], got \[1, 3, 4\]/],
-    ['c0 wrong shape', (a) => { a.c0 = f64([2, 4]); }, ShapeError, /c0 .*expected \[3, 4\], got \[2, 4\]/],
-    ['c0 missing for lstm', (a) => { a.c0 = null; }, ConfigError, /needs c0; expected .*got null/],
-    ['c0 given to gru', (a) => { a.mode = 'gru'; a.w = { ...a.w, wIh: f64([3 * H, I]), wHh: f64([3 * H, H]), bIh: null, bHh: null }; }, ConfigError, /c0 is only used by mode 'lstm'; expected null .*got a tensor/],
-    ['wHr given to rnn', (a) => { a.mode = 'rnn_tanh'; a.c0 = null; a.w = { wIh: f64([H, I]), wHh: f64([H, H]), bIh: null, bHh: null, wHr: f64([2, H]) }; }, ConfigError, /wHr .*expected null .*got a tensor/],
-    ['x rank', (a) => { a.x = f64([2, 3, I]); }, ShapeError, /x must be 2-D .*expected 2 dimensions, got 3/],
-    ['x int32', (a) => { a.x = new Tensor(new Int32Array(6 * I), [6, I]); }, DTypeError, /expected float32 or float64, got int32/],
-    ['mixed dtype', (a) => { a.w = { ...a.w, wHh: f32([4 * H, H]) }; }, DTypeError, /wHh must have x's dtype; expected float64, got float32/],
-    ['wIh rows not a multiple of G', (a) => { a.w = { ...a.w, wIh: f64([4 * H + 1, I]) }; }, ShapeError, /expected a multiple of 4, got 17/],
-    ['wIh inputSize', (a) => { a.w = { ...a.w, wIh: f64([4 * H, I + 1]) }; }, ShapeError, /wIh.size\(1\) must equal x.size\(1\).*expected 2, got 3/],
-    ['wHh shape', (a) => { a.w = { ...a.w, wHh: f64([4 * H, H + 1]) }; }, ShapeError, /wHh .*expected \[16, 4\], got \[16, 5\]/],
-    ['bIh shape', (a) => { a.w = { ...a.w, bIh: f64([4 * H - 1]) }; }, ShapeError, /bIh .*expected \[16\], got \[15\]/],
-    ['bHh shape', (a) => { a.w = { ...a.w, bHh: f64([1, 4 * H]) }; }, ShapeError, /bHh .*expected \[16\], got \[1, 16\]/],
-    ['wHr inner size', (a) => { a.w = { ...a.w, wHr: f64([2, H + 1]) }; }, ShapeError, /wHr.size\(1\) must equal hiddenSize; expected 4, got 5/],
-    ['wHh with projection', (a) => { a.w = { ...a.w, wHr: f64([2, H]) }; }, ShapeError, /wHh .*expected \[16, 2\], got \[16, 4\]/],
-    ['batchSizes empty', (a) => { a.bs = new Int32Array(0); }, ShapeError, /expected at least 1 step, got 0/],
-    ['batchSizes increasing', (a) => { a.bs = Int32Array.from([2, 3, 1]); }, ShapeError, /non-increasing.*expected batchSizes\[1\] <= 2, got 3/],
-    ['batchSizes zero', (a) => { a.bs = Int32Array.from([3, 3, 0]); a.x = f64([6, I]); }, ShapeError, /positive; expected batchSizes\[2\] >= 1, got 0/],
-    ['batchSizes sum', (a) => { a.bs = Int32Array.from([3, 2]); }, ShapeError, /sum\(batchSizes\) must equal x.size\(0\); expected 6, got 5/],
-    ['batchSizes[0] vs h0', (a) => { a.bs = Int32Array.from([2, 2, 2]); }, ShapeError, /h0 must have shape \[2, 4\]; expected \[2, 4\], got \[3, 4\]/],
-    ['batchSizes not Int32Array', (a) => { a.bs = [3, 2, 1] as unknown as Int32Array; }, ConfigError, /batchSizes must be an Int32Array; got \[object Array\]/],
+    [
+      'unknown mode',
+      (a) => {
+        a.mode = 'lstmx' as CellKind;
+      },
+      ConfigError,
+      /mode must be one of .*got lstmx/,
+    ],
+    [
+      'h0 wrong shape',
+      (a) => {
+        a.h0 = f64([3, 5]);
+      },
+      ShapeError,
+      /h0 must have shape \[3, 4\]; expected \[3, 4\], got \[3, 5\]/,
+    ],
+    [
+      'h0 wrong rank',
+      (a) => {
+        a.h0 = f64([1, 3, 4]);
+      },
+      ShapeError,
+      /h0 .*expected \[3, 4\], got \[1, 3, 4\]/,
+    ],
+    [
+      'c0 wrong shape',
+      (a) => {
+        a.c0 = f64([2, 4]);
+      },
+      ShapeError,
+      /c0 .*expected \[3, 4\], got \[2, 4\]/,
+    ],
+    [
+      'c0 missing for lstm',
+      (a) => {
+        a.c0 = null;
+      },
+      ConfigError,
+      /needs c0; expected .*got null/,
+    ],
+    [
+      'c0 given to gru',
+      (a) => {
+        a.mode = 'gru';
+        a.w = { ...a.w, wIh: f64([3 * H, I]), wHh: f64([3 * H, H]), bIh: null, bHh: null };
+      },
+      ConfigError,
+      /c0 is only used by mode 'lstm'; expected null .*got a tensor/,
+    ],
+    [
+      'wHr given to rnn',
+      (a) => {
+        a.mode = 'rnn_tanh';
+        a.c0 = null;
+        a.w = { wIh: f64([H, I]), wHh: f64([H, H]), bIh: null, bHh: null, wHr: f64([2, H]) };
+      },
+      ConfigError,
+      /wHr .*expected null .*got a tensor/,
+    ],
+    [
+      'x rank',
+      (a) => {
+        a.x = f64([2, 3, I]);
+      },
+      ShapeError,
+      /x must be 2-D .*expected 2 dimensions, got 3/,
+    ],
+    [
+      'x int32',
+      (a) => {
+        a.x = new Tensor(new Int32Array(6 * I), [6, I]);
+      },
+      DTypeError,
+      /expected float32 or float64, got int32/,
+    ],
+    [
+      'mixed dtype',
+      (a) => {
+        a.w = { ...a.w, wHh: f32([4 * H, H]) };
+      },
+      DTypeError,
+      /wHh must have x's dtype; expected float64, got float32/,
+    ],
+    [
+      'wIh rows not a multiple of G',
+      (a) => {
+        a.w = { ...a.w, wIh: f64([4 * H + 1, I]) };
+      },
+      ShapeError,
+      /expected a multiple of 4, got 17/,
+    ],
+    [
+      'wIh inputSize',
+      (a) => {
+        a.w = { ...a.w, wIh: f64([4 * H, I + 1]) };
+      },
+      ShapeError,
+      /wIh.size\(1\) must equal x.size\(1\).*expected 2, got 3/,
+    ],
+    [
+      'wHh shape',
+      (a) => {
+        a.w = { ...a.w, wHh: f64([4 * H, H + 1]) };
+      },
+      ShapeError,
+      /wHh .*expected \[16, 4\], got \[16, 5\]/,
+    ],
+    [
+      'bIh shape',
+      (a) => {
+        a.w = { ...a.w, bIh: f64([4 * H - 1]) };
+      },
+      ShapeError,
+      /bIh .*expected \[16\], got \[15\]/,
+    ],
+    [
+      'bHh shape',
+      (a) => {
+        a.w = { ...a.w, bHh: f64([1, 4 * H]) };
+      },
+      ShapeError,
+      /bHh .*expected \[16\], got \[1, 16\]/,
+    ],
+    [
+      'wHr inner size',
+      (a) => {
+        a.w = { ...a.w, wHr: f64([2, H + 1]) };
+      },
+      ShapeError,
+      /wHr.size\(1\) must equal hiddenSize; expected 4, got 5/,
+    ],
+    [
+      'wHh with projection',
+      (a) => {
+        a.w = { ...a.w, wHr: f64([2, H]) };
+      },
+      ShapeError,
+      /wHh .*expected \[16, 2\], got \[16, 4\]/,
+    ],
+    [
+      'batchSizes empty',
+      (a) => {
+        a.bs = new Int32Array(0);
+      },
+      ShapeError,
+      /expected at least 1 step, got 0/,
+    ],
+    [
+      'batchSizes increasing',
+      (a) => {
+        a.bs = Int32Array.from([2, 3, 1]);
+      },
+      ShapeError,
+      /non-increasing.*expected batchSizes\[1\] <= 2, got 3/,
+    ],
+    [
+      'batchSizes zero',
+      (a) => {
+        a.bs = Int32Array.from([3, 3, 0]);
+        a.x = f64([6, I]);
+      },
+      ShapeError,
+      /positive; expected batchSizes\[2\] >= 1, got 0/,
+    ],
+    [
+      'batchSizes sum',
+      (a) => {
+        a.bs = Int32Array.from([3, 2]);
+      },
+      ShapeError,
+      /sum\(batchSizes\) must equal x.size\(0\); expected 6, got 5/,
+    ],
+    [
+      'batchSizes[0] vs h0',
+      (a) => {
+        a.bs = Int32Array.from([2, 2, 2]);
+      },
+      ShapeError,
+      /h0 must have shape \[2, 4\]; expected \[2, 4\], got \[3, 4\]/,
+    ],
+    [
+      'batchSizes not Int32Array',
+      (a) => {
+        a.bs = [3, 2, 1] as unknown as Int32Array;
+      },
+      ConfigError,
+      /batchSizes must be an Int32Array; got \[object Array\]/,
+    ],
   ];
   for (const [what, mutate, cls, re] of cases) {
     const a = good();
     mutate(a);
-    assert.throws(() => call(a), (e: unknown) => {
-      assert.ok(e instanceof cls, `${what}: expected ${cls.name}, got ${String(e)}`);
-      assert.match((e as Error).message, re, what);
-      assert.match((e as Error).message, /^recurrentLayer: /, what);
-      return true;
-    }, what);
+    assert.throws(
+      () => call(a),
+      (e: unknown) => {
+        assert.ok(e instanceof cls, `${what}: expected ${cls.name}, got ${String(e)}`);
+        assert.match((e as Error).message, re, what);
+        assert.match((e as Error).message, /^recurrentLayer: /, what);
+        return true;
+      },
+      what,
+    );
   }
 });
 
@@ -397,13 +638,22 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
   const cfg = fx.config as Record<string, number | boolean | string>;
   const inputs = fx.inputs as Record<string, FixtureTensor>;
   const paramsFx = fx.params as Record<string, FixtureTensor>;
-  const mode: CellKind = module === 'LSTM' ? 'lstm' : module === 'GRU' ? 'gru' : cfg.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+  const mode: CellKind =
+    module === 'LSTM'
+      ? 'lstm'
+      : module === 'GRU'
+        ? 'gru'
+        : cfg.nonlinearity === 'relu'
+          ? 'rnn_relu'
+          : 'rnn_tanh';
   const layers = cfg.num_layers as number;
   const D = cfg.bidirectional === true ? 2 : 1;
   const H = cfg.hidden_size as number;
   const proj = (cfg.proj_size as number | undefined) ?? 0;
   const Hout = proj > 0 ? proj : H;
-  const params = new Map<string, Tensor>(Object.entries(paramsFx).map(([k, v]) => [k, toTensor(v, 'float64', true)]));
+  const params = new Map<string, Tensor>(
+    Object.entries(paramsFx).map(([k, v]) => [k, toTensor(v, 'float64', true)]),
+  );
   const input = toTensor(inputs.input, 'float64', true);
   const unbatched = input.ndim === 2;
   let x3 = unbatched ? input.unsqueeze(1) : cfg.batch_first === true ? transpose(input, 0, 1) : input; // (L, N, I)
@@ -417,7 +667,8 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
 
   // packing: sort by decreasing length, batchSizes[t] = #{lengths > t}
   const lenFx = (fx.inputs as Record<string, unknown>).lengths as FixtureTensor | number[] | undefined;
-  const lengths = lenFx === undefined ? new Array<number>(N).fill(L) : Array.isArray(lenFx) ? lenFx : lenFx.data;
+  const lengths =
+    lenFx === undefined ? new Array<number>(N).fill(L) : Array.isArray(lenFx) ? lenFx : lenFx.data;
   const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
   const inv = new Array<number>(N);
   order.forEach((o, k) => (inv[o] = k));
@@ -443,10 +694,18 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
       const p = (n: string): Tensor | null => params.get(n + sfx) ?? null;
       const k = l * D + d;
       const r = recurrentLayer(
-        mode, layerIn, batchSizes,
+        mode,
+        layerIn,
+        batchSizes,
         indexSelect(select(h0, 0, k), 0, idx(order)),
         c0 === null ? null : indexSelect(select(c0, 0, k), 0, idx(order)),
-        { wIh: p('weight_ih') as Tensor, wHh: p('weight_hh') as Tensor, bIh: p('bias_ih'), bHh: p('bias_hh'), wHr: p('weight_hr') },
+        {
+          wIh: p('weight_ih') as Tensor,
+          wHh: p('weight_hh') as Tensor,
+          bIh: p('bias_ih'),
+          bHh: p('bias_hh'),
+          wHr: p('weight_hr'),
+        },
         d === 1,
       );
       dirOuts.push(r.output);
@@ -457,7 +716,11 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
   }
   // unpack: padded positions read an appended zero row
   const padded = cat([layerIn, zeros([1, D * Hout], { dtype: 'float64' })], 0);
-  let output = indexSelect(padded, 0, idx(packedRowOf.map((r) => (r < 0 ? rows : r)))).reshape([L, N, D * Hout]);
+  let output = indexSelect(padded, 0, idx(packedRowOf.map((r) => (r < 0 ? rows : r)))).reshape([
+    L,
+    N,
+    D * Hout,
+  ]);
   let hOut = stack(hN, 0);
   let cOut = cN.length > 0 ? stack(cN, 0) : null;
   if (unbatched) {
@@ -470,7 +733,11 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
   const expected = fx.outputs as Record<string, FixtureTensor>;
   const lw = fx.loss_weights as Record<string, FixtureTensor>;
   const tol = { rtol: 1e-9, atol: 1e-12 };
-  const got: Array<[string, Tensor | null]> = [['output', output], ['h_n', hOut], ['c_n', cOut]];
+  const got: Array<[string, Tensor | null]> = [
+    ['output', output],
+    ['h_n', hOut],
+    ['c_n', cOut],
+  ];
   let loss: Tensor | null = null;
   for (const [n, t] of got) {
     if (expected[n] === undefined) {
@@ -486,7 +753,12 @@ function runFixture(fx: Record<string, unknown>, file: string): void {
   assertClose([(loss as Tensor).item()], [fx.loss as number], { ...tol, what: `${file} loss` });
   (loss as Tensor).backward();
   const grads = fx.grads as Record<string, FixtureTensor>;
-  const leaves = new Map<string, Tensor | null>([['input', x3], ['h0', h0In], ['c0', c0In], ...params.entries()]);
+  const leaves = new Map<string, Tensor | null>([
+    ['input', x3],
+    ['h0', h0In],
+    ['c0', c0In],
+    ...params.entries(),
+  ]);
   for (const [n, g] of Object.entries(grads)) {
     const leaf = leaves.get(n);
     assert.ok(leaf !== undefined && leaf !== null, `${file}: no tensor for grad ${n}`);
