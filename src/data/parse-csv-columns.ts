@@ -99,7 +99,7 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new ConfigError(`${op}: options with the columns to read are required, e.g. { columns: ['CO2'] }; got ${String(options)}`);
   }
-  checkOptions(op, options, ['columns', 'dateColumn', 'delimiter', 'missing', 'naValues']);
+  checkOptions(op, options, ['columns', 'dateColumn', 'delimiter', 'missing', 'naValues', 'where']);
   const { columns, dateColumn } = options;
   const delimiter = options.delimiter ?? ',';
   const missing = options.missing ?? 'error';

@@ -3,7 +3,7 @@
  * swaps this module for model-io-files-browser.ts, so a browser bundle reaches no
  * `node:` module.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModel, type SequentialModel } from '../models/index.js';
@@ -36,7 +36,8 @@ export async function readSiblings(path: string, names: readonly string[]): Prom
   return out;
 }
 
-/** Writes `bytes` to `path` atomically. */
+/** Writes `bytes` to `path` atomically, creating its directory (as `model.save` does). */
 export async function writeModelDest(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, bytes);
 }

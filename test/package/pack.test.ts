@@ -125,7 +125,12 @@ test('npm pack: a CommonJS consumer, an ESM consumer and the packaged CLI run fr
     assert.equal(esm.stdout.trim(), EXPECTED);
 
     // the types in the tarball: a TypeScript consumer type-checks under strict
-    symlinkSync(join(repoRoot, 'node_modules', '@types'), join(modules, '@types'), 'dir');
+    // (a dependency may already have brought @types/node: link the other type packages beside it)
+    mkdirSync(join(modules, '@types'), { recursive: true });
+    for (const t of readdirSync(join(repoRoot, 'node_modules', '@types'))) {
+      const at = join(modules, '@types', t);
+      if (!existsSync(at)) symlinkSync(join(repoRoot, 'node_modules', '@types', t), at, 'dir');
+    }
     writeFileSync(
       join(project, 'ts.mts'),
       `import { LSTM, randn, tensor, loadSafetensors, type Tensor } from 'longshort';\n${CONSUMER}\nconst y: Tensor = out;\nvoid y;\n`,
