@@ -14,7 +14,7 @@ import {
   StandardScaler,
   Tensor,
   chronologicalSplit,
-  earlyStopping,
+  callbacks,
   layers,
   manualSeed,
   sequential,
@@ -216,7 +216,7 @@ export async function trainForecaster(
     validationData: [valW.x, scaleTargets(valW.targets)],
     seed: o.seed,
     verbose: 0,
-    callbacks: [watcher, earlyStopping({ patience: o.patience })],
+    callbacks: [watcher, callbacks.earlyStopping({ patience: o.patience })],
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   if (bestWeights !== null) model.setWeights(bestWeights);

@@ -3,10 +3,21 @@
 // appear only at the `nn` boundary, converted by `cellKindFromMode` / `modeOfCellKind`.
 import { ConfigError } from './errors.js';
 
-/** The cell kinds: LSTM, GRU, and the Elman RNN with tanh or relu. */
+/**
+ * The cell kinds: LSTM, GRU, and the Elman RNN with tanh or relu.
+ *
+ * @example
+ * gateCount('lstm'); // 4 (i, f, g, o)
+ * new LSTM(4, 8).cellKind; // 'lstm'
+ */
 export type CellKind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
-/** PyTorch's mode names, as `torch.nn.RNNBase.mode` spells them. */
+/**
+ * PyTorch's mode names, as `torch.nn.RNNBase.mode` spells them.
+ *
+ * @example
+ * new RNN(4, 8, { nonlinearity: 'relu' }).mode; // 'RNN_RELU'
+ */
 export type TorchMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
 /** Per kind: gates per hidden unit (rows of `weight_ih` = gates * hidden), the integer code

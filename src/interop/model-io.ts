@@ -18,6 +18,9 @@ import { writeTfjsModel } from './tfjs/tfjs-write.js';
  * - 'keras': a Keras 3 `.keras` archive; 'h5': a legacy Keras HDF5 model (`.h5`, `.hdf5`);
  * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
  * - 'longshort': a directory written by `SequentialModel.save` (Node only).
+ *
+ * @example
+ * await exportModel(model, 'web/model.json', { format: 'tfjs' });
  */
 export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort';
 
@@ -25,6 +28,10 @@ export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort';
  * What `importModel` reads: a path (Node), bytes, bytes with the file name they came
  * from, or a TF.js model as its parsed model.json and its shards' bytes (concatenated in
  * manifest order).
+ *
+ * @example
+ * await importModel('model.keras'); // a path (Node)
+ * await importModel({ bytes, name: 'model.h5' }); // bytes with a name to detect the format from
  */
 export type ModelSource =
   | string
@@ -33,13 +40,23 @@ export type ModelSource =
   | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string }
   | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer };
 
-/** Options of `importModel`. */
+/**
+ * Options of `importModel`.
+ *
+ * @example
+ * const model = await importModel(bytes, { format: 'keras' });
+ */
 export interface ImportModelOptions {
   /** The format; default: from the name's extension, else from the bytes. */
   format?: ModelFormat;
 }
 
-/** Options of `exportModel`. */
+/**
+ * Options of `exportModel`.
+ *
+ * @example
+ * await exportModel(model, 'model.h5', { format: 'h5' });
+ */
 export interface ExportModelOptions {
   /** The format; default: from `dest`'s extension. Required when `dest` is null. */
   format?: ModelFormat;

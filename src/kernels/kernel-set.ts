@@ -17,6 +17,10 @@ import type { WasmFlavor } from './wasm/relaxed-probe.js';
  * `'wasm-simd'` (128-bit WebAssembly SIMD: deterministic, the same bits on every machine),
  * `'wasm-relaxed'` (relaxed SIMD GEMMs: f32x4.relaxed_madd, faster, rounding may differ by CPU)
  * and `'native-blas'` (Node: the machine's BLAS for the large GEMMs, wasm SIMD for the rest).
+ *
+ * @example
+ * const previous = setKernelSet('wasm-simd'); // bit-identical results across machines
+ * kernelSetName(); // 'wasm-simd'
  */
 export type KernelSetName = 'ref' | 'js' | 'wasm-simd' | 'wasm-relaxed' | 'native-blas';
 

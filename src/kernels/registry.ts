@@ -111,7 +111,12 @@ const SETS: Record<KernelSetName, KernelSet> = {
   'native-blas': NATIVE_BLAS_KERNELS,
 };
 
-/** What `setKernelSet` and `LONGSHORT_KERNELS` accept: a set's name, or 'fast' (the probed default). */
+/**
+ * What `setKernelSet` and `LONGSHORT_KERNELS` accept: a set's name, or 'fast' (the probed default).
+ *
+ * @example
+ * setKernelSet('fast'); // the fastest set this machine runs (probed)
+ */
 export type KernelSetRequest = KernelSetName | 'fast';
 
 function probe(): KernelSet {

@@ -7,6 +7,8 @@
  * @example
  * import { callbacks } from 'longshort';
  * await model.fit(x, y, { epochs: 50, callbacks: [callbacks.earlyStopping({ patience: 5 })] });
+ *
+ * @module
  */
 export {
   earlyStopping,

@@ -12,7 +12,13 @@ import type { JsonValue, LayerJson } from './layer.js';
 import { layerFromConfig } from './load-model.js';
 import { SequentialModel } from './sequential-model.js';
 
-/** What `generateText` needs of a vocabulary (`CharVocab` has it all). */
+/**
+ * What `generateText` needs of a vocabulary (`CharVocab` has it all).
+ *
+ * @example
+ * const vocab = CharVocab.fromText(corpus); // any { size, encode, decode } works
+ * generateText(model, vocab, { prime: 'The ', length: 50 });
+ */
 export interface TextVocab {
   /** Number of symbols V. */
   readonly size: number;
@@ -24,7 +30,12 @@ export interface TextVocab {
   decode(ids: readonly number[]): string;
 }
 
-/** Options of `generateText`. */
+/**
+ * Options of `generateText`.
+ *
+ * @example
+ * const text = generateText(model, vocab, { prime: 'ROMEO:', length: 200, temperature: 0.8, topK: 10, seed: 1 });
+ */
 export interface GenerateTextOptions {
   /** Text the sample starts from; it is fed first and returned at the start. Default a newline (if in the vocabulary). */
   prime?: string;

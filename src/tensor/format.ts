@@ -8,7 +8,13 @@ import { checkBoolean, checkNonNegativeInt, checkOptions, checkPositiveInt } fro
 import { ConfigError } from '../core/errors.js';
 import { getDefaultDtype, type DataArray } from '../core/dtype.js';
 
-/** Options of `setPrintOptions`, PyTorch's `torch.set_printoptions`. */
+/**
+ * Options of `setPrintOptions`, PyTorch's `torch.set_printoptions`.
+ *
+ * @example
+ * setPrintOptions({ precision: 2, threshold: 10, edgeitems: 2 });
+ * console.log(String(arange(100))); // tensor([ 0.,  1., ..., 98., 99.])
+ */
 export interface PrintOptions {
   /** Digits after the decimal point. Default 4. */
   precision?: number;

@@ -160,7 +160,7 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
       { timeout: 30_000 },
     );
     const status = (await pg()).status!;
-    assert.match(status.kernels, /^fast \(/, 'the fast kernel set is in use');
+    assert.match(status.kernels, /^wasm-(relaxed|simd) \(/, 'the fast kernel set is in use');
     assert.equal(status.simd, true);
     assert.equal(status.isolated, true, 'the preview server makes the page cross-origin isolated');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);

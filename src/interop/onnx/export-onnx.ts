@@ -7,7 +7,12 @@ import { buildSequentialGraph } from './export-sequential.js';
 import { modelObject } from './graph-builder.js';
 import { loadOnnxCodec } from './proto.js';
 
-/** Options of `exportOnnx` / `saveOnnx`. */
+/**
+ * Options of `exportOnnx` / `saveOnnx`.
+ *
+ * @example
+ * const bytes = await exportOnnx(new LSTM(4, 8), { initialStates: true }); // h0 / c0 become inputs
+ */
 export interface ExportOnnxOptions {
   /**
    * Modules only: add graph inputs `h0` `(D*numLayers, N, H_out)` (and `c0`

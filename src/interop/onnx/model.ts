@@ -4,8 +4,18 @@ import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { loadOnnxCodec, toInt } from './proto.js';
 import { DATA_TYPE_NAMES, kindOfDataType, makeValue, type Value } from './value.js';
 
+/**
+ * @example
+ * const onnx = await importOnnx('lstm.onnx');
+ * onnx.proto.graph.node[0].attribute; // name -> OnnxAttributeValue, e.g. hidden_size -> 8
+ */
 export type OnnxAttributeValue = number | string | Value | number[] | string[] | OnnxGraph;
 
+/**
+ * @example
+ * const node = (await importOnnx('lstm.onnx')).proto.graph.node[0];
+ * console.log(node.opType, node.input, node.output);
+ */
 export interface OnnxNode {
   readonly name: string;
   readonly opType: string;
@@ -15,13 +25,23 @@ export interface OnnxNode {
   readonly attributes: ReadonlyMap<string, OnnxAttributeValue>;
 }
 
-/** A graph input or output: name, element type and dims (a number, a symbolic name, or null). */
+/**
+ * A graph input or output: name, element type and dims (a number, a symbolic name, or null).
+ *
+ * @example
+ * const inputs = (await importOnnx('lstm.onnx')).proto.graph.input; // name, element type, dims
+ */
 export interface OnnxValueInfo {
   readonly name: string;
   readonly elemType: number;
   readonly shape: readonly (number | string | null)[] | null;
 }
 
+/**
+ * @example
+ * const { graph } = (await importOnnx('lstm.onnx')).proto;
+ * graph.node.map((n) => n.opType); // e.g. ['Transpose', 'LSTM', ...]
+ */
 export interface OnnxGraph {
   readonly name: string;
   readonly nodes: readonly OnnxNode[];
@@ -30,7 +50,13 @@ export interface OnnxGraph {
   readonly outputs: readonly OnnxValueInfo[];
 }
 
-/** What `parseOnnx` returns: the model's header and its main graph. */
+/**
+ * What `parseOnnx` returns: the model's header and its main graph.
+ *
+ * @example
+ * const proto = (await importOnnx('lstm.onnx')).proto;
+ * proto.opsetImport; // e.g. [{ domain: '', version: 17 }]
+ */
 export interface OnnxModelProto {
   readonly irVersion: number;
   readonly opsetImports: readonly { readonly domain: string; readonly version: number }[];

@@ -5,7 +5,12 @@ import { compileGraph, runGraph, type CompiledGraph } from './executor.js';
 import { parseOnnx, type OnnxModelProto, type OnnxValueInfo } from './model.js';
 import { DATA_TYPE_NAMES, fromTensor, kindOfDataType, toTensor, type Value } from './value.js';
 
-/** Options of `importOnnx`. */
+/**
+ * Options of `importOnnx`.
+ *
+ * @example
+ * const model = await importOnnx(bytes, { file: 'lstm.onnx' }); // errors name the file
+ */
 export interface ImportOnnxOptions {
   /** A name for error messages (defaults to the path, or 'ONNX model' for bytes). */
   file?: string;

@@ -11,7 +11,13 @@ import { planKerasModel, type KerasArray } from '../keras/keras-import.js';
 
 type Json = Record<string, unknown>;
 
-/** One entry of a TF.js weights manifest. */
+/**
+ * One entry of a TF.js weights manifest.
+ *
+ * @example
+ * const { specs } = tfjsManifest(JSON.parse(text), 'model.json');
+ * specs[0]; // { name, shape, dtype, quantization? }
+ */
 export interface TfjsWeightSpec {
   name: string;
   shape: number[];
@@ -28,7 +34,12 @@ function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The weight specs of a model.json, in manifest order, with the shard paths. */
+/**
+ * The weight specs of a model.json, in manifest order, with the shard paths.
+ *
+ * @example
+ * const { paths, specs } = tfjsManifest(JSON.parse(text), 'model.json'); // shard paths and weight specs
+ */
 export function tfjsManifest(modelJson: unknown, file: string): { paths: string[]; specs: TfjsWeightSpec[] } {
   if (!isObj(modelJson) || !isObj(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) {
     throw new FormatError(
@@ -55,7 +66,13 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
-/** Splits the concatenated shard bytes into float32 arrays, checking every size first. */
+/**
+ * Splits the concatenated shard bytes into float32 arrays, checking every size first.
+ *
+ * @example
+ * const { paths, specs } = tfjsManifest(modelJson, 'model.json');
+ * const arrays = decodeTfjsWeights(specs, shardBytes, 'model.json'); // one array per spec, dequantized
+ */
 export function decodeTfjsWeights(
   specs: readonly TfjsWeightSpec[],
   data: Uint8Array,

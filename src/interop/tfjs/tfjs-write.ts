@@ -11,7 +11,12 @@ import type { TfjsWeightSpec } from './tfjs-read.js';
 
 type Json = Record<string, unknown>;
 
-/** Options of `writeTfjsModel`. */
+/**
+ * Options of `writeTfjsModel`.
+ *
+ * @example
+ * await exportModel(model, 'web/model.json', { format: 'tfjs' });
+ */
 export interface WriteTfjsOptions {
   /** Store the weights quantized (TF.js's affine uint8 / uint16, or float16). Default: float32. */
   quantize?: 'uint8' | 'uint16' | 'float16';

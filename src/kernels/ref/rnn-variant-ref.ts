@@ -17,6 +17,9 @@
  * - 'scaledTanh' alpha*tanh(beta*x); 'relu6' min(max(0, x), 6); 'exponential' e^x.
  * Every one is monotone, so its derivative is a function of its output, which is what
  * the backward pass reads.
+ *
+ * @example
+ * const act: RnnActivation = { name: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 };
  */
 export interface RnnActivation {
   readonly name: RnnActivationName;
@@ -24,7 +27,12 @@ export interface RnnActivation {
   readonly beta: number;
 }
 
-/** The activation names `RnnActivation` knows. */
+/**
+ * The activation names `RnnActivation` knows.
+ *
+ * @example
+ * const name: RnnActivationName = 'softsign';
+ */
 export type RnnActivationName =
   | 'sigmoid'
   | 'tanh'
@@ -41,7 +49,12 @@ export type RnnActivationName =
   | 'relu6'
   | 'exponential';
 
-/** Every `RnnActivationName`, with its default alpha and beta. */
+/**
+ * Every `RnnActivationName`, with its default alpha and beta.
+ *
+ * @example
+ * RNN_ACTIVATIONS.hardSigmoid; // { alpha: 0.2, beta: 0.5 }: the default alpha and beta
+ */
 export const RNN_ACTIVATIONS: Readonly<Record<RnnActivationName, { alpha: number; beta: number }>> = {
   sigmoid: { alpha: 0, beta: 0 },
   tanh: { alpha: 0, beta: 0 },
@@ -65,6 +78,9 @@ export const RNN_ACTIVATIONS: Readonly<Record<RnnActivationName, { alpha: number
  * - GRU: r, z = gate(.); n = cell(.); resetAfter true: n = cell(gx_n + r*(h W_hn^T + b_hn))
  *   (PyTorch, Keras' default); false: n = cell(gx_n + b_hn + (r*h) W_hn^T).
  * - RNN: h' = cell(.) (the kind's tanh/relu is replaced).
+ *
+ * @example
+ * new GRU(8, 16, { resetAfter: false }).cellVariant; // the RnnVariant the fused op runs
  */
 export interface RnnVariant {
   readonly gate: RnnActivation;

@@ -24,7 +24,12 @@ import {
  */
 export type ActivationOption = RnnActivationName | { name: RnnActivationName; alpha?: number; beta?: number };
 
-/** The variant options of `LSTM` / `LSTMCell`. */
+/**
+ * The variant options of `LSTM` / `LSTMCell`.
+ *
+ * @example
+ * const lstm = new LSTM(8, 16, { gateActivation: { name: 'hardSigmoid', alpha: 1 / 6 } }); // Keras 3's hard sigmoid
+ */
 export interface LSTMVariantOptions {
   /** Activation of the input, forget and output gates. Default 'sigmoid'. */
   gateActivation?: ActivationOption;
@@ -34,7 +39,12 @@ export interface LSTMVariantOptions {
   outActivation?: ActivationOption;
 }
 
-/** The variant options of `GRU` / `GRUCell`. */
+/**
+ * The variant options of `GRU` / `GRUCell`.
+ *
+ * @example
+ * const gru = new GRU(8, 16, { resetAfter: false, gateActivation: 'hardSigmoid' }); // TF.js's GRU
+ */
 export interface GRUVariantOptions {
   /** Activation of the reset and update gates. Default 'sigmoid'. */
   gateActivation?: ActivationOption;
@@ -48,7 +58,12 @@ export interface GRUVariantOptions {
   resetAfter?: boolean;
 }
 
-/** The variant option of `RNN` / `RNNCell`. */
+/**
+ * The variant option of `RNN` / `RNNCell`.
+ *
+ * @example
+ * const rnn = new RNN(8, 16, { activation: 'softsign' });
+ */
 export interface RNNVariantOptions {
   /** Any activation in place of `nonlinearity` (give one or the other). */
   activation?: ActivationOption;

@@ -18,6 +18,9 @@ export type RecurrentMode = CellKind;
 /**
  * The parameters of one recurrent layer in one direction, with PyTorch's shapes.
  * G = 4 (lstm), 3 (gru), 1 (rnn); H = hidden size; Hout = projSize with `wHr`, else H.
+ *
+ * @example
+ * const weights: RecurrentWeights = { wIh: lstm.weight_ih_l0, wHh: lstm.weight_hh_l0, bIh: lstm.bias_ih_l0, bHh: lstm.bias_hh_l0, wHr: null };
  */
 export interface RecurrentWeights {
   /** (G*H, I) weight_ih_l{k} */
@@ -32,7 +35,12 @@ export interface RecurrentWeights {
   wHr: Tensor | null;
 }
 
-/** The outputs of `recurrentLayer`. */
+/**
+ * The outputs of `recurrentLayer`.
+ *
+ * @example
+ * const { output, hN, cN } = recurrentLayer('lstm', x, batchSizes, h0, c0, weights);
+ */
 export interface RecurrentResult {
   /** (rows, Hout): the hidden state after each step, in the input's packed layout. */
   output: Tensor;
