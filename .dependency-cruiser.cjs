@@ -38,8 +38,7 @@ module.exports = {
       'src/kernels may import only core (and kernels).',
     ),
     // ref/ is the executable spec: self-contained, it never reaches a dispatching or fast
-    // kernel. A warning until ref/rnn-sequence-ref.ts calls the reference GEMM instead of
-    // kernels/gemm.ts; then raise it to an error.
+    // kernel (the sequence drivers take their GEMM as a parameter, the reference one by default).
     {
       ...layer(
         'kernels-ref-only-core',
@@ -47,7 +46,7 @@ module.exports = {
         ['core', 'kernels/ref'],
         'src/kernels/ref imports only core (and ref/ itself).',
       ),
-      severity: 'warn',
+      severity: 'error',
     },
     layer(
       'parallel-only-core-kernels',
