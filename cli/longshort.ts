@@ -10,7 +10,7 @@
  *   longshort classify-mnist [--epochs N --seed N]
  *   longshort summary MODEL
  *   longshort convert IN.pt OUT.safetensors [--key NAME --strip-prefix PREFIX]
- *   longshort convert IN.keras|IN.h5|DIR OUT.keras|OUT.h5|DIR
+ *   longshort convert IN.keras|IN.h5|model.json|brain.json|DIR OUT.keras|OUT.h5|model.json|OUT.onnx|DIR
  *   longshort bench [args...]
  *
  * Commands load the library lazily (after --threads is applied), so `--help` is instant.
@@ -240,7 +240,7 @@ program
 program
   .command('summary')
   .description(
-    'print the summary table of a model: a model.save(dir) directory, or a Keras .keras / .h5 file',
+    'print the summary table of a model: a model.save(dir) directory, a Keras .keras / .h5 file, a TF.js model.json or a brain.js .json; the inputs, outputs and nodes of an .onnx file',
   )
   .argument('<model>', 'the model directory (model.json, weights.safetensors) or model file')
   .action(
@@ -253,7 +253,7 @@ program
 program
   .command('convert')
   .description(
-    'convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5 and model.save directories',
+    'convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5, model.json, brain.js .json (in) and model.save directories, and to .onnx',
   )
   .argument('<input>', 'the torch.save file, Keras .keras / .h5 file, or saved model directory')
   .argument('<output>', 'the file to write (atomically): .safetensors, .keras, .h5, or a directory')

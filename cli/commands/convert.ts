@@ -1,14 +1,17 @@
 /*
  * `longshort convert IN OUT`, by extension:
  * - a PyTorch checkpoint (torch.save .pt/.pth) to a safetensors file with the same keys;
- * - between model files: Keras `.keras` / `.h5` and longshort's saved model directory
- *   (any OUT without a model extension), through importModel / exportModel.
+ * - between model files: Keras `.keras` / `.h5`, TF.js `model.json`, brain.js `.json`
+ *   (IN only) and longshort's saved model directory (any OUT without a model extension),
+ *   through importModel / exportModel; any of them converts to `.onnx`. An ONNX file is a
+ *   graph, not a layer model: it converts to nothing else.
  */
 import {
   exportModel,
   formatFromName,
   FormatError,
   importModel,
+  isOnnxModel,
   loadTorchCheckpoint,
   saveSafetensors,
   torchStateDict,
@@ -58,7 +61,15 @@ export async function convertCommand(
   }
   if (opts.key !== undefined || opts.stripPrefix !== undefined)
     throw new Error('convert: --key and --strip-prefix apply to PyTorch checkpoints only');
+  if (/\.(pt|pth|safetensors)$/i.test(output) || /\.safetensors$/i.test(input))
+    throw new Error(
+      `convert: a state dict (.pt/.pth/.safetensors) holds tensors, not a model; expected a .pt IN with a .safetensors OUT, got ${input} -> ${output}`,
+    );
   const model = await importModel(input);
+  if (isOnnxModel(model))
+    throw new Error(
+      `convert: an ONNX graph converts to no other format; expected IN to be a .keras, .h5, model.json, brain.js .json or saved directory, got ${input}`,
+    );
   const format = formatFromName(output) ?? 'longshort';
   await exportModel(model, output, { format });
   console.log(

@@ -7,6 +7,8 @@ export {
   exportModel,
   formatFromName,
   formatFromBytes,
+  isOnnxModel,
+  type ImportedModel,
   type ModelFormat,
   type ModelSource,
   type ImportModelOptions,
@@ -16,3 +18,5 @@ export { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 export { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
 export { readTfjsModel, decodeTfjsWeights, tfjsManifest, type TfjsWeightSpec } from './tfjs/tfjs-read.js';
 export { writeTfjsModel, type WriteTfjsOptions } from './tfjs/tfjs-write.js';
+export { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
+export { BrainjsLSTMLayer, type BrainjsLSTMOptions } from './brainjs/brainjs-lstm-layer.js';

@@ -7,6 +7,9 @@
  */
 import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
+import { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
+import { exportOnnx } from './onnx/export-onnx.js';
+import { importOnnx, OnnxModel } from './onnx/onnx-model.js';
 import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
 import { readModelSource, readSiblings, writeModelDest } from './model-io-files.js';
@@ -17,12 +20,28 @@ import { writeTfjsModel } from './tfjs/tfjs-write.js';
  * The model file formats:
  * - 'keras': a Keras 3 `.keras` archive; 'h5': a legacy Keras HDF5 model (`.h5`, `.hdf5`);
  * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
- * - 'longshort': a directory written by `SequentialModel.save` (Node only).
+ * - 'longshort': a directory written by `SequentialModel.save` (Node only);
+ * - 'onnx': an ONNX file (`.onnx`), imported as an `OnnxModel`;
+ * - 'brainjs': the JSON of a brain.js 1.x recurrent net's `toJSON()` (read only).
  *
  * @example
  * await exportModel(model, 'web/model.json', { format: 'tfjs' });
  */
-export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort';
+export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort' | 'onnx' | 'brainjs';
+
+/** What `importModel` returns: a Keras-front model, or an `OnnxModel` for ONNX files. */
+export type ImportedModel = SequentialModel | OnnxModel;
+
+/**
+ * Whether an imported model is an ONNX graph (`run`, `inputNames`, `outputNames`) rather
+ * than a `SequentialModel`.
+ * @example
+ * const m = await importModel(path);
+ * if (isOnnxModel(m)) m.run({ [m.inputNames[0]]: x }); else m.predict(x);
+ */
+export function isOnnxModel(model: unknown): model is OnnxModel {
+  return model instanceof OnnxModel;
+}
 
 /**
  * What `importModel` reads: a path (Node), bytes, bytes with the file name they came
@@ -38,7 +57,8 @@ export type ModelSource =
   | Uint8Array
   | ArrayBuffer
   | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string }
-  | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer };
+  | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer }
+  | { readonly json: unknown; readonly name?: string };
 
 /**
  * Options of `importModel`.
@@ -62,7 +82,8 @@ export interface ExportModelOptions {
   format?: ModelFormat;
 }
 
-const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort'];
+const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort', 'onnx', 'brainjs'];
+const IMPORT_ONLY: readonly ModelFormat[] = ['brainjs'];
 
 /**
  * The format a file name's extension names, or null.
@@ -73,11 +94,14 @@ export function formatFromName(name: string): ModelFormat | null {
   if (lower.endsWith('.keras')) return 'keras';
   if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
   if (lower.endsWith('model.json')) return 'tfjs';
+  if (lower.endsWith('.onnx')) return 'onnx';
   return null;
 }
 
 /**
- * The format the first bytes of a file show (HDF5 signature: 'h5'; zip: 'keras'), or null.
+ * The format the first bytes of a file show (HDF5 signature: 'h5'; zip: 'keras'; an ONNX
+ * ModelProto's leading `ir_version` field: 'onnx'; JSON with brain.js's fields: 'brainjs';
+ * other JSON with a `modelTopology`: 'tfjs'), or null.
  * @example formatFromBytes(new Uint8Array(readFileSync('m.h5'))) // 'h5'
  */
 export function formatFromBytes(bytes: Uint8Array): ModelFormat | null {
@@ -85,7 +109,32 @@ export function formatFromBytes(bytes: Uint8Array): ModelFormat | null {
     return 'h5';
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)
     return 'keras';
+  // ModelProto: field 1 (ir_version, varint, 3..20) then another top-level field's tag.
+  if (bytes.length >= 3 && bytes[0] === 0x08 && bytes[1] >= 3 && bytes[1] <= 20) {
+    if ([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(bytes[2])) return 'onnx';
+  }
+  const json = parseJsonBytes(bytes);
+  if (json !== undefined) {
+    if (isBrainjsJson(json)) return 'brainjs';
+    if (json !== null && typeof json === 'object' && 'modelTopology' in json) return 'tfjs';
+  }
   return null;
+}
+
+/** The bytes as JSON when they start like a JSON object, else undefined. */
+function parseJsonBytes(bytes: Uint8Array): unknown {
+  let i = 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  if (bytes[i] !== 0x7b) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkFormat(op: string, f: unknown): ModelFormat | undefined {
@@ -104,24 +153,49 @@ function checkKeys(op: string, options: object, allowed: readonly string[]): voi
 }
 
 /**
- * Reads a model file of another ecosystem (or longshort's own saved directory) as a
- * `SequentialModel` of the Keras front: `predict`, `summary`, `fit` to fine-tune, `save`.
+ * Reads a model file of another ecosystem (or longshort's own saved directory). Keras,
+ * TF.js, brain.js and longshort files come back as a `SequentialModel` of the Keras front
+ * (`predict`, `summary`, `fit` to fine-tune, `save`); ONNX files as an `OnnxModel`
+ * (`run({ [inputName]: tensor })`, `inputNames`, `outputNames`). The return type follows
+ * the source where TypeScript can see it (a `.onnx` path or `{ format: 'onnx' }`: an
+ * `OnnxModel`; another `format`: a `SequentialModel`); otherwise it is the union
+ * `ImportedModel`, narrowed with `isOnnxModel`.
  *
  * Keras `.keras` / `.h5` (Keras 2 and 3): LSTM, GRU (reset_after both ways),
  * SimpleRNN, Bidirectional (every merge_mode), Dense, TimeDistributed(Dense),
  * Embedding (mask_zero), Dropout, InputLayer; Sequential and chain-shaped functional
- * models. Nothing in a file is executed.
+ * models. brain.js: the `LSTMTimeStep` / `GRUTimeStep` / `RNNTimeStep` nets (docs/brainjs.md).
+ * ONNX: see `importOnnx`. Nothing in a file is executed.
  *
- * @param source a path (Node), bytes, or `{ bytes, name }`
+ * @param source a path (Node), bytes, `{ bytes, name }`, TF.js objects or `{ json }` (brain.js)
  * @throws FormatError / UnsupportedError naming the file, the layer and what was expected
  * @example
  * const model = await importModel('model.keras');
  * model.predict(x); // (N, ...) as Keras predicts
+ * const graph = await importModel('lstm.onnx');
+ * graph.run({ [graph.inputNames[0]]: x });
  */
+export async function importModel(
+  source: `${string}.onnx` | { readonly bytes: Uint8Array | ArrayBuffer; readonly name: `${string}.onnx` },
+  options?: ImportModelOptions,
+): Promise<OnnxModel>;
+export async function importModel(
+  source: `${string}.keras` | `${string}.h5` | `${string}.hdf5` | `${string}.json`,
+  options?: ImportModelOptions & { format?: Exclude<ModelFormat, 'onnx'> },
+): Promise<SequentialModel>;
+export async function importModel(
+  source: ModelSource,
+  options: ImportModelOptions & { format: 'onnx' },
+): Promise<OnnxModel>;
+export async function importModel(
+  source: ModelSource,
+  options: ImportModelOptions & { format: Exclude<ModelFormat, 'onnx'> },
+): Promise<SequentialModel>;
+export async function importModel(source: ModelSource, options?: ImportModelOptions): Promise<ImportedModel>;
 export async function importModel(
   source: ModelSource,
   options: ImportModelOptions = {},
-): Promise<SequentialModel> {
+): Promise<ImportedModel> {
   const op = 'importModel';
   checkKeys(op, options, ['format']);
   let format = checkFormat(op, options.format);
@@ -132,10 +206,25 @@ export async function importModel(
       source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
     return readTfjsModel(source.modelJson, data, 'model.json');
   }
+  if (source !== null && typeof source === 'object' && 'json' in source) {
+    const file = typeof source.name === 'string' ? source.name : 'brain.js JSON';
+    if (format !== undefined && format !== 'brainjs')
+      throw new UnsupportedError(
+        `${op}: ${file}: { json } holds a brain.js net; expected format 'brainjs', got '${format}'`,
+      );
+    return readBrainjsModel(source.json, file);
+  }
   if (typeof source === 'string') {
     name = source;
     format ??= formatFromName(source) ?? undefined;
-    if (format === undefined && source.toLowerCase().endsWith('.json')) format = 'tfjs';
+    if (format === 'onnx') return importOnnx(source);
+    if (format === undefined && source.toLowerCase().endsWith('.json')) {
+      const read = await readModelSource(source, false);
+      if (read.kind === 'model')
+        throw new FormatError(`${op}: ${source}: expected a JSON file, got a directory`);
+      bytes = read.bytes;
+      format = isBrainjsJson(parseJsonBytes(bytes)) ? 'brainjs' : 'tfjs';
+    }
     if (format === 'tfjs') {
       const read = await readModelSource(source, false);
       if (read.kind === 'model')
@@ -162,12 +251,14 @@ export async function importModel(
       format ??= formatFromName(source.name) ?? undefined;
     }
   } else {
-    throw new ConfigError(`${op}: source must be a path, bytes or { bytes, name }; got ${String(source)}`);
+    throw new ConfigError(
+      `${op}: source must be a path, bytes, { bytes, name } or { json }; got ${String(source)}`,
+    );
   }
   format ??= formatFromBytes(bytes) ?? undefined;
   if (format === undefined) {
     throw new FormatError(
-      `${op}: ${name}: cannot tell the format; expected a .keras archive or an HDF5 .h5 file (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+      `${op}: ${name}: cannot tell the format; expected a .keras archive, an HDF5 .h5 file, an .onnx file or brain.js JSON (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
     );
   }
   switch (format) {
@@ -175,6 +266,16 @@ export async function importModel(
       return readKerasArchive(bytes, name);
     case 'h5':
       return readKerasH5(bytes, name);
+    case 'onnx':
+      return importOnnx(bytes, { file: name === 'model' ? 'ONNX model' : name });
+    case 'brainjs': {
+      const json = parseJsonBytes(bytes);
+      if (json === undefined)
+        throw new FormatError(
+          `${op}: ${name}: a brain.js net must be a JSON object; got bytes that do not parse`,
+        );
+      return readBrainjsModel(json, name);
+    }
     case 'tfjs':
       throw new UnsupportedError(
         `${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`,
@@ -193,14 +294,16 @@ function siblingPath(path: string, name: string): string {
 
 /**
  * Writes a built `SequentialModel` in another ecosystem's format (or longshort's own
- * directory). With a path (Node) the file is written atomically and nothing is
- * returned; with `dest` null the bytes come back.
+ * directory), or as ONNX (`format: 'onnx'` or a `.onnx` dest; see `exportOnnx`). With a
+ * path (Node) the file is written atomically and nothing is returned; with `dest` null the
+ * bytes come back. brain.js is read only.
  *
  * @throws StateError for an unbuilt model; UnsupportedError for what the format cannot express
  * TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes `weights.bin` beside it.
  *
  * @example
  * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
+ * await exportModel(model, 'model.onnx');            // onnxruntime runs it
  * const bytes = await exportModel(model, null, { format: 'h5' });
  */
 export async function exportModel(
@@ -214,7 +317,11 @@ export async function exportModel(
     checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
   if (format === undefined)
     throw new ConfigError(
-      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras or .h5 name, or { format }`,
+      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras, .h5, .onnx or model.json name, or { format }`,
+    );
+  if (IMPORT_ONLY.includes(format))
+    throw new UnsupportedError(
+      `${op}: format '${format}' is read only; expected one of keras, h5, tfjs, onnx, longshort`,
     );
   if (format === 'longshort') {
     if (dest === null)
@@ -232,7 +339,12 @@ export async function exportModel(
     await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));
     return undefined;
   }
-  const bytes = format === 'keras' ? await writeKerasArchive(model) : await writeKerasH5(model);
+  const bytes =
+    format === 'onnx'
+      ? await exportOnnx(model)
+      : format === 'keras'
+        ? await writeKerasArchive(model)
+        : await writeKerasH5(model);
   if (dest === null) return bytes;
   await writeModelDest(dest, bytes);
   return undefined;

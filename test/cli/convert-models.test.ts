@@ -50,3 +50,36 @@ test('convert and summary name the file and the problem for an unknown file', ()
   assert.notEqual(r.status, 0);
   assert.match(r.out, /embed_bidir\.json/);
 });
+
+test('convert to .onnx from every importable model file, and summary prints the ONNX graph', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-cli-onnx-'));
+  const BRAIN = fileURLToPath(new URL('../../../test/fixtures/brainjs/', import.meta.url));
+  try {
+    const sources = [
+      join(MODELS, 'bidir_modes.keras'),
+      join(MODELS, 'backwards_rnn.h5'),
+      join(BRAIN, 'rnn_time_step.json'),
+    ];
+    for (const [i, src] of sources.entries()) {
+      const out = join(dir, `m${i}.onnx`);
+      const r = run(['convert', src, out]);
+      assert.equal(r.status, 0, r.out);
+      assert.match(r.out, /onnx model/);
+      const s = run(['summary', out]);
+      assert.equal(s.status, 0, s.out);
+      assert.match(s.out, /ONNX graph .*opset ai\.onnx \d+/);
+      assert.match(s.out, /inputs \(1\):\n {2}input +(float32|int64) +\[batch, /);
+      assert.match(s.out, /outputs \(1\):\n {2}output +float32/);
+      assert.match(s.out, /nodes \(\d+\):[^]*\n {2}(LSTM|GRU|RNN) /);
+    }
+    // an ONNX graph is not a layer model, and a state dict is not a model
+    const back = run(['convert', join(dir, 'm0.onnx'), join(dir, 'x.keras')]);
+    assert.notEqual(back.status, 0);
+    assert.match(back.out, /ONNX graph converts to no other format/);
+    const sd = run(['convert', join(MODELS, 'embed_bidir.keras'), join(dir, 'x.safetensors')]);
+    assert.notEqual(sd.status, 0);
+    assert.match(sd.out, /holds tensors, not a model/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
