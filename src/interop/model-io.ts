@@ -29,7 +29,14 @@ import { writeTfjsModel } from './tfjs/tfjs-write.js';
  */
 export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort' | 'onnx' | 'brainjs';
 
-/** What `importModel` returns: a Keras-front model, or an `OnnxModel` for ONNX files. */
+/**
+ * What `importModel` returns: a Keras-front model, or an `OnnxModel` for ONNX files.
+ *
+ * @example
+ * const m: ImportedModel = await importModel(bytes);
+ * if (isOnnxModel(m)) m.run({ [m.inputNames[0]]: x });
+ * else m.predict(x);
+ */
 export type ImportedModel = SequentialModel | OnnxModel;
 
 /**

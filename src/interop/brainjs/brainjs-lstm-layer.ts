@@ -24,7 +24,13 @@ import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { stack, zeros, type Tensor } from '../../tensor/index.js';
 
-/** Options of `BrainjsLSTMLayer`. */
+/**
+ * Options of `BrainjsLSTMLayer`.
+ *
+ * @example
+ * const model = await importModel('brain-lstm.json'); // a brain.js LSTM's toJSON()
+ * model.layers[0]; // a BrainjsLSTMLayer, configured by these options
+ */
 export interface BrainjsLSTMOptions extends BaseLayerOptions {
   /** Hidden size H. Required. */
   units: number;
