@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { FormatError, LongshortError } from '../../src/core/errors.js';
+import { FormatError } from '../../src/core/errors.js';
 import { readKerasArchive, readKerasH5 } from '../../src/interop/keras/keras-read.js';
 import { importOnnx } from '../../src/interop/onnx/index.js';
 import { loadOnnxCodec } from '../../src/interop/onnx/proto.js';
