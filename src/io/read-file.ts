@@ -10,12 +10,12 @@ import { FormatError } from '../core/errors.js';
 function cannotRead(op: string, path: string, e: unknown): FormatError {
   const code = (e as { code?: unknown } | null)?.code;
   const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-  const err = new FormatError(`${op}: ${path}: the file must be readable; got ${why}`);
+  const err = new FormatError(`${op}: ${path}: cannot read the file; expected a readable file, got ${why}`);
   (err as { cause?: unknown }).cause = e;
   return err;
 }
 
-/** The bytes of `path`, or a FormatError `op: path: the file must be readable; got ENOENT`. */
+/** The bytes of `path`, or a FormatError `op: path: cannot read the file; expected a readable file, got ENOENT`. */
 export async function readLoaderFile(op: string, path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);

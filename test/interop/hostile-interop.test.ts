@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 
 import { FormatError } from '../../src/core/errors.js';
 import { readKerasArchive, readKerasH5 } from '../../src/interop/keras/keras-read.js';
@@ -73,10 +74,14 @@ test('h5: a file HDF5 cannot open, and a dataset header h5wasm cannot read, are 
     readKerasH5(fx('hostile', 'h5-unopenable.h5'), 'u.h5'),
     /^u\.h5: HDF5 object \/ must be readable/,
   );
+  // the fuzzed archive's weights file (its CRC-32 no longer matches: the archive itself is refused)
+  const archive = fx('hostile', 'keras-bad-dataset-header.keras');
   await typedFast(
-    readKerasArchive(fx('hostile', 'keras-bad-dataset-header.keras'), 'd.keras'),
-    /^d\.keras:model\.weights\.h5: HDF5 object \/layers\/\S+ must be readable/,
+    readKerasArchive(archive, 'd.keras'),
+    /^d\.keras: zip: record "model\.weights\.h5": CRC-32 mismatch/,
   );
+  const weights = unzipSync(archive)['model.weights.h5'];
+  await typedFast(readKerasH5(weights, 'w.h5'), /^w\.h5: HDF5 object \/layers\/\S+ must be readable/);
 });
 
 test('h5: the checks before h5wasm accept every committed Keras .h5 fixture', async () => {
@@ -91,6 +96,13 @@ test('h5: the checks before h5wasm accept every committed Keras .h5 fixture', as
     const model = await readKerasH5(fx('keras', 'models', `${f}.h5`), `${f}.h5`);
     assert.ok(model.layers.length > 0, f);
   }
+});
+
+test('keras: a zip record whose declared sizes and CRC-32 do not match its bytes is a FormatError (was 2 GB RSS, accepted)', async () => {
+  await typedFast(
+    readKerasArchive(fx('hostile', 'keras-bad-zip-sizes.keras'), 'z.keras'),
+    /^z\.keras: zip: /,
+  );
 });
 
 test('onnx: a STRING attribute without its bytes reads as empty text, not a TypeError', async () => {

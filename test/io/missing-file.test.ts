@@ -13,7 +13,7 @@ import { loadTorchCheckpoint, loadTorchCheckpointSync } from '../../src/io/torch
 function check(op: string, path: string, code: string): (e: unknown) => boolean {
   return (e) => {
     assert.ok(e instanceof FormatError, `expected a FormatError, got ${String(e)}`);
-    assert.equal(e.message, `${op}: ${path}: the file must be readable; got ${code}`);
+    assert.equal(e.message, `${op}: ${path}: cannot read the file; expected a readable file, got ${code}`);
     assert.equal((e.cause as { code?: string } | undefined)?.code, code);
     return true;
   };
