@@ -2,6 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { interopLoaders } from './fuzz-interop.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => import(join(root, 'dist', p));
@@ -263,6 +264,8 @@ export const LOADERS = {
     },
   },
 };
+
+Object.assign(LOADERS, interopLoaders({ encodeBundle, decodeBundle }));
 
 // Loaders that misbehave on purpose (input 3 of each run), so tests can check that the
 // watchdog sees hangs, crashes, untyped errors and memory overruns. Not run by default.

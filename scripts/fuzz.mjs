@@ -70,11 +70,21 @@ function fuzzLoader(name, seedDir) {
     ms: 0,
   };
   const t0 = Date.now();
+  // a progress line every 30 s, so that a long run stopped early still tells how far it got
+  const progress = quiet
+    ? null
+    : setInterval(() => {
+        const bad = s.hangs.length + s.crashes.length + s.untyped.length + s.overMemory.length;
+        console.error(
+          `fuzz: ${name} ${s.inputs} inputs (${s.typed} typed errors, ${bad} failures, peak RSS ${(s.peak / 1e6).toFixed(0)} MB) after ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+        );
+      }, 30_000);
   return new Promise((resolve) => {
     let next = 0;
     const skip = [];
     const launch = () => {
       if (next >= inputs) {
+        if (progress !== null) clearInterval(progress);
         s.ms = Date.now() - t0;
         resolve(s);
         return;

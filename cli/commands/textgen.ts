@@ -192,6 +192,36 @@ async function timeBatches(
   return warm.reduce((a, b) => a + b, 0) / warm.length / 1000;
 }
 
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n =
+      c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    // overlong 3-byte forms, UTF-16 surrogates, overlong or > U+10FFFF 4-byte forms
+    if (n === 2 && ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] >= 0xa0))) return i;
+    if (n === 3 && ((c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] >= 0x90))) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** A training text: the file must be UTF-8, or training would run on replacement characters. */
+function readUtf8(file: string): string {
+  const bytes = readFileSync(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    throw new FormatError(
+      `textgen train: ${file} must be UTF-8 text; got byte 0x${bytes[at].toString(16).padStart(2, '0')} at offset ${at}, which is not valid UTF-8`,
+    );
+  }
+}
+
 export async function textgenTrain(file: string, opts: TextgenTrainOptions): Promise<void> {
   const explicit = new Set(opts.explicit ?? []);
   const o = { ...opts };
@@ -207,7 +237,7 @@ export async function textgenTrain(file: string, opts: TextgenTrainOptions): Pro
     if (!explicit.has('out')) o.out = o.resume;
   }
   if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
-  const text = readFileSync(file, 'utf8');
+  const text = readUtf8(file);
 
   let vocab: CharVocab;
   let model: SequentialModel;

@@ -6,9 +6,8 @@
  * throws before the disk is touched), written and fsync'ed to a temporary file in the
  * same directory, and renamed over the target; on failure the temporary file is removed.
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
+import { readLoaderFile, readLoaderFileSync } from './read-file.js';
 import {
   parseSafetensorsAs,
   serializeSafetensorsAs,
@@ -35,15 +34,15 @@ export {
  *
  * @param path the file to read.
  * @returns the tensors in file order and the header's `__metadata__` ({} when absent).
- * @throws FormatError (message `loadSafetensors: <path>: ...`) for a malformed file;
- *   the usual Node errors (ENOENT, ...) when the file cannot be read.
+ * @throws FormatError (message `loadSafetensors: <path>: ...`) for a malformed file, and
+ *   for one that cannot be read (missing, a directory: Node's error is its `cause`).
  *
  * @example
  * const { tensors, metadata } = await loadSafetensors('lstm.safetensors');
  * tensors.get('weight_ih_l0')?.shape; // [512, 28]
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsContents> {
-  const bytes = await readFile(path);
+  const bytes = await readLoaderFile('loadSafetensors', path);
   return parseSafetensorsAs(bytes, 'loadSafetensors', path);
 }
 
@@ -54,7 +53,7 @@ export async function loadSafetensors(path: string): Promise<SafetensorsContents
  * const { tensors, metadata } = loadSafetensorsSync('model.safetensors');
  */
 export function loadSafetensorsSync(path: string): SafetensorsContents {
-  return parseSafetensorsAs(readFileSync(path), 'loadSafetensorsSync', path);
+  return parseSafetensorsAs(readLoaderFileSync('loadSafetensorsSync', path), 'loadSafetensorsSync', path);
 }
 
 /**

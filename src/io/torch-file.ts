@@ -1,9 +1,8 @@
 /*
  * PyTorch checkpoints from files (Node); see torch-format.ts for the format.
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
+import { readLoaderFile, readLoaderFileSync } from './read-file.js';
 import type { TensorDict } from './safetensors-format.js';
 import { parseTorchCheckpoint, type TorchValue } from './torch-format.js';
 import { serializeTorchStateDict } from './torch-write.js';
@@ -12,13 +11,17 @@ export { serializeTorchStateDict } from './torch-write.js';
 export * from './torch-format.js';
 
 /**
- * Reads a `torch.save` file (`.pt`, `.pth`, `.bin`): see `parseTorchCheckpoint`.
+ * Reads a `torch.save` file (`.pt`, `.pth`, `.bin`): see `parseTorchCheckpoint`. A file
+ * that cannot be read is a FormatError naming it (Node's error is its `cause`).
  * @example
  * const lstm = new LSTM(28, 128, { numLayers: 2, batchFirst: true });
  * lstm.loadStateDict(torchStateDict(await loadTorchCheckpoint('lstm.pt')));
  */
 export async function loadTorchCheckpoint(path: string): Promise<TorchValue> {
-  return parseTorchCheckpoint(await readFile(path), `loadTorchCheckpoint: ${path}`);
+  return parseTorchCheckpoint(
+    await readLoaderFile('loadTorchCheckpoint', path),
+    `loadTorchCheckpoint: ${path}`,
+  );
 }
 
 /**
@@ -28,7 +31,10 @@ export async function loadTorchCheckpoint(path: string): Promise<TorchValue> {
  * const sd = torchStateDict(loadTorchCheckpointSync('lstm.pt'));
  */
 export function loadTorchCheckpointSync(path: string): TorchValue {
-  return parseTorchCheckpoint(readFileSync(path), `loadTorchCheckpointSync: ${path}`);
+  return parseTorchCheckpoint(
+    readLoaderFileSync('loadTorchCheckpointSync', path),
+    `loadTorchCheckpointSync: ${path}`,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,6 +222,39 @@ test('bad arguments: one line on stderr naming the problem, non-zero exit', () =
     ['summary', join(FIXTURES, 'nope')],
     /^longshort summary: loadModel: .*nope.*model\.json: cannot read the file/,
   );
+});
+
+test('textgen train on random bytes (not UTF-8) is refused, naming the file and the first bad byte', () => {
+  withTmp((dir) => {
+    const file = join(dir, 'random.bin');
+    // seeded bytes: text first, then a byte no UTF-8 sequence starts with
+    let a = 7;
+    const bytes = Uint8Array.from({ length: 4000 }, (_, i) =>
+      i < 100 ? 0x61 : (a = (a * 1103515245 + 12345) >>> 0) >>> 24,
+    );
+    bytes[100] = 0xff;
+    writeFileSync(file, bytes);
+    fails(
+      ['textgen', 'train', file, '--epochs', '1', '--out', join(dir, 'm')],
+      /^longshort textgen train: .*random\.bin must be UTF-8 text; got byte 0xff at offset 100/,
+    );
+    assert.ok(!existsSync(join(dir, 'm')), 'nothing was trained or saved');
+    // valid multi-byte UTF-8 passes the check (and trains)
+    writeFileSync(file, 'héllo wörld, ünïcode ✓ 𝄞 '.repeat(40));
+    const out = ok([
+      'textgen',
+      'train',
+      file,
+      '--tiny',
+      '--epochs',
+      '1',
+      '--out',
+      join(dir, 'm'),
+      '--sample',
+      '0',
+    ]);
+    assert.match(out, /Epoch 1\/1/);
+  });
 });
 
 test('longshort --version prints the version of package.json', () => {

@@ -1,4 +1,4 @@
-// The short fuzz run (the long one is `npm run fuzz`): every loader over a few hundred
+// The short fuzz run (the long one is `npm run fuzz`): every loader (the interop formats too) over a few hundred
 // seeded mutations in a watched child process, and a check that the watchdog does see
 // hangs, crashes, untyped errors and memory overruns (loaders that misbehave on purpose).
 // Plus fast-check properties: any bytes into a parser give a value or a typed error.
@@ -41,7 +41,18 @@ function row(out: string, loader: string): number[] {
 test('short fuzz run: every loader, 250 inputs each, no hang, crash, untyped error or memory overrun', () => {
   const r = fuzz(['--inputs', '250', '--seed', '11']);
   assert.equal(r.status, 0, r.out);
-  for (const loader of ['safetensors', 'pt', 'pickle', 'zip', 'csv', 'model']) {
+  for (const loader of [
+    'safetensors',
+    'pt',
+    'pickle',
+    'zip',
+    'csv',
+    'model',
+    'onnx',
+    'keras',
+    'h5',
+    'tfjs',
+  ]) {
     const [inputs, accepted, typed, hangs, crashes, untyped, over] = row(r.out, loader);
     assert.equal(inputs, 250, loader);
     assert.equal(accepted + typed, 250, loader);

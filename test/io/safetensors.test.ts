@@ -565,7 +565,10 @@ test('load errors name the function and the file', async () => {
       () => loadSafetensorsSync(path),
       /^FormatError: loadSafetensorsSync: .*broken\.safetensors: header length exceeds the file/,
     );
-    await assert.rejects(loadSafetensors(join(dir, 'nope.safetensors')), { code: 'ENOENT' });
+    await assert.rejects(
+      loadSafetensors(join(dir, 'nope.safetensors')),
+      (e: unknown) => e instanceof FormatError && (e.cause as { code?: string }).code === 'ENOENT',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,8 @@
  * model_config attribute and model_weights/<layer>/weight_names), into a
  * SequentialModel of the Keras front.
  */
-import { unzipSync } from 'fflate';
 import { FormatError, UnsupportedError } from '../../core/errors.js';
+import { readZip } from '../../io/zip-read.js';
 import { sequential, type SequentialModel } from '../../models/index.js';
 import type { Tensor } from '../../tensor/index.js';
 import { memberAt, readH5, type H5Dataset, type H5Group } from './h5.js';
@@ -102,14 +102,14 @@ function kerasVars(file: string, root: H5Group, key: string, p: KerasLayerPlan):
  * @example const model = await readKerasArchive(readFileSync('m.keras'), 'm.keras');
  */
 export async function readKerasArchive(bytes: Uint8Array, file: string): Promise<SequentialModel> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, {
-      filter: (f) => f.name === 'config.json' || f.name === 'metadata.json' || f.name === 'model.weights.h5',
-    });
-  } catch (e) {
-    throw new FormatError(`${file}: a .keras file must be a zip archive; got ${(e as Error).message}`);
-  }
+  // longshort's own zip reader: sizes bounded by the bytes and MAX_INFLATED_BYTES before
+  // inflating (fflate's unzipSync allocates what a record declares), CRC-32 checked
+  const files = readZip(
+    bytes,
+    (name) => name === 'config.json' || name === 'metadata.json' || name === 'model.weights.h5',
+    file,
+  );
+  const entries: Record<string, Uint8Array> = Object.fromEntries(files);
   for (const need of ['config.json', 'model.weights.h5']) {
     if (entries[need] === undefined)
       throw new FormatError(

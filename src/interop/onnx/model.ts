@@ -244,6 +244,11 @@ export function decodeTensor(t: PTensor, where: string): Value {
 
 const utf8 = new TextDecoder();
 
+/** A bytes field as text; protobufjs leaves an absent one as its (array) default. */
+function text(b: unknown): string {
+  return b instanceof Uint8Array ? utf8.decode(b) : '';
+}
+
 function decodeAttr(a: PAttr, where: string): OnnxAttributeValue {
   const w = `${where} attribute '${a.name ?? ''}'`;
   if (a.ref_attr_name) throw new UnsupportedError(`${w}: attribute references (functions) are not supported`);
@@ -253,7 +258,7 @@ function decodeAttr(a: PAttr, where: string): OnnxAttributeValue {
     case 2:
       return toInt(a.i, w);
     case 3:
-      return utf8.decode(a.s ?? new Uint8Array(0));
+      return text(a.s);
     case 4:
       if (!a.t) throw new FormatError(`${w}: a TENSOR attribute must hold a tensor`);
       return decodeTensor(a.t, w);
@@ -265,7 +270,7 @@ function decodeAttr(a: PAttr, where: string): OnnxAttributeValue {
     case 7:
       return (a.ints ?? []).map((v) => toInt(v, w));
     case 8:
-      return (a.strings ?? []).map((s) => utf8.decode(s));
+      return (a.strings ?? []).map(text);
     default:
       throw new UnsupportedError(
         `${w}: attribute type must be FLOAT, INT, STRING, TENSOR, GRAPH, FLOATS, INTS or STRINGS; got ${a.type ?? 0}`,

@@ -34,6 +34,28 @@ function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** One manifest entry, its fields' types checked (sizes are checked by decodeTfjsWeights). */
+function checkSpec(w: unknown, file: string, index: number): TfjsWeightSpec {
+  const at = `${file}: weightsManifest weight ${index}`;
+  if (!isObj(w) || typeof w.name !== 'string')
+    throw new FormatError(
+      `${at} must be an object with a string name; got ${JSON.stringify(w)?.slice(0, 80)}`,
+    );
+  if (!Array.isArray(w.shape))
+    throw new FormatError(`${at} (${w.name}) must have a shape array; got ${JSON.stringify(w.shape)}`);
+  const q = w.quantization;
+  if (q !== undefined) {
+    if (!isObj(q))
+      throw new FormatError(`${at} (${w.name}): quantization must be an object; got ${JSON.stringify(q)}`);
+    for (const k of ['scale', 'min'] as const)
+      if (q[k] !== undefined && typeof q[k] !== 'number')
+        throw new FormatError(
+          `${at} (${w.name}): quantization.${k} must be a number; got ${JSON.stringify(q[k])}`,
+        );
+  }
+  return w as unknown as TfjsWeightSpec;
+}
+
 /**
  * The weight specs of a model.json, in manifest order, with the shard paths.
  *
@@ -52,7 +74,7 @@ export function tfjsManifest(modelJson: unknown, file: string): { paths: string[
     if (!isObj(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights))
       throw new FormatError(`${file}: a weightsManifest entry needs paths and weights`);
     paths.push(...group.paths.map(String));
-    specs.push(...(group.weights as TfjsWeightSpec[]));
+    for (const w of group.weights as unknown[]) specs.push(checkSpec(w, file, specs.length));
   }
   return { paths, specs };
 }
