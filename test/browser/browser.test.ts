@@ -11,7 +11,7 @@
 // LONGSHORT_CHROMIUM to a Chromium/Chrome binary, else /usr/bin/chromium and friends
 // are tried (`apt-get install -y chromium` on Debian).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -21,34 +21,10 @@ import * as pool from '../../src/parallel/pool.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
 import { buildBrowserBundle, type BrowserBundle } from './bundle.js';
 import { compute, type ComputeOptions, type ComputeResult } from './compute.js';
+import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium.js';
 
 // dist/test/browser/ -> the repository root (serves dist/ and node_modules/)
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function findChromium(): string | null {
-  const fromEnv = process.env.LONGSHORT_CHROMIUM;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (const p of [
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable',
-  ]) {
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
 
 // [lib, pool, rnn, { compute }]: from dist/ module by module, or (o.bundled) from the
 // esbuild bundle that bundle.ts writes

@@ -16,34 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Tensor, loadModel } from '../../src/index.js';
 import { startSiteServer, type SiteServer } from '../../site/scripts/serve.js';
+import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const siteDir = path.join(repoRoot, 'site', 'dist');
 const shots = path.join(repoRoot, 'out', 'site-test');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function findChromium(): string | null {
-  const fromEnv = process.env.LONGSHORT_CHROMIUM;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (const p of [
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable',
-  ])
-    if (existsSync(p)) return p;
-  return null;
-}
-
 type Browser = import('playwright-core').Browser;
 type Page = import('playwright-core').Page;
 
@@ -92,7 +69,7 @@ describe('docs site and playground in headless Chromium', { timeout: 240_000 }, 
       executablePath: exe,
       headless: true,
       chromiumSandbox: false,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       timeout: 60_000,
     });
     mkdirSync(shots, { recursive: true });
