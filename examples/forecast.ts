@@ -89,8 +89,7 @@ if (transform !== undefined && transform !== 'diff' && transform !== 'none') {
   process.exit(2);
 }
 const int = (key: string, min = 1): number | undefined => optNum(args, key, { integer: true, min });
-const str = (key: string): string | undefined =>
-  typeof args[key] === 'string' ? (args[key] as string) : undefined;
+const str = (key: string): string | undefined => (typeof args[key] === 'string' ? args[key] : undefined);
 
 try {
   const r = await forecastApp({

@@ -107,8 +107,8 @@ function stack(
   let k = 0;
   for (const b of data) {
     if (k >= nb) break;
-    x.set(b.x.data as Int32Array, k * batchSize * seqLength);
-    y.set(b.y.data as Int32Array, k * batchSize * seqLength);
+    x.set(b.x.data, k * batchSize * seqLength);
+    y.set(b.y.data, k * batchSize * seqLength);
     k++;
   }
   return { x: new Tensor(x, [n, seqLength]), y: new Tensor(y, [n, seqLength]) };

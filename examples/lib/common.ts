@@ -45,7 +45,7 @@ export function parseCli(
           ...(o.default !== undefined ? { default: o.default } : {}),
         },
       ]),
-    ) as ParseArgsConfig['options'],
+    ),
   };
   let values: Record<string, string | boolean | string[] | undefined>;
   try {

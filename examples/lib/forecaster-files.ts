@@ -141,7 +141,7 @@ export async function loadForecaster(dir: string): Promise<{ forecaster: Forecas
   };
   const meta: ForecasterMeta = {
     column: j.column,
-    dateColumn: j.dateColumn as string | null,
+    dateColumn: j.dateColumn,
     where: where as Record<string, string>,
     calendar: cal as unknown as Calendar,
     season: j.season,

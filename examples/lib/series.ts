@@ -160,7 +160,7 @@ export function loadCsvSeries(file: string, spec: SeriesSpec): LoadedSeries {
     spec,
   );
   const allMonths = months.every((m) => m !== null);
-  const span = allMonths ? (months[months.length - 1] as number) - (months[0] as number) + 1 : 0;
+  const span = allMonths ? months[months.length - 1] - months[0] + 1 : 0;
   const distinctMonths = allMonths && new Set(months).size === months.length;
   if (!distinctMonths || span > raw.length * 1.5) {
     const ok = times.every((t) => !Number.isNaN(t));
@@ -189,13 +189,13 @@ export function loadCsvSeries(file: string, spec: SeriesSpec): LoadedSeries {
     };
   }
   // monthly: reindex onto every month, interpolating the months the file lacks
-  const m0 = months[0] as number;
+  const m0 = months[0];
   const known = new Uint8Array(span);
   const regrid = (col: Float64Array): Float64Array => {
     const out = new Float64Array(span);
     months.forEach((m, i) => {
-      out[(m as number) - m0] = col[i];
-      known[(m as number) - m0] = 1;
+      out[m - m0] = col[i];
+      known[m - m0] = 1;
     });
     for (let i = 0; i < span; i++) {
       if (known[i]) continue;

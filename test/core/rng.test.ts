@@ -114,7 +114,7 @@ describe('Generator', () => {
 test('getState/setState resumes the exact sequence, including a cached normal', () => {
   const g = new Generator(11);
   g.normal(); // leaves a spare normal cached
-  const state = JSON.parse(JSON.stringify(g.getState()));
+  const state = JSON.parse(JSON.stringify(g.getState())) as ReturnType<Generator['getState']>;
   const first = [g.normal(), g.uniform(), g.normal(), g.randint(1000)];
   const h = new Generator(99);
   h.setState(state);
@@ -125,7 +125,7 @@ test('setState rejects a malformed state with a FormatError', () => {
   const g = new Generator(1);
   assert.throws(
     () => g.setState({ s: [1, 2, 3], spare: null }),
-    (e: unknown) => e instanceof FormatError && /4 unsigned 32-bit integers/.test((e as Error).message),
+    (e: unknown) => e instanceof FormatError && /4 unsigned 32-bit integers/.test(e.message),
   );
   assert.throws(() => g.setState({ s: [1, 2, 3, -1], spare: null }), FormatError);
 });

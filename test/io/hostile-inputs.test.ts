@@ -29,8 +29,7 @@ function typedFast(fn: () => unknown, cls: new (...a: never[]) => Error, ...frag
   }
   const ms = performance.now() - t0;
   assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
-  for (const f of fragments)
-    assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
+  for (const f of fragments) assert.ok(err.message.includes(f), `message "${err.message}" lacks "${f}"`);
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms; expected under 1 s`);
 }
 
@@ -48,8 +47,7 @@ async function typedFastAsync(
   }
   const ms = performance.now() - t0;
   assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
-  for (const f of fragments)
-    assert.ok((err as Error).message.includes(f), `message "${(err as Error).message}" lacks "${f}"`);
+  for (const f of fragments) assert.ok(err.message.includes(f), `message "${err.message}" lacks "${f}"`);
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms; expected under 1 s`);
 }
 

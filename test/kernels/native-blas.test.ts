@@ -189,7 +189,7 @@ describe('native BLAS kernel set', () => {
           );
           REF_KERNELS.rnnSequenceBackward(p, b.saved, og, gb, null);
           for (const k of ['dX', 'dh0', 'dWIh', 'dWHh', 'dBIh', 'dBHh', 'dWHr'] as const) {
-            if (ga[k] !== null) close(ga[k] as Float32Array, gb[k] as Float32Array, k, 2e-5);
+            if (ga[k] !== null) close(ga[k], gb[k] as Float32Array, k, 2e-5);
           }
         });
       }

@@ -57,7 +57,10 @@ test('save/load round trip: identical predictions, PyTorch keys, compile config'
         st.tensors.has('gru_1.bias_hh_l0') &&
         st.tensors.has('dense_1.weight'),
     );
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      epoch: number;
+      compile: unknown;
+    };
     assert.equal(json.epoch, 2);
     assert.deepEqual(json.compile, { loss: 'mse', optimizer: { type: 'adam', lr: 0.01 }, metrics: ['mae'] });
 
@@ -146,7 +149,7 @@ test('loadModel rejects bad files with a FormatError naming the file and field',
       });
     };
     const edit = (f: (j: Record<string, unknown>) => void): string => {
-      const j = JSON.parse(good);
+      const j = JSON.parse(good) as Record<string, unknown>;
       f(j);
       return JSON.stringify(j);
     };
@@ -189,7 +192,7 @@ test('loadModel rejects bad files with a FormatError naming the file and field',
   }
 });
 
-test('saved mid-training and loaded in a new process, a model with dropout continues with the losses of an uninterrupted run', async () => {
+test('saved mid-training and loaded in a new process, a model with dropout continues with the losses of an uninterrupted run', () => {
   const dir = tmp();
   try {
     const child = fileURLToPath(new URL('./resume-child.js', import.meta.url));
@@ -197,7 +200,11 @@ test('saved mid-training and loaded in a new process, a model with dropout conti
       ...args: string[]
     ): { epoch: number[]; history: Record<string, number[]>; prediction: number[] } => {
       const out = execFileSync(process.execPath, [child, ...args], { encoding: 'utf8' });
-      return JSON.parse(out.trim().split('\n').at(-1) as string);
+      return JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
+        epoch: number[];
+        history: Record<string, number[]>;
+        prediction: number[];
+      };
     };
     const whole = run('whole', '6');
     const part1 = run('first', '3', dir);

@@ -81,7 +81,7 @@ test('fit reduces the loss; history keys; metrics; evaluate', async () => {
   assert.equal(model.epoch, 15);
 });
 
-test('softmax + sparseCategoricalCrossentropy is computed from the logits (no NaN on saturated outputs)', async () => {
+test('softmax + sparseCategoricalCrossentropy is computed from the logits (no NaN on saturated outputs)', () => {
   manualSeed(0);
   const model = sequential([dense({ units: 3, activation: 'softmax', inputShape: [2] })]);
   model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd' });
@@ -294,7 +294,7 @@ test('callbacks run in order; stopTraining; fit yields to the event loop', async
   assert.ok(ticks > 0, 'the event loop ran during fit');
 });
 
-test('masked sequence targets: the loss ignores padded steps', async () => {
+test('masked sequence targets: the loss ignores padded steps', () => {
   manualSeed(4);
   const model = sequential([
     embedding({ inputDim: 6, outputDim: 3, maskZero: true, inputShape: [4] }),

@@ -200,6 +200,6 @@ test('scheduler loadStateDict validates and changes nothing on failure', () => {
   // Infinity survives a JSON round trip as null
   const fresh = new ReduceLROnPlateau(opt).stateDict();
   const q = new ReduceLROnPlateau(opt);
-  q.loadStateDict(JSON.parse(JSON.stringify(fresh)));
+  q.loadStateDict(JSON.parse(JSON.stringify(fresh)) as typeof fresh);
   assert.equal(q.best, Infinity);
 });

@@ -115,7 +115,7 @@ describe('gradcheck: broadcasting binary ops (both operands require grad)', () =
     a.grad = null;
     b.grad = null;
     minimum(a, b).sum().backward();
-    const grads = [a, b].map((t) => (t.grad as Tensor | null)?.toArray());
+    const grads = [a, b].map((t) => t.grad?.toArray());
     assert.deepEqual(grads, [
       [0.5, 1],
       [0.5, 0],

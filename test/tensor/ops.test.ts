@@ -90,7 +90,7 @@ function run(c: FxCase, dtype: 'float32' | 'float64'): Tensor | Tensor[] {
     case 'minimum':
       return minimum(x, y);
     case 'pow':
-      return pow(x, y ?? (a.exponent as number));
+      return pow(x, y ?? a.exponent);
     case 'neg':
     case 'exp':
     case 'log':
@@ -100,7 +100,7 @@ function run(c: FxCase, dtype: 'float32' | 'float64'): Tensor | Tensor[] {
     case 'sigmoid':
     case 'tanh':
     case 'relu':
-      return (x[c.op as 'exp'] as () => Tensor).call(x);
+      return x[c.op as 'exp'].call(x);
     case 'clamp':
       return x.clamp(a.min, a.max);
     case 'where':

@@ -74,7 +74,7 @@ for (const [name, make] of Object.entries(MODELS)) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
   await model.save(
-    tf.io.withSaveHandler(async (a) => {
+    tf.io.withSaveHandler((a) => {
       const json = {
         modelTopology: a.modelTopology,
         format: a.format,
@@ -84,7 +84,7 @@ for (const [name, make] of Object.entries(MODELS)) {
       };
       writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
       writeFileSync(join(dir, 'weights.bin'), Buffer.from(a.weightData));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
   writeFileSync(

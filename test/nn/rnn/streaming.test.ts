@@ -212,7 +212,7 @@ describe('streaming state', () => {
       check(0, 2);
       // optimizer step
       const opt = new SGD(m.parameters(), { lr: 0.5 });
-      for (const p of m.parameters()) p.grad = randn(p.shape as number[], { dtype });
+      for (const p of m.parameters()) p.grad = randn(p.shape, { dtype });
       const before = Array.from(
         m.step(xs[2], m.initState({ h0: s.h.clone(), c0: (s.c as Tensor).clone() })).data,
       );
@@ -227,7 +227,7 @@ describe('streaming state', () => {
       check(4, 6);
       // loadStateDict (new storage)
       const sd = new Map<string, Tensor>();
-      for (const [k, v] of m.namedParameters()) sd.set(k, randn(v.shape as number[], { dtype }));
+      for (const [k, v] of m.namedParameters()) sd.set(k, randn(v.shape, { dtype }));
       m.loadStateDict(sd);
       check(6, 8);
     }

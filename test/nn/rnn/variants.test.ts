@@ -88,7 +88,7 @@ test('cells: one step equals the layer on a one-step sequence, with the same var
     const renamed: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(sd)) renamed[`${k}_l0`] = v;
     layer.loadStateDict(renamed);
-    const hCell = cell instanceof LSTMCell ? cell.forward(x)[0] : (cell as GRUCell | RNNCell).forward(x);
+    const hCell = cell instanceof LSTMCell ? cell.forward(x)[0] : cell.forward(x);
     const out =
       layer instanceof LSTM
         ? layer.forward(x.unsqueeze(0))[0]

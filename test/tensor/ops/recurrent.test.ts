@@ -616,8 +616,8 @@ test('recurrentLayer rejects bad input with typed errors naming expected and act
       () => call(a),
       (e: unknown) => {
         assert.ok(e instanceof cls, `${what}: expected ${cls.name}, got ${String(e)}`);
-        assert.match((e as Error).message, re, what);
-        assert.match((e as Error).message, /^recurrentLayer: /, what);
+        assert.match(e.message, re, what);
+        assert.match(e.message, /^recurrentLayer: /, what);
         return true;
       },
       what,
