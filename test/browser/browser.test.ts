@@ -410,7 +410,8 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       assertSameNumbers(r, nodeReference(SMALL), 'bundle, page');
       // csv-parse's browser build came along (its Node build needs Buffer)
       const csv = await plain.evaluate(async () => {
-        const b = await import('/dist/test/browser/bundle/app.mjs');
+        const url: string = '/dist/test/browser/bundle/app.mjs';
+        const b = await import(url);
         return Array.from(
           b.lib.parseCsvColumns('\ufeffdate,CO2\n1958-03,315.7\n1958-04,"317.45"\n', { columns: ['CO2'] })
             .columns.CO2 as Float64Array,
@@ -419,7 +420,8 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(csv, [315.7, 317.45]);
       // and fflate's: a torch.save checkpoint read in the page
       const pt = await plain.evaluate(async () => {
-        const b = await import('/dist/test/browser/bundle/app.mjs');
+        const url: string = '/dist/test/browser/bundle/app.mjs';
+        const b = await import(url);
         const bytes = new Uint8Array(await (await fetch('/test/fixtures/pt/protocol4.pt')).arrayBuffer());
         const sd = b.lib.torchStateDict(b.lib.parseTorchCheckpoint(bytes)) as Map<
           string,
