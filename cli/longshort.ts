@@ -240,7 +240,7 @@ program
 program
   .command('summary')
   .description(
-    'print the summary table of a model: a model.save(dir) directory, a Keras .keras / .h5 file, a TF.js model.json or a brain.js .json; the inputs, outputs and nodes of an .onnx file',
+    'print the summary table of a model: a model.save(dir) directory, a Keras .keras / .h5 file, a TF.js model.json or a brain.js .json; the inputs, outputs and nodes of an .onnx file; the tensors of a state dict (.pt, .pth, .safetensors)',
   )
   .argument('<model>', 'the model directory (model.json, weights.safetensors) or model file')
   .action(
@@ -253,10 +253,16 @@ program
 program
   .command('convert')
   .description(
-    'convert between model files by extension: .pt/.pth -> .safetensors (same keys); .keras, .h5, model.json, brain.js .json (in) and model.save directories, and to .onnx',
+    'convert between model files by extension: .keras, .h5, model.json, brain.js .json (in) and model.save directories, and to .onnx; state dicts between .pt/.pth and .safetensors (same keys); a model to its state dict (.pt, .safetensors)',
   )
-  .argument('<input>', 'the torch.save file, Keras .keras / .h5 file, or saved model directory')
-  .argument('<output>', 'the file to write (atomically): .safetensors, .keras, .h5, or a directory')
+  .argument(
+    '<input>',
+    'the model file (.keras, .h5, model.json, brain.js .json), saved model directory or state dict (.pt, .pth, .safetensors)',
+  )
+  .argument(
+    '<output>',
+    'the file to write (atomically): .onnx, .keras, .h5, model.json, .safetensors, .pt, or a directory',
+  )
   .option('--key <name>', "the checkpoint entry holding the state dict (e.g. 'model', 'state_dict')")
   .option('--strip-prefix <prefix>', "a prefix to drop from every key (e.g. 'module.')")
   .action(

@@ -2,9 +2,17 @@
  * `longshort summary MODEL`: the Keras-style summary table of a model: a directory
  * saved with `model.save(dir)` (e.g. by `longshort textgen train`), or a Keras
  * `.keras` / `.h5` file, a TF.js model.json, a brain.js .json; for an `.onnx` file its
- * inputs, outputs (name, type, shape) and nodes.
+ * inputs, outputs (name, type, shape) and nodes; for a state dict (torch.save `.pt` /
+ * `.pth`, `.safetensors`) its tensors (key, dtype, shape) and their total size.
  */
-import { importModel, isOnnxModel, type OnnxModel, type OnnxValueInfo } from '../../src/index.js';
+import { readStateDict } from './convert.js';
+import {
+  importModel,
+  isOnnxModel,
+  type OnnxModel,
+  type OnnxValueInfo,
+  type Tensor,
+} from '../../src/index.js';
 
 const ELEM_TYPES: Record<number, string> = { 1: 'float32', 6: 'int32', 7: 'int64', 9: 'bool', 11: 'float64' };
 
@@ -32,7 +40,18 @@ function onnxSummary(path: string, model: OnnxModel): void {
   console.log(`initializers: ${graph.initializers.size}, ${params.toLocaleString('en-US')} values`);
 }
 
+function stateDictSummary(path: string, sd: Map<string, Tensor>): void {
+  let values = 0;
+  for (const t of sd.values()) values += t.numel();
+  console.log(`${path}: state dict, ${sd.size} tensors, ${values.toLocaleString('en-US')} values`);
+  for (const [k, t] of sd) console.log(`  ${k.padEnd(32)} ${t.dtype.padEnd(8)} [${t.shape.join(', ')}]`);
+}
+
 export async function summaryCommand(path: string): Promise<void> {
+  if (/\.(pt|pth|safetensors)$/i.test(path)) {
+    stateDictSummary(path, await readStateDict(path));
+    return;
+  }
   const model = await importModel(path);
   if (isOnnxModel(model)) {
     onnxSummary(path, model);

@@ -7,6 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import {
+  importModel,
+  isOnnxModel,
+  loadSafetensors,
+  loadTorchCheckpoint,
+  torchStateDict,
+} from '../../src/index.js';
 
 const CLI = fileURLToPath(new URL('../../cli/longshort.js', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../../test/fixtures/keras/models/', import.meta.url));
@@ -76,9 +83,56 @@ test('convert to .onnx from every importable model file, and summary prints the 
     const back = run(['convert', join(dir, 'm0.onnx'), join(dir, 'x.keras')]);
     assert.notEqual(back.status, 0);
     assert.match(back.out, /ONNX graph converts to no other format/);
-    const sd = run(['convert', join(MODELS, 'embed_bidir.keras'), join(dir, 'x.safetensors')]);
-    assert.notEqual(sd.status, 0);
-    assert.match(sd.out, /holds tensors, not a model/);
+    const back2 = run(['convert', join(dir, 'm0.onnx'), join(dir, 'x.safetensors')]);
+    assert.notEqual(back2.status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('convert a model to its state dict (.safetensors, .pt), between state dicts, and summary lists them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-cli-convert-sd-'));
+  try {
+    const src = join(MODELS, 'embed_bidir.keras');
+    const model = await importModel(src);
+    if (isOnnxModel(model)) throw new Error('expected a layer model');
+    const want = model.getWeights();
+    const st = join(dir, 'm.safetensors');
+    const pt = join(dir, 'm.pt');
+    const pt2 = join(dir, 'back.safetensors');
+    for (const [a, b] of [
+      [src, st],
+      [st, pt],
+      [pt, pt2],
+    ]) {
+      const r = run(['convert', a, b]);
+      assert.equal(r.status, 0, r.out);
+      assert.match(r.out, new RegExp(`${want.size} tensors, 274 values`));
+    }
+    for (const got of [
+      (await loadSafetensors(st)).tensors,
+      torchStateDict(await loadTorchCheckpoint(pt)),
+      (await loadSafetensors(pt2)).tensors,
+    ]) {
+      assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+      for (const [k, t] of want) {
+        assert.deepEqual(got.get(k)?.shape, t.shape, k);
+        assert.deepEqual(got.get(k)?.toArray(), t.toArray(), k);
+      }
+    }
+    const sum = run(['summary', pt]);
+    assert.equal(sum.status, 0, sum.out);
+    assert.match(sum.out, /m\.pt: state dict, 11 tensors, 274 values/);
+    assert.match(sum.out, /embedding\.weight\s+float32\s+\[11, 4\]/);
+    const noArch = run(['convert', pt, join(dir, 'x.keras')]);
+    assert.notEqual(noArch.status, 0);
+    assert.match(
+      noArch.out,
+      /holds tensors, not an architecture; expected OUT ending \.safetensors, \.pt or \.pth, got .*x\.keras/,
+    );
+    const key = run(['convert', st, join(dir, 'y.pt'), '--key', 'model']);
+    assert.notEqual(key.status, 0);
+    assert.match(key.out, /--key applies to torch\.save checkpoints/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
