@@ -42,6 +42,7 @@ export interface AdagradOptions {
  * const opt = new Adagrad(model.parameters(), { lr: 1e-2, lrDecay: 0, initialAccumulatorValue: 0.1 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  protected override readonly stepAsTensor = true;
   /**
    * @param params parameters, or groups `{ params, lr?, lrDecay?, ... }`
    * @param options defaults: `lr` 1e-2, `lrDecay` 0, `weightDecay` 0, `initialAccumulatorValue` 0, `eps` 1e-10, `maximize` false; `foreach` true
@@ -72,10 +73,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected stateSpec(): Record<string, StateKind> {
     return { step: 'step', sum: 'buffer' };
-  }
-
-  protected override stepIsTensor(): boolean {
-    return true;
   }
 
   protected update(

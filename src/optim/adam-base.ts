@@ -15,6 +15,7 @@ import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind }
  * class Adam extends AdamBase { constructor(params, options = {}) { super('Adam', params, defaults, options, false); } }
  */
 export abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected override readonly stepAsTensor = true;
   private readonly owner: AdamOwner;
 
   protected constructor(
@@ -48,10 +49,6 @@ export abstract class AdamBase extends Optimizer<AdamOptions> {
     const spec: Record<string, StateKind> = { step: 'step', exp_avg: 'buffer', exp_avg_sq: 'buffer' };
     if (group.amsgrad) spec.max_exp_avg_sq = 'buffer';
     return spec;
-  }
-
-  protected override stepIsTensor(): boolean {
-    return true;
   }
 
   protected update(

@@ -17,18 +17,7 @@ import type {
 } from './optimizer-types.js';
 
 // the types live in optimizer-types.ts; re-exported for the modules that import them from here
-export type {
-  HyperValue,
-  LrHyper,
-  OptimizerOptions,
-  OptimizerStateDict,
-  ParamGroup,
-  ParamGroupInput,
-  ParamState,
-  ParamsInput,
-  StateKind,
-  StateValue,
-} from './optimizer-types.js';
+export type * from './optimizer-types.js';
 
 function definedEntries(o: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -67,6 +56,8 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
   protected readonly name: string;
   /** Whether `step()` runs the fused loop over each group (see `OptimizerOptions.foreach`). */
   readonly foreach: boolean;
+  /** Whether PyTorch stores `step` as a tensor (Adam, AdamW, Adagrad) rather than a number. */
+  protected readonly stepAsTensor: boolean = false;
   /** The reused lists a foreach step runs over. */
   private readonly batch: ForeachBatch = emptyForeachBatch();
 
@@ -233,7 +224,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
    * @example const saved = opt.stateDict(); ... opt2.loadStateDict(saved);
    */
   stateDict(): OptimizerStateDict {
-    return packStateDict(this.paramGroups, this.state, this.stepIsTensor());
+    return packStateDict(this.paramGroups, this.state, this.stepAsTensor);
   }
 
   /**
@@ -304,8 +295,4 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
   protected beginGroup(_group: ParamGroup<H>): void {}
   /** Creates state eagerly for a new group (Adagrad); lazily otherwise. */
   protected initGroupState(_group: ParamGroup<H>): void {}
-  /** Whether PyTorch stores `step` as a tensor (Adam, AdamW, Adagrad) rather than a number. */
-  protected stepIsTensor(): boolean {
-    return false;
-  }
 }
