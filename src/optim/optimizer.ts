@@ -5,6 +5,7 @@ import { formatShape } from '../core/shape.js';
 import { enableGrad, Tensor } from '../tensor/index.js';
 import { emptyForeachBatch, releaseForeachBatch, type ForeachBatch } from './foreach-batch.js';
 import { packStateDict, unpackStateDict } from './optimizer-state-dict.js';
+import { checkGroupParams, groupInputs, isParamGroupInput } from './param-groups.js';
 import type {
   LrHyper,
   OptimizerOptions,
@@ -21,10 +22,6 @@ export type * from './optimizer-types.js';
 
 function definedEntries(o: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-function isParamGroupInput(x: unknown): x is { params: Iterable<Tensor> } {
-  return typeof x === 'object' && x !== null && !(x instanceof Tensor) && 'params' in x;
 }
 
 /**
@@ -81,21 +78,8 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     const defaults = { ...base, ...definedEntries(hyperOptions) } as H;
     this.validateHyper(defaults);
     this.defaults = Object.freeze(defaults);
-    if (
-      params instanceof Tensor ||
-      params === null ||
-      typeof params !== 'object' ||
-      !(Symbol.iterator in params)
-    ) {
-      throw new ConfigError(
-        `${name}: params must be an array of tensors or of parameter groups; got ${params instanceof Tensor ? 'a single Tensor' : String(params)}`,
-      );
-    }
-    const list: unknown[] = [...(params as Iterable<unknown>)];
-    if (list.length === 0) throw new ConfigError(`${name}: got an empty parameter list`);
-    const groups: unknown[] = isParamGroupInput(list[0]) ? list : [{ params: list }];
     this.paramGroups = [];
-    for (const g of groups) this.addParamGroup(g as ParamGroupInput<H>);
+    for (const g of groupInputs<H>(name, params)) this.addParamGroup(g);
   }
 
   /**
@@ -111,25 +95,7 @@ export abstract class Optimizer<H extends LrHyper = LrHyper> {
     }
     const { params, ...overrides } = group as { params: Iterable<Tensor> } & Record<string, unknown>;
     this.checkKeys(overrides, 'a parameter group');
-    const list = params instanceof Tensor ? [params] : [...params];
-    const seen = new Set<Tensor>();
-    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
-    const own = new Set<Tensor>();
-    for (const p of list) {
-      if (!(p instanceof Tensor))
-        throw new ConfigError(`${this.name}: can only optimize Tensors; got ${typeof p}`);
-      if (p.dtype === 'int32')
-        throw new ConfigError(`${this.name}: can only optimize float tensors; got int32`);
-      if (!p.isLeaf)
-        throw new ConfigError(
-          `${this.name}: can't optimize a non-leaf Tensor; pass parameters (leaves), not results of ops`,
-        );
-      if (own.has(p))
-        throw new ConfigError(`${this.name}: a parameter group contains the same parameter twice`);
-      if (seen.has(p))
-        throw new ConfigError(`${this.name}: some parameters appear in more than one parameter group`);
-      own.add(p);
-    }
+    const list = checkGroupParams(this.name, params, this.paramGroups);
     const full = { ...this.defaults, ...definedEntries(overrides) } as unknown as H;
     this.validateHyper(full);
     this.paramGroups.push({ ...full, params: list });
