@@ -301,13 +301,23 @@ function peerTable() {
     P.push({
       key: 'torch2',
       group: 'torch',
-      label: 'torch2 (live)',
+      label: `PyTorch 2 ${THREADS}t (${path.relative(REPO, path.dirname(path.dirname(TORCH2_PY)))}, live)`,
       ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(TORCH2_PY),
       env: {},
       missing: `${TORCH2_PY} missing (bash ../shared/peers/setup.sh makes it)`,
       cmd: (u) => [
         TORCH2_PY,
-        [TORCH_RUNNER, '--threads', String(THREADS), '--only', u === 'W3:stream' ? 'W3' : u, ...topup],
+        [
+          TORCH_RUNNER,
+          '--threads',
+          String(THREADS),
+          // the runner's own name would be torch-unknown-Nt (its BLAS probe knows no MKL)
+          '--peer',
+          `torch2-${THREADS}t`,
+          '--only',
+          u === 'W3:stream' ? 'W3' : u,
+          ...topup,
+        ],
       ],
     });
     // Debian's torch 1.13 stays a column where installed
@@ -318,7 +328,7 @@ function peerTable() {
     P.push({
       key: 'torch',
       group: 'torch',
-      label: 'torch (live)',
+      label: `PyTorch 1.13 ${THREADS}t (${PY}, live)`,
       ok: fs.existsSync(TORCH_RUNNER) && fs.existsSync(PY),
       env,
       vendored,
@@ -519,16 +529,33 @@ function cellText(r, row) {
   return `${dag ? '~' : ''}${fmt(v)}${dag}${bad}`;
 }
 
+/**
+ * The column label of a live PyTorch run, from one of its records: `PyTorch 2.13 2t
+ * (../shared/peers/vendor/torch2, live)` or `PyTorch 1.13 1t (openblas-pthread, /usr/bin/python3, live)`;
+ * the version is read from the record's runtime (`torch 2.13.0+cpu (python ..., blas=...)`).
+ */
+function torchLabel(key, r) {
+  const m = /^torch (\d+)\.(\d+)/.exec(String(r.runtime ?? ''));
+  const version = m ? `${m[1]}.${m[2]}` : key === 'torch2' ? '2' : '1.13';
+  const blas = /blas=([^)\s,]+)/.exec(String(r.runtime ?? ''))?.[1];
+  const where =
+    key === 'torch2'
+      ? path.relative(REPO, path.dirname(path.dirname(TORCH2_PY)))
+      : `${blas && blas !== 'unknown' ? `${blas}, ` : ''}${PY}`;
+  const t = r.threads ?? THREADS;
+  return `PyTorch ${version} ${t}t (${where}, live)`;
+}
+
 function buildReport(ctx) {
   const { records, peers, anchors, meta } = ctx;
   const cols = peers.map((p) => ({ key: p.key, group: p.group ?? p.key, label: p.label }));
-  // live torch: the peer label comes from the runner (which BLAS it mapped)
+  // live torch: the label says which PyTorch (version from the runner's runtime field) and from where
   const find = (key, w, m) =>
     records.find((r) => r.bench_peer_key === key && r.workload === w && r.mode === m);
   for (const c of cols) {
     if (c.group === 'torch') {
       const r = records.find((x) => x.bench_peer_key === c.key && x.peer);
-      if (r) c.label = `${r.peer}${c.key === 'torch2' ? ' [torch 2]' : ''} (live)`;
+      if (r) c.label = torchLabel(c.key, r);
     }
     if (c.group === 'longshort') {
       // the kernel set each longshort column ran, as its processes reported it

@@ -20,8 +20,9 @@ function gradsFinite(params) {
 /**
  * W3 streaming through the streaming API: `s = lstm.initState({ batch: 1 })`, then `h = lstm.step(x, s)` per
  * step (x: a Float32Array of N * H_in values, reused; h: (N, H_out), a view into the state, updated in place),
- * `s.reset()` at the start of each rep. Older call shapes are also accepted: step() returning [output, state],
- * [h, c] or { output|h, state }.
+ * `s.reset()` at the start of each rep. The head runs through `head.forwardInto(h, y)` into one (N, 1) tensor when
+ * the library has it (its streaming API: no allocation per step), else `head.forward(h)`. Older call shapes are also
+ * accepted: step() returning [output, state], [h, c] or { output|h, state }.
  */
 function makeStepApiStream(lstm, head, xs) {
   const xbuf = new Float32Array(1); // (N=1, H_in=1)
@@ -37,6 +38,9 @@ function makeStepApiStream(lstm, head, xs) {
   };
   const s0 = lstm.initState({ batch: 1 });
   const canReset = s0 && typeof s0.reset === 'function';
+  const into = typeof head.forwardInto === 'function';
+  const y = L.zeros([1, 1]); // (N=1, out=1), written in place by forwardInto
+  const headOut = into ? (h) => head.forwardInto(h, y).storage.data[0] : (h) => head.forward(h).item();
   let lastY = 0;
   const stream = () =>
     L.noGrad(() => {
@@ -47,13 +51,13 @@ function makeStepApiStream(lstm, head, xs) {
         xbuf[0] = xs[t];
         const r = unpack(lstm.step(xbuf, state), state);
         state = r.state;
-        lastY = head.forward(r.out).item();
+        lastY = headOut(r.out);
       }
     });
   return {
     stream,
     lastY: () => lastY,
-    api: `lstm.initState({batch: 1})${canReset ? ' + state.reset() per rep' : ' per rep'}; lstm.step(Float32Array x, state) per step; Linear head on h; under noGrad`,
+    api: `lstm.initState({batch: 1})${canReset ? ' + state.reset() per rep' : ' per rep'}; lstm.step(Float32Array x, state) per step; Linear head on h${into ? ' by head.forwardInto(h, y)' : ''}; under noGrad`,
   };
 }
 

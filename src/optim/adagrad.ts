@@ -1,14 +1,9 @@
 import type { FloatArray } from '../core/dtype.js';
 import type { Tensor } from '../tensor/index.js';
-import {
-  checkBoolean,
-  checkNonNegative,
-  Optimizer,
-  type ParamGroup,
-  type ParamsInput,
-  type ParamState,
-  type StateKind,
-} from './optimizer.js';
+import type { ForeachBatch } from './foreach-batch.js';
+import { checkHyper } from './hyper-checks.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
  * Adagrad's hyper-parameters (each also settable per parameter group).
@@ -47,11 +42,12 @@ export interface AdagradOptions {
  * const opt = new Adagrad(model.parameters(), { lr: 1e-2, lrDecay: 0, initialAccumulatorValue: 0.1 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  protected override readonly stepAsTensor = true;
   /**
    * @param params parameters, or groups `{ params, lr?, lrDecay?, ... }`
-   * @param options defaults: `lr` 1e-2, `lrDecay` 0, `weightDecay` 0, `initialAccumulatorValue` 0, `eps` 1e-10, `maximize` false
+   * @param options defaults: `lr` 1e-2, `lrDecay` 0, `weightDecay` 0, `initialAccumulatorValue` 0, `eps` 1e-10, `maximize` false; `foreach` true
    */
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> & OptimizerOptions = {}) {
     super(
       'Adagrad',
       params,
@@ -61,12 +57,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected validateHyper(h: AdagradOptions): void {
-    checkNonNegative('Adagrad', 'lr', h.lr);
-    checkNonNegative('Adagrad', 'lrDecay', h.lrDecay);
-    checkNonNegative('Adagrad', 'weightDecay', h.weightDecay);
-    checkNonNegative('Adagrad', 'initialAccumulatorValue', h.initialAccumulatorValue);
-    checkNonNegative('Adagrad', 'eps', h.eps);
-    checkBoolean('Adagrad', 'maximize', h.maximize);
+    checkHyper(
+      'Adagrad',
+      h,
+      ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'],
+      ['maximize'],
+    );
   }
 
   protected override initGroupState(group: ParamGroup<AdagradOptions>): void {
@@ -79,10 +75,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     return { step: 'step', sum: 'buffer' };
   }
 
-  protected override stepIsTensor(): boolean {
-    return true;
-  }
-
   protected update(
     x: FloatArray,
     g: FloatArray,
@@ -90,16 +82,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     group: ParamGroup<AdagradOptions>,
     p: Tensor,
   ): void {
-    const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
-    if (st.sum === undefined) {
-      st.step = 0;
-      st.sum = this.zerosLike(p, group.initialAccumulatorValue);
-    }
-    const step = (st.step as number) + 1;
-    st.step = step;
-    const sT = st.sum as Tensor;
+    const { weightDecay: wd, eps, maximize } = group;
+    const { sT, clr } = this.advance(st, group, p);
     const s = sT.data as FloatArray;
-    const clr = lr / (1 + (step - 1) * lrDecay);
     const n = x.length;
     for (let i = 0; i < n; i++) {
       let gi = maximize ? -g[i] : g[i];
@@ -109,5 +94,43 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       x[i] = x[i] + -clr * (gi / std);
     }
     sT.markModified();
+  }
+
+  /** Counts the step of one parameter and returns its sum and this step's learning rate. */
+  private advance(st: ParamState, group: ParamGroup<AdagradOptions>, p: Tensor): { sT: Tensor; clr: number } {
+    if (st.sum === undefined) {
+      st.step = 0;
+      st.sum = this.zerosLike(p, group.initialAccumulatorValue);
+    }
+    const step = (st.step as number) + 1;
+    st.step = step;
+    return { sT: st.sum as Tensor, clr: group.lr / (1 + (step - 1) * group.lrDecay) };
+  }
+
+  /**
+   * The foreach step: a loop without per-element branches when there is no weight decay
+   * or maximize; otherwise the per-tensor `update`. Same bytes.
+   */
+  protected override updateForeach(batch: ForeachBatch, group: ParamGroup<AdagradOptions>): void {
+    if (group.maximize || group.weightDecay !== 0) {
+      super.updateForeach(batch, group);
+      return;
+    }
+    for (let j = 0; j < batch.count; j++) {
+      const { sT, clr } = this.advance(batch.states[j], group, batch.params[j]);
+      adagradPlainLoop(batch.xs[j], batch.gs[j], sT.data as FloatArray, clr, group.eps);
+      sT.markModified();
+    }
+  }
+}
+
+/** Adagrad without weight decay or maximize, as `update` computes it. */
+function adagradPlainLoop(x: FloatArray, g: FloatArray, s: FloatArray, clr: number, eps: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    s[i] = s[i] + 1 * gi * gi;
+    const std = Math.sqrt(s[i]) + eps;
+    x[i] = x[i] + -clr * (gi / std);
   }
 }

@@ -7,18 +7,19 @@
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
  * const sched = new StepLR(opt, { stepSize: 10, gamma: 0.5 });
  */
-export {
-  Optimizer,
-  type HyperValue,
-  type LrHyper,
-  type OptimizerStateDict,
-  type ParamGroup,
-  type ParamGroupInput,
-  type ParamsInput,
-  type ParamState,
-  type StateKind,
-  type StateValue,
-} from './optimizer.js';
+export { Optimizer } from './optimizer.js';
+export type {
+  HyperValue,
+  LrHyper,
+  OptimizerOptions,
+  OptimizerStateDict,
+  ParamGroup,
+  ParamGroupInput,
+  ParamsInput,
+  ParamState,
+  StateKind,
+  StateValue,
+} from './optimizer-types.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { AdamW } from './adamw.js';

@@ -1,15 +1,10 @@
 import type { FloatArray } from '../core/dtype.js';
 import { StateError } from '../core/errors.js';
 import type { Tensor } from '../tensor/index.js';
-import {
-  checkBoolean,
-  checkNonNegative,
-  Optimizer,
-  type ParamGroup,
-  type ParamsInput,
-  type ParamState,
-  type StateKind,
-} from './optimizer.js';
+import type { ForeachBatch } from './foreach-batch.js';
+import { checkHyper } from './hyper-checks.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
  * RMSprop's hyper-parameters (each also settable per parameter group).
@@ -56,9 +51,9 @@ export interface RMSpropOptions {
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /**
    * @param params parameters, or groups `{ params, lr?, alpha?, ... }`
-   * @param options defaults: `lr` 1e-2, `alpha` 0.99, `eps` 1e-8, `weightDecay` 0, `momentum` 0, `centered` false, `maximize` false
+   * @param options defaults: `lr` 1e-2, `alpha` 0.99, `eps` 1e-8, `weightDecay` 0, `momentum` 0, `centered` false, `maximize` false; `foreach` true
    */
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> & OptimizerOptions = {}) {
     super(
       'RMSprop',
       params,
@@ -68,13 +63,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected validateHyper(h: RMSpropOptions): void {
-    checkNonNegative('RMSprop', 'lr', h.lr);
-    checkNonNegative('RMSprop', 'eps', h.eps);
-    checkNonNegative('RMSprop', 'momentum', h.momentum);
-    checkNonNegative('RMSprop', 'weightDecay', h.weightDecay);
-    checkNonNegative('RMSprop', 'alpha', h.alpha);
-    checkBoolean('RMSprop', 'centered', h.centered);
-    checkBoolean('RMSprop', 'maximize', h.maximize);
+    checkHyper('RMSprop', h, ['lr', 'eps', 'momentum', 'weightDecay', 'alpha'], ['centered', 'maximize']);
   }
 
   protected stateSpec(group: ParamGroup<RMSpropOptions>): Record<string, StateKind> {
@@ -91,23 +80,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     group: ParamGroup<RMSpropOptions>,
     p: Tensor,
   ): void {
-    const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
-    if (st.step === undefined) {
-      st.step = 0;
-      st.square_avg = this.zerosLike(p);
-      if (momentum > 0) st.momentum_buffer = this.zerosLike(p);
-      if (centered) st.grad_avg = this.zerosLike(p);
-    }
-    st.step = (st.step as number) + 1;
-    const sqT = st.square_avg as Tensor;
+    const { lr, alpha, eps, weightDecay: wd, momentum, maximize } = group;
+    const { sqT, gaT, bufT } = this.advance(st, group, p);
     const sq = sqT.data as FloatArray;
-    const gaT = centered ? (st.grad_avg as Tensor | undefined) : undefined;
-    const bufT = momentum > 0 ? (st.momentum_buffer as Tensor | undefined) : undefined;
-    if ((centered && gaT === undefined) || (momentum > 0 && bufT === undefined)) {
-      throw new StateError(
-        'RMSprop.step: centered or momentum was switched on after the first step; its state buffer is missing',
-      );
-    }
     const ga = gaT === undefined ? null : (gaT.data as FloatArray);
     const buf = bufT === undefined ? null : (bufT.data as FloatArray);
     const c = 1 - alpha;
@@ -134,5 +109,67 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     sqT.markModified();
     gaT?.markModified();
     bufT?.markModified();
+  }
+
+  /** Counts the step of one parameter (creating its state on the first) and returns its buffers. */
+  private advance(
+    st: ParamState,
+    group: ParamGroup<RMSpropOptions>,
+    p: Tensor,
+  ): { sqT: Tensor; gaT: Tensor | undefined; bufT: Tensor | undefined } {
+    const { momentum, centered } = group;
+    if (st.step === undefined) {
+      st.step = 0;
+      st.square_avg = this.zerosLike(p);
+      if (momentum > 0) st.momentum_buffer = this.zerosLike(p);
+      if (centered) st.grad_avg = this.zerosLike(p);
+    }
+    st.step = (st.step as number) + 1;
+    const gaT = centered ? (st.grad_avg as Tensor | undefined) : undefined;
+    const bufT = momentum > 0 ? (st.momentum_buffer as Tensor | undefined) : undefined;
+    if ((centered && gaT === undefined) || (momentum > 0 && bufT === undefined)) {
+      throw new StateError(
+        'RMSprop.step: centered or momentum was switched on after the first step; its state buffer is missing',
+      );
+    }
+    return { sqT: st.square_avg as Tensor, gaT, bufT };
+  }
+
+  /**
+   * The foreach step: a loop without per-element branches for the common case (no
+   * weight decay, momentum, centering or maximize); the others run the per-tensor
+   * `update`. Same bytes.
+   */
+  protected override updateForeach(batch: ForeachBatch, group: ParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
+    if (maximize || centered || momentum > 0 || wd !== 0) {
+      super.updateForeach(batch, group);
+      return;
+    }
+    for (let j = 0; j < batch.count; j++) {
+      const { sqT } = this.advance(batch.states[j], group, batch.params[j]);
+      rmspropPlainLoop(batch.xs[j], batch.gs[j], sqT.data as FloatArray, lr, alpha, eps);
+      sqT.markModified();
+    }
+  }
+}
+
+/** RMSprop without weight decay, momentum, centering or maximize, as `update` computes it. */
+function rmspropPlainLoop(
+  x: FloatArray,
+  g: FloatArray,
+  sq: FloatArray,
+  lr: number,
+  alpha: number,
+  eps: number,
+): void {
+  const c = 1 - alpha;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    sq[i] = sq[i] * alpha + c * gi * gi;
+    let avg = Math.sqrt(sq[i]);
+    avg = avg + eps;
+    x[i] = x[i] + -lr * (gi / avg);
   }
 }

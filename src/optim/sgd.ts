@@ -1,15 +1,10 @@
 import type { FloatArray } from '../core/dtype.js';
 import { ConfigError } from '../core/errors.js';
-import type { Tensor } from '../tensor/index.js';
-import {
-  checkBoolean,
-  checkNonNegative,
-  Optimizer,
-  type ParamGroup,
-  type ParamsInput,
-  type ParamState,
-  type StateKind,
-} from './optimizer.js';
+import { Tensor } from '../tensor/index.js';
+import type { ForeachBatch } from './foreach-batch.js';
+import { checkHyper } from './hyper-checks.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
  * SGD's hyper-parameters (each also settable per parameter group).
@@ -61,21 +56,18 @@ const DEFAULTS: SGDOptions = {
 export class SGD extends Optimizer<SGDOptions> {
   /**
    * @param params parameters, or groups `{ params, lr?, momentum?, ... }`
-   * @param options defaults: `lr` 1e-3, `momentum` 0, `dampening` 0, `weightDecay` 0, `nesterov` false, `maximize` false
+   * @param options defaults: `lr` 1e-3, `momentum` 0, `dampening` 0, `weightDecay` 0, `nesterov` false, `maximize` false; `foreach` true
    */
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & OptimizerOptions = {}) {
     super('SGD', params, DEFAULTS, options);
   }
 
   protected validateHyper(h: SGDOptions): void {
-    checkNonNegative('SGD', 'lr', h.lr);
-    checkNonNegative('SGD', 'momentum', h.momentum);
+    checkHyper('SGD', h, ['lr', 'momentum'], []);
     if (typeof h.dampening !== 'number' || Number.isNaN(h.dampening)) {
       throw new ConfigError(`SGD: dampening must be a number; got ${String(h.dampening)}`);
     }
-    checkNonNegative('SGD', 'weightDecay', h.weightDecay);
-    checkBoolean('SGD', 'nesterov', h.nesterov);
-    checkBoolean('SGD', 'maximize', h.maximize);
+    checkHyper('SGD', h, ['weightDecay'], ['nesterov', 'maximize']);
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
       throw new ConfigError(
         `SGD: Nesterov momentum requires a momentum and zero dampening; got momentum ${h.momentum}, dampening ${h.dampening}`,
@@ -122,5 +114,57 @@ export class SGD extends Optimizer<SGDOptions> {
       x[i] = x[i] + -lr * d;
     }
     bufT.markModified();
+  }
+
+  /**
+   * The foreach step: loops without the maximize and first-step branches for the common
+   * cases (plain SGD; momentum after the first step); every other case, and each
+   * parameter's first momentum step, runs the per-tensor `update`. Same bytes.
+   */
+  protected override updateForeach(batch: ForeachBatch, group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
+    const keep = 1 - dampening;
+    for (let j = 0; j < batch.count; j++) {
+      const x = batch.xs[j];
+      const g = batch.gs[j];
+      const st = batch.states[j];
+      const bufT = st.momentum_buffer;
+      if (!maximize && momentum === 0 && wd === 0) {
+        st.momentum_buffer = null;
+        sgdPlainLoop(x, g, lr);
+      } else if (!maximize && momentum !== 0 && bufT instanceof Tensor) {
+        sgdMomentumLoop(x, g, bufT.data as FloatArray, lr, momentum, keep, wd, nesterov);
+        bufT.markModified();
+      } else {
+        this.update(x, g, st, group, batch.params[j]);
+      }
+    }
+  }
+}
+
+/** `x = x - lr * g`. */
+function sgdPlainLoop(x: FloatArray, g: FloatArray, lr: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) x[i] = x[i] + -lr * g[i];
+}
+
+/** Momentum (and L2 decay, Nesterov) after the first step, as `update` computes it. */
+function sgdMomentumLoop(
+  x: FloatArray,
+  g: FloatArray,
+  buf: FloatArray,
+  lr: number,
+  momentum: number,
+  keep: number,
+  wd: number,
+  nesterov: boolean,
+): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let d = g[i];
+    if (wd !== 0) d = d + wd * x[i];
+    buf[i] = buf[i] * momentum + keep * d;
+    d = nesterov ? d + momentum * buf[i] : buf[i];
+    x[i] = x[i] + -lr * d;
   }
 }
