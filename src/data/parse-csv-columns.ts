@@ -1,4 +1,4 @@
-import { checkOptions } from '../core/check.js';
+import { showValue, checkOptions } from '../core/check.js';
 import { parse } from 'csv-parse/sync';
 import { ConfigError, FormatError } from '../core/errors.js';
 
@@ -121,7 +121,7 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   }
   const where = options.where ?? {};
   if (typeof where !== 'object' || where === null || Array.isArray(where) || !Object.values(where).every((v) => typeof v === 'string')) {
-    throw new ConfigError(`${op}: where must map column names to texts, e.g. { symbol: 'AAPL' }; got ${JSON.stringify(where) ?? String(where)}`);
+    throw new ConfigError(`${op}: where must map column names to texts, e.g. { symbol: 'AAPL' }; got ${showValue(where)}`);
   }
 
   let records: ParsedRecord[];

@@ -1,3 +1,4 @@
+import { showValue } from '../core/check.js';
 import { allocateFloat } from '../core/dtype.js';
 import { DTypeError, FormatError, ShapeError, StateError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -145,7 +146,7 @@ export abstract class Scaler {
     const v = json[key];
     if (v === null) return null;
     if (!Array.isArray(v) || !v.every((e) => typeof e === 'number' && Number.isFinite(e))) {
-      throw new FormatError(`${op}: "${key}" must be an array of finite numbers or null; got ${JSON.stringify(v) ?? String(v)}`);
+      throw new FormatError(`${op}: "${key}" must be an array of finite numbers or null; got ${showValue(v)}`);
     }
     return v as number[];
   }

@@ -20,6 +20,7 @@ export type {
   StateKind,
   StateValue,
 } from './optimizer-types.js';
+export type { ForeachBatch } from './foreach-batch.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { AdamW } from './adamw.js';

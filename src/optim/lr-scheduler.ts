@@ -1,4 +1,4 @@
-import { checkNumber } from '../core/check.js';
+import { showValue, checkNumber } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 
@@ -54,7 +54,7 @@ export abstract class LRScheduler {
   protected constructor(name: string, optimizer: Optimizer<LrHyper>, lastEpoch = -1) {
     this.name = name;
     if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups)) {
-      throw new ConfigError(`${name}: expected an Optimizer; got ${String(optimizer)}`);
+      throw new ConfigError(`${name}: expected an Optimizer; got ${showValue(optimizer)}`);
     }
     checkNumber(name, 'lastEpoch', lastEpoch, (v) => Number.isInteger(v) && v >= -1, 'an integer >= -1');
     this.optimizer = optimizer;

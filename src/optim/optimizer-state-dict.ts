@@ -1,3 +1,4 @@
+import { showValue } from '../core/check.js';
 import { allocate } from '../core/dtype.js';
 import { ShapeError, StateError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
@@ -178,7 +179,7 @@ function unpackState(
       const n = v instanceof Tensor && v.numel() === 1 ? v.data[0] : v;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
         throw new StateError(
-          `${where}: state[${key}].${k} must be a non-negative integer (or a one-element tensor); got ${String(v)}`,
+          `${where}: state[${key}].${k} must be a non-negative integer (or a one-element tensor); got ${showValue(v)}`,
         );
       }
       out[k] = n;
@@ -226,7 +227,7 @@ export function unpackStateDict<H extends LrHyper>(
     typeof dict.state !== 'object' ||
     dict.state === null
   ) {
-    throw new StateError(`${where}: expected { state, param_groups }; got ${String(dict)}`);
+    throw new StateError(`${where}: expected { state, param_groups }; got ${showValue(dict)}`);
   }
   const saved = dict.param_groups;
   if (saved.length !== target.groups.length) {

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptions } from '../core/check.js';
+import { showValue, checkNumber, checkOptions } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 import { numberList, stateInt, stateNumber, type SchedulerStateDict } from './lr-scheduler.js';
@@ -72,7 +72,7 @@ export class ReduceLROnPlateau {
     const N = 'ReduceLROnPlateau';
     checkOptions(N, options, KEYS);
     if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups)) {
-      throw new ConfigError(`${N}: expected an Optimizer; got ${String(optimizer)}`);
+      throw new ConfigError(`${N}: expected an Optimizer; got ${showValue(optimizer)}`);
     }
     this.optimizer = optimizer;
     this.factor = checkNumber(N, 'factor', options.factor ?? 0.1, (v) => v < 1, 'less than 1.0');

@@ -8,6 +8,7 @@ import {
   checkOneOf,
   checkOptions,
   checkPositiveInt,
+  showValue,
 } from '../../src/core/check.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { throwsWith } from '../helpers/assert.js';
@@ -90,3 +91,31 @@ describe('core/check: checkOptions for a function without options', () => {
     );
   });
 });
+
+describe('core/check: showValue quotes values the way error messages show them', () => {
+  it('renders strings, arrays, plain objects, instances and functions readably', () => {
+    assert.equal(showValue('a'), '"a"');
+    assert.equal(showValue([1, 'b']), '[1, "b"]');
+    assert.equal(showValue({ lr: 0.1 }), '{"lr":0.1}');
+    assert.equal(showValue(new Map()), 'a Map');
+    assert.equal(
+      showValue(function step() {}),
+      'a function step',
+    );
+    assert.equal(showValue(3n), '3n');
+    assert.equal(showValue(undefined), 'undefined');
+    const long = showValue({ text: 'x'.repeat(200) });
+    assert.equal(long.length, 80);
+    assert.ok(long.endsWith('...'));
+    assert.ok(!checkShows({ a: 1 }).includes('[object Object]'));
+  });
+});
+
+function checkShows(value: unknown): string {
+  try {
+    checkFinite('op', 'x', value);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
