@@ -10,7 +10,7 @@
  *   longshort classify-mnist [--epochs N --seed N]
  *   longshort summary MODEL
  *   longshort convert IN.pt OUT.safetensors [--key NAME --strip-prefix PREFIX]
- *   longshort convert IN.keras|IN.h5|model.json|brain.json|DIR OUT.keras|OUT.h5|model.json|OUT.onnx|DIR
+ *   longshort convert IN.keras|IN.h5|model.json|brain.json|DIR OUT.keras|OUT.h5|model.json|brain.json|OUT.onnx|DIR
  *   longshort bench [args...]
  *
  * Commands load the library lazily (after --threads is applied), so `--help` is instant.
@@ -253,7 +253,7 @@ program
 program
   .command('convert')
   .description(
-    'convert between model files by extension: .keras, .h5, model.json, brain.js .json (in) and model.save directories, and to .onnx; state dicts between .pt/.pth and .safetensors (same keys); a model to its state dict (.pt, .safetensors)',
+    'convert between model files by extension: .keras, .h5, model.json (TF.js), any other .json (brain.js) and model.save directories, and to .onnx; state dicts between .pt/.pth and .safetensors (same keys); a model to its state dict (.pt, .safetensors)',
   )
   .argument(
     '<input>',

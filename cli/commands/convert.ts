@@ -3,9 +3,10 @@
  * - between state dicts: torch.save `.pt`/`.pth` and `.safetensors`, keys kept
  *   (`--key` picks the entry of a checkpoint, `--strip-prefix` drops a key prefix);
  * - a model file to a state dict: its weights under PyTorch's keys (`lstm_1.weight_ih_l0`);
- * - between model files: Keras `.keras` / `.h5`, TF.js `model.json`, brain.js `.json`
- *   (IN only) and longshort's saved model directory (any OUT without a model extension),
- *   through importModel / exportModel; any of them converts to `.onnx`. An ONNX file is a
+ * - between model files: Keras `.keras` / `.h5`, TF.js `model.json`, brain.js (any other
+ *   `.json`: a time-step net, for the models brain.js can express) and longshort's saved
+ *   model directory (any OUT without a model extension), through importModel /
+ *   exportModel; any of them converts to `.onnx`. An ONNX file is a
  *   graph, not a layer model: it converts to nothing else.
  */
 import {

@@ -19,4 +19,5 @@ export { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
 export { readTfjsModel, decodeTfjsWeights, tfjsManifest, type TfjsWeightSpec } from './tfjs/tfjs-read.js';
 export { writeTfjsModel, type WriteTfjsOptions } from './tfjs/tfjs-write.js';
 export { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
+export { writeBrainjsModel } from './brainjs/brainjs-write.js';
 export { BrainjsLSTMLayer, type BrainjsLSTMOptions } from './brainjs/brainjs-lstm-layer.js';

@@ -8,6 +8,7 @@
 import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
+import { writeBrainjsModel } from './brainjs/brainjs-write.js';
 import { exportOnnx } from './onnx/export-onnx.js';
 import { importOnnx, OnnxModel } from './onnx/onnx-model.js';
 import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
@@ -22,7 +23,8 @@ import { writeTfjsModel } from './tfjs/tfjs-write.js';
  * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
  * - 'longshort': a directory written by `SequentialModel.save` (Node only);
  * - 'onnx': an ONNX file (`.onnx`), imported as an `OnnxModel`;
- * - 'brainjs': the JSON of a brain.js 1.x recurrent net's `toJSON()` (read only).
+ * - 'brainjs': the JSON of a brain.js 1.x recurrent net's `toJSON()` (any other `.json` name);
+ *   written for the models brain.js's time-step nets can express (`writeBrainjsModel`).
  *
  * @example
  * await exportModel(model, 'web/model.json', { format: 'tfjs' });
@@ -90,10 +92,10 @@ export interface ExportModelOptions {
 }
 
 const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort', 'onnx', 'brainjs'];
-const IMPORT_ONLY: readonly ModelFormat[] = ['brainjs'];
 
 /**
- * The format a file name's extension names, or null.
+ * The format a file name's extension names, or null: `.keras`, `.h5` / `.hdf5`, a name
+ * ending `model.json` (TF.js), any other `.json` (brain.js), `.onnx`.
  * @example formatFromName('model.keras') // 'keras'
  */
 export function formatFromName(name: string): ModelFormat | null {
@@ -101,6 +103,7 @@ export function formatFromName(name: string): ModelFormat | null {
   if (lower.endsWith('.keras')) return 'keras';
   if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
   if (lower.endsWith('model.json')) return 'tfjs';
+  if (lower.endsWith('.json')) return 'brainjs';
   if (lower.endsWith('.onnx')) return 'onnx';
   return null;
 }
@@ -223,9 +226,10 @@ export async function importModel(
   }
   if (typeof source === 'string') {
     name = source;
-    format ??= formatFromName(source) ?? undefined;
+    const named = formatFromName(source);
+    if (format === undefined && named !== 'brainjs') format = named ?? undefined;
     if (format === 'onnx') return importOnnx(source);
-    if (format === undefined && source.toLowerCase().endsWith('.json')) {
+    if (format === undefined && named === 'brainjs') {
       const read = await readModelSource(source, false);
       if (read.kind === 'model')
         throw new FormatError(`${op}: ${source}: expected a JSON file, got a directory`);
@@ -255,7 +259,8 @@ export async function importModel(
     bytes = source.bytes instanceof Uint8Array ? source.bytes : new Uint8Array(source.bytes);
     if (typeof source.name === 'string') {
       name = source.name;
-      format ??= formatFromName(source.name) ?? undefined;
+      const named = formatFromName(source.name);
+      if (named !== 'brainjs') format ??= named ?? undefined; // other .json: by content
     }
   } else {
     throw new ConfigError(
@@ -303,14 +308,16 @@ function siblingPath(path: string, name: string): string {
  * Writes a built `SequentialModel` in another ecosystem's format (or longshort's own
  * directory), or as ONNX (`format: 'onnx'` or a `.onnx` dest; see `exportOnnx`). With a
  * path (Node) the file is written atomically and nothing is returned; with `dest` null the
- * bytes come back. brain.js is read only.
+ * bytes come back. TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes
+ * `weights.bin` beside it; brain.js (`format: 'brainjs'`, or any other `.json` dest) writes
+ * the JSON of a brain.js time-step net (see `writeBrainjsModel` for the models it can express).
  *
  * @throws StateError for an unbuilt model; UnsupportedError for what the format cannot express
- * TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes `weights.bin` beside it.
  *
  * @example
  * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
  * await exportModel(model, 'model.onnx');            // onnxruntime runs it
+ * await exportModel(gruModel, 'net.json');            // brain.js's GRUTimeStep fromJSON reads it
  * const bytes = await exportModel(model, null, { format: 'h5' });
  */
 export async function exportModel(
@@ -324,11 +331,7 @@ export async function exportModel(
     checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
   if (format === undefined)
     throw new ConfigError(
-      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras, .h5, .onnx or model.json name, or { format }`,
-    );
-  if (IMPORT_ONLY.includes(format))
-    throw new UnsupportedError(
-      `${op}: format '${format}' is read only; expected one of keras, h5, tfjs, onnx, longshort`,
+      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras, .h5, .onnx, model.json or brain.js .json name, or { format }`,
     );
   if (format === 'longshort') {
     if (dest === null)
@@ -347,11 +350,13 @@ export async function exportModel(
     return undefined;
   }
   const bytes =
-    format === 'onnx'
-      ? await exportOnnx(model)
-      : format === 'keras'
-        ? await writeKerasArchive(model)
-        : await writeKerasH5(model);
+    format === 'brainjs'
+      ? new TextEncoder().encode(JSON.stringify(writeBrainjsModel(model)))
+      : format === 'onnx'
+        ? await exportOnnx(model)
+        : format === 'keras'
+          ? await writeKerasArchive(model)
+          : await writeKerasH5(model);
   if (dest === null) return bytes;
   await writeModelDest(dest, bytes);
   return undefined;

@@ -2,7 +2,7 @@
 // `longshort summary` on each of them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +133,56 @@ test('convert a model to its state dict (.safetensors, .pt), between state dicts
     const key = run(['convert', st, join(dir, 'y.pt'), '--key', 'model']);
     assert.notEqual(key.status, 0);
     assert.match(key.out, /--key applies to torch\.save checkpoints/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('convert by OUT name: other .json writes brain.js JSON, model.json TF.js, a directory longshort; summary reads each', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-cli-brainjs-'));
+  const WRITTEN = fileURLToPath(new URL('../../../test/fixtures/brainjs/written/', import.meta.url));
+  try {
+    const src = join(WRITTEN, 'keras_gru_stacked.keras');
+    const outs: Array<[string, RegExp]> = [
+      [join(dir, 'out.json'), /out\.json: brainjs model/],
+      [join(dir, 'web', 'model.json'), /model\.json: tfjs model/],
+      [join(dir, 'saved'), /saved: longshort model/],
+    ];
+    for (const [out, re] of outs) {
+      const r = run(['convert', src, out]);
+      assert.equal(r.status, 0, r.out);
+      assert.match(r.out, re);
+    }
+    const brain = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
+      type: string;
+      options: object;
+    };
+    assert.equal(brain.type, 'GRUTimeStep');
+    assert.deepEqual(brain.options, {
+      inputSize: 2,
+      hiddenLayers: [5, 3],
+      outputSize: 2,
+      decayRate: 0.999,
+      smoothEps: 1e-8,
+      regc: 0.000001,
+      clipval: 5,
+    });
+    assert.ok(statSync(join(dir, 'saved')).isDirectory());
+    assert.ok(existsSync(join(dir, 'web', 'weights.bin')));
+    const want = JSON.parse(readFileSync(join(WRITTEN, 'keras_gru_stacked.json'), 'utf8')) as unknown;
+    assert.deepEqual(brain, want);
+    const s = run(['summary', join(dir, 'out.json')]);
+    assert.equal(s.status, 0, s.out);
+    assert.match(s.out, /\(GRU\)/);
+    assert.match(s.out, /Total params: [\d,]+/);
+    // brain.js back to brain.js, and what brain.js cannot express names the layer
+    const again = run(['convert', join(dir, 'out.json'), join(dir, 'again.json')]);
+    assert.equal(again.status, 0, again.out);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'again.json'), 'utf8')), want);
+    const no = run(['convert', join(MODELS, 'embed_bidir.keras'), join(dir, 'no.json')]);
+    assert.notEqual(no.status, 0);
+    assert.match(no.out, /writeBrainjsModel: layer '\w+' \(Embedding\)/);
+    assert.ok(!existsSync(join(dir, 'no.json')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,9 +24,11 @@ import {
 } from '../../models/index.js';
 import { Tensor } from '../../tensor/index.js';
 import { BrainjsLSTMLayer } from './brainjs-lstm-layer.js';
+import { BRAINJS_GATES, rememberBrainjsOptions, type BrainjsKind } from './brainjs-format.js';
 
 type Json = { [key: string]: unknown };
-type Kind = 'lstm' | 'gru' | 'rnn';
+type Kind = BrainjsKind;
+const GATES = BRAINJS_GATES;
 
 const TYPES: Record<string, { kind: Kind; timeStep: boolean }> = {
   LSTMTimeStep: { kind: 'lstm', timeStep: true },
@@ -35,23 +37,6 @@ const TYPES: Record<string, { kind: Kind; timeStep: boolean }> = {
   LSTM: { kind: 'lstm', timeStep: false },
   GRU: { kind: 'gru', timeStep: false },
   RNN: { kind: 'rnn', timeStep: false },
-};
-
-// Each kind's matrices per hidden layer: [input weight, hidden weight, bias] per gate, in
-// longshort's gate order (LSTM i, f, g, o; GRU r, z, n; RNN one).
-const GATES: Record<Kind, readonly (readonly [string, string, string])[]> = {
-  lstm: [
-    ['inputMatrix', 'inputHidden', 'inputBias'],
-    ['forgetMatrix', 'forgetHidden', 'forgetBias'],
-    ['cellActivationMatrix', 'cellActivationHidden', 'cellActivationBias'],
-    ['outputMatrix', 'outputHidden', 'outputBias'],
-  ],
-  gru: [
-    ['resetGateInputMatrix', 'resetGateHiddenMatrix', 'resetGateBias'],
-    ['updateGateInputMatrix', 'updateGateHiddenMatrix', 'updateGateBias'],
-    ['cellWriteInputMatrix', 'cellWriteHiddenMatrix', 'cellWriteBias'],
-  ],
-  rnn: [['weight', 'transition', 'bias']],
 };
 
 /** The largest matrix a brain.js file may declare (elements). */
@@ -229,5 +214,6 @@ export function readBrainjsModel(json: unknown, file: string): SequentialModel {
   const model = sequential(layers, { name: `brainjs_${String(net.type)}` });
   if (!timeStep) model.build([null]);
   model.setWeights(state);
+  rememberBrainjsOptions(model, options);
   return model;
 }
