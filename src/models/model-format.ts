@@ -129,6 +129,17 @@ export function checkpointFiles(model: ModelInternals): ModelFile[] {
 
 // ---------------------------------------------------------------- load
 
+/** Layer classes defined above src/models (interop's brain.js LSTM), by class name. */
+const LAYER_CLASSES = new Map<string, (config: Json) => Layer>();
+
+/**
+ * @internal Lets `loadModel` rebuild a layer class defined outside src/models from its
+ * saved `{ className, config }` (the dependency rule keeps src/models from importing it).
+ */
+export function registerLayerClass(className: string, create: (config: Json) => Layer): void {
+  LAYER_CLASSES.set(className, create);
+}
+
 /**
  * Creates a layer from its `{ className, config }` JSON (as in `model.json`).
  * @throws ConfigError for an unknown class or bad options.
@@ -163,10 +174,13 @@ export function layerFromConfig(json: { className: string; config: Json }): Laye
       return new DropoutLayer(config as unknown as DropoutLayerOptions);
     case 'Embedding':
       return new EmbeddingLayer(config as unknown as EmbeddingLayerOptions);
-    default:
+    default: {
+      const create = LAYER_CLASSES.get(className);
+      if (create !== undefined) return create(config);
       throw new FormatError(
-        `layerFromConfig: unknown layer class ${JSON.stringify(className)}; expected LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout or Embedding`,
+        `layerFromConfig: unknown layer class ${JSON.stringify(className)}; expected LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout, Embedding${[...LAYER_CLASSES.keys()].map((k) => ` or ${k}`).join('')}`,
       );
+    }
   }
 }
 

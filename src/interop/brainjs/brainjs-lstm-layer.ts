@@ -20,6 +20,7 @@ import {
   type LayerOutput,
   type ShapeSpec,
 } from '../../models/layer.js';
+import { registerLayerClass } from '../../models/model-format.js';
 import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { stack, zeros, type Tensor } from '../../tensor/index.js';
@@ -59,7 +60,8 @@ class BrainjsLSTMModule extends Module {
  * A recurrent layer with brain.js 1.x's LSTM equations (see docs/brainjs.md), which
  * `importModel` builds for brain.js `LSTMTimeStep` and `LSTM` nets. Input `(N, L, F)`;
  * output `(N, H)`, or `(N, L, H)` with `returnSequences`. Parameters start at zero:
- * the layer is meant to receive imported weights (`model.setWeights`).
+ * the layer is meant to receive imported weights (`model.setWeights`). `model.save(dir)`
+ * stores it (class name `BrainjsLSTM`) and `loadModel(dir)` reads it back.
  *
  * @example
  * const layer = new BrainjsLSTMLayer({ units: 4, returnSequences: true });
@@ -124,3 +126,6 @@ export class BrainjsLSTMLayer extends Layer {
     return { ...this.baseConfig(), units: this.units, returnSequences: this.returnSequences };
   }
 }
+
+// saved with model.save(dir), read back by loadModel(dir)
+registerLayerClass('BrainjsLSTM', (config) => new BrainjsLSTMLayer(config as unknown as BrainjsLSTMOptions));
