@@ -62,6 +62,6 @@ console.log(
   `  brain.js 1.6.1   ${brainMs.toFixed(2).padStart(9)} ms / iteration   (error ${res.error.toFixed(5)})`,
 );
 console.log(
-  `  longshort        ${lsMs.toFixed(2).padStart(9)} ms / iteration   (mse ${h.history.loss.at(-1).toFixed(5)})`,
+  `  longshort        ${lsMs.toFixed(2).padStart(9)} ms / iteration   (mse ${h.history.loss.at(-1).toExponential(3)})`,
 );
 console.log(`  ratio brain.js / longshort: ${(brainMs / lsMs).toFixed(2)}`);
