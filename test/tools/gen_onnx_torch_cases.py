@@ -3,7 +3,12 @@ and sequence axes) with PyTorch's own outputs, written to
 test/fixtures/onnx/torch-<major.minor>/<case>/ in the ONNX backend-test layout: two data
 sets each (batch 3 x sequence 7, and batch 2 x sequence 9 for the dynamic axes).
 
-Usage: .venv/bin/python test/tools/gen_onnx_torch_cases.py   (any python with torch)
+Runs under PyTorch 1.13 and 2.x alike (the `dynamo` switch only where torch 2 has it); the
+folder is named after the torch that runs it:
+
+  /usr/bin/python3 test/tools/gen_onnx_torch_cases.py        # torch-1.13: Debian 12's
+      python3-torch 1.13 and python3-onnx 1.12 (apt-get install python3-torch python3-onnx)
+  .venv/bin/python test/tools/gen_onnx_torch_cases.py        # torch-2.13: the venv's wheel
 """
 import os
 import shutil

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importOnnx } from '../../../src/interop/onnx/index.js';
+import { importOnnx, type OnnxModel } from '../../../src/interop/onnx/index.js';
 import { parseOnnxTensor } from '../../../src/interop/onnx/model.js';
 import { toTensor } from '../../../src/interop/onnx/value.js';
 import type { Tensor } from '../../../src/tensor/index.js';
@@ -48,9 +48,12 @@ export function caseDirs(root: string, prefixes: readonly string[] = ['']): stri
     .sort();
 }
 
-/** Runs every data set of one case folder; returns the worst relative error. */
-export async function runCase(dir: string, rtol = RTOL, atol = ATOL): Promise<number> {
-  const model = await importOnnx(join(dir, 'model.onnx'));
+/**
+ * Runs every data set of one case folder through `model` (default: importOnnx of its
+ * model.onnx); returns the worst relative error.
+ */
+export async function runCase(dir: string, rtol = RTOL, atol = ATOL, model?: OnnxModel): Promise<number> {
+  model ??= await importOnnx(join(dir, 'model.onnx'));
   let worst = 0;
   const sets = readdirSync(dir)
     .filter((d) => d.startsWith('test_data_set_'))
