@@ -6,7 +6,10 @@
  * `serializeSafetensors` on bytes from `fetch` or a file input), `loadTorchCheckpoint(Sync)`
  * (use `parseTorchCheckpoint`), `readCsvColumns` (use
  * `parseCsvColumns` on the text) and `loadModel`. `SequentialModel.save` imports
- * `node:fs` only when called, so it throws in a browser.
+ * `node:fs` only when called, so it throws in a browser. `importModel` takes bytes here
+ * (the format from the content: ONNX protobuf, brain.js JSON, Keras zip, HDF5 signature;
+ * TF.js as `{ modelJson, weights }` or a Map of file name -> bytes) and `exportModel(model,
+ * null, { format })` gives bytes; a path is an UnsupportedError saying so.
  *
  * Threads: the worker pool runs on Web Workers over a shared WebAssembly.Memory when the
  * page is cross-origin isolated (COOP `same-origin` + COEP `require-corp`), and only
@@ -110,4 +113,7 @@ export {
 } from './models/sequential-model.js';
 // ONNX: parse, import (run) and export recurrent models (protobufjs loads on first use)
 export * from './interop/onnx/index.js';
+// model files in and out as bytes: importModel / exportModel (format from the content),
+// Keras, TF.js and brain.js readers and writers (paths need the Node entry)
+export * from './interop/index.js';
 export { NonFiniteError, TerminateOnNaN, terminateOnNaN } from './models/fit-terminate-on-nan.js';

@@ -2,8 +2,9 @@
  * One entry point each way between longshort and other ecosystems' model files:
  * `importModel(source, { format? })` and `exportModel(model, dest, { format })`. The
  * format comes from the option, else the file name's extension, else the bytes.
- * Paths need Node (read and written through model-io-files.ts, which package.json's
- * "browser" field swaps for a stand-in); bytes work everywhere.
+ * Paths need Node (read and written through model-io-files.ts, imported on first use and
+ * swapped by package.json's "browser" field for a stand-in, so the browser entry reaches
+ * no `node:` module); bytes work everywhere.
  */
 import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
@@ -13,9 +14,14 @@ import { exportOnnx } from './onnx/export-onnx.js';
 import { importOnnx, OnnxModel } from './onnx/onnx-model.js';
 import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
-import { readModelSource, readSiblings, writeModelDest } from './model-io-files.js';
 import { readTfjsModel, tfjsManifest } from './tfjs/tfjs-read.js';
 import { writeTfjsModel } from './tfjs/tfjs-write.js';
+
+/** The file helpers (Node; the browser's stand-in through package.json's "browser" field). */
+const files = (): Promise<typeof import('./model-io-files.js')> => import('./model-io-files.js');
+
+/** Bytes a browser has: a Uint8Array or an ArrayBuffer. */
+type Bytes = Uint8Array | ArrayBuffer;
 
 /**
  * The model file formats:
@@ -53,20 +59,29 @@ export function isOnnxModel(model: unknown): model is OnnxModel {
 }
 
 /**
- * What `importModel` reads: a path (Node), bytes, bytes with the file name they came
- * from, or a TF.js model as its parsed model.json and its shards' bytes (concatenated in
- * manifest order).
+ * What `importModel` reads: a path (Node); bytes (the format from the content: ONNX
+ * protobuf, brain.js JSON, Keras zip, HDF5 signature); bytes with the file name they came
+ * from; a TF.js model as its parsed model.json with its shards' bytes (`weightData`,
+ * concatenated in manifest order, or `weights`, by the manifest's file names); a Map of
+ * file name -> bytes (a TF.js model.json and its shards, or one file of any format, as
+ * a file input or a set of fetches gives them); or a brain.js net's parsed JSON.
  *
  * @example
  * await importModel('model.keras'); // a path (Node)
  * await importModel({ bytes, name: 'model.h5' }); // bytes with a name to detect the format from
+ * await importModel(new Map([['model.json', jsonBytes], ['group1-shard1of1.bin', shard]])); // TF.js
  */
 export type ModelSource =
   | string
   | Uint8Array
   | ArrayBuffer
-  | { readonly bytes: Uint8Array | ArrayBuffer; readonly name?: string }
-  | { readonly modelJson: unknown; readonly weightData: Uint8Array | ArrayBuffer }
+  | { readonly bytes: Bytes; readonly name?: string }
+  | { readonly modelJson: unknown; readonly weightData: Bytes }
+  | {
+      readonly modelJson: unknown;
+      readonly weights: ReadonlyMap<string, Bytes> | { readonly [file: string]: Bytes };
+    }
+  | ReadonlyMap<string, Bytes>
   | { readonly json: unknown; readonly name?: string };
 
 /**
@@ -211,10 +226,10 @@ export async function importModel(
   let format = checkFormat(op, options.format);
   let name = 'model';
   let bytes: Uint8Array;
+  if (source instanceof Map) return importFiles(source as ReadonlyMap<string, Bytes>, options);
   if (source !== null && typeof source === 'object' && 'modelJson' in source) {
-    const data =
-      source.weightData instanceof Uint8Array ? source.weightData : new Uint8Array(source.weightData);
-    return readTfjsModel(source.modelJson, data, 'model.json');
+    if ('weights' in source) return readTfjsFiles(source.modelJson, source.weights, 'model.json');
+    return readTfjsModel(source.modelJson, asBytes(source.weightData), 'model.json');
   }
   if (source !== null && typeof source === 'object' && 'json' in source) {
     const file = typeof source.name === 'string' ? source.name : 'brain.js JSON';
@@ -230,13 +245,14 @@ export async function importModel(
     if (format === undefined && named !== 'brainjs') format = named ?? undefined;
     if (format === 'onnx') return importOnnx(source);
     if (format === undefined && named === 'brainjs') {
-      const read = await readModelSource(source, false);
+      const read = await (await files()).readModelSource(source, false);
       if (read.kind === 'model')
         throw new FormatError(`${op}: ${source}: expected a JSON file, got a directory`);
       bytes = read.bytes;
       format = isBrainjsJson(parseJsonBytes(bytes)) ? 'brainjs' : 'tfjs';
     }
     if (format === 'tfjs') {
+      const { readModelSource, readSiblings } = await files();
       const read = await readModelSource(source, false);
       if (read.kind === 'model')
         throw new FormatError(`${op}: ${source}: expected a model.json file, got a directory`);
@@ -250,7 +266,9 @@ export async function importModel(
       }
       return readTfjsModel(json, await readSiblings(source, tfjsManifest(json, source).paths), source);
     }
-    const read = await readModelSource(source, format === undefined || format === 'longshort');
+    const read = await (
+      await files()
+    ).readModelSource(source, format === undefined || format === 'longshort');
     if (read.kind === 'model') return read.model;
     bytes = read.bytes;
   } else if (source instanceof Uint8Array) bytes = source;
@@ -264,7 +282,7 @@ export async function importModel(
     }
   } else {
     throw new ConfigError(
-      `${op}: source must be a path, bytes, { bytes, name } or { json }; got ${String(source)}`,
+      `${op}: source must be a path, bytes, { bytes, name }, { modelJson, weightData | weights }, a Map of file name -> bytes or { json }; got ${source === null ? 'null' : typeof source}`,
     );
   }
   format ??= formatFromBytes(bytes) ?? undefined;
@@ -297,6 +315,70 @@ export async function importModel(
         `${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`,
       );
   }
+}
+
+function asBytes(b: Bytes): Uint8Array {
+  return b instanceof Uint8Array ? b : new Uint8Array(b);
+}
+
+/** The base name of a path or URL-ish file name (`a/b/model.json` -> `model.json`). */
+function baseName(name: string): string {
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+}
+
+/** A TF.js model.json with its shards by file name, concatenated in manifest order. */
+function readTfjsFiles(
+  modelJson: unknown,
+  weights: ReadonlyMap<string, Bytes> | { readonly [file: string]: Bytes },
+  file: string,
+): SequentialModel {
+  const byName = new Map<string, Bytes>();
+  const entries: Array<[string, Bytes]> =
+    weights instanceof Map
+      ? [...(weights as ReadonlyMap<string, Bytes>)]
+      : Object.entries(weights as { readonly [file: string]: Bytes });
+  for (const [k, v] of entries) byName.set(baseName(k), v);
+  const parts = tfjsManifest(modelJson, file).paths.map((p) => {
+    const b = byName.get(baseName(p));
+    if (b === undefined)
+      throw new FormatError(
+        `importModel: ${file}: the weightsManifest names the shard '${p}'; expected it among the files given, got ${[...byName.keys()].join(', ') || 'none'}`,
+      );
+    return asBytes(b);
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return readTfjsModel(modelJson, out, file);
+}
+
+/** A Map of file name -> bytes: a TF.js model.json with its shards, or one file of any format. */
+async function importFiles(
+  source: ReadonlyMap<string, Bytes>,
+  options: ImportModelOptions,
+): Promise<ImportedModel> {
+  const names = [...source.keys()];
+  const jsonName =
+    names.find((n) => n.toLowerCase().endsWith('model.json')) ??
+    names.find((n) => {
+      if (!n.toLowerCase().endsWith('.json')) return false;
+      const j = parseJsonBytes(asBytes(source.get(n)!));
+      return j !== null && typeof j === 'object' && 'modelTopology' in j;
+    });
+  if (jsonName !== undefined && (options.format === undefined || options.format === 'tfjs')) {
+    const json = parseJsonBytes(asBytes(source.get(jsonName)!));
+    if (json === undefined)
+      throw new FormatError(`importModel: ${jsonName}: a TF.js model.json must be a JSON object`);
+    return readTfjsFiles(json, source, jsonName);
+  }
+  if (source.size !== 1)
+    throw new ConfigError(
+      `importModel: a Map of files holds a TF.js model.json and its shards, or one model file; expected a model.json or one entry, got ${names.join(', ') || 'none'}`,
+    );
+  return importModel({ bytes: source.get(names[0])!, name: names[0] }, options);
 }
 
 function siblingPath(path: string, name: string): string {
@@ -345,6 +427,7 @@ export async function exportModel(
         `${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`,
       );
     const { modelJson, weightData } = writeTfjsModel(model);
+    const { writeModelDest } = await files();
     await writeModelDest(siblingPath(dest, 'weights.bin'), weightData);
     await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));
     return undefined;
@@ -358,6 +441,6 @@ export async function exportModel(
           ? await writeKerasArchive(model)
           : await writeKerasH5(model);
   if (dest === null) return bytes;
-  await writeModelDest(dest, bytes);
+  await (await files()).writeModelDest(dest, bytes);
   return undefined;
 }

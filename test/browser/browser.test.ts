@@ -22,6 +22,7 @@ import { startStaticServer, type StaticServer } from '../helpers/static-server.j
 import { buildBrowserBundle, type BrowserBundle } from './bundle.js';
 import { compute, type ComputeOptions, type ComputeResult } from './compute.js';
 import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium.js';
+import { parseOnnxTensor } from '../../src/interop/onnx/model.js';
 
 // dist/test/browser/ -> the repository root (serves dist/ and node_modules/)
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -170,6 +171,7 @@ it('an esbuild browser bundle of the package leaves out the Node-only modules an
   for (const gone of [
     'dist/src/parallel/node-platform.js',
     'dist/src/models/model-files.js',
+    'dist/src/interop/model-io-files.js',
     'dist/src/io/atomic-write.js',
     'dist/src/io/safetensors.js',
   ]) {
@@ -185,6 +187,10 @@ it('an esbuild browser bundle of the package leaves out the Node-only modules an
   assert.ok(
     b.inputs.includes('dist/src/models/model-files-browser.js'),
     'the browser stand-in for saving is',
+  );
+  assert.ok(
+    b.inputs.includes('dist/src/interop/model-io-files-browser.js'),
+    "the browser stand-in for importModel's paths is",
   );
   assert.ok(
     b.inputs.includes('dist/src/interop/onnx/onnx-file-browser.js'),
@@ -451,6 +457,98 @@ describe('browser entry in headless Chromium', { timeout: 180_000 }, () => {
       assertSameNumbers(w.second, nodeReference(THREADED), 'bundle, worker, 2 threads');
     } finally {
       await isolated.close();
+    }
+  });
+  it('the esbuild bundle: importModel reads ONNX, brain.js JSON and a Keras zip from bytes in the page (format from the content), outputs as recorded', async (t) => {
+    if (skipReason !== null) return t.skip(skipReason);
+    await bundle();
+    // PyTorch 1.13's torch.onnx.export of a stacked bidirectional batch-first LSTM, its outputs recorded
+    const onnxDir = 'test/fixtures/onnx/torch-1.13/lstm_stacked_bidirectional_batch_first';
+    const x = await parseOnnxTensor(
+      new Uint8Array(readFileSync(path.join(repoRoot, onnxDir, 'test_data_set_0', 'input_0.pb'))),
+    );
+    const want = await parseOnnxTensor(
+      new Uint8Array(readFileSync(path.join(repoRoot, onnxDir, 'test_data_set_0', 'output_0.pb'))),
+    );
+    // brain.js's own run() on a GRUTimeStep and on the file longshort wrote from a Keras model
+    const brain = JSON.parse(
+      readFileSync(path.join(repoRoot, 'test/fixtures/brainjs/gru_time_step.io.json'), 'utf8'),
+    ) as { x: number[][][]; y: number[][] };
+    const keras = JSON.parse(
+      readFileSync(path.join(repoRoot, 'test/fixtures/brainjs/written/keras_simple_rnn.io.json'), 'utf8'),
+    ) as { x: number[][][]; y: number[][] };
+    const page = await openPage('plain');
+    try {
+      const got = await page
+        .evaluate(
+          async (o) => {
+            const url: string = '/dist/test/browser/bundle/app.mjs';
+            const b = await import(url);
+            const fetchBytes = async (u: string): Promise<Uint8Array> =>
+              new Uint8Array(await (await fetch(u)).arrayBuffer());
+            const seqs = (v: number[][][]): unknown =>
+              new b.lib.Tensor(Float32Array.from(v.flat(2)), [v.length, v[0].length, v[0][0].length]);
+            const onnx = await b.lib.importModel(await fetchBytes(`/${o.onnxDir}/model.onnx`));
+            const y = onnx.run({ [onnx.inputNames[0]]: new b.lib.Tensor(Float32Array.from(o.x), o.xShape) })[
+              onnx.outputNames[0]
+            ];
+            const brainBytes = await fetchBytes('/test/fixtures/brainjs/gru_time_step.json');
+            const net = await b.lib.importModel(brainBytes);
+            const kerasModel = await b.lib.importModel(
+              await fetchBytes('/test/fixtures/brainjs/written/keras_simple_rnn.keras'),
+            );
+            const back = await b.lib.exportModel(net, null, { format: 'brainjs' });
+            let pathError = '';
+            await b.lib
+              .importModel('/model.keras')
+              .catch((e: Error) => (pathError = `${e.name}: ${e.message}`));
+            return {
+              formats: [brainBytes, await fetchBytes(`/${o.onnxDir}/model.onnx`)].map((u) =>
+                b.lib.formatFromBytes(u),
+              ),
+              isOnnx: b.lib.isOnnxModel(onnx),
+              onnx: { shape: y.shape, data: Array.from(y.data as Float32Array) },
+              brain: Array.from(net.predict(seqs(o.brainX)).data as Float32Array),
+              keras: Array.from(kerasModel.predict(seqs(o.kerasX)).data as Float32Array),
+              back: new TextDecoder().decode(back),
+              pathError,
+            };
+          },
+          {
+            onnxDir,
+            x: Array.from(x.data as Float32Array),
+            xShape: x.shape,
+            brainX: brain.x,
+            kerasX: keras.x,
+          },
+        )
+        .catch((e) => {
+          throw withLogs(e);
+        });
+      assert.deepEqual(got.formats, ['brainjs', 'onnx']);
+      assert.ok(got.isOnnx);
+      assert.deepEqual(got.onnx.shape, want.shape);
+      const close = (a: number, w: number, where: string): void =>
+        assert.ok(Math.abs(a - w) <= 1e-5 * Math.max(1, Math.abs(w)), `${where}: got ${a}, want ${w}`);
+      Array.from(want.data as ArrayLike<number>).forEach((w, i) =>
+        close(got.onnx.data[i], Number(w), `onnx[${i}]`),
+      );
+      brain.y.flat().forEach((w, i) => close(got.brain[i], w, `brain.js GRUTimeStep[${i}]`));
+      keras.y.flat().forEach((w, i) => close(got.keras[i], w, `keras_simple_rnn[${i}]`));
+      const nodeModel = await lib.importModel(
+        new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/brainjs/gru_time_step.json'))),
+      );
+      const nodeBack = await lib.exportModel(nodeModel as lib.SequentialModel, null, { format: 'brainjs' });
+      assert.equal(got.back, new TextDecoder().decode(nodeBack), 'exportModel gives the bytes Node gives');
+      assert.match(
+        got.pathError,
+        /^UnsupportedError: importModel: reading "\/model\.keras" needs a file system/,
+      );
+      t.diagnostic(
+        `in Chromium: ONNX ${want.shape.join('x')}, brain.js and Keras outputs within 1e-5 of the recorded`,
+      );
+    } finally {
+      await page.close();
     }
   });
 });

@@ -169,3 +169,55 @@ test('exportModel writes ONNX by extension and by format; importModel runs it as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('importModel reads TF.js as { modelJson, weights } and a Map of file name -> bytes; a one-file Map by content', async () => {
+  const tf = join(repoRoot, 'test', 'fixtures', 'tfjs', 'lstm_gru');
+  const jsonBytes = new Uint8Array(readFileSync(join(tf, 'model.json')));
+  const modelJson = JSON.parse(new TextDecoder().decode(jsonBytes)) as {
+    weightsManifest: { paths: string[] }[];
+  };
+  const shards = modelJson.weightsManifest.flatMap((g) => g.paths);
+  const weight = new Uint8Array(readFileSync(join(tf, 'weights.bin')));
+  assert.deepEqual(shards, ['weights.bin']);
+  const io = JSON.parse(readFileSync(join(tf, 'io.json'), 'utf8')) as {
+    x: { shape: number[]; data: number[] };
+  };
+  const x = new Tensor(Float32Array.from(io.x.data), io.x.shape);
+  const want = Array.from(layered(await importModel(join(tf, 'model.json'))).predict(x).data);
+  const sources = [
+    { modelJson, weights: new Map([['weights.bin', weight]]) },
+    { modelJson, weights: { 'weights.bin': weight.slice().buffer } },
+    new Map<string, Uint8Array>([
+      ['web/model.json', jsonBytes],
+      ['web/weights.bin', weight],
+    ]),
+  ];
+  for (const src of sources)
+    assert.deepEqual(Array.from(layered(await importModel(src)).predict(x).data), want);
+  await assert.rejects(importModel({ modelJson, weights: new Map() }), (e: Error) => {
+    assert.ok(e instanceof FormatError);
+    assert.match(e.message, /names the shard 'weights\.bin'; expected it among the files given, got none/);
+    return true;
+  });
+  // one file of another format, by its content
+  const keras = new Uint8Array(readFileSync(`${fixture}.keras`));
+  const fx = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as {
+    x: { shape: number[]; data: number[] };
+  };
+  const kx = new Tensor(Float32Array.from(fx.x.data), fx.x.shape);
+  assert.deepEqual(
+    Array.from(layered(await importModel(new Map([['upload', keras]]))).predict(kx).data),
+    Array.from(layered(await importModel(keras)).predict(kx).data),
+  );
+  await assert.rejects(
+    importModel(
+      new Map([
+        ['a.keras', keras],
+        ['b.keras', keras],
+      ]),
+    ),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /expected a model\.json or one entry, got a\.keras, b\.keras/.test(e.message),
+  );
+});

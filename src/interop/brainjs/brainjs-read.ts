@@ -13,15 +13,10 @@
  * (`BrainjsLSTMLayer`).
  */
 import { FormatError, UnsupportedError } from '../../core/errors.js';
-import {
-  dense,
-  embedding,
-  gru,
-  sequential,
-  simpleRNN,
-  type Layer,
-  type SequentialModel,
-} from '../../models/index.js';
+import { dense, embedding } from '../../models/core-layers.js';
+import type { Layer } from '../../models/layer.js';
+import { gru, simpleRNN } from '../../models/recurrent-layer.js';
+import { sequential, type SequentialModel } from '../../models/sequential-model.js';
 import { Tensor } from '../../tensor/index.js';
 import { BrainjsLSTMLayer } from './brainjs-lstm-layer.js';
 import { BRAINJS_GATES, rememberBrainjsOptions, type BrainjsKind } from './brainjs-format.js';

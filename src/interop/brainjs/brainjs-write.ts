@@ -11,13 +11,10 @@
  * Everything else is an UnsupportedError naming the layer and what brain.js lacks.
  */
 import { UnsupportedError } from '../../core/errors.js';
-import {
-  DenseLayer,
-  EmbeddingLayer,
-  RecurrentLayer,
-  type Layer,
-  type SequentialModel,
-} from '../../models/index.js';
+import { DenseLayer, EmbeddingLayer } from '../../models/core-layers.js';
+import type { Layer } from '../../models/layer.js';
+import { RecurrentLayer } from '../../models/recurrent-layer.js';
+import type { SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
 import { BRAINJS_GATES, brainjsOptionsOf, type BrainjsKind } from './brainjs-format.js';
 import { BrainjsLSTMLayer } from './brainjs-lstm-layer.js';

@@ -3,14 +3,10 @@
  * Keras' get_weights() order, the common part of the .keras and .h5 writers.
  */
 import { StateError, UnsupportedError } from '../../core/errors.js';
-import {
-  DenseLayer,
-  DropoutLayer,
-  EmbeddingLayer,
-  RecurrentLayer,
-  type Layer,
-  type SequentialModel,
-} from '../../models/index.js';
+import { DenseLayer, DropoutLayer, EmbeddingLayer } from '../../models/core-layers.js';
+import type { Layer } from '../../models/layer.js';
+import { RecurrentLayer } from '../../models/recurrent-layer.js';
+import type { SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
 import { kerasActivationName, type HardSigmoidFlavor } from './keras-activations.js';
 import type { KerasArray } from './keras-import.js';

@@ -6,17 +6,15 @@
  * naming its class.
  */
 import { ConfigError, FormatError, UnsupportedError } from '../../core/errors.js';
+import { dense, dropout, embedding } from '../../models/core-layers.js';
+import type { Layer } from '../../models/layer.js';
 import {
   bidirectional,
-  dense,
-  dropout,
-  embedding,
   gru,
   lstm,
   simpleRNN,
-  type Layer,
   type RecurrentLayerOptions,
-} from '../../models/index.js';
+} from '../../models/recurrent-layer.js';
 import { Tensor } from '../../tensor/index.js';
 import { kerasActivation, type HardSigmoidFlavor } from './keras-activations.js';
 import { kerasToTorchRecurrent, type KerasCell } from './keras-rnn-weights.js';

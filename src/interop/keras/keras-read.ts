@@ -6,7 +6,7 @@
  */
 import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { readZip } from '../../io/zip-read.js';
-import { sequential, type SequentialModel } from '../../models/index.js';
+import { sequential, type SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
 import { memberAt, readH5, type H5Dataset, type H5Group } from './h5.js';
 import type { HardSigmoidFlavor } from './keras-activations.js';

@@ -5,7 +5,7 @@
  * order, float32 or quantized (uint8 / uint16 with scale and min, float16).
  */
 import { FormatError, UnsupportedError } from '../../core/errors.js';
-import { sequential, type SequentialModel } from '../../models/index.js';
+import { sequential, type SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
 import { planKerasModel, type KerasArray } from '../keras/keras-import.js';
 
