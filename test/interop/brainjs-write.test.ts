@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { repoRoot } from '../helpers/fixtures.js';
+import { runChars } from './brainjs-chars.js';
 import { UnsupportedError } from '../../src/core/errors.js';
 import { manualSeed } from '../../src/core/rng.js';
 import { exportModel, importModel, writeBrainjsModel } from '../../src/interop/index.js';
@@ -31,6 +32,7 @@ const written = join(dir, 'written');
 const peer = join(repoRoot, 'test', 'peers', 'node_modules', 'brain.js');
 
 type Io = { source: string; x: number[][][]; y: number[][] };
+type CharIo = { source: string; inputs: string[]; y: string[] };
 type Net = { type: string; options: Record<string, unknown>; hiddenLayers: Record<string, Mat>[] };
 type Mat = { rows: number; columns: number; weights: number[] | Record<string, number> };
 
@@ -55,8 +57,24 @@ test('the written/ fixtures are there (a source and brain.js run() per case)', (
 
 for (const file of cases) {
   const name = file.slice(0, -'.io.json'.length);
+  const io = JSON.parse(readFileSync(join(written, file), 'utf8')) as Io | CharIo;
+  if ('inputs' in io) {
+    test(`${name}: brain.js run(text) on longshort's file is the source model's greedy text`, async () => {
+      const model = await importModel(join(dir, io.source), { format: 'brainjs' });
+      const { indexTable, characters } = (
+        JSON.parse(readFileSync(join(dir, io.source), 'utf8')) as {
+          options: { dataFormatter: { indexTable: Record<string, number>; characters: string[] } };
+        }
+      ).options.dataFormatter;
+      io.inputs.forEach((text, i) =>
+        assert.equal(runChars(model, indexTable, characters, text), io.y[i], text),
+      );
+      const want = JSON.parse(readFileSync(join(written, `${name}.json`), 'utf8')) as Net;
+      assert.deepEqual(await exported(model), want, 'the export is the file brain.js ran');
+    });
+    continue;
+  }
   test(`${name}: brain.js run() on longshort's file equals the source model's predict (batch 3, sequence 9)`, async () => {
-    const io = JSON.parse(readFileSync(join(written, file), 'utf8')) as Io;
     const model = await importModel(join(dir, io.source));
     if (!('predict' in model)) throw new Error('expected a layer model');
     const y = model.predict(batch(io.x));
@@ -67,7 +85,14 @@ for (const file of cases) {
   });
 }
 
-for (const name of ['lstm_time_step', 'gru_time_step', 'rnn_time_step']) {
+for (const name of [
+  'lstm_time_step',
+  'gru_time_step',
+  'rnn_time_step',
+  'lstm_chars',
+  'gru_chars',
+  'rnn_chars',
+]) {
   test(`${name}: import then export gives brain.js's own JSON back (values and options)`, async () => {
     const original = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Net;
     const back = await exported(await importModel(join(dir, `${name}.json`), { format: 'brainjs' }));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { repoRoot } from '../helpers/fixtures.js';
+import { runChars } from './brainjs-chars.js';
 import { FormatError } from '../../src/core/errors.js';
 import { manualSeed } from '../../src/core/rng.js';
 import { formatFromBytes, importModel, isBrainjsJson, isOnnxModel } from '../../src/interop/index.js';
@@ -41,34 +42,6 @@ for (const name of ['lstm_time_step', 'gru_time_step', 'rnn_time_step']) {
     assert.deepEqual(y.shape, [io.y.length, io.y[0].length]);
     io.y.flat().forEach((w, i) => close(y.data[i], w, `${name}[${i}]`));
   });
-}
-
-/** brain.js's run() for its character nets: greedy decoding from the imported logits. */
-function runChars(
-  model: SequentialModel,
-  table: Record<string, number>,
-  chars: string[],
-  text: string,
-): string {
-  const input = Array.from(text, (c) => table[c]);
-  const max = 100 + input.length;
-  const fed: number[] = [];
-  const output: number[] = [];
-  for (let i = 0; ;) {
-    fed.push(i === 0 ? 0 : i < input.length ? input[i - 1] + 1 : output[i - 1]);
-    const logits = model.predict(new Tensor(Float32Array.from(fed), [1, fed.length]));
-    const v = logits.shape[2];
-    const row = logits.data.subarray((fed.length - 1) * v, fed.length * v);
-    let next = 0;
-    for (let k = 1; k < v; k++) if (row[k] > row[next]) next = k;
-    i++;
-    if (next === 0 || i >= max) break;
-    output.push(next);
-  }
-  return output
-    .slice(input.length)
-    .map((k) => chars[k - 1])
-    .join('');
 }
 
 for (const name of ['lstm_chars', 'gru_chars', 'rnn_chars']) {

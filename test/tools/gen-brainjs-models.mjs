@@ -100,6 +100,25 @@ for (const [name, Net, f] of [
   await check(`${name}_roundtrip`, Net, model, `${name}.json`, f);
 }
 
+// the character nets: brain.js's run(text) on longshort's file, the source their import
+for (const [name, Net] of [
+  ['lstm_chars', brain.recurrent.LSTM],
+  ['gru_chars', brain.recurrent.GRU],
+  ['rnn_chars', brain.recurrent.RNN],
+]) {
+  const model = await ls.importModel(join(out, `${name}.json`), { format: 'brainjs' });
+  const file = join(written, `${name}_roundtrip.json`);
+  await ls.exportModel(model, file, { format: 'brainjs' });
+  const net = new Net();
+  net.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  const inputs = ['he', 'hold', 'lo', 'whe', 'the'];
+  const y = inputs.map((s) => net.run(s));
+  writeFileSync(
+    join(written, `${name}_roundtrip.io.json`),
+    JSON.stringify({ source: `${name}.json`, inputs, y }),
+  );
+}
+
 /** A Keras-front model with longshort's seeded initialisation, saved as .keras (the test's source). */
 async function keras(name, Net, layers, f) {
   ls.manualSeed(7);

@@ -24,6 +24,7 @@ type Kind = BrainjsKind;
 const GATES = BRAINJS_GATES;
 
 const TYPE_NAMES: Record<Kind, string> = { lstm: 'LSTMTimeStep', gru: 'GRUTimeStep', rnn: 'RNNTimeStep' };
+const CHAR_TYPE_NAMES: Record<Kind, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' };
 
 // The order brain.js's toJSON lists the gates in (indices into BRAINJS_GATES).
 const JSON_ORDER: Record<Kind, readonly number[]> = { lstm: [0, 1, 3, 2], gru: [1, 0, 2], rnn: [0] };
@@ -114,7 +115,24 @@ export function writeBrainjsModel(model: SequentialModel): Json {
     fail(head, `a brain.js net ends in its dense output layer; expected Dense, got ${head.className}`);
   if (head.activation !== 'linear')
     fail(head, `brain.js's output layer is linear; expected activation 'linear', got '${head.activation}'`);
-  const hidden = layers.slice(0, -1);
+  // brain.js's character nets: an imported one (its dataFormatter remembered) goes back out
+  const origin = brainjsOptionsOf(model);
+  const emb = layers[0] instanceof EmbeddingLayer ? layers[0] : null;
+  if (emb !== null) {
+    const df = origin.dataFormatter as { characters?: unknown } | undefined;
+    if (df === undefined || !Array.isArray(df.characters))
+      fail(
+        emb,
+        "brain.js's character nets (LSTM, GRU, RNN) look characters up through a dataFormatter, which only a net imported from brain.js carries (in memory); expected recurrent layers first (a time-step net), got Embedding",
+      );
+    const v = df.characters.length + 1;
+    if (emb.inputDim !== v || head.units !== v || emb.maskZero)
+      fail(
+        emb,
+        `a brain.js character net reads and writes ${v} token ids (its ${v - 1} characters and the end token); expected inputDim ${v}, output units ${v}, maskZero false, got ${emb.inputDim}, ${head.units}, ${String(emb.maskZero)}`,
+      );
+  }
+  const hidden = layers.slice(emb === null ? 0 : 1, -1);
   if (hidden.length === 0)
     fail(head, 'a brain.js net needs at least one recurrent layer before the dense head; got none');
   const kinds = hidden.map(kindOf);
@@ -126,7 +144,9 @@ export function writeBrainjsModel(model: SequentialModel): Json {
         `a brain.js net has one kind of hidden layer; expected ${kind} like the first, got ${kinds[k]}`,
       );
     const rs = (l as RecurrentLayer | BrainjsLSTMLayer).returnSequences;
-    if (rs !== k < hidden.length - 1)
+    if (emb !== null && !rs)
+      fail(l, 'a brain.js character net predicts after every step; expected returnSequences true, got false');
+    if (emb === null && rs !== k < hidden.length - 1)
       fail(
         l,
         k < hidden.length - 1
@@ -134,13 +154,13 @@ export function writeBrainjsModel(model: SequentialModel): Json {
           : 'brain.js time-step nets output after the last step; expected returnSequences false on the last recurrent layer, got true',
       );
   });
-  if (spec.length !== 2 || spec[1] === null)
+  if (emb === null && (spec.length !== 2 || spec[1] === null))
     throw new UnsupportedError(
       `writeBrainjsModel: a brain.js time-step net reads sequences (N, L, F) with F known; got input shape (N, ${spec.map(String).join(', ')})`,
     );
   const w = model.getWeights();
   const get = (key: string): Tensor | undefined => w.get(key);
-  const inputSize = spec[1];
+  const inputSize = emb === null ? (spec[1] as number) : emb.outputDim;
   let prev = inputSize;
   const hiddenLayers = hidden.map((l) => {
     const hs = (l as RecurrentLayer | BrainjsLSTMLayer).units;
@@ -165,7 +185,20 @@ export function writeBrainjsModel(model: SequentialModel): Json {
   });
   const outputSize = head.units;
   const bOut = get(`${head.name}.bias`)?.data ?? new Float32Array(outputSize);
-  const origin = brainjsOptionsOf(model);
+  const outputConnector = matrix(outputSize, prev, get(`${head.name}.weight`)!.data);
+  const output = matrix(outputSize, 1, bOut);
+  const hiddenSizes = hidden.map((l) => (l as RecurrentLayer | BrainjsLSTMLayer).units);
+  if (emb !== null) {
+    const e = emb;
+    return {
+      type: CHAR_TYPE_NAMES[kind],
+      options: { ...origin, hiddenLayers: hiddenSizes },
+      input: matrix(e.inputDim, e.outputDim, get(`${e.name}.weight`)!.data),
+      hiddenLayers,
+      outputConnector,
+      output,
+    };
+  }
   const train = Object.fromEntries(
     Object.entries(DEFAULT_OPTIONS).map(([k, d]) => [k, typeof origin[k] === 'number' ? origin[k] : d]),
   );
@@ -173,12 +206,12 @@ export function writeBrainjsModel(model: SequentialModel): Json {
     type: TYPE_NAMES[kind],
     options: {
       inputSize,
-      hiddenLayers: hidden.map((l) => (l as RecurrentLayer | BrainjsLSTMLayer).units),
+      hiddenLayers: hiddenSizes,
       outputSize,
       ...train,
     },
     hiddenLayers,
-    outputConnector: matrix(outputSize, prev, get(`${head.name}.weight`)!.data),
-    output: matrix(outputSize, 1, bOut),
+    outputConnector,
+    output,
   };
 }
