@@ -92,7 +92,8 @@ interface DriverResult {
  * direction (`_reverse` suffix for the second):
  * `weight_ih_l{k}` `(G*H_cell, H_in or D*H_out)`, `weight_hh_l{k}` `(G*H_cell, H_out)`,
  * `bias_ih_l{k}`, `bias_hh_l{k}` `(G*H_cell)` when `bias`, `weight_hr_l{k}`
- * `(H_out, H_cell)` with `projSize` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
+ * `(H_out, H_cell)` with `projSize` (LSTM), `weight_ph_l{k}` `(3*H_cell)` with
+ * `peepholes` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
  * Every parameter starts U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
  *
  * @example
@@ -197,6 +198,7 @@ export abstract class RNNBase extends Module {
           reg('bias_hh', [gateSize]);
         }
         if (projSize > 0) reg('weight_hr', [projSize, hiddenSize]);
+        if (variant?.peepholes === true) reg('weight_ph', [3 * hiddenSize]);
         flat.push(...names);
         all.push(names);
       }
@@ -228,6 +230,7 @@ export abstract class RNNBase extends Module {
       bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
       bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
       wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+      wPh: this.cellVariant?.peepholes === true ? this.param(`weight_ph${sfx}`) : null,
     };
   }
 
