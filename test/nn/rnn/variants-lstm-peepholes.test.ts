@@ -5,33 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { gradcheck } from '../../helpers/gradcheck.js';
+import { checkLayer as check } from './layer-gradcheck.js';
 import { manualSeed } from '../../../src/core/rng.js';
 import { ConfigError } from '../../../src/core/errors.js';
-import { GRU, LSTM, LSTMCell, RNN, type RNNBase } from '../../../src/nn/rnn/index.js';
+import { GRU, LSTM, LSTMCell, RNN } from '../../../src/nn/rnn/index.js';
 import { randn, Tensor } from '../../../src/tensor/index.js';
-
-function leaf(shape: number[], scale = 1): Tensor {
-  const t = randn(shape, { dtype: 'float64' }).mul(scale);
-  t.requiresGrad = true;
-  return t;
-}
-
-function check(m: RNNBase, xShape: number[], scale = 1): void {
-  m.double();
-  const x = leaf(xShape, scale);
-  gradcheck(
-    (xx) => {
-      if (m instanceof LSTM) {
-        const [o, [h, c]] = m.forward(xx);
-        return [o, h, c];
-      }
-      const [o, h] = (m as GRU | RNN).forward(xx);
-      return [o, h];
-    },
-    [x, ...m.parameters()],
-  );
-}
 
 test('gradcheck: LSTM peepholes (2 layers, bidirectional) w.r.t. input and every parameter, weight_ph included', () => {
   manualSeed(31);
