@@ -7,7 +7,7 @@ import { checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import type { Module } from '../nn/module.js';
 import type { ActivationOption } from '../nn/rnn/cell-variant.js';
-import { activationOption, resolveActivation } from '../nn/rnn/cell-variant.js';
+import { activationOption, resolveActivation, resolveClip } from '../nn/rnn/cell-variant.js';
 import { GRU } from '../nn/rnn/gru.js';
 import { LSTM } from '../nn/rnn/lstm.js';
 import { packPaddedSequence, padPackedSequence, PackedSequence } from '../nn/rnn/packed-sequence.js';
@@ -99,6 +99,32 @@ export interface RecurrentLayerOptions extends BaseLayerOptions {
    * after the recurrent matmul, false before it (Keras 2's default, TF.js's GRU).
    */
   resetAfter?: boolean;
+  /**
+   * LSTM only: peephole connections (the nn `LSTM`'s `peepholes`: the gates also see
+   * the cell state, through a `(3*units)` parameter `weight_ph_l0`). Keras has no such
+   * option, so a layer with it exports to ONNX and longshort's format but not to Keras
+   * or TF.js files. Default false.
+   *
+   * @example
+   * layers.lstm({ units: 16, peepholes: true });
+   */
+  peepholes?: boolean;
+  /**
+   * LSTM only: the coupled input-forget gate f = 1 − i (ONNX `input_forget`). Not
+   * exportable to Keras files. Default false.
+   *
+   * @example
+   * layers.lstm({ units: 16, coupledInputForget: true });
+   */
+  coupledInputForget?: boolean;
+  /**
+   * ONNX's cell clip: every gate / cell activation's input is clipped to [−clip, clip].
+   * Not exportable to Keras files. Default: none.
+   *
+   * @example
+   * layers.gru({ units: 16, clip: 3 });
+   */
+  clip?: number;
 }
 
 /** Options of `simpleRNN`: those of every recurrent layer (its `activation` is any `ActivationOption`). */
@@ -120,9 +146,10 @@ const REC_KEYS = [
   'dropout',
   'useBias',
   'activation',
+  'clip',
 ];
 const KIND_KEYS: Record<RecurrentKind, string[]> = {
-  lstm: [...REC_KEYS, 'recurrentActivation'],
+  lstm: [...REC_KEYS, 'recurrentActivation', 'peepholes', 'coupledInputForget'],
   gru: [...REC_KEYS, 'recurrentActivation', 'resetAfter'],
   simpleRNN: REC_KEYS,
 };
@@ -173,6 +200,12 @@ export class RecurrentLayer extends Layer {
   readonly recurrentActivation: ActivationOption;
   /** GRU: whether the reset gate applies after the recurrent matmul (true for LSTM/SimpleRNN). */
   readonly resetAfter: boolean;
+  /** LSTM: peephole connections (see `RecurrentLayerOptions.peepholes`). */
+  readonly peepholes: boolean;
+  /** LSTM: the coupled input-forget gate. */
+  readonly coupledInputForget: boolean;
+  /** ONNX's cell clip, or undefined. */
+  readonly clip: number | undefined;
   /** Whether this is the `bidirectional` wrapper. */
   readonly bidirectional: boolean;
   /** The merge mode of a bidirectional layer ('concat' otherwise). */
@@ -204,6 +237,9 @@ export class RecurrentLayer extends Layer {
       resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'),
     );
     this.resetAfter = boolOpt(op, 'resetAfter', options.resetAfter, true);
+    this.peepholes = boolOpt(op, 'peepholes', options.peepholes, false);
+    this.coupledInputForget = boolOpt(op, 'coupledInputForget', options.coupledInputForget, false);
+    this.clip = resolveClip(op, options.clip);
     this.cellKind = kind === 'simpleRNN' ? (this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh') : kind;
     if (wrapper !== null) {
       checkOptions('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
@@ -245,7 +281,12 @@ export class RecurrentLayer extends Layer {
       throw new ConfigError(
         `${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`,
       );
-    const opts = { batchFirst: true, bias: this.useBias, bidirectional: this.bidirectional };
+    const opts = {
+      batchFirst: true,
+      bias: this.useBias,
+      bidirectional: this.bidirectional,
+      ...(this.clip === undefined ? {} : { clip: this.clip }),
+    };
     const [gateActivation, cellActivation] = [this.recurrentActivation, this.activation];
     if (this.kind === 'lstm')
       return new LSTM(F, this.units, {
@@ -253,6 +294,8 @@ export class RecurrentLayer extends Layer {
         gateActivation,
         cellActivation,
         outActivation: cellActivation,
+        peepholes: this.peepholes,
+        coupledInputForget: this.coupledInputForget,
       });
     if (this.kind === 'gru')
       return new GRU(F, this.units, { ...opts, gateActivation, cellActivation, resetAfter: this.resetAfter });
@@ -410,6 +453,7 @@ export class RecurrentLayer extends Layer {
         bIh: this.useBias ? p('bias_ih') : null,
         bHh: this.useBias ? p('bias_hh') : null,
         wHr: null,
+        wPh: this.peepholes ? p('weight_ph') : null,
       };
       let h = h0 === null ? zeros([N, H], { dtype: x.dtype }) : select(h0, 0, d);
       let c: Tensor | null = isLstm
@@ -445,6 +489,9 @@ export class RecurrentLayer extends Layer {
     if (this.kind !== 'simpleRNN' && this.recurrentActivation !== 'sigmoid')
       inner.recurrentActivation = this.recurrentActivation;
     if (this.kind === 'gru' && !this.resetAfter) inner.resetAfter = false;
+    if (this.peepholes) inner.peepholes = true;
+    if (this.coupledInputForget) inner.coupledInputForget = true;
+    if (this.clip !== undefined) inner.clip = this.clip;
     if (!this.bidirectional) return { ...this.baseConfig(), ...inner };
     return {
       ...this.baseConfig(),
