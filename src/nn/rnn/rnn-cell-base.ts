@@ -5,7 +5,7 @@ import { formatShape } from '../../core/shape.js';
 import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RnnVariant } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { checkRecurrentOptions, uniformParameter } from './rnn-base.js';
+import { checkRecurrentOptions, uniformParameter } from './rnn-options.js';
 
 /**
  * Options shared by the cells.
