@@ -157,6 +157,21 @@ const CASES: Case[] = [
       layers.dense({ units: 2, activation: 'tanh' }),
     ]),
   ),
+  seqCase('simpleRNN softsign, gru reset-before hard sigmoid, lstm peepholes clip', () =>
+    sequential([
+      layers.simpleRNN({ units: 4, activation: 'softsign', returnSequences: true, inputShape: [null, 4] }),
+      layers.gru({ units: 4, resetAfter: false, recurrentActivation: 'hardSigmoid', returnSequences: true }),
+      layers.lstm({ units: 3, peepholes: true, clip: 0.8, activation: 'relu' }),
+    ]),
+  ),
+  seqCase('bidirectional lstm coupled input-forget, goBackwards gru clip', () =>
+    sequential([
+      layers.bidirectional(layers.lstm({ units: 3, coupledInputForget: true, returnSequences: true }), {
+        inputShape: [null, 4],
+      }),
+      layers.gru({ units: 2, clip: 0.5, goBackwards: true }),
+    ]),
+  ),
   seqCase('simpleRNN goBackwards (last state)', () =>
     sequential([layers.simpleRNN({ units: 5, goBackwards: true, inputShape: [null, 4] })]),
   ),
