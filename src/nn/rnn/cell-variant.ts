@@ -18,7 +18,8 @@ import {
  * An activation option: a name (`'sigmoid'`, `'tanh'`, `'relu'`, `'linear'`,
  * `'hardSigmoid'` (clip(0.2x + 0.5, 0, 1), Keras 2's, TF.js's and ONNX's), `'softsign'`,
  * `'softplus'`, `'elu'`, `'selu'`, `'affine'`, `'leakyRelu'`, `'scaledTanh'`,
- * `'relu6'`, `'exponential'`) or `{ name, alpha?, beta? }` with ONNX's parameters
+ * `'relu6'`, `'exponential'`, `'thresholdedRelu'` (x >= alpha ? x : 0, alpha 1)) or
+ * `{ name, alpha?, beta? }` with ONNX's parameters
  * (Keras 3's hard sigmoid is `{ name: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 }`).
  *
  * @example

@@ -32,6 +32,9 @@ test('gradcheck: cell clip on LSTM, GRU (reset after and before) and RNN, with c
   check(new GRU(3, 4, { clip: 0.5, resetAfter: false }), [5, 2, 3], 3);
   check(new RNN(3, 4, { clip: 0.4, nonlinearity: 'relu' }), [5, 2, 3], 3);
   check(new RNN(3, 4, { clip: 0.4, activation: 'softsign', numLayers: 2 }), [5, 2, 3], 3);
+  // ONNX's ThresholdedRelu (x >= alpha ? x : 0), with and without a clip
+  check(new RNN(3, 4, { activation: { name: 'thresholdedRelu', alpha: 0.3 } }), [5, 2, 3]);
+  check(new RNN(3, 4, { activation: { name: 'thresholdedRelu', alpha: 0.3 }, clip: 1 }), [5, 2, 3], 2);
 });
 
 test('gradcheck: every LSTM option together, with projSize and other activations', () => {
