@@ -55,7 +55,7 @@ function blocks(
 
 /**
  * Runs the node on the fused op; fills Y (seq, D, batch, H) (zeros past each entry's
- * length), Y_h and Y_c (D, batch, H) (an entry of length 0 keeps its initial state).
+ * length), Y_h and Y_c (D, batch, H) (zeros for an entry of length 0, as onnxruntime).
  */
 export function runFused(n: FusedNode, Y: Float64Array, Yh: Float64Array, Yc: Float64Array): void {
   const { batch, input: I, hidden: H, lens } = n;
@@ -63,12 +63,8 @@ export function runFused(n: FusedNode, Y: Float64Array, Yh: Float64Array, Yc: Fl
   const D = n.reverse.length;
   const f64 = n.x.kind === 'float64';
   const isLstm = n.kind === 'LSTM';
-  // initial states first: entries of length 0 keep them
-  for (let d = 0; d < D; d++) {
-    if (n.h0) Yh.set(n.h0.subarray(d * batch * H, (d + 1) * batch * H), d * batch * H);
-    if (n.c0) Yc.set(n.c0.subarray(d * batch * H, (d + 1) * batch * H), d * batch * H);
-  }
-  // entries with steps, longest first (a stable sort keeps equal lengths in order)
+  // the entries with steps, longest first (a stable sort keeps equal lengths in order);
+  // an entry of length 0 gets zeros everywhere, as onnxruntime gives
   const order = Array.from({ length: batch }, (_, b) => b)
     .filter((b) => lens[b] > 0)
     .sort((a, b) => lens[b] - lens[a]);
