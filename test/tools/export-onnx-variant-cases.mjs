@@ -1,15 +1,18 @@
-// The first half of test/tools/gen_onnx_export_cases.py: longshort's recurrent modules with
-// cell variants (peepholes, coupled input-forget gate, clip, other activations, the
-// reset-before GRU), exported by longshort's exportOnnx, with inputs of batch 3 and
-// sequence 7. Writes, per case, <out>/<name>/model.onnx, case.json (how to build the
-// module: class, sizes, options, seed) and inputs.json (the feeds, float32 values);
-// the Python generator runs them through onnxruntime.
+// The first half of test/tools/gen_onnx_export_cases.py: longshort's recurrent modules and
+// Keras-front models with cell variants (peepholes, coupled input-forget gate, clip,
+// other activations, the reset-before GRU), exported by longshort's exportOnnx, with
+// inputs of batch 3 and sequence 7. Writes, per case, <out>/<name>/model.onnx, case.json
+// (how to rebuild the model: class, sizes, options or layer configs, seed) and
+// inputs.json (the feeds, float32 values); the Python generator runs them through
+// onnxruntime.
 //
 // Run (after npm run build): node test/tools/export-onnx-variant-cases.mjs <out>
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed } from '../../dist/src/core/rng.js';
 import { exportOnnx } from '../../dist/src/interop/onnx/index.js';
+import * as layers from '../../dist/src/models/layers.js';
+import { sequential } from '../../dist/src/models/index.js';
 import { GRU, LSTM, RNN } from '../../dist/src/nn/index.js';
 import { randn } from '../../dist/src/tensor/index.js';
 
@@ -66,6 +69,39 @@ export const CASES = [
   ['rnn_relu_clip', 'RNN', { nonlinearity: 'relu', clip: 0.8 }, false],
 ];
 
+/** [name, Keras-front layers (the first with inputShape [7, I])]: exported like predict, input -> output */
+export const SEQUENTIAL_CASES = [
+  [
+    'sequential_simplernn_softsign_gru_reset_before_lstm_peepholes',
+    () => [
+      layers.simpleRNN({
+        units: 4,
+        activation: 'softsign',
+        clip: 1,
+        returnSequences: true,
+        inputShape: [L, I],
+      }),
+      layers.gru({ units: 4, resetAfter: false, recurrentActivation: 'hardSigmoid', returnSequences: true }),
+      layers.lstm({ units: 3, peepholes: true, coupledInputForget: true, clip: 0.8 }),
+      layers.dense({ units: 2 }),
+    ],
+  ],
+  [
+    'sequential_bidirectional_lstm_keras3_hardsigmoid_peepholes',
+    () => [
+      layers.bidirectional(
+        layers.lstm({
+          units: 3,
+          peepholes: true,
+          recurrentActivation: { name: 'hardSigmoid', alpha: 1 / 6 },
+          returnSequences: true,
+        }),
+        { mergeMode: 'sum', inputShape: [L, I] },
+      ),
+    ],
+  ],
+];
+
 const out = process.argv[2];
 if (!out) throw new Error('usage: node test/tools/export-onnx-variant-cases.mjs <out>');
 for (const [name, cls, options, init] of CASES) {
@@ -93,5 +129,23 @@ for (const [name, cls, options, init] of CASES) {
     data: Array.from(t.data),
   }));
   writeFileSync(join(dir, 'inputs.json'), JSON.stringify(inputs));
+  console.log(name);
+}
+for (const [name, make] of SEQUENTIAL_CASES) {
+  const seed = 200 + SEQUENTIAL_CASES.findIndex((c) => c[0] === name);
+  manualSeed(seed);
+  const model = sequential(make());
+  const x = randn([N, L, I]).mul(2);
+  const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.onnx'), await exportOnnx(model));
+  writeFileSync(
+    join(dir, 'case.json'),
+    JSON.stringify({ class: 'Sequential', layers: model.layerConfigs(), seed }, null, 1),
+  );
+  writeFileSync(
+    join(dir, 'inputs.json'),
+    JSON.stringify([{ name: 'input', shape: x.shape, data: Array.from(x.data) }]),
+  );
   console.log(name);
 }
