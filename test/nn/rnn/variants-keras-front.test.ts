@@ -117,8 +117,8 @@ test('the options round-trip through getConfig and save/load; Keras export refus
 });
 
 test('the options are checked', () => {
-  assert.throws(() => gru({ units: 2, peepholes: true } as never), ConfigError);
-  assert.throws(() => simpleRNN({ units: 2, coupledInputForget: true } as never), ConfigError);
+  assert.throws(() => gru({ units: 2, peepholes: true }), ConfigError);
+  assert.throws(() => simpleRNN({ units: 2, coupledInputForget: true }), ConfigError);
   assert.throws(() => lstm({ units: 2, clip: -1 }), ConfigError);
   assert.throws(() => lstm({ units: 2, peepholes: 'yes' as never }), ConfigError);
 });
