@@ -7,27 +7,21 @@ import { checkOptions, checkPositiveInt } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import type { Module } from '../nn/module.js';
 import type { ActivationOption } from '../nn/rnn/cell-variant.js';
-import { activationOption, resolveActivation } from '../nn/rnn/cell-variant.js';
+import { activationOption, resolveActivation, resolveClip } from '../nn/rnn/cell-variant.js';
 import { GRU } from '../nn/rnn/gru.js';
 import { LSTM } from '../nn/rnn/lstm.js';
 import { packPaddedSequence, padPackedSequence, PackedSequence } from '../nn/rnn/packed-sequence.js';
 import { RNN } from '../nn/rnn/rnn.js';
 import type { RNNBase } from '../nn/rnn/rnn-base.js';
 import {
-  add,
-  cat,
-  div,
   dropout as dropoutOp,
   indexSelect,
   mul,
   ones,
-  recurrentLayer,
   select,
-  stack,
   Tensor,
   unsqueeze,
   where,
-  zeros,
 } from '../tensor/index.js';
 import {
   BASE_KEYS,
@@ -41,94 +35,26 @@ import {
   type LayerOutput,
   type ShapeSpec,
 } from './layer.js';
+import { maskedSteps, merge, rightPaddedLengths, toFloatMask } from './recurrent-masked.js';
+import {
+  CLASS_NAMES,
+  KIND_KEYS,
+  MERGE_MODES,
+  PREFIXES,
+  type BidirectionalOptions,
+  type MergeMode,
+  type RecurrentKind,
+  type RecurrentLayerOptions,
+  type SimpleRNNOptions,
+} from './recurrent-options.js';
 
-/** The Keras class of a recurrent layer (its cell kind is `RecurrentLayer.cellKind`). */
-export type RecurrentKind = 'lstm' | 'gru' | 'simpleRNN';
-
-/** How `bidirectional` combines the two directions. */
-export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
-
-/**
- * Options of `lstm`, `gru` and `simpleRNN` (Keras' arguments, camelCase).
- *
- * @example
- * layers.lstm({ units: 64, returnSequences: true, dropout: 0.1, goBackwards: false, inputShape: [24, 1] });
- */
-export interface RecurrentLayerOptions extends BaseLayerOptions {
-  /** Width of the hidden state (PyTorch's hiddenSize). Required. */
-  units: number;
-  /** Return the output of every step `(N, L, units)` instead of the last one `(N, units)`. Default false. */
-  returnSequences?: boolean;
-  /**
-   * Also return the final states: `apply` gives `[output, h, c]` (LSTM) or
-   * `[output, h]` (GRU, SimpleRNN), each state `(N, units)`. Only for layers used on
-   * their own: a `sequential` model rejects it (ConfigError), as Keras' Sequential
-   * allows single-output layers only. Default false.
-   */
-  returnState?: boolean;
-  /**
-   * Carry the final states of a batch over as the initial states of the next
-   * (detached: no gradient flows across batches) until `resetStates()`. Needs a fixed
-   * batch size: `batchSize` on the model's first layer. Default false.
-   */
-  stateful?: boolean;
-  /**
-   * Process the sequence from the last step to the first. As in Keras, with
-   * `returnSequences` the output is in processing order (reversed), and the last
-   * output is that of the first time step. Default false.
-   */
-  goBackwards?: boolean;
-  /**
-   * Fraction of the input features to drop in training (Keras' `dropout`): one mask
-   * per sample and feature, the same at every time step, scaled by 1 / (1 - rate).
-   * Default 0.
-   */
-  dropout?: number;
-  /** Use the biases (PyTorch's `bias`: both `bias_ih` and `bias_hh`). Default true. */
-  useBias?: boolean;
-  /**
-   * Keras' `activation`: of the cell candidate and of h = o * act(c) (LSTM), of the new
-   * gate (GRU), of the state (SimpleRNN). Default 'tanh'. `'hardSigmoid'` is Keras 2's
-   * clip(0.2x + 0.5, 0, 1); Keras 3's is `{ name: 'hardSigmoid', alpha: 1 / 6 }`.
-   */
-  activation?: ActivationOption;
-  /** Keras' `recurrent_activation`, of the gates (LSTM, GRU). Default 'sigmoid'. */
-  recurrentActivation?: ActivationOption;
-  /**
-   * GRU only: Keras' `reset_after`. true (default; PyTorch's GRU) applies the reset gate
-   * after the recurrent matmul, false before it (Keras 2's default, TF.js's GRU).
-   */
-  resetAfter?: boolean;
-}
-
-/** Options of `simpleRNN`: those of every recurrent layer (its `activation` is any `ActivationOption`). */
-export type SimpleRNNOptions = RecurrentLayerOptions;
-
-/** Options of `bidirectional`. */
-export interface BidirectionalOptions extends BaseLayerOptions {
-  /** How to combine the forward and backward outputs. Default 'concat' (PyTorch's layout). */
-  mergeMode?: MergeMode;
-}
-
-const REC_KEYS = [
-  ...BASE_KEYS,
-  'units',
-  'returnSequences',
-  'returnState',
-  'stateful',
-  'goBackwards',
-  'dropout',
-  'useBias',
-  'activation',
-];
-const KIND_KEYS: Record<RecurrentKind, string[]> = {
-  lstm: [...REC_KEYS, 'recurrentActivation'],
-  gru: [...REC_KEYS, 'recurrentActivation', 'resetAfter'],
-  simpleRNN: REC_KEYS,
-};
-const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
-const CLASS_NAMES: Record<RecurrentKind, string> = { lstm: 'LSTM', gru: 'GRU', simpleRNN: 'SimpleRNN' };
-const PREFIXES: Record<RecurrentKind, string> = { lstm: 'lstm', gru: 'gru', simpleRNN: 'simple_rnn' };
+export type {
+  BidirectionalOptions,
+  MergeMode,
+  RecurrentKind,
+  RecurrentLayerOptions,
+  SimpleRNNOptions,
+} from './recurrent-options.js';
 
 /**
  * A Keras-style recurrent layer (LSTM, GRU or SimpleRNN, optionally bidirectional)
@@ -173,6 +99,12 @@ export class RecurrentLayer extends Layer {
   readonly recurrentActivation: ActivationOption;
   /** GRU: whether the reset gate applies after the recurrent matmul (true for LSTM/SimpleRNN). */
   readonly resetAfter: boolean;
+  /** LSTM: peephole connections (see `RecurrentLayerOptions.peepholes`). */
+  readonly peepholes: boolean;
+  /** LSTM: the coupled input-forget gate. */
+  readonly coupledInputForget: boolean;
+  /** ONNX's cell clip, or undefined. */
+  readonly clip: number | undefined;
   /** Whether this is the `bidirectional` wrapper. */
   readonly bidirectional: boolean;
   /** The merge mode of a bidirectional layer ('concat' otherwise). */
@@ -204,6 +136,9 @@ export class RecurrentLayer extends Layer {
       resolveActivation(op, 'recurrentActivation', options.recurrentActivation, 'sigmoid'),
     );
     this.resetAfter = boolOpt(op, 'resetAfter', options.resetAfter, true);
+    this.peepholes = boolOpt(op, 'peepholes', options.peepholes, false);
+    this.coupledInputForget = boolOpt(op, 'coupledInputForget', options.coupledInputForget, false);
+    this.clip = resolveClip(op, options.clip);
     this.cellKind = kind === 'simpleRNN' ? (this.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh') : kind;
     if (wrapper !== null) {
       checkOptions('Bidirectional', wrapper, [...BASE_KEYS, 'mergeMode']);
@@ -245,7 +180,12 @@ export class RecurrentLayer extends Layer {
       throw new ConfigError(
         `${this.label}: the feature size (last input dim) must be known to build; got ${formatSpec(inputShape)}`,
       );
-    const opts = { batchFirst: true, bias: this.useBias, bidirectional: this.bidirectional };
+    const opts = {
+      batchFirst: true,
+      bias: this.useBias,
+      bidirectional: this.bidirectional,
+      ...(this.clip === undefined ? {} : { clip: this.clip }),
+    };
     const [gateActivation, cellActivation] = [this.recurrentActivation, this.activation];
     if (this.kind === 'lstm')
       return new LSTM(F, this.units, {
@@ -253,6 +193,8 @@ export class RecurrentLayer extends Layer {
         gateActivation,
         cellActivation,
         outActivation: cellActivation,
+        peepholes: this.peepholes,
+        coupledInputForget: this.coupledInputForget,
       });
     if (this.kind === 'gru')
       return new GRU(F, this.units, { ...opts, gateActivation, cellActivation, resetAfter: this.resetAfter });
@@ -331,7 +273,7 @@ export class RecurrentLayer extends Layer {
         seq = where(unsqueeze(m, 2), seq, unsqueeze(select(hN, 0, 0), 1));
       }
     } else {
-      [seq, hN, cN] = this.stepwise(xin, m, h0, c0, zeroOut);
+      [seq, hN, cN] = maskedSteps(this.module as RNNBase, xin, m, h0, c0, zeroOut);
     }
     if (this.stateful) this.states = cN === null ? [hN.detach()] : [hN.detach(), cN.detach()];
     const H = this.units;
@@ -373,66 +315,6 @@ export class RecurrentLayer extends Layer {
     throw new ConfigError(`${this.label}: the layer is not built`);
   }
 
-  /**
-   * General masks: each direction step by step with the fused op on one step, keeping
-   * the state where the mask is 0 (Keras' `where` formulation).
-   */
-  private stepwise(
-    x: Tensor,
-    m: Tensor,
-    h0: Tensor | null,
-    c0: Tensor | null,
-    zeroOut: boolean,
-  ): [Tensor, Tensor, Tensor | null] {
-    const mod = this.module as Module;
-    const N = x.shape[0];
-    const L = x.shape[1];
-    const H = this.units;
-    const isLstm = this.kind === 'lstm';
-    const rnnMod = mod as RNNBase;
-    const mode: CellKind = isLstm
-      ? 'lstm'
-      : this.kind === 'gru'
-        ? 'gru'
-        : rnnMod.mode === 'RNN_RELU'
-          ? 'rnn_relu'
-          : 'rnn_tanh';
-    const bs = Int32Array.of(N);
-    const outs: Tensor[] = [];
-    const hs: Tensor[] = [];
-    const cs: Tensor[] = [];
-    for (let d = 0; d < this.D; d++) {
-      const sfx = `_l0${d === 1 ? '_reverse' : ''}`;
-      const p = (n: string): Tensor => mod.getParameter(n + sfx) as Tensor;
-      const weights = {
-        wIh: p('weight_ih'),
-        wHh: p('weight_hh'),
-        bIh: this.useBias ? p('bias_ih') : null,
-        bHh: this.useBias ? p('bias_hh') : null,
-        wHr: null,
-      };
-      let h = h0 === null ? zeros([N, H], { dtype: x.dtype }) : select(h0, 0, d);
-      let c: Tensor | null = isLstm
-        ? c0 === null
-          ? zeros([N, H], { dtype: x.dtype })
-          : select(c0, 0, d)
-        : null;
-      const stepOut: Tensor[] = new Array<Tensor>(L);
-      for (let k = 0; k < L; k++) {
-        const t = d === 1 ? L - 1 - k : k;
-        const mt = unsqueeze(select(m, 1, t), 1); // (N, 1)
-        const r = recurrentLayer(mode, select(x, 1, t), bs, h, c, weights, false, rnnMod.cellVariant);
-        h = where(mt, r.hN, h);
-        if (c !== null) c = where(mt, r.cN as Tensor, c);
-        stepOut[t] = zeroOut ? where(mt, r.hN, 0) : h;
-      }
-      outs.push(stack(stepOut, 1)); // (N, L, H)
-      hs.push(h);
-      if (c !== null) cs.push(c);
-    }
-    return [outs.length === 1 ? outs[0] : cat(outs, 2), stack(hs, 0), isLstm ? stack(cs, 0) : null];
-  }
-
   getConfig(): { [key: string]: JsonValue } {
     const inner: { [key: string]: JsonValue } = { units: this.units };
     if (this.returnSequences) inner.returnSequences = true;
@@ -445,47 +327,15 @@ export class RecurrentLayer extends Layer {
     if (this.kind !== 'simpleRNN' && this.recurrentActivation !== 'sigmoid')
       inner.recurrentActivation = this.recurrentActivation;
     if (this.kind === 'gru' && !this.resetAfter) inner.resetAfter = false;
+    if (this.peepholes) inner.peepholes = true;
+    if (this.coupledInputForget) inner.coupledInputForget = true;
+    if (this.clip !== undefined) inner.clip = this.clip;
     if (!this.bidirectional) return { ...this.baseConfig(), ...inner };
     return {
       ...this.baseConfig(),
       mergeMode: this.mergeMode,
       layer: { className: CLASS_NAMES[this.kind], config: inner },
     };
-  }
-}
-
-function toFloatMask(mask: Tensor, dtype: 'float32' | 'float64' | 'int32'): Tensor {
-  const d = dtype === 'float64' ? new Float64Array(mask.numel()) : new Float32Array(mask.numel());
-  const s = mask.data;
-  for (let i = 0; i < d.length; i++) d[i] = s[i] !== 0 ? 1 : 0;
-  return new Tensor(d, mask.shape);
-}
-
-/** The lengths when every row of the (N, L) mask is 1...1 0...0 with at least one 1; else null. */
-function rightPaddedLengths(m: Tensor): number[] | null {
-  const [N, L] = m.shape;
-  const d = m.data;
-  const lens: number[] = [];
-  for (let n = 0; n < N; n++) {
-    let len = 0;
-    while (len < L && d[n * L + len] !== 0) len++;
-    if (len === 0) return null;
-    for (let t = len; t < L; t++) if (d[n * L + t] !== 0) return null;
-    lens.push(len);
-  }
-  return lens;
-}
-
-function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
-  switch (mode) {
-    case 'sum':
-      return add(a, b);
-    case 'mul':
-      return mul(a, b);
-    case 'ave':
-      return div(add(a, b), 2);
-    default:
-      return cat([a, b], a.ndim - 1);
   }
 }
 

@@ -153,7 +153,7 @@ function runCase(c: Case, mask: number, set: KernelSet | null = null): void {
   if (set === null) rnnSequenceBackwardF32(p32, fast.saved, og, gFast);
   else set.rnnSequenceBackward(p32, fast.saved, og, gFast, null);
   for (const key of Object.keys(gRef) as Array<keyof RnnSequenceInputGrads>) {
-    const want = gRef[key];
+    const want = gRef[key] ?? null;
     const got = gFast[key];
     if (want === null) {
       assert.equal(got, null, `${name}: ${key} must stay null`);

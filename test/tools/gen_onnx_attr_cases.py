@@ -115,6 +115,8 @@ def main():
     case("gru_linear_before_reset_bidirectional_seq_lens", "GRU", rng, direction="bidirectional", linear_before_reset=1, lens=[6, 2, 7])
     case("gru_reverse_clip_layout1", "GRU", rng, direction="reverse", layout=1, clip=0.6, init=True)
     case("gru_activations", "GRU", rng, direction="bidirectional", activations=["HardSigmoid", "Softsign", "Sigmoid", "ScaledTanh"], activation_alpha=[0.25, 1.2], activation_beta=[0.5, 0.7])
+    # a batch entry of length 0 (it keeps its initial state), with every LSTM variant at once
+    case("lstm_seq_lens_zero_peep_clip_input_forget", "LSTM", rng, direction="bidirectional", lens=[0, 7, 3], init=True, peep=True, clip=0.9, input_forget=1, activations=["HardSigmoid", "Softsign", "Tanh"] * 2, activation_alpha=[0.3, 0.3], activation_beta=[0.4, 0.4])
     with open(os.path.join(OUT, "VERSION"), "w") as f:
         f.write(f"onnx {onnx.__version__} onnxruntime {ort.__version__}\n")
 

@@ -52,6 +52,16 @@ function recurrentConfig(
   goBackwards: boolean,
 ): Json {
   const w = `${l.className} layer '${name}'`;
+  for (const [k, on] of [
+    ['peepholes', l.peepholes],
+    ['coupledInputForget', l.coupledInputForget],
+    ['clip', l.clip !== undefined],
+  ] as const) {
+    if (on)
+      throw new UnsupportedError(
+        `exportKeras: ${w}: option '${k}' has no Keras equivalent; expected a layer without it`,
+      );
+  }
   const c: Json = {
     name,
     trainable: true,

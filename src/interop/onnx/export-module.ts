@@ -33,6 +33,7 @@ export function buildModuleGraph(m: RNNBase, initialStates: boolean): GraphBuild
         bIh: get('bias_ih' + sfx),
         bHh: get('bias_hh' + sfx),
         wHr: get('weight_hr' + sfx),
+        wPh: get('weight_ph' + sfx),
       });
     }
     const slice = (name: string): string =>
@@ -43,6 +44,8 @@ export function buildModuleGraph(m: RNNBase, initialStates: boolean): GraphBuild
       hiddenSize: m.hiddenSize,
       projSize: m.projSize,
       dirs,
+      variant: m.cellVariant,
+      where: `exportOnnx: ${m.constructor.name} layer ${l}`,
       h0: initialStates ? slice('h0') : undefined,
       c0: initialStates && isLstm ? slice('c0') : undefined,
     });

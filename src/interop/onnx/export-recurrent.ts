@@ -1,8 +1,13 @@
 // Writes one recurrent layer (both directions) into a graph: an ONNX LSTM / GRU / RNN
-// node for PyTorch's cells, or, for an LSTM with a projection (weight_hr, which the ONNX
-// LSTM op cannot express), a Scan per direction whose body is the projected LSTM step.
+// node (with the attributes and the P input of a cell variant: activations with
+// alpha/beta, clip, input_forget, peepholes, linear_before_reset), or, for an LSTM with
+// a projection (weight_hr, which the ONNX LSTM op cannot express), a Scan per direction
+// whose body is the projected LSTM step.
 import type { FloatArray } from '../../core/dtype.js';
-import { GraphBuilder, valueInfo } from './graph-builder.js';
+import { UnsupportedError } from '../../core/errors.js';
+import type { RnnActivation, RnnVariant } from '../../tensor/ops/recurrent.js';
+import { onnxActivationName, onnxActivationParams } from './activations.js';
+import { GraphBuilder, valueInfo, type AttrValue } from './graph-builder.js';
 
 export type ExportMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -13,6 +18,8 @@ export interface DirectionWeights {
   bIh: FloatArray | null; // (G*H,)
   bHh: FloatArray | null; // (G*H,)
   wHr: FloatArray | null; // (H_out, H) with a projection
+  /** (3H) [p_i, p_f, p_o] LSTM peepholes, with `variant.peepholes`; else absent or null. */
+  wPh?: FloatArray | null;
 }
 
 export interface RecurrentSpec {
@@ -27,6 +34,10 @@ export interface RecurrentSpec {
   reverse?: boolean;
   h0?: string; // (D, N, H_out)
   c0?: string; // (D, N, H)
+  /** The layer's cell variant (see `RnnVariant`), or undefined for PyTorch's cell. */
+  variant?: RnnVariant;
+  /** Names the layer in error messages. */
+  where?: string;
 }
 
 export interface RecurrentOut {
@@ -70,7 +81,50 @@ export function transposed(a: FloatArray, rows: number, cols: number): Float32Ar
 
 /** Emits the layer on `x` (L, N, I) and returns the names of Y, Y_h and Y_c. */
 export function emitRecurrent(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
+  if (s.projSize > 0 && s.variant !== undefined) {
+    throw new UnsupportedError(
+      `${s.where ?? 'exportOnnx'}: an LSTM with projSize and a cell variant cannot be exported to ONNX; expected projSize 0 or PyTorch's cell, got projSize ${s.projSize} with a variant`,
+    );
+  }
   return s.projSize > 0 ? emitProjected(b, x, s) : emitNode(b, x, s);
+}
+
+/** The ONNX attributes of a variant (activations with alpha/beta, clip, input_forget). */
+function variantAttrs(s: RecurrentSpec, D: number): Record<string, AttrValue> {
+  const v = s.variant;
+  const attrs: Record<string, AttrValue> = {};
+  if (s.mode === 'GRU') attrs.linear_before_reset = v === undefined || v.resetAfter ? 1 : 0;
+  if (v === undefined) {
+    if (s.mode === 'RNN_RELU') attrs.activations = Array<string>(D).fill('Relu');
+    return attrs;
+  }
+  const acts: RnnActivation[] =
+    s.mode === 'LSTM' ? [v.gate, v.cell, v.out] : s.mode === 'GRU' ? [v.gate, v.cell] : [v.cell];
+  const names: string[] = [];
+  const alphas: number[] = [];
+  const betas: number[] = [];
+  for (let d = 0; d < D; d++) {
+    for (const a of acts) {
+      // ONNX has no Linear: Affine(1, 0) is the same function
+      const act = a.name === 'linear' ? { name: 'affine' as const, alpha: 1, beta: 0 } : a;
+      const name = onnxActivationName(act);
+      if (name === null) {
+        throw new UnsupportedError(
+          `${s.where ?? 'exportOnnx'}: activation '${a.name}' has no ONNX equivalent in the recurrent ops; expected one of relu, tanh, sigmoid, linear, affine, leakyRelu, thresholdedRelu, scaledTanh, hardSigmoid, elu, softsign, softplus`,
+        );
+      }
+      names.push(name);
+      const uses = onnxActivationParams(name);
+      if (uses.alpha) alphas.push(act.alpha);
+      if (uses.beta) betas.push(act.beta);
+    }
+  }
+  attrs.activations = names;
+  if (alphas.length > 0) attrs.activation_alpha = { floats: alphas };
+  if (betas.length > 0) attrs.activation_beta = { floats: betas };
+  if (v.clip !== undefined) attrs.clip = { float: v.clip };
+  if (v.coupledInputForget === true) attrs.input_forget = 1;
+  return attrs;
 }
 
 function emitNode(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
@@ -95,13 +149,17 @@ function emitNode(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
   const op = s.mode === 'LSTM' ? 'LSTM' : s.mode === 'GRU' ? 'GRU' : 'RNN';
   const inputs = [x, W, R, B, '', s.h0 ?? ''];
   if (s.mode === 'LSTM') inputs.push(s.c0 ?? '');
+  if (s.mode === 'LSTM' && s.variant?.peepholes === true) {
+    // longshort's [p_i, p_f, p_o] in ONNX's order i, o, f
+    const P = s.dirs.map((d) => reorder(d.wPh!, H, 1, [0, 2, 1]));
+    inputs.push(b.float('P', concatArrays(P), [D, 3 * H]));
+  }
   while (inputs[inputs.length - 1] === '') inputs.pop();
-  const attrs: Record<string, number | string | string[]> = {
+  const attrs: Record<string, AttrValue> = {
     hidden_size: H,
     direction: D === 2 ? 'bidirectional' : s.reverse ? 'reverse' : 'forward',
+    ...variantAttrs(s, D),
   };
-  if (s.mode === 'GRU') attrs.linear_before_reset = 1; // PyTorch applies r after the recurrent matmul
-  if (s.mode === 'RNN_RELU') attrs.activations = D === 2 ? ['Relu', 'Relu'] : ['Relu'];
   const outs = b.node(op, inputs, s.mode === 'LSTM' ? 3 : 2, attrs);
   return { y: outs[0], yh: outs[1], yc: s.mode === 'LSTM' ? outs[2] : null };
 }

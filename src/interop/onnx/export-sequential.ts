@@ -6,12 +6,14 @@ import type { FloatArray } from '../../core/dtype.js';
 import { DenseLayer, DropoutLayer, EmbeddingLayer } from '../../models/core-layers.js';
 import type { SequentialModel } from '../../models/sequential-model.js';
 import { RecurrentLayer } from '../../models/recurrent-layer.js';
+import type { RNNBase } from '../../nn/rnn/rnn-base.js';
 import type { Module } from '../../nn/module.js';
 import { emitRecurrent, transposed, type DirectionWeights, type ExportMode } from './export-recurrent.js';
 import { GraphBuilder, valueInfo, type Dim } from './graph-builder.js';
 
-// The configuration keys of a recurrent layer whose meaning the exporter writes; any
-// other key (a cell variant, a state) is refused rather than exported wrongly.
+// The configuration keys of a recurrent layer whose meaning the exporter writes (the
+// cell-variant keys through the module's variant); any other key (a state) is refused
+// rather than exported wrongly.
 const RECURRENT_KEYS = new Set([
   'name',
   'inputShape',
@@ -23,6 +25,11 @@ const RECURRENT_KEYS = new Set([
   'dropout',
   'useBias',
   'activation',
+  'recurrentActivation',
+  'resetAfter',
+  'peepholes',
+  'coupledInputForget',
+  'clip',
   'mergeMode',
   'layer',
 ]);
@@ -37,7 +44,7 @@ function checkRecurrent(layer: RecurrentLayer, where: string): void {
   for (const k of [...Object.keys(cfg), ...Object.keys(inner)]) {
     if (!RECURRENT_KEYS.has(k))
       throw new UnsupportedError(
-        `${where}: ${layer.label} option '${k}' cannot be exported to ONNX; expected none of returnState, stateful or cell variants`,
+        `${where}: ${layer.label} option '${k}' cannot be exported to ONNX; expected none of returnState or stateful`,
       );
   }
   if (layer.bidirectional && layer.goBackwards)
@@ -105,6 +112,7 @@ export function buildSequentialGraph(model: SequentialModel, where: string): Gra
           bIh: p.get('bias_ih' + sfx) ?? null,
           bHh: p.get('bias_hh' + sfx) ?? null,
           wHr: null,
+          wPh: p.get('weight_ph' + sfx) ?? null,
         });
       }
       const mode: ExportMode =
@@ -123,6 +131,8 @@ export function buildSequentialGraph(model: SequentialModel, where: string): Gra
         projSize: 0,
         dirs,
         reverse: layer.goBackwards,
+        variant: (layer.module as RNNBase).cellVariant,
+        where: `${where}: ${layer.label}`,
       });
       if (layer.returnSequences) {
         let y = b.op('Transpose', [r.y], { perm: [2, 0, 1, 3] }); // (N, L, D, H)

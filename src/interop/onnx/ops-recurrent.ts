@@ -1,11 +1,14 @@
 // The ONNX recurrent ops LSTM, GRU and RNN: every attribute of the operator spec
 // (direction, layout, activations with alpha/beta, clip, input_forget,
 // linear_before_reset, hidden_size), the optional inputs (B, sequence_lens, initial_h,
-// initial_c, P) and outputs (Y, Y_h, Y_c). The reference math runs in float64 and is
-// rounded to the input's precision once, at the end.
+// initial_c, P) and outputs (Y, Y_h, Y_c). One implementation: every node runs on
+// longshort's fused recurrent op (recurrent-fast.ts), with a cell variant for what is
+// not PyTorch's cell (other activations, clip, input_forget, peepholes, the
+// reset-before GRU); only the empty cases (seq 0, batch 0, every length 0) are
+// answered here without it.
 import { ConfigError, ShapeError, UnsupportedError } from '../../core/errors.js';
-import type { RecurrentMode } from '../../tensor/ops/recurrent.js';
-import { resolveActivations, type Activation } from './activations.js';
+import type { RecurrentMode, RnnActivation, RnnVariant } from '../../tensor/ops/recurrent.js';
+import { resolveActivations } from './activations.js';
 import {
   attrFloat,
   attrFloats,
@@ -17,7 +20,7 @@ import {
   type OpImpl,
 } from './op-context.js';
 import { transpose } from './ops-shape.js';
-import { onnxRecurrentFastPath, runFast } from './recurrent-fast.js';
+import { runFused } from './recurrent-fast.js';
 import { allocValue, type Value } from './value.js';
 
 type Kind = 'LSTM' | 'GRU' | 'RNN';
@@ -28,20 +31,10 @@ const DEFAULT_ACTS: Record<Kind, string[]> = {
   RNN: ['Tanh'],
 };
 
-interface Setup {
-  kind: Kind;
-  seq: number;
-  batch: number;
-  input: number;
-  hidden: number;
+interface Shape3 {
   dirs: number;
-  reverse: boolean[]; // per direction
-  x: Float64Array; // (seq, batch, input)
-  lens: Int32Array; // (batch,)
-  acts: Activation[][]; // per direction
-  clip: number;
-  inputForget: boolean;
-  linearBeforeReset: boolean;
+  batch: number;
+  hidden: number;
 }
 
 function checkShape(ctx: OpContext, what: string, v: Value, expected: number[]): void {
@@ -57,12 +50,59 @@ function stateInput(
   ctx: OpContext,
   v: Value | undefined,
   what: string,
-  s: Setup,
+  s: Shape3,
   layout: number,
 ): Float64Array | undefined {
   if (!v) return undefined;
   checkShape(ctx, what, v, layout === 0 ? [s.dirs, s.batch, s.hidden] : [s.batch, s.dirs, s.hidden]);
   return Float64Array.from(layout === 0 ? v.data : transpose(v, [1, 0, 2]).data);
+}
+
+const plain = (a: RnnActivation, name: string): boolean => a.name === name;
+
+/**
+ * The fused op's mode and, per direction, the cell variant of a node's attributes
+ * (undefined where the direction is PyTorch's cell).
+ */
+function cellOf(
+  kind: Kind,
+  acts: RnnActivation[][],
+  clip: number | undefined,
+  inputForget: boolean,
+  peepholes: boolean,
+  linearBeforeReset: boolean,
+): { mode: RecurrentMode; variants: Array<RnnVariant | undefined> } {
+  const tanh: RnnActivation = { name: 'tanh', alpha: 0, beta: 0 };
+  const extra = {
+    ...(clip === undefined ? {} : { clip }),
+    ...(peepholes ? { peepholes: true } : {}),
+    ...(inputForget ? { coupledInputForget: true } : {}),
+  };
+  const extras = Object.keys(extra).length > 0;
+  if (kind === 'RNN') {
+    const relu = acts.every(([f]) => plain(f, 'relu'));
+    const mode: RecurrentMode = relu ? 'rnn_relu' : 'rnn_tanh';
+    const variants = acts.map(([f]) =>
+      !extras && (relu || plain(f, 'tanh'))
+        ? undefined
+        : { gate: tanh, cell: f, out: tanh, resetAfter: true, ...extra },
+    );
+    return { mode, variants };
+  }
+  if (kind === 'GRU') {
+    const variants = acts.map(([f, g]) =>
+      !extras && linearBeforeReset && plain(f, 'sigmoid') && plain(g, 'tanh')
+        ? undefined
+        : { gate: f, cell: g, out: tanh, resetAfter: linearBeforeReset, ...extra },
+    );
+    return { mode: 'gru', variants };
+  }
+  const variants = acts.map(([f, g, h]) =>
+    !extras && plain(f, 'sigmoid') && plain(g, 'tanh') && plain(h, 'tanh')
+      ? undefined
+      : { gate: f, cell: g, out: h, resetAfter: true, ...extra },
+  );
+  return { mode: 'lstm', variants };
 }
 
 function recurrent(kind: Kind): OpImpl {
@@ -116,64 +156,37 @@ function recurrent(kind: Kind): OpImpl {
       attrFloats(ctx, 'activation_alpha') ?? [],
       attrFloats(ctx, 'activation_beta') ?? [],
     );
-    const s: Setup = {
-      kind,
-      seq,
-      batch,
-      input,
-      hidden,
-      dirs,
-      lens,
-      reverse: direction === 'bidirectional' ? [false, true] : [direction === 'reverse'],
-      x: Float64Array.from(xs.data),
-      acts: Array.from({ length: dirs }, (_, d) => all.slice(d * per, (d + 1) * per)),
-      clip: attrFloat(ctx, 'clip', Infinity),
-      inputForget: attrInt(ctx, 'input_forget', 0) !== 0,
-      linearBeforeReset: attrInt(ctx, 'linear_before_reset', 0) !== 0,
-    };
-    if (s.inputForget && kind !== 'LSTM')
+    const clipAttr = attrFloat(ctx, 'clip', Infinity);
+    if (!(clipAttr > 0))
+      throw new ConfigError(`${ctx.where}: clip must be a positive number; got ${clipAttr}`);
+    const clip = clipAttr === Infinity ? undefined : clipAttr;
+    const inputForget = attrInt(ctx, 'input_forget', 0) !== 0;
+    const linearBeforeReset = attrInt(ctx, 'linear_before_reset', 0) !== 0;
+    if (inputForget && kind !== 'LSTM')
       throw new ConfigError(`${ctx.where}: input_forget is an LSTM attribute`);
-    if (s.linearBeforeReset && kind !== 'GRU')
+    if (linearBeforeReset && kind !== 'GRU')
       throw new ConfigError(`${ctx.where}: linear_before_reset is a GRU attribute`);
-    const h0 = stateInput(ctx, inputs[5], 'initial_h', s, layout);
-    const c0 = kind === 'LSTM' ? stateInput(ctx, inputs[6], 'initial_c', s, layout) : undefined;
+    const dims: Shape3 = { dirs, batch, hidden };
+    const h0 = stateInput(ctx, inputs[5], 'initial_h', dims, layout);
+    const c0 = kind === 'LSTM' ? stateInput(ctx, inputs[6], 'initial_c', dims, layout) : undefined;
     const P = kind === 'LSTM' ? inputs[7] : undefined;
     if (P) checkShape(ctx, 'P', P, [dirs, 3 * hidden]);
     if (kind !== 'LSTM' && inputs.length > 6 && inputs.slice(6).some((v) => v)) {
       throw new UnsupportedError(`${ctx.where}: ${kind} takes at most 6 inputs; got ${inputs.length}`);
     }
+    const acts = Array.from({ length: dirs }, (_, d) => all.slice(d * per, (d + 1) * per));
+    const { mode, variants } = cellOf(kind, acts, clip, inputForget, P !== undefined, linearBeforeReset);
 
     const Y = new Float64Array(seq * dirs * batch * hidden); // (seq, dirs, batch, hidden)
     const Yh = new Float64Array(dirs * batch * hidden); // (dirs, batch, hidden)
     const Yc = new Float64Array(dirs * batch * hidden);
-    const mode = fastMode(s, names, P !== undefined);
-    if (mode !== null) {
-      runFast(
-        { kind, mode, seq, batch, input, hidden, reverse: s.reverse, x: xs, W, R, B, h0, c0 },
-        Y,
-        Yh,
-        Yc,
-      );
-    } else
-      for (let d = 0; d < dirs; d++) {
-        const off = (a: Value | undefined, size: number): Float64Array | undefined =>
-          a ? Float64Array.from(a.data.subarray(d * size, (d + 1) * size)) : undefined;
-        runDirection(
-          s,
-          d,
-          {
-            W: off(W, G * hidden * input)!,
-            R: off(R, G * hidden * hidden)!,
-            B: off(B, 2 * G * hidden) ?? new Float64Array(2 * G * hidden),
-            P: off(P, 3 * hidden),
-            h0: h0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
-            c0: c0?.subarray(d * batch * hidden, (d + 1) * batch * hidden),
-          },
-          Y,
-          Yh,
-          Yc,
-        );
-      }
+    const reverse = direction === 'bidirectional' ? [false, true] : [direction === 'reverse'];
+    runFused(
+      { kind, mode, seq, batch, input, hidden, reverse, variants, x: xs, W, R, B, P, lens, h0, c0 },
+      Y,
+      Yh,
+      Yc,
+    );
     const kindOut = X.kind;
     const toValue = (data: Float64Array, shape: number[]): Value => {
       const v = allocValue(kindOut, shape);
@@ -190,110 +203,6 @@ function recurrent(kind: Kind): OpImpl {
     }
     return kind === 'LSTM' ? [yv, hv, cv] : [yv, hv];
   };
-}
-
-/** The fused op's mode when the node is PyTorch's cell (and the fast path is on), else null. */
-function fastMode(s: Setup, names: readonly string[], peepholes: boolean): RecurrentMode | null {
-  if (
-    !onnxRecurrentFastPath.enabled ||
-    peepholes ||
-    s.clip !== Infinity ||
-    s.inputForget ||
-    s.seq === 0 ||
-    s.batch === 0
-  )
-    return null;
-  if (s.lens.some((l) => l !== s.seq)) return null;
-  if (s.kind === 'GRU' && !s.linearBeforeReset) return null;
-  const per = DEFAULT_ACTS[s.kind].length;
-  const lower = names.map((n) => n.toLowerCase());
-  const same = (want: readonly string[]): boolean => lower.every((n, i) => n === want[i % per]);
-  if (s.kind === 'RNN') {
-    if (lower.length === 0 || same(['tanh'])) return 'rnn_tanh';
-    return same(['relu']) ? 'rnn_relu' : null;
-  }
-  if (lower.length > 0 && !same(DEFAULT_ACTS[s.kind].map((n) => n.toLowerCase()))) return null;
-  return s.kind === 'LSTM' ? 'lstm' : 'gru';
-}
-
-interface DirParams {
-  W: Float64Array; // (G*H, I)
-  R: Float64Array; // (G*H, H)
-  B: Float64Array; // (2*G*H,) Wb then Rb
-  P: Float64Array | undefined; // (3*H,) i, o, f
-  h0: Float64Array | undefined; // (batch, H)
-  c0: Float64Array | undefined; // (batch, H)
-}
-
-function runDirection(
-  s: Setup,
-  d: number,
-  p: DirParams,
-  Y: Float64Array,
-  Yh: Float64Array,
-  Yc: Float64Array,
-): void {
-  const { kind, batch, input: I, hidden: H } = s;
-  const G = GATES[kind];
-  const [f, g, h] = s.acts[d];
-  const clip = (v: number): number => (v > s.clip ? s.clip : v < -s.clip ? -s.clip : v);
-  const xw = new Float64Array(G * H); // (G*H,) x_t W^T + Wb
-  const hr = new Float64Array(G * H); // (G*H,) h_{t-1} R^T + Rb
-  for (let b = 0; b < batch; b++) {
-    const hs = p.h0 ? p.h0.slice(b * H, (b + 1) * H) : new Float64Array(H);
-    const cs = p.c0 ? p.c0.slice(b * H, (b + 1) * H) : new Float64Array(H);
-    const L = s.lens[b];
-    for (let step = 0; step < L; step++) {
-      const t = s.reverse[d] ? L - 1 - step : step;
-      const xo = (t * batch + b) * I;
-      for (let r = 0; r < G * H; r++) {
-        let a = p.B[r];
-        for (let k = 0; k < I; k++) a += s.x[xo + k] * p.W[r * I + k];
-        xw[r] = a;
-        let c = p.B[G * H + r];
-        for (let k = 0; k < H; k++) c += hs[k] * p.R[r * H + k];
-        hr[r] = c;
-      }
-      if (kind === 'LSTM') {
-        // gate order i, o, f, c; peepholes P: i, o, f
-        for (let j = 0; j < H; j++) {
-          const pi = p.P ? p.P[j] : 0,
-            po = p.P ? p.P[H + j] : 0,
-            pf = p.P ? p.P[2 * H + j] : 0;
-          const it = f(clip(xw[j] + hr[j] + pi * cs[j]));
-          const ft = s.inputForget ? 1 - it : f(clip(xw[2 * H + j] + hr[2 * H + j] + pf * cs[j]));
-          const ct = g(clip(xw[3 * H + j] + hr[3 * H + j]));
-          const c = ft * cs[j] + it * ct;
-          const ot = f(clip(xw[H + j] + hr[H + j] + po * c));
-          cs[j] = c;
-          hs[j] = ot * h(c);
-        }
-      } else if (kind === 'GRU') {
-        // gate order z, r, h
-        const next = new Float64Array(H);
-        const rt = new Float64Array(H);
-        for (let j = 0; j < H; j++) rt[j] = f(clip(xw[H + j] + hr[H + j]));
-        for (let j = 0; j < H; j++) {
-          const zt = f(clip(xw[j] + hr[j]));
-          let pre: number;
-          if (s.linearBeforeReset) pre = xw[2 * H + j] + rt[j] * hr[2 * H + j];
-          else {
-            let a = p.B[G * H + 2 * H + j];
-            for (let k = 0; k < H; k++) a += rt[k] * hs[k] * p.R[(2 * H + j) * H + k];
-            pre = xw[2 * H + j] + a;
-          }
-          const ht = g(clip(pre));
-          next[j] = (1 - zt) * ht + zt * hs[j];
-        }
-        hs.set(next);
-      } else {
-        for (let j = 0; j < H; j++) hs[j] = f(clip(xw[j] + hr[j]));
-      }
-      Y.set(hs, ((t * s.dirs + d) * batch + b) * H);
-    }
-    Yh.set(hs, (d * batch + b) * H);
-    Yc.set(cs, (d * batch + b) * H);
-  }
 }
 
 export const RECURRENT_OPS: Record<string, OpImpl> = {

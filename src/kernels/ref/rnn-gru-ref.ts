@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
-import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
+import { activate, clipBounds, clippedGrad, clipValue, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One GRU time step's gate math over the `bs` active rows (PyTorch's equations, gate
@@ -39,16 +39,20 @@ export function gruStepForwardRef(
 ): void {
   const G = 3 * H;
   if (v !== undefined) {
+    const clip = v.clip;
     for (let b = 0; b < bs; b++) {
       const gr = gOff + b * G;
       const hr = ghOff + b * G;
       const sr = hOff + b * H;
       const orow = outOff + b * H;
       for (let j = 0; j < H; j++) {
-        gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
-        gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
+        gates[gr + j] = activate(v.gate, clipValue(clip, gates[gr + j] + gh[hr + j]));
+        gates[gr + H + j] = activate(v.gate, clipValue(clip, gates[gr + H + j] + gh[hr + H + j]));
         ghn[sr + j] = gh[hr + 2 * H + j] + bhn[bhnOff + j];
-        gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gates[gr + j] * ghn[sr + j]);
+        gates[gr + 2 * H + j] = activate(
+          v.cell,
+          clipValue(clip, gates[gr + 2 * H + j] + gates[gr + j] * ghn[sr + j]),
+        );
         const z = gates[gr + H + j];
         hOut[orow + j] = (1 - z) * gates[gr + 2 * H + j] + z * h[b * H + j];
       }
@@ -101,6 +105,9 @@ export function gruStepBackwardRef(
   v?: RnnVariant,
 ): void {
   const G = 3 * H;
+  const like = gates;
+  const gb = v === undefined ? null : clipBounds(v.gate, v.clip, like); // (2) or null
+  const cb = v === undefined ? null : clipBounds(v.cell, v.clip, like); // (2) or null
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const sr = hOff + b * H;
@@ -110,9 +117,9 @@ export function gruStepBackwardRef(
       const z = gates[gr + H + j];
       const n = gates[gr + 2 * H + j];
       const d = dh[dr + j];
-      const dn = v === undefined ? 1 - n * n : activateGrad(v.cell, n);
-      const dr_ = v === undefined ? r * (1 - r) : activateGrad(v.gate, r);
-      const dz = v === undefined ? z * (1 - z) : activateGrad(v.gate, z);
+      const dn = v === undefined ? 1 - n * n : clippedGrad(v.cell, n, cb);
+      const dr_ = v === undefined ? r * (1 - r) : clippedGrad(v.gate, r, gb);
+      const dz = v === undefined ? z * (1 - z) : clippedGrad(v.gate, z, gb);
       const dan = d * (1 - z) * dn;
       const dar = dan * ghn[sr + j] * dr_;
       const daz = d * (hPrev[sr + j] - n) * dz;
@@ -159,8 +166,8 @@ export function gruResetBeforeGatesRef(
     const gr = gOff + b * G;
     const hr = ghOff + b * G;
     for (let j = 0; j < H; j++) {
-      gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
-      gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
+      gates[gr + j] = activate(v.gate, clipValue(v.clip, gates[gr + j] + gh[hr + j]));
+      gates[gr + H + j] = activate(v.gate, clipValue(v.clip, gates[gr + H + j] + gh[hr + H + j]));
       rh[rhOff + b * H + j] = gates[gr + j] * h[b * H + j];
     }
   }
@@ -188,7 +195,7 @@ export function gruResetBeforeOutRef(
     const gr = gOff + b * G;
     const hr = ghOff + b * G;
     for (let j = 0; j < H; j++) {
-      gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]);
+      gates[gr + 2 * H + j] = activate(v.cell, clipValue(v.clip, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]));
       const z = gates[gr + H + j];
       hOut[outOff + b * H + j] = (1 - z) * gates[gr + 2 * H + j] + z * h[b * H + j];
     }
@@ -214,14 +221,16 @@ export function gruResetBeforeBackward1Ref(
   v: RnnVariant,
 ): void {
   const G = 3 * H;
+  const gb = clipBounds(v.gate, v.clip, gates); // (2) or null
+  const cb = clipBounds(v.cell, v.clip, gates); // (2) or null
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     for (let j = 0; j < H; j++) {
       const z = gates[gr + H + j];
       const n = gates[gr + 2 * H + j];
       const d = dh[b * H + j];
-      const dan = d * (1 - z) * activateGrad(v.cell, n);
-      const daz = d * (hPrev[hOff + b * H + j] - n) * activateGrad(v.gate, z);
+      const dan = d * (1 - z) * clippedGrad(v.cell, n, cb);
+      const daz = d * (hPrev[hOff + b * H + j] - n) * clippedGrad(v.gate, z, gb);
       dGx[gr + H + j] = daz;
       dGx[gr + 2 * H + j] = dan;
       dGh[gr + H + j] = daz;
@@ -249,13 +258,14 @@ export function gruResetBeforeBackward2Ref(
   v: RnnVariant,
 ): void {
   const G = 3 * H;
+  const gb = clipBounds(v.gate, v.clip, gates); // (2) or null
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     for (let j = 0; j < H; j++) {
       const r = gates[gr + j];
       const z = gates[gr + H + j];
       const d = drh[b * H + j];
-      const dar = d * hPrev[hOff + b * H + j] * activateGrad(v.gate, r);
+      const dar = d * hPrev[hOff + b * H + j] * clippedGrad(v.gate, r, gb);
       dGx[gr + j] = dar;
       dGh[gr + j] = dar;
       dh[b * H + j] = dh[b * H + j] * z + d * r;

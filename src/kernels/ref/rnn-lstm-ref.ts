@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
-import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
+import { activate, clipBounds, clippedGrad, clipValue, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One LSTM time step's gate math over the `bs` active rows (PyTorch's equations, gate
@@ -17,7 +17,9 @@ import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
  * - `cPrev` (bs, H) at `cOff`: receives c (the state before the step).
  * - `cNew` (bs, H) at `cOff`: receives c'.
  * - `hOut` (bs, H) at `hOff`: receives h' (before any projection).
- * - `v`: a cell variant (other activations), or undefined for the equations above.
+ * - `v`: a cell variant (other activations, peepholes, coupled input-forget gate, clip;
+ *   see `RnnVariant`), or undefined for the equations above.
+ * - `ph` (3H) [p_i, p_f, p_o]: the peephole weights when `v.peepholes`, else null.
  */
 export function lstmStepForwardRef(
   bs: number,
@@ -33,9 +35,10 @@ export function lstmStepForwardRef(
   hOut: FloatArray,
   hOff: number,
   v?: RnnVariant,
+  ph: FloatArray | null = null,
 ): void {
   if (v !== undefined) {
-    lstmStepForwardVariant(bs, H, gates, gOff, gh, ghOff, c, cPrev, cNew, cOff, hOut, hOff, v);
+    lstmStepForwardVariant(bs, H, gates, gOff, gh, ghOff, c, cPrev, cNew, cOff, hOut, hOff, v, ph);
     return;
   }
   const G = 4 * H;
@@ -76,6 +79,8 @@ export function lstmStepForwardRef(
  * - `dGates` (bs, 4H) at `gOff`: receives the gradient w.r.t. the gate pre-activations
  *   (the same for the input and the recurrent projection).
  * - `v`: the forward's cell variant, or undefined.
+ * - `ph` (3H): the forward's peephole weights, or null; `dPh` (3H): receives their
+ *   gradient summed over the rows (added to what it holds), or null.
  */
 export function lstmStepBackwardRef(
   bs: number,
@@ -90,9 +95,11 @@ export function lstmStepBackwardRef(
   dc: FloatArray,
   dGates: FloatArray,
   v?: RnnVariant,
+  ph: FloatArray | null = null,
+  dPh: FloatArray | null = null,
 ): void {
   if (v !== undefined) {
-    lstmStepBackwardVariant(bs, H, gates, gOff, cPrev, cNew, cOff, dh, dhOff, dc, dGates, v);
+    lstmStepBackwardVariant(bs, H, gates, gOff, cPrev, cNew, cOff, dh, dhOff, dc, dGates, v, ph, dPh);
     return;
   }
   const G = 4 * H;
@@ -118,7 +125,13 @@ export function lstmStepBackwardRef(
   }
 }
 
-/** `lstmStepForwardRef` with a variant's activations (same buffers). */
+/**
+ * `lstmStepForwardRef` with a variant (same buffers): other activations, and ONNX's
+ * LSTM equations (peepholes P, input_forget, clip):
+ *
+ *     i = gate(clip(. + p_i*c)), f = coupled ? 1 - i : gate(clip(. + p_f*c))
+ *     g = cell(clip(.)), c' = f*c + i*g, o = gate(clip(. + p_o*c')), h' = o * out(c')
+ */
 function lstmStepForwardVariant(
   bs: number,
   H: number,
@@ -133,8 +146,11 @@ function lstmStepForwardVariant(
   hOut: FloatArray,
   hOff: number,
   v: RnnVariant,
+  ph: FloatArray | null,
 ): void {
   const G = 4 * H;
+  const clip = v.clip;
+  const coupled = v.coupledInputForget === true;
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const hr = ghOff + b * G;
@@ -142,20 +158,34 @@ function lstmStepForwardVariant(
     const sr = cOff + b * H;
     const orow = hOff + b * H;
     for (let j = 0; j < H; j++) {
-      gates[gr + j] = activate(v.gate, gates[gr + j] + gh[hr + j]);
-      gates[gr + H + j] = activate(v.gate, gates[gr + H + j] + gh[hr + H + j]);
-      gates[gr + 2 * H + j] = activate(v.cell, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]);
-      gates[gr + 3 * H + j] = activate(v.gate, gates[gr + 3 * H + j] + gh[hr + 3 * H + j]);
       const cp = c[cr + j];
       cPrev[sr + j] = cp;
+      const pi = ph === null ? 0 : ph[j] * cp;
+      gates[gr + j] = activate(v.gate, clipValue(clip, gates[gr + j] + gh[hr + j] + pi));
+      if (coupled) gates[gr + H + j] = 1 - gates[gr + j];
+      else {
+        const pf = ph === null ? 0 : ph[H + j] * cp;
+        gates[gr + H + j] = activate(v.gate, clipValue(clip, gates[gr + H + j] + gh[hr + H + j] + pf));
+      }
+      gates[gr + 2 * H + j] = activate(v.cell, clipValue(clip, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]));
       cNew[sr + j] = gates[gr + H + j] * cp + gates[gr + j] * gates[gr + 2 * H + j];
       c[cr + j] = cNew[sr + j];
+      const po = ph === null ? 0 : ph[2 * H + j] * cNew[sr + j];
+      gates[gr + 3 * H + j] = activate(
+        v.gate,
+        clipValue(clip, gates[gr + 3 * H + j] + gh[hr + 3 * H + j] + po),
+      );
       hOut[orow + j] = gates[gr + 3 * H + j] * activate(v.out, cNew[sr + j]);
     }
   }
 }
 
-/** `lstmStepBackwardRef` with a variant's activations (same buffers). */
+/**
+ * `lstmStepBackwardRef` with a variant (same buffers). With peepholes, o depends on c'
+ * and i, f on c, so dc' gains dA_o*p_o and dc gains dA_i*p_i + dA_f*p_f; with the
+ * coupled gate, i receives f's gradient with the sign flipped and the f part of
+ * `dGates` is zero.
+ */
 function lstmStepBackwardVariant(
   bs: number,
   H: number,
@@ -169,8 +199,13 @@ function lstmStepBackwardVariant(
   dc: FloatArray,
   dGates: FloatArray,
   v: RnnVariant,
+  ph: FloatArray | null,
+  dPh: FloatArray | null,
 ): void {
   const G = 4 * H;
+  const coupled = v.coupledInputForget === true;
+  const gb = clipBounds(v.gate, v.clip, gates); // (2) or null
+  const cb = clipBounds(v.cell, v.clip, gates); // (2) or null
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const sr = cOff + b * H;
@@ -181,14 +216,34 @@ function lstmStepBackwardVariant(
       const f = gates[gr + H + j];
       const g = gates[gr + 2 * H + j];
       const o = gates[gr + 3 * H + j];
-      const tc = activate(v.out, cNew[sr + j]);
+      const cp = cPrev[sr + j];
+      const cn = cNew[sr + j];
+      const tc = activate(v.out, cn);
       const dhv = dh[dr + j];
-      const dct = dc[cr + j] + dhv * o * activateGrad(v.out, tc);
-      dGates[gr + j] = dct * g * activateGrad(v.gate, i);
-      dGates[gr + H + j] = dct * cPrev[sr + j] * activateGrad(v.gate, f);
-      dGates[gr + 2 * H + j] = dct * i * activateGrad(v.cell, g);
-      dGates[gr + 3 * H + j] = dhv * tc * activateGrad(v.gate, o);
-      dc[cr + j] = dct * f;
+      const dao = dhv * tc * clippedGrad(v.gate, o, gb);
+      let dct = dc[cr + j] + dhv * o * clippedGrad(v.out, tc, null);
+      if (ph !== null) dct += dao * ph[2 * H + j];
+      let dai: number;
+      let daf = 0;
+      if (coupled) dai = dct * (g - cp) * clippedGrad(v.gate, i, gb);
+      else {
+        dai = dct * g * clippedGrad(v.gate, i, gb);
+        daf = dct * cp * clippedGrad(v.gate, f, gb);
+      }
+      dGates[gr + j] = dai;
+      dGates[gr + H + j] = daf;
+      dGates[gr + 2 * H + j] = dct * i * clippedGrad(v.cell, g, cb);
+      dGates[gr + 3 * H + j] = dao;
+      let dcp = dct * f;
+      if (ph !== null) {
+        dcp += dai * ph[j] + daf * ph[H + j];
+        if (dPh !== null) {
+          dPh[j] += dai * cp;
+          dPh[H + j] += daf * cp;
+          dPh[2 * H + j] += dao * cn;
+        }
+      }
+      dc[cr + j] = dcp;
     }
   }
 }

@@ -48,6 +48,8 @@ export interface RnnSequenceInputs {
   bHh: FloatArray | null;
   /** (Hout, H) LSTM projection or null */
   wHr: FloatArray | null;
+  /** (3H) LSTM peephole weights [p_i, p_f, p_o] with `variant.peepholes`; else absent or null. */
+  wPh?: FloatArray | null;
   /**
    * A cell variant (other activations, the reset-before GRU), or undefined for
    * PyTorch's equations. Only the reference kernels run variants.
@@ -112,6 +114,8 @@ export interface RnnSequenceInputGrads {
   dBHh: FloatArray | null;
   /** (Hout, H) */
   dWHr: FloatArray | null;
+  /** (3H) the peephole weights' gradient (with `wPh`); absent or null: not wanted. */
+  dWPh?: FloatArray | null;
 }
 
 function alloc(like: FloatArray, n: number): FloatArray {
@@ -152,6 +156,7 @@ export function rnnSequenceForwardRef(
   gemm: Gemm = gemmRef,
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
   const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr, variant: v } = p;
+  const ph = p.wPh ?? null; // (3H) or null
   const G = gateCount(kind);
   const GH = G * H;
   const L = batchSizes.length;
@@ -208,7 +213,7 @@ export function rnnSequenceForwardRef(
     gemm(false, true, bs, GH, Hout, 1, h, 0, Hout, wHh, 0, Hout, 0, gh, 0, GH);
     if (isLstm) {
       if (proj) {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H, v);
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H, v, ph);
         gemm(
           false,
           true,
@@ -228,7 +233,7 @@ export function rnnSequenceForwardRef(
           Hout,
         );
       } else {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H, v);
+        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H, v, ph);
       }
     } else if (isGru) {
       gruStepForwardRef(bs, H, gates, off * GH, gh, 0, bhn, 0, h, ghn, off * H, output, off * H, v);
@@ -255,6 +260,9 @@ export function rnnSequenceBackwardRef(
   gemm: Gemm = gemmRef,
 ): void {
   const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr, variant: v } = p;
+  const ph = p.wPh ?? null; // (3H) or null
+  const dPh = ph === null || grads.dWPh === undefined || grads.dWPh === null ? null : grads.dWPh; // (3H)
+  if (dPh !== null) dPh.fill(0);
   const G = gateCount(kind);
   const GH = G * H;
   const L = batchSizes.length;
@@ -295,9 +303,9 @@ export function rnnSequenceBackwardRef(
       if (proj) {
         copy(dh, 0, dHall, off * Hout, bs * Hout);
         gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr as FloatArray, 0, H, 0, dRaw, 0, H);
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx, v);
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx, v, ph, dPh);
       } else {
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx, v);
+        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx, v, ph, dPh);
       }
       gemm(false, false, bs, Hout, GH, 1, dGx, off * GH, GH, wHh, 0, Hout, 0, dh, 0, Hout);
     } else if (isGru) {

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../core/dtype.js';
-import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
+import { activate, clipBounds, clippedGrad, clipValue, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * One vanilla-RNN time step over the `bs` active rows: h' = act(gx + gh), act = tanh
@@ -9,7 +9,7 @@ import { activate, activateGrad, type RnnVariant } from './rnn-variant-ref.js';
  * - `gates` (bs, H) at `gOff`: in: gx; out: h' (saved for the backward step).
  * - `gh` (bs, H) at `ghOff`: the recurrent projection (read only).
  * - `hOut` (bs, H) at `outOff`: receives h'.
- * - `v`: a cell variant (h' = v.cell(.), `relu` ignored), or undefined.
+ * - `v`: a cell variant (h' = v.cell(clip(.)), `relu` ignored), or undefined.
  */
 export function rnnStepForwardRef(
   bs: number,
@@ -26,7 +26,7 @@ export function rnnStepForwardRef(
   const n = bs * H;
   if (v !== undefined) {
     for (let k = 0; k < n; k++) {
-      gates[gOff + k] = activate(v.cell, gates[gOff + k] + gh[ghOff + k]);
+      gates[gOff + k] = activate(v.cell, clipValue(v.clip, gates[gOff + k] + gh[ghOff + k]));
       hOut[outOff + k] = gates[gOff + k];
     }
   } else if (relu) {
@@ -65,7 +65,8 @@ export function rnnStepBackwardRef(
 ): void {
   const n = bs * H;
   if (v !== undefined) {
-    for (let k = 0; k < n; k++) dGates[gOff + k] = dh[k] * activateGrad(v.cell, gates[gOff + k]);
+    const cb = clipBounds(v.cell, v.clip, gates); // (2) or null
+    for (let k = 0; k < n; k++) dGates[gOff + k] = dh[k] * clippedGrad(v.cell, gates[gOff + k], cb);
   } else if (relu) {
     for (let k = 0; k < n; k++) dGates[gOff + k] = gates[gOff + k] > 0 ? dh[k] : 0;
   } else {

@@ -34,6 +34,8 @@ export interface RnnStepLayerWeights {
   bHh: FloatArray | null;
   /** (Hout, H) LSTM projection or null */
   wHr: FloatArray | null;
+  /** (3H) LSTM peephole weights with `variant.peepholes`; else absent or null */
+  wPh?: FloatArray | null;
 }
 
 /**
@@ -169,11 +171,27 @@ class RnnStepRef implements RnnStepKernel {
       }
       gemmRef(false, true, N, GH, Hout, 1, h, 0, Hout, w.wHh, 0, Hout, 0, gh, 0, GH);
       if (isLstm) {
+        const ph = w.wPh ?? null; // (3H) or null
         if (w.wHr !== null) {
-          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, this.hRaw, 0, v);
+          lstmStepForwardRef(
+            N,
+            H,
+            gates,
+            0,
+            gh,
+            0,
+            this.cL[l],
+            this.cPrev,
+            this.cNew,
+            0,
+            this.hRaw,
+            0,
+            v,
+            ph,
+          );
           gemmRef(false, true, N, Hout, H, 1, this.hRaw, 0, H, w.wHr, 0, H, 0, hNew, 0, Hout);
         } else {
-          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, hNew, 0, v);
+          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, hNew, 0, v, ph);
         }
       } else if (isGru) {
         gruStepForwardRef(N, H, gates, 0, gh, 0, bhn, 0, h, this.ghn, 0, hNew, 0, v);

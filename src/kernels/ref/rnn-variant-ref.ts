@@ -1,8 +1,9 @@
 /*
  * The cell variants other frameworks use, as data the reference kernels read: gate and
- * cell activations other than sigmoid/tanh, and the GRU that applies its reset gate
+ * cell activations other than sigmoid/tanh, the GRU that applies its reset gate
  * before the recurrent matmul (Keras `reset_after=False`, TensorFlow.js, ONNX
- * `linear_before_reset=0`). The fast kernels do not run these: the op falls back to the
+ * `linear_before_reset=0`), LSTM peepholes and the coupled input-forget gate, and
+ * ONNX's cell clip. The fast kernels do not run these: the op falls back to the
  * reference whenever a variant is given.
  */
 
@@ -14,8 +15,9 @@
  * - 'softsign' x/(1+|x|); 'softplus' log(1+e^x); 'elu' x > 0 ? x : alpha*(e^x - 1);
  * - 'selu' scale*(x > 0 ? x : alpha*(e^x - 1)) with Keras' constants;
  * - 'affine' alpha*x + beta; 'leakyRelu' x >= 0 ? x : alpha*x (alpha > 0);
- * - 'scaledTanh' alpha*tanh(beta*x); 'relu6' min(max(0, x), 6); 'exponential' e^x.
- * Every one is monotone, so its derivative is a function of its output, which is what
+ * - 'scaledTanh' alpha*tanh(beta*x); 'relu6' min(max(0, x), 6); 'exponential' e^x;
+ * - 'thresholdedRelu' x >= alpha ? x : 0 (ONNX's ThresholdedRelu, alpha 1).
+ * Every one is monotone on the pieces where its derivative is not zero, so its derivative is a function of its output, which is what
  * the backward pass reads.
  *
  * @example
@@ -47,7 +49,8 @@ export type RnnActivationName =
   | 'leakyRelu'
   | 'scaledTanh'
   | 'relu6'
-  | 'exponential';
+  | 'exponential'
+  | 'thresholdedRelu';
 
 /**
  * Every `RnnActivationName`, with its default alpha and beta.
@@ -70,6 +73,7 @@ export const RNN_ACTIVATIONS: Readonly<Record<RnnActivationName, { alpha: number
   scaledTanh: { alpha: 1, beta: 1 },
   relu6: { alpha: 0, beta: 0 },
   exponential: { alpha: 0, beta: 0 },
+  thresholdedRelu: { alpha: 1, beta: 0 },
 };
 
 /**
@@ -78,6 +82,14 @@ export const RNN_ACTIVATIONS: Readonly<Record<RnnActivationName, { alpha: number
  * - GRU: r, z = gate(.); n = cell(.); resetAfter true: n = cell(gx_n + r*(h W_hn^T + b_hn))
  *   (PyTorch, Keras' default); false: n = cell(gx_n + b_hn + (r*h) W_hn^T).
  * - RNN: h' = cell(.) (the kind's tanh/relu is replaced).
+ * - LSTM `peepholes` (ONNX's `P`, TensorFlow's `use_peepholes`): with p (3H) = [p_i, p_f,
+ *   p_o] (`RecurrentWeights.wPh`), i = gate(. + p_i*c), f = gate(. + p_f*c),
+ *   o = gate(. + p_o*c') where c is the cell state before the step and c' after it.
+ * - LSTM `coupledInputForget` (ONNX `input_forget=1`): f = 1 - i (the f rows of the
+ *   weights and p_f are unused).
+ * - `clip` (ONNX's cell clip, every kind): each activation's input is clipped to
+ *   [-clip, clip] (the gate and cell pre-activations; not c' in o * out(c')), and no
+ *   gradient flows through a clipped value.
  *
  * @example
  * new GRU(8, 16, { resetAfter: false }).cellVariant; // the RnnVariant the fused op runs
@@ -89,6 +101,12 @@ export interface RnnVariant {
   readonly out: RnnActivation;
   /** GRU only: whether the reset gate multiplies after the recurrent matmul. */
   readonly resetAfter: boolean;
+  /** LSTM only: the gates read the cell state through the peephole weights `wPh` (3H). */
+  readonly peepholes?: boolean;
+  /** LSTM only: f = 1 - i. */
+  readonly coupledInputForget?: boolean;
+  /** A positive bound on every activation's input (undefined: no clipping). */
+  readonly clip?: number;
 }
 
 /** The variant that is PyTorch's equations for a cell (sigmoid gates, tanh cell/out, reset after). */
@@ -131,6 +149,8 @@ export function activate(a: RnnActivation, x: number): number {
       return x <= 0 ? 0 : x >= 6 ? 6 : x;
     case 'exponential':
       return Math.exp(x);
+    case 'thresholdedRelu':
+      return x >= a.alpha ? x : 0;
   }
 }
 
@@ -169,5 +189,38 @@ export function activateGrad(a: RnnActivation, y: number): number {
       return y > 0 && y < 6 ? 1 : 0;
     case 'exponential':
       return y;
+    case 'thresholdedRelu':
+      return y !== 0 ? 1 : 0;
   }
+}
+
+/** x clipped to [-clip, clip]; x itself when clip is undefined. */
+export function clipValue(clip: number | undefined, x: number): number {
+  if (clip === undefined) return x;
+  return x > clip ? clip : x < -clip ? -clip : x;
+}
+
+/**
+ * The outputs a(-clip) and a(clip) of an activation at the clip bounds, rounded to the
+ * element type of `like` (as the forward stores them), or null without a clip. The
+ * backward reads a stored output equal to either as clipped: no gradient (for a strictly
+ * monotone activation that is exactly the clipped inputs; in float32 an input within
+ * rounding of the bound counts as clipped too).
+ */
+export function clipBounds(
+  a: RnnActivation,
+  clip: number | undefined,
+  like: Float32Array | Float64Array,
+): Float32Array | Float64Array | null {
+  if (clip === undefined) return null;
+  const b = like instanceof Float64Array ? new Float64Array(2) : new Float32Array(2); // (2) lo, hi
+  b[0] = activate(a, -clip);
+  b[1] = activate(a, clip);
+  return b;
+}
+
+/** a'(x) from y = a(clip(x)): 0 where y is at a clip bound (`bounds` from `clipBounds`). */
+export function clippedGrad(a: RnnActivation, y: number, bounds: ArrayLike<number> | null): number {
+  if (bounds !== null && (y === bounds[0] || y === bounds[1])) return 0;
+  return activateGrad(a, y);
 }

@@ -1,7 +1,8 @@
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { GRU_VARIANT_KEYS, gruVariant, type GRUVariantOptions } from './cell-variant.js';
-import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
+import { RNNBase } from './rnn-base.js';
+import type { RNNBaseOptions } from './rnn-options.js';
 
 /**
  * Options of `GRU` (there is no projSize): the shared ones plus the cell variants.

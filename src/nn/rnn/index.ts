@@ -7,7 +7,8 @@ export {
   type GRUVariantOptions,
   type RNNVariantOptions,
 } from './cell-variant.js';
-export { RNNBase, type RNNBaseOptions } from './rnn-base.js';
+export { RNNBase } from './rnn-base.js';
+export type { RNNBaseOptions } from './rnn-options.js';
 export { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
 export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
 export { GRUCell, type GRUCellOptions } from './gru-cell.js';

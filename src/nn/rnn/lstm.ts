@@ -2,7 +2,8 @@ import { ShapeError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { LSTM_VARIANT_KEYS, lstmVariant, type LSTMVariantOptions } from './cell-variant.js';
-import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
+import { RNNBase } from './rnn-base.js';
+import type { RNNBaseOptions } from './rnn-options.js';
 
 /**
  * Options of `LSTM`: those of every recurrent layer plus `projSize`.

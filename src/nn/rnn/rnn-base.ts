@@ -1,27 +1,21 @@
 /*
- * The one sequence driver behind LSTM, GRU and RNN, after torch.nn.RNNBase: options,
- * PyTorch-named parameters, input/state checks, and the layer x direction loop, each
- * step of which is ONE call of the fused recurrent op.
+ * The one sequence driver behind LSTM, GRU and RNN, after torch.nn.RNNBase: the
+ * PyTorch-named parameters, streaming states, and the layer x direction loop, each
+ * step of which is ONE call of the fused recurrent op. The shared options are in
+ * rnn-options.ts, the input/state checks and layouts in rnn-sequence-io.ts.
  */
-import { allocateFloat, getDefaultDtype, type FloatArray, type FloatDType } from '../../core/dtype.js';
+import type { FloatArray } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError, UnsupportedError } from '../../core/errors.js';
-import { defaultGenerator } from '../../core/rng.js';
 import { cellKindFromMode, gateCount, type CellKind, type TorchMode } from '../../core/cell-kind.js';
 import { checkBoolean, checkOptions, checkPositiveInt } from '../../core/check.js';
-import { formatShape, numel, shapesEqual } from '../../core/shape.js';
+import { formatShape, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
 import {
   cat,
   dropout as dropoutOp,
-  indexSelect,
   recurrentLayer,
-  reshape,
   select,
   stack,
-  squeeze,
-  transpose,
-  unsqueeze,
-  zeros,
   Tensor,
   type RecurrentWeights,
   type RnnVariant,
@@ -30,61 +24,15 @@ import { variantRepr } from './cell-variant.js';
 import { createRecurrentStep } from '../../tensor/ops/recurrent-step.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { PackedSequence } from './packed-sequence.js';
+import type { PackedSequence } from './packed-sequence.js';
+import { BASE_KEYS, checkRecurrentOptions, uniformParameter, type RNNBaseOptions } from './rnn-options.js';
+import {
+  finishSequence,
+  prepareSequence,
+  type DriverResult,
+  type SequenceLayout,
+} from './rnn-sequence-io.js';
 import { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js';
-
-/**
- * Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments, camelCase).
- *
- * @example
- * const gru = new GRU(10, 20, { numLayers: 2, bias: true, batchFirst: true, dropout: 0, bidirectional: true });
- */
-export interface RNNBaseOptions {
-  /** Number of stacked recurrent layers. Default: 1. */
-  numLayers?: number;
-  /** Use the biases `b_ih` and `b_hh`. Default: true. */
-  bias?: boolean;
-  /** Input and output are `(N, L, H)` instead of `(L, N, H)` (states are not affected). Default: false. */
-  batchFirst?: boolean;
-  /** Dropout probability on the outputs of every layer but the last, in training mode. Default: 0. */
-  dropout?: number;
-  /** Run a second, reversed direction and concatenate. Default: false. */
-  bidirectional?: boolean;
-}
-
-const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
-
-/** Initial uniform(-k, k) parameter with the default generator, in the default dtype. */
-export function uniformParameter(
-  shape: readonly number[],
-  k: number,
-  dtype: FloatDType = getDefaultDtype(),
-): Parameter {
-  const data = allocateFloat(dtype, numel(shape));
-  defaultGenerator.fillUniform(data, -k, k);
-  return new Parameter(data, shape);
-}
-
-/**
- * Rejects option keys the layer does not know (JS callers, typos), with PyTorch's message
- * for `projSize` on a GRU or RNN.
- */
-export function checkRecurrentOptions(op: string, options: object, allowed: readonly string[]): void {
-  const projSize = (options as { projSize?: unknown } | null)?.projSize;
-  if (projSize !== undefined && !allowed.includes('projSize')) {
-    throw new ConfigError(
-      `${op}: projSize argument is only supported for LSTM, not RNN or GRU; got projSize=${String(projSize)}`,
-    );
-  }
-  checkOptions(op, options, allowed);
-}
-
-/** The result of the shared driver before it is shaped for the caller. */
-interface DriverResult {
-  output: Tensor | PackedSequence;
-  hN: Tensor;
-  cN: Tensor | null;
-}
 
 /**
  * Base class of `LSTM`, `GRU` and `RNN` (PyTorch's `RNNBase`): holds the options and
@@ -92,7 +40,8 @@ interface DriverResult {
  * direction (`_reverse` suffix for the second):
  * `weight_ih_l{k}` `(G*H_cell, H_in or D*H_out)`, `weight_hh_l{k}` `(G*H_cell, H_out)`,
  * `bias_ih_l{k}`, `bias_hh_l{k}` `(G*H_cell)` when `bias`, `weight_hr_l{k}`
- * `(H_out, H_cell)` with `projSize` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
+ * `(H_out, H_cell)` with `projSize` (LSTM), `weight_ph_l{k}` `(3*H_cell)` with
+ * `peepholes` (LSTM), where G is 4 (LSTM), 3 (GRU) or 1 (RNN).
  * Every parameter starts U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
  *
  * @example
@@ -197,6 +146,7 @@ export abstract class RNNBase extends Module {
           reg('bias_hh', [gateSize]);
         }
         if (projSize > 0) reg('weight_hr', [projSize, hiddenSize]);
+        if (variant?.peepholes === true) reg('weight_ph', [3 * hiddenSize]);
         flat.push(...names);
         all.push(names);
       }
@@ -228,6 +178,7 @@ export abstract class RNNBase extends Module {
       bIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
       bHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
       wHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+      wPh: this.cellVariant?.peepholes === true ? this.param(`weight_ph${sfx}`) : null,
     };
   }
 
@@ -354,111 +305,23 @@ export abstract class RNNBase extends Module {
     cx: Tensor | null,
     isLstm: boolean,
   ): DriverResult {
-    const op = this.opName;
     const D = this.numDirections;
-    const hOut = this.projSize > 0 ? this.projSize : this.hiddenSize;
-    const packed = input instanceof PackedSequence;
-    const pdtype = this.param(this.flatWeightsNames[0]).dtype;
-
-    // --- input ---
-    let x: Tensor;
-    let batchSizes: Int32Array;
-    let N: number;
-    let L = 0;
-    let unbatched = false;
-    if (packed) {
-      x = input.data;
-      if (x.ndim !== 2)
-        throw new ShapeError(`${op}: packed input data must have 2 dimensions; expected 2, got ${x.ndim}`);
-      batchSizes = input.batchSizes.data as Int32Array;
-      N = input.batchSize;
-    } else {
-      if (!(input instanceof Tensor))
-        throw new ShapeError(`${op}: input must be a Tensor or a PackedSequence; got ${String(input)}`);
-      x = input;
-      if (x.ndim !== 2 && x.ndim !== 3) {
-        throw new ShapeError(
-          `${op}: input must have 3 dimensions (batched) or 2 (unbatched); expected 2 or 3, got ${x.ndim} (shape ${formatShape(x.shape)})`,
-        );
-      }
-      unbatched = x.ndim === 2;
-      N = unbatched ? 1 : this.batchFirst ? x.shape[0] : x.shape[1];
-      L = unbatched ? x.shape[0] : this.batchFirst ? x.shape[1] : x.shape[0];
-      batchSizes = new Int32Array(L).fill(N);
-    }
-    if (x.dtype === 'int32')
-      throw new DTypeError(`${op}: input must be a float tensor; expected ${pdtype}, got int32`);
-    if (x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new ShapeError(
-        `${op}: input.size(-1) must be equal to input_size; expected ${this.inputSize}, got ${x.shape[x.ndim - 1]}`,
-      );
-    }
-    if (x.dtype !== pdtype) {
-      throw new DTypeError(
-        `${op}: input dtype must match the parameters'; expected ${pdtype}, got ${x.dtype} (convert the input or call .to('${x.dtype}') on the module)`,
-      );
-    }
-
-    // --- states ---
-    const stateRank = unbatched ? 2 : 3;
-    const states: Array<[Tensor | null, string, number]> = isLstm
-      ? [
-          [hx, 'hidden[0]', hOut],
-          [cx, 'hidden[1]', this.hiddenSize],
-        ]
-      : [[hx, 'hidden', hOut]];
-    if (hx !== null || cx !== null) {
-      const given = states.map(([t]) => t);
-      for (const t of given) {
-        if (!(t instanceof Tensor))
-          throw new ShapeError(`${op}: initial states must be Tensors; got ${String(t)}`);
-      }
-      const ranks = given.map((t) => (t as Tensor).ndim);
-      if (ranks.some((r) => r !== stateRank)) {
-        const what = isLstm ? 'hx and cx' : 'hx';
-        const got = isLstm ? `(${ranks.map((r) => `${r}-D`).join(', ')}) tensors` : `${ranks[0]}-D tensor`;
-        throw new ShapeError(
-          packed
-            ? `${op}: for packed input, ${what} should be 3-D; got ${got}`
-            : `${op}: For ${unbatched ? 'unbatched 2-D' : 'batched 3-D'} input, ${what} should also be ${stateRank}-D but got ${got}`,
-        );
-      }
-    }
-    for (const [t, name, width] of states) {
-      if (t === null) continue;
-      const expected = unbatched ? [this.numLayers * D, width] : [this.numLayers * D, N, width];
-      if (!shapesEqual(t.shape, expected)) {
-        throw new ShapeError(
-          `${op}: Expected ${name} size (${expected.join(', ')}), got ${formatShape(t.shape)}`,
-        );
-      }
-      if (t.dtype !== x.dtype)
-        throw new DTypeError(
-          `${op}: ${name} dtype must match the input's; expected ${x.dtype}, got ${t.dtype}`,
-        );
-    }
-    const prepState = (t: Tensor | null, width: number): Tensor => {
-      if (t === null) return zeros([this.numLayers * D, N, width], { dtype: x.dtype });
-      let s = unbatched ? unsqueeze(t, 1) : t;
-      if (packed && input.sortedIndices !== null) s = indexSelect(s, 1, input.sortedIndices);
-      return s;
+    const lay: SequenceLayout = {
+      op: this.opName,
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      hOut: this.projSize > 0 ? this.projSize : this.hiddenSize,
+      numLayers: this.numLayers,
+      D,
+      batchFirst: this.batchFirst,
+      pdtype: this.param(this.flatWeightsNames[0]).dtype,
     };
-    const h0 = prepState(hx, hOut);
-    const c0 = isLstm ? prepState(cx, this.hiddenSize) : null;
-
-    // --- time-major rows (sum(batchSizes), H_in) ---
-    let rows: Tensor;
-    if (packed) rows = x;
-    else {
-      let tm = unbatched ? unsqueeze(x, 1) : x;
-      if (this.batchFirst && !unbatched) tm = transpose(tm, 0, 1);
-      rows = reshape(tm, [L * N, this.inputSize]);
-    }
+    const prep = prepareSequence(lay, input, hx, cx, isLstm);
 
     // --- layers x directions: one fused op call each ---
     const hNs: Tensor[] = [];
     const cNs: Tensor[] = [];
-    let layerInput = rows;
+    let layerInput = prep.rows;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
@@ -467,9 +330,9 @@ export abstract class RNNBase extends Module {
         const res = recurrentLayer(
           this.cellKind,
           layerInput,
-          batchSizes,
-          select(h0, 0, idx),
-          c0 === null ? null : select(c0, 0, idx),
+          prep.batchSizes,
+          select(prep.h0, 0, idx),
+          prep.c0 === null ? null : select(prep.c0, 0, idx),
           weights,
           dir === 1,
           this.cellVariant,
@@ -482,23 +345,7 @@ export abstract class RNNBase extends Module {
       if (this.training && this.dropout > 0 && layer < this.numLayers - 1)
         layerInput = dropoutOp(layerInput, this.dropout, true);
     }
-    let hN = stack(hNs, 0);
-    let cN = isLstm ? stack(cNs, 0) : null;
 
-    // --- back to the caller's layout ---
-    if (packed) {
-      if (input.unsortedIndices !== null) {
-        hN = indexSelect(hN, 1, input.unsortedIndices);
-        if (cN !== null) cN = indexSelect(cN, 1, input.unsortedIndices);
-      }
-      return { output: input.withData(layerInput), hN, cN };
-    }
-    let output = reshape(layerInput, [L, N, D * hOut]);
-    if (unbatched) {
-      output = squeeze(output, 1);
-      hN = squeeze(hN, 1);
-      if (cN !== null) cN = squeeze(cN, 1);
-    } else if (this.batchFirst) output = transpose(output, 0, 1);
-    return { output, hN, cN };
+    return finishSequence(lay, prep, layerInput, stack(hNs, 0), isLstm ? stack(cNs, 0) : null);
   }
 }

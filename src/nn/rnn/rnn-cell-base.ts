@@ -5,7 +5,7 @@ import { formatShape } from '../../core/shape.js';
 import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RnnVariant } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { checkRecurrentOptions, uniformParameter } from './rnn-base.js';
+import { checkRecurrentOptions, uniformParameter } from './rnn-options.js';
 
 /**
  * Options shared by the cells.
@@ -37,6 +37,8 @@ export abstract class RNNCellBase extends Module {
   readonly weight_hh: Parameter;
   readonly bias_ih: Parameter | null;
   readonly bias_hh: Parameter | null;
+  /** (3*hiddenSize) the LSTM peephole weights [p_i, p_f, p_o] with `peepholes`, else null. */
+  readonly weight_ph: Parameter | null;
   protected readonly opName: string;
   /** The cell kind the fused step runs. */
   protected readonly cellKind: CellKind;
@@ -68,6 +70,8 @@ export abstract class RNNCellBase extends Module {
     this.weight_hh = this.registerParameter('weight_hh', uniformParameter([G, hiddenSize], k));
     this.bias_ih = this.registerParameter('bias_ih', this.bias ? uniformParameter([G], k) : null);
     this.bias_hh = this.registerParameter('bias_hh', this.bias ? uniformParameter([G], k) : null);
+    const peep = variant?.peepholes === true;
+    this.weight_ph = peep ? this.registerParameter('weight_ph', uniformParameter([3 * hiddenSize], k)) : null;
   }
 
   override extraRepr(): string {
@@ -142,6 +146,7 @@ export abstract class RNNCellBase extends Module {
         bIh: this.bias_ih,
         bHh: this.bias_hh,
         wHr: null,
+        wPh: this.weight_ph,
       },
       false,
       this.cellVariant,

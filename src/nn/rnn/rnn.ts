@@ -2,7 +2,8 @@ import { ConfigError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
 import { RNN_VARIANT_KEYS, rnnVariant, type RNNVariantOptions } from './cell-variant.js';
-import { RNNBase, type RNNBaseOptions } from './rnn-base.js';
+import { RNNBase } from './rnn-base.js';
+import type { RNNBaseOptions } from './rnn-options.js';
 
 /**
  * The non-linearity of an Elman RNN.

@@ -136,6 +136,12 @@ export class RecurrentStep {
       expect(w.bIh, 'bIh', [G * H]);
       expect(w.bHh, 'bHh', [G * H]);
       expect(w.wHr, 'wHr', [Hout, H]);
+      const wPh = w.wPh ?? null;
+      if ((wPh !== null) !== (options.variant?.peepholes === true))
+        throw new ConfigError(
+          `${op}: layer ${l} wPh must be given exactly when the variant has peepholes; got ${wPh === null ? 'none' : 'a tensor'}`,
+        );
+      expect(wPh, 'wPh', [3 * H]);
       sizes.push({ I, H, Hout });
     });
     const cfg: RnnStepConfig = { kind: mode, dtype, N: batch, layers: sizes };
@@ -183,6 +189,7 @@ export class RecurrentStep {
         bIh: fd(w.bIh),
         bHh: fd(w.bHh),
         wHr: fd(w.wHr),
+        wPh: fd(w.wPh ?? null),
       });
     });
   }

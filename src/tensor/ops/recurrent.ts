@@ -33,6 +33,11 @@ export interface RecurrentWeights {
   bHh: Tensor | null;
   /** (Hout, H) LSTM projection weight_hr_l{k}; null otherwise (always null for gru/rnn) */
   wHr: Tensor | null;
+  /**
+   * (3H) LSTM peephole weights weight_ph_l{k} = [p_i, p_f, p_o], given exactly when the
+   * variant has `peepholes`; absent or null otherwise.
+   */
+  wPh?: Tensor | null;
 }
 
 /**
@@ -69,6 +74,25 @@ function checkRank(t: Tensor, name: string, rank: number, what: string): void {
   }
 }
 
+/** The variant's LSTM-only options against the mode, its clip, and `wPh` against `peepholes`. */
+function checkVariant(mode: CellKind, v: RnnVariant | undefined, wPh: Tensor | null): void {
+  const peep = v?.peepholes === true;
+  if ((peep || v?.coupledInputForget === true) && mode !== 'lstm') {
+    throw new ConfigError(
+      `${OP}: peepholes and coupledInputForget are LSTM variants; expected mode 'lstm', got '${mode}'`,
+    );
+  }
+  if (peep !== (wPh !== null)) {
+    throw new ConfigError(
+      `${OP}: weights.wPh must be given exactly when the variant has peepholes; expected ${peep ? 'a (3H) tensor' : 'null'}, got ${wPh === null ? 'null' : 'a tensor'}`,
+    );
+  }
+  const clip = v?.clip;
+  if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
+    throw new ConfigError(`${OP}: variant.clip must be a positive number; got ${String(clip)}`);
+  }
+}
+
 /**
  * One recurrent layer in one direction, fused: the input projection of every step is
  * one GEMM, each step one recurrent GEMM plus one gate kernel, and the backward pass one
@@ -98,7 +122,8 @@ function checkRank(t: Tensor, name: string, rank: number, what: string): void {
  * @param c0 (B, H) for lstm; null otherwise
  * @param weights see `RecurrentWeights`; all tensors share x's dtype
  * @param reverse run from the last step to the first
- * @param variant a cell variant (other activations, the reset-before GRU; see
+ * @param variant a cell variant (other activations, the reset-before GRU, LSTM
+ *   peepholes (with `weights.wPh`) and coupled input-forget gate, clip; see
  *   `RnnVariant`), run by the reference kernels; undefined for PyTorch's equations
  * @throws ShapeError for wrong ranks/sizes or bad batchSizes, DTypeError for non-float
  *   or mixed dtypes, ConfigError for an unknown mode or c0/wHr given to a non-LSTM mode
@@ -125,6 +150,8 @@ export function recurrentLayer(
   }
   const isLstm = mode === 'lstm';
   const { wIh, wHh, bIh, bHh, wHr } = weights;
+  const wPh = weights.wPh ?? null;
+  checkVariant(mode, variant, wPh);
   if (!isLstm && c0 !== null)
     throw new ConfigError(
       `${OP}: c0 is only used by mode 'lstm'; expected null for mode '${mode}', got a tensor`,
@@ -147,6 +174,7 @@ export function recurrentLayer(
     ['bIh', bIh],
     ['bHh', bHh],
     ['wHr', wHr],
+    ['wPh', wPh],
   ];
   for (const [name, t] of named) {
     if (t !== null && t.dtype !== dtype)
@@ -180,6 +208,7 @@ export function recurrentLayer(
   checkShapeIs(wHh, 'wHh', [GH, Hout]);
   if (bIh !== null) checkShapeIs(bIh, 'bIh', [GH]);
   if (bHh !== null) checkShapeIs(bHh, 'bHh', [GH]);
+  if (wPh !== null) checkShapeIs(wPh, 'wPh', [3 * H]);
   if (!(batchSizes instanceof Int32Array)) {
     throw new ConfigError(
       `${OP}: batchSizes must be an Int32Array; got ${Object.prototype.toString.call(batchSizes)}`,
@@ -227,12 +256,14 @@ export function recurrentLayer(
     wHr: wHr === null ? null : fd(wHr),
   };
   if (variant !== undefined) p.variant = variant;
+  if (wPh !== null) p.wPh = fd(wPh);
   const inputs: Tensor[] = [x, h0];
   if (c0 !== null) inputs.push(c0);
   inputs.push(wIh, wHh);
   if (bIh !== null) inputs.push(bIh);
   if (bHh !== null) inputs.push(bHh);
   if (wHr !== null) inputs.push(wHr);
+  if (wPh !== null) inputs.push(wPh);
   const grad = needsGrad(...inputs);
   // the active kernel set for float32 (the reference for float64; a cell variant always
   // runs on the reference kernels)
@@ -263,6 +294,7 @@ export function recurrentLayer(
         dBIh: want(bIh),
         dBHh: want(bHh),
         dWHr: want(wHr),
+        dWPh: want(wPh),
       };
       const gd = (k: number): FloatArray | null => {
         const t = g[k];
@@ -278,6 +310,7 @@ export function recurrentLayer(
       if (bIh !== null) res.push(wrap(grads.dBIh, bIh));
       if (bHh !== null) res.push(wrap(grads.dBHh, bHh));
       if (wHr !== null) res.push(wrap(grads.dWHr, wHr));
+      if (wPh !== null) res.push(wrap(grads.dWPh ?? null, wPh));
       return res;
     },
     () => set.recycleSaved(saved),

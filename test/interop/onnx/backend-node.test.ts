@@ -29,18 +29,15 @@ test('onnx wheel case generators: LSTM/GRU/RNN node tests', async (t) => {
 
 test.after(() => console.log(`onnx backend node tests: max relative error ${maxRelSeen.toExponential(2)}`));
 
-test('the PyTorch-standard nodes take the fused fast path, and the reference loop gives the same results', async (t) => {
-  const { onnxRecurrentFastPath } = await import('../../../src/interop/onnx/recurrent-fast.js');
-  const before = onnxRecurrentFastPath.runs;
+test('every node runs on the fused op: PyTorch-standard ones without a variant (the fast kernels), others with one', async () => {
+  const { onnxRecurrentRuns } = await import('../../../src/interop/onnx/recurrent-fast.js');
+  const before = { ...onnxRecurrentRuns };
   await runCase(join(WHEEL, 'test_lstm_defaults'));
-  await runCase(join(WHEEL, 'test_gru_with_initial_bias')); // linear_before_reset = 0: the reference
-  assert.equal(onnxRecurrentFastPath.runs - before, 1, 'fast-path runs');
-  onnxRecurrentFastPath.enabled = false;
-  try {
-    for (const c of wheelCases)
-      await t.test(`${c} (reference loop)`, async () => void (await runCase(join(WHEEL, c))));
-    assert.equal(onnxRecurrentFastPath.runs - before, 1, 'no fast-path runs while disabled');
-  } finally {
-    onnxRecurrentFastPath.enabled = true;
-  }
+  assert.deepEqual(onnxRecurrentRuns, { fast: before.fast + 1, variant: before.variant }, 'lstm defaults');
+  await runCase(join(WHEEL, 'test_gru_with_initial_bias')); // linear_before_reset = 0: a variant
+  assert.deepEqual(
+    onnxRecurrentRuns,
+    { fast: before.fast + 1, variant: before.variant + 1 },
+    'gru reset-before',
+  );
 });

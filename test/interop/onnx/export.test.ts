@@ -97,6 +97,37 @@ const CASES: Case[] = [
     () => new RNN(4, 5, { numLayers: 2, bidirectional: true, nonlinearity: 'relu' }),
   ),
   moduleCase('RNN tanh, batchFirst, initial states', () => new RNN(4, 5, { batchFirst: true }), true),
+  moduleCase(
+    'LSTM peepholes, coupled input-forget, clip, bidirectional, initial states',
+    () => new LSTM(4, 5, { peepholes: true, coupledInputForget: true, clip: 0.8, bidirectional: true }),
+    true,
+  ),
+  moduleCase(
+    'LSTM peepholes, hard sigmoid / softsign / elu, 2 layers',
+    () =>
+      new LSTM(4, 5, {
+        peepholes: true,
+        numLayers: 2,
+        gateActivation: { name: 'hardSigmoid', alpha: 0.3, beta: 0.45 },
+        cellActivation: 'softsign',
+        outActivation: { name: 'elu', alpha: 0.7 },
+      }),
+  ),
+  moduleCase(
+    'GRU reset-before, clip, bidirectional',
+    () => new GRU(4, 5, { resetAfter: false, clip: 0.6, bidirectional: true }),
+  ),
+  moduleCase(
+    'GRU scaledTanh / leakyRelu, batchFirst',
+    () =>
+      new GRU(4, 5, {
+        batchFirst: true,
+        gateActivation: { name: 'leakyRelu', alpha: 0.2 },
+        cellActivation: { name: 'scaledTanh', alpha: 1.3, beta: 0.6 },
+      }),
+  ),
+  moduleCase('RNN softplus, clip', () => new RNN(4, 5, { activation: 'softplus', clip: 0.9 })),
+  moduleCase('RNN linear (Affine), 2 layers', () => new RNN(4, 5, { activation: 'linear', numLayers: 2 })),
   seqCase(
     'embedding + lstm + dense softmax',
     () =>
@@ -124,6 +155,21 @@ const CASES: Case[] = [
       }),
       layers.dropout({ rate: 0.3 }),
       layers.dense({ units: 2, activation: 'tanh' }),
+    ]),
+  ),
+  seqCase('simpleRNN softsign, gru reset-before hard sigmoid, lstm peepholes clip', () =>
+    sequential([
+      layers.simpleRNN({ units: 4, activation: 'softsign', returnSequences: true, inputShape: [null, 4] }),
+      layers.gru({ units: 4, resetAfter: false, recurrentActivation: 'hardSigmoid', returnSequences: true }),
+      layers.lstm({ units: 3, peepholes: true, clip: 0.8, activation: 'relu' }),
+    ]),
+  ),
+  seqCase('bidirectional lstm coupled input-forget, goBackwards gru clip', () =>
+    sequential([
+      layers.bidirectional(layers.lstm({ units: 3, coupledInputForget: true, returnSequences: true }), {
+        inputShape: [null, 4],
+      }),
+      layers.gru({ units: 2, clip: 0.5, goBackwards: true }),
     ]),
   ),
   seqCase('simpleRNN goBackwards (last state)', () =>
@@ -233,6 +279,8 @@ test('exportOnnx rejects what it cannot write', async () => {
   const stateful = sequential([layers.lstm({ units: 2, stateful: true, batchSize: 2, inputShape: [3, 1] })]);
   await assert.rejects(exportOnnx(stateful), /stateful/);
   await assert.rejects(exportOnnx(sequential([layers.lstm({ units: 2 })])), /built/);
+  await assert.rejects(exportOnnx(new LSTM(2, 3, { projSize: 1, peepholes: true })), UnsupportedError);
+  await assert.rejects(exportOnnx(new RNN(2, 3, { activation: 'selu' })), /selu.*no ONNX equivalent/);
 });
 
 test.after(() => console.log(`exportOnnx cases: max relative error ${maxRelSeen.toExponential(2)}`));

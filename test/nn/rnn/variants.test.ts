@@ -4,33 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { gradcheck } from '../../helpers/gradcheck.js';
+import { checkLayer as check } from './layer-gradcheck.js';
 import { manualSeed } from '../../../src/core/rng.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, type RNNBase } from '../../../src/nn/rnn/index.js';
 import { randn, Tensor } from '../../../src/tensor/index.js';
-
-function leaf(shape: number[]): Tensor {
-  const t = randn(shape, { dtype: 'float64' });
-  t.requiresGrad = true;
-  return t;
-}
-
-function check(m: RNNBase, xShape: number[]): void {
-  m.double();
-  const x = leaf(xShape);
-  gradcheck(
-    (xx) => {
-      if (m instanceof LSTM) {
-        const [o, [h, c]] = m.forward(xx);
-        return [o, h, c];
-      }
-      const [o, h] = (m as GRU | RNN).forward(xx);
-      return [o, h];
-    },
-    [x, ...m.parameters()],
-  );
-}
 
 test('gradcheck: reset-before GRU (2 layers, bidirectional) w.r.t. input and every parameter', () => {
   manualSeed(11);
