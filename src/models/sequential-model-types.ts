@@ -148,6 +148,7 @@ export interface ModelInternals extends CallbackModel {
   readonly training: boolean;
   epoch: number;
   build(inputShape: ShapeSpec): void;
+  buildFrom(x: Tensor): void;
   run(x: Tensor, training: boolean, generator?: Generator): RunResult;
   requireCompiled(op: string): Compiled;
   requireBuilt(op: string): ShapeSpec;
