@@ -39,6 +39,14 @@ const appendMarked = (m: PickleMachine): void => {
   m.append(m.top(), items);
 };
 
+/** REDUCE / NEWOBJ: a callable (or class) and its argument tuple on the stack, called. */
+const call =
+  (opName: string) =>
+  (m: PickleMachine): void => {
+    const args = m.pop();
+    m.push(m.construct(m.pop(), args, opName));
+  };
+
 /** Protocol 0/1 object creation: Python 3 never writes it; it would name a class to call. */
 const objectCreation = (letter: string) =>
   unsupported(`protocol 0/1 object creation (opcode ${JSON.stringify(letter)}) is`);
@@ -90,15 +98,7 @@ export const OPCODES: readonly PickleOpcode[] = [
   { code: 0x4e, name: 'NONE', protocol: 0, run: (m) => m.push(null) },
   { code: 0x50, name: 'PERSID', protocol: 0, run: (m) => m.push(m.persistent(m.line())) },
   { code: 0x51, name: 'BINPERSID', protocol: 1, run: (m) => m.push(m.persistent(m.pop())) },
-  {
-    code: 0x52,
-    name: 'REDUCE',
-    protocol: 0,
-    run: (m) => {
-      const args = m.pop();
-      m.push(m.construct(m.pop(), args, 'REDUCE'));
-    },
-  },
+  { code: 0x52, name: 'REDUCE', protocol: 0, run: call('REDUCE') },
   { code: 0x53, name: 'STRING', protocol: 0, run: (m) => m.push(m.quoted(m.line())) },
   { code: 0x54, name: 'BINSTRING', protocol: 1, run: (m) => m.push(m.latin1Text(m.i32())) },
   { code: 0x55, name: 'SHORT_BINSTRING', protocol: 1, run: (m) => m.push(m.latin1Text(m.u8())) },
@@ -186,15 +186,7 @@ export const OPCODES: readonly PickleOpcode[] = [
       if (m.u8() > 5) throw m.fail('unsupported pickle protocol; expected 0..5');
     },
   },
-  {
-    code: 0x81,
-    name: 'NEWOBJ',
-    protocol: 2,
-    run: (m) => {
-      const args = m.pop();
-      m.push(m.construct(m.pop(), args, 'NEWOBJ'));
-    },
-  },
+  { code: 0x81, name: 'NEWOBJ', protocol: 2, run: call('NEWOBJ') },
   { code: 0x82, name: 'EXT1', protocol: 2, run: unsupported('extension registry codes (EXT1) are') },
   { code: 0x83, name: 'EXT2', protocol: 2, run: unsupported('extension registry codes (EXT2) are') },
   { code: 0x84, name: 'EXT4', protocol: 2, run: unsupported('extension registry codes (EXT4) are') },
