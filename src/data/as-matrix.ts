@@ -74,7 +74,7 @@ export function asMatrix(data: NumericData, op: string, allowHigherRank = false)
       );
     }
     for (let c = 0; c < cols; c++) {
-      const v = row[c];
+      const v: unknown = row[c];
       if (typeof v !== 'number') throw new ShapeError(`${op}: expected a number at row ${r}, column ${c}, got ${typeof v}`);
       values[r * cols + c] = v;
     }

@@ -39,7 +39,8 @@ export class CharVocab {
    * @throws ConfigError when an entry is not exactly one code point or appears twice.
    */
   constructor(chars: readonly string[]) {
-    if (!Array.isArray(chars)) throw new ConfigError(`CharVocab: chars must be an array of single characters; got ${typeof chars}`);
+    const given: unknown = chars; // checked as unknown: Array.isArray would narrow chars to any[]
+    if (!Array.isArray(given)) throw new ConfigError(`CharVocab: chars must be an array of single characters; got ${typeof chars}`);
     const ids = new Map<string, number>();
     chars.forEach((ch, i) => {
       if (typeof ch !== 'string' || Array.from(ch).length !== 1) {

@@ -66,7 +66,7 @@ export class MinMaxScaler extends Scaler {
         `MinMaxScaler: featureRange must be [min, max] with finite min < max; expected e.g. [0, 1], got ${JSON.stringify(range) ?? String(range)}`,
       );
     }
-    this.featureRange = Object.freeze([range[0], range[1]]) as readonly [number, number];
+    this.featureRange = Object.freeze<[number, number]>([range[0], range[1]]);
   }
 
   get nFeatures(): number | null {

@@ -42,24 +42,18 @@ export function decodeElements(
   const count = raw.length / ELEMENT_SIZE[type];
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (type) {
-    case 'F32': {
-      if (LITTLE_ENDIAN) return new Float32Array(copyBytes(raw));
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
-      return out;
-    }
-    case 'F64': {
-      if (LITTLE_ENDIAN) return new Float64Array(copyBytes(raw));
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = dv.getFloat64(8 * i, true);
-      return out;
-    }
-    case 'I32': {
-      if (LITTLE_ENDIAN) return new Int32Array(copyBytes(raw));
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = dv.getInt32(4 * i, true);
-      return out;
-    }
+    case 'F32':
+      return LITTLE_ENDIAN
+        ? new Float32Array(copyBytes(raw))
+        : readEach(new Float32Array(count), (i) => dv.getFloat32(4 * i, true));
+    case 'F64':
+      return LITTLE_ENDIAN
+        ? new Float64Array(copyBytes(raw))
+        : readEach(new Float64Array(count), (i) => dv.getFloat64(8 * i, true));
+    case 'I32':
+      return LITTLE_ENDIAN
+        ? new Int32Array(copyBytes(raw))
+        : readEach(new Int32Array(count), (i) => dv.getInt32(4 * i, true));
     case 'F16': {
       const out = new Float32Array(count);
       const bits = new Uint32Array(out.buffer);
@@ -108,4 +102,13 @@ export function decodeElements(
     case 'BOOL':
       return Int32Array.from(raw);
   }
+}
+
+/** Fills `out` with `read(i)` for every index (the big-endian host's path). */
+function readEach<T extends Float32Array | Float64Array | Int32Array>(
+  out: T,
+  read: (i: number) => number,
+): T {
+  for (let i = 0; i < out.length; i++) out[i] = read(i);
+  return out;
 }

@@ -1,532 +1,279 @@
 /*
  * A restricted reader of Python's pickle format (protocols 0-5), enough for what
  * `torch.save` writes: it builds plain values and never runs anything. Classes and
- * functions named in the stream (GLOBAL / STACK_GLOBAL) are resolved by the caller's
- * `findClass`; calls to them (REDUCE, NEWOBJ, BUILD) go to the caller's `construct` /
- * `build`, which decide what a name means (an OrderedDict, a tensor) and stand in an
- * inert `PickleObject` for anything else.
+ * functions named in the stream (GLOBAL / STACK_GLOBAL) become `PickleGlobal`s; calls to
+ * them (REDUCE, NEWOBJ, BUILD) go to the caller's `construct` / `build` hooks, which
+ * decide what a name means (an OrderedDict, a tensor) and stand in an inert
+ * `PickleObject` for anything else.
  *
  * Values: None -> null, bool, int -> number (bigint beyond 2^53), float, str -> string,
  * bytes -> Uint8Array, list -> array, tuple -> frozen array, dict -> Map, set -> Set.
- */
-import { FormatError } from '../core/errors.js';
-
-/**
- * The pickle opcodes this reader knows, by Python's names (`pickletools`), protocols 0-5.
- * INST and OBJ are named only to be rejected (protocol 0/1 object creation).
- */
-export const OP = Object.freeze({
-  MARK: 0x28,
-  EMPTY_TUPLE: 0x29,
-  STOP: 0x2e,
-  POP: 0x30,
-  POP_MARK: 0x31,
-  DUP: 0x32,
-  BINBYTES: 0x42,
-  SHORT_BINBYTES: 0x43,
-  FLOAT: 0x46,
-  BINFLOAT: 0x47,
-  INT: 0x49,
-  BININT: 0x4a,
-  BININT1: 0x4b,
-  LONG: 0x4c,
-  BININT2: 0x4d,
-  NONE: 0x4e,
-  PERSID: 0x50,
-  BINPERSID: 0x51,
-  REDUCE: 0x52,
-  STRING: 0x53,
-  BINSTRING: 0x54,
-  SHORT_BINSTRING: 0x55,
-  UNICODE: 0x56,
-  BINUNICODE: 0x58,
-  EMPTY_LIST: 0x5d,
-  APPEND: 0x61,
-  BUILD: 0x62,
-  GLOBAL: 0x63,
-  DICT: 0x64,
-  APPENDS: 0x65,
-  GET: 0x67,
-  BINGET: 0x68,
-  INST: 0x69,
-  LONG_BINGET: 0x6a,
-  LIST: 0x6c,
-  OBJ: 0x6f,
-  PUT: 0x70,
-  BINPUT: 0x71,
-  LONG_BINPUT: 0x72,
-  SETITEM: 0x73,
-  TUPLE: 0x74,
-  SETITEMS: 0x75,
-  EMPTY_DICT: 0x7d,
-  PROTO: 0x80,
-  NEWOBJ: 0x81,
-  TUPLE1: 0x85,
-  TUPLE2: 0x86,
-  TUPLE3: 0x87,
-  NEWTRUE: 0x88,
-  NEWFALSE: 0x89,
-  LONG1: 0x8a,
-  LONG4: 0x8b,
-  SHORT_BINUNICODE: 0x8c,
-  BINUNICODE8: 0x8d,
-  BINBYTES8: 0x8e,
-  EMPTY_SET: 0x8f,
-  ADDITEMS: 0x90,
-  FROZENSET: 0x91,
-  NEWOBJ_EX: 0x92,
-  STACK_GLOBAL: 0x93,
-  MEMOIZE: 0x94,
-  FRAME: 0x95,
-  BYTEARRAY8: 0x96,
-  NEXT_BUFFER: 0x97,
-  READONLY_BUFFER: 0x98,
-} as const);
-
-/** Opcode byte to name, for messages. */
-const OP_NAMES = new Map<number, string>(Object.entries(OP).map(([k, v]) => [v, k]));
-
-/** The longest integer (LONG1 / LONG4 bytes, INT / LONG digits) accepted: torch writes small ones. */
-const MAX_LONG_BYTES = 4096;
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
-
-/**
- * A class or function named in a pickle (`module.qualname`).
  *
- * @example
- * const ckpt = parseTorchCheckpoint(bytes);
- * // a pickled class reference comes back as { module, name }, never imported or run
- * if (ckpt instanceof PickleGlobal) console.log(`${ckpt.module}.${ckpt.name}`);
+ * Every opcode is one row of OPCODES: its byte, Python's name (`pickletools`), the
+ * protocol that introduced it, and what it does to the machine (pickle-machine.ts).
  */
-export class PickleGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-  ) {}
+import { PickleMachine } from './pickle-machine.js';
+import { PickleGlobal, PickleObject, type PickleHooks } from './pickle-values.js';
 
-  get fullName(): string {
-    return `${this.module}.${this.name}`;
-  }
+export { PickleGlobal, PickleObject, type PickleHooks } from './pickle-values.js';
+
+/** One pickle opcode: byte, name, the protocol that introduced it, and its effect. */
+export interface PickleOpcode {
+  readonly code: number;
+  readonly name: string;
+  readonly protocol: 0 | 1 | 2 | 3 | 4 | 5;
+  readonly run: (m: PickleMachine) => void;
 }
 
-/**
- * An instance of a Python class the reader does not know: its class name, the arguments
- * it was created with and the state set on it (`__dict__` or `__setstate__` argument).
- * Nothing of the class runs.
- *
- * @example
- * const ckpt = parseTorchCheckpoint(bytes); // torch.save(model) of a whole nn.Module
- * if (ckpt instanceof PickleObject) console.log(ckpt.className); // e.g. 'torch.nn.modules.rnn.LSTM'
- */
-export class PickleObject {
-  state: unknown = null;
+const tuple = (items: unknown[]): readonly unknown[] => Object.freeze(items);
 
-  constructor(
-    readonly className: string,
-    readonly args: readonly unknown[] = [],
-  ) {}
-}
+const unsupported =
+  (what: string) =>
+  (m: PickleMachine): void => {
+    throw m.fail(`${what} not supported`);
+  };
 
-/** How the caller gives meaning to names, calls and persistent ids. */
-export interface PickleHooks {
-  /** REDUCE / NEWOBJ: `callable(*args)`; the default makes a `PickleObject`. */
-  construct?(callable: unknown, args: readonly unknown[]): unknown;
-  /** BUILD: sets `state` on `obj`; returns the object to keep (default: `obj`). */
-  build?(obj: unknown, state: unknown): unknown;
-  /** BINPERSID / PERSID: what a persistent id stands for (torch: storages). */
-  persistentLoad?(pid: unknown): unknown;
-}
+/** APPENDS / ADDITEMS: the items above the last MARK into the list or set below it. */
+const appendMarked = (m: PickleMachine): void => {
+  const items = m.popMark();
+  m.append(m.top(), items);
+};
+
+/** REDUCE / NEWOBJ: a callable (or class) and its argument tuple on the stack, called. */
+const call =
+  (opName: string) =>
+  (m: PickleMachine): void => {
+    const args = m.pop();
+    m.push(m.construct(m.pop(), args, opName));
+  };
+
+/** Protocol 0/1 object creation: Python 3 never writes it; it would name a class to call. */
+const objectCreation = (letter: string) =>
+  unsupported(`protocol 0/1 object creation (opcode ${JSON.stringify(letter)}) is`);
+
+/** The opcodes this reader knows, in byte order. */
+export const OPCODES: readonly PickleOpcode[] = [
+  { code: 0x28, name: 'MARK', protocol: 0, run: (m) => void m.marks.push(m.stack.length) },
+  { code: 0x29, name: 'EMPTY_TUPLE', protocol: 1, run: (m) => m.push(tuple([])) },
+  {
+    code: 0x2e,
+    name: 'STOP',
+    protocol: 0,
+    run: (m) => {
+      if (m.stack.length !== 1) throw m.fail(`STOP with ${m.stack.length} values on the stack; expected 1`);
+      m.result = m.stack[0];
+      m.done = true;
+    },
+  },
+  {
+    code: 0x30,
+    name: 'POP',
+    protocol: 0,
+    run: (m) => {
+      // protocol 0 pops a MARK with POP (a tuple found in the memo while being written)
+      if (m.marks.length > 0 && m.stack.length === m.marks[m.marks.length - 1]) m.marks.pop();
+      else m.pop();
+    },
+  },
+  { code: 0x31, name: 'POP_MARK', protocol: 1, run: (m) => void m.popMark() },
+  { code: 0x32, name: 'DUP', protocol: 0, run: (m) => m.push(m.top()) },
+  { code: 0x42, name: 'BINBYTES', protocol: 3, run: (m) => m.push(m.take(m.u32()).slice()) },
+  { code: 0x43, name: 'SHORT_BINBYTES', protocol: 3, run: (m) => m.push(m.take(m.u8()).slice()) },
+  { code: 0x46, name: 'FLOAT', protocol: 0, run: (m) => m.push(m.decimalFloat(m.line())) },
+  { code: 0x47, name: 'BINFLOAT', protocol: 1, run: (m) => m.push(m.f64be()) },
+  {
+    code: 0x49,
+    name: 'INT',
+    protocol: 0,
+    run: (m) => {
+      // '00' / '01' are False / True
+      const s = m.line().trim();
+      m.push(s === '00' ? false : s === '01' ? true : m.decimal(s, 'INT'));
+    },
+  },
+  { code: 0x4a, name: 'BININT', protocol: 1, run: (m) => m.push(m.i32()) },
+  { code: 0x4b, name: 'BININT1', protocol: 1, run: (m) => m.push(m.u8()) },
+  { code: 0x4c, name: 'LONG', protocol: 0, run: (m) => m.push(m.decimal(m.line(), 'LONG')) },
+  { code: 0x4d, name: 'BININT2', protocol: 1, run: (m) => m.push(m.u16()) },
+  { code: 0x4e, name: 'NONE', protocol: 0, run: (m) => m.push(null) },
+  { code: 0x50, name: 'PERSID', protocol: 0, run: (m) => m.push(m.persistent(m.line())) },
+  { code: 0x51, name: 'BINPERSID', protocol: 1, run: (m) => m.push(m.persistent(m.pop())) },
+  { code: 0x52, name: 'REDUCE', protocol: 0, run: call('REDUCE') },
+  { code: 0x53, name: 'STRING', protocol: 0, run: (m) => m.push(m.quoted(m.line())) },
+  { code: 0x54, name: 'BINSTRING', protocol: 1, run: (m) => m.push(m.latin1Text(m.i32())) },
+  { code: 0x55, name: 'SHORT_BINSTRING', protocol: 1, run: (m) => m.push(m.latin1Text(m.u8())) },
+  { code: 0x56, name: 'UNICODE', protocol: 0, run: (m) => m.push(m.rawUnicode(m.line())) },
+  { code: 0x58, name: 'BINUNICODE', protocol: 1, run: (m) => m.push(m.utf8Text(m.u32())) },
+  { code: 0x5d, name: 'EMPTY_LIST', protocol: 1, run: (m) => m.push([]) },
+  {
+    code: 0x61,
+    name: 'APPEND',
+    protocol: 0,
+    run: (m) => {
+      const v = m.pop();
+      m.append(m.top(), [v]);
+    },
+  },
+  {
+    code: 0x62,
+    name: 'BUILD',
+    protocol: 0,
+    run: (m) => {
+      const state = m.pop();
+      const obj = m.pop();
+      if (m.hooks.build) m.push(m.hooks.build(obj, state));
+      else {
+        if (obj instanceof PickleObject) obj.state = state;
+        m.push(obj);
+      }
+    },
+  },
+  {
+    code: 0x63,
+    name: 'GLOBAL',
+    protocol: 0,
+    run: (m) => {
+      const module = m.line();
+      m.push(new PickleGlobal(module, m.line()));
+    },
+  },
+  {
+    code: 0x64,
+    name: 'DICT',
+    protocol: 0,
+    run: (m) => {
+      const d = new Map();
+      m.setItems(d, m.popMark());
+      m.push(d);
+    },
+  },
+  { code: 0x65, name: 'APPENDS', protocol: 1, run: appendMarked },
+  { code: 0x67, name: 'GET', protocol: 0, run: (m) => m.push(m.recall(m.index(m.line(), 'GET'))) },
+  { code: 0x68, name: 'BINGET', protocol: 1, run: (m) => m.push(m.recall(m.u8())) },
+  { code: 0x69, name: 'INST', protocol: 0, run: objectCreation('i') },
+  { code: 0x6a, name: 'LONG_BINGET', protocol: 1, run: (m) => m.push(m.recall(m.u32())) },
+  { code: 0x6c, name: 'LIST', protocol: 0, run: (m) => m.push(m.popMark()) },
+  { code: 0x6f, name: 'OBJ', protocol: 1, run: objectCreation('o') },
+  { code: 0x70, name: 'PUT', protocol: 0, run: (m) => void m.memo.set(m.index(m.line(), 'PUT'), m.top()) },
+  { code: 0x71, name: 'BINPUT', protocol: 1, run: (m) => void m.memo.set(m.u8(), m.top()) },
+  { code: 0x72, name: 'LONG_BINPUT', protocol: 1, run: (m) => void m.memo.set(m.u32(), m.top()) },
+  {
+    code: 0x73,
+    name: 'SETITEM',
+    protocol: 0,
+    run: (m) => {
+      const v = m.pop();
+      const k = m.pop();
+      m.setItems(m.top(), [k, v]);
+    },
+  },
+  { code: 0x74, name: 'TUPLE', protocol: 0, run: (m) => m.push(tuple(m.popMark())) },
+  {
+    code: 0x75,
+    name: 'SETITEMS',
+    protocol: 1,
+    run: (m) => {
+      const items = m.popMark();
+      m.setItems(m.top(), items);
+    },
+  },
+  { code: 0x7d, name: 'EMPTY_DICT', protocol: 1, run: (m) => m.push(new Map()) },
+  {
+    code: 0x80,
+    name: 'PROTO',
+    protocol: 2,
+    run: (m) => {
+      if (m.u8() > 5) throw m.fail('unsupported pickle protocol; expected 0..5');
+    },
+  },
+  { code: 0x81, name: 'NEWOBJ', protocol: 2, run: call('NEWOBJ') },
+  { code: 0x82, name: 'EXT1', protocol: 2, run: unsupported('extension registry codes (EXT1) are') },
+  { code: 0x83, name: 'EXT2', protocol: 2, run: unsupported('extension registry codes (EXT2) are') },
+  { code: 0x84, name: 'EXT4', protocol: 2, run: unsupported('extension registry codes (EXT4) are') },
+  { code: 0x85, name: 'TUPLE1', protocol: 2, run: (m) => m.push(tuple([m.pop()])) },
+  {
+    code: 0x86,
+    name: 'TUPLE2',
+    protocol: 2,
+    run: (m) => {
+      const b = m.pop();
+      m.push(tuple([m.pop(), b]));
+    },
+  },
+  {
+    code: 0x87,
+    name: 'TUPLE3',
+    protocol: 2,
+    run: (m) => {
+      const c = m.pop();
+      const b = m.pop();
+      m.push(tuple([m.pop(), b, c]));
+    },
+  },
+  { code: 0x88, name: 'NEWTRUE', protocol: 2, run: (m) => m.push(true) },
+  { code: 0x89, name: 'NEWFALSE', protocol: 2, run: (m) => m.push(false) },
+  { code: 0x8a, name: 'LONG1', protocol: 2, run: (m) => m.push(m.longLE(m.take(m.u8()))) },
+  { code: 0x8b, name: 'LONG4', protocol: 2, run: (m) => m.push(m.longLE(m.take(m.u32()))) },
+  { code: 0x8c, name: 'SHORT_BINUNICODE', protocol: 4, run: (m) => m.push(m.utf8Text(m.u8())) },
+  { code: 0x8d, name: 'BINUNICODE8', protocol: 4, run: (m) => m.push(m.utf8Text(m.u64())) },
+  { code: 0x8e, name: 'BINBYTES8', protocol: 4, run: (m) => m.push(m.take(m.u64()).slice()) },
+  { code: 0x8f, name: 'EMPTY_SET', protocol: 4, run: (m) => m.push(new Set()) },
+  { code: 0x90, name: 'ADDITEMS', protocol: 4, run: appendMarked },
+  { code: 0x91, name: 'FROZENSET', protocol: 4, run: (m) => m.push(new Set(m.popMark())) },
+  {
+    code: 0x92,
+    name: 'NEWOBJ_EX',
+    protocol: 4,
+    run: (m) => {
+      m.pop(); // kwargs
+      const args = m.pop();
+      m.push(m.construct(m.pop(), args, 'NEWOBJ_EX'));
+    },
+  },
+  {
+    code: 0x93,
+    name: 'STACK_GLOBAL',
+    protocol: 4,
+    run: (m) => {
+      const name = m.pop();
+      const module = m.pop();
+      if (typeof module !== 'string' || typeof name !== 'string')
+        throw m.fail('STACK_GLOBAL needs two strings');
+      m.push(new PickleGlobal(module, name));
+    },
+  },
+  { code: 0x94, name: 'MEMOIZE', protocol: 4, run: (m) => void m.memo.set(m.memo.size, m.top()) },
+  { code: 0x95, name: 'FRAME', protocol: 4, run: (m) => void m.u64() },
+  { code: 0x96, name: 'BYTEARRAY8', protocol: 5, run: (m) => m.push(m.take(m.u64()).slice()) },
+  {
+    code: 0x97,
+    name: 'NEXT_BUFFER',
+    protocol: 5,
+    run: unsupported('out-of-band buffers (pickle protocol 5) are'),
+  },
+  {
+    code: 0x98,
+    name: 'READONLY_BUFFER',
+    protocol: 5,
+    run: unsupported('out-of-band buffers (pickle protocol 5) are'),
+  },
+];
+
+/** OPCODES by byte. */
+const BY_CODE: ReadonlyArray<PickleOpcode | undefined> = (() => {
+  const table = new Array<PickleOpcode | undefined>(256).fill(undefined);
+  for (const op of OPCODES) table[op.code] = op;
+  return table;
+})();
 
 /** Reads one pickled value from `bytes`; malformed input is a FormatError naming `source`. */
 export function unpickle(bytes: Uint8Array, hooks: PickleHooks = {}, source = 'pickle'): unknown {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const utf8 = new TextDecoder('utf-8', { fatal: false });
-  const latin1 = new TextDecoder('latin1');
-  let pos = 0;
-  const stack: unknown[] = [];
-  const marks: number[] = [];
-  const memo = new Map<number, unknown>();
-  const fail = (msg: string): FormatError => new FormatError(`${source}: ${msg} (at byte ${pos})`);
-  const need = (n: number): void => {
-    if (n < 0) throw fail(`negative length ${n}; expected a length >= 0`);
-    if (pos + n > bytes.length)
-      throw fail(`truncated; expected ${n} more byte(s), got ${bytes.length - pos}`);
-  };
-  const u8 = (): number => {
-    need(1);
-    return bytes[pos++];
-  };
-  const u16 = (): number => {
-    need(2);
-    const v = dv.getUint16(pos, true);
-    pos += 2;
-    return v;
-  };
-  const u32 = (): number => {
-    need(4);
-    const v = dv.getUint32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const i32 = (): number => {
-    need(4);
-    const v = dv.getInt32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const u64 = (): number => {
-    need(8);
-    const v = dv.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw fail(`length ${v} is too large`);
-    return Number(v);
-  };
-  const take = (n: number): Uint8Array => {
-    need(n);
-    const out = bytes.subarray(pos, pos + n);
-    pos += n;
-    return out;
-  };
-  const line = (): string => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) throw fail('truncated; expected a newline-terminated argument');
-    const s = latin1.decode(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
-  const pop = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]))
-      throw fail('stack underflow');
-    return stack.pop();
-  };
-  const top = (): unknown => {
-    if (stack.length === 0) throw fail('stack underflow');
-    return stack[stack.length - 1];
-  };
-  const popMark = (): unknown[] => {
-    const m = marks.pop();
-    if (m === undefined) throw fail('no MARK to pop to');
-    return stack.splice(m);
-  };
-  const int = (v: bigint): number | bigint =>
-    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  const longLE = (b: Uint8Array): number | bigint => {
-    if (b.length === 0) return 0;
-    if (b.length > MAX_LONG_BYTES)
-      throw fail(`integer of ${b.length} bytes; expected at most ${MAX_LONG_BYTES}`);
-    // one hex string and one BigInt parse: linear in the length (a byte-by-byte shift is quadratic)
-    let hex = '';
-    for (let i = b.length - 1; i >= 0; i--) hex += HEX[b[i]];
-    let v = BigInt(`0x${hex}`);
-    if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
-    return int(v);
-  };
-  const decimal = (s: string, what: string): bigint => {
-    const t = s.trim().replace(/L$/, '');
-    if (!/^[+-]?\d+$/.test(t) || t.length > MAX_LONG_BYTES)
-      throw fail(`${what} argument must be a decimal integer; got ${JSON.stringify(t.slice(0, 40))}`);
-    return BigInt(t);
-  };
-  const index = (s: string, what: string): number => {
-    const t = s.trim();
-    if (!/^\d{1,15}$/.test(t))
-      throw fail(`${what} argument must be a memo index; got ${JSON.stringify(t.slice(0, 40))}`);
-    return Number(t);
-  };
-  const construct = (callable: unknown, args: readonly unknown[]): unknown => {
-    if (hooks.construct) return hooks.construct(callable, args);
-    return new PickleObject(callable instanceof PickleGlobal ? callable.fullName : String(callable), args);
-  };
-  const setItems = (d: unknown, items: unknown[]): void => {
-    if (!(d instanceof Map)) throw fail(`SETITEM(S) on a ${describe(d)}; expected a dict`);
-    if (items.length % 2 !== 0) throw fail('SETITEMS with an odd number of items');
-    for (let i = 0; i < items.length; i += 2) d.set(items[i], items[i + 1]);
-  };
-  const append = (l: unknown, items: unknown[]): void => {
-    if (Array.isArray(l) && !Object.isFrozen(l)) for (const x of items) l.push(x);
-    else if (l instanceof Set) for (const x of items) l.add(x);
-    else throw fail(`APPEND(S) on a ${describe(l)}; expected a list`);
-  };
-  const tuple = (items: unknown[]): readonly unknown[] => Object.freeze(items);
-
-  for (;;) {
-    const op = u8();
-    switch (op) {
-      case OP.PROTO:
-        if (u8() > 5) throw fail('unsupported pickle protocol; expected 0..5');
-        break;
-      case OP.FRAME:
-        u64();
-        break;
-      case OP.STOP: {
-        if (stack.length !== 1) throw fail(`STOP with ${stack.length} values on the stack; expected 1`);
-        return stack[0];
-      }
-      case OP.MARK:
-        marks.push(stack.length);
-        break;
-      case OP.NONE:
-        stack.push(null);
-        break;
-      case OP.NEWTRUE:
-        stack.push(true);
-        break;
-      case OP.NEWFALSE:
-        stack.push(false);
-        break;
-      case OP.BININT:
-        stack.push(i32());
-        break;
-      case OP.BININT1:
-        stack.push(u8());
-        break;
-      case OP.BININT2:
-        stack.push(u16());
-        break;
-      case OP.LONG1:
-        stack.push(longLE(take(u8())));
-        break;
-      case OP.LONG4:
-        stack.push(longLE(take(u32())));
-        break;
-      case OP.INT: {
-        // (protocol 0; '00' / '01' are False / True)
-        const s = line().trim();
-        stack.push(s === '00' ? false : s === '01' ? true : int(decimal(s, 'INT')));
-        break;
-      }
-      case OP.LONG: // (protocol 0)
-        stack.push(int(decimal(line(), 'LONG')));
-        break;
-      case OP.BINFLOAT: {
-        // (big-endian)
-        need(8);
-        stack.push(dv.getFloat64(pos, false));
-        pos += 8;
-        break;
-      }
-      case OP.FLOAT: // (protocol 0)
-        stack.push(Number(line()));
-        break;
-      case OP.BINUNICODE:
-        stack.push(utf8.decode(take(u32())));
-        break;
-      case OP.SHORT_BINUNICODE:
-        stack.push(utf8.decode(take(u8())));
-        break;
-      case OP.BINUNICODE8:
-        stack.push(utf8.decode(take(u64())));
-        break;
-      case OP.UNICODE: // (protocol 0, raw-unicode-escape)
-        stack.push(
-          line().replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-        );
-        break;
-      case OP.STRING: {
-        // (protocol 0: a quoted Python 2 str literal)
-        const s = line().trim();
-        const q = s[0];
-        if ((q !== "'" && q !== '"') || s[s.length - 1] !== q)
-          throw fail(`STRING argument must be quoted; got ${JSON.stringify(s.slice(0, 40))}`);
-        stack.push(
-          s
-            .slice(1, -1)
-            .replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_m, e: string) =>
-              e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
-            ),
-        );
-        break;
-      }
-      case OP.BINSTRING: // (Python 2 str)
-        stack.push(latin1.decode(take(i32())));
-        break;
-      case OP.SHORT_BINSTRING:
-        stack.push(latin1.decode(take(u8())));
-        break;
-      case OP.BINBYTES:
-        stack.push(take(u32()).slice());
-        break;
-      case OP.SHORT_BINBYTES:
-        stack.push(take(u8()).slice());
-        break;
-      case OP.BINBYTES8:
-        stack.push(take(u64()).slice());
-        break;
-      case OP.BYTEARRAY8:
-        stack.push(take(u64()).slice());
-        break;
-      case OP.EMPTY_TUPLE:
-        stack.push(tuple([]));
-        break;
-      case OP.TUPLE1:
-        stack.push(tuple([pop()]));
-        break;
-      case OP.TUPLE2: {
-        const b = pop();
-        stack.push(tuple([pop(), b]));
-        break;
-      }
-      case OP.TUPLE3: {
-        const c = pop();
-        const b = pop();
-        stack.push(tuple([pop(), b, c]));
-        break;
-      }
-      case OP.TUPLE:
-        stack.push(tuple(popMark()));
-        break;
-      case OP.EMPTY_LIST:
-        stack.push([]);
-        break;
-      case OP.LIST:
-        stack.push(popMark());
-        break;
-      case OP.APPEND: {
-        const v = pop();
-        append(top(), [v]);
-        break;
-      }
-      case OP.APPENDS: {
-        const items = popMark();
-        append(top(), items);
-        break;
-      }
-      case OP.EMPTY_DICT:
-        stack.push(new Map());
-        break;
-      case OP.DICT: {
-        const d = new Map();
-        setItems(d, popMark());
-        stack.push(d);
-        break;
-      }
-      case OP.SETITEM: {
-        const v = pop();
-        const k = pop();
-        setItems(top(), [k, v]);
-        break;
-      }
-      case OP.SETITEMS: {
-        const items = popMark();
-        setItems(top(), items);
-        break;
-      }
-      case OP.EMPTY_SET:
-        stack.push(new Set());
-        break;
-      case OP.ADDITEMS: {
-        const items = popMark();
-        append(top(), items);
-        break;
-      }
-      case OP.FROZENSET:
-        stack.push(new Set(popMark()));
-        break;
-      case OP.POP:
-        if (marks.length > 0 && stack.length === marks[marks.length - 1]) marks.pop();
-        else pop();
-        break;
-      case OP.POP_MARK:
-        popMark();
-        break;
-      case OP.DUP:
-        stack.push(top());
-        break;
-      case OP.PUT:
-        memo.set(index(line(), 'PUT'), top());
-        break;
-      case OP.BINPUT:
-        memo.set(u8(), top());
-        break;
-      case OP.LONG_BINPUT:
-        memo.set(u32(), top());
-        break;
-      case OP.MEMOIZE:
-        memo.set(memo.size, top());
-        break;
-      case OP.GET:
-      case OP.BINGET:
-      case OP.LONG_BINGET: {
-        const k = op === OP.GET ? index(line(), 'GET') : op === OP.BINGET ? u8() : u32();
-        if (!memo.has(k)) throw fail(`memo key ${k} was never stored`);
-        stack.push(memo.get(k));
-        break;
-      }
-      case OP.GLOBAL: {
-        const module = line();
-        stack.push(new PickleGlobal(module, line()));
-        break;
-      }
-      case OP.STACK_GLOBAL: {
-        const name = pop();
-        const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string')
-          throw fail('STACK_GLOBAL needs two strings');
-        stack.push(new PickleGlobal(module, name));
-        break;
-      }
-      case OP.REDUCE: {
-        const args = pop();
-        const callable = pop();
-        if (!Array.isArray(args)) throw fail(`REDUCE arguments must be a tuple; got a ${describe(args)}`);
-        stack.push(construct(callable, args));
-        break;
-      }
-      case OP.NEWOBJ: {
-        const args = pop();
-        const cls = pop();
-        if (!Array.isArray(args)) throw fail(`NEWOBJ arguments must be a tuple; got a ${describe(args)}`);
-        stack.push(construct(cls, args));
-        break;
-      }
-      case OP.NEWOBJ_EX: {
-        pop(); // kwargs
-        const args = pop();
-        const cls = pop();
-        if (!Array.isArray(args)) throw fail(`NEWOBJ_EX arguments must be a tuple; got a ${describe(args)}`);
-        stack.push(construct(cls, args));
-        break;
-      }
-      case OP.BUILD: {
-        const state = pop();
-        const obj = pop();
-        if (hooks.build) stack.push(hooks.build(obj, state));
-        else {
-          if (obj instanceof PickleObject) obj.state = state;
-          stack.push(obj);
-        }
-        break;
-      }
-      case OP.BINPERSID:
-        stack.push(hooks.persistentLoad ? hooks.persistentLoad(pop()) : pop());
-        break;
-      case OP.PERSID:
-        stack.push(hooks.persistentLoad ? hooks.persistentLoad(line()) : line());
-        break;
-      case OP.NEXT_BUFFER:
-      case OP.READONLY_BUFFER:
-        throw fail('out-of-band buffers (pickle protocol 5) are not supported');
-      case OP.INST:
-      case OP.OBJ:
-        throw fail(
-          `protocol 0/1 object creation (opcode ${JSON.stringify(String.fromCharCode(op))}) is not supported`,
-        );
-      default:
-        throw fail(
-          `unknown opcode 0x${op.toString(16).padStart(2, '0')}${OP_NAMES.has(op) ? ` (${OP_NAMES.get(op)})` : ''}`,
-        );
-    }
+  const m = new PickleMachine(bytes, hooks, source);
+  while (!m.done) {
+    const code = m.u8();
+    const op = BY_CODE[code];
+    if (op === undefined) throw m.fail(`unknown opcode 0x${code.toString(16).padStart(2, '0')}`);
+    op.run(m);
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'None';
-  if (Array.isArray(v)) return Object.isFrozen(v) ? 'tuple' : 'list';
-  if (v instanceof Map) return 'dict';
-  if (v instanceof PickleObject) return v.className;
-  if (v instanceof PickleGlobal) return v.fullName;
-  return typeof v;
+  return m.result;
 }

@@ -9,21 +9,13 @@ import { FormatError, UnsupportedError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeElements, ELEMENT_SIZE, type ElementType } from './decode-elements.js';
 import { PickleGlobal, PickleObject, unpickle } from './pickle.js';
+import { short, type TorchValue } from './torch-value.js';
 import { readZip } from './zip-read.js';
 
 export { PickleGlobal, PickleObject } from './pickle.js';
 export { MAX_INFLATED_BYTES } from './zip-read.js';
-
-/**
- * A value read from a checkpoint: null, boolean, number (bigint beyond 2^53), string,
- * Uint8Array (bytes), Tensor, arrays (lists; tuples are frozen), Map (dict and
- * OrderedDict, keys in file order), Set, or a PickleObject for any other Python object.
- *
- * @example
- * const v: TorchValue = parseTorchCheckpoint(bytes);
- * const sd = torchStateDict(v, { key: 'model' });
- */
-export type TorchValue = unknown;
+export type { TorchValue } from './torch-value.js';
+export * from './torch-state.js';
 
 /** Storage classes of `torch.save` and their element types. */
 const STORAGE_TYPES: Record<string, ElementType> = {
@@ -227,8 +219,8 @@ function rebuildTensor(args: readonly unknown[], fail: (msg: string) => FormatEr
       `tensor on storage ${storage.key}: invalid offset/size/stride ${short(offset)}, ${short(size)}, ${short(stride)}`,
     );
   }
-  const shape = size as number[];
-  const strides = stride as number[];
+  const shape = size;
+  const strides = stride;
   if (shape.some((d) => d < 0) || shape.length > 64)
     throw fail(
       `tensor on storage ${storage.key}: sizes must be non-negative and at most 64 of them; got ${short(size)}`,
@@ -271,225 +263,6 @@ function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
-/** A dict key as text: strings as they are, anything else described briefly. */
-function keyName(k: unknown): string {
-  return typeof k === 'string' ? k : short(k);
-}
-
-/** A short description of a pickled value (depth- and length-bounded: values may nest deeply). */
-function short(v: unknown, depth = 0): string {
-  if (v instanceof PickleObject) return v.className;
-  if (v instanceof PickleGlobal) return v.fullName;
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
-  if (typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) {
-    if (depth > 3) return '[...]';
-    const items = v.slice(0, 6).map((x) => short(x, depth + 1));
-    return `[${items.join(',')}${v.length > 6 ? ',...' : ''}]`;
-  }
-  if (v instanceof Map) return `dict(${v.size})`;
-  if (v instanceof Tensor) return `tensor[${v.shape.join(', ')}]`;
-  if (v instanceof Uint8Array) return `bytes(${v.length})`;
-  if (v === null || v === undefined) return 'None';
-  return typeof v === 'object' ? 'object' : String(v);
-}
-
 function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ') || '(nothing)';
-}
-
-/**
- * Options of `torchStateDict`.
- *
- * @example
- * lstm.loadStateDict(torchStateDict(ckpt, { key: 'model', stripPrefix: 'module.' }));
- */
-export interface TorchStateDictOptions {
-  /** The entry of a checkpoint dict that holds the state dict (e.g. 'model', 'state_dict'). */
-  key?: string;
-  /** A prefix to strip from every key (e.g. 'module.' from DataParallel checkpoints). */
-  stripPrefix?: string;
-}
-
-/**
- * The state dict in a checkpoint value (from `parseTorchCheckpoint` / `loadTorchCheckpoint`),
- * ready for `module.loadStateDict`: the value itself when it is a dict of tensors, else
- * the dict of tensors under `options.key`; for a pickled `nn.Module` (`torch.save(model)`),
- * the module's `state_dict()` rebuilt from its pickled state (nothing of it runs).
- *
- * @throws FormatError when there is no such dict; the message lists the checkpoint's
- *   entries that are dicts of tensors (candidates for `key`), or says the file holds a
- *   pickled module rather than its state dict.
- * @example lstm.loadStateDict(torchStateDict(await loadTorchCheckpoint('lstm.pt')))
- */
-export function torchStateDict(value: TorchValue, options: TorchStateDictOptions = {}): Map<string, Tensor> {
-  let v = value;
-  if (options.key !== undefined) {
-    if (!(v instanceof Map))
-      throw new FormatError(
-        `torchStateDict: key '${options.key}' needs a checkpoint dict; got ${describe(v)}`,
-      );
-    if (!v.has(options.key))
-      throw new FormatError(
-        `torchStateDict: the checkpoint has no entry '${options.key}'; expected one of ${[...v.keys()].map(keyName).join(', ')}`,
-      );
-    v = v.get(options.key);
-  }
-  if (v instanceof PickleObject) {
-    const fromModule = moduleStateDict(v, '', options.stripPrefix);
-    if (fromModule !== null) return fromModule;
-    throw new FormatError(
-      `torchStateDict: the file holds a pickled ${v.className} object; expected a dict of tensors (in Python, torch.save(model.state_dict(), path)) or a pickled nn.Module`,
-    );
-  }
-  if (!(v instanceof Map))
-    throw new FormatError(`torchStateDict: expected a dict of tensors; got ${describe(v)}`);
-  const out = new Map<string, Tensor>();
-  const bad: string[] = [];
-  for (const [k, t] of v) {
-    if (typeof k === 'string' && t instanceof Tensor) {
-      const name =
-        options.stripPrefix !== undefined && k.startsWith(options.stripPrefix)
-          ? k.slice(options.stripPrefix.length)
-          : k;
-      out.set(name, t);
-    } else bad.push(keyName(k));
-  }
-  if (bad.length > 0) {
-    const candidates = [...v]
-      .filter(([, x]) => x instanceof Map && x.size > 0 && [...x.values()].every((y) => y instanceof Tensor))
-      .map(([k]) => `'${keyName(k)}'`);
-    throw new FormatError(
-      `torchStateDict: expected a dict of tensors; got a dict whose entries ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''} are not tensors` +
-        (candidates.length > 0 ? `; pass { key: ${candidates.join(' | ')} }` : ''),
-    );
-  }
-  return out;
-}
-
-/**
- * An optimizer state dict in PyTorch's layout (the shape `Optimizer.loadStateDict` takes):
- * per-parameter state by index, and the groups with snake_case options.
- *
- * @example
- * const state: TorchOptimizerState = torchOptimizerState(ckpt, { key: 'optimizer' });
- * opt.loadStateDict(state);
- */
-export interface TorchOptimizerState {
-  state: Record<number, Record<string, Tensor | number | null>>;
-  param_groups: Array<Record<string, number | boolean | number[] | null>>;
-}
-
-/**
- * The optimizer state in a checkpoint value (`optimizer.state_dict()` saved with
- * torch.save; under `options.key` in a checkpoint dict), for `optimizer.loadStateDict`,
- * so training started in PyTorch continues in longshort. The optimizer must be built
- * over the same parameters in the same order (`loadStateDict` checks the rest).
- *
- * @throws FormatError when the value is not an optimizer state dict (message says what it is)
- * @example
- * const ckpt = await loadTorchCheckpoint('ckpt.pt');
- * model.loadStateDict(torchStateDict(ckpt, { key: 'model' }));
- * opt.loadStateDict(torchOptimizerState(ckpt, { key: 'optimizer' }));
- */
-export function torchOptimizerState(value: TorchValue, options: { key?: string } = {}): TorchOptimizerState {
-  let v = value;
-  if (options.key !== undefined) {
-    if (!(v instanceof Map) || !v.has(options.key)) {
-      throw new FormatError(
-        `torchOptimizerState: the checkpoint has no entry '${options.key}'; expected one of ${v instanceof Map ? [...v.keys()].map(keyName).join(', ') : `a dict, got ${describe(v)}`}`,
-      );
-    }
-    v = v.get(options.key);
-  }
-  const st = v instanceof Map ? v.get('state') : undefined;
-  const groups = v instanceof Map ? v.get('param_groups') : undefined;
-  if (!(st instanceof Map) || !Array.isArray(groups)) {
-    throw new FormatError(
-      `torchOptimizerState: expected an optimizer state dict { state, param_groups }; got ${describe(v)}`,
-    );
-  }
-  const state: TorchOptimizerState['state'] = {};
-  for (const [i, entry] of st) {
-    if (typeof i !== 'number' || !(entry instanceof Map))
-      throw new FormatError(
-        `torchOptimizerState: state entries must be parameter index -> dict; got ${keyName(i)} -> ${describe(entry)}`,
-      );
-    const out: Record<string, Tensor | number | null> = {};
-    for (const [k, x] of entry) {
-      if (!(x instanceof Tensor) && typeof x !== 'number' && x !== null)
-        throw new FormatError(
-          `torchOptimizerState: state[${i}].${keyName(k)} is ${describe(x)}; expected a tensor, a number or None`,
-        );
-      out[keyName(k)] = x;
-    }
-    state[i] = out;
-  }
-  const param_groups = groups.map((g, gi) => {
-    if (!(g instanceof Map))
-      throw new FormatError(`torchOptimizerState: param_groups[${gi}] is ${describe(g)}; expected a dict`);
-    const out: Record<string, number | boolean | number[] | null> = {};
-    for (const [k, x] of g) {
-      if (Array.isArray(x) && x.every((y) => typeof y === 'number')) out[keyName(k)] = [...(x as number[])];
-      else if (typeof x === 'number' || typeof x === 'boolean' || x === null) out[keyName(k)] = x;
-      else
-        throw new FormatError(
-          `torchOptimizerState: param_groups[${gi}].${keyName(k)} is ${describe(x)}; expected a number, a bool, None or numbers`,
-        );
-    }
-    return out;
-  });
-  return { state, param_groups };
-}
-
-/**
- * The state dict of a pickled `nn.Module` (`torch.save(model)`), as `model.state_dict()`
- * orders it: each module's parameters, then its persistent buffers, then its children
- * by name. Null when `obj` is not a module.
- */
-function moduleStateDict(
-  obj: PickleObject,
-  prefix: string,
-  strip: string | undefined,
-  out = new Map<string, Tensor>(),
-  depth = 0,
-): Map<string, Tensor> | null {
-  if (depth > 100)
-    throw new FormatError(
-      `torchStateDict: modules must nest at most 100 deep (or the module tree has a cycle); got more at '${prefix.slice(0, 80)}...'`,
-    );
-  const st = obj.state;
-  if (!(st instanceof Map) || !(st.get('_parameters') instanceof Map) || !(st.get('_modules') instanceof Map))
-    return null;
-  const nonPersistent = st.get('_non_persistent_buffers_set');
-  const put = (name: string, t: unknown): void => {
-    if (!(t instanceof Tensor)) return; // None entries (e.g. bias=False)
-    const key = prefix + name;
-    out.set(strip !== undefined && key.startsWith(strip) ? key.slice(strip.length) : key, t);
-  };
-  for (const [name, t] of st.get('_parameters') as Map<unknown, unknown>) put(keyName(name), t);
-  const buffers = st.get('_buffers');
-  if (buffers instanceof Map)
-    for (const [name, t] of buffers)
-      if (!(nonPersistent instanceof Set && nonPersistent.has(name))) put(keyName(name), t);
-  for (const [name, child] of st.get('_modules') as Map<unknown, unknown>) {
-    if (
-      child instanceof PickleObject &&
-      moduleStateDict(child, `${prefix}${keyName(name)}.`, strip, out, depth + 1) === null
-    ) {
-      throw new FormatError(
-        `torchStateDict: submodule '${prefix}${keyName(name)}' is a ${child.className} without module state`,
-      );
-    }
-  }
-  return out;
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
-  if (v instanceof Map) return `a dict with keys ${[...v.keys()].slice(0, 6).map(keyName).join(', ')}`;
-  if (v instanceof PickleObject) return `a ${v.className} object`;
-  if (Array.isArray(v)) return Object.isFrozen(v) ? 'a tuple' : 'a list';
-  return `a ${typeof v}`;
 }

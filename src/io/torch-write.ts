@@ -70,7 +70,7 @@ class PickleWriter {
 
 /** A tensor's elements as little-endian bytes. */
 function elementBytes(t: Tensor): Uint8Array {
-  const d = t.data as Float32Array | Float64Array | Int32Array;
+  const d = t.data;
   const out = new Uint8Array(d.byteLength);
   if (LITTLE_ENDIAN) {
     out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));

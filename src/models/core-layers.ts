@@ -7,18 +7,8 @@ import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import { dropout as dropoutOp, Tensor } from '../tensor/index.js';
-import {
-  BASE_KEYS,
-  boolOpt,
-  formatSpec,
-  Layer,
-  rateOpt,
-  type BaseLayerOptions,
-  type CallContext,
-  type JsonValue,
-  type LayerOutput,
-  type ShapeSpec,
-} from './layer.js';
+import { BASE_KEYS, boolOpt, formatSpec, Layer, rateOpt } from './layer.js';
+import type { BaseLayerOptions, CallContext, JsonValue, LayerOutput, ShapeSpec } from './layer.js';
 
 /** Activations of `dense`. */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';

@@ -2,7 +2,7 @@
  * `SequentialModel.fit`: option checks, the validation split, then per epoch the
  * (seeded) shuffle, the mini-batch steps with the NaN guard, validation and callbacks.
  */
-import { ConfigError, ShapeError } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { checkFinite, checkOptions } from '../core/check.js';
 import { defaultGenerator, Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
@@ -146,14 +146,7 @@ export async function fitModel(
     yTrain = takeRows(y, idx(0, at));
     val = [takeRows(x, idx(at, n)), takeRows(y, idx(at, n))];
   }
-  if (!model.built) {
-    const first = model.layers[0];
-    if (xTrain.ndim < 2)
-      throw new ShapeError(
-        `${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(xTrain.shape)}`,
-      );
-    model.build(first.inputShape ?? first.inferSpec(xTrain));
-  }
+  model.buildFrom(xTrain);
   const classes = model.outputShapes().at(-1)?.at(-1) ?? null; // labels checked at their rows of the data
   checkClassTargets('fit', c.loss, y, classes);
   if (options.validationData !== undefined && val !== null)

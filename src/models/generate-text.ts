@@ -3,7 +3,13 @@
  * at a time with the recurrent state carried, at batch 1 whatever batch the model was
  * trained with.
  */
-import { checkFinite, checkNonNegativeInt, checkOptions, checkPositiveInt } from '../core/check.js';
+import {
+  checkFinite,
+  checkNonNegativeInt,
+  checkOptions,
+  checkPositiveInt,
+  showValue,
+} from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import { Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
@@ -202,7 +208,7 @@ function samplerFor(
   const probabilities = head.config.activation === 'softmax';
   if (head.config.activation !== undefined && !probabilities) {
     throw new ConfigError(
-      `${op}: the last dense layer must give logits or softmax probabilities; expected activation 'linear' or 'softmax', got '${String(head.config.activation)}'`,
+      `${op}: the last dense layer must give logits or softmax probabilities; expected activation 'linear' or 'softmax', got ${showValue(head.config.activation)}`,
     );
   }
   const layers = configs.map((c, i) => {

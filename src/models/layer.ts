@@ -4,7 +4,7 @@
  * parameters live in PyTorch modules (`layer.module`), which the model registers
  * under the layer's name, so state-dict keys are `<layer name>.<PyTorch key>`.
  */
-import { checkBoolean, checkOptions, checkPositiveInt } from '../core/check.js';
+import { checkBoolean, checkOptions, checkPositiveInt, showValue } from '../core/check.js';
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
 import type { Generator } from '../core/rng.js';
 import type { Module } from '../nn/module.js';
@@ -96,7 +96,7 @@ export function boolOpt(op: string, name: string, v: unknown, dflt: boolean): bo
 export function rateOpt(op: string, name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !(v >= 0 && v < 1))
-    throw new ConfigError(`${op}: ${name} must be a number in [0, 1); got ${String(v)}`);
+    throw new ConfigError(`${op}: ${name} must be a number in [0, 1); got ${showValue(v)}`);
   return v;
 }
 

@@ -3,6 +3,7 @@
  * gives one value per sample (and per time step for sequence outputs), reducing the
  * last axis as Keras does; the model then takes the (masked) mean.
  */
+import { showValue } from '../core/check.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { warn } from '../core/warn.js';
@@ -116,7 +117,7 @@ export function resolveLoss(spec: LossSpec): ResolvedLoss {
     typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
   const name =
     typeof type === 'string' && Object.prototype.hasOwnProperty.call(ALIASES, type)
-      ? ALIASES[type as LossName]
+      ? ALIASES[type]
       : undefined;
   if (name === undefined) {
     throw new ConfigError(
@@ -296,8 +297,9 @@ const METRICS: readonly MetricName[] = ['accuracy', 'acc', 'mae', 'mse'];
 /** Checks metric names; a ConfigError lists the valid ones. */
 export function resolveMetrics(metrics: readonly MetricName[] | undefined): MetricName[] {
   if (metrics === undefined) return [];
-  if (!Array.isArray(metrics))
-    throw new ConfigError(`compile: metrics must be an array of names; got ${String(metrics)}`);
+  const given: unknown = metrics; // checked as unknown: Array.isArray would narrow metrics to any[]
+  if (!Array.isArray(given))
+    throw new ConfigError(`compile: metrics must be an array of names; got ${showValue(given)}`);
   for (const m of metrics) {
     if (!METRICS.includes(m))
       throw new ConfigError(

@@ -8,8 +8,10 @@ import type { ModelFile } from './model-files.js';
 export type { ModelFile, ModelFileSystem } from './model-files.js';
 
 /** Always throws: saving a model to a directory needs Node.js. */
-export async function writeModelFiles(dir: string, _files: readonly ModelFile[]): Promise<void> {
-  throw new UnsupportedError(
-    `save: writing the model to "${dir}" needs a file system (Node.js); in a browser, take the weights with model.stateDict() and serializeSafetensors()`,
+export function writeModelFiles(dir: string, _files: readonly ModelFile[]): Promise<void> {
+  return Promise.reject(
+    new UnsupportedError(
+      `save: writing the model to "${dir}" needs a file system (Node.js); in a browser, take the weights with model.stateDict() and serializeSafetensors()`,
+    ),
   );
 }

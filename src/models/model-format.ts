@@ -29,12 +29,7 @@ import type { JsonValue, Layer, ShapeSpec } from './layer.js';
 import type { LossSpec, MetricName } from './losses.js';
 import type { ModelFile, ModelFileSystem } from './model-files.js';
 import type { OptimizerConfig } from './optimizers.js';
-import {
-  RecurrentLayer,
-  type BidirectionalOptions,
-  type RecurrentKind,
-  type SimpleRNNOptions,
-} from './recurrent-layer.js';
+import { RecurrentLayer, type RecurrentKind, type SimpleRNNOptions } from './recurrent-layer.js';
 import type { CompileOptions, ModelInternals } from './sequential-model-types.js';
 
 type Json = { [k: string]: JsonValue };
@@ -165,7 +160,7 @@ export function layerFromConfig(json: { className: string; config: Json }): Laye
       return new RecurrentLayer(
         RECURRENT[layer.className],
         layer.config as unknown as SimpleRNNOptions,
-        wrapper as unknown as BidirectionalOptions,
+        wrapper,
       );
     }
     case 'Dense':

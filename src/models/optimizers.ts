@@ -1,6 +1,7 @@
 /*
  * Optimizers by name or config for `compile`, with Keras' default learning rates.
  */
+import { showValue } from '../core/check.js';
 import { ConfigError, UnsupportedError } from '../core/errors.js';
 import { Adagrad } from '../optim/adagrad.js';
 import { Adam } from '../optim/adam.js';
@@ -77,12 +78,12 @@ export interface NormalizedOptimizerConfig {
 export function normalizeOptimizer(spec: OptimizerName | OptimizerConfig): NormalizedOptimizerConfig {
   const type =
     typeof spec === 'string' ? spec : spec !== null && typeof spec === 'object' ? spec.type : undefined;
-  if (typeof type !== 'string' || !NAMES.includes(type as OptimizerName)) {
+  if (typeof type !== 'string' || !NAMES.includes(type)) {
     throw new ConfigError(
-      `compile: unknown optimizer ${JSON.stringify(type ?? String(spec))}; expected one of ${NAMES.join(', ')}, a config { type, lr, ... } or an Optimizer`,
+      `compile: unknown optimizer ${type !== undefined ? JSON.stringify(type) : showValue(spec)}; expected one of ${NAMES.join(', ')}, a config { type, lr, ... } or an Optimizer`,
     );
   }
-  const t = type as OptimizerName;
+  const t = type;
   const options: { [k: string]: JsonValue } = {};
   let clip: GradientClip | null = null;
   if (typeof spec === 'object') {
@@ -130,15 +131,15 @@ export function createOptimizer(cfg: NormalizedOptimizerConfig, params: Tensor[]
   const o = cfg.options as Record<string, never>;
   switch (cfg.type) {
     case 'adam':
-      return new Adam(params, o) as unknown as Optimizer<LrHyper>;
+      return new Adam(params, o);
     case 'adamw':
-      return new AdamW(params, o) as unknown as Optimizer<LrHyper>;
+      return new AdamW(params, o);
     case 'sgd':
-      return new SGD(params, o) as unknown as Optimizer<LrHyper>;
+      return new SGD(params, o);
     case 'rmsprop':
-      return new RMSprop(params, o) as unknown as Optimizer<LrHyper>;
+      return new RMSprop(params, o);
     case 'adagrad':
-      return new Adagrad(params, o) as unknown as Optimizer<LrHyper>;
+      return new Adagrad(params, o);
   }
 }
 
@@ -162,7 +163,6 @@ export function describeOptimizer(opt: Optimizer<LrHyper>): NormalizedOptimizerC
     );
   }
   const options: { [k: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(opt.defaults))
-    options[k] = Array.isArray(v) ? [...(v as number[])] : (v as JsonValue);
+  for (const [k, v] of Object.entries(opt.defaults)) options[k] = Array.isArray(v) ? [...(v as number[])] : v;
   return { type, options, clip: null };
 }

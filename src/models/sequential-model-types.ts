@@ -148,6 +148,7 @@ export interface ModelInternals extends CallbackModel {
   readonly training: boolean;
   epoch: number;
   build(inputShape: ShapeSpec): void;
+  buildFrom(x: Tensor): void;
   run(x: Tensor, training: boolean, generator?: Generator): RunResult;
   requireCompiled(op: string): Compiled;
   requireBuilt(op: string): ShapeSpec;
@@ -163,10 +164,5 @@ export interface ModelInternals extends CallbackModel {
 
 /** Whether `o` is an Optimizer instance (rather than a name or config). */
 export function isOptimizer(o: unknown): o is Optimizer<LrHyper> {
-  return (
-    typeof o === 'object' &&
-    o !== null &&
-    'paramGroups' in o &&
-    Array.isArray((o as { paramGroups: unknown }).paramGroups)
-  );
+  return typeof o === 'object' && o !== null && 'paramGroups' in o && Array.isArray(o.paramGroups);
 }

@@ -3,7 +3,6 @@
  * pass. fit (fit.ts), evaluate / predict (evaluate-predict.ts), summary (summary.ts)
  * and the saved format (model-format.ts) work on it through `ModelInternals`.
  */
-import { checkFinite } from '../core/check.js';
 import { ConfigError, ShapeError, StateError } from '../core/errors.js';
 import type { Generator } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
@@ -15,16 +14,10 @@ import { EmbeddingLayer } from './core-layers.js';
 import { evaluateModel, predictModel } from './evaluate-predict.js';
 import { fitModel } from './fit.js';
 import { checkKeys, formatSpec, Layer, type JsonValue, type LayerJson, type ShapeSpec } from './layer.js';
-import { resolveLoss, resolveMetrics, type Logits } from './losses.js';
+import { compileConfigJson, resolveCompile } from './compile-model.js';
+import type { Logits } from './losses.js';
 import { checkpointFiles } from './model-format.js';
-import {
-  createOptimizer,
-  describeOptimizer,
-  normalizeOptimizer,
-  optimizerConfigJson,
-  type NormalizedOptimizerConfig,
-} from './optimizers.js';
-import { RecurrentLayer } from './recurrent-layer.js';
+import { createOptimizer, type NormalizedOptimizerConfig } from './optimizers.js';
 import {
   isOptimizer,
   type Compiled,
@@ -38,6 +31,7 @@ import {
   type SequentialOptions,
   type SummaryOptions,
 } from './sequential-model-types.js';
+import { assignLayerNames, checkSequentialLayers } from './sequential-layers.js';
 import { summaryText } from './summary.js';
 
 export type {
@@ -99,61 +93,11 @@ export class SequentialModel extends Module implements ModelInternals {
     if (typeof name !== 'string' || name === '')
       throw new ConfigError(`sequential: name must be a non-empty string; got ${JSON.stringify(name)}`);
     this.name = name;
-    if (!Array.isArray(layers) || layers.length === 0) {
-      throw new ConfigError(
-        `sequential: expected a non-empty array of layers; got ${Array.isArray(layers) ? 'an empty array' : String(layers)}`,
-      );
-    }
-    layers.forEach((l, i) => {
-      if (!(l instanceof Layer))
-        throw new ConfigError(`sequential: layers[${i}] is not a layer; got ${String(l)}`);
-      if (l.owner !== null)
-        throw new ConfigError(
-          `sequential: layers[${i}] (${l.label}) already belongs to a model; create a new layer`,
-        );
-      if (l instanceof RecurrentLayer && l.returnState) {
-        throw new ConfigError(
-          `sequential: layers[${i}] (${l.label}) has returnState: true; expected single-output layers (a Sequential model cannot pass [output, h, c] on); use the layer on its own with apply()`,
-        );
-      }
-      if (i > 0 && (l.inputShape !== null || l.batchSize !== null)) {
-        throw new ConfigError(
-          `sequential: only the first layer may set inputShape or batchSize; layers[${i}] (${l.label}) sets ${l.inputShape !== null ? 'inputShape' : 'batchSize'}`,
-        );
-      }
-      if (i > 0 && l instanceof EmbeddingLayer)
-        throw new ConfigError(`sequential: an embedding layer must come first; got it at layers[${i}]`);
-    });
-    const stateful = layers.some((l) => l instanceof RecurrentLayer && l.stateful);
-    if (stateful && layers[0].batchSize === null) {
-      throw new ConfigError(
-        'sequential: stateful layers need a fixed batch size; pass batchSize to the first layer (e.g. lstm({ ..., stateful: true, batchSize: 8, inputShape: [10, 3] }))',
-      );
-    }
-    // names
-    const taken = new Set<string>();
-    for (const l of layers) {
-      if (l.name === null) continue;
-      if (taken.has(l.name))
-        throw new ConfigError(`sequential: layer names must be unique; "${l.name}" appears twice`);
-      taken.add(l.name);
-    }
-    const counts = new Map<string, number>();
-    for (const l of layers) {
-      if (l.name !== null) continue;
-      let k = counts.get(l.namePrefix) ?? 0;
-      let candidate: string;
-      do {
-        k += 1;
-        candidate = `${l.namePrefix}_${k}`;
-      } while (taken.has(candidate));
-      counts.set(l.namePrefix, k);
-      taken.add(candidate);
-      l.name = candidate;
-    }
-    for (const l of layers) l.owner = this;
-    this.layers = Object.freeze([...layers]);
-    if (layers[0].inputShape !== null) this.build(layers[0].inputShape);
+    const list = checkSequentialLayers(layers);
+    assignLayerNames(list);
+    for (const l of list) l.owner = this;
+    this.layers = Object.freeze([...list]);
+    if (list[0].inputShape !== null) this.build(list[0].inputShape);
   }
 
   /** Whether the layers are built (their parameters exist). */
@@ -251,62 +195,35 @@ export class SequentialModel extends Module implements ModelInternals {
    * @example model.compile({ loss: 'mse', optimizer: 'adam' })
    */
   compile(options: CompileOptions): void {
-    if (options === null || typeof options !== 'object')
-      throw new ConfigError(`compile: expected { loss, optimizer, metrics }; got ${String(options)}`);
-    checkKeys('compile', options, ['loss', 'optimizer', 'metrics']);
-    if (options.loss === undefined)
-      throw new ConfigError('compile: loss is required; expected a loss name or config, got undefined');
-    const loss = resolveLoss(options.loss);
-    const metrics = resolveMetrics(options.metrics);
-    const spec = options.optimizer ?? 'rmsprop';
-    let optimizer: Compiled['optimizer'];
-    let instance: Optimizer<LrHyper> | null = null;
-    if (isOptimizer(spec)) {
-      instance = spec;
-      this.requireBuilt('compile (with an Optimizer instance)');
-      const own = new Set(this.parameters());
-      const theirs = instance.paramGroups.flatMap((g) => g.params);
-      if (theirs.length !== own.size || !theirs.every((p) => own.has(p))) {
-        throw new ConfigError(
-          `compile: the optimizer must hold exactly this model's parameters; expected ${own.size} parameters, got ${theirs.length} (some not the model's)`,
-        );
-      }
-      instance.paramGroups.forEach((g, i) => checkFinite('compile', `optimizer.paramGroups[${i}].lr`, g.lr));
-      optimizer = instance;
-    } else {
-      optimizer = normalizeOptimizer(spec);
-      for (const [k, v] of Object.entries(optimizer.options))
-        if (typeof v === 'number') checkFinite('compile', `optimizer.${k}`, v);
-    }
-    this.compiled = { loss, optimizer, metrics };
+    const { compiled, instance } = resolveCompile(this, options);
+    this.compiled = compiled;
     this.opt =
       instance ??
-      (this.built ? createOptimizer(optimizer as NormalizedOptimizerConfig, this.parameters()) : null);
+      (this.built
+        ? createOptimizer(compiled.optimizer as NormalizedOptimizerConfig, this.parameters())
+        : null);
   }
 
   /** The compile configuration as JSON (for `model.json`); null before `compile`. */
   compileConfig(): { [k: string]: JsonValue } | null {
-    const c = this.compiled;
-    if (c === null) return null;
-    const opt = isOptimizer(c.optimizer) ? describeOptimizer(c.optimizer) : c.optimizer;
-    return {
-      loss: c.loss.spec as JsonValue,
-      optimizer: optimizerConfigJson(opt),
-      metrics: [...c.metrics],
-    };
+    return this.compiled === null ? null : compileConfigJson(this.compiled);
+  }
+
+  /** @internal Builds from a first batch `x` (N, ...) unless built already. */
+  buildFrom(x: Tensor): void {
+    if (this.built) return;
+    const first = this.layers[0];
+    if (x.ndim < 2)
+      throw new ShapeError(
+        `${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(x.shape)}`,
+      );
+    this.build(first.inputShape ?? first.inferSpec(x));
   }
 
   /** @internal Runs the layers; builds on the first call. */
   run(xIn: Tensor, training: boolean, generator?: Generator): RunResult {
     let x = xIn;
-    if (!this.built) {
-      const first = this.layers[0];
-      if (x.ndim < 2)
-        throw new ShapeError(
-          `${first.label}: expected a batch with at least 2 dims (N, ...); got ${formatShape(x.shape)}`,
-        );
-      this.build(first.inputShape ?? first.inferSpec(x));
-    }
+    this.buildFrom(x);
     const first = this.layers[0];
     first.checkInput(x);
     const fixed = this.fixedBatchSize;

@@ -49,3 +49,20 @@ export function throwsExactly(
     ...fragments,
   );
 }
+
+/**
+ * Asserts that `actual` is what a pickle reader makes of a Python list (an array) or tuple
+ * (a frozen array) of `items.length`, and checks each item with `each`.
+ */
+export function assertPySequence<E>(
+  actual: unknown,
+  items: readonly E[],
+  tuple: boolean,
+  at: string,
+  each: (actual: unknown, expected: E, at: string) => void,
+): void {
+  assert.ok(Array.isArray(actual), `${at}: a sequence`);
+  assert.equal(Object.isFrozen(actual), tuple, `${at}: tuples are frozen, lists are not`);
+  assert.equal(actual.length, items.length, `${at}: length`);
+  items.forEach((v, i) => each(actual[i], v, `${at}[${i}]`));
+}

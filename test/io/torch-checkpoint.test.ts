@@ -1,5 +1,6 @@
 // PyTorch checkpoints (torch.save files) read without Python. The fixtures in
-// test/fixtures/pt come from test/tools/gen_torch_pt.py (PyTorch 1.13); every X.pt there
+// test/fixtures/pt come from test/tools/gen_torch_pt.py (PyTorch 1.13) and, protocol0/1.pt,
+// from test/tools/gen_pickle_fixtures.py; every X.pt there
 // is checked against its X.json (the tree torch.save was given, the outputs of a model
 // loaded from it, a pickled module's state_dict(), or the error expected).
 import { test } from 'node:test';
@@ -27,7 +28,7 @@ import { Adam } from '../../src/optim/index.js';
 import { Tensor, tensor } from '../../src/tensor/index.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { runPython, torchSkipReason } from '../helpers/python.js';
-import { throwsWith } from '../helpers/assert.js';
+import { assertPySequence, throwsWith } from '../helpers/assert.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'pt');
 
@@ -74,10 +75,7 @@ function same(actual: unknown, e: Expected, at: string): void {
     for (const [k, v] of e.__dict__) same(actual.get(k), v, `${at}/${String(k)}`);
   } else if ('__list__' in e || '__tuple__' in e) {
     const items = '__list__' in e ? e.__list__ : e.__tuple__;
-    assert.ok(Array.isArray(actual), `${at}: a sequence`);
-    assert.equal(Object.isFrozen(actual), '__tuple__' in e, `${at}: tuples are frozen, lists are not`);
-    assert.equal(actual.length, items.length, `${at}: length`);
-    items.forEach((v, i) => same(actual[i], v, `${at}[${i}]`));
+    assertPySequence(actual, items, '__tuple__' in e, at, same);
   } else if ('__object__' in e) {
     assert.ok(actual instanceof PickleObject, `${at}: an object`);
     assert.equal(actual.className, e.__object__);

@@ -58,6 +58,10 @@ interface FxCase {
   inputs: FxTensor[];
   out?: FxTensor;
   outs?: FxTensor[];
+  /** One weighting per output (null for an integer output); present on differentiable ops. */
+  upstream?: Array<FxTensor | null>;
+  /** PyTorch's gradient of sum_k (out_k * upstream_k).sum() per input; null where it has none. */
+  grads?: Array<FxTensor | null>;
 }
 
 const fixture = JSON.parse(
@@ -66,14 +70,18 @@ const fixture = JSON.parse(
   cases: FxCase[];
 };
 
-function load(t: FxTensor, dtype: 'float32' | 'float64'): Tensor {
+function load(t: FxTensor, dtype: 'float32' | 'float64', requiresGrad = false): Tensor {
   if (t.dtype === 'int32') return new Tensor(Int32Array.from(t.data), t.shape);
-  return new Tensor(dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data), t.shape);
+  const data = dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data);
+  return new Tensor(data, t.shape, { requiresGrad });
 }
 
-/** Runs one fixture case through our ops. */
-function run(c: FxCase, dtype: 'float32' | 'float64'): Tensor | Tensor[] {
-  const xs = c.inputs.map((t) => load(t, dtype));
+/** Runs one fixture case through our ops, on the given input tensors. */
+function run(
+  c: FxCase,
+  dtype: 'float32' | 'float64',
+  xs = c.inputs.map((t) => load(t, dtype)),
+): Tensor | Tensor[] {
   const a = c.args as Record<string, never>;
   const [x, y, z] = xs;
   switch (c.op) {
@@ -187,6 +195,52 @@ describe('forward values match PyTorch (test/fixtures/tensor/ops.json)', () => {
             const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-13 } : { rtol: 2e-5, atol: 2e-6 };
             assertClose(o.toArray(), want[k].data, { ...tol, what: `${c.name}[${k}]` });
           }
+        });
+      });
+    }
+  }
+});
+
+describe('gradients match PyTorch (test/fixtures/tensor/ops.json)', () => {
+  const withGrads = fixture.cases.filter((c) => c.grads !== undefined);
+  it('has cases with gradients, one entry per input and one weighting per output', () => {
+    assert.ok(withGrads.length > 60, `${withGrads.length} cases with gradients`);
+    for (const c of withGrads) {
+      assert.equal(c.grads?.length, c.inputs.length, `${c.name}: grads per input`);
+      assert.equal(c.upstream?.length, (c.outs ?? [c.out]).length, `${c.name}: upstream per output`);
+    }
+  });
+  for (const c of withGrads) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`${c.name} (${dtype})`, () => {
+        // Every float input requires grad, also those PyTorch gives none (a where() condition).
+        const xs = c.inputs.map((t) => load(t, dtype, t.dtype !== 'int32'));
+        const got = run(c, dtype, xs);
+        const outs = Array.isArray(got) ? got : [got];
+        let loss: Tensor | null = null;
+        (c.upstream ?? []).forEach((w, k) => {
+          if (w === null) return;
+          const term = outs[k].mul(load(w, dtype)).sum();
+          loss = loss === null ? term : loss.add(term);
+        });
+        assert.ok(loss !== null, `${c.name}: no weighted output`);
+        (loss as Tensor).backward();
+        const tol = dtype === 'float64' ? { rtol: 1e-11, atol: 1e-12 } : { rtol: 1e-4, atol: 1e-5 };
+        (c.grads ?? []).forEach((want, i) => {
+          const g = xs[i].grad;
+          if (want === null) {
+            // No gradient in PyTorch: none here either, or an all-zero one.
+            if (g !== null)
+              assert.ok(
+                g.toArray().every((v) => v === 0),
+                `${c.name}: input ${i} has a gradient`,
+              );
+            return;
+          }
+          assert.ok(g !== null, `${c.name}: input ${i} got no gradient`);
+          assert.deepEqual(g.shape, want.shape, `${c.name}: grad ${i} shape`);
+          assert.equal(g.dtype, dtype, `${c.name}: grad ${i} dtype`);
+          assertClose(g.toArray(), want.data, { ...tol, what: `${c.name} grad[${i}]` });
         });
       });
     }

@@ -1,9 +1,15 @@
 """Writes test/fixtures/tensor/ops.json: forward values of tensor ops computed by PyTorch.
 
-Run: /usr/bin/python3 test/tools/gen_tensor_fixtures.py
+Run: python3 test/tools/gen_tensor_fixtures.py (any Python with torch; the fixture records its version)
 Each case: {"name", "op", "args" (op-specific), "inputs": [{"shape", "data", "dtype"}],
 "out": {"shape", "data"} or "outs": [...]}. Inputs are float64 unless "dtype" says
 int32; outputs are computed in float64 (indices as integers).
+
+Cases whose op is differentiable also hold PyTorch's gradients: "upstream" has one
+weighting per output ({"shape", "data"}, null for an integer output) and "grads" one
+entry per input, the gradient of loss = sum_k (out_k * upstream_k).sum() with respect to
+that input (null where PyTorch has none: integer inputs, a where() condition).
+The weightings come from their own generator, so the forward values do not depend on them.
 """
 import json
 import math
@@ -12,6 +18,7 @@ import os
 import torch
 
 torch.manual_seed(1234)
+upstream_gen = torch.Generator().manual_seed(4321)
 cases = []
 
 
@@ -27,12 +34,23 @@ def enc(x):
 
 
 def add(name, op, inputs, fn, **args):
-    out = fn(*inputs)
+    leaves = [x.detach().clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    out = fn(*leaves)
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
     case = {"name": name, "op": op, "args": args, "inputs": [enc(x) for x in inputs]}
     if isinstance(out, (tuple, list)):
-        case["outs"] = [enc(o) for o in out]
+        case["outs"] = [enc(o.detach()) for o in outs]
     else:
-        case["out"] = enc(out)
+        case["out"] = enc(out.detach())
+    if any(o.requires_grad for o in outs):
+        upstream = [torch.rand(o.shape, dtype=torch.float64, generator=upstream_gen) * 2 - 1
+                    if o.requires_grad else None for o in outs]
+        loss = sum((o * w).sum() for o, w in zip(outs, upstream) if w is not None)
+        wrt = [x for x in leaves if x.requires_grad]
+        got = iter(torch.autograd.grad(loss, wrt, allow_unused=True))
+        grads = [next(got) if x.requires_grad else None for x in leaves]
+        case["upstream"] = [None if w is None else enc(w) for w in upstream]
+        case["grads"] = [None if g is None else enc(g) for g in grads]
     cases.append(case)
 
 

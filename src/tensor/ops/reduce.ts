@@ -1,11 +1,11 @@
 import { allocate, getDefaultDtype } from '../../core/dtype.js';
 import { ShapeError } from '../../core/errors.js';
 import { normalizeDim, numel } from '../../core/shape.js';
-import { maxAxisRef, sumAxisRef } from '../../kernels/ref/reduce.js';
+import { maxAxisRef } from '../../kernels/ref/reduce.js';
 import { record } from '../record.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './shape-ops.js';
-import { castTo, requireFloat } from './util.js';
+import { castTo, requireFloat, sumAxisKeepDim } from './util.js';
 
 /**
  * Which dims to reduce: undefined = all; a number or a list of numbers.
@@ -39,15 +39,7 @@ function reducedShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
 /** Sums over one dim at a time (the output keeps a size-1 dim there). */
 function sumRaw(x: Tensor, dims: number[]): Tensor {
   let cur = x;
-  for (const d of dims) {
-    const outer = numel(cur.shape.slice(0, d));
-    const inner = numel(cur.shape.slice(d + 1));
-    const out = allocate(cur.dtype, outer * inner);
-    sumAxisRef(cur.data, outer, cur.shape[d], inner, out);
-    const s = cur.shape.slice();
-    s[d] = 1;
-    cur = new Tensor(out, s);
-  }
+  for (const d of dims) cur = sumAxisKeepDim(cur, d);
   return cur;
 }
 

@@ -81,15 +81,18 @@ export function sumTo(grad: Tensor, shape: Shape): Tensor {
     cur = new Tensor(out, grad.shape.slice(lead));
   }
   for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1 && cur.shape[d] !== 1) {
-      const outer = numel(cur.shape.slice(0, d));
-      const inner = numel(cur.shape.slice(d + 1));
-      const out = allocate(cur.dtype, outer * inner);
-      sumAxisRef(cur.data, outer, cur.shape[d], inner, out);
-      const ns = cur.shape.slice();
-      ns[d] = 1;
-      cur = new Tensor(out, ns);
-    }
+    if (shape[d] === 1 && cur.shape[d] !== 1) cur = sumAxisKeepDim(cur, d);
   }
   return cur;
+}
+
+/** The sum over dimension `d`, kept as size 1; no graph. */
+export function sumAxisKeepDim(x: Tensor, d: number): Tensor {
+  const outer = numel(x.shape.slice(0, d));
+  const inner = numel(x.shape.slice(d + 1));
+  const out = allocate(x.dtype, outer * inner);
+  sumAxisRef(x.data, outer, x.shape[d], inner, out);
+  const shape = x.shape.slice();
+  shape[d] = 1;
+  return new Tensor(out, shape);
 }
