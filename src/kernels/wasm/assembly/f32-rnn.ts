@@ -21,9 +21,12 @@
 import { barrier } from './barrier';
 import { KC, MC, MR, NR, f32_gemm, packB } from './gemm-core';
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
+import { fld, ptr } from './rnn-block';
 import { copyCols, gemmSet, gemmSets, packSet, roundNR } from './rnn-panels';
 
-// Re-exported so the shared build is also the worker pool's GEMM.
+// Re-exported so the shared build is also the worker pool's GEMM; the per-step entry
+// points serve the driver that runs the loop outside the module (native BLAS).
+export { rnn_step_backward, rnn_step_forward } from './rnn-steps';
 export { f32_gemm, KC, MC, NC, TILE_MR, TILE_NR } from './gemm-core';
 
 import {
@@ -78,14 +81,6 @@ import {
   F_ACC,
 } from '../rnn-params';
 
-// @ts-ignore: decorator
-@inline function fld(P: usize, i: i32): i32 {
-  return load<i32>(P + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(P: usize, i: i32): usize {
-  return <usize>load<u32>(P + (<usize>i << 2));
-}
 
 /** The first index of thread `t`'s share of `n` items split into `nt` parts. */
 // @ts-ignore: decorator
@@ -339,8 +334,30 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   }
   if (!barrier(bar, nt)) return;
 
-  // the weight and input gradients, split by output rows (unless the caller runs them:
-  // F_FLAGS & 2)
+  rnn_backward_tail(P, tid, nt);
+}
+
+/**
+ * The end of `rnn_backward` after its time loop (thread `tid` of `nt`): the dX, dW_ih,
+ * dW_hh (and dW_hr) GEMMs split by output rows (unless the caller runs them: F_FLAGS & 2)
+ * and the bias sums. Also called by the driver that runs the loop outside the module.
+ */
+export function rnn_backward_tail(P: usize, tid: i32, nt: i32): void {
+  const kind = fld(P, F_KIND);
+  const I = fld(P, F_I);
+  const H = fld(P, F_H);
+  const Hout = fld(P, F_HOUT);
+  const rows = fld(P, F_ROWS);
+  const GH = (kind == 0 ? 4 : kind == 1 ? 3 : 1) * H;
+  const proj = kind == 0 && ptr(P, F_WHR) != 0;
+  const scr = ptr(P, F_SCR) + <usize>tid * ptr(P, F_SCR_STRIDE);
+  const pa = scr;
+  const pb = scr + ptr(P, F_SCR_PB);
+  const tile = scr + ptr(P, F_SCR_TILE);
+  const hPrev = ptr(P, F_HPREV);
+  const dGx = ptr(P, F_DGX);
+  const dGh = ptr(P, F_DGH);
+  const dHall = ptr(P, F_DHALL);
   if ((fld(P, F_FLAGS) & 2) == 0) {
     const dX = ptr(P, F_DX);
     if (dX != 0) {
