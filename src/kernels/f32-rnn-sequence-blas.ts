@@ -24,6 +24,7 @@ import type {
   RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 import {
   backwardCall,
   backwardResults,
@@ -64,7 +65,7 @@ function accept(
   team: RnnTeam | null,
   outer: OuterGemm,
 ): { k: F32RnnKernel; d: RnnDims } | null {
-  if (!(p.x instanceof Float32Array)) return null;
+  if (!(p.x instanceof Float32Array) || wasmVariantGate(p.kind, p.variant) === null) return null;
   const k = team !== null ? team.kernel : f32RnnModule();
   if (k === null) return null;
   const d = rnnDims(p);

@@ -18,6 +18,7 @@ import {
   rnnForwardFlops,
 } from './wasm/rnn-call.js';
 export { recycleRnnSaved } from './wasm/rnn-layout.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 import type { WasmFlavor } from './wasm/relaxed-probe.js';
 import {
   F_X,
@@ -133,8 +134,9 @@ export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
 
+/** Whether the module runs this call: float32, and no cell variant beyond `wasmVariantGate`'s. */
 function isF32(p: RnnSequenceInputs): boolean {
-  return p.x instanceof Float32Array;
+  return p.x instanceof Float32Array && wasmVariantGate(p.kind, p.variant) !== null;
 }
 
 /**

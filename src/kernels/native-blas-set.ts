@@ -19,6 +19,7 @@ import type { KernelSet } from './kernel-set.js';
 import { nativeBlas } from './native/blas-loader.js';
 import { createRnnStepRef } from './ref/rnn-step-ref.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 
 /**
  * The recurrent drivers' outside GEMM: BLAS on one thread, whatever `threads` says. A
@@ -47,6 +48,7 @@ export const NATIVE_BLAS_KERNELS: KernelSet = {
   gemm: f32GemmBlas,
   threaded: true,
   teamFlavor: 'simd',
+  supportsVariant: (kind, v) => wasmVariantGate(kind, v) !== null,
   rnnSequenceForward: (p, options) => rnnSequenceForwardBlas(p, blasOuter, options),
   rnnSequenceBackward: (p, saved, og, grads, team) =>
     rnnSequenceBackwardBlas(p, saved, og, grads, team, blasOuter),

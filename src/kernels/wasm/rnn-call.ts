@@ -13,6 +13,7 @@ import type {
   RnnSequenceSaved,
 } from '../ref/rnn-sequence-ref.js';
 import type { F32RnnKernel } from './f32-rnn-module.js';
+import { wasmVariantGate } from './rnn-variant-gate.js';
 import { Layout, put, roundUp, take, takeInto, takeSaved, zero } from './rnn-layout.js';
 import {
   F_KIND,
@@ -58,6 +59,9 @@ import {
   F_DHALL,
   F_DRAW,
   F_ACC,
+  F_GATE,
+  F_GATE_ALPHA,
+  F_GATE_BETA,
 } from './rnn-params.js';
 
 /** Sizes shared by forward and backward. */
@@ -96,6 +100,12 @@ export interface RnnCall {
 }
 
 function header(f: Int32Array, p: RnnSequenceInputs, d: RnnDims): void {
+  const gate = wasmVariantGate(p.kind, p.variant);
+  if (gate === null) throw new Error(`${p.kind}: a cell variant the wasm kernels do not run reached them`);
+  f[F_GATE] = gate.hard ? 1 : 0;
+  const bits = new Float32Array(f.buffer, f.byteOffset, f.length);
+  bits[F_GATE_ALPHA] = gate.alpha;
+  bits[F_GATE_BETA] = gate.beta;
   f[F_KIND] = CELL_KINDS[p.kind].code;
   f[F_I] = p.I;
   f[F_H] = p.H;

@@ -21,7 +21,7 @@
 import { barrier } from './barrier';
 import { KC, MC, MR, NR, f32_gemm, packB } from './gemm-core';
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
-import { fld, ptr } from './rnn-block';
+import { fld, fldf, ptr } from './rnn-block';
 import { copyCols, gemmSet, gemmSets, packSet, roundNR } from './rnn-panels';
 
 // Re-exported so the shared build is also the worker pool's GEMM; the per-step entry
@@ -68,6 +68,9 @@ import {
   F_DX,
   F_DWIH,
   F_FLAGS,
+  F_GATE,
+  F_GATE_ALPHA,
+  F_GATE_BETA,
   F_DWHH,
   F_DBIH,
   F_DBHH,
@@ -162,6 +165,9 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
   const ghnB = ptr(P, F_GHN);
   const gh = ptr(P, F_GH);
   const bhn = ptr(P, F_BHN);
+  const hard = fld(P, F_GATE) == 1;
+  const ha = fldf(P, F_GATE_ALPHA);
+  const hb = fldf(P, F_GATE_BETA);
   let hCur = ptr(P, F_HN);
   let hNext = ptr(P, F_HBUF);
   for (let s = 0; s < L; s++) {
@@ -175,14 +181,14 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
     if (kind == 0) {
       const cOff = (<usize>off * H) << 2;
       if (proj) {
-        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, hRaw + cOff, H);
+        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, hRaw + cOff, H, hard, ha, hb);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, H, hRaw + cOff, H, pWhr, Hout, p0, p1, out + hOff, Hout, 0, pa, tile);
       } else {
-        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, out + hOff, Hout);
+        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, out + hOff, Hout, hard, ha, hb);
       }
     } else if (isGru) {
-      gruForward(bs, H, j0, j1, gRow, gh, bhn, hCur, ghnB + ((<usize>off * H) << 2), out + hOff);
+      gruForward(bs, H, j0, j1, gRow, gh, bhn, hCur, ghnB + ((<usize>off * H) << 2), out + hOff, hard, ha, hb);
     } else {
       rnnForward(bs, H, j0, j1, kind == 3, gRow, gh, out + hOff);
     }
@@ -291,6 +297,8 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   const dGh = ptr(P, F_DGH);
   const dHall = ptr(P, F_DHALL);
   const dRaw = ptr(P, F_DRAW);
+  const hard = fld(P, F_GATE) == 1;
+  const ha = fldf(P, F_GATE_ALPHA);
   for (let s = L - 1; s >= 0; s--) {
     const t = reverse ? L - 1 - s : s;
     const bs = load<i32>(bsP + (<usize>t << 2));
@@ -319,12 +327,12 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
         copyCols(bs, k0, k1, dh, Hout, dHall + hOff, Hout);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, Hout, dh, Hout, pWhr, H, q0, q1, dRaw, H, 0, pa, tile);
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, ha);
       } else {
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, ha);
       }
     } else if (isGru) {
-      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff);
+      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, ha);
     } else {
       rnnBackward(bs, H, j0, j1, kind == 3, gates + gOff, dh, dGx + gOff);
     }

@@ -12,3 +12,9 @@
 @inline export function ptr(P: usize, i: i32): usize {
   return <usize>load<u32>(P + (<usize>i << 2));
 }
+
+/** Field `i` as an f32 (stored as its bits). */
+// @ts-ignore: decorator
+@inline export function fldf(P: usize, i: i32): f32 {
+  return load<f32>(P + (<usize>i << 2));
+}

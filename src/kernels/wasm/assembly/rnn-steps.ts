@@ -5,7 +5,7 @@
 // buffers as rnn_forward / rnn_backward (f32-rnn.ts); the gate kernels are the same code.
 
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
-import { fld, ptr } from './rnn-block';
+import { fld, fldf, ptr } from './rnn-block';
 
 import {
   F_KIND,
@@ -31,6 +31,9 @@ import {
   F_DGH,
   F_DHALL,
   F_DRAW,
+  F_GATE,
+  F_GATE_ALPHA,
+  F_GATE_BETA,
 } from '../rnn-params';
 
 
@@ -51,12 +54,15 @@ export function rnn_step_forward(P: usize, t: i32): void {
   const gh = ptr(P, F_GH);
   const hOff = (<usize>off * Hout) << 2;
   const cOff = (<usize>off * H) << 2;
+  const hard = fld(P, F_GATE) == 1;
+  const ha = fldf(P, F_GATE_ALPHA);
+  const hb = fldf(P, F_GATE_BETA);
   if (kind == 0) {
     const proj = ptr(P, F_WHR) != 0;
     const hOut = proj ? ptr(P, F_HRAW) + cOff : ptr(P, F_OUT) + hOff;
-    lstmForward(bs, H, 0, H, gRow, gh, ptr(P, F_CN), ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, hOut, proj ? H : Hout);
+    lstmForward(bs, H, 0, H, gRow, gh, ptr(P, F_CN), ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, hOut, proj ? H : Hout, hard, ha, hb);
   } else if (kind == 1) {
-    gruForward(bs, H, 0, H, gRow, gh, ptr(P, F_BHN), ptr(P, F_HPREV) + hOff, ptr(P, F_GHN) + cOff, ptr(P, F_OUT) + hOff);
+    gruForward(bs, H, 0, H, gRow, gh, ptr(P, F_BHN), ptr(P, F_HPREV) + hOff, ptr(P, F_GHN) + cOff, ptr(P, F_OUT) + hOff, hard, ha, hb);
   } else {
     rnnForward(bs, H, 0, H, kind == 3, gRow, gh, ptr(P, F_OUT) + hOff);
   }
@@ -101,11 +107,12 @@ export function rnn_step_backward(P: usize, t: i32, part: i32): void {
   const cOff = (<usize>off * H) << 2;
   const gates = ptr(P, F_GATES);
   const dGx = ptr(P, F_DGX);
+  const hard = fld(P, F_GATE) == 1;
   if (kind == 0) {
     const src = proj ? ptr(P, F_DRAW) : dh;
-    lstmBackward(bs, H, 0, H, gates + gOff, ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, src, proj ? H : Hout, ptr(P, F_DC), dGx + gOff);
+    lstmBackward(bs, H, 0, H, gates + gOff, ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, src, proj ? H : Hout, ptr(P, F_DC), dGx + gOff, hard, fldf(P, F_GATE_ALPHA));
   } else if (kind == 1) {
-    gruBackward(bs, H, 0, H, gates + gOff, ptr(P, F_GHN) + cOff, ptr(P, F_HPREV) + hOff, dh, dGx + gOff, ptr(P, F_DGH) + gOff);
+    gruBackward(bs, H, 0, H, gates + gOff, ptr(P, F_GHN) + cOff, ptr(P, F_HPREV) + hOff, dh, dGx + gOff, ptr(P, F_DGH) + gOff, hard, fldf(P, F_GATE_ALPHA));
   } else {
     rnnBackward(bs, H, 0, H, kind == 3, gates + gOff, dh, dGx + gOff);
   }
