@@ -67,7 +67,11 @@ class Pool implements RnnTeam {
   calls = 0;
   tasksOnWorkers = 0;
 
+  /** The build the caller's thread runs; its workers instantiate the same one. */
+  private readonly module: WebAssembly.Module;
+
   constructor(module: WebAssembly.Module) {
+    this.module = module;
     const arena = new WasmArena(2, true);
     this.kernel = instantiateF32RnnShared(module, arena);
     this.ctl = new Int32Array(arena.memory.buffer, CTL_BYTES, C_MSG + MSG_MAX);
@@ -100,7 +104,7 @@ class Pool implements RnnTeam {
     if (this.broken !== null) return false;
     const plat = platform;
     if (plat === null) return false;
-    const module = f32RnnSharedModule() as WebAssembly.Module;
+    const module = this.module;
     while (this.workers.length < n) {
       const tid = this.workers.length + 1;
       const h = plat.spawn({ module, memory: this.kernel.arena.memory, tid, ctl: CTL_BYTES }, (err) => {
