@@ -3,6 +3,7 @@
 //
 //   W1f  LSTM(28->128, 2 layers), batch 100, seq 28: forward of both layers
 //   W1fb the same, forward + backward (cotangent of ones on the last layer's output)
+//   W2fb LSTM(64->256, 2 layers), batch 32, seq 64: forward + backward (W2's recurrent part)
 //   W4fb LSTM(256->512), batch 64, seq 100: forward + backward, reported in GFLOP/s
 //        (60.4 GFLOP = 3 x 2*4H*(I+H)*batch*seq, the peers' count)
 //
@@ -10,7 +11,7 @@
 // less sensitive to other processes on this shared 2-core VM; with 2 threads it counts
 // both). Needs `npm run build` first.
 //
-// Usage: node bench/rnn-kernels.mjs [--only W1f,W1fb,W4fb] [--reps N] [--threads N]
+// Usage: node bench/rnn-kernels.mjs [--only W1f,W1fb,W2fb,W4fb] [--reps N] [--threads N]
 //          [--kernels fast|ref] [--json]
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -89,6 +90,7 @@ function makeCase(I, H, layers, N, L, grad) {
 const cases = {
   W1f: { make: () => makeCase(28, 128, 2, 100, 28, false), reps: 30, flops: 0 },
   W1fb: { make: () => makeCase(28, 128, 2, 100, 28, true), reps: 20, flops: 0 },
+  W2fb: { make: () => makeCase(64, 256, 2, 32, 64, true), reps: 10, flops: 0 },
   W4fb: { make: () => makeCase(256, 512, 1, 64, 100, true), reps: 5, flops: 60397977600 },
 };
 

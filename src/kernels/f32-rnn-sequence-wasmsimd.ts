@@ -1,5 +1,3 @@
-import { CELL_KINDS, gateCount } from '../core/cell-kind.js';
-import type { FloatArray } from '../core/dtype.js';
 import { f32GemmWasmSimd } from './f32-gemm-5x8-wasmsimd.js';
 import {
   rnnSequenceBackwardRef,
@@ -11,55 +9,33 @@ import {
   type RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
-import { Layout, put, roundUp, take, takeInto, takeSaved, zero } from './wasm/rnn-layout.js';
+import {
+  backwardCall,
+  backwardResults,
+  forwardCall,
+  forwardResults,
+  rnnDims,
+  rnnForwardFlops,
+} from './wasm/rnn-call.js';
 export { recycleRnnSaved } from './wasm/rnn-layout.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 import type { WasmFlavor } from './wasm/relaxed-probe.js';
 import {
-  F_KIND,
-  F_I,
-  F_H,
-  F_HOUT,
-  F_L,
-  F_B,
-  F_ROWS,
-  F_REV,
-  F_BS,
-  F_OFFS,
   F_X,
   F_WIH,
-  F_WHH,
   F_BIAS,
-  F_BHN,
-  F_WHR,
-  F_OUT,
-  F_HN,
-  F_CN,
   F_GATES,
   F_HPREV,
-  F_CPREV,
-  F_CNEW,
   F_HRAW,
-  F_GHN,
-  F_GH,
-  F_HBUF,
-  F_PWHH,
-  F_PWHR,
   F_BAR,
-  F_DOUT,
   F_DX,
   F_DWIH,
   F_FLAGS,
   F_DWHH,
-  F_DBIH,
-  F_DBHH,
   F_DWHR,
-  F_DH,
-  F_DC,
   F_DGX,
   F_DGH,
   F_DHALL,
-  F_DRAW,
-  F_ACC,
 } from './wasm/rnn-params.js';
 
 /** The kernel name of the relaxed-SIMD build of the recurrent layer. */
@@ -98,7 +74,7 @@ export interface RnnTeam {
 export interface OuterGemm {
   /** Whether a GEMM of this size should run outside. */
   wants(M: number, N: number, K: number): boolean;
-  /** C = op(A) op(B) + beta C on `threads` threads (row-major; arrays start at each matrix). */
+  /** C = op(A) op(B) + beta C (row-major; arrays start at each matrix); `threads`: what the team offers. */
   run(
     transA: boolean,
     transB: boolean,
@@ -143,6 +119,11 @@ export function setF32RnnSequenceCallLimit(bytes: number): number {
   return prev;
 }
 
+/** The per-call byte limit (see `setF32RnnSequenceCallLimit`). */
+export function f32RnnSequenceCallLimit(): number {
+  return maxCallBytes;
+}
+
 /** How many forward/backward calls ran the WebAssembly kernel (for tests that it engaged). */
 export function f32RnnSequenceWasmSimdCalls(): number {
   return wasmCalls;
@@ -153,34 +134,18 @@ export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
 
-/** Sizes shared by forward and backward. */
-function dims(p: RnnSequenceInputs): {
-  G: number;
-  GH: number;
-  L: number;
-  B: number;
-  rows: number;
-  offs: Int32Array;
-  proj: boolean;
-} {
-  const G = gateCount(p.kind);
-  const L = p.batchSizes.length;
-  const offs = new Int32Array(L);
-  let rows = 0;
-  for (let t = 0; t < L; t++) {
-    offs[t] = rows;
-    rows += p.batchSizes[t];
-  }
-  return { G, GH: G * p.H, L, B: p.batchSizes[0], rows, offs, proj: p.kind === 'lstm' && p.wHr !== null };
+/**
+ * Whether the call has hard-sigmoid gates: those run on the caller's thread alone (on
+ * several threads the workers' results came out wrong, and not the same from run to run:
+ * an open bug of the threads build, see CHANGELOG), so 1 and N threads agree.
+ */
+function hardGate(p: RnnSequenceInputs): boolean {
+  return wasmVariantGate(p.kind, p.variant)?.hard === true;
 }
 
+/** Whether the module runs this call: float32, and no cell variant beyond `wasmVariantGate`'s. */
 function isF32(p: RnnSequenceInputs): boolean {
-  return p.x instanceof Float32Array;
-}
-
-/** 2 * flops of the per-step GEMMs and the input projection, for thread decisions. */
-function forwardFlops(p: RnnSequenceInputs, GH: number, rows: number): number {
-  return 2 * rows * GH * (p.I + p.Hout);
+  return p.x instanceof Float32Array && wasmVariantGate(p.kind, p.variant) !== null;
 }
 
 /**
@@ -201,98 +166,16 @@ export function rnnSequenceForwardF32(
   const k = team !== null ? team.kernel : f32RnnModule(options.flavor);
   if (!isF32(p) || k === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const wantSaved = options.saved ?? true;
-  const { kind, I, H, Hout } = p;
-  const { G, GH, L, B, rows, offs, proj } = dims(p);
-  const isLstm = kind === 'lstm';
-  const isGru = kind === 'gru';
-  const nt = team !== null ? Math.max(1, team.threadsFor(forwardFlops(p, GH, rows), L)) : 1;
-
-  const lay = new Layout();
-  lay.add(F_BS, L);
-  lay.add(F_OFFS, L);
-  lay.add(F_X, rows * I);
-  lay.add(F_WIH, GH * I);
-  lay.add(F_WHH, GH * Hout);
-  const hasBias = p.bIh !== null || p.bHh !== null;
-  if (hasBias) lay.add(F_BIAS, GH);
-  lay.add(F_BHN, isGru ? H : 0);
-  if (proj) lay.add(F_WHR, Hout * H);
-  lay.add(F_OUT, rows * Hout);
-  lay.add(F_HN, B * Hout);
-  lay.add(F_CN, isLstm ? B * H : 0);
-  lay.add(F_GATES, rows * GH);
-  lay.add(F_HPREV, rows * Hout);
-  lay.add(F_CPREV, isLstm ? rows * H : 0);
-  lay.add(F_CNEW, isLstm ? rows * H : 0);
-  lay.add(F_HRAW, proj ? rows * H : 0);
-  lay.add(F_GHN, isGru ? rows * H : 0);
-  lay.add(F_GH, B * GH);
-  lay.add(F_HBUF, B * Hout);
-  lay.add(F_PWHH, G * Hout * roundUp(H, k.NR));
-  lay.add(F_PWHR, proj ? H * roundUp(Hout, k.NR) : 0);
-  const P = lay.place(k, nt, GH, maxCallBytes);
-  if (P < 0) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
-  const f = lay.fields;
-  f[F_KIND] = CELL_KINDS[kind].code;
-  f[F_I] = I;
-  f[F_H] = H;
-  f[F_HOUT] = Hout;
-  f[F_L] = L;
-  f[F_B] = B;
-  f[F_ROWS] = rows;
-  f[F_REV] = p.reverse ? 1 : 0;
-  if (!hasBias) f[F_BIAS] = 0;
-  if (!proj) f[F_WHR] = 0;
-
-  put(k, f[F_BS], p.batchSizes, L);
-  put(k, f[F_OFFS], offs, L);
-  put(k, f[F_X], p.x, rows * I);
-  put(k, f[F_WIH], p.wIh, GH * I);
-  put(k, f[F_WHH], p.wHh, GH * Hout);
-  if (hasBias) {
-    // b_ih + b_hh (gru: b_hn stays apart), summed in float32 like the reference's buffer
-    const bias = new Float32Array(GH);
-    if (p.bIh !== null) bias.set(p.bIh.subarray(0, GH));
-    if (p.bHh !== null) {
-      const upto = isGru ? 2 * H : GH;
-      for (let j = 0; j < upto; j++) bias[j] += p.bHh[j];
-    }
-    put(k, f[F_BIAS], bias, GH);
-  }
-  if (isGru) {
-    if (p.bHh !== null) put(k, f[F_BHN], p.bHh.subarray(2 * H, 3 * H), H);
-    else zero(k, f[F_BHN], H);
-  }
-  if (proj) put(k, f[F_WHR], p.wHr as FloatArray, Hout * H);
-  put(k, f[F_HN], p.h0, B * Hout);
-  if (isLstm) {
-    if (p.c0 !== null) put(k, f[F_CN], p.c0, B * H);
-    else zero(k, f[F_CN], B * H);
-  }
+  const d = rnnDims(p);
+  const { GH, L, rows } = d;
+  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(rnnForwardFlops(p, d), L)) : 1;
+  const call = forwardCall(k, p, d, nt, true, maxCallBytes);
+  if (call === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
+  const { P, f, lay } = call;
+  const hasBias = f[F_BIAS] !== 0;
   const outer = options.outer ?? null;
-  if (outer !== null && outer.wants(rows, GH, I)) {
-    // gates = bias + x W_ih^T outside the module, on its memory
-    const mem = k.arena.f32();
-    const g0 = f[F_GATES] >>> 2;
-    if (hasBias) {
-      const b = mem.subarray(f[F_BIAS] >>> 2, (f[F_BIAS] >>> 2) + GH);
-      for (let r = 0; r < rows; r++) mem.set(b, g0 + r * GH);
-    }
-    outer.run(
-      false,
-      true,
-      rows,
-      GH,
-      I,
-      mem.subarray(f[F_X] >>> 2),
-      I,
-      mem.subarray(f[F_WIH] >>> 2),
-      I,
-      hasBias ? 1 : 0,
-      mem.subarray(g0),
-      GH,
-      nt,
-    );
+  if (outer !== null && outer.wants(rows, GH, p.I)) {
+    inputProjection(k, f, outer, p.I, rows, GH, hasBias, nt);
     f[F_FLAGS] |= 1;
   }
   lay.write(k, P);
@@ -301,23 +184,7 @@ export function rnnSequenceForwardF32(
   if (team !== null && nt > 1) team.run('rnn_forward', P, nt, 'recurrentLayer', f[F_BAR]);
   else k.exports.rnn_forward(P, 0, 1);
 
-  const out: RnnSequenceOutputs = {
-    output: take(k, f[F_OUT], rows * Hout),
-    hN: take(k, f[F_HN], B * Hout),
-    cN: take(k, f[F_CN], isLstm ? B * H : 0),
-  };
-  const none = new Float32Array(0);
-  const saved: RnnSequenceSaved = wantSaved
-    ? {
-        gates: takeSaved(k, f[F_GATES], rows * GH),
-        hPrev: takeSaved(k, f[F_HPREV], rows * Hout),
-        cPrev: takeSaved(k, f[F_CPREV], isLstm ? rows * H : 0),
-        cNew: takeSaved(k, f[F_CNEW], isLstm ? rows * H : 0),
-        hRaw: takeSaved(k, f[F_HRAW], proj ? rows * H : 0),
-        ghn: takeSaved(k, f[F_GHN], isGru ? rows * H : 0),
-      }
-    : { gates: none, hPrev: none, cPrev: none, cNew: none, hRaw: none, ghn: none };
-  return { out, saved };
+  return forwardResults(k, f, p, d, wantSaved);
 }
 
 /**
@@ -341,88 +208,16 @@ export function rnnSequenceBackwardF32(
     rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
-  const { kind, I, H, Hout } = p;
-  const { GH, L, B, rows, offs, proj } = dims(p);
-  const isLstm = kind === 'lstm';
-  const isGru = kind === 'gru';
-  const nt = team !== null ? Math.max(1, team.threadsFor(2 * forwardFlops(p, GH, rows), L)) : 1;
-  const wantDWHr = proj && grads.dWHr !== null;
-
-  const lay = new Layout();
-  lay.add(F_BS, L);
-  lay.add(F_OFFS, L);
-  if (grads.dWIh !== null) lay.add(F_X, rows * I);
-  if (grads.dX !== null) lay.add(F_WIH, GH * I);
-  lay.add(F_WHH, GH * Hout);
-  if (proj) lay.add(F_WHR, Hout * H);
-  lay.add(F_GATES, rows * GH);
-  const needHPrev = isGru || grads.dWHh !== null;
-  if (needHPrev) lay.add(F_HPREV, rows * Hout);
-  if (isLstm) {
-    lay.add(F_CPREV, rows * H);
-    lay.add(F_CNEW, rows * H);
-  }
-  if (wantDWHr) lay.add(F_HRAW, rows * H);
-  if (isGru) lay.add(F_GHN, rows * H);
-  if (og.dOutput !== null) lay.add(F_DOUT, rows * Hout);
-  lay.add(F_DH, B * Hout);
-  lay.add(F_DC, isLstm ? B * H : 0);
-  // F_DGX aliases F_GATES: each step's gate backward reads its gate values before it
-  // writes their gradients in place (same thread, same elements), and nothing reads the
-  // gates afterwards
-  if (isGru) lay.add(F_DGH, rows * GH);
-  if (proj) {
-    lay.add(F_DHALL, rows * Hout);
-    lay.add(F_DRAW, B * H);
-  }
-  if (grads.dX !== null) lay.add(F_DX, rows * I);
-  if (grads.dWIh !== null) lay.add(F_DWIH, GH * I);
-  if (grads.dWHh !== null) lay.add(F_DWHH, GH * Hout);
-  if (grads.dBIh !== null) lay.add(F_DBIH, GH);
-  if (grads.dBHh !== null) lay.add(F_DBHH, GH);
-  if (wantDWHr) lay.add(F_DWHR, Hout * H);
-  lay.add(F_ACC, 2 * GH);
-  lay.add(F_PWHH, GH * roundUp(Hout, k.NR));
-  lay.add(F_PWHR, proj ? Hout * roundUp(H, k.NR) : 0);
-  const P = lay.place(k, nt, Math.max(I, H, Hout), maxCallBytes);
-  if (P < 0) {
+  const d = rnnDims(p);
+  const { GH, L, rows, proj } = d;
+  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(2 * rnnForwardFlops(p, d), L)) : 1;
+  const call = backwardCall(k, p, d, saved, og, grads, nt, true, maxCallBytes);
+  if (call === null) {
     rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
     return;
   }
-  const f = lay.fields;
-  f[F_KIND] = CELL_KINDS[kind].code;
-  f[F_I] = I;
-  f[F_H] = H;
-  f[F_HOUT] = Hout;
-  f[F_L] = L;
-  f[F_B] = B;
-  f[F_ROWS] = rows;
-  f[F_REV] = p.reverse ? 1 : 0;
-  f[F_DGX] = f[F_GATES];
-  if (!isGru) f[F_DGH] = f[F_DGX];
-
-  put(k, f[F_BS], p.batchSizes, L);
-  put(k, f[F_OFFS], offs, L);
-  if (grads.dWIh !== null) put(k, f[F_X], p.x, rows * I);
-  if (grads.dX !== null) put(k, f[F_WIH], p.wIh, GH * I);
-  put(k, f[F_WHH], p.wHh, GH * Hout);
-  if (proj) put(k, f[F_WHR], p.wHr as FloatArray, Hout * H);
-  put(k, f[F_GATES], saved.gates, rows * GH);
-  if (needHPrev) put(k, f[F_HPREV], saved.hPrev, rows * Hout);
-  if (isLstm) {
-    put(k, f[F_CPREV], saved.cPrev, rows * H);
-    put(k, f[F_CNEW], saved.cNew, rows * H);
-  }
-  if (wantDWHr) put(k, f[F_HRAW], saved.hRaw, rows * H);
-  if (isGru) put(k, f[F_GHN], saved.ghn, rows * H);
-  if (og.dOutput !== null) put(k, f[F_DOUT], og.dOutput, rows * Hout);
-  if (og.dhN !== null) put(k, f[F_DH], og.dhN, B * Hout);
-  else zero(k, f[F_DH], B * Hout);
-  if (isLstm) {
-    if (og.dcN !== null) put(k, f[F_DC], og.dcN, B * H);
-    else zero(k, f[F_DC], B * H);
-  }
-  const outerTail = outer !== null && outer.wants(GH, Math.max(I, Hout), rows);
+  const { P, f, lay } = call;
+  const outerTail = outer !== null && outer.wants(GH, Math.max(p.I, p.Hout), rows);
   if (outerTail) f[F_FLAGS] |= 2;
   lay.write(k, P);
 
@@ -431,18 +226,11 @@ export function rnnSequenceBackwardF32(
   else k.exports.rnn_backward(P, 0, 1);
   if (outerTail) backwardTail(k, f, outer, p, rows, GH, proj, grads, nt);
 
-  if (grads.dh0 !== null) takeInto(k, f[F_DH], grads.dh0, B * Hout);
-  if (grads.dc0 !== null && isLstm) takeInto(k, f[F_DC], grads.dc0, B * H);
-  if (grads.dX !== null) takeInto(k, f[F_DX], grads.dX, rows * I);
-  if (grads.dWIh !== null) takeInto(k, f[F_DWIH], grads.dWIh, GH * I);
-  if (grads.dWHh !== null) takeInto(k, f[F_DWHH], grads.dWHh, GH * Hout);
-  if (grads.dBIh !== null) takeInto(k, f[F_DBIH], grads.dBIh, GH);
-  if (grads.dBHh !== null) takeInto(k, f[F_DBHH], grads.dBHh, GH);
-  if (wantDWHr) takeInto(k, f[F_DWHR], grads.dWHr as FloatArray, Hout * H);
+  backwardResults(k, f, p, d, grads);
 }
 
 /** The dX, dW_ih, dW_hh (and dW_hr) GEMMs of a backward pass, outside the module. */
-function backwardTail(
+export function backwardTail(
   k: F32RnnKernel,
   f: Int32Array,
   outer: OuterGemm,
@@ -464,4 +252,38 @@ function backwardTail(
     outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
   if (grads.dWHr !== null && proj)
     outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
+}
+
+/** gates = bias + x W_ih^T for every row, outside the module on its memory. */
+export function inputProjection(
+  k: F32RnnKernel,
+  f: Int32Array,
+  outer: OuterGemm,
+  I: number,
+  rows: number,
+  GH: number,
+  hasBias: boolean,
+  nt: number,
+): void {
+  const mem = k.arena.f32();
+  const g0 = f[F_GATES] >>> 2;
+  if (hasBias) {
+    const b = mem.subarray(f[F_BIAS] >>> 2, (f[F_BIAS] >>> 2) + GH);
+    for (let r = 0; r < rows; r++) mem.set(b, g0 + r * GH);
+  }
+  outer.run(
+    false,
+    true,
+    rows,
+    GH,
+    I,
+    mem.subarray(f[F_X] >>> 2),
+    I,
+    mem.subarray(f[F_WIH] >>> 2),
+    I,
+    hasBias ? 1 : 0,
+    mem.subarray(g0),
+    GH,
+    nt,
+  );
 }

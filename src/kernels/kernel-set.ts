@@ -1,4 +1,5 @@
 // The kernel backend contract: what every kernel set provides (see registry.ts).
+import type { CellKind } from '../core/cell-kind.js';
 import type { Gemm } from './ref/f-gemm-ref.js';
 import type { RnnForwardOptions, RnnTeam } from './f32-rnn-sequence-wasmsimd.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import type { RnnStepConfig, RnnStepKernel } from './ref/rnn-step-ref.js';
+import type { RnnVariant } from './ref/rnn-variant-ref.js';
 import type { WasmFlavor } from './wasm/relaxed-probe.js';
 
 /**
@@ -54,6 +56,12 @@ export interface KernelSet {
   readonly threaded: boolean;
   /** The kernel build the team must run (`rnnTeam(teamFlavor)`). */
   readonly teamFlavor: WasmFlavor;
+  /**
+   * Whether the sequence kernels run this cell variant themselves (else the op runs the
+   * reference set): the reference runs every variant, the wasm and native sets the
+   * sigmoid or hard-sigmoid gates with tanh cells (see `wasmVariantGate`).
+   */
+  supportsVariant(kind: CellKind, v: RnnVariant): boolean;
   /** `rnnSequenceForwardRef`'s contract; `options.team` only where `threaded`. */
   rnnSequenceForward(
     p: RnnSequenceInputs,

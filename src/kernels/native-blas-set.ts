@@ -1,14 +1,17 @@
-// The 'native-blas' kernel set: the WebAssembly SIMD set with its large GEMMs (the
-// input projection and the weight and input gradients of each recurrent layer, and
-// large matmuls: the heads and Linear layers) in the machine's BLAS, called on views of
-// the wasm memory or of the tensors (no copies). The recurrent loop, its fused gate
-// kernels and small GEMMs stay in wasm.
+// The 'native-blas' kernel set: the WebAssembly SIMD set with its large GEMMs in the
+// machine's BLAS, called on views of the wasm memory or of the tensors (no copies): in
+// each recurrent layer the input projection, every step's recurrent GEMM (the time loop
+// runs in JS, f32-rnn-sequence-blas.ts) and the weight and input gradients; large matmuls
+// (the heads and Linear layers). The fused gate kernels and small GEMMs stay in wasm.
 import { blasWorthIt, countBlasCall, f32GemmBlas } from './f32-gemm-blas.js';
+import {
+  F32_RNN_SEQUENCE_BLAS_NAME,
+  rnnSequenceBackwardBlas,
+  rnnSequenceForwardBlas,
+} from './f32-rnn-sequence-blas.js';
 import {
   F32_RNN_SEQUENCE_WASMSIMD_NAME,
   recycleRnnSaved,
-  rnnSequenceBackwardF32,
-  rnnSequenceForwardF32,
   type OuterGemm,
 } from './f32-rnn-sequence-wasmsimd.js';
 import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from './f32-rnn-step-wasmsimd.js';
@@ -16,17 +19,22 @@ import type { KernelSet } from './kernel-set.js';
 import { nativeBlas } from './native/blas-loader.js';
 import { createRnnStepRef } from './ref/rnn-step-ref.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 
-/** The recurrent driver's outside GEMM: BLAS on `threads` of its own threads. */
+/**
+ * The recurrent drivers' outside GEMM: BLAS on one thread, whatever `threads` says. A
+ * BLAS's bits depend on how it splits a GEMM (OpenBLAS 0.3.21's AVX2 kernels: 1 vs 2
+ * threads, and row- or column-split calls, differ in the last bits of 0.2-40% of the
+ * elements), and results must not depend on the thread count.
+ */
 const blasOuter: OuterGemm = {
   wants: (M, N, K) => nativeBlas() !== null && blasWorthIt(M, N, K),
-  run(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc, threads) {
+  run(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc) {
     const blas = nativeBlas();
     if (blas === null) throw new Error('native-blas: BLAS vanished');
-    blas.setThreads(threads);
+    blas.setThreads(1);
     countBlasCall();
     blas.sgemm(transA, transB, M, N, K, 1, A, lda, B, ldb, beta, C, ldc);
-    blas.setThreads(1);
   },
 };
 
@@ -35,14 +43,15 @@ export const NATIVE_BLAS_KERNELS: KernelSet = {
   available: () => nativeBlas() !== null && f32RnnModule() !== null,
   describe: () => {
     const b = nativeBlas();
-    return `${b === null ? 'no BLAS' : `${b.vendor} ${b.path}`} + ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`;
+    return `${b === null ? 'no BLAS' : `${b.vendor} ${b.path}`} + ${F32_RNN_SEQUENCE_BLAS_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`;
   },
   gemm: f32GemmBlas,
   threaded: true,
   teamFlavor: 'simd',
-  rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, outer: blasOuter }),
+  supportsVariant: (kind, v) => wasmVariantGate(kind, v) !== null,
+  rnnSequenceForward: (p, options) => rnnSequenceForwardBlas(p, blasOuter, options),
   rnnSequenceBackward: (p, saved, og, grads, team) =>
-    rnnSequenceBackwardF32(p, saved, og, grads, team, blasOuter),
+    rnnSequenceBackwardBlas(p, saved, og, grads, team, blasOuter),
   recycleSaved: recycleRnnSaved,
   createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
 };

@@ -4,6 +4,7 @@
 // that can run here), overridden by `LONGSHORT_KERNELS` in the environment or by
 // `setKernelSet`.
 import { ConfigError, UnsupportedError } from '../core/errors.js';
+import type { CellKind } from '../core/cell-kind.js';
 import type { FloatDType } from '../core/dtype.js';
 import { f32Gemm4x4Js } from './f32-gemm-4x4-js.js';
 import {
@@ -30,14 +31,17 @@ import {
   type RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { createRnnStepRef, RNN_STEP_REF_NAME } from './ref/rnn-step-ref.js';
+import type { RnnVariant } from './ref/rnn-variant-ref.js';
 
 export { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
 import { f32RnnStepModule } from './wasm/f32-rnn-step-module.js';
 import { wasmRelaxedSimdSupported } from './wasm/relaxed-probe.js';
+import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 
 const noRecycle = (_saved: RnnSequenceSaved): void => {};
+const wasmSupportsVariant = (kind: CellKind, v: RnnVariant): boolean => wasmVariantGate(kind, v) !== null;
 
 /** The reference set: self-contained (its drivers run `gemmRef`), any float dtype. */
 export const REF_KERNELS: KernelSet = {
@@ -47,6 +51,7 @@ export const REF_KERNELS: KernelSet = {
   gemm: gemmRef,
   threaded: false,
   teamFlavor: 'simd',
+  supportsVariant: () => true,
   rnnSequenceForward: (p) => rnnSequenceForwardRef(p, gemmRef),
   rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, gemmRef),
   recycleSaved: noRecycle,
@@ -61,6 +66,8 @@ export const JS_KERNELS: KernelSet = {
   gemm: f32Gemm4x4Js,
   threaded: false,
   teamFlavor: 'simd',
+  // its drivers are the reference's, but variants stay on the reference set itself
+  supportsVariant: () => false,
   rnnSequenceForward: (p) => rnnSequenceForwardRef(p, f32Gemm4x4Js),
   rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, f32Gemm4x4Js),
   recycleSaved: noRecycle,
@@ -76,6 +83,7 @@ export const WASM_SIMD_KERNELS: KernelSet = {
   gemm: f32GemmWasmSimd,
   threaded: true,
   teamFlavor: 'simd',
+  supportsVariant: wasmSupportsVariant,
   rnnSequenceForward: rnnSequenceForwardF32,
   rnnSequenceBackward: rnnSequenceBackwardF32,
   recycleSaved: recycleRnnSaved,
@@ -96,6 +104,7 @@ export const WASM_RELAXED_KERNELS: KernelSet = {
   gemm: f32GemmWasmRelaxed,
   threaded: true,
   teamFlavor: 'relaxed',
+  supportsVariant: wasmSupportsVariant,
   rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, flavor: 'relaxed' }),
   rnnSequenceBackward: (p, saved, og, grads, team) =>
     rnnSequenceBackwardF32(p, saved, og, grads, team, null, 'relaxed'),

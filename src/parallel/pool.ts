@@ -1,4 +1,4 @@
-import { ConfigError, StateError } from '../core/errors.js';
+import { StateError } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import type { RnnEntry, RnnTeam } from '../kernels/f32-rnn-sequence-wasmsimd.js';
 import {
@@ -28,19 +28,9 @@ import {
   MSG_MAX,
 } from './control.js';
 import { platform, type WorkerHandle } from './platform.js';
+import { getNumThreads, thresholds, threadsSupported } from './thread-count.js';
 import { C_EXITED, E_TEST_EXIT, E_TEST_HANG } from './worker-loop.js';
 
-/** Most threads `setNumThreads` accepts. */
-export const MAX_THREADS = 64;
-/** The default never exceeds this many threads. */
-const DEFAULT_CAP = 8;
-/**
- * A call uses another thread only for at least `minPerThread` flops of work per thread
- * and `minPerStep` flops per time step (a step costs one or two barriers, ~10 us).
- * `LONGSHORT_PARALLEL_MIN_FLOPS=0` in the environment drops both (tests use it to run
- * small problems on every thread).
- */
-const thresholds = { minPerThread: 4e6, minPerStep: 1e6 };
 /** How long the first call waits for workers to start before running single-threaded. */
 const START_TIMEOUT_MS = 15000;
 /**
@@ -52,83 +42,7 @@ const WORKER_DEADLINE_MS = 3000;
 /** Restarts after lost workers before the pool stays single-threaded. */
 const MAX_RESTARTS = 3;
 
-let requested: number | null = null;
-
-function envThreads(): number | null {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const v = env?.LONGSHORT_NUM_THREADS;
-  if (v === undefined || v === '') return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    warn(`LONGSHORT_NUM_THREADS must be an integer in 1..${MAX_THREADS}; got '${v}', using the default`);
-    return null;
-  }
-  return n;
-}
-const fromEnv = envThreads();
-{
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const v = env?.LONGSHORT_PARALLEL_MIN_FLOPS;
-  if (v !== undefined && v !== '') {
-    const n = Number(v);
-    if (Number.isFinite(n) && n >= 0) {
-      thresholds.minPerThread = n;
-      thresholds.minPerStep = Math.min(thresholds.minPerStep, n);
-    } else {
-      warn(`LONGSHORT_PARALLEL_MIN_FLOPS must be a number >= 0; got '${v}', ignored`);
-    }
-  }
-}
-
-/**
- * Sets the minimum work for using another thread (see `thresholds`); returns the old
- * values. For tests and benchmarks; not part of the public API.
- */
-export function setParallelThresholds(minPerThread: number, minPerStep: number): [number, number] {
-  const prev: [number, number] = [thresholds.minPerThread, thresholds.minPerStep];
-  thresholds.minPerThread = minPerThread;
-  thresholds.minPerStep = minPerStep;
-  return prev;
-}
-
-/** Whether this environment can run the kernels on several threads at all. */
-function threadsSupported(): boolean {
-  return platform !== null && platform.canBlock() && f32RnnSharedModule() !== null;
-}
-
-/**
- * Sets how many threads the recurrent kernels use (the caller's thread included): 1 runs
- * everything on the caller's thread. The default is the `LONGSHORT_NUM_THREADS`
- * environment variable, else the available parallelism capped at 8. Workers start
- * lazily, on the first call big enough to use them.
- *
- * Results are bit-identical for every thread count (work is split by output elements
- * only, each computed the same way).
- *
- * @param n an integer in 1..64
- * @throws ConfigError for anything else
- * @example setNumThreads(2)
- */
-export function setNumThreads(n: number): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new ConfigError(`setNumThreads: n must be an integer in 1..${MAX_THREADS}; got ${String(n)}`);
-  }
-  requested = n;
-}
-
-/**
- * How many threads the recurrent kernels will use: the `setNumThreads` value (or the
- * default), or 1 where threads are unavailable (no WebAssembly threads or shared
- * memory, e.g. a page without cross-origin isolation, or a browser main thread).
- *
- * @example
- * setNumThreads(4);
- * getNumThreads(); // 4 where threads are available, else 1
- */
-export function getNumThreads(): number {
-  const n = requested ?? fromEnv ?? Math.min(DEFAULT_CAP, platform?.availableParallelism() ?? 1);
-  return n > 1 && threadsSupported() ? n : 1;
-}
+export { getNumThreads, MAX_THREADS, setNumThreads, setParallelThresholds } from './thread-count.js';
 
 /** Counters of the pool, for tests that it engaged and for benchmarks. */
 export interface PoolStats {
@@ -153,7 +67,11 @@ class Pool implements RnnTeam {
   calls = 0;
   tasksOnWorkers = 0;
 
+  /** The build the caller's thread runs; its workers instantiate the same one. */
+  private readonly module: WebAssembly.Module;
+
   constructor(module: WebAssembly.Module) {
+    this.module = module;
     const arena = new WasmArena(2, true);
     this.kernel = instantiateF32RnnShared(module, arena);
     this.ctl = new Int32Array(arena.memory.buffer, CTL_BYTES, C_MSG + MSG_MAX);
@@ -186,7 +104,7 @@ class Pool implements RnnTeam {
     if (this.broken !== null) return false;
     const plat = platform;
     if (plat === null) return false;
-    const module = f32RnnSharedModule() as WebAssembly.Module;
+    const module = this.module;
     while (this.workers.length < n) {
       const tid = this.workers.length + 1;
       const h = plat.spawn({ module, memory: this.kernel.arena.memory, tid, ctl: CTL_BYTES }, (err) => {

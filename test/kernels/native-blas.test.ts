@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { after, describe, it } from 'node:test';
 import { CELL_KINDS, gateCount, type CellKind } from '../../src/core/cell-kind.js';
 import { f32GemmBlas, f32GemmBlasCalls, setF32GemmBlasMinVolume } from '../../src/kernels/f32-gemm-blas.js';
+import { f32RnnSequenceBlasCalls } from '../../src/kernels/f32-rnn-sequence-blas.js';
 import { nativeBlas } from '../../src/kernels/native/blas-loader.js';
 import { REF_KERNELS, resolveKernelSet, setKernelSet } from '../../src/kernels/registry.js';
 import { gemmRef } from '../../src/kernels/ref/f-gemm-ref.js';
@@ -158,8 +159,15 @@ describe('native BLAS kernel set', () => {
             wHr: proj > 0 ? fill(Hout * H, rnd) : null,
           };
           const before = f32GemmBlasCalls();
+          const loops = f32RnnSequenceBlasCalls();
           const a = set.rnnSequenceForward(p, { saved: true });
-          assert.equal(f32GemmBlasCalls(), before + 1, 'the input projection ran in BLAS');
+          const perStep = bs.length * (proj > 0 ? 2 : 1);
+          assert.equal(f32RnnSequenceBlasCalls(), loops + 1, 'the time loop ran with BLAS per step');
+          assert.equal(
+            f32GemmBlasCalls(),
+            before + 1 + perStep,
+            'the input projection and every step GEMM ran in BLAS',
+          );
           const b = REF_KERNELS.rnnSequenceForward(p, {});
           close(a.out.output, b.out.output, 'output');
           close(a.out.hN, b.out.hN, 'hN');
@@ -182,10 +190,11 @@ describe('native BLAS kernel set', () => {
           const gb = grads();
           const mid = f32GemmBlasCalls();
           set.rnnSequenceBackward(p, a.saved, og, ga, null);
+          assert.equal(f32RnnSequenceBlasCalls(), loops + 2, 'the backward loop ran with BLAS per step');
           assert.equal(
             f32GemmBlasCalls(),
-            mid + 3 + (proj > 0 ? 1 : 0),
-            'dX, dW_ih, dW_hh (and dW_hr) ran in BLAS',
+            mid + perStep + 3 + (proj > 0 ? 1 : 0),
+            'every step GEMM and dX, dW_ih, dW_hh (and dW_hr) ran in BLAS',
           );
           REF_KERNELS.rnnSequenceBackward(p, b.saved, og, gb, null);
           for (const k of ['dX', 'dh0', 'dWIh', 'dWHh', 'dBIh', 'dBHh', 'dWHr'] as const) {
@@ -242,9 +251,11 @@ describe('native BLAS kernel set', () => {
             );
           };
           const before = f32GemmBlasCalls();
+          const loops = f32RnnSequenceBlasCalls();
           const one = run(1);
           const two = run(2);
           assert.ok(f32GemmBlasCalls() >= before + 8, 'both runs used BLAS');
+          assert.equal(f32RnnSequenceBlasCalls(), loops + 4, 'both runs looped with BLAS per step');
           one.forEach((a, i) => sameBytes(two[i], a, `tensor ${i}`));
         } finally {
           setParallelThresholds(...prevThr);

@@ -16,6 +16,7 @@ import {
   type RnnSequenceInputGrads,
   type RnnSequenceInputs,
 } from '../../src/kernels/ref/rnn-sequence-ref.js';
+import { resolveKernelSet, setKernelSet } from '../../src/kernels/registry.js';
 import { getNumThreads, poolStats, rnnTeam, setNumThreads } from '../../src/parallel/index.js';
 import { failOnWorkerForTest, setParallelThresholds } from '../../src/parallel/pool.js';
 import { recurrentLayer, Tensor } from '../../src/tensor/index.js';
@@ -143,6 +144,10 @@ describe(
   () => {
     const prevThreads = getNumThreads();
     after(() => setNumThreads(prevThreads));
+    // the layer tests run the in-module loop of the 128-bit set on the workers that
+    // poolStats() counts (the native set's BLAS loop runs on the caller's thread alone,
+    // and the relaxed set has a pool of its own)
+    const poolSet = 'wasm-simd';
 
     it('results are bit-identical for 1, 2 and 3 threads (random sizes, every mode, forward and backward)', () => {
       const prev = setParallelThresholds(0, 0); // split even the smallest problems
@@ -202,10 +207,16 @@ describe(
         ];
       };
       const calls0 = f32RnnSequenceWasmSimdCalls();
-      const one = run(1);
-      const stats0 = poolStats();
-      const two = run(2);
-      const stats1 = poolStats();
+      const prevSet = setKernelSet(poolSet);
+      let one: FloatArray[], two: FloatArray[], stats0, stats1;
+      try {
+        one = run(1);
+        stats0 = poolStats();
+        two = run(2);
+        stats1 = poolStats();
+      } finally {
+        setKernelSet(prevSet);
+      }
       assert.ok(
         f32RnnSequenceWasmSimdCalls() >= calls0 + 4,
         'the wasm recurrent kernel ran forward and backward',
@@ -216,6 +227,48 @@ describe(
       );
       assert.ok(stats1.ready >= 1);
       one.forEach((a, i) => sameBits(two[i], a, `tensor ${i}`));
+    });
+
+    it('the relaxed-SIMD set gives the same bytes for 1 and 2 threads (its workers run its build)', () => {
+      let available = true;
+      try {
+        resolveKernelSet('wasm-relaxed');
+      } catch {
+        available = false;
+      }
+      if (!available) return;
+      const prevSet = setKernelSet('wasm-relaxed');
+      const prevThr = setParallelThresholds(0, 0);
+      try {
+        const run = (threads: number): FloatArray[] => {
+          setNumThreads(threads);
+          const rnd = lcg(5, 0.5);
+          const t = (shape: number[], grad: boolean): Tensor =>
+            new Tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, rnd), shape, {
+              requiresGrad: grad,
+            });
+          const [I, H, B, L] = [24, 40, 9, 6];
+          const x = t([L * B, I], true);
+          const w = { wIh: t([4 * H, I], true), wHh: t([4 * H, H], true), bIh: null, bHh: null, wHr: null };
+          const r = recurrentLayer(
+            'lstm',
+            x,
+            new Int32Array(L).fill(B),
+            t([B, H], false),
+            t([B, H], false),
+            w,
+            false,
+          );
+          r.output.sum().backward();
+          return [r.output.data as FloatArray, x.grad!.data as FloatArray, w.wHh.grad!.data as FloatArray];
+        };
+        const one = run(1);
+        const two = run(2);
+        one.forEach((a, i) => sameBits(two[i], a, `tensor ${i}`));
+      } finally {
+        setParallelThresholds(...prevThr);
+        setKernelSet(prevSet);
+      }
     });
 
     it("a worker's error is rethrown on the caller's thread with the op's name, and the pool keeps working", () => {
@@ -263,7 +316,7 @@ describe(
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
         encoding: 'utf8',
         timeout: 30000,
-        env: { ...process.env, LONGSHORT_NUM_THREADS: '2' },
+        env: { ...process.env, LONGSHORT_NUM_THREADS: '2', LONGSHORT_KERNELS: poolSet },
       });
       assert.equal(r.error, undefined, `the child did not exit within 30 s: ${String(r.error)}`);
       assert.equal(r.status, 0, r.stderr);

@@ -13,6 +13,12 @@ export interface F32RnnExports {
   rnn_forward(P: number, tid: number, nt: number): void;
   /** Backward of one layer and direction, thread `tid` of `nt`. */
   rnn_backward(P: number, tid: number, nt: number): void;
+  /** The end of `rnn_backward` after its loop: dX, dW_ih, dW_hh, dW_hr (unless F_FLAGS & 2) and bias sums. */
+  rnn_backward_tail(P: number, tid: number, nt: number): void;
+  /** The gate math of forward step `t` (one thread), after the driver's recurrent GEMM into F_GH. */
+  rnn_step_forward(P: number, t: number): void;
+  /** Backward step `t`: `part & 1` adds dOutput to dh, `part & 2` runs the gate backward. */
+  rnn_step_backward(P: number, t: number, part: number): void;
   /** The GEMM of f32-gemm.ts (same code), on this module's memory. */
   f32_gemm(
     transA: number,

@@ -58,5 +58,9 @@ export const F_ACC = 47; // (GH) f64 column sums
 /** Bits: 1 = the gates already hold x W_ih^T + bias (forward skips its input projection);
  * 2 = backward skips its dX, dW_ih, dW_hh, dW_hr GEMMs (the caller runs them after). */
 export const F_FLAGS = 48;
+/** Gate activation of lstm / gru: 0 sigmoid, 1 hard sigmoid clip(alpha x + beta, 0, 1). */
+export const F_GATE = 49;
+export const F_GATE_ALPHA = 50; // f32 bits
+export const F_GATE_BETA = 51; // f32 bits
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;

@@ -124,7 +124,8 @@ function checkVariant(mode: CellKind, v: RnnVariant | undefined, wPh: Tensor | n
  * @param reverse run from the last step to the first
  * @param variant a cell variant (other activations, the reset-before GRU, LSTM
  *   peepholes (with `weights.wPh`) and coupled input-forget gate, clip; see
- *   `RnnVariant`), run by the reference kernels; undefined for PyTorch's equations
+ *   `RnnVariant`), run by the active kernel set where it can (hard-sigmoid gates:
+ *   `KernelSet.supportsVariant`), else by the reference; undefined for PyTorch's equations
  * @throws ShapeError for wrong ranks/sizes or bad batchSizes, DTypeError for non-float
  *   or mixed dtypes, ConfigError for an unknown mode or c0/wHr given to a non-LSTM mode
  *   (or c0 missing for lstm)
@@ -265,9 +266,10 @@ export function recurrentLayer(
   if (wHr !== null) inputs.push(wHr);
   if (wPh !== null) inputs.push(wPh);
   const grad = needsGrad(...inputs);
-  // the active kernel set for float32 (the reference for float64; a cell variant always
-  // runs on the reference kernels)
-  const set = variant === undefined ? kernelsFor(dtype) : REF_KERNELS;
+  // the active kernel set for float32 (the reference for float64, and for a cell variant
+  // the active set does not run)
+  const fast = kernelsFor(dtype);
+  const set = variant === undefined || fast.supportsVariant(mode, variant) ? fast : REF_KERNELS;
   const team = set.threaded ? rnnTeam(set.teamFlavor) : null; // worker threads over shared memory, or null: this thread
   const { out, saved } = set.rnnSequenceForward(p, { saved: grad, team });
   const output = new Tensor(out.output, [rows, Hout]);

@@ -21,9 +21,12 @@
 import { barrier } from './barrier';
 import { KC, MC, MR, NR, f32_gemm, packB } from './gemm-core';
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
+import { fld, fldf, ptr } from './rnn-block';
 import { copyCols, gemmSet, gemmSets, packSet, roundNR } from './rnn-panels';
 
-// Re-exported so the shared build is also the worker pool's GEMM.
+// Re-exported so the shared build is also the worker pool's GEMM; the per-step entry
+// points serve the driver that runs the loop outside the module (native BLAS).
+export { rnn_step_backward, rnn_step_forward } from './rnn-steps';
 export { f32_gemm, KC, MC, NC, TILE_MR, TILE_NR } from './gemm-core';
 
 import {
@@ -65,6 +68,9 @@ import {
   F_DX,
   F_DWIH,
   F_FLAGS,
+  F_GATE,
+  F_GATE_ALPHA,
+  F_GATE_BETA,
   F_DWHH,
   F_DBIH,
   F_DBHH,
@@ -78,14 +84,6 @@ import {
   F_ACC,
 } from '../rnn-params';
 
-// @ts-ignore: decorator
-@inline function fld(P: usize, i: i32): i32 {
-  return load<i32>(P + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function ptr(P: usize, i: i32): usize {
-  return <usize>load<u32>(P + (<usize>i << 2));
-}
 
 /** The first index of thread `t`'s share of `n` items split into `nt` parts. */
 // @ts-ignore: decorator
@@ -167,6 +165,9 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
   const ghnB = ptr(P, F_GHN);
   const gh = ptr(P, F_GH);
   const bhn = ptr(P, F_BHN);
+  const hard = fld(P, F_GATE) == 1;
+  const ha = fldf(P, F_GATE_ALPHA);
+  const hb = fldf(P, F_GATE_BETA);
   let hCur = ptr(P, F_HN);
   let hNext = ptr(P, F_HBUF);
   for (let s = 0; s < L; s++) {
@@ -180,14 +181,14 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
     if (kind == 0) {
       const cOff = (<usize>off * H) << 2;
       if (proj) {
-        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, hRaw + cOff, H);
+        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, hRaw + cOff, H, hard, ha, hb);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, H, hRaw + cOff, H, pWhr, Hout, p0, p1, out + hOff, Hout, 0, pa, tile);
       } else {
-        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, out + hOff, Hout);
+        lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, out + hOff, Hout, hard, ha, hb);
       }
     } else if (isGru) {
-      gruForward(bs, H, j0, j1, gRow, gh, bhn, hCur, ghnB + ((<usize>off * H) << 2), out + hOff);
+      gruForward(bs, H, j0, j1, gRow, gh, bhn, hCur, ghnB + ((<usize>off * H) << 2), out + hOff, hard, ha, hb);
     } else {
       rnnForward(bs, H, j0, j1, kind == 3, gRow, gh, out + hOff);
     }
@@ -296,6 +297,8 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   const dGh = ptr(P, F_DGH);
   const dHall = ptr(P, F_DHALL);
   const dRaw = ptr(P, F_DRAW);
+  const hard = fld(P, F_GATE) == 1;
+  const ha = fldf(P, F_GATE_ALPHA);
   for (let s = L - 1; s >= 0; s--) {
     const t = reverse ? L - 1 - s : s;
     const bs = load<i32>(bsP + (<usize>t << 2));
@@ -324,12 +327,12 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
         copyCols(bs, k0, k1, dh, Hout, dHall + hOff, Hout);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, Hout, dh, Hout, pWhr, H, q0, q1, dRaw, H, 0, pa, tile);
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, ha);
       } else {
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, ha);
       }
     } else if (isGru) {
-      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff);
+      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, ha);
     } else {
       rnnBackward(bs, H, j0, j1, kind == 3, gates + gOff, dh, dGx + gOff);
     }
@@ -339,8 +342,30 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   }
   if (!barrier(bar, nt)) return;
 
-  // the weight and input gradients, split by output rows (unless the caller runs them:
-  // F_FLAGS & 2)
+  rnn_backward_tail(P, tid, nt);
+}
+
+/**
+ * The end of `rnn_backward` after its time loop (thread `tid` of `nt`): the dX, dW_ih,
+ * dW_hh (and dW_hr) GEMMs split by output rows (unless the caller runs them: F_FLAGS & 2)
+ * and the bias sums. Also called by the driver that runs the loop outside the module.
+ */
+export function rnn_backward_tail(P: usize, tid: i32, nt: i32): void {
+  const kind = fld(P, F_KIND);
+  const I = fld(P, F_I);
+  const H = fld(P, F_H);
+  const Hout = fld(P, F_HOUT);
+  const rows = fld(P, F_ROWS);
+  const GH = (kind == 0 ? 4 : kind == 1 ? 3 : 1) * H;
+  const proj = kind == 0 && ptr(P, F_WHR) != 0;
+  const scr = ptr(P, F_SCR) + <usize>tid * ptr(P, F_SCR_STRIDE);
+  const pa = scr;
+  const pb = scr + ptr(P, F_SCR_PB);
+  const tile = scr + ptr(P, F_SCR_TILE);
+  const hPrev = ptr(P, F_HPREV);
+  const dGx = ptr(P, F_DGX);
+  const dGh = ptr(P, F_DGH);
+  const dHall = ptr(P, F_DHALL);
   if ((fld(P, F_FLAGS) & 2) == 0) {
     const dX = ptr(P, F_DX);
     if (dX != 0) {

@@ -2,17 +2,20 @@
 // backward, over hidden units [j0, j1) of `bs` rows: the same math as
 // src/kernels/ref/rnn-{lstm,gru,simple}-ref.ts.
 
-import { ld, st, vsigmoid, vtanh } from './simd-math';
+import { ld, st, vgate, vhardGrad, vtanh } from './simd-math';
 
 // ---- gate kernels over units [j0, j1) of `bs` rows ----------------------------------------
-// Byte offsets: `o` = 4*j within a row. Rows of the step start at row `off`.
+// Byte offsets: `o` = 4*j within a row. Rows of the step start at row `off`. The LSTM and
+// GRU kernels take the gate activation: sigmoid, or (`hard`, alpha `ha`, beta `hb`) the
+// hard sigmoid; each row loop is written once and instantiated for both (a constant
+// `hard` folds away).
 
 // @ts-ignore: decorator
-@inline export function lstmFwdAt(g: usize, H4: usize, gh: usize, c: usize, cp: usize, cn: usize, ho: usize, full: bool): void {
-  const i = vsigmoid(f32x4.add(ld(g, full), ld(gh, full)));
-  const f = vsigmoid(f32x4.add(ld(g + H4, full), ld(gh + H4, full)));
+@inline export function lstmFwdAt(g: usize, H4: usize, gh: usize, c: usize, cp: usize, cn: usize, ho: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
+  const i = vgate(f32x4.add(ld(g, full), ld(gh, full)), hard, ha, hb);
+  const f = vgate(f32x4.add(ld(g + H4, full), ld(gh + H4, full)), hard, ha, hb);
   const gg = vtanh(f32x4.add(ld(g + 2 * H4, full), ld(gh + 2 * H4, full)));
-  const o = vsigmoid(f32x4.add(ld(g + 3 * H4, full), ld(gh + 3 * H4, full)));
+  const o = vgate(f32x4.add(ld(g + 3 * H4, full), ld(gh + 3 * H4, full)), hard, ha, hb);
   st(g, i, full);
   st(g + H4, f, full);
   st(g + 2 * H4, gg, full);
@@ -25,8 +28,17 @@ import { ld, st, vsigmoid, vtanh } from './simd-math';
   st(ho, f32x4.mul(o, vtanh(cnew)), full);
 }
 
-/** gates (x W_ih^T + biases) + gh (h W_hh^T) -> activations in gates; c, cPrev, cNew; hOut (ld ldo). */
-export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32): void {
+/**
+ * gates (x W_ih^T + biases) + gh (h W_hh^T) -> activations in gates; c, cPrev, cNew;
+ * hOut (ld ldo). `hard`: hard-sigmoid gates with alpha `ha`, beta `hb`.
+ */
+export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
+  if (hard) lstmFwdRows(bs, H, j0, j1, gates, gh, c, cPrev, cNew, hOut, ldo, true, f32x4.splat(ha), f32x4.splat(hb));
+  else lstmFwdRows(bs, H, j0, j1, gates, gh, c, cPrev, cNew, hOut, ldo, false, f32x4.splat(0), f32x4.splat(0));
+}
+
+// @ts-ignore: decorator
+@inline function lstmFwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32, hard: bool, ha: v128, hb: v128): void {
   const H4 = <usize>H << 2;
   for (let b = 0; b < bs; b++) {
     const g = gates + <usize>b * 4 * H4;
@@ -38,19 +50,19 @@ export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh:
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
-      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, true);
+      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, true, hard, ha, hb);
     }
     for (; j < j1; j++) {
       const o = <usize>j << 2;
-      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, false);
+      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, false, hard, ha, hb);
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline export function gruFwdAt(g: usize, H4: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, full: bool): void {
-  const r = vsigmoid(f32x4.add(ld(g, full), ld(gh, full)));
-  const z = vsigmoid(f32x4.add(ld(g + H4, full), ld(gh + H4, full)));
+@inline export function gruFwdAt(g: usize, H4: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
+  const r = vgate(f32x4.add(ld(g, full), ld(gh, full)), hard, ha, hb);
+  const z = vgate(f32x4.add(ld(g + H4, full), ld(gh + H4, full)), hard, ha, hb);
   const hn = f32x4.add(ld(gh + 2 * H4, full), ld(bhn, full));
   st(ghn, hn, full);
   const n = vtanh(f32x4.add(ld(g + 2 * H4, full), f32x4.mul(r, hn)));
@@ -61,7 +73,13 @@ export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh:
   st(out, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, ld(h, full))), full);
 }
 
-export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize): void {
+export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
+  if (hard) gruFwdRows(bs, H, j0, j1, gates, gh, bhn, h, ghn, out, true, f32x4.splat(ha), f32x4.splat(hb));
+  else gruFwdRows(bs, H, j0, j1, gates, gh, bhn, h, ghn, out, false, f32x4.splat(0), f32x4.splat(0));
+}
+
+// @ts-ignore: decorator
+@inline function gruFwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, hard: bool, ha: v128, hb: v128): void {
   const H4 = <usize>H << 2;
   for (let b = 0; b < bs; b++) {
     const g = gates + <usize>b * 3 * H4;
@@ -72,11 +90,11 @@ export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: 
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
-      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, true);
+      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, true, hard, ha, hb);
     }
     for (; j < j1; j++) {
       const o = <usize>j << 2;
-      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, false);
+      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, false, hard, ha, hb);
     }
   }
 }
@@ -109,7 +127,7 @@ export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates:
 }
 
 // @ts-ignore: decorator
-@inline export function lstmBwdAt(g: usize, H4: usize, cp: usize, cn: usize, dh: usize, dc: usize, dg: usize, full: bool): void {
+@inline export function lstmBwdAt(g: usize, H4: usize, cp: usize, cn: usize, dh: usize, dc: usize, dg: usize, full: bool, hard: bool, ha: v128): void {
   const one = f32x4.splat(1.0);
   const i = ld(g, full);
   const f = ld(g + H4, full);
@@ -118,14 +136,26 @@ export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates:
   const tc = vtanh(ld(cn, full));
   const dhv = ld(dh, full);
   const dct = f32x4.add(ld(dc, full), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
-  st(dg, f32x4.mul(f32x4.mul(f32x4.mul(dct, gg), i), f32x4.sub(one, i)), full);
-  st(dg + H4, f32x4.mul(f32x4.mul(f32x4.mul(dct, ld(cp, full)), f), f32x4.sub(one, f)), full);
+  if (hard) {
+    st(dg, f32x4.mul(f32x4.mul(dct, gg), vhardGrad(i, ha)), full);
+    st(dg + H4, f32x4.mul(f32x4.mul(dct, ld(cp, full)), vhardGrad(f, ha)), full);
+    st(dg + 3 * H4, f32x4.mul(f32x4.mul(dhv, tc), vhardGrad(o, ha)), full);
+  } else {
+    st(dg, f32x4.mul(f32x4.mul(f32x4.mul(dct, gg), i), f32x4.sub(one, i)), full);
+    st(dg + H4, f32x4.mul(f32x4.mul(f32x4.mul(dct, ld(cp, full)), f), f32x4.sub(one, f)), full);
+    st(dg + 3 * H4, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), o), f32x4.sub(one, o)), full);
+  }
   st(dg + 2 * H4, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(gg, gg))), full);
-  st(dg + 3 * H4, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), o), f32x4.sub(one, o)), full);
   st(dc, f32x4.mul(dct, f), full);
 }
 
-export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize): void {
+export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize, hard: bool = false, ha: f32 = 0): void {
+  if (hard) lstmBwdRows(bs, H, j0, j1, gates, cPrev, cNew, dh, lddh, dc, dG, true, f32x4.splat(ha));
+  else lstmBwdRows(bs, H, j0, j1, gates, cPrev, cNew, dh, lddh, dc, dG, false, f32x4.splat(0));
+}
+
+// @ts-ignore: decorator
+@inline function lstmBwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize, hard: bool, ha: v128): void {
   const H4 = <usize>H << 2;
   for (let b = 0; b < bs; b++) {
     const g = gates + <usize>b * 4 * H4;
@@ -137,25 +167,29 @@ export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cP
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
-      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, true);
+      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, true, hard, ha);
     }
     for (; j < j1; j++) {
       const o = <usize>j << 2;
-      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, false);
+      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, false, hard, ha);
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline export function gruBwdAt(g: usize, H4: usize, ghn: usize, hp: usize, dh: usize, dgx: usize, dgh: usize, full: bool): void {
+@inline export function gruBwdAt(g: usize, H4: usize, ghn: usize, hp: usize, dh: usize, dgx: usize, dgh: usize, full: bool, hard: bool, ha: v128): void {
   const one = f32x4.splat(1.0);
   const r = ld(g, full);
   const z = ld(g + H4, full);
   const n = ld(g + 2 * H4, full);
   const d = ld(dh, full);
   const dan = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
-  const dar = f32x4.mul(f32x4.mul(f32x4.mul(dan, ld(ghn, full)), r), f32x4.sub(one, r));
-  const daz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hp, full), n)), z), f32x4.sub(one, z));
+  const dar = hard
+    ? f32x4.mul(f32x4.mul(dan, ld(ghn, full)), vhardGrad(r, ha))
+    : f32x4.mul(f32x4.mul(f32x4.mul(dan, ld(ghn, full)), r), f32x4.sub(one, r));
+  const daz = hard
+    ? f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hp, full), n)), vhardGrad(z, ha))
+    : f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(ld(hp, full), n)), z), f32x4.sub(one, z));
   st(dgx, dar, full);
   st(dgx + H4, daz, full);
   st(dgx + 2 * H4, dan, full);
@@ -165,7 +199,13 @@ export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cP
   st(dh, f32x4.mul(d, z), full);
 }
 
-export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize): void {
+export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool = false, ha: f32 = 0): void {
+  if (hard) gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, true, f32x4.splat(ha));
+  else gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, false, f32x4.splat(0));
+}
+
+// @ts-ignore: decorator
+@inline function gruBwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool, ha: v128): void {
   const H4 = <usize>H << 2;
   for (let b = 0; b < bs; b++) {
     const g = gates + <usize>b * 3 * H4;
@@ -177,11 +217,11 @@ export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
-      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, true);
+      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, true, hard, ha);
     }
     for (; j < j1; j++) {
       const o = <usize>j << 2;
-      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, false);
+      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, false, hard, ha);
     }
   }
 }

@@ -34,6 +34,23 @@
 }
 
 /**
+ * The gate activation of the fused layer: sigmoid, or (`hard`) the hard sigmoid
+ * clip(alpha x + beta, 0, 1) with `ha` = alpha and `hb` = beta in every lane (Keras 2,
+ * TF.js and ONNX: 0.2, 0.5; Keras 3: 1/6, 0.5). NaN stays NaN (min/max propagate it).
+ */
+// @ts-ignore: decorator
+@inline export function vgate(x: v128, hard: bool, ha: v128, hb: v128): v128 {
+  if (!hard) return vsigmoid(x);
+  return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(ha, x), hb), f32x4.splat(0.0)), f32x4.splat(1.0));
+}
+
+/** The hard sigmoid's derivative from its output y: alpha where 0 < y < 1, else 0 (NaN: 0). */
+// @ts-ignore: decorator
+@inline export function vhardGrad(y: v128, ha: v128): v128 {
+  return v128.and(ha, v128.and(f32x4.gt(y, f32x4.splat(0.0)), f32x4.lt(y, f32x4.splat(1.0))));
+}
+
+/**
  * tanh(x) lanewise with a small relative error everywhere: for |x| < 0.625 the Cephes
  * tanhf odd polynomial x + x^3 P(x^2) (no cancellation near 0), else
  * sign(x) (1 - 2 / (exp(2|x|) + 1)), which saturates to exactly +-1.
