@@ -142,7 +142,7 @@ function runCase(set: KernelSet, c: Case, special = 0): void {
   rnnSequenceBackwardRef(p64, ref.saved, og64, gRef);
   set.rnnSequenceBackward(p32, fast.saved, og32, gFast, null);
   for (const key of Object.keys(gRef) as Array<keyof RnnSequenceInputGrads>) {
-    const want = gRef[key];
+    const want = gRef[key] ?? null;
     if (want !== null) agree(gFast[key] as FloatArray, want, `${name}: ${key}`);
   }
 }
@@ -217,6 +217,12 @@ describe(
         false,
         'an unknown variant field runs on the reference',
       );
+      for (const more of [{ peepholes: true }, { coupledInputForget: true }, { clip: 3 }])
+        assert.equal(
+          fast.supportsVariant('lstm', { ...hardSigmoid(0.2), ...more }),
+          false,
+          `hard sigmoid with ${Object.keys(more)[0]} runs on the reference`,
+        );
       assert.equal(REF_KERNELS.supportsVariant('gru', softsign), true);
 
       const prev = setKernelSet(fast.name);
