@@ -96,9 +96,10 @@ async function h5(): Promise<H5Module> {
 /**
  * Drops the HDF5 module after the wasm code trapped or aborted (its heap may be corrupt):
  * the next read loads a fresh instance (a second copy of the package's module, under a
- * query string: the old one stays in the module cache with its heap, tens of MB per trap;
- * none in the first 10,000 inputs of `npm run fuzz -- --loaders h5`). Where the runtime cannot load a second
- * instance (no import.meta.resolve), the same module is kept.
+ * query string: the old one stays in the module cache with its heap, tens of MB per
+ * trap; there was none in the first 10,000 inputs of `npm run fuzz -- --loaders h5`).
+ * Where the runtime cannot load a second instance (no import.meta.resolve), the same
+ * module is kept.
  */
 function discardH5(): void {
   const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
