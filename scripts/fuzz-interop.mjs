@@ -1,4 +1,4 @@
-// The interop loaders scripts/fuzz.mjs fuzzes (ONNX, Keras .keras and .h5, TF.js), seeded
+// The interop loaders scripts/fuzz.mjs fuzzes (ONNX, Keras .keras, .h5 and .weights.h5, TF.js), seeded
 // from the committed fixtures under test/fixtures.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ function filesUnder(dir, keep) {
 }
 
 const read = (p) => new Uint8Array(readFileSync(p));
+/** The SequentialModels of the .weights.h5 fixtures' architectures, built on first use. */
+let architectures = null;
 
 /**
  * Loaders over interop files, in the shape of fuzz-lib's LOADERS. `encode`/`decode` are
@@ -53,6 +55,32 @@ export function interopLoaders({ encodeBundle, decodeBundle }) {
       async run(input) {
         const { readKerasH5 } = await dist('src/interop/keras/keras-read.js');
         await readKerasH5(input, 'fuzz.h5');
+      },
+    },
+    weights: {
+      // Keras 3 .weights.h5 files, each loaded into the models of every fixture's
+      // architecture (a mutated file may match any of them)
+      async seeds() {
+        return filesUnder(join(fixtures, 'keras', 'weights'), (n) => n.endsWith('.weights.h5')).map(read);
+      },
+      async run(input) {
+        const { readKerasArchive } = await dist('src/interop/keras/keras-read.js');
+        const { readKerasWeights } = await dist('src/interop/keras/keras-weights.js');
+        architectures ??= await Promise.all(
+          filesUnder(join(fixtures, 'keras', 'weights'), (n) => n.endsWith('.keras')).map((p) =>
+            readKerasArchive(read(p), p),
+          ),
+        );
+        let failure = null;
+        for (const model of architectures) {
+          try {
+            await readKerasWeights(model, input, 'fuzz.weights.h5');
+            return;
+          } catch (e) {
+            failure = e;
+          }
+        }
+        throw failure;
       },
     },
     tfjs: {

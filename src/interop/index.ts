@@ -16,6 +16,7 @@ export {
 } from './model-io.js';
 export { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 export { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
+export { loadWeights, saveWeights } from './model-io-weights.js';
 export { readTfjsModel, decodeTfjsWeights, tfjsManifest, type TfjsWeightSpec } from './tfjs/tfjs-read.js';
 export { writeTfjsModel, type WriteTfjsOptions } from './tfjs/tfjs-write.js';
 export { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';

@@ -6,6 +6,7 @@
  * swapped by package.json's "browser" field for a stand-in, so the browser entry reaches
  * no `node:` module); bytes work everywhere.
  */
+import { showValue } from '../core/check.js';
 import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
@@ -107,6 +108,22 @@ export interface ExportModelOptions {
 }
 
 const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort', 'onnx', 'brainjs'];
+
+/**
+ * The bytes (and name, when given) of a source held in memory: bytes, an ArrayBuffer or
+ * `{ bytes, name }`; null for a path or another kind of source.
+ * @example inMemory({ bytes, name: 'm.h5' }) // { bytes, name: 'm.h5' }
+ */
+export function inMemory(source: unknown): { bytes: Uint8Array; name: string | undefined } | null {
+  if (source instanceof Uint8Array) return { bytes: source, name: undefined };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: undefined };
+  if (source === null || typeof source !== 'object' || !('bytes' in source)) return null;
+  const s = source as { bytes: Uint8Array | ArrayBuffer; name?: unknown };
+  return {
+    bytes: s.bytes instanceof Uint8Array ? s.bytes : new Uint8Array(s.bytes),
+    name: typeof s.name === 'string' ? s.name : undefined,
+  };
+}
 
 /**
  * The format a file name's extension names, or null: `.keras`, `.h5` / `.hdf5`, a name
@@ -271,19 +288,18 @@ export async function importModel(
     ).readModelSource(source, format === undefined || format === 'longshort');
     if (read.kind === 'model') return read.model;
     bytes = read.bytes;
-  } else if (source instanceof Uint8Array) bytes = source;
-  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else if (source !== null && typeof source === 'object' && 'bytes' in source) {
-    bytes = source.bytes instanceof Uint8Array ? source.bytes : new Uint8Array(source.bytes);
-    if (typeof source.name === 'string') {
-      name = source.name;
-      const named = formatFromName(source.name);
+  } else {
+    const m = inMemory(source);
+    if (m === null)
+      throw new ConfigError(
+        `${op}: source must be a path, bytes, { bytes, name }, { modelJson, weightData | weights }, a Map of file name -> bytes or { json }; got ${showValue(source)}`,
+      );
+    bytes = m.bytes;
+    if (m.name !== undefined) {
+      name = m.name;
+      const named = formatFromName(m.name);
       if (named !== 'brainjs') format ??= named ?? undefined; // other .json: by content
     }
-  } else {
-    throw new ConfigError(
-      `${op}: source must be a path, bytes, { bytes, name }, { modelJson, weightData | weights }, a Map of file name -> bytes or { json }; got ${source === null ? 'null' : typeof source}`,
-    );
   }
   format ??= formatFromBytes(bytes) ?? undefined;
   if (format === undefined) {

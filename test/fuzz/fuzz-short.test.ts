@@ -51,6 +51,7 @@ test('short fuzz run: every loader, 250 inputs each, no hang, crash, untyped err
     'onnx',
     'keras',
     'h5',
+    'weights',
     'tfjs',
   ]) {
     const [inputs, accepted, typed, hangs, crashes, untyped, over] = row(r.out, loader);

@@ -1,5 +1,5 @@
 // Hostile interop files (ONNX, Keras .keras / .h5, TF.js): each found by `npm run fuzz`,
-// each now a typed error naming the file and the field, in well under a second.
+// each now a typed error naming the file and the field (how fast: `npm run fuzz`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,14 +16,14 @@ import { repoRoot } from '../helpers/fixtures.js';
 const fx = (...p: string[]): Uint8Array =>
   new Uint8Array(readFileSync(join(repoRoot, 'test', 'fixtures', ...p)));
 
-async function typedFast(p: Promise<unknown>, match: RegExp): Promise<void> {
-  const t0 = Date.now();
+// A hang shows as the test's own timeout; how long each input takes is measured by
+// `npm run fuzz` (its --timeout), never asserted here (machines differ).
+async function typedError(p: Promise<unknown>, match: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
     assert.ok(e instanceof FormatError, `expected a FormatError, got ${String(e)}`);
     assert.match(e.message, match);
     return true;
   });
-  assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
 }
 
 /** The offset of the first global heap collection ('GCOL', version 1) in HDF5 bytes. */
@@ -42,7 +42,7 @@ test(
     const v = new DataView(b.buffer);
     v.setUint16(o + 16, 0, true); // the first object: free space...
     v.setBigUint64(o + 24, 0n, true); // ...of 0 bytes
-    await typedFast(
+    await typedError(
       readKerasH5(b, 'm.h5'),
       /^m\.h5: the global heap collection at byte \d+: object 0 at byte \d+/,
     );
@@ -53,7 +53,7 @@ test(
   'h5: a fuzzed file that made h5wasm hang in a variable-length string read is a FormatError',
   { timeout: 30_000 },
   async () => {
-    await typedFast(
+    await typedError(
       readKerasH5(fx('hostile', 'h5-gcol-hang.h5'), 'hang.h5'),
       /^hang\.h5: the global heap collection/,
     );
@@ -63,25 +63,25 @@ test(
 test('h5: a global heap collection running past the end of the file is a FormatError', async () => {
   const b = fx('keras', 'models', 'embed_bidir.h5');
   const cut = b.subarray(0, gcol(b) + 1000);
-  await typedFast(
+  await typedError(
     readKerasH5(cut, 'cut.h5'),
     /^cut\.h5: the global heap collection at byte \d+ must fit in the file/,
   );
 });
 
 test('h5: a file HDF5 cannot open, and a dataset header h5wasm cannot read, are FormatErrors naming the object', async () => {
-  await typedFast(
+  await typedError(
     readKerasH5(fx('hostile', 'h5-unopenable.h5'), 'u.h5'),
     /^u\.h5: HDF5 object \/ must be readable/,
   );
   // the fuzzed archive's weights file (its CRC-32 no longer matches: the archive itself is refused)
   const archive = fx('hostile', 'keras-bad-dataset-header.keras');
-  await typedFast(
+  await typedError(
     readKerasArchive(archive, 'd.keras'),
     /^d\.keras: zip: record "model\.weights\.h5": CRC-32 mismatch/,
   );
   const weights = unzipSync(archive)['model.weights.h5'];
-  await typedFast(readKerasH5(weights, 'w.h5'), /^w\.h5: HDF5 object \/layers\/\S+ must be readable/);
+  await typedError(readKerasH5(weights, 'w.h5'), /^w\.h5: HDF5 object \/layers\/\S+ must be readable/);
 });
 
 test('h5: the checks before h5wasm accept every committed Keras .h5 fixture', async () => {
@@ -99,7 +99,7 @@ test('h5: the checks before h5wasm accept every committed Keras .h5 fixture', as
 });
 
 test('keras: a zip record whose declared sizes and CRC-32 do not match its bytes is a FormatError (was 2 GB RSS, accepted)', async () => {
-  await typedFast(
+  await typedError(
     readKerasArchive(fx('hostile', 'keras-bad-zip-sizes.keras'), 'z.keras'),
     /^z\.keras: zip: /,
   );

@@ -2,7 +2,13 @@
 
 Each model is built with random weights, saved as <name>.keras (Keras 3 zip) and
 <name>.h5 (the legacy HDF5 file), and its input and Keras' prediction are written to
-<name>.json, all in test/fixtures/keras/models/.
+<name>.json, all in test/fixtures/keras/models/ (or the folder given).
+
+The WEIGHTS models (names starting weights_) test `.weights.h5`: saved as <name>.keras
+with one set of random weights, then given a second set, saved with
+model.save_weights('<name>.weights.h5'); <name>.json holds the input and the prediction
+with the second set, so only weights read from the .weights.h5 file reproduce it. They
+go to test/fixtures/keras/weights/ (or <folder>/../weights).
 
 Run: KERAS_BACKEND=jax .venv/bin/python test/tools/gen_keras_models.py
 """
@@ -73,6 +79,32 @@ def stateful_lstm():
     ])
 
 
+def weights_stack():
+    return keras.Sequential([
+        keras.Input((L, F)),
+        layers.LSTM(5, return_sequences=True),
+        layers.GRU(4, reset_after=True, return_sequences=True),
+        layers.Bidirectional(layers.GRU(3, reset_after=False, return_sequences=True), merge_mode="concat"),
+        layers.SimpleRNN(3),
+        layers.Dense(2),
+    ])
+
+
+def weights_embed():
+    return keras.Sequential([
+        keras.Input((L,), dtype="int32"),
+        layers.Embedding(11, 4),
+        layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
+        layers.LSTM(2),
+        layers.Dense(3, activation="tanh"),
+    ])
+
+
+WEIGHTS = {
+    "weights_stack": weights_stack,
+    "weights_embed": weights_embed,
+}
+
 MODELS = {
     "seq_lstm_gru": seq_lstm_gru,
     "embed_bidir": embed_bidir,
@@ -81,6 +113,16 @@ MODELS = {
     "functional_chain": functional_chain,
     "stateful_lstm": stateful_lstm,
 }
+
+
+def write_case(path, x, y):
+    """The input and Keras' prediction of one fixture, as JSON."""
+    with open(path, "w") as f:
+        json.dump({
+            "keras_version": keras.__version__,
+            "x": {"shape": list(x.shape), "dtype": str(x.dtype), "data": x.ravel().tolist()},
+            "y": {"shape": list(y.shape), "data": y.ravel().tolist()},
+        }, f)
 
 
 def main():
@@ -99,12 +141,28 @@ def main():
         y = np.asarray(model.predict(x, verbose=0))
         model.save(os.path.join(out_dir, f"{name}.keras"))
         model.save(os.path.join(out_dir, f"{name}.h5"))
-        with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
-            json.dump({
-                "keras_version": keras.__version__,
-                "x": {"shape": list(x.shape), "dtype": str(x.dtype), "data": x.ravel().tolist()},
-                "y": {"shape": list(y.shape), "data": y.ravel().tolist()},
-            }, f)
+        write_case(os.path.join(out_dir, f"{name}.json"), x, y)
+        print("wrote", name)
+    weights_dir = os.path.join(out_dir, "..", "weights")
+    os.makedirs(weights_dir, exist_ok=True)
+    for name, make in WEIGHTS.items():
+        keras.utils.set_random_seed(2)
+        model = make()
+        model.set_weights([rng.normal(scale=0.5, size=w.shape).astype(w.dtype) for w in model.get_weights()])
+        model.save(os.path.join(weights_dir, f"{name}.keras"))
+        model.set_weights([rng.normal(scale=0.5, size=w.shape).astype(w.dtype) for w in model.get_weights()])
+        wfile = os.path.join(weights_dir, f"{name}.weights.h5")
+        model.save_weights(wfile)
+        if name == "weights_embed":
+            x = rng.integers(0, 11, size=(N, L)).astype(np.int32)
+        else:
+            x = rng.normal(size=(N, L, F)).astype(np.float32)
+        y = np.asarray(model.predict(x, verbose=0))
+        # the file loads back into a fresh copy of the architecture with the same prediction
+        check = keras.saving.load_model(os.path.join(weights_dir, f"{name}.keras"))
+        check.load_weights(wfile)
+        assert np.allclose(np.asarray(check.predict(x, verbose=0)), y, rtol=1e-6, atol=1e-7), name
+        write_case(os.path.join(weights_dir, f"{name}.json"), x, y)
         print("wrote", name)
 
 

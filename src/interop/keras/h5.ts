@@ -22,15 +22,95 @@ export interface H5Group {
 }
 
 type H5Module = typeof import('h5wasm');
+
+/** The low-level functions of h5wasm's Emscripten module that `readH5` calls directly. */
+interface H5Low {
+  readonly HEAPU8: Uint8Array;
+  _malloc(n: number): number;
+  _free(p: number): void;
+  get_attribute_names(fileId: bigint, path: string): string[];
+  get_attribute_metadata(fileId: bigint, path: string, name: string): H5Meta;
+  get_attribute_data(fileId: bigint, path: string, name: string, ptr: bigint): number;
+  reclaim_vlen_memory(fileId: bigint, path: string, name: string, ptr: bigint): number;
+  get_dataset_metadata(fileId: bigint, path: string): H5Meta;
+  get_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: null,
+    offset: null,
+    strides: null,
+    ptr: bigint,
+  ): number;
+}
+
 let loading: Promise<H5Module> | null = null;
 let counter = 0;
+let instances = 0;
+
+/** The last few KB HDF5 printed to stderr (its error stack), kept instead of printed. */
+let diagnostics = '';
+
+/**
+ * Sends what the module writes to stderr (HDF5's error stack on every failure, several
+ * KB each) to `diagnostics` instead of the console: a bad file is reported once, as a
+ * FormatError, and a long run of bad files does not pile up output.
+ */
+function quiet(m: H5Module): H5Module {
+  const FS = m.FS as unknown as {
+    getStream(fd: number): { stream_ops: Record<string, unknown> } | null;
+  };
+  const stream = FS.getStream(2);
+  if (stream !== null) {
+    const decoder = new TextDecoder();
+    stream.stream_ops = {
+      ...stream.stream_ops,
+      write: (_s: unknown, buffer: Uint8Array, offset: number, length: number): number => {
+        diagnostics = (diagnostics + decoder.decode(buffer.subarray(offset, offset + length))).slice(-4096);
+        return length;
+      },
+      fsync: (): number => 0,
+    };
+  }
+  return m;
+}
+
+/** The innermost error HDF5 reported since `diagnostics` was cleared ('H5HG_read(): ...'), or ''. */
+function hdf5Reason(): string {
+  const lines = [...diagnostics.matchAll(/ in (\w+\(\)): (.*)$/gm)];
+  const last = lines[lines.length - 1];
+  return last === undefined ? '' : ` (${last[1]}: ${last[2].trim().slice(0, 120)})`;
+}
+
+async function ready(module: Promise<H5Module>): Promise<H5Module> {
+  const m = await module;
+  await m.ready;
+  return quiet(m);
+}
 
 async function h5(): Promise<H5Module> {
-  loading ??= import('h5wasm').then(async (m) => {
-    await m.ready;
-    return m;
-  });
+  // a literal specifier, so that bundlers see the (lazy) dependency
+  loading ??= ready(import('h5wasm'));
   return loading;
+}
+
+/**
+ * Drops the HDF5 module after the wasm code trapped or aborted (its heap may be corrupt):
+ * the next read loads a fresh instance (a second copy of the package's module, under a
+ * query string: the old one stays in the module cache with its heap, tens of MB per
+ * trap; there was none in the first 10,000 inputs of `npm run fuzz -- --loaders h5`).
+ * Where the runtime cannot load a second instance (no import.meta.resolve), the same
+ * module is kept.
+ */
+function discardH5(): void {
+  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+  if (typeof resolve !== 'function') return;
+  let url: string;
+  try {
+    url = `${resolve('h5wasm')}?instance=${++instances}`;
+  } catch {
+    return;
+  }
+  loading = ready(import(/* @vite-ignore */ url) as Promise<H5Module>);
 }
 
 /** A new empty group. */
@@ -76,13 +156,79 @@ interface H5Meta {
   readonly size?: number;
   readonly type?: number;
   readonly vlen?: boolean;
+  readonly signed?: boolean;
+  readonly littleEndian?: boolean;
+  readonly cset?: number;
+}
+
+// HDF5 type class H5T_STRING: the only non-numeric attributes read
+const STRING_CLASS = 3;
+
+/** A typed array over `bytes` for an HDF5 integer or float of `size` bytes, or null for other widths. */
+function numbersOf(bytes: Uint8Array, meta: H5Meta): ArrayLike<number | bigint> | null {
+  const b = bytes.buffer;
+  const size = meta.size;
+  if (meta.type === 1) return size === 4 ? new Float32Array(b) : size === 8 ? new Float64Array(b) : null;
+  const signed = meta.signed === true;
+  if (size === 1) return signed ? new Int8Array(b) : new Uint8Array(b);
+  if (size === 2) return signed ? new Int16Array(b) : new Uint16Array(b);
+  if (size === 4) return signed ? new Int32Array(b) : new Uint32Array(b);
+  if (size === 8) return signed ? new BigInt64Array(b) : new BigUint64Array(b);
+  return null;
+}
+
+/**
+ * Reads `nbytes` of one attribute's or dataset's data through h5wasm's low-level
+ * functions into a zeroed buffer and checks HDF5's status. (h5wasm's own readers ignore
+ * the status: a variable-length string pointing at a missing or mismatched global heap
+ * object then leaves uninitialised pointers that it dereferences and frees, corrupting
+ * the wasm heap.) `take` copies what it needs out of the wasm heap while it is valid.
+ */
+function readRaw<T>(
+  M: H5Low,
+  nbytes: number,
+  what: string,
+  read: (ptr: bigint) => number,
+  reclaim: ((ptr: bigint) => void) | null,
+  take: (ptr: number) => T,
+): T {
+  const ptr = M._malloc(Math.max(nbytes, 1));
+  if (ptr === 0) throw new FormatError(`${what}: could not allocate ${nbytes} bytes in the HDF5 module`);
+  try {
+    M.HEAPU8.fill(0, ptr, ptr + nbytes);
+    const status = read(BigInt(ptr));
+    // on failure HDF5 may have freed what it converted: nothing is reclaimed then (a small leak)
+    if (status < 0)
+      throw new FormatError(`${what} must be readable; HDF5 returned status ${status}${hdf5Reason()}`);
+    try {
+      return take(ptr);
+    } finally {
+      reclaim?.(BigInt(ptr));
+    }
+  } finally {
+    M._free(ptr);
+  }
+}
+
+/** The string at `ptr` in the wasm heap, at most `limit` bytes, or '' for a null pointer. */
+function cString(M: H5Low, ptr: number, limit: number, what: string): string {
+  if (ptr === 0) return '';
+  const heap = M.HEAPU8;
+  if (ptr >= heap.length)
+    throw new FormatError(`${what}: a string pointer lies outside the HDF5 module's memory`);
+  const end = heap.indexOf(0, ptr);
+  if (end < 0 || end - ptr > limit)
+    throw new FormatError(`${what}: a string must be at most ${limit} bytes; got more`);
+  return new TextDecoder().decode(heap.subarray(ptr, end));
 }
 
 /** A FormatError for a failure inside h5wasm (which throws plain Errors), naming the file and object. */
 function h5Failure(file: string, where: string, e: unknown): Error {
   if (e instanceof FormatError || e instanceof UnsupportedError) return e;
   const first = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
-  const err = new FormatError(`${file}: HDF5 object ${where || '/'} must be readable; got ${first}`);
+  const err = new FormatError(
+    `${file}: HDF5 object ${where || '/'} must be readable; got ${first}${hdf5Reason()}`,
+  );
   (err as { cause?: unknown }).cause = e;
   return err;
 }
@@ -106,6 +252,93 @@ function declaredBytes(file: string, what: string, meta: H5Meta, fileBytes: numb
     );
   }
   return n;
+}
+
+/**
+ * One attribute's value: a string or number for a scalar, an array of them otherwise;
+ * null for a null dataspace and for types other than strings and numbers (Keras writes
+ * none). Sizes are checked against the file's before anything is read.
+ */
+function readAttribute(
+  M: H5Low,
+  fileId: bigint,
+  path: string,
+  name: string,
+  file: string,
+  fileBytes: number,
+): unknown {
+  const what = `${file}: attribute ${path}@${name}`;
+  const meta = M.get_attribute_metadata(fileId, path, name);
+  if (meta.shape === null || meta.shape === undefined) return null;
+  const n = declaredBytes(file, `attribute ${path}@${name}`, meta, fileBytes);
+  const size = meta.size ?? 0;
+  const scalar = meta.shape.length === 0;
+  const one = <T>(values: T[]): T | T[] => (scalar ? values[0] : values);
+  const vlenString = meta.type === STRING_CLASS && meta.vlen === true;
+  let nbytes = n * size;
+  let take: (ptr: number) => unknown;
+  if (vlenString) {
+    // an array of char* into the wasm heap, which HDF5 allocated and reclaim frees
+    nbytes = n * 4;
+    take = (ptr) =>
+      one(
+        Array.from(new Uint32Array(M.HEAPU8.slice(ptr, ptr + nbytes).buffer), (p) =>
+          cString(M, p, fileBytes, what),
+        ),
+      );
+  } else if (meta.type === STRING_CLASS) {
+    take = (ptr) => {
+      const raw = M.HEAPU8.slice(ptr, ptr + nbytes);
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) {
+        let s = raw.subarray(i * size, (i + 1) * size);
+        const z = s.indexOf(0);
+        if (z >= 0) s = s.subarray(0, z);
+        out.push(new TextDecoder().decode(s));
+      }
+      return one(out);
+    };
+  } else if (
+    meta.vlen !== true &&
+    (meta.type === 0 || meta.type === 1) &&
+    numbersOf(new Uint8Array(size), meta) !== null
+  ) {
+    take = (ptr) => {
+      const values = numbersOf(M.HEAPU8.slice(ptr, ptr + nbytes), meta) as ArrayLike<number | bigint>;
+      return scalar ? values[0] : values;
+    };
+  } else return null;
+  return readRaw(
+    M,
+    nbytes,
+    what,
+    (ptr) => M.get_attribute_data(fileId, path, name, ptr),
+    vlenString ? (ptr) => M.reclaim_vlen_memory(fileId, path, name, ptr) : null,
+    take,
+  );
+}
+
+/** How far `readH5` lets the HDF5 module's memory grow: this many bytes plus HEAP_GROWTH_PER_BYTE per file byte. */
+const HEAP_GROWTH_BASE = 64 * 2 ** 20;
+const HEAP_GROWTH_PER_BYTE = 4;
+
+/**
+ * Makes every WebAssembly.Memory refuse to grow past `limit` bytes until the returned
+ * function is called. Emscripten's heap growth catches the refusal and malloc returns
+ * NULL. Only h5wasm runs wasm while the cap is on (readH5's HDF5 calls are synchronous),
+ * and worker threads have their own WebAssembly objects.
+ */
+function capMemoryGrowth(limit: number): () => void {
+  const proto = WebAssembly.Memory.prototype;
+  const grow: (this: WebAssembly.Memory, delta: number) => number = Reflect.get(proto, 'grow');
+  proto.grow = function (this: WebAssembly.Memory, delta: number): number {
+    if (this.buffer.byteLength + delta * 65536 > limit)
+      throw new RangeError(`longshort: HDF5 memory capped at ${limit} bytes`);
+    return grow.call(this, delta);
+  };
+  return () => {
+    proto.grow = grow;
+  };
 }
 
 /**
@@ -134,25 +367,32 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
         `${file}: an HDF5 model file must have at most ${MAX_MEMBERS} groups, datasets and attributes; got more at ${where}`,
       );
   };
-  const attrsOf = (obj: { attrs: Record<string, unknown> }, where: string): Record<string, unknown> => {
+  const M = m.Module as unknown as H5Low;
+  let fileId = 0n;
+  const attrsOf = (path: string): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const [k, a] of Object.entries(obj.attrs) as [string, { metadata: H5Meta; value: unknown }][]) {
-      count(`${where}@${k}`);
-      declaredBytes(file, `attribute ${where || '/'}@${k}`, a.metadata, bytes.length);
-      out[k] = a.value;
+    for (const k of M.get_attribute_names(fileId, path || '/')) {
+      count(`${path}@${k}`);
+      out[k] = readAttribute(M, fileId, path || '/', k, file, bytes.length);
     }
     return out;
   };
   let where = '';
+  diagnostics = '';
+  // HDF5 allocates what a file declares (a variable-length string's 4-byte length, a
+  // chunk's size) before it can tell the declaration is wrong; the wasm heap may grow by
+  // a bounded amount during this read, after which malloc fails and HDF5 reports an error
+  const restore = capMemoryGrowth(M.HEAPU8.length + HEAP_GROWTH_BASE + HEAP_GROWTH_PER_BYTE * bytes.length);
   try {
     f = new m.File(name, 'r');
     if (typeof f.file_id !== 'bigint' && typeof f.file_id !== 'number') throw new Error('no file id');
     if (Number(f.file_id) < 0) throw new Error('HDF5 could not open the file');
+    fileId = BigInt(f.file_id);
     const walk = (g: InstanceType<H5Module['Group']>, path: string, depth: number): H5Group => {
       where = path;
       if (depth > MAX_DEPTH)
         throw new FormatError(`${file}: HDF5 groups must nest at most ${MAX_DEPTH} deep; got ${path}`);
-      const out = group(attrsOf(g as never, path));
+      const out = group(attrsOf(path));
       for (const key of g.keys()) {
         const at = `${path}/${key}`;
         where = at;
@@ -167,22 +407,29 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
               `${file}: dataset ${at} must hold numbers; expected a float or integer dataset, got dtype ${String(child.dtype)}`,
             );
           }
-          const v = child.value;
-          if (
-            !(ArrayBuffer.isView(v) && !(v instanceof DataView)) ||
-            (v as unknown as ArrayLike<number>).length !== n
-          ) {
-            throw new FormatError(
-              `${file}: dataset ${at} must hold ${n} numbers; got ${ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number>).length : typeof v}`,
+          const size = meta.size ?? 0;
+          if (numbersOf(new Uint8Array(size), meta) === null)
+            throw new UnsupportedError(
+              `${file}: dataset ${at} must hold 1-, 2-, 4- or 8-byte numbers; got ${size}-byte values`,
             );
-          }
-          const data = Float32Array.from(v as unknown as ArrayLike<number>);
+          const data = readRaw(
+            M,
+            n * size,
+            `${file}: dataset ${at}`,
+            (ptr) => M.get_dataset_data(fileId, at, null, null, null, ptr),
+            null,
+            (ptr) =>
+              Float32Array.from(
+                numbersOf(M.HEAPU8.slice(ptr, ptr + n * size), meta) as ArrayLike<number | bigint>,
+                Number,
+              ),
+          );
           where = at;
           out.children.set(key, {
             kind: 'dataset',
             shape: [...(meta.shape ?? [])],
             data,
-            attrs: attrsOf(child as never, at),
+            attrs: attrsOf(at),
           });
         }
       }
@@ -190,6 +437,9 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
     };
     return walk(f, '', 0);
   } catch (e) {
+    // a trap (out-of-bounds access, unreachable) or an Emscripten abort leaves the wasm
+    // heap in an unknown state: the next read gets a fresh module
+    if (e instanceof WebAssembly.RuntimeError) discardH5();
     throw h5Failure(file, where, e);
   } finally {
     try {
@@ -197,6 +447,7 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
     } catch {
       // a file HDF5 could not open has nothing to close
     }
+    restore();
     FS.unlink(name);
   }
 }

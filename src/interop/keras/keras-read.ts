@@ -11,6 +11,7 @@ import type { Tensor } from '../../tensor/index.js';
 import { memberAt, readH5, type H5Dataset, type H5Group } from './h5.js';
 import type { HardSigmoidFlavor } from './keras-activations.js';
 import { planKerasModel, type KerasArray, type KerasLayerPlan, type KerasModelPlan } from './keras-import.js';
+import { kerasLayerKeys } from './keras-weights.js';
 
 function parseJson(file: string, what: string, bytes: Uint8Array): unknown {
   try {
@@ -24,11 +25,7 @@ function flavorOf(version: unknown): HardSigmoidFlavor {
   return typeof version === 'string' && /^[12]\./.test(version) ? 'keras2' : 'keras3';
 }
 
-/** Keras' to_snake_case of a class name ('SimpleRNN' -> 'simple_rnn'). */
-export function snakeCase(name: string): string {
-  const a = name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
-  return a.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
+export { snakeCase } from './keras-weights.js';
 
 function build(
   plan: KerasModelPlan,
@@ -121,13 +118,7 @@ export async function readKerasArchive(bytes: Uint8Array, file: string): Promise
   const flavor = flavorOf((meta as { keras_version?: unknown }).keras_version);
   const plan = planKerasModel(file, parseJson(file, 'config.json', entries['config.json']), flavor);
   const root = await readH5(entries['model.weights.h5'], `${file}:model.weights.h5`);
-  const counts = new Map<string, number>();
-  const keys = plan.plans.map((p) => {
-    const s = snakeCase(p.className);
-    const n = counts.get(s) ?? 0;
-    counts.set(s, n + 1);
-    return n === 0 ? s : `${s}_${n}`;
-  });
+  const keys = kerasLayerKeys(plan.plans.map((p) => p.className));
   return build(plan, (p, i) => kerasVars(`${file}:model.weights.h5`, root, keys[i], p));
 }
 
@@ -149,8 +140,11 @@ export async function readKerasH5(bytes: Uint8Array, file: string): Promise<Sequ
   const root = await readH5(bytes, file);
   const cfg = root.attrs.model_config;
   if (typeof cfg !== 'string') {
+    const layers = memberAt(root, 'layers');
     throw new UnsupportedError(
-      `${file}: the HDF5 file has no model_config attribute (a weights-only file?); expected a whole model saved with model.save('*.h5')`,
+      layers !== undefined && layers.kind === 'group'
+        ? `${file}: a Keras weights file (save_weights) holds no architecture; expected a whole model saved with model.save('*.h5'), or load it into a model of its architecture with loadWeights(model, '*.weights.h5')`
+        : `${file}: the HDF5 file has no model_config attribute (a weights-only file?); expected a whole model saved with model.save('*.h5')`,
     );
   }
   const flavor = flavorOf(root.attrs.keras_version);

@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import type { SequentialModel } from '../../models/index.js';
 import { group, groupAt, writeH5 } from './h5.js';
 import { exportKerasModel } from './keras-export.js';
-import { snakeCase } from './keras-read.js';
+import { kerasWeightsTree } from './keras-weights.js';
 
 /** The Keras version written into the files' metadata (the format longshort writes). */
 export const KERAS_FORMAT_VERSION = '3.0.0';
@@ -19,29 +19,6 @@ export const KERAS_FORMAT_VERSION = '3.0.0';
  */
 export async function writeKerasArchive(model: SequentialModel): Promise<Uint8Array> {
   const { config, layers } = exportKerasModel(model, 'keras3');
-  const root = group();
-  groupAt(root, 'vars');
-  const counts = new Map<string, number>();
-  for (const l of layers) {
-    const s = snakeCase(l.className);
-    const n = counts.get(s) ?? 0;
-    counts.set(s, n + 1);
-    const key = `layers/${n === 0 ? s : `${s}_${n}`}`;
-    groupAt(root, `${key}/vars`);
-    if (l.className === 'Bidirectional') {
-      for (const side of ['forward_layer', 'backward_layer']) groupAt(root, `${key}/${side}/vars`);
-    }
-    l.arrays.forEach((a, i) => {
-      const path = l.varPaths[i];
-      const cut = path.lastIndexOf('/');
-      groupAt(root, `${key}/${path.slice(0, cut)}`).children.set(path.slice(cut + 1), {
-        kind: 'dataset',
-        shape: a.shape,
-        data: a.data,
-        attrs: {},
-      });
-    });
-  }
   const enc = new TextEncoder();
   const meta = {
     keras_version: KERAS_FORMAT_VERSION,
@@ -51,7 +28,7 @@ export async function writeKerasArchive(model: SequentialModel): Promise<Uint8Ar
   return zipSync({
     'metadata.json': enc.encode(JSON.stringify(meta)),
     'config.json': enc.encode(JSON.stringify(config)),
-    'model.weights.h5': await writeH5(root),
+    'model.weights.h5': await writeH5(kerasWeightsTree(layers)),
   });
 }
 

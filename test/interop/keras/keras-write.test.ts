@@ -2,13 +2,12 @@
 // .venv has Keras, see scripts/setup-python.sh) keras.saving.load_model loads them and
 // predicts the same.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { repoRoot } from '../../helpers/fixtures.js';
+import { hasKeras, relErr, runKeras } from './keras-check.js';
 import { manualSeed } from '../../../src/core/rng.js';
 import { readKerasArchive, readKerasH5 } from '../../../src/interop/keras/keras-read.js';
 import { writeKerasArchive, writeKerasH5 } from '../../../src/interop/keras/keras-write.js';
@@ -24,11 +23,6 @@ import {
   type SequentialModel,
 } from '../../../src/models/index.js';
 import { randint, randn, Tensor } from '../../../src/tensor/index.js';
-
-const PY = join(repoRoot, '.venv', 'bin', 'python');
-const keras =
-  existsSync(PY) &&
-  spawnSync(PY, ['-c', 'import keras'], { env: { ...process.env, KERAS_BACKEND: 'jax' } }).status === 0;
 
 function models(): Array<[string, SequentialModel, Tensor]> {
   manualSeed(21);
@@ -89,7 +83,7 @@ for (const [name, model, x] of models()) {
 
 test(
   'files written as .keras and .h5: keras.saving.load_model predicts the same within 1e-5',
-  { skip: keras ? false : 'no .venv with Keras (scripts/setup-python.sh)' },
+  { skip: hasKeras ? false : 'no .venv with Keras (scripts/setup-python.sh)' },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ls-keras-'));
     try {
@@ -119,25 +113,10 @@ test(
         'print(json.dumps(out))',
       ].join('\n');
       const args = jobs.flatMap((j) => [j.file, j.x]);
-      const r = spawnSync(PY, ['-c', code, ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, KERAS_BACKEND: 'jax' },
-        timeout: 300_000,
-        maxBuffer: 64 << 20,
-      });
-      assert.equal(r.status, 0, r.stderr);
-      const lines = r.stdout.trim().split('\n');
-      const ys = JSON.parse(lines[lines.length - 1]) as number[][];
+      const ys = runKeras(code, args) as number[][];
       jobs.forEach((j, k) => {
-        const y = ys[k];
-        assert.equal(y.length, j.want.numel(), j.file);
-        let num = 0;
-        let den = 0;
-        for (let i = 0; i < y.length; i++) {
-          num = Math.max(num, Math.abs(y[i] - j.want.data[i]));
-          den = Math.max(den, Math.abs(j.want.data[i]));
-        }
-        assert.ok(num / den < 1e-5, `${j.file}: relative error ${num / den}`);
+        const rel = relErr(ys[k], j.want.data);
+        assert.ok(rel < 1e-5, `${j.file}: relative error ${rel}`);
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
