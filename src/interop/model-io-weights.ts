@@ -7,8 +7,7 @@ import { showValue } from '../core/check.js';
 import { ConfigError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readKerasWeights, writeKerasWeights } from './keras/keras-weights.js';
-import { inMemory } from './model-io.js';
-import { readModelSource, writeModelDest } from './model-io-files.js';
+import { inMemory, modelFiles } from './model-io.js';
 
 const WEIGHTS_SUFFIX = '.weights.h5';
 
@@ -43,7 +42,7 @@ export async function loadWeights(
   if (typeof source === 'string') {
     checkName(op, source);
     name = source;
-    const read = await readModelSource(source, false);
+    const read = await (await modelFiles()).readModelSource(source, false);
     if (read.kind !== 'bytes')
       throw new ConfigError(`${op}: ${source} is a directory; expected a ${WEIGHTS_SUFFIX} file`);
     bytes = read.bytes;
@@ -85,6 +84,6 @@ export async function saveWeights(
   }
   const bytes = await writeKerasWeights(model);
   if (dest === null) return bytes;
-  await writeModelDest(dest, bytes);
+  await (await modelFiles()).writeModelDest(dest, bytes);
   return undefined;
 }

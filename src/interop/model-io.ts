@@ -18,8 +18,13 @@ import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
 import { readTfjsModel, tfjsManifest } from './tfjs/tfjs-read.js';
 import { writeTfjsModel } from './tfjs/tfjs-write.js';
 
-/** The file helpers (Node; the browser's stand-in through package.json's "browser" field). */
-const files = (): Promise<typeof import('./model-io-files.js')> => import('./model-io-files.js');
+/**
+ * The file helpers (Node's fs behind them), imported on first use so that the browser
+ * entry reaches no `node:` module.
+ * @example const { readModelSource } = await modelFiles();
+ */
+export const modelFiles = (): Promise<typeof import('./model-io-files.js')> => import('./model-io-files.js');
+const files = modelFiles;
 
 /** Bytes a browser has: a Uint8Array or an ArrayBuffer. */
 type Bytes = Uint8Array | ArrayBuffer;
