@@ -134,15 +134,6 @@ export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
 
-/**
- * Whether the call has hard-sigmoid gates: those run on the caller's thread alone (on
- * several threads the workers' results came out wrong, and not the same from run to run:
- * an open bug of the threads build, see CHANGELOG), so 1 and N threads agree.
- */
-function hardGate(p: RnnSequenceInputs): boolean {
-  return wasmVariantGate(p.kind, p.variant)?.hard === true;
-}
-
 /** Whether the module runs this call: float32, and no cell variant beyond `wasmVariantGate`'s. */
 function isF32(p: RnnSequenceInputs): boolean {
   return p.x instanceof Float32Array && wasmVariantGate(p.kind, p.variant) !== null;
@@ -168,7 +159,7 @@ export function rnnSequenceForwardF32(
   const wantSaved = options.saved ?? true;
   const d = rnnDims(p);
   const { GH, L, rows } = d;
-  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(rnnForwardFlops(p, d), L)) : 1;
+  const nt = team !== null ? Math.max(1, team.threadsFor(rnnForwardFlops(p, d), L)) : 1;
   const call = forwardCall(k, p, d, nt, true, maxCallBytes);
   if (call === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const { P, f, lay } = call;
@@ -210,7 +201,7 @@ export function rnnSequenceBackwardF32(
   }
   const d = rnnDims(p);
   const { GH, L, rows, proj } = d;
-  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(2 * rnnForwardFlops(p, d), L)) : 1;
+  const nt = team !== null ? Math.max(1, team.threadsFor(2 * rnnForwardFlops(p, d), L)) : 1;
   const call = backwardCall(k, p, d, saved, og, grads, nt, true, maxCallBytes);
   if (call === null) {
     rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);

@@ -19,6 +19,7 @@ import {
   type RnnSequenceInputs,
 } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { defaultRnnVariant, type RnnVariant } from '../../src/kernels/ref/rnn-variant-ref.js';
+import { rnnTeam } from '../../src/parallel/index.js';
 import { recurrentLayer, Tensor } from '../../src/tensor/index.js';
 import { lcg } from '../helpers/random.js';
 
@@ -122,7 +123,9 @@ function runCase(set: KernelSet, c: Case, special = 0): void {
   const { p64, p32 } = inputs(c, special);
   const name = `${c.kind}${c.proj ? '+proj' : ''}${c.reverse ? ' reverse' : ''}`;
   const ref = rnnSequenceForwardRef(p64);
-  const fast = set.rnnSequenceForward(p32, { saved: true });
+  // on the set's team of threads where it has one (scripts/test-threads.mjs: 2 threads, every call split)
+  const team = set.threaded ? rnnTeam(set.teamFlavor) : null;
+  const fast = set.rnnSequenceForward(p32, { saved: true, team });
   agree(fast.out.output, ref.out.output, `${name}: output`);
   agree(fast.out.hN, ref.out.hN, `${name}: hN`);
   agree(fast.out.cN, ref.out.cN, `${name}: cN`);
@@ -140,7 +143,7 @@ function runCase(set: KernelSet, c: Case, special = 0): void {
   const gRef = grads(p64, true);
   const gFast = grads(p32, false);
   rnnSequenceBackwardRef(p64, ref.saved, og64, gRef);
-  set.rnnSequenceBackward(p32, fast.saved, og32, gFast, null);
+  set.rnnSequenceBackward(p32, fast.saved, og32, gFast, team);
   for (const key of Object.keys(gRef) as Array<keyof RnnSequenceInputGrads>) {
     const want = gRef[key] ?? null;
     if (want !== null) agree(gFast[key] as FloatArray, want, `${name}: ${key}`);

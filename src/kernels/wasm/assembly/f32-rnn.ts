@@ -91,6 +91,24 @@ import {
   return <i32>((<i64>n * <i64>t) / <i64>nt);
 }
 
+/**
+ * The hard sigmoid's alpha (beta: `gateBeta`) from the block. The step loops read them
+ * after their last barrier, right before the gate kernel: an f32 held in a local across
+ * a barrier's `memory.atomic.wait32` came back changed in V8's baseline compiler
+ * (Liftoff, which runs a function's first calls), so on several threads the gates used
+ * a wrong alpha / beta after any wait (wrong results, different from run to run).
+ * Memory loads after the barrier are not moved across its atomics.
+ */
+// @ts-ignore: decorator
+@inline function gateAlpha(P: usize): f32 {
+  return fldf(P, F_GATE_ALPHA);
+}
+
+// @ts-ignore: decorator
+@inline function gateBeta(P: usize): f32 {
+  return fldf(P, F_GATE_BETA);
+}
+
 // ---- forward ----------------------------------------------------------------------------------
 
 /**
@@ -166,8 +184,6 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
   const gh = ptr(P, F_GH);
   const bhn = ptr(P, F_BHN);
   const hard = fld(P, F_GATE) == 1;
-  const ha = fldf(P, F_GATE_ALPHA);
-  const hb = fldf(P, F_GATE_BETA);
   let hCur = ptr(P, F_HN);
   let hNext = ptr(P, F_HBUF);
   for (let s = 0; s < L; s++) {
@@ -178,6 +194,10 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
     // recurrent GEMM for this thread's units of every gate, into the (cache-hot) gh rows
     gemmSets(bs, Hout, hCur, Hout, G, pWhh, setB, H, q0, q1, gh, <usize>H << 2, GH, 0, pa, tile);
     const hOff = (<usize>off * Hout) << 2;
+    // the hard sigmoid's alpha and beta are read here, after this step's last barrier:
+    // see `gateAlpha`
+    const ha = gateAlpha(P);
+    const hb = gateBeta(P);
     if (kind == 0) {
       const cOff = (<usize>off * H) << 2;
       if (proj) {
@@ -298,7 +318,6 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   const dHall = ptr(P, F_DHALL);
   const dRaw = ptr(P, F_DRAW);
   const hard = fld(P, F_GATE) == 1;
-  const ha = fldf(P, F_GATE_ALPHA);
   for (let s = L - 1; s >= 0; s--) {
     const t = reverse ? L - 1 - s : s;
     const bs = load<i32>(bsP + (<usize>t << 2));
@@ -327,12 +346,12 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
         copyCols(bs, k0, k1, dh, Hout, dHall + hOff, Hout);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, Hout, dh, Hout, pWhr, H, q0, q1, dRaw, H, 0, pa, tile);
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, ha);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, gateAlpha(P));
       } else {
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, ha);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, gateAlpha(P));
       }
     } else if (isGru) {
-      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, ha);
+      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P));
     } else {
       rnnBackward(bs, H, j0, j1, kind == 3, gates + gOff, dh, dGx + gOff);
     }
