@@ -36,6 +36,8 @@ import {
   F_DGX,
   F_DGH,
   F_DHALL,
+  F_GHN,
+  F_RESET_BEFORE,
 } from './wasm/rnn-params.js';
 
 /** The kernel name of the relaxed-SIMD build of the recurrent layer. */
@@ -239,8 +241,15 @@ export function backwardTail(
     outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
   if (grads.dWIh !== null)
     outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
-  if (grads.dWHh !== null)
+  if (grads.dWHh !== null && f[F_RESET_BEFORE] === 1) {
+    // the reset-before GRU: rows r, z against h_{t-1}, rows n against r * h
+    outer.run(true, false, 2 * H, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+    const n = mem.subarray((f[F_DGH] >>> 2) + 2 * H);
+    const dWHn = mem.subarray((f[F_DWHH] >>> 2) + 2 * H * Hout);
+    outer.run(true, false, H, Hout, rows, n, GH, at(F_GHN), H, 0, dWHn, Hout, nt);
+  } else if (grads.dWHh !== null) {
     outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+  }
   if (grads.dWHr !== null && proj)
     outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
 }
