@@ -24,7 +24,7 @@ import type {
   RnnSequenceSaved,
 } from './ref/rnn-sequence-ref.js';
 import { f32RnnModule, type F32RnnKernel } from './wasm/f32-rnn-module.js';
-import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
+import { wasmResetBefore, wasmVariantGate } from './wasm/rnn-variant-gate.js';
 import {
   backwardCall,
   backwardResults,
@@ -66,6 +66,8 @@ function accept(
   outer: OuterGemm,
 ): { k: F32RnnKernel; d: RnnDims } | null {
   if (!(p.x instanceof Float32Array) || wasmVariantGate(p.kind, p.variant) === null) return null;
+  // the reset-before GRU's two half-steps run in the module's loop (its large GEMMs still in `outer`)
+  if (wasmResetBefore(p.kind, p.variant)) return null;
   const k = team !== null ? team.kernel : f32RnnModule();
   if (k === null) return null;
   const d = rnnDims(p);

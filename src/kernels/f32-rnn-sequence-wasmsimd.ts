@@ -36,6 +36,8 @@ import {
   F_DGX,
   F_DGH,
   F_DHALL,
+  F_GHN,
+  F_RESET_BEFORE,
 } from './wasm/rnn-params.js';
 
 /** The kernel name of the relaxed-SIMD build of the recurrent layer. */
@@ -134,15 +136,6 @@ export function f32RnnSequenceImplementation(): string {
   return f32RnnModule() ? F32_RNN_SEQUENCE_WASMSIMD_NAME : F32_RNN_SEQUENCE_JS_NAME;
 }
 
-/**
- * Whether the call has hard-sigmoid gates: those run on the caller's thread alone (on
- * several threads the workers' results came out wrong, and not the same from run to run:
- * an open bug of the threads build, see CHANGELOG), so 1 and N threads agree.
- */
-function hardGate(p: RnnSequenceInputs): boolean {
-  return wasmVariantGate(p.kind, p.variant)?.hard === true;
-}
-
 /** Whether the module runs this call: float32, and no cell variant beyond `wasmVariantGate`'s. */
 function isF32(p: RnnSequenceInputs): boolean {
   return p.x instanceof Float32Array && wasmVariantGate(p.kind, p.variant) !== null;
@@ -168,7 +161,7 @@ export function rnnSequenceForwardF32(
   const wantSaved = options.saved ?? true;
   const d = rnnDims(p);
   const { GH, L, rows } = d;
-  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(rnnForwardFlops(p, d), L)) : 1;
+  const nt = team !== null ? Math.max(1, team.threadsFor(rnnForwardFlops(p, d), L)) : 1;
   const call = forwardCall(k, p, d, nt, true, maxCallBytes);
   if (call === null) return rnnSequenceForwardRef(p, f32GemmWasmSimd);
   const { P, f, lay } = call;
@@ -210,7 +203,7 @@ export function rnnSequenceBackwardF32(
   }
   const d = rnnDims(p);
   const { GH, L, rows, proj } = d;
-  const nt = team !== null && !hardGate(p) ? Math.max(1, team.threadsFor(2 * rnnForwardFlops(p, d), L)) : 1;
+  const nt = team !== null ? Math.max(1, team.threadsFor(2 * rnnForwardFlops(p, d), L)) : 1;
   const call = backwardCall(k, p, d, saved, og, grads, nt, true, maxCallBytes);
   if (call === null) {
     rnnSequenceBackwardRef(p, saved, og, grads, f32GemmWasmSimd);
@@ -248,8 +241,15 @@ export function backwardTail(
     outer.run(false, false, rows, I, GH, at(F_DGX), GH, at(F_WIH), I, 0, at(F_DX), I, nt);
   if (grads.dWIh !== null)
     outer.run(true, false, GH, I, rows, at(F_DGX), GH, at(F_X), I, 0, at(F_DWIH), I, nt);
-  if (grads.dWHh !== null)
+  if (grads.dWHh !== null && f[F_RESET_BEFORE] === 1) {
+    // the reset-before GRU: rows r, z against h_{t-1}, rows n against r * h
+    outer.run(true, false, 2 * H, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+    const n = mem.subarray((f[F_DGH] >>> 2) + 2 * H);
+    const dWHn = mem.subarray((f[F_DWHH] >>> 2) + 2 * H * Hout);
+    outer.run(true, false, H, Hout, rows, n, GH, at(F_GHN), H, 0, dWHn, Hout, nt);
+  } else if (grads.dWHh !== null) {
     outer.run(true, false, GH, Hout, rows, at(F_DGH), GH, at(F_HPREV), Hout, 0, at(F_DWHH), Hout, nt);
+  }
   if (grads.dWHr !== null && proj)
     outer.run(true, false, Hout, H, rows, at(F_DHALL), Hout, at(F_HRAW), H, 0, at(F_DWHR), H, nt);
 }

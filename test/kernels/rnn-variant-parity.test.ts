@@ -19,6 +19,7 @@ import {
   type RnnSequenceInputs,
 } from '../../src/kernels/ref/rnn-sequence-ref.js';
 import { defaultRnnVariant, type RnnVariant } from '../../src/kernels/ref/rnn-variant-ref.js';
+import { rnnTeam } from '../../src/parallel/index.js';
 import { recurrentLayer, Tensor } from '../../src/tensor/index.js';
 import { lcg } from '../helpers/random.js';
 
@@ -29,6 +30,13 @@ const hardSigmoid = (alpha: number, beta = 0.5): RnnVariant => ({
 const GATES: Array<[string, RnnVariant]> = [
   ['hardSigmoid 0.2', hardSigmoid(0.2)],
   ['hardSigmoid 1/6', hardSigmoid(1 / 6)],
+];
+/** The reset-before GRU (TF.js' default, ONNX linear_before_reset = 0, Keras reset_after = False). */
+const resetBefore = (v: RnnVariant): RnnVariant => ({ ...v, resetAfter: false });
+const RESET_BEFORE: Array<[string, RnnVariant]> = [
+  ['sigmoid', resetBefore(defaultRnnVariant())],
+  ['hardSigmoid 0.2', resetBefore(hardSigmoid(0.2))],
+  ['hardSigmoid 1/6', resetBefore(hardSigmoid(1 / 6))],
 ];
 
 interface Case {
@@ -122,7 +130,9 @@ function runCase(set: KernelSet, c: Case, special = 0): void {
   const { p64, p32 } = inputs(c, special);
   const name = `${c.kind}${c.proj ? '+proj' : ''}${c.reverse ? ' reverse' : ''}`;
   const ref = rnnSequenceForwardRef(p64);
-  const fast = set.rnnSequenceForward(p32, { saved: true });
+  // on the set's team of threads where it has one (scripts/test-threads.mjs: 2 threads, every call split)
+  const team = set.threaded ? rnnTeam(set.teamFlavor) : null;
+  const fast = set.rnnSequenceForward(p32, { saved: true, team });
   agree(fast.out.output, ref.out.output, `${name}: output`);
   agree(fast.out.hN, ref.out.hN, `${name}: hN`);
   agree(fast.out.cN, ref.out.cN, `${name}: cN`);
@@ -140,7 +150,7 @@ function runCase(set: KernelSet, c: Case, special = 0): void {
   const gRef = grads(p64, true);
   const gFast = grads(p32, false);
   rnnSequenceBackwardRef(p64, ref.saved, og64, gRef);
-  set.rnnSequenceBackward(p32, fast.saved, og32, gFast, null);
+  set.rnnSequenceBackward(p32, fast.saved, og32, gFast, team);
   for (const key of Object.keys(gRef) as Array<keyof RnnSequenceInputGrads>) {
     const want = gRef[key] ?? null;
     if (want !== null) agree(gFast[key] as FloatArray, want, `${name}: ${key}`);
@@ -159,8 +169,12 @@ for (const n of ['wasm-simd', 'wasm-relaxed', 'native-blas'] as const) {
   if (n === 'native-blas') fastSets.push({ label: `${n} (per-step BLAS)`, set, allBlas: true });
 }
 
-/** Runs `fn` and checks which driver ran it (twice: forward and backward). */
-function engaged(allBlas: boolean, calls: number, fn: () => void): void {
+/**
+ * Runs `fn` and checks which driver ran it (twice: forward and backward): the per-step
+ * BLAS loop with `allBlas`, else the wasm kernel; `inModule`: the wasm kernel's loop
+ * anyway (the reset-before GRU, which the per-step BLAS loop leaves to it).
+ */
+function engaged(allBlas: boolean, calls: number, fn: () => void, inModule = false): void {
   const prev = setF32GemmBlasMinVolume(allBlas ? 1 : 64 * 64 * 64);
   const wasm = f32RnnSequenceWasmSimdCalls();
   const blas = f32RnnSequenceBlasCalls();
@@ -169,7 +183,8 @@ function engaged(allBlas: boolean, calls: number, fn: () => void): void {
   } finally {
     setF32GemmBlasMinVolume(prev);
   }
-  if (allBlas) assert.equal(f32RnnSequenceBlasCalls(), blas + 2 * calls, 'the per-step BLAS loop ran');
+  if (allBlas && !inModule)
+    assert.equal(f32RnnSequenceBlasCalls(), blas + 2 * calls, 'the per-step BLAS loop ran');
   else assert.equal(f32RnnSequenceWasmSimdCalls(), wasm + 2 * calls, 'the wasm kernel ran');
 }
 
@@ -193,6 +208,35 @@ describe(
           });
         });
       }
+      for (const [gateName, variant] of RESET_BEFORE) {
+        it(`${label}, reset-before gru, ${gateName}: both directions, shrinking batches`, () => {
+          const cases: Case[] = [];
+          for (const reverse of [false, true])
+            for (const seed of [60, 61]) cases.push({ kind: 'gru', proj: 0, reverse, variant, seed });
+          engaged(
+            allBlas,
+            cases.length,
+            () => {
+              for (const c of cases) runCase(set, c);
+            },
+            true,
+          );
+        });
+      }
+      it(`${label}: the reset-before gru with NaN and +-Infinity agrees with the reference`, () => {
+        const cases: Array<[Case, number]> = [];
+        for (const [, variant] of RESET_BEFORE.slice(0, 2))
+          for (const special of [NaN, Infinity, -Infinity])
+            cases.push([{ kind: 'gru', proj: 0, reverse: false, variant, seed: 9 }, special]);
+        engaged(
+          allBlas,
+          cases.length,
+          () => {
+            for (const [c, special] of cases) runCase(set, c, special);
+          },
+          true,
+        );
+      });
       it(`${label}: hard-sigmoid gates with NaN and +-Infinity agree with the reference`, () => {
         const cases: Array<[Case, number]> = [];
         for (const kind of ['lstm', 'gru'] as const)
@@ -208,7 +252,17 @@ describe(
       const fast = fastSets[0].set;
       assert.equal(fast.supportsVariant('lstm', hardSigmoid(0.2)), true);
       assert.equal(fast.supportsVariant('gru', hardSigmoid(1 / 6)), true);
-      assert.equal(fast.supportsVariant('gru', { ...hardSigmoid(0.2), resetAfter: false }), false);
+      assert.equal(fast.supportsVariant('gru', { ...hardSigmoid(0.2), resetAfter: false }), true);
+      assert.equal(fast.supportsVariant('gru', resetBefore(defaultRnnVariant())), true);
+      const reluCell: RnnVariant = {
+        ...resetBefore(defaultRnnVariant()),
+        cell: { name: 'relu', alpha: 0, beta: 0 },
+      };
+      assert.equal(
+        fast.supportsVariant('gru', reluCell),
+        false,
+        'a reset-before gru with a relu cell runs on the reference',
+      );
       const softsign: RnnVariant = { ...defaultRnnVariant(), gate: { name: 'softsign', alpha: 0, beta: 0 } };
       assert.equal(fast.supportsVariant('lstm', softsign), false);
       const extra = { ...hardSigmoid(0.2), somethingNew: 1 } as unknown as RnnVariant;

@@ -13,7 +13,7 @@ import type {
   RnnSequenceSaved,
 } from '../ref/rnn-sequence-ref.js';
 import type { F32RnnKernel } from './f32-rnn-module.js';
-import { wasmVariantGate } from './rnn-variant-gate.js';
+import { wasmResetBefore, wasmVariantGate } from './rnn-variant-gate.js';
 import { Layout, put, roundUp, take, takeInto, takeSaved, zero } from './rnn-layout.js';
 import {
   F_KIND,
@@ -62,6 +62,7 @@ import {
   F_GATE,
   F_GATE_ALPHA,
   F_GATE_BETA,
+  F_RESET_BEFORE,
 } from './rnn-params.js';
 
 /** Sizes shared by forward and backward. */
@@ -106,6 +107,7 @@ function header(f: Int32Array, p: RnnSequenceInputs, d: RnnDims): void {
   const bits = new Float32Array(f.buffer, f.byteOffset, f.length);
   bits[F_GATE_ALPHA] = gate.alpha;
   bits[F_GATE_BETA] = gate.beta;
+  f[F_RESET_BEFORE] = wasmResetBefore(p.kind, p.variant) ? 1 : 0;
   f[F_KIND] = CELL_KINDS[p.kind].code;
   f[F_I] = p.I;
   f[F_H] = p.H;
@@ -171,18 +173,20 @@ export function forwardCall(
   put(k, f[F_X], p.x, rows * I);
   put(k, f[F_WIH], p.wIh, GH * I);
   put(k, f[F_WHH], p.wHh, GH * Hout);
+  // the reset-before GRU adds b_hn to the input projection like b_hr, b_hz
+  const resetBefore = f[F_RESET_BEFORE] === 1;
   if (hasBias) {
-    // b_ih + b_hh (gru: b_hn stays apart), summed in float32 like the reference's buffer
+    // b_ih + b_hh (reset-after gru: b_hn stays apart), summed in float32 like the reference's buffer
     const bias = new Float32Array(GH);
     if (p.bIh !== null) bias.set(p.bIh.subarray(0, GH));
     if (p.bHh !== null) {
-      const upto = isGru ? 2 * H : GH;
+      const upto = isGru && !resetBefore ? 2 * H : GH;
       for (let j = 0; j < upto; j++) bias[j] += p.bHh[j];
     }
     put(k, f[F_BIAS], bias, GH);
   }
   if (isGru) {
-    if (p.bHh !== null) put(k, f[F_BHN], p.bHh.subarray(2 * H, 3 * H), H);
+    if (p.bHh !== null && !resetBefore) put(k, f[F_BHN], p.bHh.subarray(2 * H, 3 * H), H);
     else zero(k, f[F_BHN], H);
   }
   if (proj) put(k, f[F_WHR], p.wHr as FloatArray, Hout * H);
@@ -273,6 +277,8 @@ export function backwardCall(
   if (proj) {
     lay.add(F_DHALL, rows * Hout);
     lay.add(F_DRAW, B * H);
+  } else if (wasmResetBefore(kind, p.variant)) {
+    lay.add(F_DRAW, B * H); // d(r * h) of a step
   }
   if (grads.dX !== null) lay.add(F_DX, rows * I);
   if (grads.dWIh !== null) lay.add(F_DWIH, GH * I);

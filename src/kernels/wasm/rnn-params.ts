@@ -62,5 +62,8 @@ export const F_FLAGS = 48;
 export const F_GATE = 49;
 export const F_GATE_ALPHA = 50; // f32 bits
 export const F_GATE_BETA = 51; // f32 bits
+/** GRU: 1 = reset-before (n = tanh(gx_n + b_hn + (r * h) W_hn^T); b_hn is in F_BIAS, F_BHN
+ * zeros, F_GHN holds r * h), 0 = reset-after. */
+export const F_RESET_BEFORE = 52;
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;

@@ -6,6 +6,9 @@ const SPINS = 4000;
 /**
  * Waits until all `nt` threads have arrived (a generation barrier on the shared memory).
  * Returns false when another thread set the abort flag (it failed): the caller returns.
+ * Callers keep no f32 value in a local across it: after `memory.atomic.wait32`, V8's
+ * baseline code (Liftoff, Node 20) handed such a local back changed (the hard sigmoid's
+ * alpha / beta, see `gateAlpha` in f32-rnn.ts); re-read it from the block instead.
  */
 export function barrier(bar: usize, nt: i32): bool {
   if (nt <= 1) return true;

@@ -20,7 +20,17 @@
 
 import { barrier } from './barrier';
 import { KC, MC, MR, NR, f32_gemm, packB } from './gemm-core';
-import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
+import {
+  gruBackward,
+  gruForward,
+  gruRbBackward2,
+  gruRbGates,
+  gruRbOut,
+  lstmBackward,
+  lstmForward,
+  rnnBackward,
+  rnnForward,
+} from './rnn-gates';
 import { fld, fldf, ptr } from './rnn-block';
 import { copyCols, gemmSet, gemmSets, packSet, roundNR } from './rnn-panels';
 
@@ -71,6 +81,7 @@ import {
   F_GATE,
   F_GATE_ALPHA,
   F_GATE_BETA,
+  F_RESET_BEFORE,
   F_DWHH,
   F_DBIH,
   F_DBHH,
@@ -89,6 +100,24 @@ import {
 // @ts-ignore: decorator
 @inline function part(n: i32, t: i32, nt: i32): i32 {
   return <i32>((<i64>n * <i64>t) / <i64>nt);
+}
+
+/**
+ * The hard sigmoid's alpha (beta: `gateBeta`) from the block. The step loops read them
+ * after their last barrier, right before the gate kernel: an f32 held in a local across
+ * a barrier's `memory.atomic.wait32` came back changed in V8's baseline compiler
+ * (Liftoff, which runs a function's first calls), so on several threads the gates used
+ * a wrong alpha / beta after any wait (wrong results, different from run to run).
+ * Memory loads after the barrier are not moved across its atomics.
+ */
+// @ts-ignore: decorator
+@inline function gateAlpha(P: usize): f32 {
+  return fldf(P, F_GATE_ALPHA);
+}
+
+// @ts-ignore: decorator
+@inline function gateBeta(P: usize): f32 {
+  return fldf(P, F_GATE_BETA);
 }
 
 // ---- forward ----------------------------------------------------------------------------------
@@ -166,8 +195,7 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
   const gh = ptr(P, F_GH);
   const bhn = ptr(P, F_BHN);
   const hard = fld(P, F_GATE) == 1;
-  const ha = fldf(P, F_GATE_ALPHA);
-  const hb = fldf(P, F_GATE_BETA);
+  const resetBefore = isGru && fld(P, F_RESET_BEFORE) == 1;
   let hCur = ptr(P, F_HN);
   let hNext = ptr(P, F_HBUF);
   for (let s = 0; s < L; s++) {
@@ -176,8 +204,13 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
     const off = load<i32>(offsP + (<usize>t << 2));
     const gRow = gates + ((<usize>off * GH) << 2);
     // recurrent GEMM for this thread's units of every gate, into the (cache-hot) gh rows
-    gemmSets(bs, Hout, hCur, Hout, G, pWhh, setB, H, q0, q1, gh, <usize>H << 2, GH, 0, pa, tile);
+    // (reset-before GRU: of r and z; n's runs on r * h below)
+    gemmSets(bs, Hout, hCur, Hout, resetBefore ? 2 : G, pWhh, setB, H, q0, q1, gh, <usize>H << 2, GH, 0, pa, tile);
     const hOff = (<usize>off * Hout) << 2;
+    // the hard sigmoid's alpha and beta are read here, after this step's last barrier:
+    // see `gateAlpha`
+    const ha = gateAlpha(P);
+    const hb = gateBeta(P);
     if (kind == 0) {
       const cOff = (<usize>off * H) << 2;
       if (proj) {
@@ -187,6 +220,14 @@ export function rnn_forward(P: usize, tid: i32, nt: i32): void {
       } else {
         lstmForward(bs, H, j0, j1, gRow, gh, cst, cPrev + cOff, cNew + cOff, out + hOff, Hout, hard, ha, hb);
       }
+    } else if (resetBefore) {
+      // r, z and r * h (saved in F_GHN) of this thread's units; gh_n = (r * h) W_hn^T
+      // needs every unit's r * h
+      const rh = ghnB + ((<usize>off * H) << 2);
+      gruRbGates(bs, H, j0, j1, gRow, gh, hCur, rh, hard, ha, hb);
+      if (!barrier(bar, nt)) return;
+      gemmSet(bs, H, rh, H, pWhh + 2 * setB, H, q0, q1, gh + ((<usize>2 * H) << 2), GH, 0, pa, tile);
+      gruRbOut(bs, H, j0, j1, gRow, gh, hCur, out + hOff);
     } else if (isGru) {
       gruForward(bs, H, j0, j1, gRow, gh, bhn, hCur, ghnB + ((<usize>off * H) << 2), out + hOff, hard, ha, hb);
     } else {
@@ -281,7 +322,16 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   // packed W_hh as op(B) (K = GH, N = Hout, this thread's state columns) and W_hr
   // (K = Hout, N = H, this thread's units)
   const pWhh = ptr(P, F_PWHH);
-  packSet(false, ptr(P, F_WHH), Hout, GH, 0, Hout, p0, p1, pWhh);
+  const resetBefore = isGru && fld(P, F_RESET_BEFORE) == 1;
+  // reset-before GRU: two sets, W_h{r,z} (K = 2H) and after it W_hn (K = H), for
+  // dh += dG_{r,z} W_h{r,z} and d(r * h) = dG_n W_hn
+  const pWhn = pWhh + ((<usize>2 * H * roundNR(Hout)) << 2);
+  if (resetBefore) {
+    packSet(false, ptr(P, F_WHH), Hout, 2 * H, 0, Hout, p0, p1, pWhh);
+    packSet(false, ptr(P, F_WHH) + ((<usize>2 * H * Hout) << 2), Hout, H, 0, Hout, p0, p1, pWhn);
+  } else {
+    packSet(false, ptr(P, F_WHH), Hout, GH, 0, Hout, p0, p1, pWhh);
+  }
   const pWhr = ptr(P, F_PWHR);
   if (proj) packSet(false, wHr, H, Hout, 0, H, q0, q1, pWhr);
 
@@ -298,7 +348,6 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
   const dHall = ptr(P, F_DHALL);
   const dRaw = ptr(P, F_DRAW);
   const hard = fld(P, F_GATE) == 1;
-  const ha = fldf(P, F_GATE_ALPHA);
   for (let s = L - 1; s >= 0; s--) {
     const t = reverse ? L - 1 - s : s;
     const bs = load<i32>(bsP + (<usize>t << 2));
@@ -321,18 +370,28 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
         }
       }
     }
+    if (resetBefore) {
+      gruBackward(bs, H, j0, j1, gates + gOff, 0, hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P), true);
+      if (!barrier(bar, nt)) return;
+      // d(r * h)[:, own] = dG_n W_hn[:, own] (into F_DRAW), then the r part and dh
+      gemmSet(bs, H, dGx + gOff + ((<usize>2 * H) << 2), GH, pWhn, H, q0, q1, dRaw, H, 0, pa, tile);
+      gruRbBackward2(bs, H, j0, j1, gates + gOff, hPrev + hOff, dRaw, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P));
+      if (!barrier(bar, nt)) return;
+      gemmSet(bs, 2 * H, dGh + gOff, GH, pWhh, Hout, p0, p1, dh, Hout, 1, pa, tile);
+      continue;
+    }
     if (kind == 0) {
       const cOff = (<usize>off * H) << 2;
       if (proj) {
         copyCols(bs, k0, k1, dh, Hout, dHall + hOff, Hout);
         if (!barrier(bar, nt)) return;
         gemmSet(bs, Hout, dh, Hout, pWhr, H, q0, q1, dRaw, H, 0, pa, tile);
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, ha);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dRaw, H, dc, dGx + gOff, hard, gateAlpha(P));
       } else {
-        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, ha);
+        lstmBackward(bs, H, j0, j1, gates + gOff, cPrev + cOff, cNew + cOff, dh, Hout, dc, dGx + gOff, hard, gateAlpha(P));
       }
     } else if (isGru) {
-      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, ha);
+      gruBackward(bs, H, j0, j1, gates + gOff, ghnB + ((<usize>off * H) << 2), hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P));
     } else {
       rnnBackward(bs, H, j0, j1, kind == 3, gates + gOff, dh, dGx + gOff);
     }
@@ -380,8 +439,16 @@ export function rnn_backward_tail(P: usize, tid: i32, nt: i32): void {
       f32_gemm(true, false, m1 - m0, I, rows, 1, dGx + (<usize>m0 << 2), GH, ptr(P, F_X), I, 0, dWIh + ((<usize>m0 * I) << 2), I, pa, pb, tile);
     }
     const dWHh = ptr(P, F_DWHH);
-    if (dWHh != 0 && m1 > m0) {
-      f32_gemm(true, false, m1 - m0, Hout, rows, 1, dGh + (<usize>m0 << 2), GH, hPrev, Hout, 0, dWHh + ((<usize>m0 * Hout) << 2), Hout, pa, pb, tile);
+    // rows [0, nh) against h_{t-1}; the reset-before GRU's n rows [2H, GH) against r * h
+    const nh = kind == 1 && fld(P, F_RESET_BEFORE) == 1 ? 2 * H : GH;
+    const a0 = m0;
+    const a1 = min(m1, nh);
+    if (dWHh != 0 && a1 > a0) {
+      f32_gemm(true, false, a1 - a0, Hout, rows, 1, dGh + (<usize>a0 << 2), GH, hPrev, Hout, 0, dWHh + ((<usize>a0 * Hout) << 2), Hout, pa, pb, tile);
+    }
+    const b0 = max(m0, nh);
+    if (dWHh != 0 && m1 > b0) {
+      f32_gemm(true, false, m1 - b0, Hout, rows, 1, dGh + (<usize>b0 << 2), GH, ptr(P, F_GHN), H, 0, dWHh + ((<usize>b0 * Hout) << 2), Hout, pa, pb, tile);
     }
     const dWHr = ptr(P, F_DWHR);
     if (dWHr != 0 && proj) {
