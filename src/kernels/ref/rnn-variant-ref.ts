@@ -3,8 +3,9 @@
  * cell activations other than sigmoid/tanh, the GRU that applies its reset gate
  * before the recurrent matmul (Keras `reset_after=False`, TensorFlow.js, ONNX
  * `linear_before_reset=0`), LSTM peepholes and the coupled input-forget gate, and
- * ONNX's cell clip. The fast kernels do not run these: the op falls back to the
- * reference whenever a variant is given.
+ * ONNX's cell clip. The fast sets run the common ones (sigmoid or hard-sigmoid gates
+ * with tanh cells; `KernelSet.supportsVariant` says which); for every other variant the
+ * op falls back to these reference kernels.
  */
 
 /**

@@ -23,7 +23,7 @@ export interface RecurrentStepOptions {
    * (`setKernelSet`, `LONGSHORT_KERNELS`).
    */
   kernels?: KernelSetRequest;
-  /** A cell variant (see `RnnVariant`); it always runs on the reference kernel. */
+  /** A cell variant (see `RnnVariant`); the step runs it on the reference kernel. */
   variant?: RnnVariant;
 }
 
