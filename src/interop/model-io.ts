@@ -120,12 +120,12 @@ const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort', 'on
  * @example inMemory({ bytes, name: 'm.h5' }) // { bytes, name: 'm.h5' }
  */
 export function inMemory(source: unknown): { bytes: Uint8Array; name: string | undefined } | null {
-  if (source instanceof Uint8Array) return { bytes: source, name: undefined };
-  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), name: undefined };
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer)
+    return { bytes: asBytes(source), name: undefined };
   if (source === null || typeof source !== 'object' || !('bytes' in source)) return null;
   const s = source as { bytes: Uint8Array | ArrayBuffer; name?: unknown };
   return {
-    bytes: s.bytes instanceof Uint8Array ? s.bytes : new Uint8Array(s.bytes),
+    bytes: asBytes(s.bytes),
     name: typeof s.name === 'string' ? s.name : undefined,
   };
 }

@@ -4,11 +4,11 @@
 // ran, and must still export to the same JSON. Models brain.js cannot express are
 // UnsupportedErrors naming the layer; a live check runs brain.js on fresh exports.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { brainjsPeer, brainjsSkip } from '../helpers/brainjs-peer.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { runChars } from './brainjs-chars.js';
 import { UnsupportedError } from '../../src/core/errors.js';
@@ -29,7 +29,6 @@ import { Tensor } from '../../src/tensor/index.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'brainjs');
 const written = join(dir, 'written');
-const peer = join(repoRoot, 'test', 'peers', 'node_modules', 'brain.js');
 
 type Io = { source: string; x: number[][][]; y: number[][] };
 type CharIo = { source: string; inputs: string[]; y: string[] };
@@ -192,15 +191,10 @@ test('what brain.js cannot express is an UnsupportedError naming the layer and w
 test(
   'live: brain.js itself reads fresh exports and runs what longshort predicts on new inputs',
   {
-    skip: existsSync(peer)
-      ? false
-      : 'brain.js is not installed in test/peers (npm --prefix test/peers ci --ignore-scripts)',
+    skip: brainjsSkip,
   },
   async () => {
-    const require = createRequire(join(repoRoot, 'test', 'peers', 'package.json'));
-    const brain = require('brain.js') as {
-      recurrent: Record<string, new () => { fromJSON(j: unknown): void; run(x: unknown): unknown }>;
-    };
+    const brain = brainjsPeer();
     manualSeed(11);
     const models: Array<[SequentialModel, number]> = [
       [sequential([gru({ units: 4, resetAfter: false }), dense({ units: 3 })]), 3],

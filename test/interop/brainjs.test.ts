@@ -3,11 +3,11 @@
 // follows from the logits, fit trains further, bad files are FormatErrors; a live
 // cross-check against brain.js itself when test/peers has it.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { brainjsPeer, brainjsSkip } from '../helpers/brainjs-peer.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { runChars } from './brainjs-chars.js';
 import { FormatError } from '../../src/core/errors.js';
@@ -17,7 +17,6 @@ import type { SequentialModel } from '../../src/models/index.js';
 import { Tensor } from '../../src/tensor/index.js';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'brainjs');
-const peer = join(repoRoot, 'test', 'peers', 'node_modules', 'brain.js');
 
 function close(got: number, want: number, where: string): void {
   assert.ok(Math.abs(got - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${where}: got ${got}, want ${want}`);
@@ -117,15 +116,10 @@ for (const name of ['lstm_time_step', 'gru_time_step']) {
 test(
   'live: brain.js itself agrees with the import on new inputs',
   {
-    skip: existsSync(peer)
-      ? false
-      : 'brain.js is not installed in test/peers (npm --prefix test/peers ci --ignore-scripts)',
+    skip: brainjsSkip,
   },
   async () => {
-    const require = createRequire(join(repoRoot, 'test', 'peers', 'package.json'));
-    const brain = require('brain.js') as {
-      recurrent: Record<string, new () => { fromJSON(j: unknown): void; run(x: unknown): unknown }>;
-    };
+    const brain = brainjsPeer();
     for (const [name, type, f] of [
       ['lstm_time_step', 'LSTMTimeStep', 2],
       ['gru_time_step', 'GRUTimeStep', 1],

@@ -27,6 +27,7 @@ import { resolveKernelSet, type KernelSet } from '../../src/kernels/registry.js'
 import { wasmSimdSupported } from '../../src/kernels/wasm/simd-probe.js';
 import { skipUnlessSimd } from '../helpers/simd.js';
 import type { FloatArray } from '../../src/core/dtype.js';
+import { float32Inputs } from '../helpers/rnn-inputs.js';
 import { lcg } from '../helpers/random.js';
 
 interface Case {
@@ -81,19 +82,7 @@ function inputs(c: Case): { p64: RnnSequenceInputs; p32: RnnSequenceInputs } {
     bHh: c.bias ? arr(GH, k) : null,
     wHr: c.proj ? arr(c.proj * c.H, k * 2) : null,
   };
-  const f = (a: FloatArray | null): Float32Array | null => (a === null ? null : Float32Array.from(a));
-  const p32: RnnSequenceInputs = {
-    ...p64,
-    x: Float32Array.from(p64.x),
-    h0: Float32Array.from(p64.h0),
-    c0: f(p64.c0),
-    wIh: Float32Array.from(p64.wIh),
-    wHh: Float32Array.from(p64.wHh),
-    bIh: f(p64.bIh),
-    bHh: f(p64.bHh),
-    wHr: f(p64.wHr),
-  };
-  return { p64, p32 };
+  return { p64, p32: float32Inputs(p64) };
 }
 
 function grads(c: Case, p: RnnSequenceInputs, f64: boolean, mask: number): RnnSequenceInputGrads {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gateCount, type CellKind } from '../../src/core/cell-kind.js';
 import type { FloatArray } from '../../src/core/dtype.js';
+import { float32Inputs } from '../helpers/rnn-inputs.js';
 import { setF32GemmBlasMinVolume } from '../../src/kernels/f32-gemm-blas.js';
 import { f32RnnSequenceBlasCalls } from '../../src/kernels/f32-rnn-sequence-blas.js';
 import { f32RnnSequenceWasmSimdCalls } from '../../src/kernels/f32-rnn-sequence-wasmsimd.js';
@@ -81,19 +82,7 @@ function inputs(c: Case, special = 0): { p64: RnnSequenceInputs; p32: RnnSequenc
     wHr: c.proj ? arr(c.proj * H, 0.5) : null,
     variant: c.variant,
   };
-  const f = (a: FloatArray | null): Float32Array | null => (a === null ? null : Float32Array.from(a));
-  const p32: RnnSequenceInputs = {
-    ...p64,
-    x: Float32Array.from(p64.x),
-    h0: Float32Array.from(p64.h0),
-    c0: f(p64.c0),
-    wIh: Float32Array.from(p64.wIh),
-    wHh: Float32Array.from(p64.wHh),
-    bIh: f(p64.bIh),
-    bHh: f(p64.bHh),
-    wHr: f(p64.wHr),
-  };
-  return { p64, p32 };
+  return { p64, p32: float32Inputs(p64) };
 }
 
 function grads(p: RnnSequenceInputs, f64: boolean): RnnSequenceInputGrads {
