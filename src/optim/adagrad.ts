@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/index.js';
 import type { ForeachBatch } from './foreach-batch.js';
 import { checkHyper } from './hyper-checks.js';
 import { Optimizer } from './optimizer.js';
+import { stepAndBuffers } from './optimizer-state-dict.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
@@ -72,7 +73,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected stateSpec(): Record<string, StateKind> {
-    return { step: 'step', sum: 'buffer' };
+    return stepAndBuffers('sum');
   }
 
   protected update(

@@ -5,6 +5,7 @@ import { adamForeach, adamUpdate, type AdamOptions, type AdamOwner } from './ada
 import type { ForeachBatch } from './foreach-batch.js';
 import { checkHyper } from './hyper-checks.js';
 import { Optimizer } from './optimizer.js';
+import { stepAndBuffers } from './optimizer-state-dict.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
@@ -46,9 +47,7 @@ export abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   protected stateSpec(group: ParamGroup<AdamOptions>): Record<string, StateKind> {
-    const spec: Record<string, StateKind> = { step: 'step', exp_avg: 'buffer', exp_avg_sq: 'buffer' };
-    if (group.amsgrad) spec.max_exp_avg_sq = 'buffer';
-    return spec;
+    return stepAndBuffers('exp_avg', 'exp_avg_sq', group.amsgrad && 'max_exp_avg_sq');
   }
 
   protected update(

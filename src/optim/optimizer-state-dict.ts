@@ -16,6 +16,19 @@ import type {
 const TORCH_ONLY_KEYS = new Set(['foreach', 'differentiable', 'capturable', 'fused']);
 
 /**
+ * @internal The state spec of an optimizer whose parameters each keep a `step` count
+ * and the named buffers; `false` entries (options that are off) are skipped.
+ *
+ * @example
+ * stepAndBuffers('exp_avg', 'exp_avg_sq', amsgrad && 'max_exp_avg_sq'); // { step: 'step', exp_avg: 'buffer', ... }
+ */
+export function stepAndBuffers(...buffers: Array<string | false>): Record<string, StateKind> {
+  const spec: Record<string, StateKind> = { step: 'step' };
+  for (const b of buffers) if (b !== false) spec[b] = 'buffer';
+  return spec;
+}
+
+/**
  * camelCase -> snake_case, for option names in state dicts.
  * @example toSnakeCase('weightDecay') // 'weight_decay'
  */

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/index.js';
 import type { ForeachBatch } from './foreach-batch.js';
 import { checkHyper } from './hyper-checks.js';
 import { Optimizer } from './optimizer.js';
+import { stepAndBuffers } from './optimizer-state-dict.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput, ParamState, StateKind } from './optimizer-types.js';
 
 /**
@@ -67,10 +68,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected stateSpec(group: ParamGroup<RMSpropOptions>): Record<string, StateKind> {
-    const spec: Record<string, StateKind> = { step: 'step', square_avg: 'buffer' };
-    if (group.momentum > 0) spec.momentum_buffer = 'buffer';
-    if (group.centered) spec.grad_avg = 'buffer';
-    return spec;
+    return stepAndBuffers(
+      'square_avg',
+      group.momentum > 0 && 'momentum_buffer',
+      group.centered && 'grad_avg',
+    );
   }
 
   protected update(
