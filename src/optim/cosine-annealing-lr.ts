@@ -1,11 +1,5 @@
-import { checkNumber, checkOptions } from '../core/check.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
-import {
-  LRScheduler,
-  stateNumber,
-  type LRSchedulerOptions,
-  type SchedulerStateDict,
-} from './lr-scheduler.js';
+import { NumberedLRScheduler, type LRSchedulerOptions, type SchedulerNumbers } from './lr-scheduler.js';
 
 /**
  * CosineAnnealingLR's options.
@@ -20,6 +14,11 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
   etaMin?: number;
 }
 
+const NUMBERS: SchedulerNumbers<'tMax' | 'etaMin'> = {
+  tMax: { key: 'T_max', ok: (v) => v > 0 && Number.isFinite(v), what: 'a positive number' },
+  etaMin: { key: 'eta_min', default: 0, ok: Number.isFinite, what: 'a finite number' },
+};
+
 /**
  * Cosine annealing, after `torch.optim.lr_scheduler.CosineAnnealingLR`, with PyTorch's
  * recursive (chainable) form, so the values match torch's (not the closed form) and
@@ -33,34 +32,18 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
  * @example
  * const sched = new CosineAnnealingLR(opt, { tMax: 50, etaMin: 1e-5 });
  */
-export class CosineAnnealingLR extends LRScheduler {
+export class CosineAnnealingLR extends NumberedLRScheduler<'tMax' | 'etaMin'> {
   /** Half-period in epochs. */
-  readonly tMax: number;
+  declare readonly tMax: number;
   /** Minimum learning rate. */
-  readonly etaMin: number;
+  declare readonly etaMin: number;
 
   /**
    * @param optimizer the optimizer whose learning rates to set
    * @param options `tMax` (required), `etaMin` (default 0), `lastEpoch` (default -1)
    */
   constructor(optimizer: Optimizer<LrHyper>, options: CosineAnnealingLROptions) {
-    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch']);
-    super('CosineAnnealingLR', optimizer, options.lastEpoch ?? -1);
-    this.tMax = checkNumber(
-      'CosineAnnealingLR',
-      'tMax',
-      options.tMax,
-      (v) => v > 0 && Number.isFinite(v),
-      'a positive number',
-    );
-    this.etaMin = checkNumber(
-      'CosineAnnealingLR',
-      'etaMin',
-      options.etaMin ?? 0,
-      Number.isFinite,
-      'a finite number',
-    );
-    this.initialStep();
+    super('CosineAnnealingLR', optimizer, options, NUMBERS);
   }
 
   protected computeLr(): number[] {
@@ -81,19 +64,5 @@ export class CosineAnnealingLR extends LRScheduler {
           (g.lr - etaMin) +
         etaMin,
     );
-  }
-
-  protected ownState(): SchedulerStateDict {
-    return { T_max: this.tMax, eta_min: this.etaMin };
-  }
-
-  protected loadOwnState(dict: SchedulerStateDict): () => void {
-    const w = 'CosineAnnealingLR.loadStateDict';
-    const tMax = stateNumber(w, dict, 'T_max', (v) => v > 0);
-    const etaMin = stateNumber(w, dict, 'eta_min');
-    return () => {
-      (this as { tMax: number }).tMax = tMax;
-      (this as { etaMin: number }).etaMin = etaMin;
-    };
   }
 }

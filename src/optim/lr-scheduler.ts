@@ -1,4 +1,4 @@
-import { showValue, checkNumber } from '../core/check.js';
+import { showValue, checkNumber, checkOptions } from '../core/check.js';
 import { ConfigError, StateError } from '../core/errors.js';
 import type { LrHyper, Optimizer } from './optimizer.js';
 
@@ -179,4 +179,124 @@ export function stateNumber(
   if (typeof v !== 'number' || Number.isNaN(v) || !ok(v))
     throw new StateError(`${where}: "${key}" must be a valid number; got ${JSON.stringify(v)}`);
   return v;
+}
+
+/**
+ * @internal One numeric setting of a scheduler: the option (also the property) it is
+ * read from, its key in the state dict (PyTorch's attribute name), its default (none:
+ * required) and what it must be, checked at construction (ConfigError) and on load
+ * (StateError).
+ *
+ * @example
+ * const STEP: SchedulerNumbers<'stepSize'> = { stepSize: { key: 'step_size', ok: Number.isInteger, what: 'an integer' } };
+ */
+export interface SchedulerNumber {
+  /** The state-dict key (`step_size`). */
+  key: string;
+  /** The value when the option is omitted; undefined: the option is required. */
+  default?: number;
+  /** Whether a value is allowed (NaN never is). */
+  ok: (v: number) => boolean;
+  /** What `ok` allows, for messages ('a positive integer'). */
+  what: string;
+}
+
+/** @internal A scheduler's numeric settings by option name. */
+export type SchedulerNumbers<K extends string> = Readonly<Record<K, SchedulerNumber>>;
+
+/**
+ * @internal Checks a scheduler's options (no names but `spec`'s and `lastEpoch`), then
+ * each number (defaults filled in), and returns the numbers.
+ *
+ * @example
+ * const { stepSize } = schedulerOptions('StepLR', options, STEP);
+ */
+function schedulerOptions<K extends string>(
+  name: string,
+  options: Partial<Record<K, number>> & LRSchedulerOptions,
+  spec: SchedulerNumbers<K>,
+): Record<K, number> {
+  checkOptions(name, options, [...Object.keys(spec), 'lastEpoch']);
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(spec) as K[]) {
+    const s = spec[k];
+    out[k] = checkNumber(name, k, options[k] ?? s.default, s.ok, s.what);
+  }
+  return out;
+}
+
+/**
+ * @internal The numbers of `values` under their state-dict keys.
+ *
+ * @example
+ * schedulerState({ stepSize: 30 }, STEP); // { step_size: 30 }
+ */
+function schedulerState<K extends string>(
+  values: Readonly<Record<K, number>>,
+  spec: SchedulerNumbers<K>,
+): SchedulerStateDict {
+  const out: SchedulerStateDict = {};
+  for (const k of Object.keys(spec) as K[]) out[spec[k].key] = values[k];
+  return out;
+}
+
+/**
+ * @internal Reads and checks the numbers of `spec` from a state dict (StateError naming
+ * the key), by option name.
+ *
+ * @example
+ * const v = loadSchedulerNumbers('StepLR.loadStateDict', dict, STEP); // { stepSize: 30 }
+ */
+function loadSchedulerNumbers<K extends string>(
+  where: string,
+  dict: SchedulerStateDict,
+  spec: SchedulerNumbers<K>,
+): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(spec) as K[]) {
+    const { key, ok, what } = spec[k];
+    const v = dict[key];
+    if (typeof v !== 'number' || Number.isNaN(v) || !ok(v))
+      throw new StateError(`${where}: "${key}" must be ${what}; got ${JSON.stringify(v)}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * @internal A scheduler whose own settings are numbers only (StepLR, ExponentialLR,
+ * CosineAnnealingLR): checks the options against `numbers`, sets them as properties of
+ * the same names, runs the initial step, and keeps them in the state dict under their
+ * keys. Subclasses declare the properties (`declare readonly gamma: number`) and
+ * compute the learning rates.
+ *
+ * @example
+ * class ExponentialLR extends NumberedLRScheduler<'gamma'> { declare readonly gamma: number; ... }
+ */
+export abstract class NumberedLRScheduler<K extends string> extends LRScheduler {
+  private readonly numbers: SchedulerNumbers<K>;
+
+  protected constructor(
+    name: string,
+    optimizer: Optimizer<LrHyper>,
+    options: Partial<Record<K, number>> & LRSchedulerOptions,
+    numbers: SchedulerNumbers<K>,
+  ) {
+    const values = schedulerOptions(name, options, numbers);
+    super(name, optimizer, options.lastEpoch ?? -1);
+    this.numbers = numbers;
+    Object.assign(this, values);
+    this.initialStep();
+  }
+
+  protected ownState(): SchedulerStateDict {
+    return schedulerState(this as unknown as Record<K, number>, this.numbers);
+  }
+
+  protected loadOwnState(dict: SchedulerStateDict): () => void {
+    const values = loadSchedulerNumbers(`${this.name}.loadStateDict`, dict, this.numbers);
+    return () => {
+      Object.assign(this, values);
+    };
+  }
 }
