@@ -181,7 +181,22 @@ test('scheduler loadStateDict validates and changes nothing on failure', () => {
   assert.throws(() => s.loadStateDict({ ...before, base_lrs: [0.1] }), StateError);
   assert.throws(() => s.loadStateDict({ ...before, step_size: 0 }), StateError);
   assert.throws(() => s.loadStateDict({ ...before, last_epoch: 'x' }), StateError);
+  // the own numbers are checked as at construction, naming the key
+  assert.throws(
+    () => s.loadStateDict({ ...before, gamma: Infinity }),
+    (e: unknown) => e instanceof StateError && /"gamma" must be a finite number; got null/.test(e.message),
+  );
+  assert.throws(
+    () => s.loadStateDict({ ...before, step_size: 1.5 }),
+    /"step_size" must be a positive integer/,
+  );
   assert.deepEqual(s.stateDict(), before);
+  const cos = new CosineAnnealingLR(opt, { tMax: 4, etaMin: 0.01 });
+  assert.deepEqual([cos.stateDict().T_max, cos.stateDict().eta_min], [4, 0.01]);
+  assert.throws(() => cos.loadStateDict({ ...cos.stateDict(), T_max: -1 }), StateError);
+  const exp = new ExponentialLR(opt, { gamma: 0.5 });
+  exp.loadStateDict({ ...exp.stateDict(), gamma: 0.25 });
+  assert.equal(exp.gamma, 0.25);
   assert.deepEqual(Object.keys(before).sort(), [
     '_last_lr',
     '_step_count',
