@@ -5,6 +5,7 @@
 //   node bench/profile-step.mjs [--steps 600] [--threads 1,2] [--split] [--workload W5]
 //   --split   adds a column "2t split": 2 threads with the minimum work per thread dropped to 0, so that the
 //             recurrent kernel really runs on both (the default thresholds keep W5 on the caller's thread)
+//   --blas    also lists the native BLAS calls of a training step (shape, calls per step, min / median µs)
 // Prints a markdown table on stdout (min and median microseconds per phase) and whether every set-up ended with the
 // same parameter bytes (they must: results are bit-identical for every thread count). Exit status 1 if not, or if
 // the loss did not decrease. Speed is measured here, never asserted.
@@ -41,6 +42,28 @@ const internal = async (rel) => {
 const registry = await internal('kernels/registry.js');
 const parallel = await internal('parallel/index.js');
 const threadCount = await internal('parallel/thread-count.js');
+
+// --blas: count and time the native BLAS GEMMs made during the timed training steps (not the floor's)
+const blasCalls = new Map();
+let blasOn = false;
+if (args.blas) {
+  const blas = (await internal('kernels/native/blas-loader.js'))?.nativeBlas?.() ?? null;
+  if (blas === null) C.log('profile-step: --blas: no native BLAS in this build or on this machine');
+  else {
+    const sgemm = blas.sgemm;
+    blas.sgemm = (transA, transB, M, N, K, ...rest) => {
+      const t0 = C.now();
+      const r = sgemm(transA, transB, M, N, K, ...rest);
+      if (blasOn) {
+        const key = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} M=${M} N=${N} K=${K}`;
+        const list = blasCalls.get(key) ?? [];
+        list.push((C.now() - t0) * 1000);
+        blasCalls.set(key, list);
+      }
+      return r;
+    };
+  }
+}
 
 const setups = threadList.map((t) => ({ label: `${t}t`, threads: t, split: false }));
 if (args.split) {
@@ -148,7 +171,9 @@ const warm = Math.min(50, Math.floor(steps / 5));
 for (let i = 0; i < steps; i++) {
   for (const s of runs) {
     enter(s);
+    blasOn = i >= warm;
     s.step(i >= warm);
+    blasOn = false;
     s.kernel?.(i >= warm);
   }
 }
@@ -171,6 +196,12 @@ if (runs[0].kernel) {
     return `${((100 * f) / Math.min(...s.times.step)).toFixed(0)}%`;
   };
   lines.push(`| floor ÷ step (mins) | ${runs.map(share).join(' | ')} |`);
+}
+if (blasCalls.size > 0) {
+  const timed = (steps - warm) * runs.length;
+  lines.push('', '| native BLAS call (sgemm) | calls per step | min / median µs |', '|---|---:|---:|');
+  for (const [key, list] of blasCalls)
+    lines.push(`| ${key} | ${(list.length / timed).toFixed(2)} | ${us(list)} |`);
 }
 const hash = (s) => {
   const h = createHash('sha256');
