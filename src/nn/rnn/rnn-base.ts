@@ -6,7 +6,7 @@
  */
 import type { FloatArray } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError, UnsupportedError } from '../../core/errors.js';
-import { cellKindFromMode, gateCount, type CellKind, type TorchMode } from '../../core/cell-kind.js';
+import { gateCount, modeOfCellKind, type CellKind, type TorchMode } from '../../core/cell-kind.js';
 import { checkBoolean, checkOptions, checkPositiveInt } from '../../core/check.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
@@ -21,6 +21,7 @@ import {
   type RnnVariant,
 } from '../../tensor/index.js';
 import { variantRepr } from './cell-variant.js';
+import { chooseCell, type CellFamily } from './cell-family.js';
 import { createRecurrentStep } from '../../tensor/ops/recurrent-step.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -68,22 +69,25 @@ export abstract class RNNBase extends Module {
   readonly allWeightsNames: ReadonlyArray<readonly string[]>;
   /** The class name used in messages. */
   protected readonly opName: string;
+  /** The family of the layer's class (LSTM, GRU, RNN). */
+  protected readonly family: CellFamily;
   /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
   readonly cellVariant: RnnVariant | undefined;
 
   protected constructor(
     opName: string,
-    mode: TorchMode,
     inputSize: number,
     hiddenSize: number,
     options: RNNBaseOptions & { projSize?: number },
-    extraKeys: readonly string[],
-    variant?: RnnVariant,
+    family: CellFamily,
   ) {
     super();
+    const { kind, keys, variant } = chooseCell(opName, family, options);
     this.opName = opName;
+    this.family = family;
     this.cellVariant = variant;
-    checkRecurrentOptions(opName, options, [...BASE_KEYS, ...extraKeys]);
+    const familyKeys = family === 'lstm' ? ['projSize', ...keys] : keys;
+    checkRecurrentOptions(opName, options, [...BASE_KEYS, ...familyKeys]);
     checkPositiveInt(opName, 'inputSize', inputSize);
     checkPositiveInt(opName, 'hiddenSize', hiddenSize);
     const numLayers = checkPositiveInt(opName, 'numLayers', options.numLayers ?? 1);
@@ -113,8 +117,8 @@ export abstract class RNNBase extends Module {
         `${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`,
       );
     }
-    this.mode = mode;
-    this.cellKind = cellKindFromMode(mode);
+    this.mode = modeOfCellKind(kind);
+    this.cellKind = kind;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = numLayers;
@@ -198,7 +202,8 @@ export abstract class RNNBase extends Module {
     if (this.batchFirst) s += ', batch_first=True';
     if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
     if (this.bidirectional) s += ', bidirectional=True';
-    s += variantRepr(this.cellVariant, this.mode === 'LSTM' ? 'lstm' : this.mode === 'GRU' ? 'gru' : 'rnn');
+    s += variantRepr(this.cellVariant, this.family);
+    if (this.cellKind === 'rnn_relu') s += ', nonlinearity=relu';
     return s;
   }
 

@@ -5,6 +5,8 @@ import { formatShape } from '../../core/shape.js';
 import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RnnVariant } from '../../tensor/index.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
+import { variantRepr } from './cell-variant.js';
+import { chooseCell, type CellFamily } from './cell-family.js';
 import { checkRecurrentOptions, uniformParameter } from './rnn-options.js';
 
 /**
@@ -40,6 +42,8 @@ export abstract class RNNCellBase extends Module {
   /** (3*hiddenSize) the LSTM peephole weights [p_i, p_f, p_o] with `peepholes`, else null. */
   readonly weight_ph: Parameter | null;
   protected readonly opName: string;
+  /** The family of the cell's class (LSTMCell, GRUCell, RNNCell). */
+  protected readonly family: CellFamily;
   /** The cell kind the fused step runs. */
   protected readonly cellKind: CellKind;
   /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
@@ -50,15 +54,15 @@ export abstract class RNNCellBase extends Module {
     inputSize: number,
     hiddenSize: number,
     options: RNNCellBaseOptions,
-    kind: CellKind,
-    extraKeys: readonly string[],
-    variant?: RnnVariant,
+    family: CellFamily,
   ) {
     super();
+    const { kind, keys, variant } = chooseCell(opName, family, options);
     this.opName = opName;
+    this.family = family;
     this.cellKind = kind;
     this.cellVariant = variant;
-    checkRecurrentOptions(opName, options, ['bias', ...extraKeys]);
+    checkRecurrentOptions(opName, options, ['bias', ...keys]);
     checkPositiveInt(opName, 'inputSize', inputSize);
     checkPositiveInt(opName, 'hiddenSize', hiddenSize);
     this.inputSize = inputSize;
@@ -75,7 +79,8 @@ export abstract class RNNCellBase extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}`;
+    const nonlinearity = this.cellKind === 'rnn_relu' ? ', nonlinearity=relu' : '';
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}${nonlinearity}${variantRepr(this.cellVariant, this.family)}`;
   }
 
   /** Checks the input; returns it as `(N, H_in)` and whether it was unbatched. */
@@ -152,6 +157,13 @@ export abstract class RNNCellBase extends Module {
       this.cellVariant,
     );
     return { h: res.hN, c: res.cN };
+  }
+
+  /** One step of a cell whose only state is h (GRUCell, RNNCell): returns `h_1`, shaped like `h_0`. */
+  protected stepHidden(input: Tensor, hx: Tensor | null): Tensor {
+    const { x, unbatched } = this.prepInput(input);
+    const h = this.prepState(hx, 'hx', x, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 
   /** Drops the batch dim again for unbatched input. */
