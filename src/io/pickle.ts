@@ -36,6 +36,7 @@ const unsupported =
 /** How an opcode takes its operands off the stack: the top `n` values, or all above the last MARK. */
 type Take = number | 'mark';
 
+/** The operands `what` names, popped (bottom first). */
 const take = (m: PickleMachine, what: Take): unknown[] => (what === 'mark' ? m.popMark() : m.popTop(what));
 
 /** APPEND(S) / ADDITEMS: the taken items into the list or set below them. */
@@ -63,8 +64,10 @@ const call = (opName: string, n: 2 | 3) => (m: PickleMachine) => {
 const objectCreation = (letter: string) =>
   unsupported(`protocol 0/1 object creation (opcode ${JSON.stringify(letter)}) is`);
 
+/** EXT1 / EXT2 / EXT4: codes into Python's copyreg extension registry, which torch never writes. */
 const extensionCode = (name: string) => unsupported(`extension registry codes (${name}) are`);
 
+/** NEXT_BUFFER / READONLY_BUFFER: buffers passed beside the stream (pickle protocol 5). */
 const outOfBandBuffer = unsupported('out-of-band buffers (pickle protocol 5) are');
 
 /** STOP: the one value on the stack is the result. */

@@ -5,35 +5,25 @@
  * and the cells (rnn-cell-base.ts).
  */
 import type { CellKind } from '../../core/cell-kind.js';
-import { ConfigError } from '../../core/errors.js';
 import type { RnnVariant } from '../../tensor/index.js';
 import {
+  checkNonlinearity,
   GRU_VARIANT_KEYS,
   gruVariant,
   LSTM_VARIANT_KEYS,
   lstmVariant,
   RNN_VARIANT_KEYS,
   rnnVariant,
+  type RNNNonlinearity,
   type RNNVariantOptions,
 } from './cell-variant.js';
 
 /** A cell family as the layer and cell classes name it: `LSTM*`, `GRU*`, `RNN*`. */
 export type CellFamily = 'lstm' | 'gru' | 'rnn';
 
-/**
- * The non-linearity of an Elman RNN.
- *
- * @example
- * new RNN(10, 20, { nonlinearity: 'relu' }); // or 'tanh' (the default)
- */
-export type RNNNonlinearity = 'tanh' | 'relu';
-
-/** Validates a nonlinearity option (JS callers may pass anything). */
-export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
-  if (value !== 'tanh' && value !== 'relu') {
-    throw new ConfigError(`${op}: Unknown nonlinearity '${String(value)}'; expected 'tanh' or 'relu'`);
-  }
-  return value;
+/** The non-linearity an RNN or RNNCell of cell kind `kind` runs (the `nonlinearity` attribute). */
+export function nonlinearityOf(kind: CellKind): RNNNonlinearity {
+  return kind === 'rnn_relu' ? 'relu' : 'tanh';
 }
 
 /** What the options of a layer or cell choose (see `chooseCell`). */
@@ -55,7 +45,7 @@ export function chooseCell(op: string, family: CellFamily, options: object | nul
   const o = options ?? {};
   if (family === 'lstm') return { kind: 'lstm', keys: LSTM_VARIANT_KEYS, variant: lstmVariant(op, o) };
   if (family === 'gru') return { kind: 'gru', keys: GRU_VARIANT_KEYS, variant: gruVariant(op, o) };
-  const r = o as RNNVariantOptions & { nonlinearity?: unknown };
+  const r = o as RNNVariantOptions;
   const v = rnnVariant(op, r);
   const relu = v === null ? checkNonlinearity(op, r.nonlinearity ?? 'tanh') === 'relu' : v.relu;
   return {

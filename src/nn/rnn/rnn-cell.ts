@@ -1,18 +1,15 @@
 import type { Tensor } from '../../tensor/index.js';
-import type { RNNNonlinearity } from './cell-family.js';
-import type { RNNVariantOptions } from './cell-variant.js';
+import { nonlinearityOf } from './cell-family.js';
+import type { RNNNonlinearity, RNNVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
- * Options of `RNNCell`.
+ * Options of `RNNCell`: `bias` and the cell options of `RNN` (`nonlinearity`, `activation`, `clip`).
  *
  * @example
  * const cell = new RNNCell(10, 20, { nonlinearity: 'relu' });
  */
-export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {
-  /** 'tanh' or 'relu'. Default: 'tanh'. */
-  nonlinearity?: RNNNonlinearity;
-}
+export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {}
 
 /**
  * An Elman RNN cell with tanh or ReLU non-linearity, after `torch.nn.RNNCell`:
@@ -38,11 +35,10 @@ export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {
  */
 export class RNNCell extends RNNCellBase {
   /** 'tanh' or 'relu' (the activation's, when `activation` replaces it). */
-  readonly nonlinearity: RNNNonlinearity;
+  readonly nonlinearity: RNNNonlinearity = nonlinearityOf(this.cellKind);
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
     super('RNNCell', inputSize, hiddenSize, options, 'rnn');
-    this.nonlinearity = this.cellKind === 'rnn_relu' ? 'relu' : 'tanh';
   }
 
   /** One step: returns `h_1`. */

@@ -1,20 +1,18 @@
-import type { RNNNonlinearity } from './cell-family.js';
-import type { RNNVariantOptions } from './cell-variant.js';
+import { nonlinearityOf } from './cell-family.js';
+import type { RNNNonlinearity, RNNVariantOptions } from './cell-variant.js';
 import { HiddenStateRNN } from './hidden-state-rnn.js';
 import type { RNNBaseOptions } from './rnn-options.js';
 
-export type { RNNNonlinearity } from './cell-family.js';
+export type { RNNNonlinearity } from './cell-variant.js';
 
 /**
- * Options of `RNN`: those of every recurrent layer plus `nonlinearity`.
+ * Options of `RNN`: those of every recurrent layer plus the cell options (`nonlinearity`,
+ * or an `activation` in its place, and `clip`).
  *
  * @example
  * const rnn = new RNN(10, 20, { nonlinearity: 'relu', numLayers: 2 });
  */
-export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {
-  /** 'tanh' or 'relu'. Default: 'tanh'. */
-  nonlinearity?: RNNNonlinearity;
-}
+export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {}
 
 /**
  * A multi-layer Elman RNN with tanh or ReLU non-linearity, after `torch.nn.RNN`. For
@@ -55,10 +53,9 @@ export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {
  */
 export class RNN extends HiddenStateRNN {
   /** 'tanh' or 'relu' (the activation's, when `activation` replaces it). */
-  readonly nonlinearity: RNNNonlinearity;
+  readonly nonlinearity: RNNNonlinearity = nonlinearityOf(this.cellKind);
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('RNN', inputSize, hiddenSize, options, 'rnn');
-    this.nonlinearity = this.cellKind === 'rnn_relu' ? 'relu' : 'tanh';
   }
 }
