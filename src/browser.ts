@@ -42,16 +42,7 @@ export type { CellKind, TorchMode } from './core/cell-kind.js';
 export * from './tensor/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
-export {
-  MAX_HEADER_BYTES,
-  parseSafetensors,
-  serializeSafetensors,
-  type SafetensorsContents,
-  type SafetensorsDType,
-  type SafetensorsWriteDType,
-  type SerializeSafetensorsOptions,
-  type TensorDict,
-} from './io/safetensors-format.js';
+export * from './io/safetensors-format.js';
 export { serializeTorchStateDict } from './io/torch-write.js';
 export * from './io/torch-format.js';
 // data/index.ts less readCsvColumns (node:fs)
@@ -61,7 +52,7 @@ export {
   type TimeseriesWindowOptions,
   type TimeseriesWindows,
 } from './data/timeseries-windows.js';
-export { Scaler } from './data/scaler.js';
+export { Scaler, type Scaled } from './data/scaler.js';
 export { MinMaxScaler, type MinMaxScalerOptions, type MinMaxScalerJSON } from './data/min-max-scaler.js';
 export { StandardScaler, type StandardScalerJSON } from './data/standard-scaler.js';
 export {

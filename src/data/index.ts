@@ -11,7 +11,7 @@
  */
 export type { NumericData } from './as-matrix.js';
 export { timeseriesWindows, type TimeseriesWindowOptions, type TimeseriesWindows } from './timeseries-windows.js';
-export { Scaler } from './scaler.js';
+export { Scaler, type Scaled } from './scaler.js';
 export { MinMaxScaler, type MinMaxScalerOptions, type MinMaxScalerJSON } from './min-max-scaler.js';
 export { StandardScaler, type StandardScalerJSON } from './standard-scaler.js';
 export { chronologicalSplit, type IndexRange, type Sliceable, type Split, type SplitFractions } from './chronological-split.js';

@@ -48,8 +48,6 @@ export class MinMaxScaler extends Scaler {
   protected readonly name = 'MinMaxScaler';
   /** The target range `[min, max]`. */
   readonly featureRange: readonly [number, number];
-  private min: Float64Array | null = null; // (F,)
-  private max: Float64Array | null = null; // (F,)
 
   constructor(options: MinMaxScalerOptions = {}) {
     super();
@@ -69,21 +67,17 @@ export class MinMaxScaler extends Scaler {
     this.featureRange = Object.freeze<[number, number]>([range[0], range[1]]);
   }
 
-  get nFeatures(): number | null {
-    return this.min === null ? null : this.min.length;
-  }
-
   /** Per-feature minimum of the fitted data (a copy; null before fit). */
   get dataMin(): Float64Array | null {
-    return this.min === null ? null : this.min.slice();
+    return this.stat(0);
   }
 
   /** Per-feature maximum of the fitted data (a copy; null before fit). */
   get dataMax(): Float64Array | null {
-    return this.max === null ? null : this.max.slice();
+    return this.stat(1);
   }
 
-  protected fitMatrix(values: ArrayLike<number>, rows: number, cols: number): void {
+  protected fitMatrix(values: ArrayLike<number>, rows: number, cols: number): [Float64Array, Float64Array] {
     const min = new Float64Array(cols).fill(Infinity);
     const max = new Float64Array(cols).fill(-Infinity);
     for (let r = 0; r < rows; r++) {
@@ -93,14 +87,14 @@ export class MinMaxScaler extends Scaler {
         if (v > max[c]) max[c] = v;
       }
     }
-    this.min = min;
-    this.max = max;
+    return [min, max];
   }
 
   protected affine(c: number): [number, number, number] {
     const [lo, hi] = this.featureRange;
-    const min = (this.min as Float64Array)[c];
-    const range = (this.max as Float64Array)[c] - min;
+    const [dataMin, dataMax] = this.stats as readonly [Float64Array, Float64Array];
+    const min = dataMin[c];
+    const range = dataMax[c] - min;
     // sklearn treats a zero range as 1, so a constant feature maps to featureRange[0]
     const div = (range === 0 ? 1 : range) / (hi - lo);
     return [min, div, lo];
@@ -111,8 +105,8 @@ export class MinMaxScaler extends Scaler {
     return {
       type: 'MinMaxScaler',
       featureRange: [this.featureRange[0], this.featureRange[1]],
-      dataMin: this.min === null ? null : Array.from(this.min),
-      dataMax: this.max === null ? null : Array.from(this.max),
+      dataMin: this.statJSON(0),
+      dataMax: this.statJSON(1),
     };
   }
 
@@ -127,23 +121,13 @@ export class MinMaxScaler extends Scaler {
     if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(range[0] < range[1])) {
       throw new FormatError(`${op}: "featureRange" must be [min, max] with finite min < max; got ${JSON.stringify(range) ?? String(range)}`);
     }
-    const min = Scaler.numberArray(obj, 'dataMin', op);
-    const max = Scaler.numberArray(obj, 'dataMax', op);
-    if ((min === null) !== (max === null) || (min !== null && max !== null && (min.length !== max.length || min.length === 0))) {
-      throw new FormatError(
-        `${op}: "dataMin" and "dataMax" must both be null or non-empty arrays of equal length; got lengths ${min?.length ?? 'null'} and ${max?.length ?? 'null'}`,
-      );
-    }
-    if (min !== null && max !== null) {
+    const stats = Scaler.readStats(obj, ['dataMin', 'dataMax'], op);
+    if (stats !== null) {
+      const [min, max] = stats;
       for (let c = 0; c < min.length; c++) {
         if (!(min[c] <= max[c])) throw new FormatError(`${op}: dataMin must not exceed dataMax; got ${min[c]} > ${max[c]} at feature ${c}`);
       }
     }
-    const s = new MinMaxScaler({ featureRange: [range[0] as number, range[1] as number] });
-    if (min !== null && max !== null) {
-      s.min = Float64Array.from(min);
-      s.max = Float64Array.from(max);
-    }
-    return s;
+    return new MinMaxScaler({ featureRange: [range[0] as number, range[1] as number] }).restore(stats);
   }
 }

@@ -5,6 +5,25 @@ import { Tensor } from '../tensor/tensor.js';
 import { asMatrix, type NumericData } from './as-matrix.js';
 
 /**
+ * What a scaler's `transform`, `inverseTransform` and `fitTransform` return for data of
+ * type `D`: the same kind of container (arrays of numbers come back as new, mutable arrays).
+ *
+ * @example
+ * const z: number[] = new StandardScaler().fitTransform([1, 2, 3]); // Scaled<number[]>
+ */
+export type Scaled<D extends NumericData> = D extends Tensor
+  ? Tensor
+  : D extends Float32Array
+    ? Float32Array
+    : D extends Float64Array
+      ? Float64Array
+      : D extends readonly (readonly number[])[]
+        ? number[][]
+        : D extends readonly number[]
+          ? number[]
+          : NumericData;
+
+/**
  * The shared front of `MinMaxScaler` and `StandardScaler`: per-feature affine scaling.
  *
  * Data is 1-D (`number[]`, `Float32Array`, `Float64Array`, 1-D tensor: one feature) or
@@ -31,16 +50,28 @@ export abstract class Scaler {
   /** The class name used in messages and in `toJSON().type`. */
   protected abstract readonly name: string;
 
+  /**
+   * The two per-feature statistics of the fitted data, each `(F,)`: MinMaxScaler's
+   * minimum and maximum, StandardScaler's mean and standard deviation. Null before fit.
+   */
+  protected stats: readonly [Float64Array, Float64Array] | null = null;
+
   /** Number of features seen by `fit` (null before fit). */
-  abstract get nFeatures(): number | null;
+  get nFeatures(): number | null {
+    return this.stats === null ? null : this.stats[0].length;
+  }
 
   /** Whether `fit` has been called (or the scaler was loaded from a fitted JSON). */
   get fitted(): boolean {
     return this.nFeatures !== null;
   }
 
-  /** Computes the per-feature statistics from `values`, a row-major `(rows, cols)` matrix. */
-  protected abstract fitMatrix(values: ArrayLike<number>, rows: number, cols: number): void;
+  /** The two per-feature statistics (see `stats`) of `values`, a row-major `(rows, cols)` matrix. */
+  protected abstract fitMatrix(
+    values: ArrayLike<number>,
+    rows: number,
+    cols: number,
+  ): [Float64Array, Float64Array];
 
   /**
    * The coefficients of column `c`: `transform(v) = (v - sub) / div + add` and
@@ -66,41 +97,33 @@ export abstract class Scaler {
         }
       }
     }
-    this.fitMatrix(v, m.rows, m.cols);
+    this.stats = this.fitMatrix(v, m.rows, m.cols);
     return this;
   }
 
   /** Scales `data` with the fitted statistics. Same container, shape and dtype as the input. */
-  transform(data: Tensor): Tensor;
-  transform(data: Float32Array): Float32Array;
-  transform(data: Float64Array): Float64Array;
-  transform(data: readonly (readonly number[])[]): number[][];
-  transform(data: readonly number[]): number[];
-  transform(data: NumericData): NumericData;
-  transform(data: NumericData): NumericData {
-    return this.apply(data, 'transform', false);
+  transform<D extends NumericData>(data: D): Scaled<D> {
+    return this.apply(data, 'transform', false) as Scaled<D>;
   }
 
   /** Undoes `transform` (e.g. maps predictions back to the original units). */
-  inverseTransform(data: Tensor): Tensor;
-  inverseTransform(data: Float32Array): Float32Array;
-  inverseTransform(data: Float64Array): Float64Array;
-  inverseTransform(data: readonly (readonly number[])[]): number[][];
-  inverseTransform(data: readonly number[]): number[];
-  inverseTransform(data: NumericData): NumericData;
-  inverseTransform(data: NumericData): NumericData {
-    return this.apply(data, 'inverseTransform', true);
+  inverseTransform<D extends NumericData>(data: D): Scaled<D> {
+    return this.apply(data, 'inverseTransform', true) as Scaled<D>;
   }
 
   /** `fit(data)` then `transform(data)`. */
-  fitTransform(data: Tensor): Tensor;
-  fitTransform(data: Float32Array): Float32Array;
-  fitTransform(data: Float64Array): Float64Array;
-  fitTransform(data: readonly (readonly number[])[]): number[][];
-  fitTransform(data: readonly number[]): number[];
-  fitTransform(data: NumericData): NumericData;
-  fitTransform(data: NumericData): NumericData {
+  fitTransform<D extends NumericData>(data: D): Scaled<D> {
     return this.fit(data).transform(data);
+  }
+
+  /** A copy of statistic `i` (see `stats`), or null before fit: the public getters' value. */
+  protected stat(i: 0 | 1): Float64Array | null {
+    return this.stats === null ? null : this.stats[i].slice();
+  }
+
+  /** Statistic `i` (see `stats`) as a plain array, or null before fit: for `toJSON`. */
+  protected statJSON(i: 0 | 1): number[] | null {
+    return this.stats === null ? null : Array.from(this.stats[i]);
   }
 
   private apply(data: NumericData, method: string, inverse: boolean): NumericData {
@@ -149,6 +172,31 @@ export abstract class Scaler {
       throw new FormatError(`${op}: "${key}" must be an array of finite numbers or null; got ${showValue(v)}`);
     }
     return v as number[];
+  }
+
+  /**
+   * Reads the two statistics of a `toJSON()` object, under `keys`: both null (an unfitted
+   * scaler), or non-empty arrays of finite numbers of one length; FormatError otherwise.
+   */
+  protected static readStats(
+    json: Record<string, unknown>,
+    keys: readonly [string, string],
+    op: string,
+  ): [number[], number[]] | null {
+    const a = Scaler.numberArray(json, keys[0], op);
+    const b = Scaler.numberArray(json, keys[1], op);
+    if ((a === null) !== (b === null) || (a !== null && b !== null && (a.length !== b.length || a.length === 0))) {
+      throw new FormatError(
+        `${op}: "${keys[0]}" and "${keys[1]}" must both be null or non-empty arrays of equal length; got lengths ${a?.length ?? 'null'} and ${b?.length ?? 'null'}`,
+      );
+    }
+    return a === null || b === null ? null : [a, b];
+  }
+
+  /** Takes the statistics `readStats` returned (fromJSON, once everything is checked); returns `this`. */
+  protected restore(stats: readonly [number[], number[]] | null): this {
+    this.stats = stats === null ? null : [Float64Array.from(stats[0]), Float64Array.from(stats[1])];
+    return this;
   }
 
   /** Checks that `json` is an object whose `type` is `type`; FormatError otherwise. */

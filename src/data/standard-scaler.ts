@@ -42,24 +42,18 @@ export class StandardScaler extends Scaler {
     super();
     checkOptions('StandardScaler', options, []);
   }
-  private mu: Float64Array | null = null; // (F,)
-  private sigma: Float64Array | null = null; // (F,)
-
-  get nFeatures(): number | null {
-    return this.mu === null ? null : this.mu.length;
-  }
 
   /** Per-feature mean of the fitted data (a copy; null before fit). */
   get mean(): Float64Array | null {
-    return this.mu === null ? null : this.mu.slice();
+    return this.stat(0);
   }
 
   /** Per-feature population standard deviation of the fitted data (a copy; null before fit). */
   get std(): Float64Array | null {
-    return this.sigma === null ? null : this.sigma.slice();
+    return this.stat(1);
   }
 
-  protected fitMatrix(values: ArrayLike<number>, rows: number, cols: number): void {
+  protected fitMatrix(values: ArrayLike<number>, rows: number, cols: number): [Float64Array, Float64Array] {
     const mean = new Float64Array(cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += values[r * cols + c];
     for (let c = 0; c < cols; c++) mean[c] /= rows;
@@ -72,21 +66,20 @@ export class StandardScaler extends Scaler {
       }
     }
     for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / rows);
-    this.mu = mean;
-    this.sigma = std;
+    return [mean, std];
   }
 
   protected affine(c: number): [number, number, number] {
-    const s = (this.sigma as Float64Array)[c];
-    return [(this.mu as Float64Array)[c], s === 0 ? 1 : s, 0];
+    const [mean, std] = this.stats as readonly [Float64Array, Float64Array];
+    return [mean[c], std[c] === 0 ? 1 : std[c], 0];
   }
 
   /** The fitted statistics as plain JSON data. */
   toJSON(): StandardScalerJSON {
     return {
       type: 'StandardScaler',
-      mean: this.mu === null ? null : Array.from(this.mu),
-      std: this.sigma === null ? null : Array.from(this.sigma),
+      mean: this.statJSON(0),
+      std: this.statJSON(1),
     };
   }
 
@@ -97,22 +90,12 @@ export class StandardScaler extends Scaler {
   static fromJSON(json: unknown): StandardScaler {
     const op = 'StandardScaler.fromJSON';
     const obj = Scaler.checkType(json, 'StandardScaler', op);
-    const mean = Scaler.numberArray(obj, 'mean', op);
-    const std = Scaler.numberArray(obj, 'std', op);
-    if ((mean === null) !== (std === null) || (mean !== null && std !== null && (mean.length !== std.length || mean.length === 0))) {
-      throw new FormatError(
-        `${op}: "mean" and "std" must both be null or non-empty arrays of equal length; got lengths ${mean?.length ?? 'null'} and ${std?.length ?? 'null'}`,
-      );
-    }
-    if (std !== null) {
+    const stats = Scaler.readStats(obj, ['mean', 'std'], op);
+    if (stats !== null) {
+      const std = stats[1];
       const bad = std.findIndex((v) => v < 0);
       if (bad >= 0) throw new FormatError(`${op}: "std" must be non-negative; got ${std[bad]} at feature ${bad}`);
     }
-    const s = new StandardScaler();
-    if (mean !== null && std !== null) {
-      s.mu = Float64Array.from(mean);
-      s.sigma = Float64Array.from(std);
-    }
-    return s;
+    return new StandardScaler().restore(stats);
   }
 }

@@ -125,6 +125,13 @@ export class PickleMachine {
     return stack.pop();
   }
 
+  /** The top `n` values, popped, bottom first: TUPLE2's `[a, b]`, REDUCE's `[callable, args]`. */
+  popTop(n: number): unknown[] {
+    const items = new Array<unknown>(n);
+    for (let i = n - 1; i >= 0; i--) items[i] = this.pop();
+    return items;
+  }
+
   top(): unknown {
     if (this.stack.length === 0) throw this.fail('stack underflow');
     return this.stack[this.stack.length - 1];

@@ -1,7 +1,8 @@
 /**
  * The safetensors byte format (Hugging Face), parsed (safetensors-read.ts) and written
- * (safetensors-write.ts) in memory. Pure: no Node APIs, so it runs in the browser; file
- * I/O lives in `safetensors.ts`.
+ * (safetensors-write.ts) in memory: the public names of it, which both entries export
+ * (browser.ts, and index.ts through `safetensors.ts`). Pure: no Node APIs, so it runs in
+ * the browser; file I/O lives in `safetensors.ts`.
  *
  * Layout: an 8-byte little-endian unsigned header length `N`; `N` bytes of UTF-8 JSON
  * (`{"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, ...,
@@ -20,5 +21,5 @@ export {
   type SerializeSafetensorsOptions,
   type TensorDict,
 } from './safetensors-common.js';
-export { parseSafetensors, parseSafetensorsAs } from './safetensors-read.js';
-export { serializeSafetensors, serializeSafetensorsAs } from './safetensors-write.js';
+export { parseSafetensors } from './safetensors-read.js';
+export { serializeSafetensors } from './safetensors-write.js';

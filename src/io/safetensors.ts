@@ -8,24 +8,11 @@
  */
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import { readLoaderFile, readLoaderFileSync } from './read-file.js';
-import {
-  parseSafetensorsAs,
-  serializeSafetensorsAs,
-  type SafetensorsContents,
-  type SerializeSafetensorsOptions,
-  type TensorDict,
-} from './safetensors-format.js';
+import type { SafetensorsContents, SerializeSafetensorsOptions, TensorDict } from './safetensors-common.js';
+import { parseSafetensorsAs } from './safetensors-read.js';
+import { serializeSafetensorsAs } from './safetensors-write.js';
 
-export {
-  MAX_HEADER_BYTES,
-  parseSafetensors,
-  serializeSafetensors,
-  type SafetensorsContents,
-  type SafetensorsDType,
-  type SafetensorsWriteDType,
-  type SerializeSafetensorsOptions,
-  type TensorDict,
-} from './safetensors-format.js';
+export * from './safetensors-format.js';
 
 /**
  * Reads a safetensors file (e.g. one written by Python's `safetensors.torch.save_file`).

@@ -38,8 +38,6 @@ export interface DenseOptions extends BaseLayerOptions {
  * @example dense({ units: 10, activation: 'softmax' })
  */
 export class DenseLayer extends Layer {
-  readonly className = 'Dense';
-  readonly namePrefix = 'dense';
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
@@ -111,8 +109,6 @@ export interface DropoutLayerOptions extends BaseLayerOptions {
  * @example dropout({ rate: 0.2 })
  */
 export class DropoutLayer extends Layer {
-  readonly className = 'Dropout';
-  readonly namePrefix = 'dropout';
   readonly rate: number;
 
   /** @internal use `dropout`. */
@@ -190,8 +186,6 @@ function withInputLength(options: EmbeddingLayerOptions): EmbeddingLayerOptions 
  * @example embedding({ inputDim: 1000, outputDim: 64, maskZero: true, inputShape: [null] })
  */
 export class EmbeddingLayer extends Layer {
-  readonly className = 'Embedding';
-  readonly namePrefix = 'embedding';
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;

@@ -100,6 +100,14 @@ export function rateOpt(op: string, name: string, v: unknown, dflt: number): num
   return v;
 }
 
+/** Keras' `to_snake_case` of a class name: 'SimpleRNN' -> 'simple_rnn', 'Dense' -> 'dense'. */
+function snakeCase(className: string): string {
+  return className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 function checkInputShape(op: string, s: unknown): ShapeSpec {
   if (!Array.isArray(s) || s.length === 0) {
     throw new ConfigError(
@@ -126,10 +134,16 @@ function checkInputShape(op: string, s: unknown): ShapeSpec {
  * layer.apply(randn([4, 10, 3])).shape; // [4, 10, 8] (built on first call)
  */
 export abstract class Layer {
-  /** Keras' class name: 'LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'Dense', 'Dropout', 'Embedding'. */
-  abstract readonly className: string;
-  /** The prefix of auto-assigned names: 'lstm', 'gru', 'simple_rnn', 'bidirectional', 'dense', 'dropout', 'embedding'. */
-  abstract readonly namePrefix: string;
+  /**
+   * Keras' class name: 'LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'Dense', 'Dropout',
+   * 'Embedding'; the `op` the constructor's messages name.
+   */
+  readonly className: string;
+  /**
+   * The prefix of auto-assigned names, Keras' snake case of the class name: 'lstm', 'gru',
+   * 'simple_rnn', 'bidirectional', 'dense', 'dropout', 'embedding'.
+   */
+  readonly namePrefix: string;
   /** The name (set by the user or by the model it is added to). */
   name: string | null;
   /** The `inputShape` option (first layer), or null. */
@@ -144,6 +158,8 @@ export abstract class Layer {
   owner: object | null = null;
 
   protected constructor(op: string, options: BaseLayerOptions) {
+    this.className = op;
+    this.namePrefix = snakeCase(op);
     const name = options.name;
     if (name !== undefined && (typeof name !== 'string' || name === '' || name.includes('.'))) {
       throw new ConfigError(

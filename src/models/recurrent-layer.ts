@@ -10,7 +10,7 @@ import type { ActivationOption } from '../nn/rnn/cell-variant.js';
 import { activationOption, resolveActivation, resolveClip } from '../nn/rnn/cell-variant.js';
 import { GRU } from '../nn/rnn/gru.js';
 import { LSTM } from '../nn/rnn/lstm.js';
-import { packPaddedSequence, padPackedSequence, PackedSequence } from '../nn/rnn/packed-sequence.js';
+import { packPaddedSequence, padPackedSequence } from '../nn/rnn/packed-sequence.js';
 import { RNN } from '../nn/rnn/rnn.js';
 import type { RNNBase } from '../nn/rnn/rnn-base.js';
 import {
@@ -36,11 +36,11 @@ import {
   type ShapeSpec,
 } from './layer.js';
 import { maskedSteps, merge, rightPaddedLengths, toFloatMask } from './recurrent-masked.js';
+import { forwardRecurrentModule } from './recurrent-module.js';
 import {
   CLASS_NAMES,
   KIND_KEYS,
   MERGE_MODES,
-  PREFIXES,
   type BidirectionalOptions,
   type MergeMode,
   type RecurrentKind,
@@ -81,8 +81,6 @@ export type {
  * layer.apply(randn([4, 10, 3])).shape; // [4, 10, 16]
  */
 export class RecurrentLayer extends Layer {
-  readonly className: string;
-  readonly namePrefix: string;
   readonly kind: RecurrentKind;
   /** The cell the layer runs: 'lstm', 'gru', or 'rnn_tanh' / 'rnn_relu' by SimpleRNN's activation. */
   readonly cellKind: CellKind;
@@ -122,8 +120,6 @@ export class RecurrentLayer extends Layer {
     checkOptions(CLASS_NAMES[kind], options, KIND_KEYS[kind]);
     this.kind = kind;
     this.bidirectional = wrapper !== null;
-    this.className = this.bidirectional ? 'Bidirectional' : CLASS_NAMES[kind];
-    this.namePrefix = this.bidirectional ? 'bidirectional' : PREFIXES[kind];
     this.units = checkPositiveInt(op, 'units', options.units);
     this.returnSequences = boolOpt(op, 'returnSequences', options.returnSequences, false);
     this.returnState = boolOpt(op, 'returnState', options.returnState, false);
@@ -261,11 +257,11 @@ export class RecurrentLayer extends Layer {
     let cN: Tensor | null;
     const lengths = m === null ? null : rightPaddedLengths(m);
     if (m === null) {
-      [seq, hN, cN] = this.forwardModule(xin, h0, c0) as [Tensor, Tensor, Tensor | null];
+      [seq, hN, cN] = forwardRecurrentModule(this.module, xin, h0, c0, this.label);
     } else if (lengths !== null) {
       const packed = packPaddedSequence(xin, lengths, { batchFirst: true, enforceSorted: false });
-      const [outP, h, c] = this.forwardModule(packed, h0, c0);
-      [seq] = padPackedSequence(outP as PackedSequence, { batchFirst: true, totalLength: L });
+      const [outP, h, c] = forwardRecurrentModule(this.module, packed, h0, c0, this.label);
+      [seq] = padPackedSequence(outP, { batchFirst: true, totalLength: L });
       hN = h;
       cN = c;
       if (this.returnSequences && !zeroOut) {
@@ -295,24 +291,6 @@ export class RecurrentLayer extends Layer {
       out.states = states;
     }
     return out;
-  }
-
-  /** Runs the PyTorch module; returns [output, hN, cN]. */
-  private forwardModule(
-    input: Tensor | PackedSequence,
-    h0: Tensor | null,
-    c0: Tensor | null,
-  ): [Tensor | PackedSequence, Tensor, Tensor | null] {
-    const mod = this.module;
-    if (mod instanceof LSTM) {
-      const [o, [h, c]] = mod.forward(input, h0 === null ? null : [h0, c0 as Tensor]);
-      return [o, h, c];
-    }
-    if (mod instanceof GRU || mod instanceof RNN) {
-      const [o, h] = mod.forward(input, h0);
-      return [o, h, null];
-    }
-    throw new ConfigError(`${this.label}: the layer is not built`);
   }
 
   getConfig(): { [key: string]: JsonValue } {

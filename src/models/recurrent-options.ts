@@ -122,4 +122,3 @@ export const CLASS_NAMES: Record<RecurrentKind, string> = {
   gru: 'GRU',
   simpleRNN: 'SimpleRNN',
 };
-export const PREFIXES: Record<RecurrentKind, string> = { lstm: 'lstm', gru: 'gru', simpleRNN: 'simple_rnn' };

@@ -1,12 +1,12 @@
-import { checkNonNegativeInt, checkOptions } from '../core/check.js';
+import { checkOptions } from '../core/check.js';
 import type { FloatDType } from '../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { embedding, noGrad, Tensor, zeros } from '../tensor/index.js';
 import { normal_, type InitOptions } from './init.js';
-import { resolveFloatDtype } from './linear.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { checkSizedModule } from './sized-module.js';
 
 /**
  * Options of `Embedding`.
@@ -67,10 +67,8 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
-    checkOptions('Embedding', options, ['paddingIdx', 'dtype', 'generator']);
-    checkNonNegativeInt('Embedding', 'numEmbeddings', numEmbeddings);
-    checkNonNegativeInt('Embedding', 'embeddingDim', embeddingDim);
-    const dtype = resolveFloatDtype(options.dtype, 'Embedding');
+    const keys = ['paddingIdx', 'dtype', 'generator'];
+    const dtype = checkSizedModule('Embedding', options, keys, { numEmbeddings, embeddingDim });
     this.paddingIdx = normalizePaddingIdx(options.paddingIdx ?? null, numEmbeddings);
     const pretrained = Embedding.adopting;
     Embedding.adopting = null;

@@ -1,5 +1,4 @@
-import { checkNonNegativeInt, checkOptions } from '../core/check.js';
-import { getDefaultDtype, type FloatDType } from '../core/dtype.js';
+import type { FloatDType } from '../core/dtype.js';
 import { DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { linear, Tensor, zeros } from '../tensor/index.js';
@@ -7,6 +6,7 @@ import { linearInto } from '../tensor/ops/recurrent-step.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { checkSizedModule } from './sized-module.js';
 
 /**
  * Options of `Linear`.
@@ -19,15 +19,6 @@ export interface LinearOptions extends InitOptions {
   bias?: boolean;
   /** Parameter dtype (default `getDefaultDtype()`, float32). */
   dtype?: FloatDType;
-}
-
-/** Throws unless `dtype` is a float dtype (or undefined); returns the resolved dtype. */
-export function resolveFloatDtype(dtype: FloatDType | undefined, op: string): FloatDType {
-  const d = dtype ?? getDefaultDtype();
-  if (d !== 'float32' && d !== 'float64') {
-    throw new DTypeError(`${op}: dtype must be float32 or float64; got ${String(d)}`);
-  }
-  return d;
 }
 
 /**
@@ -59,10 +50,8 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    checkOptions('Linear', options, ['bias', 'dtype', 'generator']);
-    checkNonNegativeInt('Linear', 'inFeatures', inFeatures);
-    checkNonNegativeInt('Linear', 'outFeatures', outFeatures);
-    const dtype = resolveFloatDtype(options.dtype, 'Linear');
+    const keys = ['bias', 'dtype', 'generator'];
+    const dtype = checkSizedModule('Linear', options, keys, { inFeatures, outFeatures });
     const init: InitOptions = options.generator === undefined ? {} : { generator: options.generator };
     this.weight = this.registerParameter(
       'weight',

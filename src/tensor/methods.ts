@@ -88,153 +88,52 @@ declare module './tensor.js' {
 }
 
 const P = Tensor.prototype;
+
+/** The names of Tensor's methods. */
+type MethodName = {
+  [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof Tensor];
+
+/** The op a method forwards to: the tensor first, then the method's own arguments. */
+type OpOf<K extends MethodName> = Tensor[K] extends (...args: infer A) => infer R
+  ? (self: Tensor, ...args: A) => R
+  : never;
+
+/**
+ * Installs each named method as a plain forward to the op of the same name in `ops`:
+ * `x.name(...args)` is `ops.name(x, ...args)`. The types check that every op takes the
+ * tensor and then the method's arguments, and returns what the method declares.
+ */
+function forwardTo<K extends MethodName>(
+  ops: NoInfer<{ readonly [N in K]: OpOf<N> }>,
+  names: readonly K[],
+): void {
+  const methods = P as unknown as Record<K, (this: Tensor, ...args: unknown[]) => unknown>;
+  for (const name of names) {
+    const op = ops[name] as (self: Tensor, ...args: unknown[]) => unknown;
+    methods[name] = function (this: Tensor, ...args: unknown[]) {
+      return op(this, ...args);
+    };
+  }
+}
+
 P.backward = function (this: Tensor, grad?: Tensor | null, options?: BackwardOptions) {
   backward(this, grad, options);
 };
-P.add = function (this: Tensor, o: Operand) {
-  return ew.add(this, o);
-};
-P.sub = function (this: Tensor, o: Operand) {
-  return ew.sub(this, o);
-};
-P.mul = function (this: Tensor, o: Operand) {
-  return ew.mul(this, o);
-};
-P.div = function (this: Tensor, o: Operand) {
-  return ew.div(this, o);
-};
-P.pow = function (this: Tensor, o: Operand) {
-  return ew.pow(this, o);
-};
-P.maximum = function (this: Tensor, o: Operand) {
-  return ew.maximum(this, o);
-};
-P.minimum = function (this: Tensor, o: Operand) {
-  return ew.minimum(this, o);
-};
-P.gt = function (this: Tensor, o: Operand) {
-  return ew.gt(this, o);
-};
-P.lt = function (this: Tensor, o: Operand) {
-  return ew.lt(this, o);
-};
-P.eq = function (this: Tensor, o: Operand) {
-  return ew.eq(this, o);
-};
-P.neg = function (this: Tensor) {
-  return ew.neg(this);
-};
-P.exp = function (this: Tensor) {
-  return ew.exp(this);
-};
-P.log = function (this: Tensor) {
-  return ew.log(this);
-};
-P.sqrt = function (this: Tensor) {
-  return ew.sqrt(this);
-};
-P.abs = function (this: Tensor) {
-  return ew.abs(this);
-};
-P.square = function (this: Tensor) {
-  return ew.square(this);
-};
-P.sigmoid = function (this: Tensor) {
-  return ew.sigmoid(this);
-};
-P.tanh = function (this: Tensor) {
-  return ew.tanh(this);
-};
-P.relu = function (this: Tensor) {
-  return ew.relu(this);
-};
-P.clamp = function (this: Tensor, lo?: number | null, hi?: number | null) {
-  return ew.clamp(this, lo, hi);
-};
-P.matmul = function (this: Tensor, o: Tensor) {
-  return mm.matmul(this, o);
-};
-P.sum = function (this: Tensor, dim?: rd.Dims, keepdim?: boolean) {
-  return rd.sum(this, dim, keepdim);
-};
-P.mean = function (this: Tensor, dim?: rd.Dims, keepdim?: boolean) {
-  return rd.mean(this, dim, keepdim);
-};
+forwardTo(ew, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'gt', 'lt', 'eq', 'neg']);
+forwardTo(ew, ['exp', 'log', 'sqrt', 'abs', 'square', 'sigmoid', 'tanh', 'relu', 'clamp']);
+forwardTo(mm, ['matmul']);
+forwardTo(rd, ['sum', 'mean', 'argmax', 'argmin', 'logsumexp']);
+// max() / min() without a dim are the overloads that reduce everything
 P.max = function (this: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? rd.max(this) : rd.max(this, dim, keepdim);
 } as Tensor['max'];
 P.min = function (this: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? rd.min(this) : rd.min(this, dim, keepdim);
 } as Tensor['min'];
-P.argmax = function (this: Tensor, dim?: number, keepdim?: boolean) {
-  return rd.argmax(this, dim, keepdim);
-};
-P.argmin = function (this: Tensor, dim?: number, keepdim?: boolean) {
-  return rd.argmin(this, dim, keepdim);
-};
-P.logsumexp = function (this: Tensor, dim: number, keepdim?: boolean) {
-  return rd.logsumexp(this, dim, keepdim);
-};
-P.softmax = function (this: Tensor, dim?: number) {
-  return sm.softmax(this, dim);
-};
-P.logSoftmax = function (this: Tensor, dim?: number) {
-  return sm.logSoftmax(this, dim);
-};
-P.reshape = function (this: Tensor, s: Shape) {
-  return so.reshape(this, s);
-};
-P.view = function (this: Tensor, s: Shape) {
-  return so.view(this, s);
-};
-P.flatten = function (this: Tensor, a?: number, b?: number) {
-  return so.flatten(this, a, b);
-};
-P.squeeze = function (this: Tensor, d?: number) {
-  return so.squeeze(this, d);
-};
-P.unsqueeze = function (this: Tensor, d: number) {
-  return so.unsqueeze(this, d);
-};
-P.permute = function (this: Tensor, d: readonly number[]) {
-  return so.permute(this, d);
-};
-P.transpose = function (this: Tensor, a: number, b: number) {
-  return so.transpose(this, a, b);
-};
-P.t = function (this: Tensor) {
-  return so.t(this);
-};
-P.expand = function (this: Tensor, s: Shape) {
-  return so.expand(this, s);
-};
-P.slice = function (this: Tensor, d: number, s?: number, e?: number, st?: number) {
-  return so.slice(this, d, s, e, st);
-};
-P.narrow = function (this: Tensor, d: number, s: number, l: number) {
-  return so.narrow(this, d, s, l);
-};
-P.select = function (this: Tensor, d: number, i: number) {
-  return so.select(this, d, i);
-};
-P.split = function (this: Tensor, s: number | readonly number[], d?: number) {
-  return so.split(this, s, d);
-};
-P.chunk = function (this: Tensor, c: number, d?: number) {
-  return so.chunk(this, c, d);
-};
-P.indexSelect = function (this: Tensor, d: number, i: Tensor) {
-  return so.indexSelect(this, d, i);
-};
-P.gather = function (this: Tensor, d: number, i: Tensor) {
-  return so.gather(this, d, i);
-};
-P.clone = function (this: Tensor) {
-  return so.clone(this);
-};
-P.detach = function (this: Tensor) {
-  return so.detach(this);
-};
+forwardTo(sm, ['softmax', 'logSoftmax']);
+forwardTo(so, ['reshape', 'view', 'flatten', 'squeeze', 'unsqueeze', 'permute', 'transpose', 't', 'expand']);
+forwardTo(so, ['slice', 'narrow', 'select', 'split', 'chunk', 'indexSelect', 'gather', 'clone', 'detach']);
 P.to = function (this: Tensor, dtype: DType) {
   return this.dtype === dtype ? this : castTo(this, dtype);
 };
@@ -244,30 +143,7 @@ P.float = function (this: Tensor) {
 P.double = function (this: Tensor) {
   return this.to('float64');
 };
-P.add_ = function (this: Tensor, o: Operand, alpha?: number) {
-  return ip.add_(this, o, alpha);
-};
-P.sub_ = function (this: Tensor, o: Operand) {
-  return ip.sub_(this, o);
-};
-P.mul_ = function (this: Tensor, o: Operand) {
-  return ip.mul_(this, o);
-};
-P.div_ = function (this: Tensor, o: Operand) {
-  return ip.div_(this, o);
-};
-P.copy_ = function (this: Tensor, s: Tensor) {
-  return ip.copy_(this, s);
-};
-P.fill_ = function (this: Tensor, v: number) {
-  return ip.fill_(this, v);
-};
-P.zero_ = function (this: Tensor) {
-  return ip.zero_(this);
-};
-P.clamp_ = function (this: Tensor, lo?: number | null, hi?: number | null) {
-  return ip.clamp_(this, lo, hi);
-};
+forwardTo(ip, ['add_', 'sub_', 'mul_', 'div_', 'copy_', 'fill_', 'zero_', 'clamp_']);
 P.requiresGrad_ = function (this: Tensor, flag = true) {
   if (flag && this.dtype === 'int32')
     throw new DTypeError(

@@ -68,8 +68,8 @@ class BrainjsLSTMModule extends Module {
  * layer.apply(randn([3, 7, 2])).shape; // [3, 7, 4]
  */
 export class BrainjsLSTMLayer extends Layer {
-  readonly className = 'BrainjsLSTM';
-  readonly namePrefix = 'brainjs_lstm';
+  override readonly className = 'BrainjsLSTM';
+  override readonly namePrefix = 'brainjs_lstm';
   readonly units: number;
   readonly returnSequences: boolean;
 

@@ -100,12 +100,31 @@ export interface GRUVariantOptions {
 }
 
 /**
- * The variant option of `RNN` / `RNNCell`.
+ * The non-linearity of an Elman RNN.
+ *
+ * @example
+ * new RNN(10, 20, { nonlinearity: 'relu' }); // or 'tanh' (the default)
+ */
+export type RNNNonlinearity = 'tanh' | 'relu';
+
+/** Validates a nonlinearity option (JS callers may pass anything). */
+export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
+  if (value !== 'tanh' && value !== 'relu') {
+    throw new ConfigError(`${op}: Unknown nonlinearity '${String(value)}'; expected 'tanh' or 'relu'`);
+  }
+  return value;
+}
+
+/**
+ * The cell options of `RNN` / `RNNCell`: PyTorch's `nonlinearity`, or any `activation` in
+ * its place, and a clip.
  *
  * @example
  * const rnn = new RNN(8, 16, { activation: 'softsign' });
  */
 export interface RNNVariantOptions {
+  /** 'tanh' or 'relu'. Default: 'tanh'. */
+  nonlinearity?: RNNNonlinearity;
   /** Any activation in place of `nonlinearity` (give one or the other). */
   activation?: ActivationOption;
   /**
@@ -238,7 +257,7 @@ export function gruVariant(op: string, o: GRUVariantOptions): RnnVariant | undef
  */
 export function rnnVariant(
   op: string,
-  o: RNNVariantOptions & { nonlinearity?: unknown },
+  o: RNNVariantOptions,
 ): { variant: RnnVariant | undefined; relu: boolean } | null {
   const clip = resolveClip(op, o.clip);
   if (o.activation === undefined && clip === undefined) return null;
@@ -248,10 +267,7 @@ export function rnnVariant(
     );
   }
   const fallback = o.nonlinearity === 'relu' ? 'relu' : 'tanh';
-  if (o.nonlinearity !== undefined && o.nonlinearity !== 'tanh' && o.nonlinearity !== 'relu')
-    throw new ConfigError(
-      `${op}: Unknown nonlinearity '${String(o.nonlinearity)}'; expected 'tanh' or 'relu'`,
-    );
+  if (o.nonlinearity !== undefined) checkNonlinearity(op, o.nonlinearity);
   const cell = resolveActivation(op, 'activation', o.activation, fallback);
   const relu = isPlain(cell, 'relu');
   if (clip === undefined && (isPlain(cell, 'tanh') || relu)) return { variant: undefined, relu };

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor/index.js';
-import { GRU_VARIANT_KEYS, gruVariant, variantRepr, type GRUVariantOptions } from './cell-variant.js';
+import type { GRUVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
@@ -35,25 +35,11 @@ export interface GRUCellOptions extends RNNCellBaseOptions, GRUVariantOptions {}
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: GRUCellOptions = {}) {
-    super(
-      'GRUCell',
-      inputSize,
-      hiddenSize,
-      options,
-      'gru',
-      GRU_VARIANT_KEYS,
-      gruVariant('GRUCell', options ?? {}),
-    );
-  }
-
-  override extraRepr(): string {
-    return super.extraRepr() + variantRepr(this.cellVariant, 'gru');
+    super('GRUCell', inputSize, hiddenSize, options, 'gru');
   }
 
   /** One step: returns `h_1`. */
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
-    const { x, unbatched } = this.prepInput(input);
-    const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
+    return this.stepHidden(input, hx ?? null);
   }
 }

@@ -1,7 +1,5 @@
-import { Tensor } from '../../tensor/index.js';
-import { PackedSequence } from './packed-sequence.js';
-import { GRU_VARIANT_KEYS, gruVariant, type GRUVariantOptions } from './cell-variant.js';
-import { RNNBase } from './rnn-base.js';
+import type { GRUVariantOptions } from './cell-variant.js';
+import { HiddenStateRNN } from './hidden-state-rnn.js';
 import type { RNNBaseOptions } from './rnn-options.js';
 
 /**
@@ -53,18 +51,8 @@ export interface GRUOptions extends RNNBaseOptions, GRUVariantOptions {}
  * const gru = new GRU(10, 20, { numLayers: 2 });
  * const [output, hn] = gru.forward(randn([5, 3, 10]), randn([2, 3, 20])); // [5,3,20], [2,3,20]
  */
-export class GRU extends RNNBase {
+export class GRU extends HiddenStateRNN {
   constructor(inputSize: number, hiddenSize: number, options: GRUOptions = {}) {
-    super('GRU', 'GRU', inputSize, hiddenSize, options, GRU_VARIANT_KEYS, gruVariant('GRU', options ?? {}));
-  }
-
-  /** Runs the GRU over a padded tensor (see the class docs for shapes). */
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
-  /** Runs the GRU over a packed batch; returns a PackedSequence with the same packing. */
-  forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
-    const r = this.run(input, h0 ?? null, null, false);
-    return [r.output, r.hN];
+    super('GRU', inputSize, hiddenSize, options, 'gru');
   }
 }

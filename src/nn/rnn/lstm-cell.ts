@@ -1,6 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/index.js';
-import { LSTM_VARIANT_KEYS, lstmVariant, variantRepr, type LSTMVariantOptions } from './cell-variant.js';
+import type { LSTMVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
@@ -40,19 +40,7 @@ export interface LSTMCellOptions extends RNNCellBaseOptions, LSTMVariantOptions 
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMCellOptions = {}) {
-    super(
-      'LSTMCell',
-      inputSize,
-      hiddenSize,
-      options,
-      'lstm',
-      LSTM_VARIANT_KEYS,
-      lstmVariant('LSTMCell', options ?? {}),
-    );
-  }
-
-  override extraRepr(): string {
-    return super.extraRepr() + variantRepr(this.cellVariant, 'lstm');
+    super('LSTMCell', inputSize, hiddenSize, options, 'lstm');
   }
 
   /** One step: returns `[h_1, c_1]`. */

@@ -1,7 +1,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { Tensor } from '../../tensor/index.js';
 import { PackedSequence } from './packed-sequence.js';
-import { LSTM_VARIANT_KEYS, lstmVariant, type LSTMVariantOptions } from './cell-variant.js';
+import type { LSTMVariantOptions } from './cell-variant.js';
 import { RNNBase } from './rnn-base.js';
 import type { RNNBaseOptions } from './rnn-options.js';
 
@@ -85,15 +85,7 @@ export type LSTMState = readonly [Tensor, Tensor];
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
-    super(
-      'LSTM',
-      'LSTM',
-      inputSize,
-      hiddenSize,
-      options,
-      ['projSize', ...LSTM_VARIANT_KEYS],
-      lstmVariant('LSTM', options ?? {}),
-    );
+    super('LSTM', inputSize, hiddenSize, options, 'lstm');
   }
 
   /** Runs the LSTM over a padded tensor (see the class docs for shapes). */

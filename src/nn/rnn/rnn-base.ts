@@ -6,7 +6,7 @@
  */
 import type { FloatArray } from '../../core/dtype.js';
 import { ConfigError, DTypeError, ShapeError, StateError, UnsupportedError } from '../../core/errors.js';
-import { cellKindFromMode, gateCount, type CellKind, type TorchMode } from '../../core/cell-kind.js';
+import { gateCount, modeOfCellKind, type TorchMode } from '../../core/cell-kind.js';
 import { checkBoolean, checkOptions, checkPositiveInt } from '../../core/check.js';
 import { formatShape, shapesEqual } from '../../core/shape.js';
 import { warn } from '../../core/warn.js';
@@ -18,14 +18,14 @@ import {
   stack,
   Tensor,
   type RecurrentWeights,
-  type RnnVariant,
 } from '../../tensor/index.js';
 import { variantRepr } from './cell-variant.js';
+import type { CellFamily } from './cell-family.js';
 import { createRecurrentStep } from '../../tensor/ops/recurrent-step.js';
-import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import type { PackedSequence } from './packed-sequence.js';
-import { BASE_KEYS, checkRecurrentOptions, uniformParameter, type RNNBaseOptions } from './rnn-options.js';
+import { BASE_KEYS, uniformParameter, type RNNBaseOptions } from './rnn-options.js';
+import { RecurrentBase } from './recurrent-base.js';
 import {
   finishSequence,
   prepareSequence,
@@ -48,13 +48,9 @@ import { RecurrentState, type RecurrentStateOptions } from './recurrent-state.js
  * const layers: RNNBase[] = [new LSTM(8, 16), new GRU(8, 16), new RNN(8, 16)];
  * for (const l of layers) console.log(l.mode, l.hiddenSize); // 'LSTM' 16, 'GRU' 16, 'RNN_TANH' 16
  */
-export abstract class RNNBase extends Module {
-  /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
+export abstract class RNNBase extends RecurrentBase {
+  /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU' (that of `cellKind`). */
   readonly mode: TorchMode;
-  /** The cell kind of `mode` ('lstm', 'gru', 'rnn_tanh', 'rnn_relu'), as the ops below `nn` spell it. */
-  readonly cellKind: CellKind;
-  readonly inputSize: number;
-  readonly hiddenSize: number;
   readonly numLayers: number;
   readonly bias: boolean;
   readonly batchFirst: boolean;
@@ -66,26 +62,22 @@ export abstract class RNNBase extends Module {
   readonly flatWeightsNames: readonly string[];
   /** Parameter names per layer and direction (PyTorch's `_all_weights`). */
   readonly allWeightsNames: ReadonlyArray<readonly string[]>;
-  /** The class name used in messages. */
-  protected readonly opName: string;
-  /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
-  readonly cellVariant: RnnVariant | undefined;
 
   protected constructor(
     opName: string,
-    mode: TorchMode,
     inputSize: number,
     hiddenSize: number,
     options: RNNBaseOptions & { projSize?: number },
-    extraKeys: readonly string[],
-    variant?: RnnVariant,
+    family: CellFamily,
   ) {
-    super();
-    this.opName = opName;
-    this.cellVariant = variant;
-    checkRecurrentOptions(opName, options, [...BASE_KEYS, ...extraKeys]);
-    checkPositiveInt(opName, 'inputSize', inputSize);
-    checkPositiveInt(opName, 'hiddenSize', hiddenSize);
+    super(
+      opName,
+      inputSize,
+      hiddenSize,
+      options,
+      family,
+      family === 'lstm' ? [...BASE_KEYS, 'projSize'] : BASE_KEYS,
+    );
     const numLayers = checkPositiveInt(opName, 'numLayers', options.numLayers ?? 1);
     const bias = checkBoolean(opName, 'bias', options.bias ?? true);
     const batchFirst = checkBoolean(opName, 'batchFirst', options.batchFirst ?? false);
@@ -113,10 +105,7 @@ export abstract class RNNBase extends Module {
         `${opName}: projSize has to be smaller than hiddenSize; expected projSize < ${hiddenSize}, got ${projSize}`,
       );
     }
-    this.mode = mode;
-    this.cellKind = cellKindFromMode(mode);
-    this.inputSize = inputSize;
-    this.hiddenSize = hiddenSize;
+    this.mode = modeOfCellKind(this.cellKind);
     this.numLayers = numLayers;
     this.bias = bias;
     this.batchFirst = batchFirst;
@@ -146,7 +135,7 @@ export abstract class RNNBase extends Module {
           reg('bias_hh', [gateSize]);
         }
         if (projSize > 0) reg('weight_hr', [projSize, hiddenSize]);
-        if (variant?.peepholes === true) reg('weight_ph', [3 * hiddenSize]);
+        if (this.cellVariant?.peepholes === true) reg('weight_ph', [3 * hiddenSize]);
         flat.push(...names);
         all.push(names);
       }
@@ -198,7 +187,8 @@ export abstract class RNNBase extends Module {
     if (this.batchFirst) s += ', batch_first=True';
     if (this.dropout !== 0) s += `, dropout=${this.dropout}`;
     if (this.bidirectional) s += ', bidirectional=True';
-    s += variantRepr(this.cellVariant, this.mode === 'LSTM' ? 'lstm' : this.mode === 'GRU' ? 'gru' : 'rnn');
+    s += variantRepr(this.cellVariant, this.family);
+    if (this.cellKind === 'rnn_relu') s += ', nonlinearity=relu';
     return s;
   }
 

@@ -1,11 +1,13 @@
-import { gateCount, type CellKind } from '../../core/cell-kind.js';
-import { checkBoolean, checkPositiveInt } from '../../core/check.js';
+import { gateCount } from '../../core/cell-kind.js';
+import { checkBoolean } from '../../core/check.js';
 import { ShapeError, DTypeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor, type RnnVariant } from '../../tensor/index.js';
-import { Module } from '../module.js';
+import { recurrentLayer, squeeze, unsqueeze, zeros, Tensor } from '../../tensor/index.js';
 import type { Parameter } from '../parameter.js';
-import { checkRecurrentOptions, uniformParameter } from './rnn-options.js';
+import { variantRepr } from './cell-variant.js';
+import type { CellFamily } from './cell-family.js';
+import { RecurrentBase } from './recurrent-base.js';
+import { uniformParameter } from './rnn-options.js';
 
 /**
  * Options shared by the cells.
@@ -29,9 +31,7 @@ export interface RNNCellBaseOptions {
  * const cells: RNNCellBase[] = [new LSTMCell(8, 16), new GRUCell(8, 16), new RNNCell(8, 16)];
  * for (const c of cells) console.log(c.inputSize, c.hiddenSize);
  */
-export abstract class RNNCellBase extends Module {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
+export abstract class RNNCellBase extends RecurrentBase {
   readonly bias: boolean;
   readonly weight_ih: Parameter;
   readonly weight_hh: Parameter;
@@ -39,43 +39,29 @@ export abstract class RNNCellBase extends Module {
   readonly bias_hh: Parameter | null;
   /** (3*hiddenSize) the LSTM peephole weights [p_i, p_f, p_o] with `peepholes`, else null. */
   readonly weight_ph: Parameter | null;
-  protected readonly opName: string;
-  /** The cell kind the fused step runs. */
-  protected readonly cellKind: CellKind;
-  /** The cell variant (other activations, the reset-before GRU), or undefined for PyTorch's equations. */
-  readonly cellVariant: RnnVariant | undefined;
 
   protected constructor(
     opName: string,
     inputSize: number,
     hiddenSize: number,
     options: RNNCellBaseOptions,
-    kind: CellKind,
-    extraKeys: readonly string[],
-    variant?: RnnVariant,
+    family: CellFamily,
   ) {
-    super();
-    this.opName = opName;
-    this.cellKind = kind;
-    this.cellVariant = variant;
-    checkRecurrentOptions(opName, options, ['bias', ...extraKeys]);
-    checkPositiveInt(opName, 'inputSize', inputSize);
-    checkPositiveInt(opName, 'hiddenSize', hiddenSize);
-    this.inputSize = inputSize;
-    this.hiddenSize = hiddenSize;
+    super(opName, inputSize, hiddenSize, options, family, ['bias']);
     this.bias = checkBoolean(opName, 'bias', options.bias ?? true);
     const k = 1 / Math.sqrt(hiddenSize);
-    const G = gateCount(kind) * hiddenSize;
+    const G = gateCount(this.cellKind) * hiddenSize;
     this.weight_ih = this.registerParameter('weight_ih', uniformParameter([G, inputSize], k));
     this.weight_hh = this.registerParameter('weight_hh', uniformParameter([G, hiddenSize], k));
     this.bias_ih = this.registerParameter('bias_ih', this.bias ? uniformParameter([G], k) : null);
     this.bias_hh = this.registerParameter('bias_hh', this.bias ? uniformParameter([G], k) : null);
-    const peep = variant?.peepholes === true;
+    const peep = this.cellVariant?.peepholes === true;
     this.weight_ph = peep ? this.registerParameter('weight_ph', uniformParameter([3 * hiddenSize], k)) : null;
   }
 
   override extraRepr(): string {
-    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}`;
+    const nonlinearity = this.cellKind === 'rnn_relu' ? ', nonlinearity=relu' : '';
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}${nonlinearity}${variantRepr(this.cellVariant, this.family)}`;
   }
 
   /** Checks the input; returns it as `(N, H_in)` and whether it was unbatched. */
@@ -152,6 +138,13 @@ export abstract class RNNCellBase extends Module {
       this.cellVariant,
     );
     return { h: res.hN, c: res.cN };
+  }
+
+  /** One step of a cell whose only state is h (GRUCell, RNNCell): returns `h_1`, shaped like `h_0`. */
+  protected stepHidden(input: Tensor, hx: Tensor | null): Tensor {
+    const { x, unbatched } = this.prepInput(input);
+    const h = this.prepState(hx, 'hx', x, unbatched);
+    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
   }
 
   /** Drops the batch dim again for unbatched input. */

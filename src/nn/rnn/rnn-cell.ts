@@ -1,18 +1,15 @@
 import type { Tensor } from '../../tensor/index.js';
-import { checkNonlinearity, type RNNNonlinearity } from './rnn.js';
-import { RNN_VARIANT_KEYS, rnnVariant, variantRepr, type RNNVariantOptions } from './cell-variant.js';
+import { nonlinearityOf } from './cell-family.js';
+import type { RNNNonlinearity, RNNVariantOptions } from './cell-variant.js';
 import { RNNCellBase, type RNNCellBaseOptions } from './rnn-cell-base.js';
 
 /**
- * Options of `RNNCell`.
+ * Options of `RNNCell`: `bias` and the cell options of `RNN` (`nonlinearity`, `activation`, `clip`).
  *
  * @example
  * const cell = new RNNCell(10, 20, { nonlinearity: 'relu' });
  */
-export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {
-  /** 'tanh' or 'relu'. Default: 'tanh'. */
-  nonlinearity?: RNNNonlinearity;
-}
+export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {}
 
 /**
  * An Elman RNN cell with tanh or ReLU non-linearity, after `torch.nn.RNNCell`:
@@ -37,36 +34,15 @@ export interface RNNCellOptions extends RNNCellBaseOptions, RNNVariantOptions {
  * const h = cell.forward(randn([3, 10])); // [3, 20]
  */
 export class RNNCell extends RNNCellBase {
-  readonly nonlinearity: RNNNonlinearity;
+  /** 'tanh' or 'relu' (the activation's, when `activation` replaces it). */
+  readonly nonlinearity: RNNNonlinearity = nonlinearityOf(this.cellKind);
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
-    const v = rnnVariant('RNNCell', options ?? {});
-    const nonlinearity =
-      v === null ? checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
-    super(
-      'RNNCell',
-      inputSize,
-      hiddenSize,
-      options,
-      nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu',
-      ['nonlinearity', ...RNN_VARIANT_KEYS],
-      v?.variant,
-    );
-    this.nonlinearity = nonlinearity;
-  }
-
-  override extraRepr(): string {
-    return (
-      super.extraRepr() +
-      (this.nonlinearity === 'tanh' ? '' : `, nonlinearity=${this.nonlinearity}`) +
-      variantRepr(this.cellVariant, 'rnn')
-    );
+    super('RNNCell', inputSize, hiddenSize, options, 'rnn');
   }
 
   /** One step: returns `h_1`. */
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
-    const { x, unbatched } = this.prepInput(input);
-    const h = this.prepState(hx ?? null, 'hx', x, unbatched);
-    return RNNCellBase.unbatch(this.step(x, h, null).h, unbatched);
+    return this.stepHidden(input, hx ?? null);
   }
 }

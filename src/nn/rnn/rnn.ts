@@ -1,36 +1,18 @@
-import { ConfigError } from '../../core/errors.js';
-import { Tensor } from '../../tensor/index.js';
-import { PackedSequence } from './packed-sequence.js';
-import { RNN_VARIANT_KEYS, rnnVariant, type RNNVariantOptions } from './cell-variant.js';
-import { RNNBase } from './rnn-base.js';
+import { nonlinearityOf } from './cell-family.js';
+import type { RNNNonlinearity, RNNVariantOptions } from './cell-variant.js';
+import { HiddenStateRNN } from './hidden-state-rnn.js';
 import type { RNNBaseOptions } from './rnn-options.js';
 
-/**
- * The non-linearity of an Elman RNN.
- *
- * @example
- * new RNN(10, 20, { nonlinearity: 'relu' }); // or 'tanh' (the default)
- */
-export type RNNNonlinearity = 'tanh' | 'relu';
+export type { RNNNonlinearity } from './cell-variant.js';
 
 /**
- * Options of `RNN`: those of every recurrent layer plus `nonlinearity`.
+ * Options of `RNN`: those of every recurrent layer plus the cell options (`nonlinearity`,
+ * or an `activation` in its place, and `clip`).
  *
  * @example
  * const rnn = new RNN(10, 20, { nonlinearity: 'relu', numLayers: 2 });
  */
-export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {
-  /** 'tanh' or 'relu'. Default: 'tanh'. */
-  nonlinearity?: RNNNonlinearity;
-}
-
-/** Validates a nonlinearity option (JS callers may pass anything). */
-export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
-  if (value !== 'tanh' && value !== 'relu') {
-    throw new ConfigError(`${op}: Unknown nonlinearity '${String(value)}'; expected 'tanh' or 'relu'`);
-  }
-  return value;
-}
+export interface RNNOptions extends RNNBaseOptions, RNNVariantOptions {}
 
 /**
  * A multi-layer Elman RNN with tanh or ReLU non-linearity, after `torch.nn.RNN`. For
@@ -69,38 +51,11 @@ export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
  * const rnn = new RNN(10, 20, { numLayers: 2, nonlinearity: 'relu' });
  * const [output, hn] = rnn.forward(randn([5, 3, 10]), randn([2, 3, 20])); // [5,3,20], [2,3,20]
  */
-export class RNN extends RNNBase {
-  /** 'tanh' or 'relu'. */
-  readonly nonlinearity: RNNNonlinearity;
+export class RNN extends HiddenStateRNN {
+  /** 'tanh' or 'relu' (the activation's, when `activation` replaces it). */
+  readonly nonlinearity: RNNNonlinearity = nonlinearityOf(this.cellKind);
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    const v = rnnVariant('RNN', options ?? {});
-    const nonlinearity =
-      v === null ? checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh') : v.relu ? 'relu' : 'tanh';
-    super(
-      'RNN',
-      nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU',
-      inputSize,
-      hiddenSize,
-      options,
-      ['nonlinearity', ...RNN_VARIANT_KEYS],
-      v?.variant,
-    );
-    this.nonlinearity = nonlinearity;
-  }
-
-  override extraRepr(): string {
-    const base = super.extraRepr();
-    return this.nonlinearity === 'tanh' ? base : `${base}, nonlinearity=${this.nonlinearity}`;
-  }
-
-  /** Runs the RNN over a padded tensor (see the class docs for shapes). */
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
-  /** Runs the RNN over a packed batch; returns a PackedSequence with the same packing. */
-  forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
-    const r = this.run(input, h0 ?? null, null, false);
-    return [r.output, r.hN];
+    super('RNN', inputSize, hiddenSize, options, 'rnn');
   }
 }
