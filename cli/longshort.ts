@@ -109,6 +109,11 @@ program
     float(0, true),
   )
   .option(
+    '--interval-folds <k>',
+    "models refit on earlier cuts whose residuals give the interval (default 2, or as many as the series holds; 0: the model's own validation residuals)",
+    int(0),
+  )
+  .option(
     '--future <n>',
     'points to forecast past the end of the data (written as CSV and drawn on the plot)',
     int(1),

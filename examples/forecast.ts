@@ -17,8 +17,9 @@
  * step ahead). Over the tail, every `horizon` steps a new origin forecasts the next
  * block from actual history; the baselines repeat the last value and the value one season
  * earlier (the season found in the data: 12 for CO2, none for sp500), known at the same
- * origin. RMSE / MAE are in the data's units. The 80% prediction interval comes from the
- * validation residuals per step ahead; its coverage of the held-out tail is printed.
+ * origin. RMSE / MAE are in the data's units. The 80% prediction interval is split-conformal
+ * per step ahead on the residuals of two models refit on earlier cuts of the series (on
+ * data neither trained nor early-stopped on); its coverage of the held-out tail is printed.
  */
 import { forecastApp } from './lib/forecast-app.js';
 import { DATASETS, type DatasetName } from './lib/datasets.js';
@@ -51,6 +52,10 @@ const args = parseCli(
       help: 'seasonal-naive period (default: found in the data by autocorrelation; 1 = none)',
     },
     interval: { type: 'string', help: 'nominal coverage of the prediction interval (default 0.8)' },
+    'interval-folds': {
+      type: 'string',
+      help: "models refit on earlier cuts for the interval's residuals (default 2 where the series holds them; 0: validation residuals)",
+    },
     future: { type: 'string', help: 'points to forecast past the end of the data (CSV + plot)' },
     'future-csv': { type: 'string', help: 'CSV of the future forecast (default <plot>-future.csv)' },
     out: { type: 'string', help: 'save the trained forecaster into this folder' },
@@ -105,6 +110,7 @@ try {
     validation: int('validation'),
     season: int('season'),
     interval: optNum(args, 'interval', { min: 0 }),
+    intervalFolds: int('interval-folds', 0),
     future: int('future', 0),
     futureCsv: str('future-csv'),
     out: str('out'),

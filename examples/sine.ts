@@ -9,8 +9,8 @@
  * (early stopping) | the last two periods held out; StandardScaler fitted on the
  * training part; an LSTM reads the last `window` values and a Dense layer outputs the
  * next `horizon` (direct multi-step); each block of the held-out tail is forecast from
- * actual history; an 80% prediction interval from the validation residuals, with its
- * coverage of the tail. Baselines: the last value, and the value one period earlier (seasonal naive), whose
+ * actual history; an 80% prediction interval, split-conformal on the residuals of two
+ * models refit on earlier cuts of the series, with its coverage of the tail. Baselines: the last value, and the value one period earlier (seasonal naive), whose
  * error is about sqrt(2) x noise; a model that learned the clean wave approaches
  * 1 x noise (the noise itself is unpredictable).
  */
@@ -37,6 +37,10 @@ const args = parseCli('sine', 'LSTM forecast of a noisy sine wave vs the value o
     help: "SVG plot of actual vs forecasts (default out/sine.svg, out/sine-tiny.svg with --tiny; '' for none)",
   },
   interval: { type: 'string', default: '0.8', help: 'nominal coverage of the prediction interval' },
+  'interval-folds': {
+    type: 'string',
+    help: "models refit on earlier cuts for the interval's residuals (default 2 where the series holds them; 0: validation residuals)",
+  },
   'log-every': { type: 'string', help: 'print a line every N epochs (default 25; 1 with --tiny)' },
   tiny: {
     type: 'boolean',
@@ -53,6 +57,7 @@ const horizon = num(args, 'horizon', { integer: true, min: 1 });
 const window = optNum(args, 'window', { integer: true, min: 1 }) ?? (tiny ? Math.ceil(period / 2) : period);
 const test = optNum(args, 'test', { integer: true, min: 1 }) ?? 2 * period;
 const validation = optNum(args, 'validation', { integer: true, min: 1 }) ?? 2 * period;
+const intervalFolds = optNum(args, 'interval-folds', { integer: true, min: 0 });
 const plot = typeof args.plot === 'string' ? args.plot : tiny ? 'out/sine-tiny.svg' : 'out/sine.svg';
 
 const t0 = performance.now();
@@ -77,6 +82,7 @@ const o = {
   lr: num(args, 'lr', { min: 0 }),
   seed,
   level: num(args, 'interval', { min: 0 }),
+  ...(intervalFolds !== undefined ? { intervalFolds } : {}),
   logEvery: optNum(args, 'log-every', { integer: true, min: 0 }) ?? (tiny ? 1 : 25),
   log: (line: string) => console.log(line),
   progress: (line: string) => (line ? progress(line) : endProgress()),

@@ -51,6 +51,8 @@ export interface ForecastAppOptions {
   seed?: number;
   /** Nominal interval coverage, e.g. 0.8. */
   interval?: number;
+  /** Refit folds behind the interval (default 2 where the series holds them; 0: validation residuals). */
+  intervalFolds?: number;
   /** Points to forecast past the end of the data (0: none). */
   future?: number;
   /** CSV of the future forecast; default next to the plot (out/forecast-future.csv). */
@@ -159,6 +161,7 @@ async function fromSaved(a: ForecastAppOptions, log: (line: string) => void, plo
     ['lr', '--lr'],
     ['seed', '--seed'],
     ['interval', '--interval'],
+    ['intervalFolds', '--interval-folds'],
     ['out', '--out'],
     ['tiny', '--tiny'],
   ];
@@ -291,6 +294,7 @@ export async function forecastApp(a: ForecastAppOptions): Promise<ForecastResult
     lr: a.lr ?? 3e-3,
     seed: a.seed ?? 0,
     level: a.interval ?? 0.8,
+    ...(a.intervalFolds !== undefined ? { intervalFolds: a.intervalFolds } : {}),
     logEvery: a.logEvery ?? (tiny ? 1 : 25),
     log,
     ...(a.progress ? { progress: a.progress } : {}),

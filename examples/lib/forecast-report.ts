@@ -44,7 +44,7 @@ export function resultTable(r: ForecastResult, horizon: number, units = ''): str
 export function coverageLine(r: ForecastResult): string {
   const inside = Math.round(r.coverage * r.actual.length);
   return (
-    `${Math.round(r.level * 100)}% prediction interval (validation residual quantiles per step ahead, ${r.intervalOrigins} origins): ` +
+    `${Math.round(r.level * 100)}% prediction interval (split-conformal per step ahead on ${r.intervalOrigins} residuals ${r.intervalFolds > 0 ? `of ${r.intervalFolds} refit fold(s)` : "of the model's validation slice"}): ` +
     `coverage on the held-out tail ${inside}/${r.actual.length} = ${(100 * r.coverage).toFixed(1)}% (nominal ${Math.round(r.level * 100)}%)`
   );
 }

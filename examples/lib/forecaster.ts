@@ -1,21 +1,22 @@
 /*
  * A trained forecaster: the model, its scalers, window, horizon, transform, feature
- * names and the residual quantiles of its prediction interval. Forecasts from any
+ * names and the residual bounds of its prediction interval (split-conformal, per step
+ * ahead; examples/lib/forecasting.ts gathers the residuals). Forecasts from any
  * origin of a series (actual history before it), past the end of the data (blocks of
  * `horizon` steps, each block after the first fed the forecasts before it), and the
  * interval around each forecast.
  */
 import { ConfigError, Tensor, type SequentialModel, type StandardScaler } from '../../src/index.js';
 
-/** The residual quantiles of an interval, per step ahead. */
+/** The residual bounds of an interval, per step ahead. */
 export interface Interval {
   /** Nominal coverage, e.g. 0.8. */
   level: number;
-  /** Quantile (1 - level) / 2 of actual - forecast, per step ahead (H,). */
+  /** Lower conformal bound of actual - forecast (about its (1 - level) / 2 quantile), per step ahead (H,). */
   lower: number[];
-  /** Quantile (1 + level) / 2 of actual - forecast, per step ahead (H,). */
+  /** Upper conformal bound of actual - forecast (about its (1 + level) / 2 quantile), per step ahead (H,). */
   upper: number[];
-  /** Origins the quantiles come from. */
+  /** Residuals per step ahead the bounds come from. */
   origins: number;
 }
 
@@ -84,30 +85,49 @@ export function forecastFrom(
   return units.map((r, b) => (diff ? r.map((v) => y[origins[b] - 1] + v) : r));
 }
 
-/** The empirical quantile q of sorted values (linear between order statistics). */
-function quantile(sorted: number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+/**
+ * Split-conformal bounds of a sample of residuals: the order statistics of ranks
+ * floor((n + 1)(1 - level) / 2) and ceil((n + 1)(1 + level) / 2) (1-based) of the n sorted
+ * residuals, the finite-sample correction that makes the band cover at least `level` of
+ * a new residual exchangeable with them. With fewer than (1 + level) / (1 - level)
+ * residuals the ranks are clamped to 1 and n (the sample's range: the band is then
+ * narrower than the level asks).
+ */
+export function conformalBounds(residuals: readonly number[], level: number): [number, number] {
+  const n = residuals.length;
+  if (n === 0) throw new ConfigError('conformalBounds: no residuals to take quantiles of');
+  const s = [...residuals].sort((a, b) => a - b);
+  const eps = 1e-9; // (n + 1) * (1 - 0.8) / 2 is 1.9999999999999996 for n = 19: the rank is 2
+  const lo = Math.min(n, Math.max(1, Math.floor((n + 1) * ((1 - level) / 2) + eps)));
+  const hi = Math.max(1, Math.min(n, Math.ceil((n + 1) * ((1 + level) / 2) - eps)));
+  return [s[lo - 1], s[hi - 1]];
 }
 
-/** Residual (actual - forecast) quantiles per step ahead over origins whose whole block is known. */
-export function residualQuantiles(
-  y: Float64Array,
-  origins: readonly number[],
-  preds: number[][],
-  H: number,
-  level: number,
-): Interval {
+/**
+ * The interval of residuals (actual - forecast) per step ahead: `residuals[h]` holds the
+ * residuals at step h + 1 (each from an origin whose value h steps on is known), and
+ * {@link conformalBounds} of each gives that step's band. `origins` is the count behind
+ * each step.
+ */
+export function residualInterval(residuals: readonly (readonly number[])[], level: number): Interval {
   const lower: number[] = [];
   const upper: number[] = [];
-  for (let h = 0; h < H; h++) {
-    const res = origins.map((o, b) => y[o + h] - preds[b][h]).sort((a, b) => a - b);
-    lower.push(quantile(res, (1 - level) / 2));
-    upper.push(quantile(res, (1 + level) / 2));
+  for (const res of residuals) {
+    const [lo, hi] = conformalBounds(res, level);
+    lower.push(lo);
+    upper.push(hi);
   }
-  return { level, lower, upper, origins: origins.length };
+  return { level, lower, upper, origins: Math.min(...residuals.map((r) => r.length)) };
+}
+
+/** The residuals actual - forecast per step ahead (H arrays) of forecasts `preds` from `origins` (blocks wholly known). */
+export function residualsOf(
+  y: Float64Array,
+  origins: readonly number[],
+  preds: readonly (readonly number[])[],
+  H: number,
+): number[][] {
+  return Array.from({ length: H }, (_, h) => origins.map((o, b) => y[o + h] - preds[b][h]));
 }
 
 /**

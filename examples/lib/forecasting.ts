@@ -16,10 +16,19 @@
  * - the seasonal-naive baseline repeats the value one season earlier, y[t - season * k]
  *   with the smallest k that reaches a known value.
  *
- * Prediction intervals: after training, the model forecasts from every origin of the
- * validation slice; the empirical quantiles of those residuals, per step ahead, give the
- * band (e.g. the 10% and 90% quantiles for an 80% interval). The tail never enters them,
- * so the share of tail points inside the band is an honest coverage figure.
+ * Prediction intervals (split-conformal on refit folds): the residuals come from forecasts
+ * that no model was trained or early-stopped on. With V the validation length and t_f =
+ * the tail's start - (f - 1) V, fold f = 1..K (default 2) refits a model with the same
+ * settings on the points before t_f - 2V, early-stopped on [t_f - 2V, t_f - V), and lets
+ * it forecast every origin of [t_f - V, t_f) whose block ends inside (fold 1: the main
+ * model's validation slice; fold 2: the slice before). Those residuals, pooled over the
+ * folds, give per step ahead the band's conformal bounds: the order statistics of ranks
+ * floor((n + 1)(1 - level) / 2) and ceil((n + 1)(1 + level) / 2) of the n residuals (for
+ * 80%, about their 10% and 90% quantiles). The main model's own validation residuals come
+ * out too small: early stopping picked the epoch that fits them best
+ * (scripts/eval-intervals.mjs measures both on pseudo-tails); `intervalFolds: 0` uses them
+ * anyway. The tail never enters the interval, so the share of tail points inside the band
+ * is an honest coverage figure.
  *
  * Transforms: 'none' models the scaled levels; 'diff' feeds first differences
  * y[t] - y[t-1] (features too) and predicts the change from the last known value,
@@ -41,7 +50,7 @@ import {
 } from '../../src/index.js';
 import { baselineName, errors, naiveForecast, type Errors } from './baselines.js';
 import type { Forecaster } from './forecaster.js';
-import { forecastFrom, inputRows, intervalOf, residualQuantiles } from './forecaster.js';
+import { forecastFrom, inputRows, intervalOf, residualInterval, residualsOf } from './forecaster.js';
 
 export { baselineName, errors, type Errors } from './baselines.js';
 
@@ -70,6 +79,11 @@ export interface ForecastOptions {
   seed: number;
   /** Nominal coverage of the prediction interval, in (0, 1). Default 0.8. */
   level?: number;
+  /**
+   * Refit folds behind the interval's residuals (see the file comment); 0: the model's own
+   * validation residuals. Default: 2, or as many as the series holds (fewer are printed).
+   */
+  intervalFolds?: number;
   /** Print a line every this many epochs (0: none). */
   logEvery: number;
   /** Where lines go. */
@@ -91,8 +105,10 @@ export interface ForecastResult {
   /** Share of `actual` inside [lower, upper], and the nominal level. */
   coverage: number;
   level: number;
-  /** Validation origins behind the interval quantiles. */
+  /** Residuals per step ahead behind the interval's bounds. */
   intervalOrigins: number;
+  /** Refit folds those residuals come from (0: the model's validation residuals). */
+  intervalFolds: number;
   /** The baselines over the tail: naive (last value) always, seasonal naive when season > 1. */
   baselines: { name: string; forecast: Float64Array; errors: Errors }[];
   model: Errors;
@@ -106,6 +122,9 @@ export interface ForecastResult {
   /** The trained forecaster (model, scalers, interval): forecasts past the end, saves. */
   forecaster: Forecaster;
 }
+
+/** Refit folds of the interval when the series holds them (chosen by scripts/eval-intervals.mjs). */
+export const DEFAULT_INTERVAL_FOLDS = 2;
 
 /** Keeps the weights of the epoch with the lowest val_loss and puts them back at the end. */
 class KeepBest implements Callback {
@@ -149,6 +168,23 @@ function checkSizes(n: number, o: ForecastOptions): void {
   if (!(level > 0 && level < 1)) throw new ConfigError(`the interval level must be in (0, 1); got ${level}`);
 }
 
+/** Folds of the interval: the requested count, or the default 2 lowered to what the series holds. */
+function intervalFoldsFor(n: number, o: ForecastOptions): number {
+  const need = o.window + (o.transform === 'diff' ? 1 : 0) + o.horizon;
+  const room = Math.floor((n - o.test - o.validation - need) / o.validation); // folds whose training part holds one sample
+  if (o.intervalFolds === undefined) return Math.max(0, Math.min(DEFAULT_INTERVAL_FOLDS, room));
+  const k = o.intervalFolds;
+  if (!Number.isInteger(k) || k < 0)
+    throw new ConfigError(`--interval-folds must be a non-negative integer; got ${k}`);
+  if (k > room) {
+    throw new ConfigError(
+      `--interval-folds ${k} needs ${k} more validation lengths (${o.validation}) before the training part; ` +
+        `the series has ${n} points and holds ${Math.max(0, room)} fold(s); use --interval-folds ${Math.max(0, room)} or a smaller --validation`,
+    );
+  }
+  return k;
+}
+
 /** The training targets of origins [from, to]: (N, H) rows in the data's units (changes for 'diff'). */
 function targetRows(y: Float64Array, from: number, to: number, H: number, diff: boolean): number[][] {
   const rows: number[][] = [];
@@ -157,28 +193,31 @@ function targetRows(y: Float64Array, from: number, to: number, H: number, diff: 
   return rows;
 }
 
-/** Trains the model and forecasts the held-out tail (see the file comment). */
-export async function runForecast(
+/** What {@link fitForecaster} returns: the trained forecaster and its training record. */
+interface Fitted {
+  forecaster: Forecaster;
+  epochsRun: number;
+  bestEpoch: number;
+  bestValLoss: number;
+  trainSeconds: number;
+  trainSamples: number;
+  valSamples: number;
+}
+
+/**
+ * Trains a forecaster on y[0, trainEnd) with early stopping on the origins of
+ * [trainEnd, valEnd) (scalers fitted on the training part only); nothing at or after
+ * valEnd is read.
+ */
+async function fitForecaster(
   y: Float64Array,
+  features: Float64Array[],
+  featureNames: string[],
   o: ForecastOptions,
-  features: Float64Array[] = [],
-  featureNames: string[] = [],
-): Promise<ForecastResult> {
-  const n = y.length;
-  checkSizes(n, o);
-  const level = o.level ?? 0.8;
-  const {
-    train: tr,
-    validation: va,
-    test: te,
-  } = chronologicalSplit(n, {
-    train: (n - o.test - o.validation) / n,
-    validation: o.validation / n,
-    test: o.test / n,
-  });
-  const trainEnd = tr.end;
-  const valEnd = va.end;
-  const testStart = te.start;
+  trainEnd: number,
+  valEnd: number,
+  log: { every: number; line: (s: string) => void; progress?: (s: string) => void },
+): Promise<Fitted> {
   const diff = o.transform === 'diff';
   const H = o.horizon;
   const W = o.window;
@@ -186,7 +225,11 @@ export async function runForecast(
   const first = diff ? 1 : 0;
   // scalers, fitted on the training part only: one statistic per input channel, and the
   // targets' (per step ahead for 'diff'; the level statistic broadcast over steps for 'none')
-  const rows = inputRows(y, features, diff); // (n, C) row-major
+  const rows = inputRows(
+    y.subarray(0, valEnd),
+    features.map((f) => f.subarray(0, valEnd)),
+    diff,
+  ); // (valEnd, C) row-major
   const trainRows = Array.from({ length: trainEnd - first }, (_, i) =>
     Array.from(rows.subarray((first + i) * C, (first + i + 1) * C)),
   );
@@ -197,7 +240,7 @@ export async function runForecast(
   const yScaler = diff
     ? new StandardScaler().fit(yTrainRows)
     : new StandardScaler().fit(y.slice(0, trainEnd));
-  const scaled = Float64Array.from(xScaler.transform(chunk(rows, C)).flat()); // (n, C)
+  const scaled = Float64Array.from(xScaler.transform(chunk(rows, C)).flat()); // (valEnd, C)
   const windowsOf = (from: number, to: number): Tensor => {
     const count = to - from + 1;
     const x = new Float32Array(count * W * C); // (N, W, C)
@@ -240,8 +283,8 @@ export async function runForecast(
     onEpochEnd: (epoch: number, logs: Logs) => {
       ran = epoch + 1;
       const line = `epoch ${epoch + 1}/${o.epochs} - loss ${logs.loss.toFixed(5)} - val_loss ${logs.val_loss.toFixed(5)}`;
-      o.progress?.(`${line} - best ${keep.best.toFixed(5)} at ${keep.bestEpoch + 1}`);
-      if (o.logEvery > 0 && ((epoch + 1) % o.logEvery === 0 || epoch === 0)) o.log(line);
+      log.progress?.(`${line} - best ${keep.best.toFixed(5)} at ${keep.bestEpoch + 1}`);
+      if (log.every > 0 && ((epoch + 1) % log.every === 0 || epoch === 0)) log.line(line);
     },
   };
   await model.fit(xTrain, yTrain, {
@@ -252,13 +295,80 @@ export async function runForecast(
     verbose: 0,
     callbacks: [keep, callbacks.earlyStopping({ patience: o.patience }), logger],
   });
-  o.progress?.('');
-  const trainSeconds = (performance.now() - t0) / 1000;
+  log.progress?.('');
+  return {
+    forecaster,
+    epochsRun: ran,
+    bestEpoch: keep.bestEpoch + 1,
+    bestValLoss: keep.best,
+    trainSeconds: (performance.now() - t0) / 1000,
+    trainSamples: yTrainRows.length,
+    valSamples: yValRows.length,
+  };
+}
 
-  // the interval: residual quantiles per step ahead over every validation origin
-  const valOrigins = Array.from({ length: valEnd - H - trainEnd + 1 }, (_, i) => trainEnd + i);
-  const valPred = forecastFrom(forecaster, y, features, valOrigins);
-  forecaster.interval = residualQuantiles(y, valOrigins, valPred, H, level);
+/** Trains the model and forecasts the held-out tail (see the file comment). */
+export async function runForecast(
+  y: Float64Array,
+  o: ForecastOptions,
+  features: Float64Array[] = [],
+  featureNames: string[] = [],
+): Promise<ForecastResult> {
+  const n = y.length;
+  checkSizes(n, o);
+  const level = o.level ?? 0.8;
+  const folds = intervalFoldsFor(n, o);
+  const {
+    train: tr,
+    validation: va,
+    test: te,
+  } = chronologicalSplit(n, {
+    train: (n - o.test - o.validation) / n,
+    validation: o.validation / n,
+    test: o.test / n,
+  });
+  const trainEnd = tr.end;
+  const valEnd = va.end;
+  const testStart = te.start;
+  const H = o.horizon;
+  const V = valEnd - trainEnd;
+  const fit = await fitForecaster(y, features, featureNames, o, trainEnd, valEnd, {
+    every: o.logEvery,
+    line: o.log,
+    ...(o.progress ? { progress: o.progress } : {}),
+  });
+  const forecaster = fit.forecaster;
+
+  // the interval's residuals, per step ahead: with folds, those of models refit on the
+  // series cut before each fold block (block f ends where the main model's validation
+  // ends, less f - 1 validation lengths), on that block, which neither their training
+  // nor their early stopping saw; without, the main model's validation residuals
+  let residuals: number[][];
+  if (folds > 0) {
+    residuals = Array.from({ length: H }, () => []);
+    for (let f = 1; f <= folds; f++) {
+      const end = valEnd - (f - 1) * V;
+      const t0 = performance.now();
+      const fold = await fitForecaster(y, features, featureNames, o, end - 2 * V, end - V, {
+        every: 0,
+        line: o.log,
+        ...(o.progress
+          ? { progress: (s: string) => o.progress?.(s && `interval fold ${f}/${folds}: ${s}`) }
+          : {}),
+      });
+      const origins = Array.from({ length: V - H + 1 }, (_, i) => end - V + i);
+      const res = residualsOf(y, origins, forecastFrom(fold.forecaster, y, features, origins), H);
+      res.forEach((r, h) => residuals[h].push(...r));
+      o.log(
+        `interval fold ${f}/${folds}: refit on the ${end - 2 * V} points before it, early stopping on the next ${V}, ` +
+          `${fold.epochsRun} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; residuals of its ${origins.length} origins in the ${V} after`,
+      );
+    }
+  } else {
+    const valOrigins = Array.from({ length: V - H + 1 }, (_, i) => trainEnd + i);
+    residuals = residualsOf(y, valOrigins, forecastFrom(forecaster, y, features, valOrigins), H);
+  }
+  forecaster.interval = residualInterval(residuals, level);
 
   // direct multi-step forecasts over the tail, block by block, from actual history
   const tail = n - testStart;
@@ -290,15 +400,16 @@ export async function runForecast(
     upper,
     coverage: inside / tail,
     level,
-    intervalOrigins: valOrigins.length,
+    intervalOrigins: forecaster.interval.origins,
+    intervalFolds: folds,
     baselines,
     model: errors(actual, predicted),
-    epochsRun: ran,
-    bestEpoch: keep.bestEpoch + 1,
-    bestValLoss: keep.best,
-    trainSeconds,
-    trainSamples: yTrainRows.length,
-    valSamples: yValRows.length,
+    epochsRun: fit.epochsRun,
+    bestEpoch: fit.bestEpoch,
+    bestValLoss: fit.bestValLoss,
+    trainSeconds: fit.trainSeconds,
+    trainSamples: fit.trainSamples,
+    valSamples: fit.valSamples,
     blocks: origins.length,
     forecaster,
   };

@@ -182,12 +182,36 @@ test('--future writes dated forecasts with interval bounds; --out saves the fore
       ['--model', model, '--csv', short, '--epochs', '3', '--window', '6'],
       /--window, --epochs cannot change a saved forecaster/,
     );
+    fails(
+      ['--model', model, '--csv', short, '--interval-folds', '1'],
+      /--interval-folds cannot change a saved forecaster/,
+    );
     fails(['--model', model], /--model DIR needs --csv FILE/);
     fails(
       ['--csv', MONTHLY, '--column', 'value', '--future-csv', join(dir, 'x.csv')],
       /--future-csv needs --future N/,
     );
   });
+});
+
+test('the interval: 2 refit folds by default, --interval-folds 0 takes the validation residuals, more than the series holds is an error', () => {
+  const args = ['--csv', MONTHLY, '--column', 'value', ...SMALL, '--plot', ''];
+  // each fold: every origin of an 18-point block whose 6 steps end inside it, 13
+  const out = ok(args);
+  assert.match(
+    out,
+    /80% prediction interval \(split-conformal per step ahead on 26 residuals of 2 refit fold\(s\)\): coverage on the held-out tail \d+\/12/,
+  );
+  assert.match(out, /^interval fold 2\/2: refit on the 54 points before it, early stopping on the next 18/m);
+  assert.match(
+    ok([...args, '--interval-folds', '0']),
+    /on 13 residuals of the model's validation slice\): coverage/,
+  );
+  // 120 points: 12 tail + 18 validation + 3 x 18 leave 36 >= window 12 + 1 + horizon 6; 4 leave 18
+  fails(
+    [...args, '--interval-folds', '4'],
+    /--interval-folds 4 needs .* holds 3 fold\(s\); use --interval-folds 3/,
+  );
 });
 
 test('long-format CSV: repeated dates are an error naming --where; --where picks one series', () => {
