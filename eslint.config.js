@@ -16,7 +16,8 @@ export default defineConfig(
     'src/kernels/wasm/generated/',
     'coverage/',
     'out/',
-    'site/',
+    'site/dist/',
+    'site/.gen/',
     '.venv/',
     '**/*.d.ts',
   ]),
@@ -62,6 +63,18 @@ export default defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
       ],
+    },
+  },
+  {
+    // The docs site: the playground (browser, bundled by Vite) and the site scripts (Node)
+    // have tsconfigs of their own.
+    files: ['site/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: {
+        project: ['./site/tsconfig.json', './site/tsconfig.node.json', './site/tsconfig.eslint.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

@@ -143,7 +143,7 @@ export async function trainForecaster(
   for (let t = 0; t < n; t++) input[t] = diff ? (t === 0 ? 0 : y[t] - y[t - 1]) : y[t];
   const first = diff ? 1 : 0;
   const xScaler = new StandardScaler().fit(input.slice(first, tr.end));
-  const scaled = xScaler.transform(input) as Float64Array;
+  const scaled = xScaler.transform(input);
   const H = o.horizon;
   const windowsFor = (from: number, to: number): { x: Tensor; targets: Float64Array; count: number } => {
     const seg = scaled.slice(from - o.window, to + H);
@@ -163,8 +163,8 @@ export async function trainForecaster(
   const yScaler = diff ? new StandardScaler().fit(asRows(trainW.targets)) : xScaler;
   const scaleTargets = (flat: Float64Array): Tensor => {
     const out = new Float32Array(flat.length);
-    if (diff) (yScaler.transform(asRows(flat)) as number[][]).forEach((r, i) => out.set(r, i * H));
-    else out.set(xScaler.transform(flat) as Float64Array);
+    if (diff) yScaler.transform(asRows(flat)).forEach((r, i) => out.set(r, i * H));
+    else out.set(xScaler.transform(flat));
     return new Tensor(out, [flat.length / H, H]);
   };
 
@@ -234,8 +234,8 @@ export async function trainForecaster(
       Array.from(t.data.subarray(b * H, (b + 1) * H), Number),
     );
     return diff
-      ? (yScaler.inverseTransform(rows) as number[][])
-      : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r)) as Float64Array));
+      ? yScaler.inverseTransform(rows)
+      : rows.map((r) => Array.from(xScaler.inverseTransform(Float64Array.from(r))));
   };
   const unscaled = unscale(out, origins.length);
   // the interval: RMS error per step ahead over the validation windows (targets in the same units)

@@ -11,7 +11,8 @@ import { Tensor } from '../tensor/tensor.js';
  * new StandardScaler().fit([[1, 10], [2, 20]]);  // rows of features
  * new StandardScaler().fit(zeros([5, 2]));        // a tensor
  */
-export type NumericData = readonly number[] | Float32Array | Float64Array | readonly (readonly number[])[] | Tensor;
+export type NumericData =
+  readonly number[] | Float32Array | Float64Array | readonly (readonly number[])[] | Tensor;
 
 /** A row-major matrix view of {@link NumericData}. */
 export interface MatrixView {
@@ -48,16 +49,26 @@ export function asMatrix(data: NumericData, op: string, allowHigherRank = false)
     throw new ShapeError(`${op}: expected ${expected}, got shape ${formatShape(shape)}`);
   }
   if (data instanceof Float32Array || data instanceof Float64Array) {
-    return { values: data, rows: data.length, cols: 1, oneDim: true, dtype: data instanceof Float32Array ? 'float32' : 'float64' };
+    return {
+      values: data,
+      rows: data.length,
+      cols: 1,
+      oneDim: true,
+      dtype: data instanceof Float32Array ? 'float32' : 'float64',
+    };
   }
   if (!Array.isArray(data)) {
-    throw new ShapeError(`${op}: expected a number[], Float32Array, Float64Array, number[][] or Tensor, got ${typeof data}`);
+    throw new ShapeError(
+      `${op}: expected a number[], Float32Array, Float64Array, number[][] or Tensor, got ${typeof data}`,
+    );
   }
   if (data.length === 0 || !Array.isArray(data[0])) {
     const flat = data as readonly number[];
     for (let i = 0; i < flat.length; i++) {
       if (typeof flat[i] !== 'number') {
-        throw new ShapeError(`${op}: expected a number at index ${i}, got ${Array.isArray(flat[i]) ? 'an array' : typeof flat[i]}`);
+        throw new ShapeError(
+          `${op}: expected a number at index ${i}, got ${Array.isArray(flat[i]) ? 'an array' : typeof flat[i]}`,
+        );
       }
     }
     return { values: flat, rows: flat.length, cols: 1, oneDim: true, dtype: null };
@@ -75,7 +86,8 @@ export function asMatrix(data: NumericData, op: string, allowHigherRank = false)
     }
     for (let c = 0; c < cols; c++) {
       const v: unknown = row[c];
-      if (typeof v !== 'number') throw new ShapeError(`${op}: expected a number at row ${r}, column ${c}, got ${typeof v}`);
+      if (typeof v !== 'number')
+        throw new ShapeError(`${op}: expected a number at row ${r}, column ${c}, got ${typeof v}`);
       values[r * cols + c] = v;
     }
   }

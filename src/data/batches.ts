@@ -43,17 +43,24 @@ export interface BatchOptions {
 export function batches(n: number, options: BatchOptions): IterableIterator<Int32Array> {
   const op = 'batches';
   if (options === undefined || options === null || typeof options !== 'object') {
-    throw new ConfigError(`${op}: options with a batchSize are required, e.g. { batchSize: 32 }; got ${String(options)}`);
+    throw new ConfigError(
+      `${op}: options with a batchSize are required, e.g. { batchSize: 32 }; got ${String(options)}`,
+    );
   }
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${op}: n must be a non-negative integer; got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${op}: n must be a non-negative integer; got ${String(n)}`);
   checkOptions(op, options, ['batchSize', 'shuffle', 'generator', 'dropLast']);
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new ConfigError(`${op}: batchSize must be a positive integer; expected >= 1, got ${String(batchSize)}`);
+    throw new ConfigError(
+      `${op}: batchSize must be a positive integer; expected >= 1, got ${String(batchSize)}`,
+    );
   }
   const shuffle = options.shuffle ?? false;
   if (options.generator !== undefined && !shuffle) {
-    throw new ConfigError(`${op}: generator is only used to shuffle; pass shuffle: true or leave generator out`);
+    throw new ConfigError(
+      `${op}: generator is only used to shuffle; pass shuffle: true or leave generator out`,
+    );
   }
   const order = new Int32Array(n); // (n,)
   if (shuffle) {
@@ -64,6 +71,7 @@ export function batches(n: number, options: BatchOptions): IterableIterator<Int3
   }
   const end = options.dropLast ? n - (n % batchSize) : n;
   return (function* (): IterableIterator<Int32Array> {
-    for (let start = 0; start < end; start += batchSize) yield order.slice(start, Math.min(start + batchSize, end));
+    for (let start = 0; start < end; start += batchSize)
+      yield order.slice(start, Math.min(start + batchSize, end));
   })();
 }

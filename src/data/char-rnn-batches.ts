@@ -76,20 +76,30 @@ export interface CharRnnBatches extends Iterable<CharRnnBatch> {
  *   }
  * }
  */
-export function charRnnBatches(ids: Int32Array | readonly number[], options: CharRnnBatchOptions): CharRnnBatches {
+export function charRnnBatches(
+  ids: Int32Array | readonly number[],
+  options: CharRnnBatchOptions,
+): CharRnnBatches {
   const op = 'charRnnBatches';
   if (options === undefined || options === null || typeof options !== 'object') {
-    throw new ConfigError(`${op}: options are required, e.g. { batchSize: 50, seqLength: 50 }; got ${String(options)}`);
+    throw new ConfigError(
+      `${op}: options are required, e.g. { batchSize: 50, seqLength: 50 }; got ${String(options)}`,
+    );
   }
   checkOptions(op, options, ['batchSize', 'seqLength']);
   const { batchSize, seqLength } = options;
-  for (const [name, v] of [['batchSize', batchSize], ['seqLength', seqLength]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`${op}: ${name} must be a positive integer; expected >= 1, got ${String(v)}`);
+  for (const [name, v] of [
+    ['batchSize', batchSize],
+    ['seqLength', seqLength],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new ConfigError(`${op}: ${name} must be a positive integer; expected >= 1, got ${String(v)}`);
   }
   const data = ids instanceof Int32Array ? ids : Int32Array.from(ids);
   if (!(ids instanceof Int32Array)) {
     for (let i = 0; i < ids.length; i++) {
-      if (!Number.isInteger(ids[i])) throw new ShapeError(`${op}: ids must be integers; got ${ids[i]} at position ${i}`);
+      if (!Number.isInteger(ids[i]))
+        throw new ShapeError(`${op}: ids must be integers; got ${ids[i]} at position ${i}`);
     }
   }
   const perBatch = batchSize * seqLength;

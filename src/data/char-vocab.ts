@@ -40,13 +40,19 @@ export class CharVocab {
    */
   constructor(chars: readonly string[]) {
     const given: unknown = chars; // checked as unknown: Array.isArray would narrow chars to any[]
-    if (!Array.isArray(given)) throw new ConfigError(`CharVocab: chars must be an array of single characters; got ${typeof chars}`);
+    if (!Array.isArray(given))
+      throw new ConfigError(`CharVocab: chars must be an array of single characters; got ${typeof chars}`);
     const ids = new Map<string, number>();
     chars.forEach((ch, i) => {
       if (typeof ch !== 'string' || Array.from(ch).length !== 1) {
-        throw new ConfigError(`CharVocab: each entry must be exactly one character; got ${JSON.stringify(ch) ?? String(ch)} at index ${i}`);
+        throw new ConfigError(
+          `CharVocab: each entry must be exactly one character; got ${JSON.stringify(ch) ?? String(ch)} at index ${i}`,
+        );
       }
-      if (ids.has(ch)) throw new ConfigError(`CharVocab: characters must be distinct; got ${describe(ch)} at ids ${ids.get(ch)} and ${i}`);
+      if (ids.has(ch))
+        throw new ConfigError(
+          `CharVocab: characters must be distinct; got ${describe(ch)} at ids ${ids.get(ch)} and ${i}`,
+        );
       ids.set(ch, i);
     });
     this.list = Object.freeze(chars.slice());
@@ -59,7 +65,8 @@ export class CharVocab {
    * @example CharVocab.fromText('banana').chars // ['a', 'b', 'n']
    */
   static fromText(text: string): CharVocab {
-    if (typeof text !== 'string') throw new ConfigError(`CharVocab.fromText: expected a string, got ${typeof text}`);
+    if (typeof text !== 'string')
+      throw new ConfigError(`CharVocab.fromText: expected a string, got ${typeof text}`);
     const unique = Array.from(new Set(Array.from(text)));
     unique.sort((a, b) => (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0));
     return new CharVocab(unique);
@@ -85,7 +92,8 @@ export class CharVocab {
    * @throws FormatError naming the first character that is not in the vocabulary.
    */
   encode(text: string): Int32Array {
-    if (typeof text !== 'string') throw new ConfigError(`CharVocab.encode: expected a string, got ${typeof text}`);
+    if (typeof text !== 'string')
+      throw new ConfigError(`CharVocab.encode: expected a string, got ${typeof text}`);
     const chars = Array.from(text);
     const out = new Int32Array(chars.length);
     for (let i = 0; i < chars.length; i++) {
@@ -110,7 +118,9 @@ export class CharVocab {
     for (let i = 0; i < values.length; i++) {
       const id = values[i];
       if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-        throw new FormatError(`CharVocab.decode: id out of range at position ${i}; expected an integer in [0, ${this.size - 1}], got ${id}`);
+        throw new FormatError(
+          `CharVocab.decode: id out of range at position ${i}; expected an integer in [0, ${this.size - 1}], got ${id}`,
+        );
       }
       out += this.list[id];
     }
@@ -129,11 +139,17 @@ export class CharVocab {
   static fromJSON(json: unknown): CharVocab {
     const op = 'CharVocab.fromJSON';
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new FormatError(`${op}: expected an object from toJSON(), got ${json === null ? 'null' : typeof json}`);
+      throw new FormatError(
+        `${op}: expected an object from toJSON(), got ${json === null ? 'null' : typeof json}`,
+      );
     }
     const obj = json as Record<string, unknown>;
-    if (obj.type !== 'CharVocab') throw new FormatError(`${op}: expected type "CharVocab", got ${JSON.stringify(obj.type) ?? 'undefined'}`);
-    if (!Array.isArray(obj.chars)) throw new FormatError(`${op}: "chars" must be an array of characters; got ${typeof obj.chars}`);
+    if (obj.type !== 'CharVocab')
+      throw new FormatError(
+        `${op}: expected type "CharVocab", got ${JSON.stringify(obj.type) ?? 'undefined'}`,
+      );
+    if (!Array.isArray(obj.chars))
+      throw new FormatError(`${op}: "chars" must be an array of characters; got ${typeof obj.chars}`);
     try {
       return new CharVocab(obj.chars as string[]);
     } catch (e) {

@@ -73,14 +73,24 @@ const EPS = 1e-9;
  * const { train, validation, test } = chronologicalSplit(series, { train: 0.8, validation: 0.1, test: 0.1 });
  */
 export function chronologicalSplit(n: number, fractions?: SplitFractions): Split<IndexRange>;
-export function chronologicalSplit<T extends Sliceable>(data: T, fractions?: SplitFractions): Split<T extends Tensor ? Tensor : T extends readonly (infer E)[] ? E[] : T>;
-export function chronologicalSplit(data: number | Sliceable, fractions: SplitFractions = {}): Split<IndexRange> | Split<unknown> {
+export function chronologicalSplit<T extends Sliceable>(
+  data: T,
+  fractions?: SplitFractions,
+): Split<T extends Tensor ? Tensor : T extends readonly (infer E)[] ? E[] : T>;
+export function chronologicalSplit(
+  data: number | Sliceable,
+  fractions: SplitFractions = {},
+): Split<IndexRange> | Split<unknown> {
   const op = 'chronologicalSplit';
   checkOptions(op, fractions, ['train', 'validation', 'test']);
   const train = fractions.train ?? 0.7;
   const validation = fractions.validation ?? 0.15;
   const test = fractions.test ?? 0.15;
-  for (const [name, f] of [['train', train], ['validation', validation], ['test', test]] as const) {
+  for (const [name, f] of [
+    ['train', train],
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
     if (typeof f !== 'number' || !Number.isFinite(f) || f < 0 || f > 1) {
       throw new ConfigError(`${op}: ${name} fraction must be a number in [0, 1]; got ${String(f)}`);
     }
@@ -94,10 +104,12 @@ export function chronologicalSplit(data: number | Sliceable, fractions: SplitFra
   }
   let n: number;
   if (typeof data === 'number') {
-    if (!Number.isInteger(data) || data < 0) throw new ConfigError(`${op}: n must be a non-negative integer; got ${data}`);
+    if (!Number.isInteger(data) || data < 0)
+      throw new ConfigError(`${op}: n must be a non-negative integer; got ${data}`);
     n = data;
   } else if (data instanceof Tensor) {
-    if (data.ndim === 0) throw new ShapeError(`${op}: expected a tensor with at least one dimension, got a scalar`);
+    if (data.ndim === 0)
+      throw new ShapeError(`${op}: expected a tensor with at least one dimension, got a scalar`);
     n = data.shape[0];
   } else {
     n = data.length;
@@ -115,7 +127,10 @@ export function chronologicalSplit(data: number | Sliceable, fractions: SplitFra
   const take = (r: IndexRange): unknown => {
     if (data instanceof Tensor) {
       const row = data.shape.slice(1).reduce((a, b) => a * b, 1);
-      return new Tensor(data.data.slice(r.start * row, r.end * row), [r.end - r.start, ...data.shape.slice(1)]);
+      return new Tensor(data.data.slice(r.start * row, r.end * row), [
+        r.end - r.start,
+        ...data.shape.slice(1),
+      ]);
     }
     return data.slice(r.start, r.end);
   };

@@ -10,14 +10,34 @@
  * const { x, y } = timeseriesWindows(scaler.transform(train), { window: 12 });
  */
 export type { NumericData } from './as-matrix.js';
-export { timeseriesWindows, type TimeseriesWindowOptions, type TimeseriesWindows } from './timeseries-windows.js';
+export {
+  timeseriesWindows,
+  type TimeseriesWindowOptions,
+  type TimeseriesWindows,
+} from './timeseries-windows.js';
 export { Scaler, type Scaled } from './scaler.js';
 export { MinMaxScaler, type MinMaxScalerOptions, type MinMaxScalerJSON } from './min-max-scaler.js';
 export { StandardScaler, type StandardScalerJSON } from './standard-scaler.js';
-export { chronologicalSplit, type IndexRange, type Sliceable, type Split, type SplitFractions } from './chronological-split.js';
-export { parseCsvColumns, type CsvColumns, type CsvColumnsOptions, type MissingPolicy } from './parse-csv-columns.js';
+export {
+  chronologicalSplit,
+  type IndexRange,
+  type Sliceable,
+  type Split,
+  type SplitFractions,
+} from './chronological-split.js';
+export {
+  parseCsvColumns,
+  type CsvColumns,
+  type CsvColumnsOptions,
+  type MissingPolicy,
+} from './parse-csv-columns.js';
 export { readCsvColumns } from './read-csv-columns.js';
 export { CharVocab, type CharVocabJSON } from './char-vocab.js';
 export { batches, type BatchOptions } from './batches.js';
 export { takeRows } from './take-rows.js';
-export { charRnnBatches, type CharRnnBatch, type CharRnnBatches, type CharRnnBatchOptions } from './char-rnn-batches.js';
+export {
+  charRnnBatches,
+  type CharRnnBatch,
+  type CharRnnBatches,
+  type CharRnnBatchOptions,
+} from './char-rnn-batches.js';

@@ -118,14 +118,24 @@ export class MinMaxScaler extends Scaler {
     const op = 'MinMaxScaler.fromJSON';
     const obj = Scaler.checkType(json, 'MinMaxScaler', op);
     const range = obj.featureRange;
-    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v)) || !(range[0] < range[1])) {
-      throw new FormatError(`${op}: "featureRange" must be [min, max] with finite min < max; got ${JSON.stringify(range) ?? String(range)}`);
+    if (
+      !Array.isArray(range) ||
+      range.length !== 2 ||
+      !range.every((v) => typeof v === 'number' && Number.isFinite(v)) ||
+      !(range[0] < range[1])
+    ) {
+      throw new FormatError(
+        `${op}: "featureRange" must be [min, max] with finite min < max; got ${JSON.stringify(range) ?? String(range)}`,
+      );
     }
     const stats = Scaler.readStats(obj, ['dataMin', 'dataMax'], op);
     if (stats !== null) {
       const [min, max] = stats;
       for (let c = 0; c < min.length; c++) {
-        if (!(min[c] <= max[c])) throw new FormatError(`${op}: dataMin must not exceed dataMax; got ${min[c]} > ${max[c]} at feature ${c}`);
+        if (!(min[c] <= max[c]))
+          throw new FormatError(
+            `${op}: dataMin must not exceed dataMax; got ${min[c]} > ${max[c]} at feature ${c}`,
+          );
       }
     }
     return new MinMaxScaler({ featureRange: [range[0] as number, range[1] as number] }).restore(stats);

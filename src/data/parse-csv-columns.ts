@@ -62,7 +62,21 @@ export interface CsvColumns {
   dates?: string[];
 }
 
-const DEFAULT_NA = ['', 'NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', '-NaN', 'null', 'NULL', 'None', '#N/A', '<NA>'];
+const DEFAULT_NA = [
+  '',
+  'NA',
+  'N/A',
+  'n/a',
+  'na',
+  'NaN',
+  'nan',
+  '-NaN',
+  'null',
+  'NULL',
+  'None',
+  '#N/A',
+  '<NA>',
+];
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 interface ParsedRecord {
@@ -95,9 +109,15 @@ export function parseCsvColumns(text: string, options: CsvColumnsOptions): CsvCo
 }
 
 /** @internal `parseCsvColumns` with the caller's name in messages. */
-export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options: CsvColumnsOptions): CsvColumns {
+export function parseCsvColumnsAs(
+  op: string,
+  text: string | Uint8Array,
+  options: CsvColumnsOptions,
+): CsvColumns {
   if (options === undefined || options === null || typeof options !== 'object') {
-    throw new ConfigError(`${op}: options with the columns to read are required, e.g. { columns: ['CO2'] }; got ${String(options)}`);
+    throw new ConfigError(
+      `${op}: options with the columns to read are required, e.g. { columns: ['CO2'] }; got ${String(options)}`,
+    );
   }
   checkOptions(op, options, ['columns', 'dateColumn', 'delimiter', 'missing', 'naValues', 'where']);
   const { columns, dateColumn } = options;
@@ -105,7 +125,9 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   const missing = options.missing ?? 'error';
   const naValues = new Set(options.naValues ?? DEFAULT_NA);
   if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
-    throw new ConfigError(`${op}: columns must be a non-empty array of column names; got ${JSON.stringify(columns) ?? String(columns)}`);
+    throw new ConfigError(
+      `${op}: columns must be a non-empty array of column names; got ${JSON.stringify(columns) ?? String(columns)}`,
+    );
   }
   if (new Set(columns).size !== columns.length) {
     throw new ConfigError(`${op}: columns must be distinct; got ${JSON.stringify(columns)}`);
@@ -114,19 +136,36 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
     throw new ConfigError(`${op}: dateColumn must be a column name; got ${typeof dateColumn}`);
   }
   if (typeof delimiter !== 'string' || delimiter.length === 0 || /[\r\n"]/.test(delimiter)) {
-    throw new ConfigError(`${op}: delimiter must be a non-empty string without quotes or line breaks; got ${JSON.stringify(delimiter)}`);
+    throw new ConfigError(
+      `${op}: delimiter must be a non-empty string without quotes or line breaks; got ${JSON.stringify(delimiter)}`,
+    );
   }
   if (missing !== 'error' && missing !== 'skip' && missing !== 'interpolate') {
-    throw new ConfigError(`${op}: missing must be 'error', 'skip' or 'interpolate'; got ${JSON.stringify(missing)}`);
+    throw new ConfigError(
+      `${op}: missing must be 'error', 'skip' or 'interpolate'; got ${JSON.stringify(missing)}`,
+    );
   }
   const where = options.where ?? {};
-  if (typeof where !== 'object' || where === null || Array.isArray(where) || !Object.values(where).every((v) => typeof v === 'string')) {
-    throw new ConfigError(`${op}: where must map column names to texts, e.g. { symbol: 'AAPL' }; got ${showValue(where)}`);
+  if (
+    typeof where !== 'object' ||
+    where === null ||
+    Array.isArray(where) ||
+    !Object.values(where).every((v) => typeof v === 'string')
+  ) {
+    throw new ConfigError(
+      `${op}: where must map column names to texts, e.g. { symbol: 'AAPL' }; got ${showValue(where)}`,
+    );
   }
 
   let records: ParsedRecord[];
   try {
-    records = parse(text, { delimiter, info: true, bom: true, skip_empty_lines: true, trim: true }) as unknown as ParsedRecord[];
+    records = parse(text, {
+      delimiter,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as ParsedRecord[];
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw new FormatError(`${op}: malformed CSV: ${message}`);
@@ -136,15 +175,22 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   const available = header.map((h) => JSON.stringify(h)).join(', ');
   const indexOf = (name: string, what: string): number => {
     const i = header.indexOf(name);
-    if (i < 0) throw new ConfigError(`${op}: ${what} "${name}" not found in the header; available columns: ${available}`);
+    if (i < 0)
+      throw new ConfigError(
+        `${op}: ${what} "${name}" not found in the header; available columns: ${available}`,
+      );
     if (header.indexOf(name, i + 1) >= 0) {
-      throw new FormatError(`${op}: line ${records[0].info.lines}: the header has column "${name}" more than once`);
+      throw new FormatError(
+        `${op}: line ${records[0].info.lines}: the header has column "${name}" more than once`,
+      );
     }
     return i;
   };
   const colIdx = columns.map((c) => indexOf(c, 'column'));
   const dateIdx = dateColumn === undefined ? -1 : indexOf(dateColumn, 'dateColumn');
-  const filters = Object.entries(where).map(([name, text]) => [indexOf(name, 'where column'), text.trim()] as const);
+  const filters = Object.entries(where).map(
+    ([name, text]) => [indexOf(name, 'where column'), text.trim()] as const,
+  );
 
   const k = columns.length;
   const rows = records.length - 1;
@@ -174,9 +220,13 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
       } else if (NUMBER.test(field) && Number.isFinite(Number(field))) {
         values[r * k + j] = Number(field);
       } else if (NUMBER.test(field)) {
-        throw new FormatError(`${op}: line ${info.lines}, column "${columns[j]}": expected a finite number, got ${JSON.stringify(field)} (beyond float64's range)`);
+        throw new FormatError(
+          `${op}: line ${info.lines}, column "${columns[j]}": expected a finite number, got ${JSON.stringify(field)} (beyond float64's range)`,
+        );
       } else {
-        throw new FormatError(`${op}: line ${info.lines}, column "${columns[j]}": expected a number, got ${JSON.stringify(field)}`);
+        throw new FormatError(
+          `${op}: line ${info.lines}, column "${columns[j]}": expected a number, got ${JSON.stringify(field)}`,
+        );
       }
     }
     if (keep[r]) {
@@ -186,10 +236,17 @@ export function parseCsvColumnsAs(op: string, text: string | Uint8Array, options
   }
 
   if (filters.length > 0 && matched === 0) {
-    const [i, text] = filters.find(([fi, ft]) => !records.slice(1).some((rec) => rec.record[fi] === ft)) ?? filters[0];
+    const [i, text] =
+      filters.find(([fi, ft]) => !records.slice(1).some((rec) => rec.record[fi] === ft)) ?? filters[0];
     const seen = [...new Set(records.slice(1, 2001).map((rec) => rec.record[i]))];
-    const list = seen.slice(0, 8).map((v) => JSON.stringify(v)).join(', ') + (seen.length > 8 ? ', ...' : '');
-    throw new ConfigError(`${op}: no row has ${header[i]} = ${JSON.stringify(text)}${filters.length > 1 ? ' (with the other filters)' : ''}; the column holds ${list}`);
+    const list =
+      seen
+        .slice(0, 8)
+        .map((v) => JSON.stringify(v))
+        .join(', ') + (seen.length > 8 ? ', ...' : '');
+    throw new ConfigError(
+      `${op}: no row has ${header[i]} = ${JSON.stringify(text)}${filters.length > 1 ? ' (with the other filters)' : ''}; the column holds ${list}`,
+    );
   }
   const out: Record<string, Float64Array> = {};
   for (let j = 0; j < k; j++) {
@@ -210,7 +267,10 @@ function interpolate(col: Float64Array, op: string, name: string): void {
     if (i < n && Number.isNaN(col[i])) continue;
     // fill the gap (prev, i)
     if (i - prev > 1) {
-      if (prev < 0 && i === n) throw new FormatError(`${op}: column "${name}" has no values to interpolate from; every value is missing`);
+      if (prev < 0 && i === n)
+        throw new FormatError(
+          `${op}: column "${name}" has no values to interpolate from; every value is missing`,
+        );
       for (let g = prev + 1; g < i; g++) {
         if (prev < 0) col[g] = col[i];
         else if (i === n) col[g] = col[prev];

@@ -86,14 +86,18 @@ export abstract class Scaler {
   fit(data: NumericData): this {
     const m = asMatrix(data, `${this.name}.fit`, true);
     if (m.rows === 0 || m.cols === 0) {
-      throw new ShapeError(`${this.name}.fit: expected at least one sample and one feature, got ${m.rows} x ${m.cols}`);
+      throw new ShapeError(
+        `${this.name}.fit: expected at least one sample and one feature, got ${m.rows} x ${m.cols}`,
+      );
     }
     const v = m.values;
     for (let r = 0; r < m.rows; r++) {
       for (let c = 0; c < m.cols; c++) {
         const x = v[r * m.cols + c];
         if (!Number.isFinite(x)) {
-          throw new FormatError(`${this.name}.fit: expected finite values; got ${x} at row ${r}, column ${c}`);
+          throw new FormatError(
+            `${this.name}.fit: expected finite values; got ${x} at row ${r}, column ${c}`,
+          );
         }
       }
     }
@@ -169,7 +173,9 @@ export abstract class Scaler {
     const v = json[key];
     if (v === null) return null;
     if (!Array.isArray(v) || !v.every((e) => typeof e === 'number' && Number.isFinite(e))) {
-      throw new FormatError(`${op}: "${key}" must be an array of finite numbers or null; got ${showValue(v)}`);
+      throw new FormatError(
+        `${op}: "${key}" must be an array of finite numbers or null; got ${showValue(v)}`,
+      );
     }
     return v as number[];
   }
@@ -185,7 +191,10 @@ export abstract class Scaler {
   ): [number[], number[]] | null {
     const a = Scaler.numberArray(json, keys[0], op);
     const b = Scaler.numberArray(json, keys[1], op);
-    if ((a === null) !== (b === null) || (a !== null && b !== null && (a.length !== b.length || a.length === 0))) {
+    if (
+      (a === null) !== (b === null) ||
+      (a !== null && b !== null && (a.length !== b.length || a.length === 0))
+    ) {
       throw new FormatError(
         `${op}: "${keys[0]}" and "${keys[1]}" must both be null or non-empty arrays of equal length; got lengths ${a?.length ?? 'null'} and ${b?.length ?? 'null'}`,
       );
@@ -202,10 +211,13 @@ export abstract class Scaler {
   /** Checks that `json` is an object whose `type` is `type`; FormatError otherwise. */
   protected static checkType(json: unknown, type: string, op: string): Record<string, unknown> {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new FormatError(`${op}: expected an object from toJSON(), got ${json === null ? 'null' : typeof json}`);
+      throw new FormatError(
+        `${op}: expected an object from toJSON(), got ${json === null ? 'null' : typeof json}`,
+      );
     }
     const obj = json as Record<string, unknown>;
-    if (obj.type !== type) throw new FormatError(`${op}: expected type "${type}", got ${JSON.stringify(obj.type) ?? 'undefined'}`);
+    if (obj.type !== type)
+      throw new FormatError(`${op}: expected type "${type}", got ${JSON.stringify(obj.type) ?? 'undefined'}`);
     return obj;
   }
 }

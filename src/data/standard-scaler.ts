@@ -94,7 +94,8 @@ export class StandardScaler extends Scaler {
     if (stats !== null) {
       const std = stats[1];
       const bad = std.findIndex((v) => v < 0);
-      if (bad >= 0) throw new FormatError(`${op}: "std" must be non-negative; got ${std[bad]} at feature ${bad}`);
+      if (bad >= 0)
+        throw new FormatError(`${op}: "std" must be non-negative; got ${std[bad]} at feature ${bad}`);
     }
     return new StandardScaler().restore(stats);
   }

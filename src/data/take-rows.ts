@@ -17,12 +17,16 @@ import { Tensor } from '../tensor/tensor.js';
  */
 export function takeRows(source: Tensor, indices: ArrayLike<number> | Tensor): Tensor {
   const op = 'takeRows';
-  if (!(source instanceof Tensor)) throw new ShapeError(`${op}: expected a Tensor as source, got ${typeof source}`);
-  if (source.ndim === 0) throw new ShapeError(`${op}: expected a tensor with at least one dimension, got a scalar`);
+  if (!(source instanceof Tensor))
+    throw new ShapeError(`${op}: expected a Tensor as source, got ${typeof source}`);
+  if (source.ndim === 0)
+    throw new ShapeError(`${op}: expected a tensor with at least one dimension, got a scalar`);
   let idx: ArrayLike<number>;
   if (indices instanceof Tensor) {
-    if (indices.dtype !== 'int32') throw new DTypeError(`${op}: index tensor must be int32; got ${indices.dtype}`);
-    if (indices.ndim !== 1) throw new ShapeError(`${op}: index tensor must be 1-D; got ${indices.ndim} dimensions`);
+    if (indices.dtype !== 'int32')
+      throw new DTypeError(`${op}: index tensor must be int32; got ${indices.dtype}`);
+    if (indices.ndim !== 1)
+      throw new ShapeError(`${op}: index tensor must be 1-D; got ${indices.ndim} dimensions`);
     idx = indices.data;
   } else {
     idx = indices;
@@ -35,7 +39,9 @@ export function takeRows(source: Tensor, indices: ArrayLike<number> | Tensor): T
   for (let i = 0; i < idx.length; i++) {
     const r = idx[i];
     if (!Number.isInteger(r) || r < 0 || r >= n) {
-      throw new ShapeError(`${op}: index out of range at position ${i}; expected an integer in [0, ${n - 1}], got ${r}`);
+      throw new ShapeError(
+        `${op}: index out of range at position ${i}; expected an integer in [0, ${n - 1}], got ${r}`,
+      );
     }
     out.set(src.subarray(r * row, (r + 1) * row), i * row);
   }

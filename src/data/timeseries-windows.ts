@@ -46,7 +46,9 @@ export interface TimeseriesWindows {
 
 function checkPositive(value: number, name: string): void {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`timeseriesWindows: ${name} must be a positive integer; expected >= 1, got ${String(value)}`);
+    throw new ConfigError(
+      `timeseriesWindows: ${name} must be a positive integer; expected >= 1, got ${String(value)}`,
+    );
   }
 }
 
@@ -81,7 +83,9 @@ function checkPositive(value: number, name: string): void {
 export function timeseriesWindows(series: NumericData, options: TimeseriesWindowOptions): TimeseriesWindows {
   const op = 'timeseriesWindows';
   if (options === undefined || options === null || typeof options !== 'object') {
-    throw new ConfigError(`${op}: options with a window size are required, e.g. { window: 12 }; got ${String(options)}`);
+    throw new ConfigError(
+      `${op}: options with a window size are required, e.g. { window: 12 }; got ${String(options)}`,
+    );
   }
   checkOptions(op, options, ['window', 'horizon', 'stride', 'targetColumns', 'dtype']);
   const { window } = options;
@@ -93,7 +97,8 @@ export function timeseriesWindows(series: NumericData, options: TimeseriesWindow
   const m = asMatrix(series, op);
   const T = m.rows;
   const F = m.cols;
-  if (F === 0) throw new ShapeError(`${op}: series must have at least one feature column; got shape [${T}, 0]`);
+  if (F === 0)
+    throw new ShapeError(`${op}: series must have at least one feature column; got shape [${T}, 0]`);
   if (T < window + horizon) {
     throw new ShapeError(
       `${op}: series length must be at least window + horizon = ${window} + ${horizon}; expected >= ${window + horizon}, got ${T}`,
@@ -102,11 +107,14 @@ export function timeseriesWindows(series: NumericData, options: TimeseriesWindow
   const targetSpec = options.targetColumns ?? (m.oneDim ? 0 : Array.from({ length: F }, (_, i) => i));
   const single = typeof targetSpec === 'number';
   const targets: readonly number[] = single ? [targetSpec] : targetSpec;
-  if (!single && targets.length === 0) throw new ConfigError(`${op}: targetColumns must not be empty; expected at least one column index`);
+  if (!single && targets.length === 0)
+    throw new ConfigError(`${op}: targetColumns must not be empty; expected at least one column index`);
   const seen = new Set<number>();
   for (const c of targets) {
     if (!Number.isInteger(c) || c < 0 || c >= F) {
-      throw new ConfigError(`${op}: targetColumns out of range; expected integers in [0, ${F - 1}], got ${String(c)}`);
+      throw new ConfigError(
+        `${op}: targetColumns out of range; expected integers in [0, ${F - 1}], got ${String(c)}`,
+      );
     }
     if (seen.has(c)) throw new ConfigError(`${op}: targetColumns must be distinct; got column ${c} twice`);
     seen.add(c);

@@ -15,10 +15,22 @@ test('layout: batchSize contiguous streams walked seqLength steps at a time', ()
   assert.equal(data.unusedIds, 2);
   const bs = Array.from(data);
   assert.equal(bs.length, 2);
-  assert.deepEqual(bs[0].x.toNested(), [[0, 1, 2], [6, 7, 8]]);
-  assert.deepEqual(bs[0].y.toNested(), [[1, 2, 3], [7, 8, 9]]);
-  assert.deepEqual(bs[1].x.toNested(), [[3, 4, 5], [9, 10, 11]]);
-  assert.deepEqual(bs[1].y.toNested(), [[4, 5, 6], [10, 11, 12]]);
+  assert.deepEqual(bs[0].x.toNested(), [
+    [0, 1, 2],
+    [6, 7, 8],
+  ]);
+  assert.deepEqual(bs[0].y.toNested(), [
+    [1, 2, 3],
+    [7, 8, 9],
+  ]);
+  assert.deepEqual(bs[1].x.toNested(), [
+    [3, 4, 5],
+    [9, 10, 11],
+  ]);
+  assert.deepEqual(bs[1].y.toNested(), [
+    [4, 5, 6],
+    [10, 11, 12],
+  ]);
   for (const { x, y } of bs) {
     assert.equal(x.dtype, 'int32');
     assert.equal(y.dtype, 'int32');
@@ -28,7 +40,12 @@ test('layout: batchSize contiguous streams walked seqLength steps at a time', ()
 });
 
 test('continuity: row r of batch k+1 continues row r of batch k; y is x shifted by one', () => {
-  for (const [n, B, L] of [[1000, 4, 7], [101, 10, 10], [500, 1, 13], [64, 3, 1]]) {
+  for (const [n, B, L] of [
+    [1000, 4, 7],
+    [101, 10, 10],
+    [500, 1, 13],
+    [64, 3, 1],
+  ]) {
     const ids = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 1009); // distinct-ish, not monotone
     const data = charRnnBatches(ids, { batchSize: B, seqLength: L });
     const bs = Array.from(data);
@@ -75,13 +92,30 @@ test('works on encoded text and accepts a number array', () => {
 
 test('errors', () => {
   assert.equal(charRnnBatches(iota(10), { batchSize: 3, seqLength: 3 }).numBatches, 1);
-  assert.throws(() => charRnnBatches(iota(9), { batchSize: 3, seqLength: 3 }), (e: unknown) => {
-    assert.ok(e instanceof ShapeError);
-    assert.equal(e.message, 'charRnnBatches: too little data for one batch; expected at least batchSize * seqLength + 1 = 10 ids, got 9 (reduce batchSize or seqLength)');
-    return true;
-  });
-  assert.throws(() => charRnnBatches(iota(9), { batchSize: 3, seqLength: 3 }), /expected at least batchSize \* seqLength \+ 1 = 10 ids, got 9/);
-  assert.throws(() => charRnnBatches(iota(100), { batchSize: 0, seqLength: 3 }), (e: unknown) => e instanceof ConfigError && /batchSize must be a positive integer; expected >= 1, got 0/.test(e.message));
-  assert.throws(() => charRnnBatches(iota(100), { batchSize: 2, seqLength: 1.5 }), /seqLength must be a positive integer/);
+  assert.throws(
+    () => charRnnBatches(iota(9), { batchSize: 3, seqLength: 3 }),
+    (e: unknown) => {
+      assert.ok(e instanceof ShapeError);
+      assert.equal(
+        e.message,
+        'charRnnBatches: too little data for one batch; expected at least batchSize * seqLength + 1 = 10 ids, got 9 (reduce batchSize or seqLength)',
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    () => charRnnBatches(iota(9), { batchSize: 3, seqLength: 3 }),
+    /expected at least batchSize \* seqLength \+ 1 = 10 ids, got 9/,
+  );
+  assert.throws(
+    () => charRnnBatches(iota(100), { batchSize: 0, seqLength: 3 }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /batchSize must be a positive integer; expected >= 1, got 0/.test(e.message),
+  );
+  assert.throws(
+    () => charRnnBatches(iota(100), { batchSize: 2, seqLength: 1.5 }),
+    /seqLength must be a positive integer/,
+  );
   assert.throws(() => charRnnBatches([0, 1.5, 2, 3], { batchSize: 1, seqLength: 1 }), ShapeError);
 });

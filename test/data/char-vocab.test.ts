@@ -31,13 +31,23 @@ test('encode / decode round trip, including astral characters', () => {
 
 test('unknown characters and bad ids are typed errors naming the culprit', () => {
   const v = CharVocab.fromText('abc');
-  assert.throws(() => v.encode('abz'), (e: unknown) => {
-    assert.ok(e instanceof FormatError);
-    assert.equal(e.message, 'CharVocab.encode: unknown character "z" (U+007A) at position 2; expected one of the 3 vocabulary characters');
-    return true;
-  });
+  assert.throws(
+    () => v.encode('abz'),
+    (e: unknown) => {
+      assert.ok(e instanceof FormatError);
+      assert.equal(
+        e.message,
+        'CharVocab.encode: unknown character "z" (U+007A) at position 2; expected one of the 3 vocabulary characters',
+      );
+      return true;
+    },
+  );
   assert.throws(() => v.encode('a\u00e9'), /unknown character "é" \(U\+00E9\) at position 1/);
-  assert.throws(() => v.decode([0, 3]), (e: unknown) => e instanceof FormatError && /position 1; expected an integer in \[0, 2\], got 3/.test(e.message));
+  assert.throws(
+    () => v.decode([0, 3]),
+    (e: unknown) =>
+      e instanceof FormatError && /position 1; expected an integer in \[0, 2\], got 3/.test(e.message),
+  );
   assert.throws(() => v.decode([-1]), FormatError);
   assert.throws(() => v.decode([0.5]), FormatError);
 });
@@ -52,7 +62,11 @@ test('toJSON / fromJSON round trip', () => {
 
 test('constructor and fromJSON validation', () => {
   assert.deepEqual(new CharVocab(['b', 'a']).encode('ab'), new Int32Array([1, 0]));
-  assert.throws(() => new CharVocab(['a', 'a']), (e: unknown) => e instanceof ConfigError && /distinct; got "a" \(U\+0061\) at ids 0 and 1/.test(e.message));
+  assert.throws(
+    () => new CharVocab(['a', 'a']),
+    (e: unknown) =>
+      e instanceof ConfigError && /distinct; got "a" \(U\+0061\) at ids 0 and 1/.test(e.message),
+  );
   assert.throws(() => new CharVocab(['ab']), ConfigError);
   assert.throws(() => new CharVocab(['']), ConfigError);
   assert.throws(() => CharVocab.fromJSON({ type: 'CharVocab', chars: ['a', 'a'] }), FormatError);

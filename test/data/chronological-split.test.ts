@@ -57,21 +57,39 @@ test('slices arrays, typed arrays and tensors (along dim 0) without shuffling', 
   b.train[0] = 99; // a copy
   assert.equal(f64[0], 0);
 
-  const t = new Tensor(Float32Array.from({ length: 40 }, (_, i) => i), [20, 2]);
+  const t = new Tensor(
+    Float32Array.from({ length: 40 }, (_, i) => i),
+    [20, 2],
+  );
   const c = chronologicalSplit(t, { train: 0.8, validation: 0.1, test: 0.1 });
   assert.deepEqual(c.train.shape, [16, 2]);
-  assert.deepEqual(c.validation.toNested(), [[32, 33], [34, 35]]);
-  assert.deepEqual(c.test.toNested(), [[36, 37], [38, 39]]);
+  assert.deepEqual(c.validation.toNested(), [
+    [32, 33],
+    [34, 35],
+  ]);
+  assert.deepEqual(c.test.toNested(), [
+    [36, 37],
+    [38, 39],
+  ]);
   assert.equal(c.test.dtype, 'float32');
 });
 
 test('errors', () => {
-  assert.throws(() => chronologicalSplit(10, { train: 0.8 }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /^chronologicalSplit: fractions must sum to at most 1; got train 0.8 \+ validation 0.15 \+ test 0.15 = 1.1/);
-    return true;
-  });
-  assert.throws(() => chronologicalSplit(10, { train: -0.1, validation: 0, test: 0 }), /train fraction must be a number in \[0, 1\]; got -0.1/);
+  assert.throws(
+    () => chronologicalSplit(10, { train: 0.8 }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(
+        e.message,
+        /^chronologicalSplit: fractions must sum to at most 1; got train 0.8 \+ validation 0.15 \+ test 0.15 = 1.1/,
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    () => chronologicalSplit(10, { train: -0.1, validation: 0, test: 0 }),
+    /train fraction must be a number in \[0, 1\]; got -0.1/,
+  );
   assert.throws(() => chronologicalSplit(10, { train: 0.5, validation: NaN, test: 0 }), ConfigError);
   assert.throws(() => chronologicalSplit(10, { train: 0.5, validation: 0, test: 1.5 }), ConfigError);
   assert.throws(() => chronologicalSplit(-1), /n must be a non-negative integer; got -1/);

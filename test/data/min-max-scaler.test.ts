@@ -9,15 +9,26 @@ import { MinMaxScaler } from '../../src/data/min-max-scaler.js';
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])), `at ${i}: ${actual[i]} vs ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])),
+      `at ${i}: ${actual[i]} vs ${expected[i]}`,
+    );
   }
 }
 
 test('maps the fitted min/max of each column to featureRange', () => {
-  const data = [[1, -5, 7], [3, 5, 7], [2, 0, 7]];
+  const data = [
+    [1, -5, 7],
+    [3, 5, 7],
+    [2, 0, 7],
+  ];
   const s = new MinMaxScaler();
   const z = s.fitTransform(data);
-  assert.deepEqual(z, [[0, 0, 0], [1, 1, 0], [0.5, 0.5, 0]]); // constant column -> 0, no NaN
+  assert.deepEqual(z, [
+    [0, 0, 0],
+    [1, 1, 0],
+    [0.5, 0.5, 0],
+  ]); // constant column -> 0, no NaN
   assert.deepEqual(Array.from(s.dataMin!), [1, -5, 7]);
   assert.deepEqual(Array.from(s.dataMax!), [3, 5, 7]);
   assert.equal(s.nFeatures, 3);
@@ -71,7 +82,10 @@ test('transform does not modify its input', () => {
 });
 
 test('toJSON / fromJSON round trip, before and after fit', () => {
-  const s = new MinMaxScaler({ featureRange: [-2, 3] }).fit([[1, 2], [5, -6]]);
+  const s = new MinMaxScaler({ featureRange: [-2, 3] }).fit([
+    [1, 2],
+    [5, -6],
+  ]);
   const json = JSON.parse(JSON.stringify(s)) as unknown;
   assert.deepEqual(json, { type: 'MinMaxScaler', featureRange: [-2, 3], dataMin: [1, -6], dataMax: [5, 2] });
   const copy = MinMaxScaler.fromJSON(json);
@@ -83,24 +97,55 @@ test('toJSON / fromJSON round trip, before and after fit', () => {
 
 test('errors', () => {
   for (const bad of [[1, 1], [2, 1], [0, Infinity], [0]] as unknown as [number, number][]) {
-    assert.throws(() => new MinMaxScaler({ featureRange: bad }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /^MinMaxScaler: featureRange must be \[min, max\] with finite min < max; expected e\.g\. \[0, 1\], got /);
-      return true;
-    });
+    assert.throws(
+      () => new MinMaxScaler({ featureRange: bad }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(
+          e.message,
+          /^MinMaxScaler: featureRange must be \[min, max\] with finite min < max; expected e\.g\. \[0, 1\], got /,
+        );
+        return true;
+      },
+    );
   }
   const s = new MinMaxScaler();
-  assert.throws(() => s.transform([1]), (e: unknown) => e instanceof StateError && /MinMaxScaler.transform: the scaler is not fitted/.test(e.message));
+  assert.throws(
+    () => s.transform([1]),
+    (e: unknown) =>
+      e instanceof StateError && /MinMaxScaler.transform: the scaler is not fitted/.test(e.message),
+  );
   assert.throws(() => s.inverseTransform([1]), StateError);
   assert.throws(() => s.fit([]), ShapeError);
-  assert.throws(() => s.fit([1, NaN]), (e: unknown) => e instanceof FormatError && /got NaN at row 1, column 0/.test(e.message));
-  s.fit([[1, 2], [3, 4]]);
-  assert.throws(() => s.transform([[1, 2, 3]]), /MinMaxScaler.transform: number of features must match fit; expected 2, got 3/);
+  assert.throws(
+    () => s.fit([1, NaN]),
+    (e: unknown) => e instanceof FormatError && /got NaN at row 1, column 0/.test(e.message),
+  );
+  s.fit([
+    [1, 2],
+    [3, 4],
+  ]);
+  assert.throws(
+    () => s.transform([[1, 2, 3]]),
+    /MinMaxScaler.transform: number of features must match fit; expected 2, got 3/,
+  );
   assert.throws(() => s.transform(new Tensor(new Int32Array(2), [1, 2])), DTypeError);
   assert.throws(() => MinMaxScaler.fromJSON({ type: 'StandardScaler' }), FormatError);
   assert.throws(() => MinMaxScaler.fromJSON(null), FormatError);
-  assert.throws(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [1], dataMax: null }), FormatError);
-  assert.throws(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [2], dataMax: [1] }), FormatError);
-  assert.throws(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: ['a'], dataMax: [1] }), FormatError);
-  assert.throws(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [1, 0], dataMin: null, dataMax: null }), FormatError);
+  assert.throws(
+    () => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [1], dataMax: null }),
+    FormatError,
+  );
+  assert.throws(
+    () => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [2], dataMax: [1] }),
+    FormatError,
+  );
+  assert.throws(
+    () => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: ['a'], dataMax: [1] }),
+    FormatError,
+  );
+  assert.throws(
+    () => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [1, 0], dataMin: null, dataMax: null }),
+    FormatError,
+  );
 });

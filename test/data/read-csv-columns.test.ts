@@ -7,7 +7,12 @@ import { ConfigError, FormatError } from '../../src/core/errors.js';
 import { readCsvColumns } from '../../src/data/read-csv-columns.js';
 
 // compiled to dist/test/data/: the fixtures stay in test/fixtures/data/
-const fixtures = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'test', 'fixtures', 'data');
+const fixtures = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../..'),
+  'test',
+  'fixtures',
+  'data',
+);
 const file = (name: string): string => join(fixtures, name);
 
 test('reads named columns and dates from a file path or URL', () => {
@@ -22,20 +27,36 @@ test('reads named columns and dates from a file path or URL', () => {
 });
 
 test('missing values: FormatError with the line and column', () => {
-  assert.throws(() => readCsvColumns(file('co2-missing.csv'), { columns: ['CO2'] }), (e: unknown) => {
-    assert.ok(e instanceof FormatError);
-    assert.ok(e.message.startsWith('readCsvColumns: line 14, column "CO2": expected a number, got "n/a"'), e.message);
-    return true;
-  });
-  assert.throws(() => readCsvColumns(file('co2-missing.csv'), { columns: ['temp'] }), /readCsvColumns: line 16, column "temp": expected a number, got ""/);
+  assert.throws(
+    () => readCsvColumns(file('co2-missing.csv'), { columns: ['CO2'] }),
+    (e: unknown) => {
+      assert.ok(e instanceof FormatError);
+      assert.ok(
+        e.message.startsWith('readCsvColumns: line 14, column "CO2": expected a number, got "n/a"'),
+        e.message,
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    () => readCsvColumns(file('co2-missing.csv'), { columns: ['temp'] }),
+    /readCsvColumns: line 16, column "temp": expected a number, got ""/,
+  );
 });
 
 test("missing: 'skip' and 'interpolate' on a file", () => {
-  const skipped = readCsvColumns(file('co2-missing.csv'), { columns: ['CO2', 'temp'], dateColumn: 'date', missing: 'skip' });
+  const skipped = readCsvColumns(file('co2-missing.csv'), {
+    columns: ['CO2', 'temp'],
+    dateColumn: 'date',
+    missing: 'skip',
+  });
   assert.equal(skipped.columns.CO2.length, 14);
   assert.equal(skipped.dates?.includes('1959-03'), false);
   assert.equal(skipped.dates?.includes('1959-05'), false);
-  const filled = readCsvColumns(file('co2-missing.csv'), { columns: ['CO2', 'temp'], missing: 'interpolate' });
+  const filled = readCsvColumns(file('co2-missing.csv'), {
+    columns: ['CO2', 'temp'],
+    missing: 'interpolate',
+  });
   assert.equal(filled.columns.CO2.length, 16);
   assert.ok(Math.abs(filled.columns.CO2[12] - (316.38 + 317.72) / 2) < 1e-12);
   assert.ok(Math.abs(filled.columns.temp[14] - (6.2 + 12.9) / 2) < 1e-12);
@@ -44,12 +65,18 @@ test("missing: 'skip' and 'interpolate' on a file", () => {
 test('non-numeric value in a file', () => {
   assert.throws(
     () => readCsvColumns(file('co2-bad.csv'), { columns: ['CO2'], missing: 'skip' }),
-    (e: unknown) => e instanceof FormatError && e.message === 'readCsvColumns: line 7, column "CO2": expected a number, got "abc"',
+    (e: unknown) =>
+      e instanceof FormatError &&
+      e.message === 'readCsvColumns: line 7, column "CO2": expected a number, got "abc"',
   );
 });
 
 test('semicolons, quotes and CRLF', () => {
-  const r = readCsvColumns(file('airline-semicolon.csv'), { columns: ['Passengers'], dateColumn: 'Month', delimiter: ';' });
+  const r = readCsvColumns(file('airline-semicolon.csv'), {
+    columns: ['Passengers'],
+    dateColumn: 'Month',
+    delimiter: ';',
+  });
   assert.deepEqual(Array.from(r.columns.Passengers), [112, 118, 132]);
   assert.deepEqual(r.dates, ['1949-01', '1949-02', '1949-03']);
 });
@@ -57,8 +84,18 @@ test('semicolons, quotes and CRLF', () => {
 test('errors: unknown column, ragged file, missing file', () => {
   assert.throws(
     () => readCsvColumns(file('co2.csv'), { columns: ['co2'] }),
-    (e: unknown) => e instanceof ConfigError && e.message === 'readCsvColumns: column "co2" not found in the header; available columns: "date", "CO2", "temp"',
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'readCsvColumns: column "co2" not found in the header; available columns: "date", "CO2", "temp"',
   );
-  assert.throws(() => readCsvColumns(file('ragged.csv'), { columns: ['a'] }), (e: unknown) => e instanceof FormatError && /^readCsvColumns: malformed CSV: .*line 3/.test(e.message));
-  assert.throws(() => readCsvColumns(file('no-such-file.csv'), { columns: ['a'] }), (e: unknown) => e instanceof FormatError && /^readCsvColumns: cannot read ".*no-such-file.csv": ENOENT/.test(e.message));
+  assert.throws(
+    () => readCsvColumns(file('ragged.csv'), { columns: ['a'] }),
+    (e: unknown) => e instanceof FormatError && /^readCsvColumns: malformed CSV: .*line 3/.test(e.message),
+  );
+  assert.throws(
+    () => readCsvColumns(file('no-such-file.csv'), { columns: ['a'] }),
+    (e: unknown) =>
+      e instanceof FormatError && /^readCsvColumns: cannot read ".*no-such-file.csv": ENOENT/.test(e.message),
+  );
 });

@@ -11,8 +11,15 @@ test('gathers rows along dim 0, keeping the dtype and the trailing shape', () =>
   const r = takeRows(x, [2, 0, 2]);
   assert.deepEqual(r.shape, [3, 2]);
   assert.equal(r.dtype, 'float32');
-  assert.deepEqual(r.toNested(), [[5, 6], [1, 2], [5, 6]]);
-  const w = new Tensor(Float64Array.from({ length: 24 }, (_, i) => i), [4, 3, 2]);
+  assert.deepEqual(r.toNested(), [
+    [5, 6],
+    [1, 2],
+    [5, 6],
+  ]);
+  const w = new Tensor(
+    Float64Array.from({ length: 24 }, (_, i) => i),
+    [4, 3, 2],
+  );
   const rw = takeRows(w, new Int32Array([3, 1]));
   assert.deepEqual(rw.shape, [2, 3, 2]);
   assert.equal(rw.dtype, 'float64');
@@ -32,12 +39,19 @@ test('a copy: changing the result leaves the source alone', () => {
 });
 
 test('with batches: the batches of an epoch reassemble the data', () => {
-  const x = new Tensor(Float32Array.from({ length: 30 }, (_, i) => i), [10, 3]);
+  const x = new Tensor(
+    Float32Array.from({ length: 30 }, (_, i) => i),
+    [10, 3],
+  );
   const seen = new Set<number>();
   for (const idx of batches(10, { batchSize: 4 })) {
     const xb = takeRows(x, idx);
     for (let i = 0; i < idx.length; i++) {
-      assert.deepEqual(Array.from(xb.data.subarray(i * 3, i * 3 + 3)), [idx[i] * 3, idx[i] * 3 + 1, idx[i] * 3 + 2]);
+      assert.deepEqual(Array.from(xb.data.subarray(i * 3, i * 3 + 3)), [
+        idx[i] * 3,
+        idx[i] * 3 + 1,
+        idx[i] * 3 + 2,
+      ]);
       seen.add(idx[i]);
     }
   }
@@ -46,7 +60,12 @@ test('with batches: the batches of an epoch reassemble the data', () => {
 
 test('errors', () => {
   const x = new Tensor(new Float32Array(6), [3, 2]);
-  assert.throws(() => takeRows(x, [0, 3]), (e: unknown) => e instanceof ShapeError && e.message === 'takeRows: index out of range at position 1; expected an integer in [0, 2], got 3');
+  assert.throws(
+    () => takeRows(x, [0, 3]),
+    (e: unknown) =>
+      e instanceof ShapeError &&
+      e.message === 'takeRows: index out of range at position 1; expected an integer in [0, 2], got 3',
+  );
   assert.throws(() => takeRows(x, [-1]), ShapeError);
   assert.throws(() => takeRows(x, [0.5]), ShapeError);
   assert.throws(() => takeRows(new Tensor(new Float32Array([1]), []), [0]), ShapeError);
