@@ -11,15 +11,22 @@ export function stridedOffsets(shape: readonly number[], strides: readonly numbe
   const n = numelOf(shape);
   const idx = new Int32Array(n);
   const r = shape.length;
-  const pos = new Array<number>(r).fill(0);
+  // int32 copies (integer arithmetic in the loop); an axis of size 1 never moves, so its
+  // stride is 0 there (a Slice step may exceed int32 on such an axis)
+  const dims = Int32Array.from(shape);
+  const st = Int32Array.from(strides, (s, d) => (shape[d] > 1 ? s : 0));
+  const pos = new Int32Array(r);
+  // the innermost axis as a run, then the outer axes advanced like an odometer
+  const inner = r > 0 ? dims[r - 1] : 1;
+  const innerStride = r > 0 ? st[r - 1] : 0;
   let cur = start;
-  for (let k = 0; k < n; k++) {
-    idx[k] = cur;
-    for (let d = r - 1; d >= 0; d--) {
+  for (let k = 0; k < n; k += inner) {
+    for (let j = 0; j < inner; j++) idx[k + j] = cur + j * innerStride;
+    for (let d = r - 2; d >= 0; d--) {
       pos[d]++;
-      cur += strides[d];
-      if (pos[d] < shape[d]) break;
-      cur -= strides[d] * pos[d];
+      cur += st[d];
+      if (pos[d] < dims[d]) break;
+      cur -= st[d] * pos[d];
       pos[d] = 0;
     }
   }
@@ -41,6 +48,8 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
 /** A value of `shape` (x's element kind) whose element k is x's element `offsets[k]`. */
 export function gatherOffsets(x: Value, shape: readonly number[], offsets: Int32Array): Value {
   const out = allocValue(x.kind, shape);
-  for (let k = 0; k < out.data.length; k++) out.data[k] = x.data[offsets[k]];
+  const src = x.data;
+  const dst = out.data;
+  for (let k = 0; k < dst.length; k++) dst[k] = src[offsets[k]];
   return out;
 }
