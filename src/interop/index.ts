@@ -4,16 +4,13 @@
  */
 export {
   importModel,
-  exportModel,
-  formatFromName,
-  formatFromBytes,
   isOnnxModel,
   type ImportedModel,
-  type ModelFormat,
   type ModelSource,
   type ImportModelOptions,
-  type ExportModelOptions,
 } from './model-io.js';
+export { exportModel, type ExportModelOptions } from './model-export.js';
+export { formatFromName, formatFromBytes, type ModelFormat } from './model-format.js';
 export { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
 export { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
 export { loadWeights, saveWeights } from './model-io-weights.js';

@@ -7,6 +7,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModel, type SequentialModel } from '../models/index.js';
+import { concatBytes } from './concat-arrays.js';
 
 /** A file's bytes, or a longshort model read from a saved directory. */
 export type ModelRead = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'model'; model: SequentialModel };
@@ -27,13 +28,7 @@ export async function readSiblings(path: string, names: readonly string[]): Prom
   const parts = await Promise.all(
     names.map(async (n) => new Uint8Array(await readFile(join(dirname(path), n)))),
   );
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Writes `bytes` to `path` atomically, creating its directory (as `model.save` does). */

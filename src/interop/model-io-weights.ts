@@ -7,7 +7,8 @@ import { showValue } from '../core/check.js';
 import { ConfigError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readKerasWeights, writeKerasWeights } from './keras/keras-weights.js';
-import { inMemory, modelFiles } from './model-io.js';
+import { inMemory } from './model-format.js';
+import { modelFiles } from './model-io.js';
 
 const WEIGHTS_SUFFIX = '.weights.h5';
 

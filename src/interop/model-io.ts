@@ -1,22 +1,30 @@
 /*
- * One entry point each way between longshort and other ecosystems' model files:
- * `importModel(source, { format? })` and `exportModel(model, dest, { format })`. The
- * format comes from the option, else the file name's extension, else the bytes.
- * Paths need Node (read and written through model-io-files.ts, imported on first use and
- * swapped by package.json's "browser" field for a stand-in, so the browser entry reaches
- * no `node:` module); bytes work everywhere.
+ * `importModel(source, { format? })`: other ecosystems' model files (and longshort's own
+ * directory) into longshort. The format comes from the option, else the file name's
+ * extension, else the bytes (model-format.ts). Paths need Node (read through
+ * model-io-files.ts, imported on first use and swapped by package.json's "browser" field
+ * for a stand-in, so the browser entry reaches no `node:` module); bytes work everywhere.
+ * exportModel, the other way, is in model-export.ts.
  */
 import { showValue } from '../core/check.js';
 import { ConfigError, FormatError, UnsupportedError } from '../core/errors.js';
 import type { SequentialModel } from '../models/index.js';
 import { readBrainjsModel, isBrainjsJson } from './brainjs/brainjs-read.js';
-import { writeBrainjsModel } from './brainjs/brainjs-write.js';
-import { exportOnnx } from './onnx/export-onnx.js';
-import { importOnnx, OnnxModel } from './onnx/onnx-model.js';
+import { concatBytes } from './concat-arrays.js';
 import { readKerasArchive, readKerasH5 } from './keras/keras-read.js';
-import { writeKerasArchive, writeKerasH5 } from './keras/keras-write.js';
+import {
+  asBytes,
+  checkFormat,
+  checkKeys,
+  formatFromBytes,
+  formatFromName,
+  inMemory,
+  parseJsonBytes,
+  type Bytes,
+  type ModelFormat,
+} from './model-format.js';
+import { importOnnx, OnnxModel } from './onnx/onnx-model.js';
 import { readTfjsModel, tfjsManifest } from './tfjs/tfjs-read.js';
-import { writeTfjsModel } from './tfjs/tfjs-write.js';
 
 /**
  * The file helpers (Node's fs behind them), imported on first use so that the browser
@@ -25,23 +33,6 @@ import { writeTfjsModel } from './tfjs/tfjs-write.js';
  */
 export const modelFiles = (): Promise<typeof import('./model-io-files.js')> => import('./model-io-files.js');
 const files = modelFiles;
-
-/** Bytes a browser has: a Uint8Array or an ArrayBuffer. */
-type Bytes = Uint8Array | ArrayBuffer;
-
-/**
- * The model file formats:
- * - 'keras': a Keras 3 `.keras` archive; 'h5': a legacy Keras HDF5 model (`.h5`, `.hdf5`);
- * - 'tfjs': a TensorFlow.js layers model (`model.json` + weight shards);
- * - 'longshort': a directory written by `SequentialModel.save` (Node only);
- * - 'onnx': an ONNX file (`.onnx`), imported as an `OnnxModel`;
- * - 'brainjs': the JSON of a brain.js 1.x recurrent net's `toJSON()` (any other `.json` name);
- *   written for the models brain.js's time-step nets can express (`writeBrainjsModel`).
- *
- * @example
- * await exportModel(model, 'web/model.json', { format: 'tfjs' });
- */
-export type ModelFormat = 'keras' | 'h5' | 'tfjs' | 'longshort' | 'onnx' | 'brainjs';
 
 /**
  * What `importModel` returns: a Keras-front model, or an `OnnxModel` for ONNX files.
@@ -102,102 +93,32 @@ export interface ImportModelOptions {
 }
 
 /**
- * Options of `exportModel`.
- *
- * @example
- * await exportModel(model, 'model.h5', { format: 'h5' });
+ * How one file's bytes of each format become a model (`name` for errors). TF.js and
+ * longshort models are several files, so bytes alone are refused for them.
  */
-export interface ExportModelOptions {
-  /** The format; default: from `dest`'s extension. Required when `dest` is null. */
-  format?: ModelFormat;
-}
-
-const FORMATS: readonly ModelFormat[] = ['keras', 'h5', 'tfjs', 'longshort', 'onnx', 'brainjs'];
-
-/**
- * The bytes (and name, when given) of a source held in memory: bytes, an ArrayBuffer or
- * `{ bytes, name }`; null for a path or another kind of source.
- * @example inMemory({ bytes, name: 'm.h5' }) // { bytes, name: 'm.h5' }
- */
-export function inMemory(source: unknown): { bytes: Uint8Array; name: string | undefined } | null {
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer)
-    return { bytes: asBytes(source), name: undefined };
-  if (source === null || typeof source !== 'object' || !('bytes' in source)) return null;
-  const s = source as { bytes: Uint8Array | ArrayBuffer; name?: unknown };
-  return {
-    bytes: asBytes(s.bytes),
-    name: typeof s.name === 'string' ? s.name : undefined,
-  };
-}
-
-/**
- * The format a file name's extension names, or null: `.keras`, `.h5` / `.hdf5`, a name
- * ending `model.json` (TF.js), any other `.json` (brain.js), `.onnx`.
- * @example formatFromName('model.keras') // 'keras'
- */
-export function formatFromName(name: string): ModelFormat | null {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.keras')) return 'keras';
-  if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'h5';
-  if (lower.endsWith('model.json')) return 'tfjs';
-  if (lower.endsWith('.json')) return 'brainjs';
-  if (lower.endsWith('.onnx')) return 'onnx';
-  return null;
-}
-
-/**
- * The format the first bytes of a file show (HDF5 signature: 'h5'; zip: 'keras'; an ONNX
- * ModelProto's leading `ir_version` field: 'onnx'; JSON with brain.js's fields: 'brainjs';
- * other JSON with a `modelTopology`: 'tfjs'), or null.
- * @example formatFromBytes(new Uint8Array(readFileSync('m.h5'))) // 'h5'
- */
-export function formatFromBytes(bytes: Uint8Array): ModelFormat | null {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46)
-    return 'h5';
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)
-    return 'keras';
-  // ModelProto: field 1 (ir_version, varint, 3..20) then another top-level field's tag.
-  if (bytes.length >= 3 && bytes[0] === 0x08 && bytes[1] >= 3 && bytes[1] <= 20) {
-    if ([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(bytes[2])) return 'onnx';
-  }
-  const json = parseJsonBytes(bytes);
-  if (json !== undefined) {
-    if (isBrainjsJson(json)) return 'brainjs';
-    if (json !== null && typeof json === 'object' && 'modelTopology' in json) return 'tfjs';
-  }
-  return null;
-}
-
-/** The bytes as JSON when they start like a JSON object, else undefined. */
-function parseJsonBytes(bytes: Uint8Array): unknown {
-  let i = 0;
-  while (
-    i < bytes.length &&
-    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
-  )
-    i++;
-  if (bytes[i] !== 0x7b) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function checkFormat(op: string, f: unknown): ModelFormat | undefined {
-  if (f === undefined) return undefined;
-  if (!FORMATS.includes(f as ModelFormat))
-    throw new ConfigError(`${op}: format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(f)}`);
-  return f as ModelFormat;
-}
-
-function checkKeys(op: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object')
-    throw new ConfigError(`${op}: options must be an object; got ${String(options)}`);
-  for (const k of Object.keys(options))
-    if (!allowed.includes(k))
-      throw new ConfigError(`${op}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
-}
+const FROM_BYTES: Record<ModelFormat, (bytes: Uint8Array, name: string) => Promise<ImportedModel>> = {
+  keras: readKerasArchive,
+  h5: readKerasH5,
+  onnx: (bytes, name) => importOnnx(bytes, { file: name === 'model' ? 'ONNX model' : name }),
+  brainjs: (bytes, name) => {
+    const json = parseJsonBytes(bytes);
+    if (json === undefined)
+      throw new FormatError(
+        `importModel: ${name}: a brain.js net must be a JSON object; got bytes that do not parse`,
+      );
+    return Promise.resolve(readBrainjsModel(json, name));
+  },
+  tfjs: (_, name) => {
+    throw new UnsupportedError(
+      `importModel: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`,
+    );
+  },
+  longshort: (_, name) => {
+    throw new UnsupportedError(
+      `importModel: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`,
+    );
+  },
+};
 
 /**
  * Reads a model file of another ecosystem (or longshort's own saved directory). Keras,
@@ -312,34 +233,7 @@ export async function importModel(
       `${op}: ${name}: cannot tell the format; expected a .keras archive, an HDF5 .h5 file, an .onnx file or brain.js JSON (or pass { format }), got bytes starting ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
     );
   }
-  switch (format) {
-    case 'keras':
-      return readKerasArchive(bytes, name);
-    case 'h5':
-      return readKerasH5(bytes, name);
-    case 'onnx':
-      return importOnnx(bytes, { file: name === 'model' ? 'ONNX model' : name });
-    case 'brainjs': {
-      const json = parseJsonBytes(bytes);
-      if (json === undefined)
-        throw new FormatError(
-          `${op}: ${name}: a brain.js net must be a JSON object; got bytes that do not parse`,
-        );
-      return readBrainjsModel(json, name);
-    }
-    case 'tfjs':
-      throw new UnsupportedError(
-        `${op}: ${name}: a TF.js model is a model.json and its weight files; expected a path or { modelJson, weightData }, got bytes`,
-      );
-    default:
-      throw new UnsupportedError(
-        `${op}: ${name}: format 'longshort' is a directory; expected a path to it, got bytes`,
-      );
-  }
-}
-
-function asBytes(b: Bytes): Uint8Array {
-  return b instanceof Uint8Array ? b : new Uint8Array(b);
+  return FROM_BYTES[format](bytes, name);
 }
 
 /** The base name of a path or URL-ish file name (`a/b/model.json` -> `model.json`). */
@@ -367,13 +261,7 @@ function readTfjsFiles(
       );
     return asBytes(b);
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return readTfjsModel(modelJson, out, file);
+  return readTfjsModel(modelJson, concatBytes(parts), file);
 }
 
 /** A Map of file name -> bytes: a TF.js model.json with its shards, or one file of any format. */
@@ -400,68 +288,4 @@ async function importFiles(
       `importModel: a Map of files holds a TF.js model.json and its shards, or one model file; expected a model.json or one entry, got ${names.join(', ') || 'none'}`,
     );
   return importModel({ bytes: source.get(names[0])!, name: names[0] }, options);
-}
-
-function siblingPath(path: string, name: string): string {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return cut < 0 ? name : `${path.slice(0, cut + 1)}${name}`;
-}
-
-/**
- * Writes a built `SequentialModel` in another ecosystem's format (or longshort's own
- * directory), or as ONNX (`format: 'onnx'` or a `.onnx` dest; see `exportOnnx`). With a
- * path (Node) the file is written atomically and nothing is returned; with `dest` null the
- * bytes come back. TF.js (`format: 'tfjs'`, or a dest ending `model.json`) writes
- * `weights.bin` beside it; brain.js (`format: 'brainjs'`, or any other `.json` dest) writes
- * the JSON of a brain.js time-step net (see `writeBrainjsModel` for the models it can express).
- *
- * @throws StateError for an unbuilt model; UnsupportedError for what the format cannot express
- *
- * @example
- * await exportModel(model, 'model.keras');           // keras.saving.load_model reads it
- * await exportModel(model, 'model.onnx');            // onnxruntime runs it
- * await exportModel(gruModel, 'net.json');            // brain.js's GRUTimeStep fromJSON reads it
- * const bytes = await exportModel(model, null, { format: 'h5' });
- */
-export async function exportModel(
-  model: SequentialModel,
-  dest: string | null,
-  options: ExportModelOptions = {},
-): Promise<Uint8Array | undefined> {
-  const op = 'exportModel';
-  checkKeys(op, options, ['format']);
-  const format =
-    checkFormat(op, options.format) ?? (dest === null ? undefined : (formatFromName(dest) ?? undefined));
-  if (format === undefined)
-    throw new ConfigError(
-      `${op}: cannot tell the format of ${dest ?? 'null'}; expected a .keras, .h5, .onnx, model.json or brain.js .json name, or { format }`,
-    );
-  if (format === 'longshort') {
-    if (dest === null)
-      throw new ConfigError(`${op}: format 'longshort' is a directory; expected a path, got null`);
-    await model.save(dest);
-    return undefined;
-  }
-  if (format === 'tfjs') {
-    if (dest === null)
-      throw new ConfigError(
-        `${op}: format 'tfjs' is a model.json and a weight file; expected a path, got null (use writeTfjsModel for the objects)`,
-      );
-    const { modelJson, weightData } = writeTfjsModel(model);
-    const { writeModelDest } = await files();
-    await writeModelDest(siblingPath(dest, 'weights.bin'), weightData);
-    await writeModelDest(dest, new TextEncoder().encode(JSON.stringify(modelJson)));
-    return undefined;
-  }
-  const bytes =
-    format === 'brainjs'
-      ? new TextEncoder().encode(JSON.stringify(writeBrainjsModel(model)))
-      : format === 'onnx'
-        ? await exportOnnx(model)
-        : format === 'keras'
-          ? await writeKerasArchive(model)
-          : await writeKerasH5(model);
-  if (dest === null) return bytes;
-  await (await files()).writeModelDest(dest, bytes);
-  return undefined;
 }

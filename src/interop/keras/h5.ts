@@ -1,27 +1,27 @@
 /*
- * HDF5 through h5wasm, loaded on first use (a bundle that never reads Keras files
- * never loads it): a whole file read into a small tree of groups, float datasets and
- * attributes, and such a tree written back as bytes.
+ * A whole HDF5 file (bytes) read through h5wasm into the tree of h5-tree.ts, every
+ * declared size checked before it is read.
  */
 import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { checkH5GlobalHeaps } from './h5-check.js';
+import { clearDiagnostics, discardH5, h5, hdf5Reason, tempPath, type H5Module } from './h5-module.js';
+import { group, type H5Group } from './h5-tree.js';
 
-/** An HDF5 dataset read as float32 (or int32 for integer data), row-major. */
-export interface H5Dataset {
-  readonly kind: 'dataset';
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-  readonly attrs: Record<string, unknown>;
+/** The most members (groups, datasets, attributes) and the deepest nesting `readH5` accepts. */
+const MAX_MEMBERS = 100_000;
+const MAX_DEPTH = 64;
+// HDF5 type classes (H5T_INTEGER, H5T_FLOAT): the only datasets read as numbers
+const NUMERIC_CLASSES = new Set([0, 1]);
+
+interface H5Meta {
+  readonly shape?: readonly number[] | null;
+  readonly size?: number;
+  readonly type?: number;
+  readonly vlen?: boolean;
+  readonly signed?: boolean;
+  readonly littleEndian?: boolean;
+  readonly cset?: number;
 }
-
-/** An HDF5 group: its members by name and its attributes. */
-export interface H5Group {
-  readonly kind: 'group';
-  readonly children: Map<string, H5Group | H5Dataset>;
-  readonly attrs: Record<string, unknown>;
-}
-
-type H5Module = typeof import('h5wasm');
 
 /** The low-level functions of h5wasm's Emscripten module that `readH5` calls directly. */
 interface H5Low {
@@ -41,124 +41,6 @@ interface H5Low {
     strides: null,
     ptr: bigint,
   ): number;
-}
-
-let loading: Promise<H5Module> | null = null;
-let counter = 0;
-let instances = 0;
-
-/** The last few KB HDF5 printed to stderr (its error stack), kept instead of printed. */
-let diagnostics = '';
-
-/**
- * Sends what the module writes to stderr (HDF5's error stack on every failure, several
- * KB each) to `diagnostics` instead of the console: a bad file is reported once, as a
- * FormatError, and a long run of bad files does not pile up output.
- */
-function quiet(m: H5Module): H5Module {
-  const FS = m.FS as unknown as {
-    getStream(fd: number): { stream_ops: Record<string, unknown> } | null;
-  };
-  const stream = FS.getStream(2);
-  if (stream !== null) {
-    const decoder = new TextDecoder();
-    stream.stream_ops = {
-      ...stream.stream_ops,
-      write: (_s: unknown, buffer: Uint8Array, offset: number, length: number): number => {
-        diagnostics = (diagnostics + decoder.decode(buffer.subarray(offset, offset + length))).slice(-4096);
-        return length;
-      },
-      fsync: (): number => 0,
-    };
-  }
-  return m;
-}
-
-/** The innermost error HDF5 reported since `diagnostics` was cleared ('H5HG_read(): ...'), or ''. */
-function hdf5Reason(): string {
-  const lines = [...diagnostics.matchAll(/ in (\w+\(\)): (.*)$/gm)];
-  const last = lines[lines.length - 1];
-  return last === undefined ? '' : ` (${last[1]}: ${last[2].trim().slice(0, 120)})`;
-}
-
-async function ready(module: Promise<H5Module>): Promise<H5Module> {
-  const m = await module;
-  await m.ready;
-  return quiet(m);
-}
-
-async function h5(): Promise<H5Module> {
-  // a literal specifier, so that bundlers see the (lazy) dependency
-  loading ??= ready(import('h5wasm'));
-  return loading;
-}
-
-/**
- * Drops the HDF5 module after the wasm code trapped or aborted (its heap may be corrupt):
- * the next read loads a fresh instance (a second copy of the package's module, under a
- * query string: the old one stays in the module cache with its heap, tens of MB per
- * trap; there was none in the first 10,000 inputs of `npm run fuzz -- --loaders h5`).
- * Where the runtime cannot load a second instance (no import.meta.resolve), the same
- * module is kept.
- */
-function discardH5(): void {
-  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
-  if (typeof resolve !== 'function') return;
-  let url: string;
-  try {
-    url = `${resolve('h5wasm')}?instance=${++instances}`;
-  } catch {
-    return;
-  }
-  loading = ready(import(/* @vite-ignore */ url) as Promise<H5Module>);
-}
-
-/** A new empty group. */
-export function group(attrs: Record<string, unknown> = {}): H5Group {
-  return { kind: 'group', children: new Map(), attrs };
-}
-
-/** The group at `path` ('a/b/c') below `g`, created as needed. */
-export function groupAt(g: H5Group, path: string): H5Group {
-  let cur = g;
-  for (const part of path.split('/').filter((p) => p !== '')) {
-    let next = cur.children.get(part);
-    if (next === undefined) {
-      next = group();
-      cur.children.set(part, next);
-    }
-    if (next.kind !== 'group') throw new FormatError(`h5: ${path} is a dataset, not a group`);
-    cur = next;
-  }
-  return cur;
-}
-
-/** The member at `path` below `g`, or undefined. */
-export function memberAt(g: H5Group, path: string): H5Group | H5Dataset | undefined {
-  let cur: H5Group | H5Dataset = g;
-  for (const part of path.split('/').filter((p) => p !== '')) {
-    if (cur.kind !== 'group') return undefined;
-    const next: H5Group | H5Dataset | undefined = cur.children.get(part);
-    if (next === undefined) return undefined;
-    cur = next;
-  }
-  return cur;
-}
-
-/** The most members (groups, datasets, attributes) and the deepest nesting `readH5` accepts. */
-const MAX_MEMBERS = 100_000;
-const MAX_DEPTH = 64;
-// HDF5 type classes (H5T_INTEGER, H5T_FLOAT): the only datasets read as numbers
-const NUMERIC_CLASSES = new Set([0, 1]);
-
-interface H5Meta {
-  readonly shape?: readonly number[] | null;
-  readonly size?: number;
-  readonly type?: number;
-  readonly vlen?: boolean;
-  readonly signed?: boolean;
-  readonly littleEndian?: boolean;
-  readonly cset?: number;
 }
 
 // HDF5 type class H5T_STRING: the only non-numeric attributes read
@@ -357,7 +239,7 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
   checkH5GlobalHeaps(bytes, file);
   const m = await h5();
   const FS = m.FS as unknown as { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void };
-  const name = `/longshort-read-${counter++}.h5`;
+  const name = tempPath('read');
   FS.writeFile(name, bytes);
   let f: InstanceType<H5Module['File']> | null = null;
   let members = 0;
@@ -378,7 +260,7 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
     return out;
   };
   let where = '';
-  diagnostics = '';
+  clearDiagnostics();
   // HDF5 allocates what a file declares (a variable-length string's 4-byte length, a
   // chunk's size) before it can tell the declaration is wrong; the wasm heap may grow by
   // a bounded amount during this read, after which malloc fails and HDF5 reports an error
@@ -450,49 +332,4 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5Group> 
     restore();
     FS.unlink(name);
   }
-}
-
-/**
- * Writes a tree as HDF5 bytes: datasets as little-endian float32, string attributes as
- * strings, string-array attributes as arrays of variable-length strings.
- */
-export async function writeH5(root: H5Group): Promise<Uint8Array> {
-  const m = await h5();
-  const FS = m.FS as unknown as { readFile(p: string): Uint8Array; unlink(p: string): void };
-  const name = `/longshort-write-${counter++}.h5`;
-  const f = new m.File(name, 'w');
-  try {
-    const setAttrs = (
-      target: { create_attribute(n: string, d: never, s?: number[] | null, t?: string | null): void },
-      attrs: Record<string, unknown>,
-    ): void => {
-      for (const [k, v] of Object.entries(attrs)) {
-        if (Array.isArray(v) && v.length === 0)
-          target.create_attribute(k, new Float64Array(0) as never, [0], '<d');
-        else target.create_attribute(k, v as never);
-      }
-    };
-    const walk = (src: H5Group, dst: InstanceType<H5Module['Group']>): void => {
-      setAttrs(dst as never, src.attrs);
-      for (const [key, child] of src.children) {
-        if (child.kind === 'group') walk(child, dst.create_group(key));
-        else {
-          const ds = dst.create_dataset({
-            name: key,
-            data: child.data,
-            shape: [...child.shape],
-            dtype: '<f',
-          });
-          setAttrs(ds as never, child.attrs);
-        }
-      }
-    };
-    walk(root, f);
-    f.flush();
-  } finally {
-    f.close();
-  }
-  const out = FS.readFile(name).slice();
-  FS.unlink(name);
-  return out;
 }

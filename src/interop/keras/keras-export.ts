@@ -9,7 +9,7 @@ import { RecurrentLayer } from '../../models/recurrent-layer.js';
 import type { SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
 import { kerasActivationName, type HardSigmoidFlavor } from './keras-activations.js';
-import type { KerasArray } from './keras-import.js';
+import type { KerasArray } from './keras-config.js';
 import { torchToKerasRecurrent, type KerasCell } from './keras-rnn-weights.js';
 
 type Json = Record<string, unknown>;

@@ -8,24 +8,20 @@
 import { ConfigError, FormatError, UnsupportedError } from '../../core/errors.js';
 import { dense, dropout, embedding } from '../../models/core-layers.js';
 import type { Layer } from '../../models/layer.js';
-import {
-  bidirectional,
-  gru,
-  lstm,
-  simpleRNN,
-  type RecurrentLayerOptions,
-} from '../../models/recurrent-layer.js';
+import { bidirectional, gru, lstm, simpleRNN } from '../../models/recurrent-layer.js';
 import { Tensor } from '../../tensor/index.js';
-import { kerasActivation, type HardSigmoidFlavor } from './keras-activations.js';
-import { kerasToTorchRecurrent, type KerasCell } from './keras-rnn-weights.js';
-
-type Json = Record<string, unknown>;
-
-/** A Keras weight array: its shape and float32 values. */
-export interface KerasArray {
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
+import type { HardSigmoidFlavor } from './keras-activations.js';
+import {
+  bool,
+  checkArray,
+  checkKeys,
+  isObj,
+  num,
+  where,
+  type Json,
+  type KerasArray,
+} from './keras-config.js';
+import { RECURRENT, recurrentOptions, recurrentState } from './keras-recurrent-config.js';
 
 /** One Keras layer turned into a front layer, with how to read its weights. */
 export interface KerasLayerPlan {
@@ -49,188 +45,6 @@ export interface KerasModelPlan {
   /** Input shape without batch (first layer), or null when the file gives none. */
   readonly inputShape: Array<number | null> | null;
   readonly batchSize: number | null;
-}
-
-const RECURRENT: Record<string, KerasCell> = { LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'rnn' };
-const HARMLESS = new Set([
-  'name',
-  'trainable',
-  'dtype',
-  'module',
-  'registered_name',
-  'build_config',
-  'kernel_initializer',
-  'recurrent_initializer',
-  'bias_initializer',
-  'embeddings_initializer',
-  'unit_forget_bias',
-  'unroll',
-  'implementation',
-  'seed',
-  'use_cudnn',
-  'batch_input_shape',
-  'batch_shape',
-  'input_dim_for_build',
-  'quantization_config',
-  'lora_rank',
-  'lora_alpha',
-  'sparse',
-  'ragged',
-  'optional',
-]);
-
-function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function where(file: string, cls: string, name: unknown): string {
-  return `${file}: ${cls} layer '${String(name)}'`;
-}
-
-/** Checks that every key of `c` is known: in `used`, harmless, or a null regularizer/constraint. */
-function checkKeys(w: string, c: Json, used: readonly string[]): void {
-  for (const [k, v] of Object.entries(c)) {
-    if (used.includes(k) || HARMLESS.has(k)) continue;
-    if ((k.endsWith('_regularizer') || k.endsWith('_constraint')) && v === null) continue;
-    if (
-      k === 'zero_output_for_mask' ||
-      k === 'time_major' ||
-      k === 'recurrent_dropout' ||
-      k === 'noise_shape'
-    )
-      continue; // checked by the caller
-    throw new UnsupportedError(
-      `${w}: option '${k}' is not supported; expected none of it, got ${JSON.stringify(v)}`,
-    );
-  }
-  if (c.trainable === false)
-    throw new UnsupportedError(`${w}: frozen layers are not supported; expected trainable true, got false`);
-  const dt = isObj(c.dtype) ? (isObj(c.dtype.config) ? c.dtype.config.name : undefined) : c.dtype;
-  if (dt !== undefined && dt !== null && dt !== 'float32')
-    throw new UnsupportedError(`${w}: dtype must be float32; expected 'float32', got ${JSON.stringify(dt)}`);
-}
-
-function num(w: string, c: Json, k: string, fallback?: number): number {
-  const v = c[k] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new FormatError(`${w}: ${k} must be a number; got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function bool(w: string, c: Json, k: string, fallback: boolean): boolean {
-  const v = c[k] ?? fallback;
-  if (typeof v !== 'boolean') throw new FormatError(`${w}: ${k} must be a boolean; got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function checkArray(
-  w: string,
-  what: string,
-  a: KerasArray | undefined,
-  shape: readonly number[],
-): Float32Array {
-  if (a === undefined)
-    throw new FormatError(
-      `${w}: weight ${what} is missing; expected shape (${shape.join(', ')}), got nothing`,
-    );
-  const ok =
-    a.shape.length === shape.length &&
-    a.shape.every((d, i) => d === shape[i]) &&
-    a.data.length === shape.reduce((x, y) => x * y, 1);
-  if (!ok)
-    throw new FormatError(
-      `${w}: weight ${what} has the wrong shape; expected (${shape.join(', ')}), got (${a.shape.join(', ')})`,
-    );
-  return a.data;
-}
-
-/** The options of a Keras recurrent layer config, checked. */
-function recurrentOptions(
-  w: string,
-  cell: KerasCell,
-  c: Json,
-  flavor: HardSigmoidFlavor,
-  inBidirectional: boolean,
-): RecurrentLayerOptions {
-  const used = [
-    'units',
-    'activation',
-    'recurrent_activation',
-    'use_bias',
-    'return_sequences',
-    'return_state',
-    'go_backwards',
-    'stateful',
-    'dropout',
-    'reset_after',
-  ];
-  checkKeys(w, c, used);
-  if (c.time_major === true) throw new UnsupportedError(`${w}: time_major must be false; got true`);
-  if (typeof c.recurrent_dropout === 'number' && c.recurrent_dropout !== 0) {
-    throw new UnsupportedError(
-      `${w}: recurrent_dropout is not supported; expected 0, got ${c.recurrent_dropout}`,
-    );
-  }
-  if (!inBidirectional && c.zero_output_for_mask === true) {
-    throw new UnsupportedError(
-      `${w}: zero_output_for_mask is only supported inside Bidirectional; expected false, got true`,
-    );
-  }
-  const o: RecurrentLayerOptions = {
-    units: num(w, c, 'units'),
-    activation: kerasActivation(c.activation ?? 'tanh', flavor, w),
-    useBias: bool(w, c, 'use_bias', true),
-    returnSequences: bool(w, c, 'return_sequences', false),
-    returnState: bool(w, c, 'return_state', false),
-    goBackwards: bool(w, c, 'go_backwards', false),
-    stateful: bool(w, c, 'stateful', false),
-    dropout: num(w, c, 'dropout', 0),
-  };
-  if (cell !== 'rnn')
-    o.recurrentActivation = kerasActivation(
-      c.recurrent_activation ?? (flavor === 'keras2' ? 'hard_sigmoid' : 'sigmoid'),
-      flavor,
-      w,
-    );
-  else if (c.recurrent_activation !== undefined)
-    throw new FormatError(
-      `${w}: SimpleRNN has no recurrent_activation; got ${JSON.stringify(c.recurrent_activation)}`,
-    );
-  if (cell === 'gru') o.resetAfter = bool(w, c, 'reset_after', flavor !== 'keras2');
-  else if (c.reset_after !== undefined)
-    throw new FormatError(`${w}: only GRU has reset_after; got ${JSON.stringify(c.reset_after)}`);
-  return o;
-}
-
-/** State-dict entries of one direction of a recurrent layer from its Keras arrays. */
-function recurrentState(
-  w: string,
-  cell: KerasCell,
-  name: string,
-  sfx: string,
-  I: number,
-  o: RecurrentLayerOptions,
-  arrays: readonly KerasArray[],
-  at: number,
-): Map<string, Tensor> {
-  const H = o.units;
-  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-  const resetAfter = o.resetAfter ?? true;
-  const kernel = checkArray(w, 'kernel', arrays[at], [I, G * H]);
-  const rec = checkArray(w, 'recurrent_kernel', arrays[at + 1], [H, G * H]);
-  const bias =
-    o.useBias === false
-      ? null
-      : checkArray(w, 'bias', arrays[at + 2], cell === 'gru' && resetAfter ? [2, G * H] : [G * H]);
-  const t = kerasToTorchRecurrent(cell, I, H, { kernel, recurrentKernel: rec, bias }, resetAfter, w);
-  const m = new Map<string, Tensor>();
-  m.set(`${name}.weight_ih_l0${sfx}`, new Tensor(t.weightIh, [G * H, I]));
-  m.set(`${name}.weight_hh_l0${sfx}`, new Tensor(t.weightHh, [G * H, H]));
-  if (t.biasIh !== null && t.biasHh !== null) {
-    m.set(`${name}.bias_ih_l0${sfx}`, new Tensor(t.biasIh, [G * H]));
-    m.set(`${name}.bias_hh_l0${sfx}`, new Tensor(t.biasHh, [G * H]));
-  }
-  return m;
 }
 
 /** Width of a layer's output features given its input features, for the weight shapes. */

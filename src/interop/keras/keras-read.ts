@@ -8,9 +8,11 @@ import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { readZip } from '../../io/zip-read.js';
 import { sequential, type SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
-import { memberAt, readH5, type H5Dataset, type H5Group } from './h5.js';
+import { memberAt, type H5Dataset, type H5Group } from './h5-tree.js';
+import { readH5 } from './h5.js';
 import type { HardSigmoidFlavor } from './keras-activations.js';
-import { planKerasModel, type KerasArray, type KerasLayerPlan, type KerasModelPlan } from './keras-import.js';
+import type { KerasArray } from './keras-config.js';
+import { planKerasModel, type KerasLayerPlan, type KerasModelPlan } from './keras-import.js';
 import { kerasLayerKeys } from './keras-weights.js';
 
 function parseJson(file: string, what: string, bytes: Uint8Array): unknown {

@@ -10,9 +10,12 @@
 import { FormatError } from '../../core/errors.js';
 import type { SequentialModel } from '../../models/index.js';
 import type { Tensor } from '../../tensor/index.js';
-import { group, groupAt, memberAt, readH5, writeH5, type H5Dataset, type H5Group } from './h5.js';
+import { group, groupAt, memberAt, type H5Dataset, type H5Group } from './h5-tree.js';
+import { writeH5 } from './h5-write.js';
+import { readH5 } from './h5.js';
 import { exportKerasModel, type KerasLayerOut } from './keras-export.js';
-import { planKerasModel, type KerasArray } from './keras-import.js';
+import type { KerasArray } from './keras-config.js';
+import { planKerasModel } from './keras-import.js';
 
 /** Keras' to_snake_case of a class name ('SimpleRNN' -> 'simple_rnn'). */
 export function snakeCase(name: string): string {

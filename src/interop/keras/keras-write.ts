@@ -4,7 +4,8 @@
  */
 import { zipSync } from 'fflate';
 import type { SequentialModel } from '../../models/index.js';
-import { group, groupAt, writeH5 } from './h5.js';
+import { group, groupAt } from './h5-tree.js';
+import { writeH5 } from './h5-write.js';
 import { exportKerasModel } from './keras-export.js';
 import { kerasWeightsTree } from './keras-weights.js';
 

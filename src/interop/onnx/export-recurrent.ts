@@ -6,6 +6,7 @@
 import type { FloatArray } from '../../core/dtype.js';
 import { UnsupportedError } from '../../core/errors.js';
 import type { RnnActivation, RnnVariant } from '../../tensor/ops/recurrent.js';
+import { concatFloat32 } from '../concat-arrays.js';
 import { onnxActivationName, onnxActivationParams } from './activations.js';
 import { GraphBuilder, valueInfo, type AttrValue } from './graph-builder.js';
 
@@ -59,16 +60,6 @@ const ONNX_ORDER: Record<ExportMode, number[]> = {
 function reorder(src: FloatArray, H: number, cols: number, order: readonly number[]): Float32Array {
   const out = new Float32Array(order.length * H * cols);
   order.forEach((g, k) => out.set(src.subarray(g * H * cols, (g + 1) * H * cols), k * H * cols));
-  return out;
-}
-
-function concatArrays(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
 
@@ -132,16 +123,16 @@ function emitNode(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
   const H = s.hiddenSize;
   const D = s.dirs.length;
   const order = ONNX_ORDER[s.mode];
-  const W = b.float('W', concatArrays(s.dirs.map((d) => reorder(d.wIh, H, s.inputSize, order))), [
+  const W = b.float('W', concatFloat32(s.dirs.map((d) => reorder(d.wIh, H, s.inputSize, order))), [
     D,
     G * H,
     s.inputSize,
   ]);
-  const R = b.float('R', concatArrays(s.dirs.map((d) => reorder(d.wHh, H, H, order))), [D, G * H, H]);
+  const R = b.float('R', concatFloat32(s.dirs.map((d) => reorder(d.wHh, H, H, order))), [D, G * H, H]);
   const zeros = new Float32Array(G * H);
   const B = b.float(
     'B',
-    concatArrays(
+    concatFloat32(
       s.dirs.flatMap((d) => [reorder(d.bIh ?? zeros, H, 1, order), reorder(d.bHh ?? zeros, H, 1, order)]),
     ),
     [D, 2 * G * H],
@@ -152,7 +143,7 @@ function emitNode(b: GraphBuilder, x: string, s: RecurrentSpec): RecurrentOut {
   if (s.mode === 'LSTM' && s.variant?.peepholes === true) {
     // longshort's [p_i, p_f, p_o] in ONNX's order i, o, f
     const P = s.dirs.map((d) => reorder(d.wPh!, H, 1, [0, 2, 1]));
-    inputs.push(b.float('P', concatArrays(P), [D, 3 * H]));
+    inputs.push(b.float('P', concatFloat32(P), [D, 3 * H]));
   }
   while (inputs[inputs.length - 1] === '') inputs.pop();
   const attrs: Record<string, AttrValue> = {

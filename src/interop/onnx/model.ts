@@ -1,8 +1,9 @@
 // The decoded ONNX model as plain, checked objects: nodes, attributes, initializers
 // (TensorProto -> Value with every declared size checked against the bytes first).
 import { FormatError, UnsupportedError } from '../../core/errors.js';
+import { LITTLE_ENDIAN } from '../../io/decode-elements.js';
 import { loadOnnxCodec, toInt } from './proto.js';
-import { DATA_TYPE_NAMES, kindOfDataType, makeValue, type Value } from './value.js';
+import { allocValue, DATA_TYPE_NAMES, kindOfDataType, type Value } from './value.js';
 
 /**
  * @example
@@ -131,19 +132,54 @@ interface PModel {
   functions?: unknown[];
 }
 
-const ELEM_BYTES: Record<number, number> = {
-  1: 4,
-  2: 1,
-  3: 1,
-  4: 2,
-  5: 2,
-  6: 4,
-  7: 8,
-  9: 1,
-  11: 8,
-  12: 4,
-  13: 8,
+/**
+ * The typed array that holds each fixed-width ONNX element type on disk, by data_type
+ * (raw_data is those elements, little-endian): FLOAT, UINT8, INT8, UINT16, INT16, INT32,
+ * INT64, BOOL, DOUBLE, UINT32, UINT64.
+ */
+const RAW_ARRAYS: Record<number, RawArrayType> = {
+  1: Float32Array,
+  2: Uint8Array,
+  3: Int8Array,
+  4: Uint16Array,
+  5: Int16Array,
+  6: Int32Array,
+  7: BigInt64Array,
+  9: Uint8Array,
+  11: Float64Array,
+  12: Uint32Array,
+  13: BigUint64Array,
 };
+type RawArray =
+  | Float32Array
+  | Float64Array
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+type RawArrayType =
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Uint8ArrayConstructor
+  | Int8ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor;
+
+/** raw_data (a whole number of little-endian elements) as a fresh array of `type`. */
+function rawElements(raw: Uint8Array, type: RawArrayType): RawArray {
+  const bytes = new Uint8Array(raw); // a copy in its own, aligned buffer (raw may be a Node Buffer view)
+  const size = type.BYTES_PER_ELEMENT;
+  if (!LITTLE_ENDIAN) for (let o = 0; o < bytes.length; o += size) bytes.subarray(o, o + size).reverse();
+  return new type(bytes.buffer);
+}
 
 /** TensorProto -> Value; `where` names the file and the tensor (or node) in errors. */
 export function decodeTensor(t: PTensor, where: string): Value {
@@ -171,55 +207,24 @@ export function decodeTensor(t: PTensor, where: string): Value {
     throw new FormatError(`${where}: tensor must have at most ${MAX_TENSOR_ELEMENTS} elements; got ${n}`);
   const raw = t.raw_data;
   if (raw && raw.length > 0) {
-    const size = ELEM_BYTES[dt];
+    const type = RAW_ARRAYS[dt];
+    const size = type.BYTES_PER_ELEMENT;
     if (raw.length !== n * size) {
       throw new FormatError(
         `${where}: raw_data length must equal numel * ${size} for dims [${dims.join(', ')}]; expected ${n * size} bytes, got ${raw.length}`,
       );
     }
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const out =
-      kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const o = i * size;
-      switch (dt) {
-        case 1:
-          out[i] = view.getFloat32(o, true);
-          break;
-        case 11:
-          out[i] = view.getFloat64(o, true);
-          break;
-        case 2:
-        case 9:
-          out[i] = view.getUint8(o);
-          break;
-        case 3:
-          out[i] = view.getInt8(o);
-          break;
-        case 4:
-          out[i] = view.getUint16(o, true);
-          break;
-        case 5:
-          out[i] = view.getInt16(o, true);
-          break;
-        case 6:
-          out[i] = view.getInt32(o, true);
-          break;
-        case 12:
-          out[i] = view.getUint32(o, true);
-          break;
-        case 7:
-        case 13: {
-          const big = dt === 7 ? view.getBigInt64(o, true) : view.getBigUint64(o, true);
-          const v = Number(big);
-          if (!Number.isSafeInteger(v))
-            throw new FormatError(`${where}: int64 value must fit in 53 bits; got ${big}`);
-          out[i] = v;
-          break;
-        }
+    const src = rawElements(raw, type);
+    const out = allocValue(kind, dims);
+    if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
+      for (let i = 0; i < n; i++) {
+        const v = Number(src[i]);
+        if (!Number.isSafeInteger(v))
+          throw new FormatError(`${where}: int64 value must fit in 53 bits; got ${src[i]}`);
+        out.data[i] = v;
       }
-    }
-    return makeValue(kind, out, dims);
+    } else out.data.set(src);
+    return out;
   }
   const field: ArrayLike<unknown> =
     dt === 1
@@ -236,10 +241,9 @@ export function decodeTensor(t: PTensor, where: string): Value {
       `${where}: tensor data length must equal the numel of dims [${dims.join(', ')}]; expected ${n}, got ${field.length}`,
     );
   }
-  const out =
-    kind === 'float32' ? new Float32Array(n) : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = toInt(field[i], where);
-  return makeValue(kind, out, dims);
+  const out = allocValue(kind, dims);
+  for (let i = 0; i < n; i++) out.data[i] = toInt(field[i], where);
+  return out;
 }
 
 const utf8 = new TextDecoder();

@@ -23,53 +23,55 @@ export function attr(ctx: OpContext, name: string): OnnxAttributeValue | undefin
   return ctx.node.attributes.get(name);
 }
 
-export function attrInt(ctx: OpContext, name: string, dflt: number): number {
+/**
+ * Attribute `name` when it is of the ONNX type `want` (`ok` tells), undefined when the node
+ * has none, else a FormatError naming both types. Behind the typed readers below.
+ */
+function typedAttr<T extends OnnxAttributeValue>(
+  ctx: OpContext,
+  name: string,
+  ok: (v: OnnxAttributeValue) => v is T,
+  want: string,
+): T | undefined {
   const v = ctx.node.attributes.get(name);
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v))
-    throw new FormatError(`${ctx.where}: attribute ${name} must be an INT; got ${typeof v}`);
-  return v;
+  if (v === undefined || ok(v)) return v;
+  throw new FormatError(
+    `${ctx.where}: attribute ${name} must be ${want}; got ${Array.isArray(v) ? 'a list' : typeof v}`,
+  );
+}
+
+const isNumber = (v: OnnxAttributeValue): v is number => typeof v === 'number';
+const isInt = (v: OnnxAttributeValue): v is number => typeof v === 'number' && Number.isInteger(v);
+const isString = (v: OnnxAttributeValue): v is string => typeof v === 'string';
+const isNumbers = (v: OnnxAttributeValue): v is number[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isStrings = (v: OnnxAttributeValue): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+export function attrInt(ctx: OpContext, name: string, dflt: number): number {
+  return typedAttr(ctx, name, isInt, 'an INT') ?? dflt;
 }
 
 export function attrFloat(ctx: OpContext, name: string, dflt: number): number {
-  const v = ctx.node.attributes.get(name);
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number')
-    throw new FormatError(`${ctx.where}: attribute ${name} must be a FLOAT; got ${typeof v}`);
-  return v;
+  return typedAttr(ctx, name, isNumber, 'a FLOAT') ?? dflt;
 }
 
 export function attrString(ctx: OpContext, name: string, dflt: string): string {
-  const v = ctx.node.attributes.get(name);
-  if (v === undefined) return dflt;
-  if (typeof v !== 'string')
-    throw new FormatError(`${ctx.where}: attribute ${name} must be a STRING; got ${typeof v}`);
-  return v;
+  return typedAttr(ctx, name, isString, 'a STRING') ?? dflt;
 }
 
+/** INTS (a single INT reads as a list of one). */
 export function attrInts(ctx: OpContext, name: string): number[] | undefined {
   const v = ctx.node.attributes.get(name);
-  if (v === undefined) return undefined;
-  if (typeof v === 'number') return [v];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
-    throw new FormatError(`${ctx.where}: attribute ${name} must be INTS`);
-  return v as number[];
+  return typeof v === 'number' ? [v] : typedAttr(ctx, name, isNumbers, 'INTS');
 }
 
 export function attrFloats(ctx: OpContext, name: string): number[] | undefined {
-  const v = ctx.node.attributes.get(name);
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
-    throw new FormatError(`${ctx.where}: attribute ${name} must be FLOATS`);
-  return v as number[];
+  return typedAttr(ctx, name, isNumbers, 'FLOATS');
 }
 
 export function attrStrings(ctx: OpContext, name: string): string[] | undefined {
-  const v = ctx.node.attributes.get(name);
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-    throw new FormatError(`${ctx.where}: attribute ${name} must be STRINGS`);
-  return v as string[];
+  return typedAttr(ctx, name, isStrings, 'STRINGS');
 }
 
 /** A required input. */

@@ -1,6 +1,7 @@
 // Element-wise ONNX ops with multidirectional (numpy) broadcasting, activations, Cast.
 import { ShapeError, UnsupportedError } from '../../core/errors.js';
 import { attrFloat, attrInt, need, needFloat, type OpContext, type OpImpl } from './op-context.js';
+import { broadcastIndex } from './strided.js';
 import {
   allocValue,
   isFloat,
@@ -26,33 +27,6 @@ export function broadcastShapes(ctx: OpContext, a: readonly number[], b: readonl
     out.push(x === 1 ? y : x);
   }
   return out;
-}
-
-/** For each output element, the flat index into an input of `shape` broadcast to `out`. */
-export function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array {
-  const n = numelOf(out);
-  const idx = new Int32Array(n);
-  const r = out.length;
-  const strides = new Array<number>(r).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const oi = r - shape.length + i;
-    strides[oi] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  const pos = new Array<number>(r).fill(0);
-  let cur = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = cur;
-    for (let d = r - 1; d >= 0; d--) {
-      pos[d]++;
-      cur += strides[d];
-      if (pos[d] < out[d]) break;
-      cur -= strides[d] * pos[d];
-      pos[d] = 0;
-    }
-  }
-  return idx;
 }
 
 function resultKind(ctx: OpContext, a: Value, b: Value): ElemKind {

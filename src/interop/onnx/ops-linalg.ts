@@ -2,7 +2,7 @@
 import { ShapeError } from '../../core/errors.js';
 import { broadcastShapes } from './ops-elementwise.js';
 import { attrFloat, attrInt, needFloat, type OpContext, type OpImpl } from './op-context.js';
-import { broadcastIndex } from './ops-elementwise.js';
+import { broadcastIndex } from './strided.js';
 import { allocValue, numelOf, type Value } from './value.js';
 
 function matmul(ctx: OpContext, a0: Value, b0: Value): Value {

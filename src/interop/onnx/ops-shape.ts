@@ -1,40 +1,18 @@
 // ONNX ops that move, select or make data: Transpose, Reshape, (Un)Squeeze, Flatten, Slice,
 // Concat, Split, Gather, Shape, Size, Constant, ConstantOfShape, Expand, Range.
 import { FormatError, ShapeError, UnsupportedError } from '../../core/errors.js';
-import { broadcastIndex, broadcastShapes } from './ops-elementwise.js';
+import { stridesOf } from '../../core/shape.js';
+import { broadcastShapes } from './ops-elementwise.js';
 import { attr, attrInt, attrInts, axisOf, intList, need, type OpContext, type OpImpl } from './op-context.js';
+import { broadcastIndex, gatherOffsets, stridedOffsets } from './strided.js';
 import { allocValue, makeValue, numelOf, type Value } from './value.js';
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
 
 /** Permutes axes (also used by the recurrent ops for layout 1). */
 export function transpose(x: Value, perm: readonly number[]): Value {
   const shape = perm.map((p) => x.shape[p]);
-  const out = allocValue(x.kind, shape);
   const inStrides = stridesOf(x.shape);
-  const st = perm.map((p) => inStrides[p]);
-  const r = shape.length;
-  const pos = new Array<number>(r).fill(0);
-  let src = 0;
-  for (let k = 0; k < out.data.length; k++) {
-    out.data[k] = x.data[src];
-    for (let d = r - 1; d >= 0; d--) {
-      pos[d]++;
-      src += st[d];
-      if (pos[d] < shape[d]) break;
-      src -= st[d] * pos[d];
-      pos[d] = 0;
-    }
-  }
-  return out;
+  const permuted = perm.map((p) => inStrides[p]);
+  return gatherOffsets(x, shape, stridedOffsets(shape, permuted));
 }
 
 function reshapeTo(x: Value, shape: readonly number[]): Value {
@@ -135,19 +113,10 @@ function sliceOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[
     begin[a] = s;
     step[a] = st;
   });
-  const out = allocValue(x.kind, shape);
   const strides = stridesOf(x.shape);
-  const pos = new Array<number>(r).fill(0);
-  for (let k = 0; k < out.data.length; k++) {
-    let src = 0;
-    for (let d = 0; d < r; d++) src += (begin[d] + pos[d] * step[d]) * strides[d];
-    out.data[k] = x.data[src];
-    for (let d = r - 1; d >= 0; d--) {
-      if (++pos[d] < shape[d]) break;
-      pos[d] = 0;
-    }
-  }
-  return [out];
+  const start = begin.reduce((o, b, d) => o + b * strides[d], 0);
+  const scaled = strides.map((s, d) => s * step[d]);
+  return [gatherOffsets(x, shape, stridedOffsets(shape, scaled, start))];
 }
 
 /** Concatenates values along an axis (also used by the recurrent ops). */
@@ -264,10 +233,7 @@ function constantOfShapeOp(ctx: OpContext, inputs: readonly (Value | undefined)[
 function expandOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {
   const x = need(ctx, inputs, 0);
   const shape = broadcastShapes(ctx, x.shape, intList(ctx, need(ctx, inputs, 1), 'shape'));
-  const out = allocValue(x.kind, shape);
-  const ix = broadcastIndex(x.shape, shape);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = x.data[ix[i]];
-  return [out];
+  return [gatherOffsets(x, shape, broadcastIndex(x.shape, shape))];
 }
 
 function rangeOp(ctx: OpContext, inputs: readonly (Value | undefined)[]): Value[] {

@@ -7,7 +7,8 @@
 import { FormatError, UnsupportedError } from '../../core/errors.js';
 import { sequential, type SequentialModel } from '../../models/sequential-model.js';
 import type { Tensor } from '../../tensor/index.js';
-import { planKerasModel, type KerasArray } from '../keras/keras-import.js';
+import type { KerasArray } from '../keras/keras-config.js';
+import { planKerasModel } from '../keras/keras-import.js';
 
 type Json = Record<string, unknown>;
 

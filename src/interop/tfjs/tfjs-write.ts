@@ -6,6 +6,7 @@
  */
 import { UnsupportedError } from '../../core/errors.js';
 import type { SequentialModel } from '../../models/index.js';
+import { concatBytes } from '../concat-arrays.js';
 import { exportKerasModel } from '../keras/keras-export.js';
 import type { TfjsWeightSpec } from './tfjs-read.js';
 
@@ -128,12 +129,7 @@ export function writeTfjsModel(
     const qs = Array.from(v, (x) => Math.min(levels, Math.max(0, Math.round((x - lo) / scale))));
     return q === 'uint8' ? Uint8Array.from(qs) : new Uint8Array(Uint16Array.from(qs).buffer);
   });
-  const weightData = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    weightData.set(p, off);
-    off += p.length;
-  }
+  const weightData = concatBytes(parts);
   const modelJson: Json = {
     modelTopology: {
       class_name: 'Sequential',
