@@ -4,7 +4,10 @@
 import type { FloatArray } from '../core/dtype.js';
 import { gemmRef, type Gemm, type GemmArgs } from './ref/f-gemm-ref.js';
 
-/** A float32 GEMM kernel after the entry's checks: M, N, K >= 1 and alpha != 0. */
+/**
+ * A float32 GEMM kernel after the entry's checks: M, N, K >= 1 and alpha != 0. It reads
+ * its arguments from `g` before it calls anything (the entry reuses one tuple).
+ */
 export type F32GemmKernel = (g: GemmArgs<Float32Array>) => void;
 
 /**
@@ -27,9 +30,31 @@ export function f32GemmEntry(kernel: F32GemmKernel): Gemm {
       scaleC(M, N, beta, C, cOff, ldc);
       return;
     }
-    kernel([transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc]);
+    // one tuple for every call (kernels read it before anything else runs): nothing allocated per call
+    const g = args;
+    g[0] = transA;
+    g[1] = transB;
+    g[2] = M;
+    g[3] = N;
+    g[4] = K;
+    g[5] = alpha;
+    g[6] = A;
+    g[7] = aOff;
+    g[8] = lda;
+    g[9] = B;
+    g[10] = bOff;
+    g[11] = ldb;
+    g[12] = beta;
+    g[13] = C;
+    g[14] = cOff;
+    g[15] = ldc;
+    kernel(g);
   };
 }
+
+const none = new Float32Array(0);
+/** The arguments `f32GemmEntry` hands its kernels, reused by every call. */
+const args: GemmArgs<Float32Array> = [false, false, 0, 0, 0, 0, none, 0, 0, none, 0, 0, 0, none, 0, 0];
 
 /** C = beta * C over the M x N window (beta = 0 writes zeros, NaN included). */
 export function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {
