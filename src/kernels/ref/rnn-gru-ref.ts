@@ -58,59 +58,6 @@ export function gruStepForwardRef(
   }
 }
 
-/**
- * The backward of `gruStepForwardRef` over the `bs` active rows.
- *
- * Buffers:
- * - `gates` (bs, 3H) at `gOff`: the saved activations [r, z, n].
- * - `ghn` (bs, H) at `hOff`: the saved gh_n + b_hn.
- * - `hPrev` (bs, H) at `hOff`: the saved state before the step.
- * - `dh` (bs, H) at 0: in: gradient w.r.t. h'; out: its direct part z * dh' of the
- *   gradient w.r.t. h (the caller adds dGh W_hh).
- * - `dGx` (bs, 3H) at `gOff`: receives the gradient w.r.t. the input pre-activations.
- * - `dGh` (bs, 3H) at `gOff`: receives the gradient w.r.t. h W_hh^T + b_hh
- *   (equal to dGx in the r and z parts, r * dGx in the n part).
- * - `v`: the forward's reset-after variant.
- */
-export function gruStepBackwardRef(
-  bs: number,
-  H: number,
-  gates: FloatArray,
-  gOff: number,
-  ghn: FloatArray,
-  hPrev: FloatArray,
-  hOff: number,
-  dh: FloatArray,
-  dGx: FloatArray,
-  dGh: FloatArray,
-  v: RnnVariant,
-): void {
-  const G = 3 * H;
-  const gb = clipBounds(v.gate, v.clip, gates); // (2) or null
-  const cb = clipBounds(v.cell, v.clip, gates); // (2) or null
-  for (let b = 0; b < bs; b++) {
-    const gr = gOff + b * G;
-    const sr = hOff + b * H;
-    const dr = b * H;
-    for (let j = 0; j < H; j++) {
-      const r = gates[gr + j];
-      const z = gates[gr + H + j];
-      const n = gates[gr + 2 * H + j];
-      const d = dh[dr + j];
-      const dan = d * (1 - z) * clippedGrad(v.cell, n, cb);
-      const dar = dan * ghn[sr + j] * clippedGrad(v.gate, r, gb);
-      const daz = d * (hPrev[sr + j] - n) * clippedGrad(v.gate, z, gb);
-      dGx[gr + j] = dar;
-      dGx[gr + H + j] = daz;
-      dGx[gr + 2 * H + j] = dan;
-      dGh[gr + j] = dar;
-      dGh[gr + H + j] = daz;
-      dGh[gr + 2 * H + j] = dan * r;
-      dh[dr + j] = d * z;
-    }
-  }
-}
-
 /*
  * The GRU with the reset gate before the recurrent matmul (Keras reset_after=False,
  * TF.js, ONNX linear_before_reset=0), as two halves around the caller's GEMM
@@ -163,19 +110,32 @@ export function gruResetBeforeStepRef(
 }
 
 /**
- * One half of the reset-before backward, from the saved `gates` and `hPrev` (bs, H) at
- * `hOff`, either side of the caller's GEMM d(rh) = dGx_n W_hn:
- * - half 1: from dh (bs, H) at 0 (gradient w.r.t. h'), the z and n parts of `dGx` and
- *   `dGh` (bs, 3H) at `gOff` (both the pre-activation gradients); `drh` is not read;
- * - half 2: from d(rh) `drh` (bs, H) at 0, the r part of `dGx` and `dGh`, and `dh` turned
- *   into its direct part z*dh' + r*d(rh) (the caller adds the r, z parts' dGh W_hh).
+ * The backward of a GRU step (`gruStepForwardRef`, or the two halves of
+ * `gruResetBeforeStepRef`) over the `bs` active rows, in two halves: the reset-before
+ * GRU forms d(rh) = dGx_n W_hn between them, the reset-after GRU runs them back to back.
+ * - half 1: the z and n parts of `dGx` and `dGh`;
+ * - half 2: their r parts, and `dh` turned into its direct part of the gradient w.r.t. h,
+ *   z*dh' (reset-before: + r*d(rh)); the caller adds dGh W_hh.
+ *
+ * Buffers:
+ * - `gates` (bs, 3H) at `gOff`: the saved activations [r, z, n].
+ * - `ghn` (bs, H) at `hOff`: the saved gh_n + b_hn (reset-after; read by half 2).
+ * - `hPrev` (bs, H) at `hOff`: the saved state before the step.
+ * - `drh` (bs, H) at 0: the reset-before GRU's d(rh) (read by half 2); else not read.
+ * - `dh` (bs, H) at 0: the gradient w.r.t. h' (changed by half 2, see above).
+ * - `dGx` (bs, 3H) at `gOff`: receives the gradient w.r.t. the input pre-activations.
+ * - `dGh` (bs, 3H) at `gOff`: receives the gradient w.r.t. the recurrent pre-activations:
+ *   dGx in the r and z parts; in the n part r * dGx_n (reset-after: w.r.t.
+ *   h W_hn^T + b_hn), or dGx_n (reset-before: w.r.t. (r*h) W_hn^T).
+ * - `v`: the forward's cell variant.
  */
-export function gruResetBeforeBackwardRef(
+export function gruStepBackwardRef(
   half: 1 | 2,
   bs: number,
   H: number,
   gates: FloatArray,
   gOff: number,
+  ghn: FloatArray,
   hPrev: FloatArray,
   hOff: number,
   drh: FloatArray,
@@ -185,29 +145,31 @@ export function gruResetBeforeBackwardRef(
   v: RnnVariant,
 ): void {
   const G = 3 * H;
+  const after = v.resetAfter;
   const gb = clipBounds(v.gate, v.clip, gates); // (2) or null
   const cb = clipBounds(v.cell, v.clip, gates); // (2) or null
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const sr = hOff + b * H;
+    const dr = b * H;
     for (let j = 0; j < H; j++) {
+      const r = gates[gr + j];
       const z = gates[gr + H + j];
+      const d = dh[dr + j];
       if (half === 1) {
         const n = gates[gr + 2 * H + j];
-        const d = dh[b * H + j];
         const dan = d * (1 - z) * clippedGrad(v.cell, n, cb);
         const daz = d * (hPrev[sr + j] - n) * clippedGrad(v.gate, z, gb);
         dGx[gr + H + j] = daz;
         dGx[gr + 2 * H + j] = dan;
         dGh[gr + H + j] = daz;
-        dGh[gr + 2 * H + j] = dan;
+        dGh[gr + 2 * H + j] = after ? dan * r : dan;
       } else {
-        const r = gates[gr + j];
-        const d = drh[b * H + j];
-        const dar = d * hPrev[sr + j] * clippedGrad(v.gate, r, gb);
+        const rGrad = clippedGrad(v.gate, r, gb);
+        const dar = after ? dGx[gr + 2 * H + j] * ghn[sr + j] * rGrad : drh[dr + j] * hPrev[sr + j] * rGrad;
         dGx[gr + j] = dar;
         dGh[gr + j] = dar;
-        dh[b * H + j] = dh[b * H + j] * z + d * r;
+        dh[dr + j] = after ? d * z : d * z + drh[dr + j] * r;
       }
     }
   }

@@ -1,7 +1,7 @@
 import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray } from '../../core/dtype.js';
 import { gemmRef, type Gemm } from './f-gemm-ref.js';
-import { gruResetBeforeBackwardRef, gruStepBackwardRef } from './rnn-gru-ref.js';
+import { gruStepBackwardRef } from './rnn-gru-ref.js';
 import {
   inputProjectionRef,
   isResetBefore,
@@ -239,12 +239,7 @@ export function rnnSequenceBackwardRef(
       const o = off * Hout;
       for (let k = 0; k < bs * Hout; k++) dh[k] += dOutput[o + k];
     }
-    if (resetBefore) {
-      gruResetBeforeBackwardRef(1, bs, H, gates, off * GH, hPrev, off * H, drh, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, H, 1, dGx, off * GH + 2 * H, GH, wHh, 2 * H * H, H, 0, drh, 0, H);
-      gruResetBeforeBackwardRef(2, bs, H, gates, off * GH, hPrev, off * H, drh, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, 2 * H, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
-    } else if (isLstm) {
+    if (isLstm) {
       if (wHr !== null) {
         copy(dh, 0, dHall, off * Hout, bs * Hout);
         gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr, 0, H, 0, dRaw, 0, H);
@@ -253,8 +248,12 @@ export function rnnSequenceBackwardRef(
       lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dhRaw, 0, dc, dGx, v, ph, dPh);
       gemm(false, false, bs, Hout, GH, 1, dGx, off * GH, GH, wHh, 0, Hout, 0, dh, 0, Hout);
     } else if (isGru) {
-      gruStepBackwardRef(bs, H, gates, off * GH, ghn, hPrev, off * H, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
+      gruStepBackwardRef(1, bs, H, gates, off * GH, ghn, hPrev, off * H, drh, dh, dGx, dGh, v);
+      if (resetBefore)
+        gemm(false, false, bs, H, H, 1, dGx, off * GH + 2 * H, GH, wHh, 2 * H * H, H, 0, drh, 0, H);
+      gruStepBackwardRef(2, bs, H, gates, off * GH, ghn, hPrev, off * H, drh, dh, dGx, dGh, v);
+      // dh += dGh W_hh (reset-before: only the r, z parts; the n part went into drh)
+      gemm(false, false, bs, H, resetBefore ? 2 * H : GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
     } else {
       rnnStepBackwardRef(bs, H, gates, off * H, dh, dGx, v);
       gemm(false, false, bs, H, GH, 1, dGx, off * GH, GH, wHh, 0, H, 0, dh, 0, H);

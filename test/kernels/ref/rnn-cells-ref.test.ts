@@ -153,7 +153,9 @@ test('gruStepForwardRef/BackwardRef: equations and central differences', () => {
   const dh = wh.slice();
   const dGx = new Float64Array(bs * 3 * H);
   const dGh = new Float64Array(bs * 3 * H);
-  gruStepBackwardRef(bs, H, gates, 0, ghn, h, 0, dh, dGx, dGh, GRU);
+  const drh = new Float64Array(0); // read by the reset-before GRU only
+  gruStepBackwardRef(1, bs, H, gates, 0, ghn, h, 0, drh, dh, dGx, dGh, GRU);
+  gruStepBackwardRef(2, bs, H, gates, 0, ghn, h, 0, drh, dh, dGx, dGh, GRU);
   assertClose(dGx, numGrad(objective, gx), { rtol: 1e-6, atol: 1e-9, what: 'dGx' });
   assertClose(dGh, numGrad(objective, gh), { rtol: 1e-6, atol: 1e-9, what: 'dGh' });
   assertClose(dh, numGrad(objective, h), { rtol: 1e-6, atol: 1e-9, what: 'dh (direct part)' });
