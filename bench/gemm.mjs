@@ -107,7 +107,8 @@ for (const s of shapes) {
       'relaxed',
       () => f32GemmWasmRelaxed(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc),
     ]);
-  if (blas) kernels.push(['blas', () => blas.sgemm(ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)]);
+  if (blas)
+    kernels.push(['blas', () => blas.sgemm([ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, ldc])]);
   if (mod) {
     // the same call with operands already in wasm memory (what the wrapper copies in)
     const ar = mod.arena;

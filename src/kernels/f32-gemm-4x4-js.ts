@@ -1,5 +1,5 @@
-import type { FloatArray } from '../core/dtype.js';
-import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
+import { f32GemmEntry, type F32GemmKernel } from './f32-gemm-entry.js';
+import type { Gemm } from './ref/f-gemm-ref.js';
 
 // Optimized pure-JS f32 GEMM, the fallback where WebAssembly SIMD is missing. Same
 // contract and signature as `gemmRef` (C = alpha * op(A) op(B) + beta * C, row-major).
@@ -22,36 +22,11 @@ let packB = new Float32Array(0); // [NC / NR][KC][NR]
 const tile = new Float64Array(MR * NR); // [MR][NR]
 
 /**
- * f32 GEMM in JavaScript, 4x4 register-blocked (`f32-gemm-4x4-js`). Float32Array
- * operands only; any other operand type is handed to `gemmRef`.
+ * The 4x4 register-blocked kernel behind `f32Gemm4x4Js`, on arguments `f32GemmEntry`
+ * checked (also the WebAssembly GEMMs' fallback).
  */
-export const f32Gemm4x4Js: Gemm = function f32Gemm4x4Js(
-  transA,
-  transB,
-  M,
-  N,
-  K,
-  alpha,
-  A,
-  aOff,
-  lda,
-  B,
-  bOff,
-  ldb,
-  beta,
-  C,
-  cOff,
-  ldc,
-) {
-  if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
-    gemmRef(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-    return;
-  }
-  if (M === 0 || N === 0) return;
-  if (K === 0 || alpha === 0) {
-    scaleC(M, N, beta, C, cOff, ldc);
-    return;
-  }
+export const f32Gemm4x4Kernel: F32GemmKernel = (g) => {
+  const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = g;
   // op(A)(i, k) = A[aOff + i * aRs + k * aCs]; op(B)(k, j) = B[bOff + k * bRs + j * bCs]
   const aRs = transA ? 1 : lda;
   const aCs = transA ? lda : 1;
@@ -163,12 +138,8 @@ export const f32Gemm4x4Js: Gemm = function f32Gemm4x4Js(
   }
 };
 
-/** C = beta * C over the M x N window (beta = 0 writes zeros, NaN included). */
-export function scaleC(M: number, N: number, beta: number, C: FloatArray, cOff: number, ldc: number): void {
-  if (beta === 1) return;
-  for (let i = 0; i < M; i++) {
-    const row = cOff + i * ldc;
-    if (beta === 0) C.fill(0, row, row + N);
-    else for (let j = 0; j < N; j++) C[row + j] *= beta;
-  }
-}
+/**
+ * f32 GEMM in JavaScript, 4x4 register-blocked (`f32-gemm-4x4-js`). Float32Array
+ * operands only; any other operand type is handed to `gemmRef` (see `f32GemmEntry`).
+ */
+export const f32Gemm4x4Js: Gemm = f32GemmEntry(f32Gemm4x4Kernel);

@@ -1,5 +1,6 @@
-import { f32Gemm4x4Js, scaleC } from './f32-gemm-4x4-js.js';
-import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
+import { f32Gemm4x4Kernel } from './f32-gemm-4x4-js.js';
+import { f32GemmEntry, type F32GemmKernel } from './f32-gemm-entry.js';
+import type { Gemm } from './ref/f-gemm-ref.js';
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 import type { WasmFlavor } from './wasm/relaxed-probe.js';
 
@@ -73,47 +74,22 @@ function copyIn(
 }
 
 /**
- * An f32 GEMM over one build of the wasm GEMM module ('simd' or 'relaxed'), with the
- * `Gemm` signature and `gemmRef`'s contract: C = alpha * op(A) op(B) + beta * C, row-major.
+ * The f32 GEMM kernel of one build of the wasm GEMM module ('simd' or 'relaxed'), on
+ * arguments `f32GemmEntry` checked: C = alpha * op(A) op(B) + beta * C, row-major.
  *
  * Operands are copied into the module's memory per call (op(A), op(B), and C when
- * beta != 0), the kernel packs and blocks them, and C is copied back. Float64Array
- * operands go to `gemmRef`; where the build cannot run, Float32Array operands go to
- * `f32Gemm4x4Js`. Accumulates in float32 (error grows with K, unlike `gemmRef`).
+ * beta != 0), the kernel packs and blocks them, and C is copied back. Where the build
+ * cannot run, `f32Gemm4x4Kernel` runs instead. Accumulates in float32 (error grows with
+ * K, unlike `gemmRef`).
  */
-function makeWasmGemm(flavor: WasmFlavor): Gemm {
-  const self: Gemm = function wasmGemm(
-    transA,
-    transB,
-    M,
-    N,
-    K,
-    alpha,
-    A,
-    aOff,
-    lda,
-    B,
-    bOff,
-    ldb,
-    beta,
-    C,
-    cOff,
-    ldc,
-  ) {
-    if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
-      gemmRef(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-      return;
-    }
+function wasmGemmKernel(flavor: WasmFlavor): F32GemmKernel {
+  const self: F32GemmKernel = (g) => {
     const mod = f32GemmModule(flavor);
     if (mod === null) {
-      f32Gemm4x4Js(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      f32Gemm4x4Kernel(g);
       return;
     }
-    if (M === 0 || N === 0) return;
-    if (K === 0 || alpha === 0) {
-      scaleC(M, N, beta, C, cOff, ldc);
-      return;
-    }
+    const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = g;
     // Physical shapes: A is M x K (K x M if transA), B is K x N (N x K if transB).
     const aRows = transA ? K : M;
     const aCols = transA ? M : K;
@@ -131,14 +107,14 @@ function makeWasmGemm(flavor: WasmFlavor): Gemm {
     if (bytes > maxCallBytes) {
       if (M === 1) {
         // op(B) alone is too large for wasm memory: the JS kernel streams it instead
-        f32Gemm4x4Js(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+        f32Gemm4x4Kernel(g);
         return;
       }
       // rows of C are independent: op(A) rows [0, h) and [h, M)
       const h = M >> 1;
-      self(transA, transB, h, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      self([transA, transB, h, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc]);
       const aOff2 = transA ? aOff + h : aOff + h * lda;
-      self(transA, transB, M - h, N, K, alpha, A, aOff2, lda, B, bOff, ldb, beta, C, cOff + h * ldc, ldc);
+      self([transA, transB, M - h, N, K, alpha, A, aOff2, lda, B, bOff, ldb, beta, C, cOff + h * ldc, ldc]);
       return;
     }
     const arena = mod.arena;
@@ -189,15 +165,18 @@ function makeWasmGemm(flavor: WasmFlavor): Gemm {
   return self;
 }
 
+/** The kernel of `f32GemmWasmSimd` (the native BLAS GEMM's fallback for small problems). */
+export const f32GemmWasmSimdKernel: F32GemmKernel = wasmGemmKernel('simd');
+
 /**
  * f32 GEMM in WebAssembly SIMD (`f32-gemm-5x8-wasmsimd`, 128-bit: deterministic), with
- * the `Gemm` signature and `gemmRef`'s contract (see `makeWasmGemm`).
+ * the `Gemm` signature and `gemmRef`'s contract (see `wasmGemmKernel`, `f32GemmEntry`).
  */
-export const f32GemmWasmSimd: Gemm = makeWasmGemm('simd');
+export const f32GemmWasmSimd: Gemm = f32GemmEntry(f32GemmWasmSimdKernel);
 
 /**
  * The same in relaxed SIMD (`f32-gemm-6x8-wasmrelaxed`: f32x4.relaxed_madd, fused where
  * the CPU has FMA, so results may differ from the 128-bit kernel by rounding); the 4x4 JS
  * kernel where relaxed SIMD is missing.
  */
-export const f32GemmWasmRelaxed: Gemm = makeWasmGemm('relaxed');
+export const f32GemmWasmRelaxed: Gemm = f32GemmEntry(wasmGemmKernel('relaxed'));

@@ -1,4 +1,5 @@
-import { f32GemmWasmSimd } from './f32-gemm-5x8-wasmsimd.js';
+import { f32GemmWasmSimdKernel } from './f32-gemm-5x8-wasmsimd.js';
+import { f32GemmEntry, type F32GemmKernel } from './f32-gemm-entry.js';
 import { nativeBlas } from './native/blas-loader.js';
 import type { Gemm } from './ref/f-gemm-ref.js';
 
@@ -24,57 +25,27 @@ export function f32GemmBlasCalls(): number {
   return blasCalls;
 }
 
-/** Counts one BLAS call made elsewhere (the recurrent driver's). */
-export function countBlasCall(): void {
+/**
+ * The BLAS call of `f32GemmBlas` (also the recurrent drivers' outside GEMM): one
+ * `cblas_sgemm` on the operands in place, one BLAS thread. A BLAS's bits depend on how it
+ * splits a GEMM (OpenBLAS 0.3.21's AVX2 kernels: 1 vs 2 threads, and row- or
+ * column-split calls, differ in the last bits of 0.2-40% of the elements), and results
+ * must not depend on the thread count.
+ */
+export const f32GemmBlasKernel: F32GemmKernel = (g) => {
+  const blas = nativeBlas();
+  if (blas === null) throw new Error('native-blas: BLAS vanished');
+  blas.setThreads(1);
   blasCalls++;
-}
+  blas.sgemm(g);
+};
 
 /**
  * f32 GEMM in the machine's BLAS (`cblas_sgemm`, called on the operands in place: no
- * copies) for large float32 problems, `f32GemmWasmSimd` for small ones, float64 and
- * where no BLAS loaded. `gemmRef`'s contract.
+ * copies) for large float32 problems, `f32GemmWasmSimd`'s kernel for small ones and
+ * where no BLAS loaded, `gemmRef` for float64 (see `f32GemmEntry`).
  */
-export const f32GemmBlas: Gemm = function f32GemmBlas(
-  transA,
-  transB,
-  M,
-  N,
-  K,
-  alpha,
-  A,
-  aOff,
-  lda,
-  B,
-  bOff,
-  ldb,
-  beta,
-  C,
-  cOff,
-  ldc,
-) {
-  const blas = nativeBlas();
-  if (
-    blas === null ||
-    !blasWorthIt(M, N, K) ||
-    !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
-  ) {
-    f32GemmWasmSimd(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-    return;
-  }
-  blasCalls++;
-  blas.sgemm(
-    transA,
-    transB,
-    M,
-    N,
-    K,
-    alpha,
-    A.subarray(aOff),
-    lda,
-    B.subarray(bOff),
-    ldb,
-    beta,
-    C.subarray(cOff),
-    ldc,
-  );
-};
+export const f32GemmBlas: Gemm = f32GemmEntry((g) => {
+  if (nativeBlas() === null || !blasWorthIt(g[2], g[3], g[4])) f32GemmWasmSimdKernel(g);
+  else f32GemmBlasKernel(g);
+});

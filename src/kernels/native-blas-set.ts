@@ -3,7 +3,7 @@
 // each recurrent layer the input projection, every step's recurrent GEMM (the time loop
 // runs in JS, f32-rnn-sequence-blas.ts) and the weight and input gradients; large matmuls
 // (the heads and Linear layers). The fused gate kernels and small GEMMs stay in wasm.
-import { blasWorthIt, countBlasCall, f32GemmBlas } from './f32-gemm-blas.js';
+import { blasWorthIt, f32GemmBlas, f32GemmBlasKernel } from './f32-gemm-blas.js';
 import {
   F32_RNN_SEQUENCE_BLAS_NAME,
   rnnSequenceBackwardBlas,
@@ -21,20 +21,11 @@ import { createRnnStepRef } from './ref/rnn-step-ref.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
 import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 
-/**
- * The recurrent drivers' outside GEMM: BLAS on one thread, whatever `threads` says. A
- * BLAS's bits depend on how it splits a GEMM (OpenBLAS 0.3.21's AVX2 kernels: 1 vs 2
- * threads, and row- or column-split calls, differ in the last bits of 0.2-40% of the
- * elements), and results must not depend on the thread count.
- */
+/** The recurrent drivers' outside GEMM: BLAS on one thread, whatever `threads` says (see `f32GemmBlasKernel`). */
 const blasOuter: OuterGemm = {
   wants: (M, N, K) => nativeBlas() !== null && blasWorthIt(M, N, K),
   run(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc) {
-    const blas = nativeBlas();
-    if (blas === null) throw new Error('native-blas: BLAS vanished');
-    blas.setThreads(1);
-    countBlasCall();
-    blas.sgemm(transA, transB, M, N, K, 1, A, lda, B, ldb, beta, C, ldc);
+    f32GemmBlasKernel([transA, transB, M, N, K, 1, A, 0, lda, B, 0, ldb, beta, C, 0, ldc]);
   },
 };
 

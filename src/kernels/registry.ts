@@ -4,7 +4,6 @@
 // that can run here), overridden by `LONGSHORT_KERNELS` in the environment or by
 // `setKernelSet`.
 import { ConfigError, UnsupportedError } from '../core/errors.js';
-import type { CellKind } from '../core/cell-kind.js';
 import type { FloatDType } from '../core/dtype.js';
 import { f32Gemm4x4Js } from './f32-gemm-4x4-js.js';
 import {
@@ -24,93 +23,86 @@ import {
 import { createF32RnnStepWasmSimd, F32_RNN_STEP_WASMSIMD_NAME } from './f32-rnn-step-wasmsimd.js';
 import { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
 import { NATIVE_BLAS_KERNELS } from './native-blas-set.js';
-import { gemmRef } from './ref/f-gemm-ref.js';
-import {
-  rnnSequenceBackwardRef,
-  rnnSequenceForwardRef,
-  type RnnSequenceSaved,
-} from './ref/rnn-sequence-ref.js';
+import { gemmRef, type Gemm } from './ref/f-gemm-ref.js';
+import { rnnSequenceBackwardRef, rnnSequenceForwardRef } from './ref/rnn-sequence-ref.js';
 import { createRnnStepRef, RNN_STEP_REF_NAME } from './ref/rnn-step-ref.js';
-import type { RnnVariant } from './ref/rnn-variant-ref.js';
 
 export { KERNEL_SET_NAMES, type KernelSet, type KernelSetName } from './kernel-set.js';
 import { f32GemmModule } from './wasm/f32-gemm-module.js';
 import { f32RnnModule } from './wasm/f32-rnn-module.js';
 import { f32RnnStepModule } from './wasm/f32-rnn-step-module.js';
-import { wasmRelaxedSimdSupported } from './wasm/relaxed-probe.js';
+import { wasmRelaxedSimdSupported, type WasmFlavor } from './wasm/relaxed-probe.js';
 import { wasmVariantGate } from './wasm/rnn-variant-gate.js';
 
-const noRecycle = (_saved: RnnSequenceSaved): void => {};
-const wasmSupportsVariant = (kind: CellKind, v: RnnVariant): boolean => wasmVariantGate(kind, v) !== null;
+/**
+ * A set that runs the reference drivers (`rnnSequenceForwardRef`, the reference step
+ * kernel) over `gemm`, on the caller's thread; `gemmName` names its GEMM in `describe`,
+ * `variants` says whether it runs the cell variants itself.
+ */
+function referenceDrivers(name: 'ref' | 'js', gemm: Gemm, gemmName: string, variants: boolean): KernelSet {
+  return {
+    name,
+    available: () => true,
+    describe: () => `${gemmName}, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
+    gemm,
+    threaded: false,
+    teamFlavor: 'simd',
+    supportsVariant: () => variants,
+    rnnSequenceForward: (p) => rnnSequenceForwardRef(p, gemm),
+    rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, gemm),
+    recycleSaved: () => {},
+    createStep: createRnnStepRef,
+  };
+}
 
 /** The reference set: self-contained (its drivers run `gemmRef`), any float dtype. */
-export const REF_KERNELS: KernelSet = {
-  name: 'ref',
-  available: () => true,
-  describe: () => `f32-gemm-ref, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
-  gemm: gemmRef,
-  threaded: false,
-  teamFlavor: 'simd',
-  supportsVariant: () => true,
-  rnnSequenceForward: (p) => rnnSequenceForwardRef(p, gemmRef),
-  rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, gemmRef),
-  recycleSaved: noRecycle,
-  createStep: createRnnStepRef,
-};
+export const REF_KERNELS: KernelSet = referenceDrivers('ref', gemmRef, 'f32-gemm-ref', true);
 
-/** The JS set: the reference drivers over the 4x4-tiled JS GEMM (float32 accumulation). */
-export const JS_KERNELS: KernelSet = {
-  name: 'js',
-  available: () => true,
-  describe: () => `${F32_GEMM_JS_NAME}, rnn-sequence-ref, ${RNN_STEP_REF_NAME}`,
-  gemm: f32Gemm4x4Js,
-  threaded: false,
-  teamFlavor: 'simd',
-  // its drivers are the reference's, but variants stay on the reference set itself
-  supportsVariant: () => false,
-  rnnSequenceForward: (p) => rnnSequenceForwardRef(p, f32Gemm4x4Js),
-  rnnSequenceBackward: (p, saved, og, grads) => rnnSequenceBackwardRef(p, saved, og, grads, f32Gemm4x4Js),
-  recycleSaved: noRecycle,
-  createStep: createRnnStepRef,
-};
+/**
+ * The JS set: the reference drivers over the 4x4-tiled JS GEMM (float32 accumulation);
+ * variants stay on the reference set itself.
+ */
+export const JS_KERNELS: KernelSet = referenceDrivers('js', f32Gemm4x4Js, F32_GEMM_JS_NAME, false);
+
+/**
+ * A WebAssembly set: the GEMM and the fused layer of one build ('simd' or 'relaxed'), on
+ * threads over shared memory; the gates of the variants `wasmVariantGate` accepts; the
+ * 128-bit step kernel (the reference one where it cannot run a configuration).
+ */
+function wasmKernels(flavor: WasmFlavor): KernelSet {
+  const relaxed = flavor === 'relaxed';
+  return {
+    name: relaxed ? 'wasm-relaxed' : 'wasm-simd',
+    available: () =>
+      (!relaxed || wasmRelaxedSimdSupported()) &&
+      f32GemmModule(flavor) !== null &&
+      f32RnnModule(flavor) !== null &&
+      f32RnnStepModule() !== null,
+    describe: () =>
+      relaxed
+        ? `${F32_GEMM_WASMRELAXED_NAME}, ${F32_RNN_SEQUENCE_WASMRELAXED_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`
+        : `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
+    gemm: relaxed ? f32GemmWasmRelaxed : f32GemmWasmSimd,
+    threaded: true,
+    teamFlavor: flavor,
+    supportsVariant: (kind, v) => wasmVariantGate(kind, v) !== null,
+    rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, flavor }),
+    rnnSequenceBackward: (p, saved, og, grads, team) =>
+      rnnSequenceBackwardF32(p, saved, og, grads, team, null, flavor),
+    recycleSaved: recycleRnnSaved,
+    createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
+  };
+}
 
 /** The WebAssembly SIMD set (128-bit, no relaxed instructions): threads over shared memory. */
-export const WASM_SIMD_KERNELS: KernelSet = {
-  name: 'wasm-simd',
-  available: () => f32GemmModule() !== null && f32RnnModule() !== null && f32RnnStepModule() !== null,
-  describe: () =>
-    `${F32_GEMM_WASMSIMD_NAME}, ${F32_RNN_SEQUENCE_WASMSIMD_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
-  gemm: f32GemmWasmSimd,
-  threaded: true,
-  teamFlavor: 'simd',
-  supportsVariant: wasmSupportsVariant,
-  rnnSequenceForward: rnnSequenceForwardF32,
-  rnnSequenceBackward: rnnSequenceBackwardF32,
-  recycleSaved: recycleRnnSaved,
-  createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
-};
+export const WASM_SIMD_KERNELS: KernelSet = wasmKernels('simd');
 
 /**
  * The relaxed-SIMD set: the GEMM and the fused layer's GEMMs on a 6x8 f32x4.relaxed_madd
  * micro-kernel (faster; rounding may differ between CPUs), the gates and the step kernel
  * as in 'wasm-simd'.
  */
-export const WASM_RELAXED_KERNELS: KernelSet = {
-  name: 'wasm-relaxed',
-  available: () =>
-    wasmRelaxedSimdSupported() && f32GemmModule('relaxed') !== null && f32RnnModule('relaxed') !== null,
-  describe: () =>
-    `${F32_GEMM_WASMRELAXED_NAME}, ${F32_RNN_SEQUENCE_WASMRELAXED_NAME}, ${F32_RNN_STEP_WASMSIMD_NAME}`,
-  gemm: f32GemmWasmRelaxed,
-  threaded: true,
-  teamFlavor: 'relaxed',
-  supportsVariant: wasmSupportsVariant,
-  rnnSequenceForward: (p, options) => rnnSequenceForwardF32(p, { ...options, flavor: 'relaxed' }),
-  rnnSequenceBackward: (p, saved, og, grads, team) =>
-    rnnSequenceBackwardF32(p, saved, og, grads, team, null, 'relaxed'),
-  recycleSaved: recycleRnnSaved,
-  createStep: (cfg) => createF32RnnStepWasmSimd(cfg) ?? createRnnStepRef(cfg),
-};
+export const WASM_RELAXED_KERNELS: KernelSet = wasmKernels('relaxed');
 
 const SETS: Record<KernelSetName, KernelSet> = {
   ref: REF_KERNELS,

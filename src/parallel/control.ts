@@ -36,3 +36,24 @@ export function abortBarrier(memory: WebAssembly.Memory, bar: number): void {
   Atomics.store(i32, (bar >>> 2) + 2, 1);
   Atomics.notify(i32, (bar >>> 2) + 1);
 }
+
+/**
+ * Records a worker's failure in the control block `ctl`: the first failing thread wins
+ * (ERR = tid + 1) and its message (cut to MSG_MAX UTF-16 code units) is stored for the
+ * caller; a later failure of the same call changes nothing. Returns whether this one won.
+ */
+export function recordFailure(ctl: Int32Array, tid: number, message: string): boolean {
+  if (Atomics.compareExchange(ctl, C_ERR, 0, tid + 1) !== 0) return false;
+  const msg = message.slice(0, MSG_MAX);
+  for (let i = 0; i < msg.length; i++) ctl[C_MSG + i] = msg.charCodeAt(i);
+  Atomics.store(ctl, C_MSG_LEN, msg.length);
+  return true;
+}
+
+/** The message `recordFailure` stored in `ctl`. */
+export function failureMessage(ctl: Int32Array): string {
+  const len = Atomics.load(ctl, C_MSG_LEN);
+  let msg = '';
+  for (let i = 0; i < len; i++) msg += String.fromCharCode(ctl[C_MSG + i]);
+  return msg;
+}

@@ -15,7 +15,6 @@ import {
   C_ENTRY,
   C_ERR,
   C_MSG,
-  C_MSG_LEN,
   C_NT,
   C_P,
   C_QUIT,
@@ -25,6 +24,7 @@ import {
   E_BACKWARD,
   E_FORWARD,
   E_TEST_THROW,
+  failureMessage,
   MSG_MAX,
 } from './control.js';
 import { platform, type WorkerHandle } from './platform.js';
@@ -196,11 +196,8 @@ class Pool implements RnnTeam {
     }
     const failed = Atomics.load(ctl, C_ERR);
     if (failed !== 0) {
-      const len = Atomics.load(ctl, C_MSG_LEN);
-      let msg = '';
-      for (let i = 0; i < len; i++) msg += String.fromCharCode(ctl[C_MSG + i]);
       throw new StateError(
-        `${op}: worker thread ${failed - 1} failed: ${msg}${this.lost !== null ? '; the pool restarts for the next call' : ''}`,
+        `${op}: worker thread ${failed - 1} failed: ${failureMessage(ctl)}${this.lost !== null ? '; the pool restarts for the next call' : ''}`,
       );
     }
     if (this.lost !== null)
@@ -218,9 +215,8 @@ class Pool implements RnnTeam {
   }
 }
 
-let pool: Pool | null = null;
-/** The pool of the relaxed-SIMD build (its own workers; created only when that set runs). */
-let relaxedPool: Pool | null = null;
+/** The pool of each kernel build (the relaxed-SIMD one: its own workers, created only when that set runs). */
+const pools: Record<WasmFlavor, Pool | null> = { simd: null, relaxed: null };
 let restarts = 0;
 let gaveUp: string | null = null;
 
@@ -239,24 +235,14 @@ function dropIfLost(p: Pool | null): Pool | null {
 
 function getPool(flavor: WasmFlavor = 'simd'): Pool | null {
   if (gaveUp !== null) return null;
-  if (flavor === 'relaxed') {
-    relaxedPool = dropIfLost(relaxedPool);
-    if (gaveUp !== null) return null;
-    if (relaxedPool === null) {
-      const module = f32RnnSharedModule('relaxed');
-      if (module === null) return null;
-      relaxedPool = new Pool(module);
-    }
-    return relaxedPool;
-  }
-  pool = dropIfLost(pool);
+  let p = dropIfLost(pools[flavor]);
   if (gaveUp !== null) return null;
-  if (pool === null) {
-    const module = f32RnnSharedModule();
-    if (module === null) return null;
-    pool = new Pool(module);
+  if (p === null) {
+    const module = f32RnnSharedModule(flavor);
+    if (module !== null) p = new Pool(module);
   }
-  return pool;
+  pools[flavor] = p;
+  return p;
 }
 
 /**
@@ -301,16 +287,17 @@ export async function startThreads(): Promise<number> {
 
 /** The pool's counters (zeros before the pool exists). */
 export function poolStats(): PoolStats {
+  const pool = pools.simd;
   if (pool === null) return { workers: 0, ready: 0, calls: 0, tasksOnWorkers: 0 };
   return { workers: pool.started, ready: pool.ready, calls: pool.calls, tasksOnWorkers: pool.tasksOnWorkers };
 }
 
 /** Stops every worker and drops the pool (tests; a later call starts a new one). */
 export function shutdownThreads(): void {
-  if (pool !== null) pool.shutdown();
-  pool = null;
-  if (relaxedPool !== null) relaxedPool.shutdown();
-  relaxedPool = null;
+  for (const flavor of ['simd', 'relaxed'] as const) {
+    pools[flavor]?.shutdown();
+    pools[flavor] = null;
+  }
   gaveUp = null;
   restarts = 0;
 }

@@ -9,9 +9,6 @@ import {
   C_BAR,
   C_DONE,
   C_ENTRY,
-  C_ERR,
-  C_MSG,
-  C_MSG_LEN,
   C_NT,
   C_P,
   C_QUIT,
@@ -20,7 +17,7 @@ import {
   E_BACKWARD,
   E_FORWARD,
   E_TEST_THROW,
-  MSG_MAX,
+  recordFailure,
 } from './control.js';
 import type { WorkerInit } from './platform-types.js';
 
@@ -60,11 +57,7 @@ export function runWorker(init: WorkerInit, host?: WorkerHost): void {
     if (quitting) return;
     Atomics.store(ctl, C_EXITED, tid + 1);
     if (busy) {
-      if (Atomics.compareExchange(ctl, C_ERR, 0, tid + 1) === 0) {
-        const msg = `the worker thread exited during the call (exit code ${code})`.slice(0, MSG_MAX);
-        for (let i = 0; i < msg.length; i++) ctl[C_MSG + i] = msg.charCodeAt(i);
-        Atomics.store(ctl, C_MSG_LEN, msg.length);
-      }
+      recordFailure(ctl, tid, `the worker thread exited during the call (exit code ${code})`);
       abortBarrier(memory, Atomics.load(ctl, C_BAR));
       Atomics.add(ctl, C_DONE, 1);
     }
@@ -97,11 +90,7 @@ export function runWorker(init: WorkerInit, host?: WorkerHost): void {
       else if (entry === E_TEST_THROW) throw new Error(`test failure requested on worker ${tid}`);
       else throw new Error(`unknown job entry ${entry}`);
     } catch (e) {
-      if (Atomics.compareExchange(ctl, C_ERR, 0, tid + 1) === 0) {
-        const msg = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, MSG_MAX);
-        for (let i = 0; i < msg.length; i++) ctl[C_MSG + i] = msg.charCodeAt(i);
-        Atomics.store(ctl, C_MSG_LEN, msg.length);
-      }
+      recordFailure(ctl, tid, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
       abortBarrier(memory, Atomics.load(ctl, C_BAR));
     }
     busy = false;

@@ -3,23 +3,7 @@
 // koffi or a BLAS is missing (browsers, Deno, a machine without one) `nativeBlas()` is
 // null and the kernel registry keeps the WebAssembly sets.
 import { ConfigError } from '../../core/errors.js';
-
-/** cblas_sgemm over typed arrays (row-major): pointers are the arrays' first elements. */
-export type CblasSgemm = (
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: Float32Array,
-  lda: number,
-  B: Float32Array,
-  ldb: number,
-  beta: number,
-  C: Float32Array,
-  ldc: number,
-) => void;
+import type { F32GemmKernel } from '../f32-gemm-entry.js';
 
 /** A loaded BLAS. */
 export interface NativeBlas {
@@ -27,7 +11,8 @@ export interface NativeBlas {
   readonly vendor: string;
   /** The file that was loaded. */
   readonly path: string;
-  readonly sgemm: CblasSgemm;
+  /** cblas_sgemm (row-major) on views of the operands from their offsets. */
+  readonly sgemm: F32GemmKernel;
   /** Sets the BLAS's own thread count (a no-op where the library has no such call). */
   setThreads(n: number): void;
 }
@@ -127,8 +112,13 @@ function bind(koffi: Koffi, path: string): NativeBlas {
     }
   }
   // CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112
-  const sgemm: CblasSgemm = (transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) => {
-    f(101, transA ? 112 : 111, transB ? 112 : 111, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  const sgemm: F32GemmKernel = (g) => {
+    const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = g;
+    // koffi passes a typed array as a pointer to its first element: views from each offset
+    const a = aOff === 0 ? A : A.subarray(aOff);
+    const b = bOff === 0 ? B : B.subarray(bOff);
+    const c = cOff === 0 ? C : C.subarray(cOff);
+    f(101, transA ? 112 : 111, transB ? 112 : 111, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
   };
   return { vendor, path, sgemm, setThreads };
 }

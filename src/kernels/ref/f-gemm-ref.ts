@@ -1,27 +1,37 @@
 import type { FloatArray } from '../../core/dtype.js';
 
 /**
- * The signature every GEMM implementation shares (the contract is `gemmRef`'s):
- * C = alpha * op(A) op(B) + beta * C, row-major, with offsets and row strides.
+ * The signature every GEMM implementation shares over operands of type `T` (the
+ * contract is `gemmRef`'s): C = alpha * op(A) op(B) + beta * C, row-major, with offsets
+ * and row strides.
  */
-export type Gemm = (
+export type GemmOf<T extends FloatArray> = (
   transA: boolean,
   transB: boolean,
   M: number,
   N: number,
   K: number,
   alpha: number,
-  A: FloatArray,
+  A: T,
   aOff: number,
   lda: number,
-  B: FloatArray,
+  B: T,
   bOff: number,
   ldb: number,
   beta: number,
-  C: FloatArray,
+  C: T,
   cOff: number,
   ldc: number,
 ) => void;
+
+/** A GEMM over any float operands: what kernel sets and ops call. */
+export type Gemm = GemmOf<FloatArray>;
+
+/**
+ * The arguments of a `GemmOf<T>` call as one tuple, in the same order: how the fast
+ * float32 kernels receive a call that `f32GemmEntry` checked.
+ */
+export type GemmArgs<T extends FloatArray> = Parameters<GemmOf<T>>;
 
 /**
  * Reference GEMM: C = alpha * op(A) op(B) + beta * C, row-major.

@@ -14,32 +14,18 @@ export function permuteRef(x: DataArray, shape: Shape, perm: readonly number[], 
   }
   const outShape = perm.map((p) => shape[p]);
   const st = perm.map((p) => xStrides[p]);
-  if (rank >= 2 && perm[rank - 1] === rank - 1 && shape[rank - 1] > 1) {
-    // the last dim stays last (e.g. a batch-first <-> time-major swap): copy whole rows
-    const inner = shape[rank - 1];
-    const r1 = rank - 1;
-    const idx = new Array<number>(r1).fill(0);
-    let src = 0;
-    for (let o = 0; o < n; o += inner) {
-      if (inner >= 16) out.set(x.subarray(src, src + inner), o);
-      else for (let k = 0; k < inner; k++) out[o + k] = x[src + k];
-      let d = r1 - 1;
-      while (d >= 0) {
-        idx[d]++;
-        src += st[d];
-        if (idx[d] < outShape[d]) break;
-        src -= st[d] * outShape[d];
-        idx[d] = 0;
-        d--;
-      }
-    }
-    return;
-  }
-  const idx = new Array<number>(rank).fill(0);
+  // When the last dim stays last (e.g. a batch-first <-> time-major swap), whole rows of
+  // `inner` elements are copied; else single elements (inner = 1). The multi-index `idx`
+  // walks the `outer` leading output dims, `src` following it through x's strides.
+  const keepsLast = rank >= 2 && perm[rank - 1] === rank - 1 && shape[rank - 1] > 1;
+  const inner = keepsLast ? shape[rank - 1] : 1;
+  const outer = keepsLast ? rank - 1 : rank;
+  const idx = new Array<number>(outer).fill(0);
   let src = 0;
-  for (let o = 0; o < n; o++) {
-    out[o] = x[src];
-    let d = rank - 1;
+  for (let o = 0; o < n; o += inner) {
+    if (inner >= 16) out.set(x.subarray(src, src + inner), o);
+    else for (let k = 0; k < inner; k++) out[o + k] = x[src + k];
+    let d = outer - 1;
     while (d >= 0) {
       idx[d]++;
       src += st[d];

@@ -1,13 +1,24 @@
 import type { FloatArray } from '../../core/dtype.js';
 import { activate, clipBounds, clippedGrad, clipValue, type RnnVariant } from './rnn-variant-ref.js';
 
+/** x + p[k] * s: a pre-activation plus its peephole term, or x itself without peepholes (`p` null). */
+function peephole(x: number, p: FloatArray | null, k: number, s: number): number {
+  return p === null ? x : x + p[k] * s;
+}
+
 /**
- * One LSTM time step's gate math over the `bs` active rows (PyTorch's equations, gate
- * order i, f, g, o):
+ * One LSTM time step's gate math over the `bs` active rows (gate order i, f, g, o). With
+ * PyTorch's variant (`cellVariant('lstm', undefined)`) these are PyTorch's equations:
  *
  *     i, f, o = sigmoid(.), g = tanh(.)   of   gates + gh
  *     c' = f * c + i * g
  *     h' = o * tanh(c')
+ *
+ * A variant `v` changes the activations (i, f, o = v.gate, g = v.cell, h' = o * v.out(c'))
+ * and may add ONNX's LSTM terms: peepholes P, the coupled input-forget gate, the clip:
+ *
+ *     i = gate(clip(. + p_i*c)), f = coupled ? 1 - i : gate(clip(. + p_f*c))
+ *     g = cell(clip(.)), c' = f*c + i*g, o = gate(clip(. + p_o*c')), h' = o * out(c')
  *
  * Buffers (row-major, `H` = hidden size, rows are batch entries 0..bs-1):
  * - `gates` (bs, 4H) at `gOff`: in: the input projection x W_ih^T + b_ih + b_hh;
@@ -17,8 +28,7 @@ import { activate, clipBounds, clippedGrad, clipValue, type RnnVariant } from '.
  * - `cPrev` (bs, H) at `cOff`: receives c (the state before the step).
  * - `cNew` (bs, H) at `cOff`: receives c'.
  * - `hOut` (bs, H) at `hOff`: receives h' (before any projection).
- * - `v`: a cell variant (other activations, peepholes, coupled input-forget gate, clip;
- *   see `RnnVariant`), or undefined for the equations above.
+ * - `v`: the cell variant (see `RnnVariant`; `cellVariant` gives PyTorch's equations).
  * - `ph` (3H) [p_i, p_f, p_o]: the peephole weights when `v.peepholes`, else null.
  */
 export function lstmStepForwardRef(
@@ -34,14 +44,12 @@ export function lstmStepForwardRef(
   cOff: number,
   hOut: FloatArray,
   hOff: number,
-  v?: RnnVariant,
+  v: RnnVariant,
   ph: FloatArray | null = null,
 ): void {
-  if (v !== undefined) {
-    lstmStepForwardVariant(bs, H, gates, gOff, gh, ghOff, c, cPrev, cNew, cOff, hOut, hOff, v, ph);
-    return;
-  }
   const G = 4 * H;
+  const { gate, cell, out, clip } = v;
+  const coupled = v.coupledInputForget === true;
   for (let b = 0; b < bs; b++) {
     const gr = gOff + b * G;
     const hr = ghOff + b * G;
@@ -49,27 +57,35 @@ export function lstmStepForwardRef(
     const sr = cOff + b * H;
     const orow = hOff + b * H;
     for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-(gates[gr + j] + gh[hr + j])));
-      const f = 1 / (1 + Math.exp(-(gates[gr + H + j] + gh[hr + H + j])));
-      const g = Math.tanh(gates[gr + 2 * H + j] + gh[hr + 2 * H + j]);
-      const o = 1 / (1 + Math.exp(-(gates[gr + 3 * H + j] + gh[hr + 3 * H + j])));
+      const cp = c[cr + j];
+      cPrev[sr + j] = cp;
+      const i = activate(gate, clipValue(clip, peephole(gates[gr + j] + gh[hr + j], ph, j, cp)));
+      const f = coupled
+        ? 1 - i
+        : activate(gate, clipValue(clip, peephole(gates[gr + H + j] + gh[hr + H + j], ph, H + j, cp)));
+      const g = activate(cell, clipValue(clip, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]));
       gates[gr + j] = i;
       gates[gr + H + j] = f;
       gates[gr + 2 * H + j] = g;
-      gates[gr + 3 * H + j] = o;
-      const cp = c[cr + j];
-      cPrev[sr + j] = cp;
-      const cn = f * cp + i * g;
       // store first, then read back: float32 rounds c' exactly as the state holds it
-      cNew[sr + j] = cn;
-      c[cr + j] = cn;
-      hOut[orow + j] = o * Math.tanh(cNew[sr + j]);
+      cNew[sr + j] = f * cp + i * g;
+      c[cr + j] = cNew[sr + j];
+      const cn = cNew[sr + j];
+      const o = activate(
+        gate,
+        clipValue(clip, peephole(gates[gr + 3 * H + j] + gh[hr + 3 * H + j], ph, 2 * H + j, cn)),
+      );
+      gates[gr + 3 * H + j] = o;
+      hOut[orow + j] = o * activate(out, cn);
     }
   }
 }
 
 /**
- * The backward of `lstmStepForwardRef` over the `bs` active rows.
+ * The backward of `lstmStepForwardRef` over the `bs` active rows. With peepholes, o
+ * depends on c' and i, f on c, so dc' gains dA_o*p_o and dc gains dA_i*p_i + dA_f*p_f;
+ * with the coupled gate, i receives f's gradient with the sign flipped and the f part of
+ * `dGates` is zero.
  *
  * Buffers:
  * - `gates` (bs, 4H) at `gOff`: the saved activations [i, f, g, o].
@@ -78,7 +94,7 @@ export function lstmStepForwardRef(
  * - `dc` (bs, H) at 0: in: gradient w.r.t. c'; out: gradient w.r.t. c (in place).
  * - `dGates` (bs, 4H) at `gOff`: receives the gradient w.r.t. the gate pre-activations
  *   (the same for the input and the recurrent projection).
- * - `v`: the forward's cell variant, or undefined.
+ * - `v`: the forward's cell variant.
  * - `ph` (3H): the forward's peephole weights, or null; `dPh` (3H): receives their
  *   gradient summed over the rows (added to what it holds), or null.
  */
@@ -94,113 +110,9 @@ export function lstmStepBackwardRef(
   dhOff: number,
   dc: FloatArray,
   dGates: FloatArray,
-  v?: RnnVariant,
+  v: RnnVariant,
   ph: FloatArray | null = null,
   dPh: FloatArray | null = null,
-): void {
-  if (v !== undefined) {
-    lstmStepBackwardVariant(bs, H, gates, gOff, cPrev, cNew, cOff, dh, dhOff, dc, dGates, v, ph, dPh);
-    return;
-  }
-  const G = 4 * H;
-  for (let b = 0; b < bs; b++) {
-    const gr = gOff + b * G;
-    const sr = cOff + b * H;
-    const dr = dhOff + b * H;
-    const cr = b * H;
-    for (let j = 0; j < H; j++) {
-      const i = gates[gr + j];
-      const f = gates[gr + H + j];
-      const g = gates[gr + 2 * H + j];
-      const o = gates[gr + 3 * H + j];
-      const tc = Math.tanh(cNew[sr + j]);
-      const dhv = dh[dr + j];
-      const dct = dc[cr + j] + dhv * o * (1 - tc * tc);
-      dGates[gr + j] = dct * g * i * (1 - i);
-      dGates[gr + H + j] = dct * cPrev[sr + j] * f * (1 - f);
-      dGates[gr + 2 * H + j] = dct * i * (1 - g * g);
-      dGates[gr + 3 * H + j] = dhv * tc * o * (1 - o);
-      dc[cr + j] = dct * f;
-    }
-  }
-}
-
-/**
- * `lstmStepForwardRef` with a variant (same buffers): other activations, and ONNX's
- * LSTM equations (peepholes P, input_forget, clip):
- *
- *     i = gate(clip(. + p_i*c)), f = coupled ? 1 - i : gate(clip(. + p_f*c))
- *     g = cell(clip(.)), c' = f*c + i*g, o = gate(clip(. + p_o*c')), h' = o * out(c')
- */
-function lstmStepForwardVariant(
-  bs: number,
-  H: number,
-  gates: FloatArray,
-  gOff: number,
-  gh: FloatArray,
-  ghOff: number,
-  c: FloatArray,
-  cPrev: FloatArray,
-  cNew: FloatArray,
-  cOff: number,
-  hOut: FloatArray,
-  hOff: number,
-  v: RnnVariant,
-  ph: FloatArray | null,
-): void {
-  const G = 4 * H;
-  const clip = v.clip;
-  const coupled = v.coupledInputForget === true;
-  for (let b = 0; b < bs; b++) {
-    const gr = gOff + b * G;
-    const hr = ghOff + b * G;
-    const cr = b * H;
-    const sr = cOff + b * H;
-    const orow = hOff + b * H;
-    for (let j = 0; j < H; j++) {
-      const cp = c[cr + j];
-      cPrev[sr + j] = cp;
-      const pi = ph === null ? 0 : ph[j] * cp;
-      gates[gr + j] = activate(v.gate, clipValue(clip, gates[gr + j] + gh[hr + j] + pi));
-      if (coupled) gates[gr + H + j] = 1 - gates[gr + j];
-      else {
-        const pf = ph === null ? 0 : ph[H + j] * cp;
-        gates[gr + H + j] = activate(v.gate, clipValue(clip, gates[gr + H + j] + gh[hr + H + j] + pf));
-      }
-      gates[gr + 2 * H + j] = activate(v.cell, clipValue(clip, gates[gr + 2 * H + j] + gh[hr + 2 * H + j]));
-      cNew[sr + j] = gates[gr + H + j] * cp + gates[gr + j] * gates[gr + 2 * H + j];
-      c[cr + j] = cNew[sr + j];
-      const po = ph === null ? 0 : ph[2 * H + j] * cNew[sr + j];
-      gates[gr + 3 * H + j] = activate(
-        v.gate,
-        clipValue(clip, gates[gr + 3 * H + j] + gh[hr + 3 * H + j] + po),
-      );
-      hOut[orow + j] = gates[gr + 3 * H + j] * activate(v.out, cNew[sr + j]);
-    }
-  }
-}
-
-/**
- * `lstmStepBackwardRef` with a variant (same buffers). With peepholes, o depends on c'
- * and i, f on c, so dc' gains dA_o*p_o and dc gains dA_i*p_i + dA_f*p_f; with the
- * coupled gate, i receives f's gradient with the sign flipped and the f part of
- * `dGates` is zero.
- */
-function lstmStepBackwardVariant(
-  bs: number,
-  H: number,
-  gates: FloatArray,
-  gOff: number,
-  cPrev: FloatArray,
-  cNew: FloatArray,
-  cOff: number,
-  dh: FloatArray,
-  dhOff: number,
-  dc: FloatArray,
-  dGates: FloatArray,
-  v: RnnVariant,
-  ph: FloatArray | null,
-  dPh: FloatArray | null,
 ): void {
   const G = 4 * H;
   const coupled = v.coupledInputForget === true;
@@ -223,13 +135,8 @@ function lstmStepBackwardVariant(
       const dao = dhv * tc * clippedGrad(v.gate, o, gb);
       let dct = dc[cr + j] + dhv * o * clippedGrad(v.out, tc, null);
       if (ph !== null) dct += dao * ph[2 * H + j];
-      let dai: number;
-      let daf = 0;
-      if (coupled) dai = dct * (g - cp) * clippedGrad(v.gate, i, gb);
-      else {
-        dai = dct * g * clippedGrad(v.gate, i, gb);
-        daf = dct * cp * clippedGrad(v.gate, f, gb);
-      }
+      const dai = dct * (coupled ? g - cp : g) * clippedGrad(v.gate, i, gb);
+      const daf = coupled ? 0 : dct * cp * clippedGrad(v.gate, f, gb);
       dGates[gr + j] = dai;
       dGates[gr + H + j] = daf;
       dGates[gr + 2 * H + j] = dct * i * clippedGrad(v.cell, g, cb);

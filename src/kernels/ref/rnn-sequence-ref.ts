@@ -1,17 +1,16 @@
 import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray } from '../../core/dtype.js';
 import { gemmRef, type Gemm } from './f-gemm-ref.js';
+import { gruStepBackwardRef } from './rnn-gru-ref.js';
 import {
-  gruResetBeforeBackward1Ref,
-  gruResetBeforeBackward2Ref,
-  gruResetBeforeGatesRef,
-  gruResetBeforeOutRef,
-  gruStepBackwardRef,
-  gruStepForwardRef,
-} from './rnn-gru-ref.js';
-import { lstmStepBackwardRef, lstmStepForwardRef } from './rnn-lstm-ref.js';
-import { rnnStepBackwardRef, rnnStepForwardRef } from './rnn-simple-ref.js';
-import type { RnnVariant } from './rnn-variant-ref.js';
+  inputProjectionRef,
+  isResetBefore,
+  rnnLayerStepRef,
+  type RnnLayerWeights,
+} from './rnn-layer-step-ref.js';
+import { lstmStepBackwardRef } from './rnn-lstm-ref.js';
+import { rnnStepBackwardRef } from './rnn-simple-ref.js';
+import { cellVariant, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * Sizes and data of one recurrent layer in one direction, over the packed time-major
@@ -20,7 +19,7 @@ import type { RnnVariant } from './rnn-variant-ref.js';
  * `G` = gateCount(kind), `rows` = sum(batchSizes), `B` = batchSizes[0].
  * All float arrays have one type (Float32Array or Float64Array).
  */
-export interface RnnSequenceInputs {
+export interface RnnSequenceInputs extends RnnLayerWeights {
   kind: CellKind;
   /** Input size. */
   I: number;
@@ -38,18 +37,6 @@ export interface RnnSequenceInputs {
   h0: FloatArray;
   /** (B, H) for lstm; ignored otherwise. */
   c0: FloatArray | null;
-  /** (G*H, I) */
-  wIh: FloatArray;
-  /** (G*H, Hout) */
-  wHh: FloatArray;
-  /** (G*H) or null */
-  bIh: FloatArray | null;
-  /** (G*H) or null */
-  bHh: FloatArray | null;
-  /** (Hout, H) LSTM projection or null */
-  wHr: FloatArray | null;
-  /** (3H) LSTM peephole weights [p_i, p_f, p_o] with `variant.peepholes`; else absent or null. */
-  wPh?: FloatArray | null;
   /**
    * A cell variant (other activations, the reset-before GRU), or undefined for
    * PyTorch's equations. Only the reference kernels run variants.
@@ -126,21 +113,47 @@ function copy(src: FloatArray, srcOff: number, dst: FloatArray, dstOff: number, 
   for (let k = 0; k < n; k++) dst[dstOff + k] = src[srcOff + k];
 }
 
-/** (L) the first row of each step: offsets[t] = batchSizes[0] + ... + batchSizes[t-1]. */
-function stepOffsets(batchSizes: Int32Array): Int32Array {
-  const offs = new Int32Array(batchSizes.length);
-  let s = 0;
-  for (let t = 0; t < batchSizes.length; t++) {
-    offs[t] = s;
-    s += batchSizes[t];
-  }
-  return offs;
+/** The sizes both passes derive from `RnnSequenceInputs`. */
+interface SequenceDims {
+  /** The variant the gate kernels run (`cellVariant`). */
+  v: RnnVariant;
+  /** G*H: the width of a gate row. */
+  GH: number;
+  /** Time steps. */
+  L: number;
+  /** Rows of the first (largest) step. */
+  B: number;
+  /** sum(batchSizes). */
+  rows: number;
+  /** (L) the first row of each step: offs[t] = batchSizes[0] + ... + batchSizes[t-1]. */
+  offs: Int32Array;
+  isLstm: boolean;
+  isGru: boolean;
+  /** lstm with a projection W_hr. */
+  proj: boolean;
 }
 
-function totalRows(batchSizes: Int32Array): number {
-  let s = 0;
-  for (let t = 0; t < batchSizes.length; t++) s += batchSizes[t];
-  return s;
+function sequenceDims(p: RnnSequenceInputs): SequenceDims {
+  const { kind, batchSizes } = p;
+  const L = batchSizes.length;
+  const offs = new Int32Array(L);
+  let rows = 0;
+  for (let t = 0; t < L; t++) {
+    offs[t] = rows;
+    rows += batchSizes[t];
+  }
+  const isLstm = kind === 'lstm';
+  return {
+    v: cellVariant(kind, p.variant),
+    GH: gateCount(kind) * p.H,
+    L,
+    B: batchSizes[0],
+    rows,
+    offs,
+    isLstm,
+    isGru: kind === 'gru',
+    proj: isLstm && p.wHr !== null,
+  };
 }
 
 /**
@@ -155,18 +168,8 @@ export function rnnSequenceForwardRef(
   p: RnnSequenceInputs,
   gemm: Gemm = gemmRef,
 ): { out: RnnSequenceOutputs; saved: RnnSequenceSaved } {
-  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, bIh, bHh, wHr, variant: v } = p;
-  const ph = p.wPh ?? null; // (3H) or null
-  const G = gateCount(kind);
-  const GH = G * H;
-  const L = batchSizes.length;
-  const B = batchSizes[0];
-  const rows = totalRows(batchSizes);
-  const offs = stepOffsets(batchSizes);
-  const isLstm = kind === 'lstm';
-  const isGru = kind === 'gru';
-  const proj = isLstm && wHr !== null;
-  const resetBefore = isGru && v !== undefined && !v.resetAfter;
+  const { kind, I, H, Hout, batchSizes, reverse, x } = p;
+  const { v, GH, L, B, rows, offs, isLstm, isGru, proj } = sequenceDims(p);
 
   const output = alloc(x, rows * Hout); // (rows, Hout)
   const h = alloc(x, B * Hout); // (B, Hout) running state, becomes hN
@@ -174,73 +177,23 @@ export function rnnSequenceForwardRef(
   const c = alloc(x, isLstm ? B * H : 0); // (B, H) running cell state, becomes cN
   if (isLstm && p.c0 !== null) copy(p.c0, 0, c, 0, B * H);
   const gates = alloc(x, rows * GH); // (rows, G*H)
-  const gh = alloc(x, B * GH); // (B, G*H) per-step recurrent projection
   const hPrev = alloc(x, rows * Hout); // (rows, Hout)
   const cPrev = alloc(x, isLstm ? rows * H : 0); // (rows, H)
   const cNew = alloc(x, isLstm ? rows * H : 0); // (rows, H)
   const hRaw = alloc(x, proj ? rows * H : 0); // (rows, H)
   const ghn = alloc(x, isGru ? rows * H : 0); // (rows, H)
   const bhn = alloc(x, isGru ? H : 0); // (H) b_hn or zeros
-  if (isGru && !resetBefore && bHh !== null) copy(bHh, 2 * H, bhn, 0, H);
+  const gh = alloc(x, B * GH); // (B, G*H) per-step recurrent projection
+  const buf = { gates, gh, c, cPrev, cNew, hRaw, ghn, bhn, out: output };
 
   // biases into every row of the gates, then the input projection for all steps
-  const hasBias = bIh !== null || bHh !== null;
-  if (hasBias) {
-    const bias = alloc(x, GH); // (G*H) b_ih + b_hh (gru: without b_hn)
-    if (bIh !== null) copy(bIh, 0, bias, 0, GH);
-    if (bHh !== null) {
-      const upto = isGru && !resetBefore ? 2 * H : GH;
-      for (let j = 0; j < upto; j++) bias[j] += bHh[j];
-    }
-    for (let r = 0; r < rows; r++) copy(bias, 0, gates, r * GH, GH);
-  }
-  gemm(false, true, rows, GH, I, 1, x, 0, I, wIh, 0, I, hasBias ? 1 : 0, gates, 0, GH);
-
+  inputProjectionRef(kind, v, H, I, rows, x, p, alloc(x, GH), bhn, gates, gemm);
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
     const bs = batchSizes[t];
     const off = offs[t];
     copy(h, 0, hPrev, off * Hout, bs * Hout);
-    if (resetBefore) {
-      // r, z from h W_h{r,z}^T; then gh_n = (r*h) W_hn^T
-      gemm(false, true, bs, 2 * H, H, 1, h, 0, H, wHh, 0, H, 0, gh, 0, GH);
-      gruResetBeforeGatesRef(bs, H, gates, off * GH, gh, 0, h, ghn, off * H, v);
-      gemm(false, true, bs, H, H, 1, ghn, off * H, H, wHh, 2 * H * H, H, 0, gh, 2 * H, GH);
-      gruResetBeforeOutRef(bs, H, gates, off * GH, gh, 0, h, output, off * H, v);
-      copy(output, off * Hout, h, 0, bs * Hout);
-      continue;
-    }
-    gemm(false, true, bs, GH, Hout, 1, h, 0, Hout, wHh, 0, Hout, 0, gh, 0, GH);
-    if (isLstm) {
-      if (proj) {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, hRaw, off * H, v, ph);
-        gemm(
-          false,
-          true,
-          bs,
-          Hout,
-          H,
-          1,
-          hRaw,
-          off * H,
-          H,
-          wHr as FloatArray,
-          0,
-          H,
-          0,
-          output,
-          off * Hout,
-          Hout,
-        );
-      } else {
-        lstmStepForwardRef(bs, H, gates, off * GH, gh, 0, c, cPrev, cNew, off * H, output, off * H, v, ph);
-      }
-    } else if (isGru) {
-      gruStepForwardRef(bs, H, gates, off * GH, gh, 0, bhn, 0, h, ghn, off * H, output, off * H, v);
-    } else {
-      rnnStepForwardRef(bs, H, kind === 'rnn_relu', gates, off * H, gh, 0, output, off * H, v);
-    }
-    copy(output, off * Hout, h, 0, bs * Hout);
+    rnnLayerStepRef(kind, v, H, Hout, p, bs, off, h, buf, gemm);
   }
   return { out: { output, hN: h, cN: c }, saved: { gates, hPrev, cPrev, cNew, hRaw, ghn } };
 }
@@ -259,20 +212,12 @@ export function rnnSequenceBackwardRef(
   grads: RnnSequenceInputGrads,
   gemm: Gemm = gemmRef,
 ): void {
-  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr, variant: v } = p;
+  const { kind, I, H, Hout, batchSizes, reverse, x, wIh, wHh, wHr } = p;
+  const { v, GH, L, B, rows, offs, isLstm, isGru, proj } = sequenceDims(p);
   const ph = p.wPh ?? null; // (3H) or null
   const dPh = ph === null || grads.dWPh === undefined || grads.dWPh === null ? null : grads.dWPh; // (3H)
   if (dPh !== null) dPh.fill(0);
-  const G = gateCount(kind);
-  const GH = G * H;
-  const L = batchSizes.length;
-  const B = batchSizes[0];
-  const rows = totalRows(batchSizes);
-  const offs = stepOffsets(batchSizes);
-  const isLstm = kind === 'lstm';
-  const isGru = kind === 'gru';
-  const proj = isLstm && wHr !== null;
-  const resetBefore = isGru && v !== undefined && !v.resetAfter;
+  const resetBefore = isResetBefore(kind, v);
   const { gates, hPrev, cPrev, cNew, hRaw, ghn } = saved;
   const { dOutput } = og;
 
@@ -294,25 +239,23 @@ export function rnnSequenceBackwardRef(
       const o = off * Hout;
       for (let k = 0; k < bs * Hout; k++) dh[k] += dOutput[o + k];
     }
-    if (resetBefore) {
-      gruResetBeforeBackward1Ref(bs, H, gates, off * GH, hPrev, off * H, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, H, 1, dGx, off * GH + 2 * H, GH, wHh, 2 * H * H, H, 0, drh, 0, H);
-      gruResetBeforeBackward2Ref(bs, H, gates, off * GH, hPrev, off * H, drh, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, 2 * H, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
-    } else if (isLstm) {
-      if (proj) {
+    if (isLstm) {
+      if (wHr !== null) {
         copy(dh, 0, dHall, off * Hout, bs * Hout);
-        gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr as FloatArray, 0, H, 0, dRaw, 0, H);
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dRaw, 0, dc, dGx, v, ph, dPh);
-      } else {
-        lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dh, 0, dc, dGx, v, ph, dPh);
+        gemm(false, false, bs, H, Hout, 1, dh, 0, Hout, wHr, 0, H, 0, dRaw, 0, H);
       }
+      const dhRaw = wHr !== null ? dRaw : dh; // (bs, H) the gradient before the projection
+      lstmStepBackwardRef(bs, H, gates, off * GH, cPrev, cNew, off * H, dhRaw, 0, dc, dGx, v, ph, dPh);
       gemm(false, false, bs, Hout, GH, 1, dGx, off * GH, GH, wHh, 0, Hout, 0, dh, 0, Hout);
     } else if (isGru) {
-      gruStepBackwardRef(bs, H, gates, off * GH, ghn, hPrev, off * H, dh, dGx, dGh, v);
-      gemm(false, false, bs, H, GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
+      gruStepBackwardRef(1, bs, H, gates, off * GH, ghn, hPrev, off * H, drh, dh, dGx, dGh, v);
+      if (resetBefore)
+        gemm(false, false, bs, H, H, 1, dGx, off * GH + 2 * H, GH, wHh, 2 * H * H, H, 0, drh, 0, H);
+      gruStepBackwardRef(2, bs, H, gates, off * GH, ghn, hPrev, off * H, drh, dh, dGx, dGh, v);
+      // dh += dGh W_hh (reset-before: only the r, z parts; the n part went into drh)
+      gemm(false, false, bs, H, resetBefore ? 2 * H : GH, 1, dGh, off * GH, GH, wHh, 0, H, 1, dh, 0, H);
     } else {
-      rnnStepBackwardRef(bs, H, kind === 'rnn_relu', gates, off * H, dh, dGx, v);
+      rnnStepBackwardRef(bs, H, gates, off * H, dh, dGx, v);
       gemm(false, false, bs, H, GH, 1, dGx, off * GH, GH, wHh, 0, H, 0, dh, 0, H);
     }
   }

@@ -1,10 +1,13 @@
 import { gateCount, type CellKind } from '../../core/cell-kind.js';
 import type { FloatArray, FloatDType } from '../../core/dtype.js';
 import { gemmRef } from './f-gemm-ref.js';
-import { gruResetBeforeGatesRef, gruResetBeforeOutRef, gruStepForwardRef } from './rnn-gru-ref.js';
-import { lstmStepForwardRef } from './rnn-lstm-ref.js';
-import { rnnStepForwardRef } from './rnn-simple-ref.js';
-import type { RnnVariant } from './rnn-variant-ref.js';
+import {
+  inputProjectionRef,
+  rnnLayerStepRef,
+  type RnnLayerStepBuffers,
+  type RnnLayerWeights,
+} from './rnn-layer-step-ref.js';
+import { cellVariant, type RnnVariant } from './rnn-variant-ref.js';
 
 /**
  * Sizes of one stacked recurrent network stepped one time step at a time (streaming
@@ -22,21 +25,8 @@ export interface RnnStepConfig {
   variant?: RnnVariant;
 }
 
-/** One layer's parameters, PyTorch's shapes (G = gateCount(kind)). */
-export interface RnnStepLayerWeights {
-  /** (G*H, I) */
-  wIh: FloatArray;
-  /** (G*H, Hout) */
-  wHh: FloatArray;
-  /** (G*H) or null */
-  bIh: FloatArray | null;
-  /** (G*H) or null */
-  bHh: FloatArray | null;
-  /** (Hout, H) LSTM projection or null */
-  wHr: FloatArray | null;
-  /** (3H) LSTM peephole weights with `variant.peepholes`; else absent or null */
-  wPh?: FloatArray | null;
-}
+/** One layer's parameters (the sequence kernels' `RnnLayerWeights`). */
+export type RnnStepLayerWeights = RnnLayerWeights;
 
 /**
  * A one-step kernel with its own buffers; every implementation (reference, wasm SIMD)
@@ -73,10 +63,10 @@ function alloc(dtype: FloatDType, n: number): FloatArray {
 }
 
 /**
- * The reference one-step kernel: exactly the per-step operations of
- * `rnnSequenceForwardRef` with one time step (bias, one GEMM for the input projection,
- * one for h W_hh^T, the reference gate kernel, the projection GEMM), so it agrees with
- * the full-sequence reference bit for bit. Any float dtype; allocates only here.
+ * The reference one-step kernel: the per-step operations of `rnnSequenceForwardRef`
+ * with one time step (`inputProjectionRef`, then `rnnLayerStepRef`: h W_hh^T, the
+ * reference gate kernel, the projection GEMM), so it agrees with the full-sequence
+ * reference bit for bit. Any float dtype; allocates only here.
  */
 export function createRnnStepRef(cfg: RnnStepConfig): RnnStepKernel {
   return new RnnStepRef(cfg);
@@ -90,18 +80,11 @@ class RnnStepRef implements RnnStepKernel {
   readonly y: FloatArray;
   private readonly cfg: RnnStepConfig;
   private readonly weights: Array<RnnStepLayerWeights | null>;
-  /** per layer (N, Hout) views of h and (N, H) views of c */
+  /** per layer (N, Hout) views of h */
   private readonly hL: FloatArray[];
-  private readonly cL: FloatArray[];
-  private readonly gates: FloatArray; // (N, G*H)
-  private readonly gh: FloatArray; // (N, G*H)
+  /** per layer: the step's buffers, over its (N, H) view of c and shared scratch */
+  private readonly bufs: RnnLayerStepBuffers[];
   private readonly bias: FloatArray; // (G*H)
-  private readonly bhn: FloatArray; // (H) gru b_hn
-  private readonly cPrev: FloatArray; // (N, H) lstm scratch
-  private readonly cNew: FloatArray; // (N, H) lstm scratch
-  private readonly hRaw: FloatArray; // (N, H) lstm projection input
-  private readonly ghn: FloatArray; // (N, H) gru scratch
-  private readonly hNew: FloatArray; // (N, Hout)
 
   constructor(cfg: RnnStepConfig) {
     this.cfg = cfg;
@@ -113,23 +96,26 @@ class RnnStepRef implements RnnStepKernel {
     this.x = alloc(dtype, N * layers[0].I);
     this.h = alloc(dtype, L * N * Hout);
     this.c = alloc(dtype, isLstm ? L * N * H : 0);
+    this.weights = layers.map(() => null);
+    this.bias = alloc(dtype, GH);
+    const scratch = {
+      gates: alloc(dtype, N * GH), // (N, G*H)
+      gh: alloc(dtype, N * GH), // (N, G*H)
+      cPrev: alloc(dtype, isLstm ? N * H : 0), // (N, H)
+      cNew: alloc(dtype, isLstm ? N * H : 0), // (N, H)
+      hRaw: alloc(dtype, N * H), // (N, H) lstm projection input
+      ghn: alloc(dtype, N * H), // (N, H) gru
+      bhn: alloc(dtype, H), // (H) gru b_hn
+      out: alloc(dtype, N * Hout), // (N, Hout) h'
+    };
     this.hL = [];
-    this.cL = [];
+    this.bufs = [];
     for (let l = 0; l < L; l++) {
       this.hL.push(this.h.subarray(l * N * Hout, (l + 1) * N * Hout));
-      this.cL.push(this.c.subarray(isLstm ? l * N * H : 0, isLstm ? (l + 1) * N * H : 0));
+      const c = this.c.subarray(isLstm ? l * N * H : 0, isLstm ? (l + 1) * N * H : 0); // (N, H)
+      this.bufs.push({ ...scratch, c });
     }
     this.y = this.hL[L - 1];
-    this.weights = layers.map(() => null);
-    this.gates = alloc(dtype, N * GH);
-    this.gh = alloc(dtype, N * GH);
-    this.bias = alloc(dtype, GH);
-    this.bhn = alloc(dtype, H);
-    this.cPrev = alloc(dtype, isLstm ? N * H : 0);
-    this.cNew = alloc(dtype, isLstm ? N * H : 0);
-    this.hRaw = alloc(dtype, N * H);
-    this.ghn = alloc(dtype, N * H);
-    this.hNew = alloc(dtype, N * Hout);
   }
 
   setWeights(layer: number, w: RnnStepLayerWeights): void {
@@ -137,68 +123,15 @@ class RnnStepRef implements RnnStepKernel {
   }
 
   step(): void {
-    const { kind, N, layers, variant: v } = this.cfg;
-    const isLstm = kind === 'lstm';
-    const isGru = kind === 'gru';
-    const resetBefore = isGru && v !== undefined && !v.resetAfter;
-    const { gates, gh, bias, bhn, hNew } = this;
+    const { kind, N, layers } = this.cfg;
+    const v = cellVariant(kind, this.cfg.variant);
     for (let l = 0; l < layers.length; l++) {
       const { I, H, Hout } = layers[l];
-      const GH = gateCount(kind) * H;
       const w = this.weights[l] as RnnStepLayerWeights;
+      const buf = this.bufs[l];
       const x = l === 0 ? this.x : this.hL[l - 1];
-      const h = this.hL[l];
-      // gates = b_ih + b_hh (gru: without b_hn) + x W_ih^T, as the sequence reference
-      const hasBias = w.bIh !== null || w.bHh !== null;
-      if (hasBias) {
-        for (let j = 0; j < GH; j++) bias[j] = 0;
-        if (w.bIh !== null) for (let j = 0; j < GH; j++) bias[j] = w.bIh[j];
-        if (w.bHh !== null) {
-          const upto = isGru && !resetBefore ? 2 * H : GH;
-          for (let j = 0; j < upto; j++) bias[j] += w.bHh[j];
-        }
-        for (let r = 0; r < N; r++) for (let j = 0; j < GH; j++) gates[r * GH + j] = bias[j];
-      }
-      if (isGru) for (let j = 0; j < H; j++) bhn[j] = w.bHh === null || resetBefore ? 0 : w.bHh[2 * H + j];
-      gemmRef(false, true, N, GH, I, 1, x, 0, I, w.wIh, 0, I, hasBias ? 1 : 0, gates, 0, GH);
-      if (resetBefore) {
-        gemmRef(false, true, N, 2 * H, H, 1, h, 0, H, w.wHh, 0, H, 0, gh, 0, GH);
-        gruResetBeforeGatesRef(N, H, gates, 0, gh, 0, h, this.ghn, 0, v);
-        gemmRef(false, true, N, H, H, 1, this.ghn, 0, H, w.wHh, 2 * H * H, H, 0, gh, 2 * H, GH);
-        gruResetBeforeOutRef(N, H, gates, 0, gh, 0, h, hNew, 0, v);
-        h.set(hNew);
-        continue;
-      }
-      gemmRef(false, true, N, GH, Hout, 1, h, 0, Hout, w.wHh, 0, Hout, 0, gh, 0, GH);
-      if (isLstm) {
-        const ph = w.wPh ?? null; // (3H) or null
-        if (w.wHr !== null) {
-          lstmStepForwardRef(
-            N,
-            H,
-            gates,
-            0,
-            gh,
-            0,
-            this.cL[l],
-            this.cPrev,
-            this.cNew,
-            0,
-            this.hRaw,
-            0,
-            v,
-            ph,
-          );
-          gemmRef(false, true, N, Hout, H, 1, this.hRaw, 0, H, w.wHr, 0, H, 0, hNew, 0, Hout);
-        } else {
-          lstmStepForwardRef(N, H, gates, 0, gh, 0, this.cL[l], this.cPrev, this.cNew, 0, hNew, 0, v, ph);
-        }
-      } else if (isGru) {
-        gruStepForwardRef(N, H, gates, 0, gh, 0, bhn, 0, h, this.ghn, 0, hNew, 0, v);
-      } else {
-        rnnStepForwardRef(N, H, kind === 'rnn_relu', gates, 0, gh, 0, hNew, 0, v);
-      }
-      h.set(hNew);
+      inputProjectionRef(kind, v, H, I, N, x, w, this.bias, buf.bhn, buf.gates, gemmRef);
+      rnnLayerStepRef(kind, v, H, Hout, w, N, 0, this.hL[l], buf, gemmRef);
     }
   }
 }

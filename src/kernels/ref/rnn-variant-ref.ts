@@ -1,3 +1,5 @@
+import type { CellKind } from '../../core/cell-kind.js';
+
 /*
  * The cell variants other frameworks use, as data the reference kernels read: gate and
  * cell activations other than sigmoid/tanh, the GRU that applies its reset gate
@@ -117,6 +119,17 @@ export function defaultRnnVariant(relu = false): RnnVariant {
   return { gate: sig, cell: relu ? { name: 'relu', alpha: 0, beta: 0 } : tanh, out: tanh, resetAfter: true };
 }
 
+const PYTORCH_CELL = defaultRnnVariant();
+const PYTORCH_RELU_CELL = defaultRnnVariant(true);
+
+/**
+ * The variant the step kernels run for a layer: `v`, or PyTorch's equations for `kind`
+ * when undefined (sigmoid gates, tanh cell and out; relu for 'rnn_relu').
+ */
+export function cellVariant(kind: CellKind, v: RnnVariant | undefined): RnnVariant {
+  return v ?? (kind === 'rnn_relu' ? PYTORCH_RELU_CELL : PYTORCH_CELL);
+}
+
 /** a(x). */
 export function activate(a: RnnActivation, x: number): number {
   switch (a.name) {
@@ -224,4 +237,18 @@ export function clipBounds(
 export function clippedGrad(a: RnnActivation, y: number, bounds: ArrayLike<number> | null): number {
   if (bounds !== null && (y === bounds[0] || y === bounds[1])) return 0;
   return activateGrad(a, y);
+}
+
+/**
+ * d * a'(x) from y = a(clip(x)) (see `clippedGrad`), except that relu passes d itself or
+ * 0, as PyTorch's threshold backward does: a NaN or infinite d stops at an inactive unit.
+ */
+export function backpropActivation(
+  a: RnnActivation,
+  y: number,
+  d: number,
+  bounds: ArrayLike<number> | null,
+): number {
+  const g = clippedGrad(a, y, bounds);
+  return a.name === 'relu' && g === 0 ? 0 : d * g;
 }

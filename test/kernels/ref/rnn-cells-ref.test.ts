@@ -8,11 +8,14 @@ import { gruStepBackwardRef, gruStepForwardRef } from '../../../src/kernels/ref/
 import { lstmStepBackwardRef, lstmStepForwardRef } from '../../../src/kernels/ref/rnn-lstm-ref.js';
 import { rnnSequenceBackwardRef, rnnSequenceForwardRef } from '../../../src/kernels/ref/rnn-sequence-ref.js';
 import { rnnStepBackwardRef, rnnStepForwardRef } from '../../../src/kernels/ref/rnn-simple-ref.js';
+import { cellVariant } from '../../../src/kernels/ref/rnn-variant-ref.js';
 import { assertClose } from '../../helpers/gradcheck.js';
 
 const g = new Generator(1234);
 const rnd = (n: number, s = 1): Float64Array => Float64Array.from({ length: n }, () => g.uniform(-s, s));
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+const LSTM = cellVariant('lstm', undefined); // PyTorch's equations
+const GRU = cellVariant('gru', undefined);
 
 /** Central-difference gradient of `f` w.r.t. every element of `v` (restored after). */
 function numGrad(f: () => number, v: Float64Array, eps = 1e-6): Float64Array {
@@ -55,7 +58,7 @@ test('lstmStepForwardRef: equations, offsets, and nothing written outside the ac
   const cPrev = new Float64Array(bs * H + 2 * pad).fill(NaN);
   const cNew = new Float64Array(bs * H + 2 * pad).fill(NaN);
   const hOut = new Float64Array(bs * H + 2 * pad).fill(NaN);
-  lstmStepForwardRef(bs, H, gates, pad, ghB, pad, cState, cPrev, cNew, pad, hOut, pad);
+  lstmStepForwardRef(bs, H, gates, pad, ghB, pad, cState, cPrev, cNew, pad, hOut, pad, LSTM);
   for (let b = 0; b < bs; b++) {
     for (let j = 0; j < H; j++) {
       const a = (k: number): number => gx[b * 4 * H + k * H + j] + gh[b * 4 * H + k * H + j];
@@ -98,7 +101,7 @@ test('lstmStepBackwardRef matches central differences of the step', () => {
     const cp = new Float64Array(bs * H);
     const cn = new Float64Array(bs * H);
     const h = new Float64Array(bs * H);
-    lstmStepForwardRef(bs, H, gates, 0, zero, 0, cs, cp, cn, 0, h, 0);
+    lstmStepForwardRef(bs, H, gates, 0, zero, 0, cs, cp, cn, 0, h, 0, LSTM);
     let s = 0;
     for (let k = 0; k < bs * H; k++) s += h[k] * wh[k] + cn[k] * wc[k];
     return s;
@@ -108,10 +111,10 @@ test('lstmStepBackwardRef matches central differences of the step', () => {
   const cp = new Float64Array(bs * H);
   const cn = new Float64Array(bs * H);
   const h = new Float64Array(bs * H);
-  lstmStepForwardRef(bs, H, gates, 0, zero, 0, cs, cp, cn, 0, h, 0);
+  lstmStepForwardRef(bs, H, gates, 0, zero, 0, cs, cp, cn, 0, h, 0, LSTM);
   const dc = wc.slice();
   const dGates = new Float64Array(bs * 4 * H);
-  lstmStepBackwardRef(bs, H, gates, 0, cp, cn, 0, wh, 0, dc, dGates);
+  lstmStepBackwardRef(bs, H, gates, 0, cp, cn, 0, wh, 0, dc, dGates, LSTM);
   assertClose(dGates, numGrad(objective, gx), { rtol: 1e-6, atol: 1e-9, what: 'dGates' });
   assertClose(dc, numGrad(objective, c), { rtol: 1e-6, atol: 1e-9, what: 'dc' });
 });
@@ -128,7 +131,7 @@ test('gruStepForwardRef/BackwardRef: equations and central differences', () => {
     const gates = gx.slice();
     const ghn = new Float64Array(bs * H);
     const out = new Float64Array(bs * H);
-    gruStepForwardRef(bs, H, gates, 0, gh, 0, bhn, 0, h, ghn, 0, out, 0);
+    gruStepForwardRef(bs, H, gates, 0, gh, 0, bhn, 0, h, ghn, 0, out, 0, GRU);
     return { gates, ghn, out };
   };
   const { gates, ghn, out } = fwd();
@@ -150,7 +153,9 @@ test('gruStepForwardRef/BackwardRef: equations and central differences', () => {
   const dh = wh.slice();
   const dGx = new Float64Array(bs * 3 * H);
   const dGh = new Float64Array(bs * 3 * H);
-  gruStepBackwardRef(bs, H, gates, 0, ghn, h, 0, dh, dGx, dGh);
+  const drh = new Float64Array(0); // read by the reset-before GRU only
+  gruStepBackwardRef(1, bs, H, gates, 0, ghn, h, 0, drh, dh, dGx, dGh, GRU);
+  gruStepBackwardRef(2, bs, H, gates, 0, ghn, h, 0, drh, dh, dGx, dGh, GRU);
   assertClose(dGx, numGrad(objective, gx), { rtol: 1e-6, atol: 1e-9, what: 'dGx' });
   assertClose(dGh, numGrad(objective, gh), { rtol: 1e-6, atol: 1e-9, what: 'dGh' });
   assertClose(dh, numGrad(objective, h), { rtol: 1e-6, atol: 1e-9, what: 'dh (direct part)' });
@@ -165,7 +170,17 @@ for (const relu of [false, true]) {
     const fwd = (): { gates: Float64Array; out: Float64Array } => {
       const gates = padded(gx, 2);
       const out = new Float64Array(n);
-      rnnStepForwardRef(1, n, relu, gates, 2, gh, 0, out, 0);
+      rnnStepForwardRef(
+        1,
+        n,
+        gates,
+        2,
+        gh,
+        0,
+        out,
+        0,
+        cellVariant(relu ? 'rnn_relu' : 'rnn_tanh', undefined),
+      );
       return { gates, out };
     };
     const { gates, out } = fwd();
@@ -176,7 +191,7 @@ for (const relu of [false, true]) {
     );
     const objective = (): number => fwd().out.reduce((s, v, k) => s + v * wh[k], 0);
     const dGates = new Float64Array(n + 4).fill(NaN);
-    rnnStepBackwardRef(1, n, relu, gates, 2, wh, dGates);
+    rnnStepBackwardRef(1, n, gates, 2, wh, dGates, cellVariant(relu ? 'rnn_relu' : 'rnn_tanh', undefined));
     assertSentinels(dGates, 2, 2 + n, 'dGates');
     assertClose(dGates.slice(2, 2 + n), numGrad(objective, gx), { rtol: 1e-6, atol: 1e-9, what: 'dGates' });
   });
