@@ -23,6 +23,7 @@ import { KC, MC, MR, NR, f32_gemm, packB } from './gemm-core';
 import {
   gruBackward,
   gruForward,
+  gruRbBackward1,
   gruRbBackward2,
   gruRbGates,
   gruRbOut,
@@ -371,7 +372,7 @@ export function rnn_backward(P: usize, tid: i32, nt: i32): void {
       }
     }
     if (resetBefore) {
-      gruBackward(bs, H, j0, j1, gates + gOff, 0, hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P), true);
+      gruRbBackward1(bs, H, j0, j1, gates + gOff, hPrev + hOff, dh, dGx + gOff, dGh + gOff, hard, gateAlpha(P));
       if (!barrier(bar, nt)) return;
       // d(r * h)[:, own] = dG_n W_hn[:, own] (into F_DRAW), then the r part and dh
       gemmSet(bs, H, dGx + gOff + ((<usize>2 * H) << 2), GH, pWhn, H, q0, q1, dRaw, H, 0, pa, tile);

@@ -1,6 +1,6 @@
 // GEMMs of the fused recurrent layer (f32-rnn.ts) on B operands packed once per call.
 
-import { KC, MC, MR, NR, kernel5x8, packA, packB, updateEdge, updateFull } from './gemm-core';
+import { KC, MC, MR, NR, microKernel, packA, packB, updateEdge, updateFull } from './gemm-core';
 
 // ---- GEMM on pre-packed B panel sets --------------------------------------------------------
 // A "set" is op(B)[0:K, col0:col0+N] packed once: K blocks of KC rows; block pc sits at
@@ -50,10 +50,10 @@ export function gemmSets(M: i32, K: i32, a: usize, lda: i32, nsets: i32, set: us
             const pap = pa + (<usize>(ir * kc) << 2);
             const cp = cg + ((<usize>(ic + ir) * ldc + q * NR) << 2);
             if (mr == MR && nr == NR) {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateFull(tile, cp, ldcB, 1, bt);
             } else {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateEdge(tile, cp, ldcB, mr, nr, 1, bt);
             }
           }
