@@ -65,5 +65,7 @@ export const F_GATE_BETA = 51; // f32 bits
 /** GRU: 1 = reset-before (n = tanh(gx_n + b_hn + (r * h) W_hn^T); b_hn is in F_BIAS, F_BHN
  * zeros, F_GHN holds r * h), 0 = reset-after. */
 export const F_RESET_BEFORE = 52;
+/** The cell's gate count G (lstm 4, gru 3, rnn 1: `gateCount` of core/cell-kind.ts). */
+export const F_G = 53;
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;

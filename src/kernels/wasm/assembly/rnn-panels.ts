@@ -1,4 +1,5 @@
-// GEMMs of the fused recurrent layer (f32-rnn.ts) on B operands packed once per call.
+// GEMMs of the fused recurrent layer (f32-rnn.ts) on B operands packed once per call, and
+// the row copies and sums its loops share with the per-step entries (rnn-steps.ts).
 
 import { KC, MC, MR, NR, microKernel, packA, packB, updateEdge, updateFull } from './gemm-core';
 
@@ -78,3 +79,15 @@ export function copyCols(n: i32, j0: i32, j1: i32, src: usize, lds: i32, dst: us
   }
 }
 
+/** d[0:n] += s[0:n] (f32x4, then one float at a time). */
+export function addTo(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(s + q)));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
+  }
+}
