@@ -1,6 +1,7 @@
 // The parameter block of the fused recurrent kernel: i32 fields at byte P + 4 * index,
-// written by src/kernels/f32-rnn-sequence-wasmsimd.ts and read by
-// src/kernels/wasm/assembly/f32-rnn.ts. This one file is compiled by both tsc and the
+// laid out and written by rnn-call.ts (for the drivers f32-rnn-sequence-wasmsimd.ts and
+// f32-rnn-sequence-blas.ts) and read by assembly/f32-rnn.ts and assembly/rnn-steps.ts,
+// which import it whole (`import * as F`). This one file is compiled by both tsc and the
 // AssemblyScript compiler (plain integer constants mean the same in both), so the
 // indices are written once. Pointers are byte offsets into the module's memory.
 
