@@ -8,7 +8,7 @@ import { wasmSimdSupported } from './simd-probe.js';
 import { WasmArena } from './wasm-arena.js';
 
 /** Whether builds of `flavor` run here ('simd': WebAssembly SIMD; 'relaxed': relaxed SIMD). */
-export function flavorSupported(flavor: WasmFlavor): boolean {
+function flavorSupported(flavor: WasmFlavor): boolean {
   return flavor === 'simd' ? wasmSimdSupported() : wasmRelaxedSimdSupported();
 }
 

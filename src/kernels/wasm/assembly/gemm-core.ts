@@ -241,28 +241,26 @@ export function microKernel(kc: i32, pa: usize, pb: usize, out: usize): void {
   }
 }
 
-/** C[0:MR, 0:8] = alpha * tile + beta * C (beta == 0: C not read); `ldc` in bytes. */
+/**
+ * C[0:MR, 0:8] = alpha * tile + beta * C; `ldc` in bytes. beta == 0 writes C without
+ * reading it (NaN in C is overwritten, like BLAS); beta == 1 takes the general path
+ * (1 * C is C exactly, so the sum is the same bits as C + alpha * tile).
+ */
 export function updateFull(t: usize, c: usize, ldc: usize, alpha: f32, beta: f32): void {
   const av = f32x4.splat(alpha);
-  if (beta == 0) updateRows(t, c, ldc, av, av, 0);
-  else if (beta == 1) updateRows(t, c, ldc, av, av, 1);
-  else updateRows(t, c, ldc, av, f32x4.splat(beta), 2);
-}
-
-/**
- * The rows of `updateFull` for one case of beta (a constant at each call, so the loop
- * has no branch): `beta` 0: C = alpha * tile (C not read); 1: C += alpha * tile; 2:
- * C = beta * C + alpha * tile with `bv` = beta in every lane.
- */
-// @ts-ignore: decorator
-@inline function updateRows(t: usize, c: usize, ldc: usize, av: v128, bv: v128, beta: i32): void {
-  for (let r = 0; r < MR; r++) {
-    for (let h: usize = 0; h < 32; h += 16) {
-      const v = f32x4.mul(v128.load(t + h), av);
-      if (beta == 0) v128.store(c + h, v);
-      else if (beta == 1) v128.store(c + h, f32x4.add(v128.load(c + h), v));
-      else v128.store(c + h, f32x4.add(f32x4.mul(v128.load(c + h), bv), v));
+  if (beta == 0) {
+    for (let r = 0; r < MR; r++) {
+      v128.store(c, f32x4.mul(v128.load(t), av));
+      v128.store(c, f32x4.mul(v128.load(t, 16), av), 16);
+      t += NR << 2;
+      c += ldc;
     }
+    return;
+  }
+  const bv = f32x4.splat(beta);
+  for (let r = 0; r < MR; r++) {
+    v128.store(c, f32x4.add(f32x4.mul(v128.load(c), bv), f32x4.mul(v128.load(t), av)));
+    v128.store(c, f32x4.add(f32x4.mul(v128.load(c, 16), bv), f32x4.mul(v128.load(t, 16), av)), 16);
     t += NR << 2;
     c += ldc;
   }
