@@ -1,82 +1,30 @@
+import type { F32RnnExports } from './generated/f32-rnn-exports.js';
 import { F32_RNN_SHARED_WASM_BASE64 } from './generated/f32-rnn-shared-wasm.js';
 import { F32_RNN_RELAXED_SHARED_WASM_BASE64 } from './generated/f32-rnn-relaxed-shared-wasm.js';
 import { F32_RNN_RELAXED_WASM_BASE64 } from './generated/f32-rnn-relaxed-wasm.js';
 import { F32_RNN_WASM_BASE64 } from './generated/f32-rnn-wasm.js';
-import { decodeBase64 } from './load-module.js';
-import { wasmRelaxedSimdSupported, type WasmFlavor } from './relaxed-probe.js';
-import { wasmSimdSupported } from './simd-probe.js';
-import { WasmArena } from './wasm-arena.js';
+import { gemmBlocking, instanceBuilds, moduleBuilds, type GemmBlocking } from './kernel-builds.js';
+import type { WasmFlavor } from './relaxed-probe.js';
+import type { WasmArena } from './wasm-arena.js';
 
-/** The exports of the compiled src/kernels/wasm/assembly/f32-rnn.ts (both builds). */
-export interface F32RnnExports {
-  /** Forward of one layer and direction, thread `tid` of `nt`; `P` = parameter block. */
-  rnn_forward(P: number, tid: number, nt: number): void;
-  /** Backward of one layer and direction, thread `tid` of `nt`. */
-  rnn_backward(P: number, tid: number, nt: number): void;
-  /** The end of `rnn_backward` after its loop: dX, dW_ih, dW_hh, dW_hr (unless F_FLAGS & 2) and bias sums. */
-  rnn_backward_tail(P: number, tid: number, nt: number): void;
-  /** The gate math of forward step `t` (one thread), after the driver's recurrent GEMM into F_GH. */
-  rnn_step_forward(P: number, t: number): void;
-  /** Backward step `t`: `part & 1` adds dOutput to dh, `part & 2` runs the gate backward. */
-  rnn_step_backward(P: number, t: number, part: number): void;
-  /** The GEMM of f32-gemm.ts (same code), on this module's memory. */
-  f32_gemm(
-    transA: number,
-    transB: number,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    packA: number,
-    packB: number,
-    tile: number,
-  ): void;
-  KC: WebAssembly.Global;
-  MC: WebAssembly.Global;
-  NC: WebAssembly.Global;
-  TILE_MR: WebAssembly.Global;
-  TILE_NR: WebAssembly.Global;
-}
+export type { F32RnnExports };
 
 /** An instantiated recurrent kernel module with its arena and blocking constants. */
-export interface F32RnnKernel {
+export interface F32RnnKernel extends GemmBlocking {
   readonly exports: F32RnnExports;
   readonly arena: WasmArena;
   /** Whether the memory is shared (the threads build). */
   readonly shared: boolean;
-  readonly KC: number;
-  readonly MC: number;
-  readonly NC: number;
-  readonly MR: number;
-  readonly NR: number;
 }
 
 function wrap(instance: WebAssembly.Instance, arena: WasmArena, shared: boolean): F32RnnKernel {
   const ex = instance.exports as unknown as F32RnnExports;
-  return {
-    exports: ex,
-    arena,
-    shared,
-    KC: ex.KC.value as number,
-    MC: ex.MC.value as number,
-    NC: ex.NC.value as number,
-    MR: ex.TILE_MR.value as number,
-    NR: ex.TILE_NR.value as number,
-  };
+  return { exports: ex, arena, shared, ...gemmBlocking(ex) };
 }
 
-function available(flavor: WasmFlavor): boolean {
-  return flavor === 'simd' ? wasmSimdSupported() : wasmRelaxedSimdSupported();
-}
-
-const plain = new Map<WasmFlavor, F32RnnKernel | null>();
+const plain = instanceBuilds(F32_RNN_WASM_BASE64, F32_RNN_RELAXED_WASM_BASE64, (instance, arena) =>
+  wrap(instance, arena, false),
+);
 
 /**
  * The single-thread build ('simd' by default, or 'relaxed') over its own (non-shared)
@@ -84,26 +32,26 @@ const plain = new Map<WasmFlavor, F32RnnKernel | null>();
  * cannot run here or loading fails.
  */
 export function f32RnnModule(flavor: WasmFlavor = 'simd'): F32RnnKernel | null {
-  let k = plain.get(flavor);
-  if (k === undefined) {
-    k = null;
-    if (available(flavor)) {
-      try {
-        const arena = new WasmArena();
-        const module = new WebAssembly.Module(
-          decodeBase64(flavor === 'simd' ? F32_RNN_WASM_BASE64 : F32_RNN_RELAXED_WASM_BASE64),
-        );
-        k = wrap(new WebAssembly.Instance(module, { env: { memory: arena.memory } }), arena, false);
-      } catch (_e) {
-        k = null;
-      }
-    }
-    plain.set(flavor, k);
-  }
-  return k;
+  return plain.get(flavor);
 }
 
-const sharedModules = new Map<WasmFlavor, WebAssembly.Module | null>();
+/** Whether shared memory works here (`SharedArrayBuffer`: cross-origin isolation in browsers). */
+function sharedMemoryWorks(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    // creating a small shared memory is the real probe (it fails without isolation)
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch (_e) {
+    return false;
+  }
+}
+
+const sharedBuilds = moduleBuilds(
+  F32_RNN_SHARED_WASM_BASE64,
+  F32_RNN_RELAXED_SHARED_WASM_BASE64,
+  sharedMemoryWorks,
+);
 
 /**
  * The compiled shared-memory (threads) build ('simd' by default, or 'relaxed'), for the
@@ -112,23 +60,7 @@ const sharedModules = new Map<WasmFlavor, WebAssembly.Module | null>();
  * cross-origin isolation in browsers) are missing.
  */
 export function f32RnnSharedModule(flavor: WasmFlavor = 'simd'): WebAssembly.Module | null {
-  let m = sharedModules.get(flavor);
-  if (m === undefined) {
-    m = null;
-    if (available(flavor) && typeof SharedArrayBuffer === 'function') {
-      try {
-        // creating a small shared memory is the real probe (it fails without isolation)
-        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-        m = new WebAssembly.Module(
-          decodeBase64(flavor === 'simd' ? F32_RNN_SHARED_WASM_BASE64 : F32_RNN_RELAXED_SHARED_WASM_BASE64),
-        );
-      } catch (_e) {
-        m = null;
-      }
-    }
-    sharedModules.set(flavor, m);
-  }
-  return m;
+  return sharedBuilds.get(flavor);
 }
 
 /** Instantiates the shared build over `arena`'s shared memory (on the thread calling it). */

@@ -1,5 +1,3 @@
-import { wasmSimdSupported } from './simd-probe.js';
-
 /** The bytes of a base64 string (the generated kernel modules embed their binary so). */
 export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   // atob exists in browsers, workers and Node >= 16.
@@ -7,17 +5,4 @@ export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
-}
-
-/**
- * Compiles a generated kernel module synchronously, or null where WebAssembly SIMD is
- * missing or compilation fails (the caller then runs its fallback).
- */
-export function compileSimdModule(b64: string): WebAssembly.Module | null {
-  if (!wasmSimdSupported()) return null;
-  try {
-    return new WebAssembly.Module(decodeBase64(b64));
-  } catch (_e) {
-    return null;
-  }
 }

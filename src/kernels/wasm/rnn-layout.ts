@@ -11,15 +11,24 @@ export function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
 }
 
-/** Builds one call's layout: a list of (field, float count) allocations in the arena. */
+/**
+ * Builds one call's layout: a list of (field, float count) allocations in the arena, each
+ * with what goes in it: nothing (room for outputs and scratch), or copied in by `place`.
+ */
 export class Layout {
   readonly fields = new Int32Array(N_FIELDS);
-  private readonly sizes: Array<[number, number]> = [];
+  private readonly sizes: Array<[number, number, FloatArray | Int32Array | null | undefined]> = [];
+  /** Room for `floats` values at `field`. */
   add(field: number, floats: number): void {
-    this.sizes.push([field, floats]);
+    this.sizes.push([field, floats, undefined]);
+  }
+  /** Room for `floats` values at `field`, filled from `src` by `place` (zeros for null). */
+  input(field: number, src: FloatArray | Int32Array | null, floats: number): void {
+    this.sizes.push([field, floats, src]);
   }
   /**
-   * Resets the arena, grows it once, allocates everything; returns P (the block's byte
+   * Resets the arena, grows it once, allocates everything and copies the inputs in;
+   * returns P (the block's byte
    * offset), or -1 when the call needs more than `maxCallBytes` (the caller then runs
    * the reference driver, whose GEMMs split large problems).
    */
@@ -44,6 +53,10 @@ export class Layout {
     this.fields[F_SCR_TILE] = tileOff;
     const i32 = arena.i32();
     i32.fill(0, this.fields[F_BAR] >>> 2, (this.fields[F_BAR] >>> 2) + 16);
+    for (const [f, n, src] of this.sizes) {
+      if (src === null) zero(k, this.fields[f], n);
+      else if (src !== undefined) put(k, this.fields[f], src, n);
+    }
     return P;
   }
   /** Writes the block at P (after the data went in: the views may have been renewed). */
@@ -53,14 +66,14 @@ export class Layout {
 }
 
 /** Copies n values of src to the byte offset `at`. */
-export function put(k: F32RnnKernel, at: number, src: FloatArray | Int32Array, n: number): void {
+function put(k: F32RnnKernel, at: number, src: FloatArray | Int32Array, n: number): void {
   if (n === 0) return;
   if (src instanceof Int32Array) k.arena.i32().set(src.subarray(0, n), at >>> 2);
   else k.arena.f32().set(src.subarray(0, n), at >>> 2);
 }
 
 /** Zeros n floats at the byte offset `at`. */
-export function zero(k: F32RnnKernel, at: number, n: number): void {
+function zero(k: F32RnnKernel, at: number, n: number): void {
   if (n > 0) k.arena.f32().fill(0, at >>> 2, (at >>> 2) + n);
 }
 

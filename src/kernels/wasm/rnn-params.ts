@@ -1,6 +1,7 @@
 // The parameter block of the fused recurrent kernel: i32 fields at byte P + 4 * index,
-// written by src/kernels/f32-rnn-sequence-wasmsimd.ts and read by
-// src/kernels/wasm/assembly/f32-rnn.ts. This one file is compiled by both tsc and the
+// laid out and written by rnn-call.ts (for the drivers f32-rnn-sequence-wasmsimd.ts and
+// f32-rnn-sequence-blas.ts) and read by assembly/f32-rnn.ts and assembly/rnn-steps.ts,
+// which import it whole (`import * as F`). This one file is compiled by both tsc and the
 // AssemblyScript compiler (plain integer constants mean the same in both), so the
 // indices are written once. Pointers are byte offsets into the module's memory.
 
@@ -65,5 +66,7 @@ export const F_GATE_BETA = 51; // f32 bits
 /** GRU: 1 = reset-before (n = tanh(gx_n + b_hn + (r * h) W_hn^T); b_hn is in F_BIAS, F_BHN
  * zeros, F_GHN holds r * h), 0 = reset-after. */
 export const F_RESET_BEFORE = 52;
+/** The cell's gate count G (lstm 4, gru 3, rnn 1: `gateCount` of core/cell-kind.ts). */
+export const F_G = 53;
 /** Words reserved for the block (fields above plus room to grow). */
 export const N_FIELDS = 64;

@@ -68,65 +68,71 @@ import { vsigmoid, vtanh } from './simd-math';
   return a;
 }
 
+// ---- accumulation -----------------------------------------------------------------
+
+// AssemblyScript functions return one value, so `accumulate` hands a block's four f32x4
+// accumulators on in these globals (its loop runs on locals; 8 global accesses per call).
+let acc0: v128 = f32x4(0, 0, 0, 0);
+let acc1: v128 = f32x4(0, 0, 0, 0);
+let acc2: v128 = f32x4(0, 0, 0, 0);
+let acc3: v128 = f32x4(0, 0, 0, 0);
+
+/** Starts the four accumulators at the 4 vectors at `b` (a block's bias), or at zeros for b = 0. */
+// @ts-ignore: decorator
+@inline function startAcc(b: usize): void {
+  const z = f32x4.splat(0.0);
+  acc0 = b != 0 ? v128.load(b, 0) : z;
+  acc1 = b != 0 ? v128.load(b, 16) : z;
+  acc2 = b != 0 ? v128.load(b, 32) : z;
+  acc3 = b != 0 ? v128.load(b, 48) : z;
+}
+
+/**
+ * acc_s += sum_k W[k, s] v[k] for the 4 vectors s of a block: `n` inputs v[0..n) (floats at
+ * `v`), the weights at `w`, per k 4 vectors (s at byte 16 s, 64 bytes per k). `skip2` /
+ * `skip3`: vector 2 / 3 has zero weights and is left out (not multiplied): the GRU's n_h
+ * has no x part and its n_x no h part, so that an infinite input gives the reference's
+ * result instead of 0 * Inf = NaN. Both are constants at every call.
+ */
+// @ts-ignore: decorator
+@inline function accumulate(v: usize, n: i32, w: usize, skip2: bool, skip3: bool): void {
+  let a0 = acc0;
+  let a1 = acc1;
+  let a2 = acc2;
+  let a3 = acc3;
+  for (let k = 0; k < n; k++) {
+    const s = v128.load32_splat(v + (<usize>k << 2));
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
+    if (!skip2) a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
+    if (!skip3) a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
+    w += 64;
+  }
+  acc0 = a0;
+  acc1 = a1;
+  acc2 = a2;
+  acc3 = a3;
+}
+
 // ---- S = 4 rows (LSTM, GRU) ---------------------------------------------------------
 
 /**
  * One batch row of a 4-slot cell: accumulates bias + Wx x + Wh h per group, then the
- * gate math (gru != 0: GRU, else LSTM). `st` is c (LSTM) or h (GRU, the old state),
- * both rows of H floats; `out` receives H floats.
+ * gate math (`gru`: GRU, else LSTM; a constant at each call). `st` is c (LSTM) or h (GRU,
+ * the old state), both rows of H floats; `out` receives H floats.
  */
-function row4(gru: i32, I: i32, K: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, st: usize, out: usize): void {
+// @ts-ignore: decorator
+@inline function row4(gru: bool, I: i32, K: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, st: usize, out: usize): void {
   const Hg = (H + 3) >> 2;
   for (let g = 0; g < Hg; g++) {
-    const bb = b + (<usize>g << 6);
-    let a0 = v128.load(bb, 0);
-    let a1 = v128.load(bb, 16);
-    let a2 = v128.load(bb, 32);
-    let a3 = v128.load(bb, 48);
-    // GRU: slot n_h has no x part and slot n_x no h part; their packed weights are zeros,
-    // which are skipped (not multiplied), so that an infinite input gives the reference's
-    // result instead of 0 * Inf = NaN
-    if (gru != 0) {
-      let w = wx + ((<usize>g * <usize>I) << 6);
-      for (let k = 0; k < I; k++) {
-        const s = v128.load32_splat(x + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-        w += 64;
-      }
-      w = wh + ((<usize>g * <usize>K) << 6);
-      for (let k = 0; k < K; k++) {
-        const s = v128.load32_splat(h + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-        w += 64;
-      }
-    } else {
-      let w = wx + ((<usize>g * <usize>I) << 6);
-      for (let k = 0; k < I; k++) {
-        const s = v128.load32_splat(x + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-        w += 64;
-      }
-      w = wh + ((<usize>g * <usize>K) << 6);
-      for (let k = 0; k < K; k++) {
-        const s = v128.load32_splat(h + (<usize>k << 2));
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-        w += 64;
-      }
-    }
+    startAcc(b + (<usize>g << 6));
+    // GRU: slot n_h has no x part and slot n_x no h part
+    accumulate(x, I, wx + ((<usize>g * <usize>I) << 6), false, gru);
+    accumulate(h, K, wh + ((<usize>g * <usize>K) << 6), gru, false);
     const o0 = <usize>g << 4;
     const n0 = min(4, H - (g << 2));
-    if (gru != 0) gruGroup(a0, a1, a2, a3, st + o0, out + o0, n0);
-    else lstmGroup(a0, a1, a2, a3, st + o0, out + o0, n0);
+    if (gru) gruGroup(acc0, acc1, acc2, acc3, st + o0, out + o0, n0);
+    else lstmGroup(acc0, acc1, acc2, acc3, st + o0, out + o0, n0);
   }
 }
 
@@ -140,40 +146,14 @@ function row1(act: i32, I: i32, K: i32, M: i32, x: usize, h: usize, wx: usize, w
   const Mg = (M + 3) >> 2;
   let g = 0;
   for (; g + 4 <= Mg; g += 4) {
-    let a0 = f32x4.splat(0.0);
-    let a1 = a0;
-    let a2 = a0;
-    let a3 = a0;
-    if (b != 0) {
-      const bb = b + (<usize>g << 4);
-      a0 = v128.load(bb, 0);
-      a1 = v128.load(bb, 16);
-      a2 = v128.load(bb, 32);
-      a3 = v128.load(bb, 48);
-    }
-    let w = wx + ((<usize>g * <usize>I) << 4);
-    for (let k = 0; k < I; k++) {
-      const s = v128.load32_splat(x + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
-    }
-    w = wh + ((<usize>g * <usize>K) << 4);
-    for (let k = 0; k < K; k++) {
-      const s = v128.load32_splat(h + (<usize>k << 2));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w, 0), s));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), s));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), s));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w, 48), s));
-      w += 64;
-    }
+    startAcc(b != 0 ? b + (<usize>g << 4) : 0);
+    accumulate(x, I, wx + ((<usize>g * <usize>I) << 4), false, false);
+    accumulate(h, K, wh + ((<usize>g * <usize>K) << 4), false, false);
     const o = out + (<usize>g << 4);
-    v128.store(o, activate(a0, act), 0);
-    v128.store(o, activate(a1, act), 16);
-    v128.store(o, activate(a2, act), 32);
-    storeLanes(o + 48, activate(a3, act), min(4, M - ((g + 3) << 2)));
+    v128.store(o, activate(acc0, act), 0);
+    v128.store(o, activate(acc1, act), 16);
+    v128.store(o, activate(acc2, act), 32);
+    storeLanes(o + 48, activate(acc3, act), min(4, M - ((g + 3) << 2)));
   }
   for (; g < Mg; g++) {
     let a0 = b != 0 ? v128.load(b + (<usize>g << 4)) : f32x4.splat(0.0);
@@ -207,13 +187,10 @@ export function lstm_step(
     const hr = h + ((<usize>n * <usize>Hout) << 2);
     const cr = c + ((<usize>n * <usize>H) << 2);
     const outr = hnew + ((<usize>n * <usize>Hout) << 2);
-    if (wr == 0) {
-      row4(0, I, Hout, H, xr, hr, wx, wh, b, cr, outr);
-    } else {
-      const rr = hraw + ((<usize>n * <usize>H) << 2);
-      row4(0, I, Hout, H, xr, hr, wx, wh, b, cr, rr);
-      row1(0, H, 0, Hout, rr, 0, wr, 0, 0, outr);
-    }
+    // with projection the cell's h goes to hraw, and out = hraw W_hr^T
+    const rr = wr == 0 ? outr : hraw + ((<usize>n * <usize>H) << 2);
+    row4(false, I, Hout, H, xr, hr, wx, wh, b, cr, rr);
+    if (wr != 0) row1(0, H, 0, Hout, rr, 0, wr, 0, 0, outr);
   }
   memory.copy(h, hnew, (<usize>N * <usize>Hout) << 2);
 }
@@ -222,7 +199,7 @@ export function lstm_step(
 export function gru_step(N: i32, I: i32, H: i32, x: usize, h: usize, wx: usize, wh: usize, b: usize, hnew: usize): void {
   for (let n = 0; n < N; n++) {
     const hr = h + ((<usize>n * <usize>H) << 2);
-    row4(1, I, H, H, x + ((<usize>n * <usize>I) << 2), hr, wx, wh, b, hr, hnew + ((<usize>n * <usize>H) << 2));
+    row4(true, I, H, H, x + ((<usize>n * <usize>I) << 2), hr, wx, wh, b, hr, hnew + ((<usize>n * <usize>H) << 2));
   }
   memory.copy(h, hnew, (<usize>N * <usize>H) << 2);
 }

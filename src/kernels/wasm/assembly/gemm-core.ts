@@ -60,37 +60,11 @@ export function packA(transA: bool, a: usize, lda: i32, i0: i32, k0: i32, mc: i3
           d += MR << 2;
         }
       } else {
-        for (let k = 0; k < kc; k++) {
-          const d = dst + (<usize>(k * MR) << 2);
-          for (let r = 0; r < MR; r++) {
-            const v: f32 = r < rows ? load<f32>(a + ((<usize>(i0 + p + r) * lda + k0 + k) << 2)) : 0;
-            store<f32>(d + (<usize>r << 2), v);
-          }
-        }
+        packEdge(a + ((<usize>(i0 + p) * lda + k0) << 2), <usize>lda << 2, true, kc, rows, MR, dst);
       }
     } else {
       // op(A)(i, k) = A[k * lda + i]: MR consecutive floats per k.
-      let s = a + ((<usize>k0 * lda + i0 + p) << 2);
-      const st = <usize>lda << 2;
-      let d = dst;
-      if (rows == MR) {
-        for (let k = 0; k < kc; k++) {
-          v128.store(d, v128.load(s));
-          if (ASC_FEATURE_RELAXED_SIMD) store<u64>(d, load<u64>(s, 16), 16);
-          else store<f32>(d, load<f32>(s, 16), 16);
-          s += st;
-          d += MR << 2;
-        }
-      } else {
-        for (let k = 0; k < kc; k++) {
-          for (let r = 0; r < MR; r++) {
-            const v: f32 = r < rows ? load<f32>(s + (<usize>r << 2)) : 0;
-            store<f32>(d + (<usize>r << 2), v);
-          }
-          s += st;
-          d += MR << 2;
-        }
-      }
+      packLines(a + ((<usize>k0 * lda + i0 + p) << 2), <usize>lda << 2, kc, rows, MR, dst);
     }
     dst += <usize>(kc * MR) << 2;
   }
@@ -105,26 +79,7 @@ export function packB(transB: bool, b: usize, ldb: i32, k0: i32, j0: i32, kc: i3
     const cols = min(NR, nc - q);
     if (!transB) {
       // op(B)(k, j) = B[k * ldb + j]: NR consecutive floats per k.
-      let s = b + ((<usize>k0 * ldb + j0 + q) << 2);
-      const st = <usize>ldb << 2;
-      let d = dst;
-      if (cols == NR) {
-        for (let k = 0; k < kc; k++) {
-          v128.store(d, v128.load(s));
-          v128.store(d, v128.load(s, 16), 16);
-          s += st;
-          d += NR << 2;
-        }
-      } else {
-        for (let k = 0; k < kc; k++) {
-          for (let c = 0; c < NR; c++) {
-            const v: f32 = c < cols ? load<f32>(s + (<usize>c << 2)) : 0;
-            store<f32>(d + (<usize>c << 2), v);
-          }
-          s += st;
-          d += NR << 2;
-        }
-      }
+      packLines(b + ((<usize>k0 * ldb + j0 + q) << 2), <usize>ldb << 2, kc, cols, NR, dst);
     } else {
       // op(B)(k, j) = B[j * ldb + k]: NR rows of B, read 4 k at a time and transposed.
       const st = <usize>ldb << 2;
@@ -145,16 +100,51 @@ export function packB(transB: bool, b: usize, ldb: i32, k0: i32, j0: i32, kc: i3
           d += NR << 2;
         }
       } else {
-        for (let k = 0; k < kc; k++) {
-          const d = dst + (<usize>(k * NR) << 2);
-          for (let c = 0; c < NR; c++) {
-            const v: f32 = c < cols ? load<f32>(b + ((<usize>(j0 + q + c) * ldb + k0 + k) << 2)) : 0;
-            store<f32>(d + (<usize>c << 2), v);
-          }
-        }
+        packEdge(b + ((<usize>(j0 + q) * ldb + k0) << 2), st, true, kc, cols, NR, dst);
       }
     }
     dst += <usize>(kc * NR) << 2;
+  }
+}
+
+/**
+ * Packs a panel from `kc` lines (one per k, `st` bytes apart) of `n` consecutive floats:
+ * `W` floats per k at `d` (W = MR for A, NR for B: 5, 6 or 8, a constant), zero-padded
+ * past `n`. A full panel (n == W) copies each line with one f32x4 and the rest.
+ */
+// @ts-ignore: decorator
+@inline
+function packLines(s: usize, st: usize, kc: i32, n: i32, W: i32, d: usize): void {
+  if (n < W) {
+    packEdge(s, st, false, kc, n, W, d);
+    return;
+  }
+  for (let k = 0; k < kc; k++) {
+    v128.store(d, v128.load(s));
+    if (W == 8) v128.store(d, v128.load(s, 16), 16);
+    else if (W == 6) store<u64>(d, load<u64>(s, 16), 16);
+    else store<f32>(d, load<f32>(s, 16), 16);
+    s += st;
+    d += <usize>W << 2;
+  }
+}
+
+/**
+ * Packs an edge panel: for each of `kc` k, `W` floats at `d` (W = MR for A, NR for B), the
+ * first `n` (< W) from the source and the rest zeros. The source at `s`: `n` lines
+ * `st` bytes apart, one float per k each (`across` = true: one float from each line per
+ * k), or per k a line of `n` consecutive floats, the lines `st` bytes apart.
+ */
+// @ts-ignore: decorator
+@inline
+function packEdge(s: usize, st: usize, across: bool, kc: i32, n: i32, W: i32, d: usize): void {
+  for (let k = 0; k < kc; k++) {
+    for (let r = 0; r < W; r++) {
+      const src = across ? s + <usize>r * st + (<usize>k << 2) : s + <usize>k * st + (<usize>r << 2);
+      const v: f32 = r < n ? load<f32>(src) : 0;
+      store<f32>(d + (<usize>r << 2), v);
+    }
+    d += <usize>W << 2;
   }
 }
 
@@ -180,68 +170,33 @@ function transpose4x4(s: usize, ss: usize, d: usize, ds: usize): void {
 // ---- micro-kernel -------------------------------------------------------------------
 
 /**
- * out[0:5, 0:8] (row stride NR) = packed A panel (5 x kc) x packed B panel (kc x 8).
+ * c + a * b lanewise: mul then add in the 128-bit build (deterministic: the same bits
+ * everywhere), f32x4.relaxed_madd in the relaxed build (one FMA where the CPU has one, so
+ * no temporary; results may differ from the 128-bit build by rounding).
+ */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * out[0:MR, 0:8] (row stride NR) = packed A panel (MR x kc) x packed B panel (kc x 8).
  *
  * The accumulators go to a 16-byte-aligned tile in L1, and `updateFull`/`updateEdge`
  * apply alpha and beta: with alpha, beta and C's pointer live across the loop, V8
  * scheduled the A broadcasts early and spilled accumulators (~20 GFLOP/s in the GEMM
  * against ~30+ for this loop alone).
  *
- * 5x8 rather than 6x8: V8 on x64 allocates 15 of the 16 xmm registers (xmm15 is its
- * scratch), and without FMA each product needs a temporary, so 10 accumulators + 2 B
- * vectors + 1 broadcast A + 1 product = 14 fit, while 6x8 (16) spills an accumulator
- * through the stack on every k step (measured: 5x8 ~30-40, 6x8 ~26 GFLOP/s on L1 data).
+ * 128-bit build: 5x8 rather than 6x8: V8 on x64 allocates 15 of the 16 xmm registers
+ * (xmm15 is its scratch), and without FMA each product needs a temporary, so 10
+ * accumulators + 2 B vectors + 1 broadcast A + 1 product = 14 fit, while 6x8 (16) spills
+ * an accumulator through the stack on every k step (measured: 5x8 ~30-40, 6x8 ~26
+ * GFLOP/s on L1 data). Relaxed build: 6x8 on `madd` (no temporary: 12 accumulators + 2 B
+ * vectors + 1 broadcast fit); row 5 exists only there (a constant condition, so the
+ * 128-bit build has no trace of it).
  */
-export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    kernel6x8Relaxed(kc, pa, pb, out);
-    return;
-  }
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 16);
-    c40 = f32x4.add(c40, f32x4.mul(a, b0));
-    c41 = f32x4.add(c41, f32x4.mul(a, b1));
-    pa += MR << 2;
-    pb += NR << 2;
-  }
-  v128.store(out, c00, 0);
-  v128.store(out, c01, 16);
-  v128.store(out, c10, 32);
-  v128.store(out, c11, 48);
-  v128.store(out, c20, 64);
-  v128.store(out, c21, 80);
-  v128.store(out, c30, 96);
-  v128.store(out, c31, 112);
-  v128.store(out, c40, 128);
-  v128.store(out, c41, 144);
-}
-
-/**
- * The relaxed build's micro-kernel: 6x8 with f32x4.relaxed_madd (one FMA per product where
- * the CPU has one, so no temporary: 12 accumulators + 2 B vectors + 1 broadcast fit the
- * 15 xmm registers V8 allocates). Results may differ from the 128-bit kernel by rounding.
- */
-// @ts-ignore: decorator
-@inline function kernel6x8Relaxed(kc: i32, pa: usize, pb: usize, out: usize): void {
+export function microKernel(kc: i32, pa: usize, pb: usize, out: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -249,26 +204,24 @@ export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
+    // c[r][j] += A[r] * B[j, j + 4) (each A[r] broadcast is loaded once: the two loads of
+    // a row are the same expression, which the optimiser merges)
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.relaxed_madd(a, b0, c00);
-    c01 = f32x4.relaxed_madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.relaxed_madd(a, b0, c10);
-    c11 = f32x4.relaxed_madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.relaxed_madd(a, b0, c20);
-    c21 = f32x4.relaxed_madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.relaxed_madd(a, b0, c30);
-    c31 = f32x4.relaxed_madd(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = f32x4.relaxed_madd(a, b0, c40);
-    c41 = f32x4.relaxed_madd(a, b1, c41);
-    a = v128.load32_splat(pa, 20);
-    c50 = f32x4.relaxed_madd(a, b0, c50);
-    c51 = f32x4.relaxed_madd(a, b1, c51);
+    c00 = madd(v128.load32_splat(pa, 0), b0, c00);
+    c01 = madd(v128.load32_splat(pa, 0), b1, c01);
+    c10 = madd(v128.load32_splat(pa, 4), b0, c10);
+    c11 = madd(v128.load32_splat(pa, 4), b1, c11);
+    c20 = madd(v128.load32_splat(pa, 8), b0, c20);
+    c21 = madd(v128.load32_splat(pa, 8), b1, c21);
+    c30 = madd(v128.load32_splat(pa, 12), b0, c30);
+    c31 = madd(v128.load32_splat(pa, 12), b1, c31);
+    c40 = madd(v128.load32_splat(pa, 16), b0, c40);
+    c41 = madd(v128.load32_splat(pa, 16), b1, c41);
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      c50 = madd(v128.load32_splat(pa, 20), b0, c50);
+      c51 = madd(v128.load32_splat(pa, 20), b1, c51);
+    }
     pa += MR << 2;
     pb += NR << 2;
   }
@@ -282,11 +235,17 @@ export function kernel5x8(kc: i32, pa: usize, pb: usize, out: usize): void {
   v128.store(out, c31, 112);
   v128.store(out, c40, 128);
   v128.store(out, c41, 144);
-  v128.store(out, c50, 160);
-  v128.store(out, c51, 176);
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    v128.store(out, c50, 160);
+    v128.store(out, c51, 176);
+  }
 }
 
-/** C[0:MR, 0:8] = alpha * tile + beta * C (beta == 0: C not read); `ldc` in bytes. */
+/**
+ * C[0:MR, 0:8] = alpha * tile + beta * C; `ldc` in bytes. beta == 0 writes C without
+ * reading it (NaN in C is overwritten, like BLAS); beta == 1 takes the general path
+ * (1 * C is C exactly, so the sum is the same bits as C + alpha * tile).
+ */
 export function updateFull(t: usize, c: usize, ldc: usize, alpha: f32, beta: f32): void {
   const av = f32x4.splat(alpha);
   if (beta == 0) {
@@ -296,21 +255,14 @@ export function updateFull(t: usize, c: usize, ldc: usize, alpha: f32, beta: f32
       t += NR << 2;
       c += ldc;
     }
-  } else if (beta == 1) {
-    for (let r = 0; r < MR; r++) {
-      v128.store(c, f32x4.add(v128.load(c), f32x4.mul(v128.load(t), av)));
-      v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(v128.load(t, 16), av)), 16);
-      t += NR << 2;
-      c += ldc;
-    }
-  } else {
-    const bv = f32x4.splat(beta);
-    for (let r = 0; r < MR; r++) {
-      v128.store(c, f32x4.add(f32x4.mul(v128.load(c), bv), f32x4.mul(v128.load(t), av)));
-      v128.store(c, f32x4.add(f32x4.mul(v128.load(c, 16), bv), f32x4.mul(v128.load(t, 16), av)), 16);
-      t += NR << 2;
-      c += ldc;
-    }
+    return;
+  }
+  const bv = f32x4.splat(beta);
+  for (let r = 0; r < MR; r++) {
+    v128.store(c, f32x4.add(f32x4.mul(v128.load(c), bv), f32x4.mul(v128.load(t), av)));
+    v128.store(c, f32x4.add(f32x4.mul(v128.load(c, 16), bv), f32x4.mul(v128.load(t, 16), av)), 16);
+    t += NR << 2;
+    c += ldc;
   }
 }
 
@@ -359,12 +311,12 @@ export function f32_gemm(
             const pap = pa + (<usize>(ir * kc) << 2);
             const cp = c + ((<usize>(ic + ir) * ldc + jc + jr) << 2);
             // Two call sites keep Binaryen from inlining the kernel into this loop nest
-            // (inlined, V8 allocates its registers worse: see kernel5x8).
+            // (inlined, V8 allocates its registers worse: see microKernel).
             if (mr == MR && nr == NR) {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateFull(tile, cp, ldcB, alpha, bt);
             } else {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateEdge(tile, cp, ldcB, mr, nr, alpha, bt);
             }
           }

@@ -1,17 +1,23 @@
-// The f32x4 gate kernels of the fused recurrent layer (f32-rnn.ts), forward and
-// backward, over hidden units [j0, j1) of `bs` rows: the same math as
+// The f32x4 gate kernels of the fused recurrent layer (f32-rnn.ts, rnn-steps.ts), forward
+// and backward, over hidden units [j0, j1) of `bs` rows: the same math as
 // src/kernels/ref/rnn-{lstm,gru,simple}-ref.ts.
+//
+// Every kernel is one per-unit body (`...At`: 4 units at once, or one in lane 0) run by
+// one loop, `gateLoop`, over the rows and the units; the exported kernels below only say
+// which body, which buffers and their row strides. `alt` is the cell's variant: for the
+// LSTM and GRU bodies hard-sigmoid gates clip(alpha x + beta, 0, 1) (`ha` = alpha, `hb` =
+// beta in every lane) instead of the sigmoid, for the RNN bodies relu instead of tanh.
+// The loop is instantiated for each body and each value of `alt` (constants that fold
+// away), so the code is the hand-specialised loop of each case.
 
 import { ld, st, vgate, vhardGrad, vtanh } from './simd-math';
 
-// ---- gate kernels over units [j0, j1) of `bs` rows ----------------------------------------
-// Byte offsets: `o` = 4*j within a row. Rows of the step start at row `off`. The LSTM and
-// GRU kernels take the gate activation: sigmoid, or (`hard`, alpha `ha`, beta `hb`) the
-// hard sigmoid; each row loop is written once and instantiated for both (a constant
-// `hard` folds away).
+// ---- per-unit bodies --------------------------------------------------------------------
+// Pointers are at the row and unit already; `H4` = 4H bytes, the distance between the gate
+// slots of a gate row (LSTM i, f, g, o; GRU r, z, n).
 
 // @ts-ignore: decorator
-@inline export function lstmFwdAt(g: usize, H4: usize, gh: usize, c: usize, cp: usize, cn: usize, ho: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
+@inline function lstmFwdAt(H4: usize, g: usize, gh: usize, c: usize, cp: usize, cn: usize, ho: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
   const i = vgate(f32x4.add(ld(g, full), ld(gh, full)), hard, ha, hb);
   const f = vgate(f32x4.add(ld(g + H4, full), ld(gh + H4, full)), hard, ha, hb);
   const gg = vtanh(f32x4.add(ld(g + 2 * H4, full), ld(gh + 2 * H4, full)));
@@ -28,39 +34,8 @@ import { ld, st, vgate, vhardGrad, vtanh } from './simd-math';
   st(ho, f32x4.mul(o, vtanh(cnew)), full);
 }
 
-/**
- * gates (x W_ih^T + biases) + gh (h W_hh^T) -> activations in gates; c, cPrev, cNew;
- * hOut (ld ldo). `hard`: hard-sigmoid gates with alpha `ha`, beta `hb`.
- */
-export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
-  if (hard) lstmFwdRows(bs, H, j0, j1, gates, gh, c, cPrev, cNew, hOut, ldo, true, f32x4.splat(ha), f32x4.splat(hb));
-  else lstmFwdRows(bs, H, j0, j1, gates, gh, c, cPrev, cNew, hOut, ldo, false, f32x4.splat(0), f32x4.splat(0));
-}
-
 // @ts-ignore: decorator
-@inline function lstmFwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32, hard: bool, ha: v128, hb: v128): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 4 * H4;
-    const ghr = gh + <usize>b * 4 * H4;
-    const cr = c + <usize>b * H4;
-    const pr = cPrev + <usize>b * H4;
-    const nr = cNew + <usize>b * H4;
-    const hr = hOut + ((<usize>b * ldo) << 2);
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = <usize>j << 2;
-      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, true, hard, ha, hb);
-    }
-    for (; j < j1; j++) {
-      const o = <usize>j << 2;
-      lstmFwdAt(g + o, H4, ghr + o, cr + o, pr + o, nr + o, hr + o, false, hard, ha, hb);
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline export function gruFwdAt(g: usize, H4: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
+@inline function gruFwdAt(H4: usize, g: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
   const r = vgate(f32x4.add(ld(g, full), ld(gh, full)), hard, ha, hb);
   const z = vgate(f32x4.add(ld(g + H4, full), ld(gh + H4, full)), hard, ha, hb);
   const hn = f32x4.add(ld(gh + 2 * H4, full), ld(bhn, full));
@@ -73,34 +48,8 @@ export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh:
   st(out, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, ld(h, full))), full);
 }
 
-export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
-  if (hard) gruFwdRows(bs, H, j0, j1, gates, gh, bhn, h, ghn, out, true, f32x4.splat(ha), f32x4.splat(hb));
-  else gruFwdRows(bs, H, j0, j1, gates, gh, bhn, h, ghn, out, false, f32x4.splat(0), f32x4.splat(0));
-}
-
 // @ts-ignore: decorator
-@inline function gruFwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, hard: bool, ha: v128, hb: v128): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 3 * H4;
-    const ghr = gh + <usize>b * 3 * H4;
-    const hr = h + <usize>b * H4;
-    const nr = ghn + <usize>b * H4;
-    const orow = out + <usize>b * H4;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = <usize>j << 2;
-      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, true, hard, ha, hb);
-    }
-    for (; j < j1; j++) {
-      const o = <usize>j << 2;
-      gruFwdAt(g + o, H4, ghr + o, bhn + o, hr + o, nr + o, orow + o, false, hard, ha, hb);
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline export function rnnFwdAt(g: usize, gh: usize, out: usize, relu: bool, full: bool): void {
+@inline function rnnFwdAt(g: usize, gh: usize, out: usize, full: bool, relu: bool): void {
   const a = f32x4.add(ld(g, full), ld(gh, full));
   const zero = f32x4.splat(0.0);
   // relu: a > 0 ? a : 0 (NaN -> 0, as the reference)
@@ -109,25 +58,8 @@ export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: 
   st(out, y, full);
 }
 
-export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, gh: usize, out: usize): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * H4;
-    const ghr = gh + <usize>b * H4;
-    const orow = out + <usize>b * H4;
-    let j = j0;
-    if (relu) {
-      for (; j + 4 <= j1; j += 4) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), true, true);
-      for (; j < j1; j++) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), true, false);
-    } else {
-      for (; j + 4 <= j1; j += 4) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), false, true);
-      for (; j < j1; j++) rnnFwdAt(g + (<usize>j << 2), ghr + (<usize>j << 2), orow + (<usize>j << 2), false, false);
-    }
-  }
-}
-
 // @ts-ignore: decorator
-@inline export function lstmBwdAt(g: usize, H4: usize, cp: usize, cn: usize, dh: usize, dc: usize, dg: usize, full: bool, hard: bool, ha: v128): void {
+@inline function lstmBwdAt(H4: usize, g: usize, cp: usize, cn: usize, dh: usize, dc: usize, dg: usize, full: bool, hard: bool, ha: v128): void {
   const one = f32x4.splat(1.0);
   const i = ld(g, full);
   const f = ld(g + H4, full);
@@ -149,35 +81,8 @@ export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates:
   st(dc, f32x4.mul(dct, f), full);
 }
 
-export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize, hard: bool = false, ha: f32 = 0): void {
-  if (hard) lstmBwdRows(bs, H, j0, j1, gates, cPrev, cNew, dh, lddh, dc, dG, true, f32x4.splat(ha));
-  else lstmBwdRows(bs, H, j0, j1, gates, cPrev, cNew, dh, lddh, dc, dG, false, f32x4.splat(0));
-}
-
 // @ts-ignore: decorator
-@inline function lstmBwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize, hard: bool, ha: v128): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 4 * H4;
-    const dg = dG + <usize>b * 4 * H4;
-    const pr = cPrev + <usize>b * H4;
-    const nr = cNew + <usize>b * H4;
-    const dhr = dh + ((<usize>b * lddh) << 2);
-    const dcr = dc + <usize>b * H4;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = <usize>j << 2;
-      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, true, hard, ha);
-    }
-    for (; j < j1; j++) {
-      const o = <usize>j << 2;
-      lstmBwdAt(g + o, H4, pr + o, nr + o, dhr + o, dcr + o, dg + o, false, hard, ha);
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline export function gruBwdAt(g: usize, H4: usize, ghn: usize, hp: usize, dh: usize, dgx: usize, dgh: usize, full: bool, hard: bool, ha: v128, rb: bool): void {
+@inline function gruBwdAt(H4: usize, g: usize, ghn: usize, hp: usize, dh: usize, dgx: usize, dgh: usize, full: bool, hard: bool, ha: v128, rb: bool): void {
   const one = f32x4.splat(1.0);
   const z = ld(g + H4, full);
   const n = ld(g + 2 * H4, full);
@@ -204,43 +109,8 @@ export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cP
   st(dh, f32x4.mul(d, z), full);
 }
 
-/**
- * GRU gate backward over units [j0, j1): dGx, dGh (over the gates: read first) and
- * dh = z * dh. `rb`: the reset-before GRU's first half (z and n parts only; `ghn` unused),
- * after which the caller forms d(r * h) = dGx_n W_hn for `gruRbBackward2`.
- */
-export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool = false, ha: f32 = 0, rb: bool = false): void {
-  if (rb) {
-    if (hard) gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, true, f32x4.splat(ha), true);
-    else gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, false, f32x4.splat(0), true);
-  } else if (hard) gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, true, f32x4.splat(ha), false);
-  else gruBwdRows(bs, H, j0, j1, gates, ghn, hPrev, dh, dGx, dGh, false, f32x4.splat(0), false);
-}
-
 // @ts-ignore: decorator
-@inline function gruBwdRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool, ha: v128, rb: bool): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 3 * H4;
-    const gx = dGx + <usize>b * 3 * H4;
-    const gh = dGh + <usize>b * 3 * H4;
-    const nr = ghn + <usize>b * H4;
-    const pr = hPrev + <usize>b * H4;
-    const dr = dh + <usize>b * H4;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = <usize>j << 2;
-      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, true, hard, ha, rb);
-    }
-    for (; j < j1; j++) {
-      const o = <usize>j << 2;
-      gruBwdAt(g + o, H4, nr + o, pr + o, dr + o, gx + o, gh + o, false, hard, ha, rb);
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline export function rnnBwdAt(g: usize, dh: usize, dg: usize, relu: bool, full: bool): void {
+@inline function rnnBwdAt(g: usize, dh: usize, dg: usize, full: bool, relu: bool): void {
   const y = ld(g, full);
   const d = ld(dh, full);
   const zero = f32x4.splat(0.0);
@@ -248,32 +118,14 @@ export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn
   st(dg, r, full);
 }
 
-export function rnnBackward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, dh: usize, dG: usize): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * H4;
-    const dr = dh + <usize>b * H4;
-    const dg = dG + <usize>b * H4;
-    let j = j0;
-    if (relu) {
-      for (; j + 4 <= j1; j += 4) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), true, true);
-      for (; j < j1; j++) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), true, false);
-    } else {
-      for (; j + 4 <= j1; j += 4) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), false, true);
-      for (; j < j1; j++) rnnBwdAt(g + (<usize>j << 2), dr + (<usize>j << 2), dg + (<usize>j << 2), false, false);
-    }
-  }
-}
-
-
-// ---- the reset-before GRU (n = tanh(gx_n + b_hn + (r * h) W_hn^T)) ---------------------------
-// A step runs in two halves around the GEMM (r * h) W_hn^T, which needs r * h of every
-// unit: first r, z and r * h (`gruRbGates`), then n and h' (`gruRbOut`); backward
-// likewise around d(r * h) = dG_n W_hn (`gruBackward` with `rb`, then `gruRbBackward2`). Same
-// math as src/kernels/ref/rnn-gru-ref.ts (gruResetBefore*Ref).
+// The reset-before GRU (n = tanh(gx_n + b_hn + (r * h) W_hn^T)): a step runs in two halves
+// around the GEMM (r * h) W_hn^T, which needs r * h of every unit: first r, z and r * h
+// (`gruRbGates`), then n and h' (`gruRbOut`); backward likewise around d(r * h) = dG_n W_hn
+// (`gruRbBackward1`, then `gruRbBackward2`). Same math as
+// src/kernels/ref/rnn-gru-ref.ts (gruResetBefore*Ref).
 
 // @ts-ignore: decorator
-@inline function gruRbGatesAt(g: usize, H4: usize, gh: usize, h: usize, rh: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
+@inline function gruRbGatesAt(H4: usize, g: usize, gh: usize, h: usize, rh: usize, full: bool, hard: bool, ha: v128, hb: v128): void {
   const r = vgate(f32x4.add(ld(g, full), ld(gh, full)), hard, ha, hb);
   const z = vgate(f32x4.add(ld(g + H4, full), ld(gh + H4, full)), hard, ha, hb);
   st(g, r, full);
@@ -282,57 +134,11 @@ export function rnnBackward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates
 }
 
 // @ts-ignore: decorator
-@inline function gruRbGatesRows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, h: usize, rh: usize, hard: bool, ha: v128, hb: v128): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 3 * H4;
-    const ghr = gh + <usize>b * 3 * H4;
-    const hr = h + <usize>b * H4;
-    const rr = rh + <usize>b * H4;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      const o = <usize>j << 2;
-      gruRbGatesAt(g + o, H4, ghr + o, hr + o, rr + o, true, hard, ha, hb);
-    }
-    for (; j < j1; j++) {
-      const o = <usize>j << 2;
-      gruRbGatesAt(g + o, H4, ghr + o, hr + o, rr + o, false, hard, ha, hb);
-    }
-  }
-}
-
-/**
- * First half of a reset-before GRU step over units [j0, j1) of `bs` rows: r, z from
- * gates (x W_ih^T + biases) + gh (h W_h{r,z}^T) into the gate rows, and r * h (bs, H) into `rh`.
- */
-export function gruRbGates(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, h: usize, rh: usize, hard: bool, ha: f32, hb: f32): void {
-  if (hard) gruRbGatesRows(bs, H, j0, j1, gates, gh, h, rh, true, f32x4.splat(ha), f32x4.splat(hb));
-  else gruRbGatesRows(bs, H, j0, j1, gates, gh, h, rh, false, f32x4.splat(0), f32x4.splat(0));
-}
-
-// @ts-ignore: decorator
-@inline function gruRbOutAt(g: usize, H4: usize, gh: usize, h: usize, out: usize, full: bool): void {
+@inline function gruRbOutAt(H4: usize, g: usize, gh: usize, h: usize, out: usize, full: bool): void {
   const n = vtanh(f32x4.add(ld(g + 2 * H4, full), ld(gh + 2 * H4, full)));
   st(g + 2 * H4, n, full);
   const z = ld(g + H4, full);
   st(out, f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1.0), z), n), f32x4.mul(z, ld(h, full))), full);
-}
-
-/**
- * Second half of a reset-before GRU step: n = tanh(gates_n + gh_n) (gh_n = (r * h) W_hn^T)
- * into the gate rows, h' = (1 - z) n + z h into `out` (bs, H).
- */
-export function gruRbOut(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, h: usize, out: usize): void {
-  const H4 = <usize>H << 2;
-  for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 3 * H4;
-    const ghr = gh + <usize>b * 3 * H4;
-    const hr = h + <usize>b * H4;
-    const orow = out + <usize>b * H4;
-    let j = j0;
-    for (; j + 4 <= j1; j += 4) gruRbOutAt(g + (<usize>j << 2), H4, ghr + (<usize>j << 2), hr + (<usize>j << 2), orow + (<usize>j << 2), true);
-    for (; j < j1; j++) gruRbOutAt(g + (<usize>j << 2), H4, ghr + (<usize>j << 2), hr + (<usize>j << 2), orow + (<usize>j << 2), false);
-  }
 }
 
 // @ts-ignore: decorator
@@ -346,26 +152,128 @@ export function gruRbOut(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: us
   st(dh, f32x4.add(ld(dh, full), f32x4.mul(d, r)), full);
 }
 
+// ---- the loop ----------------------------------------------------------------------------
+
+/** The per-unit bodies, as `gateLoop`'s `op`. */
+const LSTM_FWD = 0;
+const GRU_FWD = 1;
+const RNN_FWD = 2;
+const LSTM_BWD = 3;
+const GRU_BWD = 4;
+const GRU_RB_BWD1 = 5;
+const RNN_BWD = 6;
+const GRU_RB_GATES = 7;
+const GRU_RB_OUT = 8;
+const GRU_RB_BWD2 = 9;
+
+/** Body `op` at pointers p0..p5 (each kernel's buffers in the order of its body's parameters). */
 // @ts-ignore: decorator
-@inline function gruRbBwd2Rows(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, hPrev: usize, drh: usize, dh: usize, dGx: usize, dGh: usize, hard: bool, ha: v128): void {
+@inline function unitAt(op: i32, H4: usize, p0: usize, p1: usize, p2: usize, p3: usize, p4: usize, p5: usize, full: bool, alt: bool, ha: v128, hb: v128): void {
+  if (op == LSTM_FWD) lstmFwdAt(H4, p0, p1, p2, p3, p4, p5, full, alt, ha, hb);
+  else if (op == GRU_FWD) gruFwdAt(H4, p0, p1, p2, p3, p4, p5, full, alt, ha, hb);
+  else if (op == RNN_FWD) rnnFwdAt(p0, p1, p2, full, alt);
+  else if (op == LSTM_BWD) lstmBwdAt(H4, p0, p1, p2, p3, p4, p5, full, alt, ha);
+  else if (op == GRU_BWD) gruBwdAt(H4, p0, p1, p2, p3, p4, p5, full, alt, ha, false);
+  else if (op == GRU_RB_BWD1) gruBwdAt(H4, p0, p1, p2, p3, p4, p5, full, alt, ha, true);
+  else if (op == RNN_BWD) rnnBwdAt(p0, p1, p2, full, alt);
+  else if (op == GRU_RB_GATES) gruRbGatesAt(H4, p0, p1, p2, p3, full, alt, ha, hb);
+  else if (op == GRU_RB_OUT) gruRbOutAt(H4, p0, p1, p2, p3, full);
+  else gruRbBwd2At(p0, p1, p2, p3, p4, p5, full, alt, ha);
+}
+
+/**
+ * Runs body `op` over rows [0, bs) and units [j0, j1) (4 at a time, then one at a time):
+ * at row b and unit j, buffer i is at byte `p_i + 4 (b s_i + j)` (`s_i`: its row stride in
+ * floats; 0 for a vector shared by the rows, like b_hn; unused buffers are 0, 0).
+ */
+// @ts-ignore: decorator
+@inline function gateLoop(op: i32, bs: i32, H: i32, j0: i32, j1: i32, alt: bool, ha: v128, hb: v128, p0: usize, s0: i32, p1: usize, s1: i32, p2: usize, s2: i32, p3: usize, s3: i32, p4: usize, s4: i32, p5: usize, s5: i32): void {
   const H4 = <usize>H << 2;
   for (let b = 0; b < bs; b++) {
-    const g = gates + <usize>b * 3 * H4;
-    const gx = dGx + <usize>b * 3 * H4;
-    const gh = dGh + <usize>b * 3 * H4;
-    const pr = hPrev + <usize>b * H4;
-    const rr = drh + <usize>b * H4;
-    const dr = dh + <usize>b * H4;
+    const r0 = p0 + ((<usize>b * s0) << 2);
+    const r1 = p1 + ((<usize>b * s1) << 2);
+    const r2 = p2 + ((<usize>b * s2) << 2);
+    const r3 = p3 + ((<usize>b * s3) << 2);
+    const r4 = p4 + ((<usize>b * s4) << 2);
+    const r5 = p5 + ((<usize>b * s5) << 2);
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const o = <usize>j << 2;
-      gruRbBwd2At(g + o, pr + o, rr + o, dr + o, gx + o, gh + o, true, hard, ha);
+      unitAt(op, H4, r0 + o, r1 + o, r2 + o, r3 + o, r4 + o, r5 + o, true, alt, ha, hb);
     }
     for (; j < j1; j++) {
       const o = <usize>j << 2;
-      gruRbBwd2At(g + o, pr + o, rr + o, dr + o, gx + o, gh + o, false, hard, ha);
+      unitAt(op, H4, r0 + o, r1 + o, r2 + o, r3 + o, r4 + o, r5 + o, false, alt, ha, hb);
     }
   }
+}
+
+/** `gateLoop` instantiated for both values of `alt` (alpha `a`, beta `c` splatted once). */
+// @ts-ignore: decorator
+@inline function gateKernel(op: i32, bs: i32, H: i32, j0: i32, j1: i32, alt: bool, a: f32, c: f32, p0: usize, s0: i32, p1: usize, s1: i32, p2: usize, s2: i32, p3: usize, s3: i32, p4: usize, s4: i32, p5: usize, s5: i32): void {
+  if (alt) gateLoop(op, bs, H, j0, j1, true, f32x4.splat(a), f32x4.splat(c), p0, s0, p1, s1, p2, s2, p3, s3, p4, s4, p5, s5);
+  else gateLoop(op, bs, H, j0, j1, false, f32x4.splat(0), f32x4.splat(0), p0, s0, p1, s1, p2, s2, p3, s3, p4, s4, p5, s5);
+}
+
+// ---- the kernels -------------------------------------------------------------------------
+// `hard`: hard-sigmoid gates with alpha `ha`, beta `hb`; `relu`: the RNN's relu.
+
+/**
+ * LSTM forward: gates (x W_ih^T + biases) + gh (h W_hh^T) -> activations in gates; c,
+ * cPrev, cNew; hOut (row stride ldo).
+ */
+export function lstmForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, c: usize, cPrev: usize, cNew: usize, hOut: usize, ldo: i32, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
+  gateKernel(LSTM_FWD, bs, H, j0, j1, hard, ha, hb, gates, 4 * H, gh, 4 * H, c, H, cPrev, H, cNew, H, hOut, ldo);
+}
+
+/** GRU (reset-after) forward: r, z, n into gates, gh_n + b_hn into ghn, h' into out. */
+export function gruForward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, bhn: usize, h: usize, ghn: usize, out: usize, hard: bool = false, ha: f32 = 0, hb: f32 = 0): void {
+  gateKernel(GRU_FWD, bs, H, j0, j1, hard, ha, hb, gates, 3 * H, gh, 3 * H, bhn, 0, h, H, ghn, H, out, H);
+}
+
+/** RNN forward: tanh (or relu) of gates + gh into gates and out. */
+export function rnnForward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, gh: usize, out: usize): void {
+  gateKernel(RNN_FWD, bs, H, j0, j1, relu, 0, 0, gates, H, gh, H, out, H, 0, 0, 0, 0, 0, 0);
+}
+
+/** LSTM backward: from dh (row stride lddh) and dc, the gate gradients dG; dc becomes dc_{t-1}. */
+export function lstmBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, cPrev: usize, cNew: usize, dh: usize, lddh: i32, dc: usize, dG: usize, hard: bool = false, ha: f32 = 0): void {
+  gateKernel(LSTM_BWD, bs, H, j0, j1, hard, ha, 0, gates, 4 * H, cPrev, H, cNew, H, dh, lddh, dc, H, dG, 4 * H);
+}
+
+/** GRU (reset-after) gate backward over units [j0, j1): dGx, dGh (over the gates: read first) and dh = z * dh. */
+export function gruBackward(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, ghn: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool = false, ha: f32 = 0): void {
+  gateKernel(GRU_BWD, bs, H, j0, j1, hard, ha, 0, gates, 3 * H, ghn, H, hPrev, H, dh, H, dGx, 3 * H, dGh, 3 * H);
+}
+
+/** RNN backward: dG = dh * tanh' (or relu') from the saved outputs in gates. */
+export function rnnBackward(bs: i32, H: i32, j0: i32, j1: i32, relu: bool, gates: usize, dh: usize, dG: usize): void {
+  gateKernel(RNN_BWD, bs, H, j0, j1, relu, 0, 0, gates, H, dh, H, dG, H, 0, 0, 0, 0, 0, 0);
+}
+
+/**
+ * First half of a reset-before GRU step over units [j0, j1) of `bs` rows: r, z from
+ * gates (x W_ih^T + biases) + gh (h W_h{r,z}^T) into the gate rows, and r * h (bs, H) into `rh`.
+ */
+export function gruRbGates(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, h: usize, rh: usize, hard: bool, ha: f32, hb: f32): void {
+  gateKernel(GRU_RB_GATES, bs, H, j0, j1, hard, ha, hb, gates, 3 * H, gh, 3 * H, h, H, rh, H, 0, 0, 0, 0);
+}
+
+/**
+ * Second half of a reset-before GRU step: n = tanh(gates_n + gh_n) (gh_n = (r * h) W_hn^T)
+ * into the gate rows, h' = (1 - z) n + z h into `out` (bs, H).
+ */
+export function gruRbOut(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: usize, h: usize, out: usize): void {
+  gateKernel(GRU_RB_OUT, bs, H, j0, j1, false, 0, 0, gates, 3 * H, gh, 3 * H, h, H, out, H, 0, 0, 0, 0);
+}
+
+/**
+ * First half of the reset-before GRU backward over units [j0, j1): the z and n parts of
+ * dGx and dGh (over the gates: read first) and dh = z * dh, after which the caller forms
+ * d(r * h) = dGx_n W_hn for `gruRbBackward2`.
+ */
+export function gruRbBackward1(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, hPrev: usize, dh: usize, dGx: usize, dGh: usize, hard: bool, ha: f32): void {
+  gateKernel(GRU_RB_BWD1, bs, H, j0, j1, hard, ha, 0, gates, 3 * H, 0, 0, hPrev, H, dh, H, dGx, 3 * H, dGh, 3 * H);
 }
 
 /**
@@ -374,6 +282,5 @@ export function gruRbOut(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, gh: us
  * dG_{r,z} W_h{r,z}).
  */
 export function gruRbBackward2(bs: i32, H: i32, j0: i32, j1: i32, gates: usize, hPrev: usize, drh: usize, dh: usize, dGx: usize, dGh: usize, hard: bool, ha: f32): void {
-  if (hard) gruRbBwd2Rows(bs, H, j0, j1, gates, hPrev, drh, dh, dGx, dGh, true, f32x4.splat(ha));
-  else gruRbBwd2Rows(bs, H, j0, j1, gates, hPrev, drh, dh, dGx, dGh, false, f32x4.splat(0));
+  gateKernel(GRU_RB_BWD2, bs, H, j0, j1, hard, ha, 0, gates, 3 * H, hPrev, H, drh, H, dh, H, dGx, 3 * H, dGh, 3 * H);
 }

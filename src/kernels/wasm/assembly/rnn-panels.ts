@@ -1,6 +1,7 @@
-// GEMMs of the fused recurrent layer (f32-rnn.ts) on B operands packed once per call.
+// GEMMs of the fused recurrent layer (f32-rnn.ts) on B operands packed once per call, and
+// the row copies and sums its loops share with the per-step entries (rnn-steps.ts).
 
-import { KC, MC, MR, NR, kernel5x8, packA, packB, updateEdge, updateFull } from './gemm-core';
+import { KC, MC, MR, NR, microKernel, packA, packB, updateEdge, updateFull } from './gemm-core';
 
 // ---- GEMM on pre-packed B panel sets --------------------------------------------------------
 // A "set" is op(B)[0:K, col0:col0+N] packed once: K blocks of KC rows; block pc sits at
@@ -50,10 +51,10 @@ export function gemmSets(M: i32, K: i32, a: usize, lda: i32, nsets: i32, set: us
             const pap = pa + (<usize>(ir * kc) << 2);
             const cp = cg + ((<usize>(ic + ir) * ldc + q * NR) << 2);
             if (mr == MR && nr == NR) {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateFull(tile, cp, ldcB, 1, bt);
             } else {
-              kernel5x8(kc, pap, pbp, tile);
+              microKernel(kc, pap, pbp, tile);
               updateEdge(tile, cp, ldcB, mr, nr, 1, bt);
             }
           }
@@ -78,3 +79,15 @@ export function copyCols(n: i32, j0: i32, j1: i32, src: usize, lds: i32, dst: us
   }
 }
 
+/** d[0:n] += s[0:n] (f32x4, then one float at a time). */
+export function addTo(d: usize, s: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(s + q)));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
+  }
+}

@@ -6,36 +6,8 @@
 
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './rnn-gates';
 import { fld, fldf, ptr } from './rnn-block';
-
-import {
-  F_KIND,
-  F_H,
-  F_HOUT,
-  F_BS,
-  F_OFFS,
-  F_BHN,
-  F_WHR,
-  F_OUT,
-  F_CN,
-  F_GATES,
-  F_HPREV,
-  F_CPREV,
-  F_CNEW,
-  F_HRAW,
-  F_GHN,
-  F_GH,
-  F_DOUT,
-  F_DH,
-  F_DC,
-  F_DGX,
-  F_DGH,
-  F_DHALL,
-  F_DRAW,
-  F_GATE,
-  F_GATE_ALPHA,
-  F_GATE_BETA,
-} from '../rnn-params';
-
+import { addTo } from './rnn-panels';
+import * as F from '../rnn-params';
 
 /**
  * The gates of forward step `t`: F_GH holds the step's h_{t-1} W_hh^T (bs rows) and
@@ -44,28 +16,7 @@ import {
  * driver then runs out = hRaw W_hr^T).
  */
 export function rnn_step_forward(P: usize, t: i32): void {
-  const kind = fld(P, F_KIND);
-  const H = fld(P, F_H);
-  const Hout = fld(P, F_HOUT);
-  const bs = load<i32>(ptr(P, F_BS) + (<usize>t << 2));
-  const off = load<i32>(ptr(P, F_OFFS) + (<usize>t << 2));
-  const G = kind == 0 ? 4 : kind == 1 ? 3 : 1;
-  const gRow = ptr(P, F_GATES) + ((<usize>off * G * H) << 2);
-  const gh = ptr(P, F_GH);
-  const hOff = (<usize>off * Hout) << 2;
-  const cOff = (<usize>off * H) << 2;
-  const hard = fld(P, F_GATE) == 1;
-  const ha = fldf(P, F_GATE_ALPHA);
-  const hb = fldf(P, F_GATE_BETA);
-  if (kind == 0) {
-    const proj = ptr(P, F_WHR) != 0;
-    const hOut = proj ? ptr(P, F_HRAW) + cOff : ptr(P, F_OUT) + hOff;
-    lstmForward(bs, H, 0, H, gRow, gh, ptr(P, F_CN), ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, hOut, proj ? H : Hout, hard, ha, hb);
-  } else if (kind == 1) {
-    gruForward(bs, H, 0, H, gRow, gh, ptr(P, F_BHN), ptr(P, F_HPREV) + hOff, ptr(P, F_GHN) + cOff, ptr(P, F_OUT) + hOff, hard, ha, hb);
-  } else {
-    rnnForward(bs, H, 0, H, kind == 3, gRow, gh, ptr(P, F_OUT) + hOff);
-  }
+  step(P, t, false, 0);
 }
 
 /**
@@ -75,45 +26,51 @@ export function rnn_step_forward(P: usize, t: i32): void {
  * dG (F_DGX, and F_DGH for gru, where dh becomes z * dh) and dc (F_DC).
  */
 export function rnn_step_backward(P: usize, t: i32, part: i32): void {
-  const kind = fld(P, F_KIND);
-  const H = fld(P, F_H);
-  const Hout = fld(P, F_HOUT);
-  const bs = load<i32>(ptr(P, F_BS) + (<usize>t << 2));
-  const off = load<i32>(ptr(P, F_OFFS) + (<usize>t << 2));
-  const G = kind == 0 ? 4 : kind == 1 ? 3 : 1;
-  const GH = G * H;
-  const proj = kind == 0 && ptr(P, F_WHR) != 0;
-  const dh = ptr(P, F_DH);
+  step(P, t, true, part);
+}
+
+/** Both entries: step `t`'s rows in the block's buffers, then its forward or backward gates. */
+// @ts-ignore: decorator
+@inline function step(P: usize, t: i32, backward: bool, part: i32): void {
+  const kind = fld(P, F.F_KIND);
+  const H = fld(P, F.F_H);
+  const Hout = fld(P, F.F_HOUT);
+  const bs = load<i32>(ptr(P, F.F_BS) + (<usize>t << 2));
+  const off = load<i32>(ptr(P, F.F_OFFS) + (<usize>t << 2));
+  const gOff = (<usize>off * fld(P, F.F_G) * H) << 2;
   const hOff = (<usize>off * Hout) << 2;
-  if ((part & 1) != 0) {
-    const dOut = ptr(P, F_DOUT);
-    if (dOut != 0) {
-      const n = bs * Hout;
-      const o = dOut + hOff;
-      let i = 0;
-      for (; i + 4 <= n; i += 4) {
-        const q = <usize>i << 2;
-        v128.store(dh + q, f32x4.add(v128.load(dh + q), v128.load(o + q)));
-      }
-      for (; i < n; i++) {
-        const q = <usize>i << 2;
-        store<f32>(dh + q, load<f32>(dh + q) + load<f32>(o + q));
-      }
+  const cOff = (<usize>off * H) << 2;
+  const proj = kind == 0 && ptr(P, F.F_WHR) != 0;
+  const gates = ptr(P, F.F_GATES) + gOff;
+  const hard = fld(P, F.F_GATE) == 1;
+  const ha = fldf(P, F.F_GATE_ALPHA);
+  if (!backward) {
+    const gh = ptr(P, F.F_GH);
+    const hb = fldf(P, F.F_GATE_BETA);
+    if (kind == 0) {
+      const hOut = proj ? ptr(P, F.F_HRAW) + cOff : ptr(P, F.F_OUT) + hOff;
+      lstmForward(bs, H, 0, H, gates, gh, ptr(P, F.F_CN), ptr(P, F.F_CPREV) + cOff, ptr(P, F.F_CNEW) + cOff, hOut, proj ? H : Hout, hard, ha, hb);
+    } else if (kind == 1) {
+      gruForward(bs, H, 0, H, gates, gh, ptr(P, F.F_BHN), ptr(P, F.F_HPREV) + hOff, ptr(P, F.F_GHN) + cOff, ptr(P, F.F_OUT) + hOff, hard, ha, hb);
+    } else {
+      rnnForward(bs, H, 0, H, kind == 3, gates, gh, ptr(P, F.F_OUT) + hOff);
     }
-    if (proj) memory.copy(ptr(P, F_DHALL) + hOff, dh, <usize>(bs * Hout) << 2);
+    return;
+  }
+  const dh = ptr(P, F.F_DH);
+  if ((part & 1) != 0) {
+    const dOut = ptr(P, F.F_DOUT);
+    if (dOut != 0) addTo(dh, dOut + hOff, bs * Hout);
+    if (proj) memory.copy(ptr(P, F.F_DHALL) + hOff, dh, <usize>(bs * Hout) << 2);
   }
   if ((part & 2) == 0) return;
-  const gOff = (<usize>off * GH) << 2;
-  const cOff = (<usize>off * H) << 2;
-  const gates = ptr(P, F_GATES);
-  const dGx = ptr(P, F_DGX);
-  const hard = fld(P, F_GATE) == 1;
+  const dG = ptr(P, F.F_DGX) + gOff;
   if (kind == 0) {
-    const src = proj ? ptr(P, F_DRAW) : dh;
-    lstmBackward(bs, H, 0, H, gates + gOff, ptr(P, F_CPREV) + cOff, ptr(P, F_CNEW) + cOff, src, proj ? H : Hout, ptr(P, F_DC), dGx + gOff, hard, fldf(P, F_GATE_ALPHA));
+    const src = proj ? ptr(P, F.F_DRAW) : dh;
+    lstmBackward(bs, H, 0, H, gates, ptr(P, F.F_CPREV) + cOff, ptr(P, F.F_CNEW) + cOff, src, proj ? H : Hout, ptr(P, F.F_DC), dG, hard, ha);
   } else if (kind == 1) {
-    gruBackward(bs, H, 0, H, gates + gOff, ptr(P, F_GHN) + cOff, ptr(P, F_HPREV) + hOff, dh, dGx + gOff, ptr(P, F_DGH) + gOff, hard, fldf(P, F_GATE_ALPHA));
+    gruBackward(bs, H, 0, H, gates, ptr(P, F.F_GHN) + cOff, ptr(P, F.F_HPREV) + hOff, dh, dG, ptr(P, F.F_DGH) + gOff, hard, ha);
   } else {
-    rnnBackward(bs, H, 0, H, kind == 3, gates + gOff, dh, dGx + gOff);
+    rnnBackward(bs, H, 0, H, kind == 3, gates, dh, dG);
   }
 }
