@@ -344,7 +344,10 @@ describe('streaming speed properties', () => {
       const heap1 = process.memoryUsage().heapUsed;
       await settle();
       assert.ok(Number.isFinite(acc));
-      assert.ok(heap1 - heap0 < 512 * 1024, `heap grew by ${heap1 - heap0} bytes over 1e6 steps`);
+      // The smallest heap object is 12-16 bytes, so one allocation per step grows the heap by
+      // 12 MB or more over 1e6 steps (and triggers scavenges). What stays below 4 MiB is
+      // one-time code and feedback (a late recompilation can add about 0.6 MB).
+      assert.ok(heap1 - heap0 < 4 * 1024 * 1024, `heap grew by ${heap1 - heap0} bytes over 1e6 steps`);
       assert.ok(gcs <= 1, `${gcs} garbage collections during 1e6 steps`);
       // control: the detector sees a loop that allocates one small tensor per step
       gcs = 0;
